@@ -1,0 +1,161 @@
+//! Instance secrets and staff key pairs.
+
+use crate::seal::{open_with, seal_with};
+use crate::{CryptoError, DataKey, KdfParams, random_bytes};
+use hkdf::Hkdf;
+use hmac::{KeyInit, Mac};
+use sha2::Sha256;
+use x25519_dalek::{PublicKey, StaticSecret};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// Keys derived from the instance's master secret, which lives in the data
+/// directory and never in the database: a copy of the database alone can
+/// neither look up receipts nor test guesses against keyed hashes.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct InstanceKeys {
+    receipt_lookup: [u8; 32],
+    check: [u8; 32],
+}
+
+impl InstanceKeys {
+    pub fn generate_master() -> Result<[u8; 32], CryptoError> {
+        random_bytes()
+    }
+
+    pub fn from_master(master: &[u8; 32]) -> Result<Self, CryptoError> {
+        let hk = Hkdf::<Sha256>::new(Some(b"ombud/v1/instance"), master);
+        let mut receipt_lookup = [0u8; 32];
+        let mut check = [0u8; 32];
+        hk.expand(b"receipt-lookup", &mut receipt_lookup).map_err(|_| CryptoError::Malformed)?;
+        hk.expand(b"instance-check", &mut check).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check })
+    }
+
+    /// The index under which a receipt's case is found: HMAC of its digits.
+    pub fn receipt_lookup(&self, receipt: &crate::Receipt) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.receipt_lookup, receipt.digits().as_bytes())
+    }
+
+    /// A value stored in the database at initialisation, so that starting
+    /// against a database with the wrong data directory fails loudly instead
+    /// of answering "unknown receipt" to everyone.
+    pub fn check_value(&self) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.check, b"ombud instance check")
+    }
+}
+
+fn hmac(key: &[u8; 32], data: &[u8]) -> Result<[u8; 32], CryptoError> {
+    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
+    mac.update(data);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+/// A staff member's unlocked private key, held only in session memory.
+#[derive(Clone)]
+pub struct StaffSecret(StaticSecret);
+
+impl std::fmt::Debug for StaffSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StaffSecret(..)")
+    }
+}
+
+impl StaffSecret {
+    pub fn unwrap_case_key(&self, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
+        crate::unwrap_key(&self.0, wrapped, aad)
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        PublicKey::from(&self.0).to_bytes()
+    }
+}
+
+/// A fresh key pair for a new staff member.
+pub struct StaffKeys {
+    pub public: [u8; 32],
+    pub secret: StaffSecret,
+}
+
+impl StaffKeys {
+    pub fn generate() -> Result<Self, CryptoError> {
+        let secret = StaticSecret::from(random_bytes::<32>()?);
+        Ok(Self { public: PublicKey::from(&secret).to_bytes(), secret: StaffSecret(secret) })
+    }
+}
+
+const STAFF_BLOB_VERSION: u8 = 1;
+const SALT_LEN: usize = 16;
+
+fn staff_aad(staff_id: &[u8; 16]) -> Vec<u8> {
+    [b"ombud/v1/staff-key\0".as_slice(), staff_id].concat()
+}
+
+/// Seals a private key under Argon2id(password). Output:
+/// version ‖ params ‖ salt ‖ sealed key.
+pub fn seal_staff_secret(
+    secret: &StaffSecret,
+    password: &str,
+    params: KdfParams,
+    staff_id: &[u8; 16],
+) -> Result<Vec<u8>, CryptoError> {
+    let salt: [u8; SALT_LEN] = random_bytes()?;
+    let kek = params.derive(password.as_bytes(), &salt)?;
+    let mut out = vec![STAFF_BLOB_VERSION];
+    out.extend_from_slice(&params.encode());
+    out.extend_from_slice(&salt);
+    out.extend_from_slice(&seal_with(&kek, &staff_aad(staff_id), secret.0.as_bytes())?);
+    Ok(out)
+}
+
+/// Opens a sealed private key; a wrong password is `WrongSecret`.
+pub fn unseal_staff_secret(blob: &[u8], password: &str, staff_id: &[u8; 16]) -> Result<StaffSecret, CryptoError> {
+    let (&version, rest) = blob.split_first().ok_or(CryptoError::Malformed)?;
+    if version != STAFF_BLOB_VERSION || rest.len() < KdfParams::ENCODED_LEN + SALT_LEN {
+        return Err(CryptoError::Malformed);
+    }
+    let (params, rest) = rest.split_at(KdfParams::ENCODED_LEN);
+    let (salt, sealed) = rest.split_at(SALT_LEN);
+    let kek = KdfParams::decode(params)?.derive(password.as_bytes(), salt)?;
+    let mut bytes = open_with(&kek, &staff_aad(staff_id), sealed).map_err(|e| match e {
+        CryptoError::Open => CryptoError::WrongSecret,
+        other => other,
+    })?;
+    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
+    bytes.zeroize();
+    Ok(StaffSecret(StaticSecret::from(key)))
+}
+
+/// Spends the same time as a real sign-in, for unknown accounts, so the
+/// response time does not tell whether an email address has an account.
+pub fn burn_derivation(params: KdfParams) -> Result<(), CryptoError> {
+    params.derive(b"ombud-dummy-password", &[0u8; SALT_LEN]).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAST: KdfParams = KdfParams { m_kib: 1024, t: 1, p: 1 };
+
+    #[test]
+    fn staff_secret_opens_with_the_right_password_only() {
+        let keys = StaffKeys::generate().expect("keys");
+        let id = [5u8; 16];
+        let blob = seal_staff_secret(&keys.secret, "correct horse", FAST, &id).expect("seal");
+        let opened = unseal_staff_secret(&blob, "correct horse", &id).expect("open");
+        assert_eq!(opened.public_key(), keys.public);
+        assert_eq!(unseal_staff_secret(&blob, "wrong", &id).map(|_| ()), Err(CryptoError::WrongSecret));
+        assert!(unseal_staff_secret(&blob, "correct horse", &[6u8; 16]).is_err());
+        assert!(unseal_staff_secret(&blob[..5], "correct horse", &id).is_err());
+    }
+
+    #[test]
+    fn instance_keys_are_stable_and_distinct_per_master() {
+        let a = InstanceKeys::from_master(&[1; 32]).expect("keys");
+        let b = InstanceKeys::from_master(&[2; 32]).expect("keys");
+        assert_eq!(a.check_value(), InstanceKeys::from_master(&[1; 32]).expect("keys").check_value());
+        assert_ne!(a.check_value(), b.check_value());
+    }
+}

@@ -1,0 +1,178 @@
+//! Deadlines from a policy. Defaults follow the EU Whistleblower Directive
+//! (2019/1937, art. 9): acknowledge within 7 days of receipt, feedback within
+//! 3 months of acknowledgement. Arithmetic is calendar arithmetic in the
+//! organisation's time zone, so "7 days" survives a daylight-saving change.
+
+use crate::DomainError;
+use jiff::{SignedDuration, Span, Timestamp, tz::TimeZone};
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeadlinePolicy {
+    /// Calendar days from receipt to acknowledgement.
+    pub acknowledge_days: i32,
+    /// Calendar months from acknowledgement to feedback.
+    pub feedback_months: i32,
+    /// IANA name of the organisation's time zone, e.g. "Asia/Shanghai".
+    pub time_zone: String,
+}
+
+impl Default for DeadlinePolicy {
+    fn default() -> Self {
+        Self { acknowledge_days: 7, feedback_months: 3, time_zone: "UTC".to_owned() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    Acknowledge,
+    Feedback,
+}
+
+impl DeadlineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Acknowledge => "acknowledge",
+            DeadlineKind::Feedback => "feedback",
+        }
+    }
+}
+
+/// One deadline of one case, as shown to the reporter and the handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    /// None while the deadline cannot be computed yet (feedback before acknowledgement).
+    pub due: Option<Timestamp>,
+    /// When it was met, if it was.
+    pub met_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineState {
+    Met,
+    /// Not yet due; time left.
+    Open(SignedDuration),
+    /// Passed without being met; by how much.
+    Overdue(SignedDuration),
+    /// Starts when an earlier step happens.
+    NotStarted,
+}
+
+impl Deadline {
+    pub fn state(&self, now: Timestamp) -> DeadlineState {
+        match (self.met_at, self.due) {
+            (Some(_), _) => DeadlineState::Met,
+            (None, None) => DeadlineState::NotStarted,
+            (None, Some(due)) if due > now => DeadlineState::Open(due.duration_since(now)),
+            (None, Some(due)) => DeadlineState::Overdue(now.duration_since(due)),
+        }
+    }
+}
+
+impl DeadlinePolicy {
+    pub fn time_zone(&self) -> Result<TimeZone, DomainError> {
+        TimeZone::get(&self.time_zone).map_err(|_| DomainError::UnknownTimeZone(self.time_zone.clone()))
+    }
+
+    pub fn acknowledge_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
+        self.add_in_zone(received, Span::new().try_days(self.acknowledge_days))
+    }
+
+    pub fn feedback_due(&self, acknowledged: Timestamp) -> Result<Timestamp, DomainError> {
+        self.add_in_zone(acknowledged, Span::new().try_months(self.feedback_months))
+    }
+
+    /// The deadlines of a case from its two dates. The acknowledgement
+    /// deadline is met by acknowledging; feedback is met later in the workflow.
+    pub fn deadlines(
+        &self,
+        received: Timestamp,
+        acknowledged: Option<Timestamp>,
+    ) -> Result<[Deadline; 2], DomainError> {
+        let feedback_due = acknowledged.map(|at| self.feedback_due(at)).transpose()?;
+        Ok([
+            Deadline {
+                kind: DeadlineKind::Acknowledge,
+                due: Some(self.acknowledge_due(received)?),
+                met_at: acknowledged,
+            },
+            Deadline { kind: DeadlineKind::Feedback, due: feedback_due, met_at: None },
+        ])
+    }
+
+    fn add_in_zone(
+        &self,
+        at: Timestamp,
+        span: Result<Span, jiff::Error>,
+    ) -> Result<Timestamp, DomainError> {
+        let span = span.map_err(|_| DomainError::DeadlineOutOfRange)?;
+        let zoned = at.to_zoned(self.time_zone()?);
+        zoned.checked_add(span).map(|z| z.timestamp()).map_err(|_| DomainError::DeadlineOutOfRange)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("test timestamp")
+    }
+
+    #[test]
+    fn defaults_are_seven_days_and_three_months() {
+        let p = DeadlinePolicy::default();
+        assert_eq!(p.acknowledge_due(ts("2026-01-01T09:00:00Z")), Ok(ts("2026-01-08T09:00:00Z")));
+        assert_eq!(p.feedback_due(ts("2026-01-31T09:00:00Z")), Ok(ts("2026-04-30T09:00:00Z")));
+    }
+
+    #[test]
+    fn calendar_days_survive_daylight_saving() {
+        let p = DeadlinePolicy { time_zone: "Europe/Berlin".into(), ..Default::default() };
+        // 2026-03-29 clocks go forward: 7 calendar days is 167 hours here.
+        let due = p.acknowledge_due(ts("2026-03-25T08:00:00Z")).expect("due");
+        assert_eq!(due, ts("2026-04-01T07:00:00Z"));
+    }
+
+    #[test]
+    fn unknown_zone_is_an_error() {
+        let p = DeadlinePolicy { time_zone: "Mars/Olympus".into(), ..Default::default() };
+        assert!(matches!(p.acknowledge_due(Timestamp::UNIX_EPOCH), Err(DomainError::UnknownTimeZone(_))));
+    }
+
+    #[test]
+    fn states() {
+        let p = DeadlinePolicy::default();
+        let received = ts("2026-01-01T00:00:00Z");
+        let [ack, feedback] = p.deadlines(received, None).expect("deadlines");
+        assert!(matches!(ack.state(ts("2026-01-02T00:00:00Z")), DeadlineState::Open(_)));
+        assert!(matches!(ack.state(ts("2026-01-09T00:00:00Z")), DeadlineState::Overdue(_)));
+        assert_eq!(feedback.state(ts("2026-01-02T00:00:00Z")), DeadlineState::NotStarted);
+        let [ack, feedback] = p.deadlines(received, Some(ts("2026-01-03T00:00:00Z"))).expect("deadlines");
+        assert_eq!(ack.state(ts("2026-02-01T00:00:00Z")), DeadlineState::Met);
+        assert_eq!(feedback.due, Some(ts("2026-04-03T00:00:00Z")));
+    }
+
+    proptest! {
+        #[test]
+        fn acknowledge_due_is_seven_days_give_or_take_an_hour(secs in 0i64..4_000_000_000, zone in prop::sample::select(vec!["UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York"])) {
+            let p = DeadlinePolicy { time_zone: zone.into(), ..Default::default() };
+            let at = Timestamp::from_second(secs).expect("in range");
+            let due = p.acknowledge_due(at).expect("due");
+            let hours = due.duration_since(at).as_hours();
+            prop_assert!((167..=169).contains(&hours), "{hours}");
+        }
+
+        #[test]
+        fn feedback_is_never_before_acknowledgement_and_within_93_days(secs in 0i64..4_000_000_000) {
+            let p = DeadlinePolicy::default();
+            let at = Timestamp::from_second(secs).expect("in range");
+            let due = p.feedback_due(at).expect("due");
+            let days = due.duration_since(at).as_hours() / 24;
+            prop_assert!((89..=92).contains(&days), "{days}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Ombud's rules, with no IO: what a report is, what makes one valid, who may
+//! read cases, how a case moves between states and when its deadlines fall.
+//!
+//! Everything that decides something about a case lives here, once, so the
+//! web layer, the API and the job loop can never disagree.
+#![forbid(unsafe_code)]
+
+mod case;
+mod clock;
+mod deadline;
+mod ids;
+mod report;
+mod staff;
+
+pub use case::{CaseStatus, Category, EventKind};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use deadline::{Deadline, DeadlineKind, DeadlinePolicy, DeadlineState};
+pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
+pub use report::{
+    Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole,
+    ReportDraft, ReportContent, RequestKind, ReporterRequest, validate_message,
+    MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
+};
+pub use staff::{Role, valid_email};
+
+/// Errors of the rules themselves. A caller shows them to a person, so each
+/// variant names one thing that can be explained in a sentence.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DomainError {
+    #[error("a case in state {from} cannot be {action}")]
+    InvalidTransition { from: CaseStatus, action: &'static str },
+    #[error("unknown value {value:?} for {what}")]
+    UnknownValue { what: &'static str, value: String },
+    #[error("deadline arithmetic out of range")]
+    DeadlineOutOfRange,
+    #[error("unknown time zone {0:?}")]
+    UnknownTimeZone(String),
+}

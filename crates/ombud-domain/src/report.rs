@@ -1,0 +1,453 @@
+//! A report as the reporter gives it (a draft of plain strings, from a form or
+//! the API) and as it is sealed (validated content). Validation answers with
+//! one error per field, so a form can show each message beside its field.
+//!
+//! Nothing here demands evidence: only a description and a category are
+//! required, because a case must open on her word alone.
+
+use crate::Category;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_DESCRIPTION_CHARS: usize = 50_000;
+pub const MAX_MESSAGE_CHARS: usize = 20_000;
+pub const MAX_SHORT_CHARS: usize = 500;
+pub const MAX_PEOPLE: usize = 30;
+
+/// One problem with one field. `field` names the input (`people.2.name`),
+/// `code` a message key the web layer translates (`required`, `too-long`…).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+}
+
+impl FieldError {
+    fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self { field: field.into(), code }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationKind {
+    Workplace,
+    BusinessTrip,
+    ClientOrSocialEvent,
+    Online,
+    Other,
+}
+
+impl LocationKind {
+    pub const ALL: [LocationKind; 5] = [
+        LocationKind::Workplace,
+        LocationKind::BusinessTrip,
+        LocationKind::ClientOrSocialEvent,
+        LocationKind::Online,
+        LocationKind::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationKind::Workplace => "workplace",
+            LocationKind::BusinessTrip => "business_trip",
+            LocationKind::ClientOrSocialEvent => "client_or_social_event",
+            LocationKind::Online => "online",
+            LocationKind::Other => "other",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonRole {
+    Accused,
+    Witness,
+    Other,
+}
+
+impl PersonRole {
+    pub const ALL: [PersonRole; 3] = [PersonRole::Accused, PersonRole::Witness, PersonRole::Other];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonRole::Accused => "accused",
+            PersonRole::Witness => "witness",
+            PersonRole::Other => "other",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    NoContact,
+    ChangeReportingLine,
+    Leave,
+    Counselling,
+    Other,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 5] = [
+        RequestKind::NoContact,
+        RequestKind::ChangeReportingLine,
+        RequestKind::Leave,
+        RequestKind::Counselling,
+        RequestKind::Other,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::NoContact => "no_contact",
+            RequestKind::ChangeReportingLine => "change_reporting_line",
+            RequestKind::Leave => "leave",
+            RequestKind::Counselling => "counselling",
+            RequestKind::Other => "other",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// When it happened, as precisely as she can say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Occurred {
+    /// `YYYY-MM-DD`, if she knows a date.
+    pub date: Option<String>,
+    /// The date is approximate.
+    pub approximate: bool,
+    /// In her words ("last spring", "over several months").
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Location {
+    pub kind: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PersonInvolved {
+    pub name: String,
+    pub employee_id: Option<String>,
+    pub email: Option<String>,
+    pub role: String,
+    /// Inside the organisation (employee) or outside (client, vendor…).
+    pub internal: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReporterRequest {
+    pub kind: String,
+    pub detail: Option<String>,
+}
+
+/// How a confidential reporter can be reached; sealed for the handlers only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A report as typed. Every field is a plain string so that nothing she typed
+/// is lost when a form comes back with errors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportDraft {
+    pub category: String,
+    pub description: String,
+    pub language: Option<String>,
+    pub occurred: Occurred,
+    pub location: Location,
+    pub people: Vec<PersonInvolved>,
+    pub requests: Vec<ReporterRequest>,
+    /// Anonymous unless she says otherwise.
+    pub anonymous: bool,
+    pub contact: Option<Contact>,
+}
+
+impl Default for ReportDraft {
+    fn default() -> Self {
+        Self {
+            category: String::new(),
+            description: String::new(),
+            language: None,
+            occurred: Occurred::default(),
+            location: Location::default(),
+            people: Vec::new(),
+            requests: Vec::new(),
+            anonymous: true,
+            contact: None,
+        }
+    }
+}
+
+/// The validated report, as it is sealed. Only `category` is ever stored in clear.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportContent {
+    pub category: Category,
+    pub description: String,
+    pub language: String,
+    pub occurred: Occurred,
+    pub location: Location,
+    pub people: Vec<PersonInvolved>,
+    pub requests: Vec<ReporterRequest>,
+    pub anonymous: bool,
+    pub contact: Option<Contact>,
+}
+
+impl ReportDraft {
+    /// Validates against `today` (in the organisation's calendar), trims, drops
+    /// blank rows, and returns every problem at once.
+    pub fn validate(&self, today: Date) -> Result<ReportContent, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let category = match self.category.trim() {
+            "" => {
+                errors.push(FieldError::new("category", "required"));
+                None
+            }
+            other => other.parse::<Category>().map_err(|_| errors.push(FieldError::new("category", "invalid-choice"))).ok(),
+        };
+        let description = self.description.trim().to_owned();
+        if description.is_empty() {
+            errors.push(FieldError::new("description", "required"));
+        }
+        check_len(&mut errors, "description", &description, MAX_DESCRIPTION_CHARS);
+
+        let occurred = validate_occurred(&self.occurred, today, &mut errors);
+        let location = validate_location(&self.location, &mut errors);
+        let people = validate_people(&self.people, &mut errors);
+        let requests = validate_requests(&self.requests, &mut errors);
+        let contact = if self.anonymous { None } else { validate_contact(self.contact.as_ref(), &mut errors) };
+        let language = match self.language.as_deref() {
+            Some(l) if l.starts_with("zh") => "zh-CN",
+            _ => "en",
+        }
+        .to_owned();
+
+        match category {
+            Some(category) if errors.is_empty() => Ok(ReportContent {
+                category,
+                description,
+                language,
+                occurred,
+                location,
+                people,
+                requests,
+                anonymous: self.anonymous,
+                contact,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A message in the thread, from either side.
+pub fn validate_message(body: &str) -> Result<String, FieldError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(FieldError::new("body", "required"));
+    }
+    if body.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(FieldError::new("body", "too-long"));
+    }
+    Ok(body.to_owned())
+}
+
+fn check_len(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.push(FieldError::new(field, "too-long"));
+    }
+}
+
+/// Trims, turns blank into None, and checks the length of an optional short text.
+fn short_text(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    check_len(errors, field, value, MAX_SHORT_CHARS);
+    Some(value.to_owned())
+}
+
+fn validate_occurred(o: &Occurred, today: Date, errors: &mut Vec<FieldError>) -> Occurred {
+    let date = short_text(errors, "occurred.date", o.date.as_deref());
+    if let Some(d) = &date {
+        match d.parse::<Date>() {
+            Ok(parsed) if parsed > today => errors.push(FieldError::new("occurred.date", "future-date")),
+            Ok(_) => {}
+            Err(_) => errors.push(FieldError::new("occurred.date", "invalid-date")),
+        }
+    }
+    Occurred {
+        date,
+        approximate: o.approximate,
+        description: short_text(errors, "occurred.description", o.description.as_deref()),
+    }
+}
+
+fn validate_location(l: &Location, errors: &mut Vec<FieldError>) -> Location {
+    let kind = short_text(errors, "location.kind", l.kind.as_deref());
+    if let Some(k) = &kind
+        && LocationKind::parse(k).is_none()
+    {
+        errors.push(FieldError::new("location.kind", "invalid-choice"));
+    }
+    Location { kind, detail: short_text(errors, "location.detail", l.detail.as_deref()) }
+}
+
+fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> Vec<PersonInvolved> {
+    let filled: Vec<(usize, &PersonInvolved)> = people
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            !(p.name.trim().is_empty()
+                && p.employee_id.as_deref().unwrap_or("").trim().is_empty()
+                && p.email.as_deref().unwrap_or("").trim().is_empty())
+        })
+        .collect();
+    if filled.len() > MAX_PEOPLE {
+        errors.push(FieldError::new("people", "too-many"));
+    }
+    filled
+        .into_iter()
+        .map(|(i, p)| {
+            let field = |f: &str| format!("people.{i}.{f}");
+            let name = p.name.trim().to_owned();
+            if name.is_empty() {
+                errors.push(FieldError::new(field("name"), "required"));
+            }
+            check_len(errors, &field("name"), &name, MAX_SHORT_CHARS);
+            let email = short_text(errors, &field("email"), p.email.as_deref());
+            if email.as_deref().is_some_and(|e| !crate::valid_email(e)) {
+                errors.push(FieldError::new(field("email"), "invalid-email"));
+            }
+            let role = if p.role.trim().is_empty() { "other" } else { p.role.trim() };
+            if PersonRole::parse(role).is_none() {
+                errors.push(FieldError::new(field("role"), "invalid-choice"));
+            }
+            PersonInvolved {
+                name,
+                employee_id: short_text(errors, &field("employee_id"), p.employee_id.as_deref()),
+                email,
+                role: role.to_owned(),
+                internal: p.internal,
+            }
+        })
+        .collect()
+}
+
+fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>) -> Vec<ReporterRequest> {
+    requests
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.kind.trim().is_empty())
+        .map(|(i, r)| {
+            let kind = r.kind.trim();
+            if RequestKind::parse(kind).is_none() {
+                errors.push(FieldError::new(format!("requests.{i}.kind"), "invalid-choice"));
+            }
+            let detail = r.detail.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+            if let Some(d) = &detail {
+                check_len(errors, &format!("requests.{i}.detail"), d, MAX_MESSAGE_CHARS);
+            }
+            ReporterRequest { kind: kind.to_owned(), detail }
+        })
+        .collect()
+}
+
+fn validate_contact(contact: Option<&Contact>, errors: &mut Vec<FieldError>) -> Option<Contact> {
+    let empty = Contact::default();
+    let c = contact.unwrap_or(&empty);
+    let name = c.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(FieldError::new("contact.name", "required"));
+    }
+    check_len(errors, "contact.name", &name, MAX_SHORT_CHARS);
+    let email = short_text(errors, "contact.email", c.email.as_deref());
+    let phone = short_text(errors, "contact.phone", c.phone.as_deref());
+    if email.as_deref().is_some_and(|e| !crate::valid_email(e)) {
+        errors.push(FieldError::new("contact.email", "invalid-email"));
+    }
+    if email.is_none() && phone.is_none() {
+        errors.push(FieldError::new("contact.email", "contact-needed"));
+    }
+    Some(Contact { name, email, phone })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn draft() -> ReportDraft {
+        ReportDraft {
+            category: "sexual_assault".into(),
+            description: "  出差时发生的事  ".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn description_and_category_are_enough() {
+        let c = draft().validate(date(2026, 1, 1)).expect("valid");
+        assert_eq!(c.description, "出差时发生的事");
+        assert!(c.anonymous && c.contact.is_none());
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let d = ReportDraft {
+            category: "bogus".into(),
+            description: " ".into(),
+            occurred: Occurred { date: Some("2030-01-01".into()), ..Default::default() },
+            location: Location { kind: Some("moon".into()), detail: None },
+            people: vec![PersonInvolved { employee_id: Some("E1".into()), role: "boss".into(), ..Default::default() }],
+            anonymous: false,
+            ..Default::default()
+        };
+        let errors = d.validate(date(2026, 1, 1)).expect_err("invalid");
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        for expected in [
+            ("category", "invalid-choice"),
+            ("description", "required"),
+            ("occurred.date", "future-date"),
+            ("location.kind", "invalid-choice"),
+            ("people.0.name", "required"),
+            ("people.0.role", "invalid-choice"),
+            ("contact.name", "required"),
+            ("contact.email", "contact-needed"),
+        ] {
+            assert!(fields.contains(&expected), "{expected:?} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn blank_people_rows_and_requests_are_dropped() {
+        let d = ReportDraft {
+            people: vec![PersonInvolved::default(), PersonInvolved { name: "Client X".into(), ..Default::default() }],
+            requests: vec![ReporterRequest::default(), ReporterRequest { kind: "no_contact".into(), detail: None }],
+            ..draft()
+        };
+        let c = d.validate(date(2026, 1, 1)).expect("valid");
+        assert_eq!(c.people.len(), 1);
+        assert_eq!(c.people[0].role, "other");
+        assert_eq!(c.requests.len(), 1);
+    }
+
+    #[test]
+    fn messages() {
+        assert_eq!(validate_message("  hi "), Ok("hi".into()));
+        assert_eq!(validate_message(" ").map_err(|e| e.code), Err("required"));
+        assert_eq!(validate_message(&"x".repeat(MAX_MESSAGE_CHARS + 1)).map_err(|e| e.code), Err("too-long"));
+    }
+}

@@ -1,0 +1,94 @@
+//! Staff roles and what each may do.
+
+use crate::DomainError;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Investigator of the ethics or HR office: handles cases.
+    Handler,
+    /// Independent committee member: receives escalations, reviews.
+    Oversight,
+    /// Installs and configures; reads no case by virtue of the role.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Handler, Role::Oversight, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Handler => "handler",
+            Role::Oversight => "oversight",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether the role is, in principle, among the readers of new cases.
+    /// Conflicts of interest narrow this per case; an administrator never reads.
+    pub fn reads_cases(self) -> bool {
+        matches!(self, Role::Handler | Role::Oversight)
+    }
+
+    /// Whether the role may act on a case (reply, acknowledge). Oversight
+    /// watches and reviews; handling stays with the handlers.
+    pub fn handles_cases(self) -> bool {
+        matches!(self, Role::Handler)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue { what: "role", value: s.to_owned() })
+    }
+}
+
+/// A deliberately plain check: one `@`, something on each side, a dot in the
+/// domain, no spaces. Delivery is the real test; this catches typos.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !domain.contains('@')
+        && email.len() <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_only_handlers_and_oversight_read() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+        assert!(Role::Handler.reads_cases() && Role::Oversight.reads_cases());
+        assert!(!Role::Admin.reads_cases());
+        assert!("boss".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert!(valid_email("li.na@example.cn"));
+        assert!(!valid_email("li.na@example"));
+        assert!(!valid_email("no at sign"));
+        assert!(!valid_email("a@b@c.d"));
+    }
+}

@@ -1,0 +1,463 @@
+//! The embedded default: SQLite through sqlx, in WAL mode with a busy
+//! timeout, migrations in `migrations/`.
+#![forbid(unsafe_code)]
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, StaffId};
+use ombud_store::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and runs migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        Self::connect(SqliteConnectOptions::new().filename(path).create_if_missing(true)).await
+    }
+
+    /// Opens a `sqlite:` URL and runs migrations.
+    pub async fn open_url(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url).map_err(backend)?.create_if_missing(true);
+        Self::connect(options).await
+    }
+
+    async fn connect(options: SqliteConnectOptions) -> Result<Self> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(backend)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+fn case_from_row(row: &SqliteRow) -> Result<CaseRecord> {
+    let get = |e: sqlx::Error| StoreError::Corrupt(e.to_string());
+    CaseColumns {
+        id: row.try_get("id").map_err(get)?,
+        reference: row.try_get("reference").map_err(get)?,
+        category: row.try_get("category").map_err(get)?,
+        status: row.try_get("status").map_err(get)?,
+        received_at: row.try_get("received_at").map_err(get)?,
+        acknowledged_at: row.try_get("acknowledged_at").map_err(get)?,
+        acknowledge_due: row.try_get("acknowledge_due").map_err(get)?,
+        feedback_due: row.try_get("feedback_due").map_err(get)?,
+        updated_at: row.try_get("updated_at").map_err(get)?,
+    }
+    .try_into()
+}
+
+fn staff_from_row(row: &SqliteRow) -> Result<StaffRecord> {
+    let get = |e: sqlx::Error| StoreError::Corrupt(e.to_string());
+    StaffColumns {
+        id: row.try_get("id").map_err(get)?,
+        email: row.try_get("email").map_err(get)?,
+        name: row.try_get("name").map_err(get)?,
+        role: row.try_get("role").map_err(get)?,
+        created_at: row.try_get("created_at").map_err(get)?,
+        public_key: row.try_get("public_key").map_err(get)?,
+        sealed_secret: row.try_get("sealed_secret").map_err(get)?,
+    }
+    .try_into()
+}
+
+fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(row: &'r SqliteRow, name: &str) -> Result<T> {
+    row.try_get(name).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn event_from_row(row: &SqliteRow) -> Result<EventRecord> {
+    Ok(EventRecord {
+        id: parse(&col::<String>(row, "id")?, "event id")?,
+        case_id: parse(&col::<String>(row, "case_id")?, "case id")?,
+        kind: parse(&col::<String>(row, "kind")?, "event kind")?,
+        at: from_millis(col(row, "at")?)?,
+        actor: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
+    })
+}
+
+const CASE_COLUMNS: &str =
+    "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
+
+async fn insert_event(conn: &mut sqlx::SqliteConnection, e: &EventRecord) -> Result<()> {
+    sqlx::query("INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(e.id.to_string())
+        .bind(e.case_id.to_string())
+        .bind(e.kind.as_str())
+        .bind(millis(e.at))
+        .bind(e.actor.kind())
+        .bind(e.actor.staff_id())
+        .execute(&mut *conn)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+async fn insert_attachment(conn: &mut sqlx::SqliteConnection, a: &NewAttachment) -> Result<()> {
+    let m = &a.meta;
+    sqlx::query(
+        "INSERT INTO attachments (id, case_id, message_id, created_at, size, sealed_meta, sealed_body)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(m.id.to_string())
+    .bind(m.case_id.to_string())
+    .bind(m.message_id.map(|id| id.to_string()))
+    .bind(millis(m.created_at))
+    .bind(i64::try_from(m.size).map_err(|_| StoreError::Corrupt("size".into()))?)
+    .bind(&m.sealed_meta)
+    .bind(&a.sealed_body)
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await.map_err(backend)
+    }
+
+    async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool> {
+        let done = sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn create_staff(&self, s: &StaffRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(s.id.to_string())
+        .bind(&s.email)
+        .bind(email_key(&s.email))
+        .bind(&s.name)
+        .bind(s.role.as_str())
+        .bind(millis(s.created_at))
+        .bind(&s.public_key)
+        .bind(&s.sealed_secret)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if s.role.reads_cases() {
+            sqlx::query("INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, ?, NULL, ? FROM cases")
+                .bind(s.id.to_string())
+                .bind(millis(s.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>> {
+        let row = sqlx::query("SELECT * FROM staff WHERE email_key = ?")
+            .bind(email_key(email))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+
+    async fn staff_by_id(&self, id: StaffId) -> Result<Option<StaffRecord>> {
+        let row = sqlx::query("SELECT * FROM staff WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(staff_from_row).transpose()
+    }
+
+    async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
+        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id").fetch_all(&self.pool).await.map_err(backend)?;
+        rows.iter().map(staff_from_row).collect()
+    }
+
+    async fn create_case(&self, new: &NewCase) -> Result<()> {
+        let c = &new.case;
+        let id = c.id.to_string();
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO cases (id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&c.reference)
+        .bind(c.category.as_str())
+        .bind(c.status.as_str())
+        .bind(millis(c.received_at))
+        .bind(c.acknowledged_at.map(millis))
+        .bind(millis(c.acknowledge_due))
+        .bind(c.feedback_due.map(millis))
+        .bind(millis(c.updated_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("INSERT INTO reports (case_id, sealed) VALUES (?, ?)")
+            .bind(&id)
+            .bind(&new.sealed_report)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for grant in &new.access {
+            sqlx::query("INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) VALUES (?, ?, ?, ?)")
+                .bind(&id)
+                .bind(grant.staff.to_string())
+                .bind(&grant.wrapped_key)
+                .bind(millis(c.received_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        let r = &new.receipt;
+        sqlx::query("INSERT INTO receipts (lookup, case_id, kdf, wrapped_key) VALUES (?, ?, ?, ?)")
+            .bind(&r.lookup)
+            .bind(&id)
+            .bind(&r.kdf)
+            .bind(&r.wrapped_key)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for a in &new.attachments {
+            insert_attachment(&mut tx, a).await?;
+        }
+        insert_event(&mut tx, &new.event).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?")))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(case_from_row).transpose()
+    }
+
+    async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT c.*, a.wrapped_key IS NULL AS pending
+             FROM case_access a JOIN cases c ON c.id = a.case_id
+             WHERE a.staff_id = ?
+             ORDER BY c.received_at DESC, c.id DESC
+             LIMIT ?",
+        )
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(|row| Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")? })).collect()
+    }
+
+    async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>> {
+        let row = sqlx::query("SELECT wrapped_key, granted_at FROM case_access WHERE case_id = ? AND staff_id = ?")
+            .bind(case.to_string())
+            .bind(staff.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|row| Ok(AccessRecord { wrapped_key: col(&row, "wrapped_key")?, granted_at: from_millis(col(&row, "granted_at")?)? }))
+            .transpose()
+    }
+
+    async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.public_key FROM case_access a JOIN staff s ON s.id = a.staff_id
+             WHERE a.case_id = ? AND a.wrapped_key IS NULL ORDER BY s.id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| Ok(PendingGrant { staff: parse(&col::<String>(row, "id")?, "staff id")?, public_key: col(row, "public_key")? }))
+            .collect()
+    }
+
+    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let done = sqlx::query("UPDATE case_access SET wrapped_key = ? WHERE case_id = ? AND staff_id = ? AND wrapped_key IS NULL")
+            .bind(wrapped_key)
+            .bind(case.to_string())
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // Another reader may have completed it a moment earlier: nothing to record then.
+        if done.rows_affected() == 1 {
+            insert_event(&mut tx, event).await?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn report(&self, case: CaseId) -> Result<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT sealed FROM reports WHERE case_id = ?")
+            .bind(case.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn messages(&self, case: CaseId) -> Result<Vec<MessageRecord>> {
+        let rows = sqlx::query("SELECT * FROM messages WHERE case_id = ? ORDER BY created_at, id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(MessageRecord {
+                    id: parse(&col::<String>(row, "id")?, "message id")?,
+                    case_id: case,
+                    created_at: from_millis(col(row, "created_at")?)?,
+                    author: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
+                    sealed_body: col(row, "sealed_body")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn attachments(&self, case: CaseId) -> Result<Vec<AttachmentMeta>> {
+        let rows = sqlx::query(
+            "SELECT id, message_id, created_at, size, sealed_meta FROM attachments WHERE case_id = ? ORDER BY created_at, id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(AttachmentMeta {
+                    id: parse(&col::<String>(row, "id")?, "attachment id")?,
+                    case_id: case,
+                    message_id: col::<Option<String>>(row, "message_id")?.map(|m| parse(&m, "message id")).transpose()?,
+                    created_at: from_millis(col(row, "created_at")?)?,
+                    size: u64::try_from(col::<i64>(row, "size")?).map_err(|_| StoreError::Corrupt("size".into()))?,
+                    sealed_meta: col(row, "sealed_meta")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn attachment_body(&self, case: CaseId, id: AttachmentId) -> Result<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT sealed_body FROM attachments WHERE case_id = ? AND id = ?")
+            .bind(case.to_string())
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn add_message(&self, m: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(m.id.to_string())
+            .bind(m.case_id.to_string())
+            .bind(millis(m.created_at))
+            .bind(m.author.kind())
+            .bind(m.author.staff_id())
+            .bind(&m.sealed_body)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for a in attachments {
+            insert_attachment(&mut tx, a).await?;
+        }
+        sqlx::query("UPDATE cases SET updated_at = ? WHERE id = ?")
+            .bind(millis(m.created_at))
+            .bind(m.case_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn acknowledge(
+        &self,
+        case: CaseId,
+        from: CaseStatus,
+        to: CaseStatus,
+        at: Timestamp,
+        feedback_due: Timestamp,
+        event: &EventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE cases SET status = ?, acknowledged_at = ?, feedback_due = ?, updated_at = ? WHERE id = ? AND status = ?",
+        )
+        .bind(to.as_str())
+        .bind(millis(at))
+        .bind(millis(feedback_due))
+        .bind(millis(at))
+        .bind(case.to_string())
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>> {
+        let row = sqlx::query("SELECT * FROM receipts WHERE lookup = ?").bind(lookup).fetch_optional(&self.pool).await.map_err(backend)?;
+        row.map(|row| {
+            Ok(ReceiptRecord {
+                lookup: col(&row, "lookup")?,
+                case_id: parse(&col::<String>(&row, "case_id")?, "case id")?,
+                kdf: col(&row, "kdf")?,
+                wrapped_key: col(&row, "wrapped_key")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn record_event(&self, event: &EventRecord) -> Result<()> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        insert_event(&mut conn, event).await
+    }
+
+    async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>> {
+        let rows = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY at, id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(event_from_row).collect()
+    }
+}

@@ -1,0 +1,82 @@
+//! The storage contract. Backends (SQLite, PostgreSQL) implement [`Store`];
+//! [`conformance`] holds the one suite every backend must pass.
+//!
+//! Records carry only what DESIGN.md allows in clear: ids, reference,
+//! category, status, times, deadlines, access rows, and sealed blobs.
+#![forbid(unsafe_code)]
+
+pub mod conformance;
+mod records;
+
+pub use records::*;
+
+use async_trait::async_trait;
+use ombud_domain::{CaseId, CaseStatus, StaffId};
+use jiff::Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (an email already has an account…).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A stored value could not be read back (a bug or a damaged row).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres", for logs and the health page.
+    fn backend(&self) -> &'static str;
+
+    async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    /// Writes a value unless the key exists; returns whether it wrote.
+    async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool>;
+
+    /// Creates a staff account. If her role reads cases, she also gets a
+    /// pending grant on every case, completed by the next reader who opens it.
+    async fn create_staff(&self, staff: &StaffRecord) -> Result<()>;
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>>;
+    async fn staff_by_id(&self, id: StaffId) -> Result<Option<StaffRecord>>;
+    async fn list_staff(&self) -> Result<Vec<StaffRecord>>;
+
+    /// Writes a new case with its report, attachments, access rows, receipt
+    /// and first event in one transaction.
+    async fn create_case(&self, new: &NewCase) -> Result<()>;
+    async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
+    /// Cases a staff member has an access row for, newest first.
+    async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>>;
+    async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>>;
+    /// Staff with an access row on the case but no wrapped key yet.
+    async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>>;
+    /// Stores a wrapped key for a pending grant, with its event.
+    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord) -> Result<()>;
+
+    async fn report(&self, case: CaseId) -> Result<Option<Vec<u8>>>;
+    async fn messages(&self, case: CaseId) -> Result<Vec<MessageRecord>>;
+    /// Attachment metadata (sealed) of a case, without the bodies.
+    async fn attachments(&self, case: CaseId) -> Result<Vec<AttachmentMeta>>;
+    async fn attachment_body(&self, case: CaseId, id: ombud_domain::AttachmentId) -> Result<Option<Vec<u8>>>;
+    async fn add_message(&self, message: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()>;
+
+    /// Moves a case from `from` to `to` if it is still in `from`, setting the
+    /// acknowledgement time and feedback deadline; false if it had moved.
+    async fn acknowledge(
+        &self,
+        case: CaseId,
+        from: CaseStatus,
+        to: CaseStatus,
+        at: Timestamp,
+        feedback_due: Timestamp,
+        event: &EventRecord,
+    ) -> Result<bool>;
+
+    async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>>;
+    async fn record_event(&self, event: &EventRecord) -> Result<()>;
+    async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>>;
+}

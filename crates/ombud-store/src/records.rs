@@ -1,0 +1,234 @@
+//! Plain records passed between the service and a backend, and the one place
+//! that turns stored primitives back into typed values.
+
+use crate::{Result, StoreError};
+use jiff::Timestamp;
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
+use std::str::FromStr;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffRecord {
+    pub id: StaffId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub public_key: Vec<u8>,
+    /// The private key sealed under the password (see ombud-crypto).
+    pub sealed_secret: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: CaseId,
+    /// The public reference a person can quote ("OMB-7K3Q-9F2D").
+    pub reference: String,
+    pub category: Category,
+    pub status: CaseStatus,
+    pub received_at: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledge_due: Timestamp,
+    pub feedback_due: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxEntry {
+    pub case: CaseRecord,
+    /// She may read the case but no reader has wrapped the key to her yet.
+    pub access_pending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessRecord {
+    pub wrapped_key: Option<Vec<u8>>,
+    pub granted_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingGrant {
+    pub staff: StaffId,
+    pub public_key: Vec<u8>,
+}
+
+/// One staff member's access to a new case, with the key wrapped to her.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessGrant {
+    pub staff: StaffId,
+    pub wrapped_key: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptRecord {
+    /// HMAC of the receipt under an instance key: the O(1) lookup index.
+    pub lookup: Vec<u8>,
+    pub case_id: CaseId,
+    /// Argon2id parameters and salt for the receipt key.
+    pub kdf: Vec<u8>,
+    /// The case data key wrapped under the receipt key.
+    pub wrapped_key: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Reporter,
+    Staff(StaffId),
+    System,
+}
+
+impl Actor {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Actor::Reporter => "reporter",
+            Actor::Staff(_) => "staff",
+            Actor::System => "system",
+        }
+    }
+
+    pub fn staff_id(&self) -> Option<String> {
+        match self {
+            Actor::Staff(id) => Some(id.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn from_parts(kind: &str, staff: Option<String>) -> Result<Self> {
+        match (kind, staff) {
+            ("reporter", None) => Ok(Actor::Reporter),
+            ("system", None) => Ok(Actor::System),
+            ("staff", Some(id)) => Ok(Actor::Staff(parse(&id, "staff id")?)),
+            (kind, _) => Err(StoreError::Corrupt(format!("actor {kind}"))),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageRecord {
+    pub id: MessageId,
+    pub case_id: CaseId,
+    pub created_at: Timestamp,
+    pub author: Actor,
+    pub sealed_body: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachmentMeta {
+    pub id: AttachmentId,
+    pub case_id: CaseId,
+    /// The message it came with; None when it came with the report.
+    pub message_id: Option<MessageId>,
+    pub created_at: Timestamp,
+    pub size: u64,
+    /// File name and content type, sealed.
+    pub sealed_meta: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAttachment {
+    pub meta: AttachmentMeta,
+    pub sealed_body: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub kind: EventKind,
+    pub at: Timestamp,
+    pub actor: Actor,
+}
+
+impl EventRecord {
+    pub fn new(case_id: CaseId, kind: EventKind, at: Timestamp, actor: Actor) -> Self {
+        Self { id: uuid::Uuid::now_v7(), case_id, kind, at, actor }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCase {
+    pub case: CaseRecord,
+    pub sealed_report: Vec<u8>,
+    pub attachments: Vec<NewAttachment>,
+    pub access: Vec<AccessGrant>,
+    pub receipt: ReceiptRecord,
+    pub event: EventRecord,
+}
+
+/// Parses a stored id or enum, naming what was corrupt.
+pub fn parse<T: FromStr>(value: &str, what: &str) -> Result<T> {
+    value.parse().map_err(|_| StoreError::Corrupt(format!("{what}: {value:?}")))
+}
+
+/// Stored times are milliseconds since the Unix epoch in both backends.
+pub fn millis(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+pub fn from_millis(ms: i64) -> Result<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|_| StoreError::Corrupt(format!("time {ms}")))
+}
+
+pub fn from_millis_opt(ms: Option<i64>) -> Result<Option<Timestamp>> {
+    ms.map(from_millis).transpose()
+}
+
+/// The columns of a `cases` row, as both backends read them.
+pub struct CaseColumns {
+    pub id: String,
+    pub reference: String,
+    pub category: String,
+    pub status: String,
+    pub received_at: i64,
+    pub acknowledged_at: Option<i64>,
+    pub acknowledge_due: i64,
+    pub feedback_due: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl TryFrom<CaseColumns> for CaseRecord {
+    type Error = StoreError;
+    fn try_from(c: CaseColumns) -> Result<Self> {
+        Ok(CaseRecord {
+            id: parse(&c.id, "case id")?,
+            reference: c.reference,
+            category: parse(&c.category, "category")?,
+            status: parse(&c.status, "status")?,
+            received_at: from_millis(c.received_at)?,
+            acknowledged_at: from_millis_opt(c.acknowledged_at)?,
+            acknowledge_due: from_millis(c.acknowledge_due)?,
+            feedback_due: from_millis_opt(c.feedback_due)?,
+            updated_at: from_millis(c.updated_at)?,
+        })
+    }
+}
+
+/// The columns of a `staff` row.
+pub struct StaffColumns {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub created_at: i64,
+    pub public_key: Vec<u8>,
+    pub sealed_secret: Vec<u8>,
+}
+
+impl TryFrom<StaffColumns> for StaffRecord {
+    type Error = StoreError;
+    fn try_from(c: StaffColumns) -> Result<Self> {
+        Ok(StaffRecord {
+            id: parse(&c.id, "staff id")?,
+            email: c.email,
+            name: c.name,
+            role: parse(&c.role, "role")?,
+            created_at: from_millis(c.created_at)?,
+            public_key: c.public_key,
+            sealed_secret: c.sealed_secret,
+        })
+    }
+}
+
+/// Normalises an email for lookup: accounts are found case-insensitively.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
