@@ -1,1 +1,27 @@
+//! Ombud's use cases: submit a report, follow it up with a receipt, sign in
+//! as staff, read, answer and acknowledge a case. Each call checks the
+//! domain's rules, does the key work, and hands sealed rows to the store.
+//!
+//! Threat model, plainly: sealing happens here, on the server, because the
+//! reporter's pages must work without JavaScript. The process sees plaintext
+//! while it handles a request; nothing it writes to disk or logs does.
 #![forbid(unsafe_code)]
+
+pub mod demo;
+mod error;
+mod sealing;
+mod service;
+mod views;
+
+pub use error::ServiceError;
+pub use ombud_crypto::{KdfParams, random_token};
+pub use sealing::Upload;
+pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
+pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines};
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// Compares secrets in constant time (re-exported for the web layer's CSRF check).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    ombud_crypto::constant_time_eq(a, b)
+}

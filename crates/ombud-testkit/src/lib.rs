@@ -1,1 +1,154 @@
+//! A real Ombud server for tests: bound to 127.0.0.1:0, a fresh store
+//! (SQLite in a temporary directory, or a fresh PostgreSQL database when
+//! `OMBUD_TEST_POSTGRES_URL` is set), and a clock the test holds.
 #![forbid(unsafe_code)]
+
+use jiff::Timestamp;
+use ombud_domain::{FixedClock, Role};
+use ombud_service::{KdfParams, Ombud, ServiceConfig};
+use ombud_store::Store;
+use std::sync::Arc;
+
+/// Which database a test server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL too when the environment names a server.
+pub fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite];
+    if ombud_store_postgres::testdb::test_server_url().is_some() {
+        all.push(Backend::Postgres);
+    }
+    all
+}
+
+/// Derivation parameters that keep tests quick; production uses the defaults.
+pub const TEST_KDF: KdfParams = KdfParams { m_kib: 4096, t: 1, p: 1 };
+
+pub struct TestServer {
+    pub base: String,
+    pub clock: Arc<FixedClock>,
+    pub ombud: Arc<Ombud>,
+    pub backend: Backend,
+    pub data: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pg_cleanup: Option<(String, String)>,
+}
+
+pub struct Options {
+    pub backend: Backend,
+    pub service: ServiceConfig,
+    pub web: ombud_web::WebConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Sqlite,
+            service: ServiceConfig { receipt_kdf: TEST_KDF, password_kdf: TEST_KDF, ..ServiceConfig::default() },
+            web: ombud_web::WebConfig::default(),
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(Options { backend, ..Options::default() }).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
+        let data = tempfile::tempdir().expect("temp dir");
+        let (store, pg_cleanup): (Arc<dyn Store>, _) = match options.backend {
+            Backend::Sqlite => (
+                Arc::new(ombud_store_sqlite::SqliteStore::open(&data.path().join("ombud.db")).await.expect("sqlite")),
+                None,
+            ),
+            Backend::Postgres => {
+                let server = ombud_store_postgres::testdb::test_server_url().expect("OMBUD_TEST_POSTGRES_URL");
+                let (url, name) = ombud_store_postgres::testdb::create_database(&server).await.expect("create database");
+                (Arc::new(ombud_store_postgres::PgStore::connect(&url).await.expect("postgres")), Some((server, name)))
+            }
+        };
+        let clock = Arc::new(FixedClock::new("2026-11-02T09:00:00Z".parse::<Timestamp>().expect("time")));
+        let ombud = Arc::new(Ombud::open(store, clock.clone(), &[7u8; 32], options.service).await.expect("open instance"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let state = ombud_web::AppState::new(ombud.clone(), options.web);
+        tokio::spawn(ombud_web::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        Self { base, clock, ombud, backend: options.backend, data, shutdown: Some(tx), pg_cleanup }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Creates a staff account and returns its password.
+    pub async fn staff(&self, email: &str, role: Role) -> String {
+        let password = format!("pw-{email}-long-enough");
+        self.ombud.add_staff(email, &format!("Staff {email}"), role, &password).await.expect("add staff");
+        password
+    }
+
+    /// A client that keeps cookies, like a browser, and never follows redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+
+    /// Signs staff in through the API and returns the bearer token.
+    pub async fn staff_token(&self, email: &str, password: &str) -> String {
+        let response = self
+            .client()
+            .post(self.url("/api/v1/staff/session"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), 200, "staff sign-in");
+        response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Files a report through the API; returns (case_ref, receipt).
+    pub async fn report(&self, body: serde_json::Value) -> (String, String) {
+        let response = self.client().post(self.url("/api/v1/reports")).json(&body).send().await.expect("report");
+        assert_eq!(response.status(), 201, "report accepted");
+        let v: serde_json::Value = response.json().await.expect("json");
+        (v["case_ref"].as_str().expect("ref").to_owned(), v["receipt"].as_str().expect("receipt").to_owned())
+    }
+
+    /// Signs the reporter in through the API and returns the bearer token.
+    pub async fn reporter_token(&self, receipt: &str) -> String {
+        let response = self
+            .client()
+            .post(self.url("/api/v1/reporter/session"))
+            .json(&serde_json::json!({ "receipt": receipt }))
+            .send()
+            .await
+            .expect("receipt sign-in");
+        assert_eq!(response.status(), 200, "receipt accepted");
+        response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Stops the server and drops a PostgreSQL test database.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some((server, name)) = self.pg_cleanup.take() {
+            ombud_store_postgres::testdb::drop_database(&server, &name).await;
+        }
+    }
+}

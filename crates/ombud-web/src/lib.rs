@@ -1,1 +1,102 @@
+//! HTTP: the reporter's and staff's HTML pages, the JSON API, and the
+//! middleware around them. Thin by design: parse, call a service, render.
 #![forbid(unsafe_code)]
+
+mod api;
+mod error;
+mod html;
+pub mod i18n;
+mod limits;
+mod security;
+mod sessions;
+mod uploads;
+
+pub use api::{ROUTES as API_ROUTES, openapi_document};
+pub use i18n::Lang;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use ombud_service::{Ombud, ReporterSession, StaffSession};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Adds `Secure` to cookies; set when Ombud is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Largest request body on the form routes that carry files.
+    pub max_upload_request_bytes: usize,
+    /// Failed receipt attempts allowed per client per window.
+    pub receipt_failures_per_client: u32,
+    /// Failed receipt attempts allowed across all clients per window.
+    pub receipt_failures_global: u32,
+    pub receipt_failure_window: Duration,
+    pub staff_session_idle: Duration,
+    pub reporter_session_idle: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            max_upload_request_bytes: 64 * 1024 * 1024,
+            receipt_failures_per_client: 10,
+            receipt_failures_global: 200,
+            receipt_failure_window: Duration::from_secs(15 * 60),
+            staff_session_idle: Duration::from_secs(60 * 60),
+            reporter_session_idle: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) ombud: Arc<Ombud>,
+    pub(crate) config: Arc<WebConfig>,
+    pub(crate) staff_sessions: Arc<sessions::Sessions<StaffSession>>,
+    pub(crate) reporter_sessions: Arc<sessions::Sessions<ReporterSession>>,
+    pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
+}
+
+impl AppState {
+    pub fn new(ombud: Arc<Ombud>, config: WebConfig) -> Self {
+        Self {
+            staff_sessions: Arc::new(sessions::Sessions::new(config.staff_session_idle)),
+            reporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
+            receipt_limiter: Arc::new(limits::FailureLimiter::new(
+                config.receipt_failures_per_client,
+                config.receipt_failures_global,
+                config.receipt_failure_window,
+            )),
+            ombud,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application: pages, API, static files, and the layers every
+/// response passes through (language, security headers, CSRF).
+pub fn router(state: AppState) -> Router {
+    let upload_limit = state.config.max_upload_request_bytes;
+    Router::new()
+        .merge(html::routes().layer(DefaultBodyLimit::max(upload_limit)))
+        .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/static/style.css", axum::routing::get(html::stylesheet))
+        .fallback(html::not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(i18n::negotiate))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(security::csrf_layer())
+}
+
+/// Serves the application on a bound listener until the future resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

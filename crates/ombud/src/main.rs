@@ -1,1 +1,173 @@
-fn main() {}
+//! `ombud`: serve, demo, and the operator's commands.
+#![forbid(unsafe_code)]
+
+mod config;
+mod instance;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::FileConfig;
+use ombud_domain::Role;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "ombud", version, about = "A confidential speak-up channel and a case workflow that cannot quietly fail the person who spoke up.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct Location {
+    /// Data directory: instance secret and, by default, the SQLite database.
+    #[arg(long, env = "OMBUD_DATA", default_value = "./ombud-data")]
+    data: PathBuf,
+    /// postgres://… or sqlite:…; the embedded SQLite file in --data when absent.
+    #[arg(long, env = "OMBUD_DATABASE_URL")]
+    database_url: Option<String>,
+    /// TOML configuration file.
+    #[arg(long, env = "OMBUD_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        #[command(flatten)]
+        at: Location,
+        /// Address to listen on.
+        #[arg(long, env = "OMBUD_LISTEN")]
+        listen: Option<String>,
+    },
+    /// A throwaway instance with a sample organisation, in a temporary directory.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create a staff account; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List staff accounts.
+    List {
+        #[command(flatten)]
+        at: Location,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse().map_err(|_| "expected handler, oversight or admin".to_owned())
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    init_logging();
+    match Cli::parse().command {
+        Command::Serve { at, listen } => serve(at, listen).await,
+        Command::Demo { listen } => demo(listen).await,
+        Command::Staff { command: StaffCommand::Add { at, email, name, role, password_stdin: _ } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let file = FileConfig::load(at.config.as_deref())?;
+            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            match ombud.add_staff(&email, &name, role, password).await {
+                Ok(staff) => {
+                    println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
+                    Ok(())
+                }
+                Err(ombud_service::ServiceError::Invalid(errors)) => {
+                    let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+                    anyhow::bail!("not created: {}", list.join(", "))
+                }
+                Err(e) => Err(e).context("creating the account"),
+            }
+        }
+        Command::Staff { command: StaffCommand::List { at } } => {
+            let file = FileConfig::load(at.config.as_deref())?;
+            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let staff = ombud.list_staff().await?;
+            if staff.is_empty() {
+                println!("no staff accounts");
+            }
+            for s in staff {
+                println!("{}\t{}\t{}\t{}", s.role, s.email, s.name, s.created_at);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
+    let file = FileConfig::load(at.config.as_deref())?;
+    let data = file.data.clone().filter(|_| at.data.as_os_str() == "./ombud-data").unwrap_or(at.data.clone());
+    let database_url = at.database_url.clone().or(file.database_url.clone());
+    let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
+    if ombud.list_staff().await?.is_empty() {
+        tracing::info!(
+            "no staff accounts yet; create the first with: ombud staff add --data {} --email you@example.org --name \"Your Name\" --role admin --password-stdin",
+            data.display()
+        );
+    }
+    run(Arc::new(ombud), file.web(), &listen).await
+}
+
+async fn run(ombud: Arc<ombud_service::Ombud>, web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(backend = ombud.store().backend(), "Ombud is listening on http://{addr}");
+    let state = ombud_web::AppState::new(ombud, web);
+    ombud_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serving")
+}
+
+async fn demo(listen: String) -> anyhow::Result<()> {
+    let dir = tempfile::Builder::new().prefix("ombud-demo-").tempdir()?;
+    let file = FileConfig::default();
+    let ombud = instance::open(dir.path(), None, file.service()).await?;
+    let cases = ombud_service::demo::seed(&ombud).await.context("seeding the demo")?;
+    println!("\nOmbud demo — a throwaway instance in {}\n", dir.path().display());
+    println!("  Reporter pages:  http://{listen}/");
+    println!("  Staff sign-in:   http://{listen}/staff/sign-in\n");
+    for account in ombud_service::demo::DEMO_ACCOUNTS {
+        println!("  {:<10} {}  password: {}", account.role.as_str(), account.email, account.password);
+    }
+    println!("\n  Sample cases (receipts let you see the reporter's side):");
+    for case in &cases {
+        println!("    {}  receipt: {}", case.reference, case.receipt);
+    }
+    println!("\n  Stop with Ctrl-C; everything is deleted.\n");
+    run(Arc::new(ombud), file.web(), &listen).await
+}

@@ -1,0 +1,60 @@
+use ombud_crypto::CryptoError;
+use ombud_domain::{DomainError, FieldError};
+use ombud_store::StoreError;
+
+/// Everything a use case can answer besides success. The web layer maps each
+/// variant once, to a status code and a message in the person's language.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Input a person can fix; one entry per field.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The case does not exist, or this person may not see it: the same answer.
+    #[error("not found")]
+    NotFound,
+    /// The receipt matches no case, or does not open it: the same answer.
+    #[error("receipt not recognised")]
+    BadReceipt,
+    /// Not shaped like a receipt (wrong length or check digit): a typo.
+    #[error("not a receipt")]
+    MalformedReceipt,
+    #[error("wrong email or password")]
+    BadCredentials,
+    /// She may read the case, but no reader has granted her the key yet.
+    #[error("access pending")]
+    AccessPending,
+    /// Her role does not allow this action on a case she can see.
+    #[error("not allowed for this role")]
+    Forbidden,
+    /// The workflow refuses this step now.
+    #[error(transparent)]
+    Rule(#[from] DomainError),
+    #[error("an account with this email already exists")]
+    DuplicateAccount,
+    /// The data directory's secrets do not belong to this database.
+    #[error("the data directory's instance secret does not match this database")]
+    InstanceMismatch,
+    #[error("server configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("key handling failed: {0}")]
+    Crypto(#[from] CryptoError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(_) => ServiceError::DuplicateAccount,
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+impl ServiceError {
+    /// True for failures that are the server's fault (a 5xx), which the web
+    /// layer logs; everything else is an answer to the caller.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Config(_) | ServiceError::InstanceMismatch)
+    }
+}

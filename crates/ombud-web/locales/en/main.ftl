@@ -1,0 +1,229 @@
+## Frame
+skip-to-content = Skip to content
+language-switch = Language
+staff-sign-out = Sign out
+footer-privacy = Ombud stores no IP address, sets no tracking cookie and loads nothing from other sites. What you write is encrypted before it is stored.
+nav-home = Back to the start
+
+## Page titles
+landing-title = Speak up safely
+report-title = Make a report
+receipt-title = Your receipt
+follow-up-title = Check on a report
+follow-up-case-title = Your report
+staff-sign-in-title = Staff sign-in
+inbox-title = Cases
+case-title = Case
+
+## Errors (title, then body)
+error-not-found = Not found
+error-not-found-body = There is nothing at this address, or you may not see it.
+error-invalid-input = Some answers need another look
+error-invalid-input-body = Please check the highlighted fields.
+error-receipt-not-recognised = Receipt not recognised
+error-receipt-not-recognised-body = That receipt does not open a report. Check each digit and try again.
+error-malformed-receipt = That does not look like a receipt
+error-malformed-receipt-body = A receipt has 28 digits in seven groups of four. One digit may be mistyped or two swapped.
+error-bad-credentials = Wrong email or password
+error-bad-credentials-body = The email address or the password is not right.
+error-access-pending = Access pending
+error-access-pending-body = You may read this case, but a colleague who already can must open it once to share its key with you.
+error-forbidden = Not allowed
+error-forbidden-body = Your role cannot do this on this case.
+error-invalid-transition = This step is not possible now
+error-invalid-transition-body = The case has already moved past this step.
+error-duplicate-account = Account exists
+error-duplicate-account-body = An account with this email address already exists.
+error-internal = Something went wrong on our side
+error-internal-body = Nothing you sent has been lost. Please try again in a moment.
+error-unauthorized = Sign-in required
+error-unauthorized-body = Please sign in again.
+error-too-many-attempts = Too many attempts. Please wait a few minutes and try again.
+error-too-many-attempts-body = Too many attempts were made. Please wait a few minutes.
+error-malformed-json = The request body is not valid JSON.
+error-malformed-json-body = The request body is not valid JSON.
+error-invalid-body = The request body does not have the expected fields.
+error-invalid-body-body = The request body does not have the expected fields.
+error-unsupported-media-type = Send the body as application/json.
+error-unsupported-media-type-body = Send the body as application/json.
+error-body-too-large = The request body is too large.
+error-body-too-large-body = The request body is too large.
+error-method-not-allowed = This method is not allowed here.
+error-method-not-allowed-body = This method is not allowed here.
+
+## Field messages
+field-required = Please fill this in.
+field-too-long = This is too long.
+field-invalid-choice = Please choose one of the options.
+field-invalid-date = Please enter a date like 2026-05-01.
+field-future-date = This date is in the future.
+field-invalid-email = Please enter an email address like name@example.com.
+field-too-many = Too many entries.
+field-contact-needed = To be contacted, give an email address or a phone number (or choose anonymous).
+field-password-too-short = The password needs at least 10 characters.
+field-too-many-files = Too many files at once.
+field-file-too-large = A file is larger than the limit. Your text is kept; please choose files again.
+field-request-too-large = The files together are too large. Your text is kept; please choose fewer or smaller files.
+
+## Landing
+landing-heading = Speak up safely
+landing-lead = You can tell us about sexual harassment, assault, retaliation, discrimination or other misconduct. You decide how much of yourself to share.
+landing-report-button = Make a report
+landing-follow-up-button = I have a receipt
+landing-anonymous-heading = Anonymous, if you want
+landing-anonymous-body = You do not have to give your name. You get a receipt code instead: with it you can read answers and write back. Nobody else can open your report with it.
+landing-confidential-heading = Or confidential
+landing-confidential-body = If you want to be contacted, your name and contact details are sealed so that only the people handling your case can read them.
+landing-no-evidence-heading = No evidence required
+landing-no-evidence-body = Your account is enough to open a case. If you have screenshots, messages or names of witnesses, you can add them, now or later.
+landing-next-heading = What happens next
+landing-next-body = The handling team must confirm receipt within 7 days and tell you what was done within 3 months. You can see these deadlines at any time with your receipt.
+landing-staff-link = Staff sign-in
+
+## Report form
+report-heading = Make a report
+report-lead = Only the first two questions are required. Write in your own words; you can add more later.
+report-no-evidence = You do not need evidence to make a report. Nothing here asks you to prove anything.
+form-has-errors = Please check these answers
+report-files-again = For your safety, files are only kept once the report is sent. Please choose your files again.
+report-category-legend = What is it about?
+form-required = (required)
+form-choose = Choose…
+report-description-label = What happened?
+report-description-hint = As much or as little as you want to say. What happened, who was there, what was said or done.
+report-when-legend = When did it happen?
+report-when-date = Date
+report-when-approximate = The date is approximate
+report-when-description = Or describe when (for example “during the sales trip in May”)
+report-where-legend = Where did it happen?
+report-where-kind = Place
+report-where-detail = More about the place (optional)
+report-people-legend = People involved
+report-people-hint = Name anyone involved: the person or people you are reporting, witnesses, others. They can be inside or outside the organisation (a client, a vendor). You can name more people later in a message.
+report-person = Person
+report-person-name = Name
+report-person-employee-id = Employee ID (optional)
+report-person-email = Email (optional)
+report-person-role = Their part
+report-person-side = Inside or outside the organisation
+person-internal = Inside the organisation
+person-external = Outside the organisation
+report-requests-legend = What would help you now?
+report-requests-hint = Each request gets a written answer. Choose any that apply.
+report-requests-other-detail = Something else you need
+report-mode-legend = How do you want to report?
+mode-anonymous = Anonymous
+report-mode-anonymous-hint = no name, you keep only a receipt code.
+mode-confidential = Confidential
+report-mode-confidential-hint = your name and contact details are sealed for the handling team only.
+report-contact-hint = Only if you chose confidential:
+report-contact-name = Your name
+report-contact-email = Email
+report-contact-phone = Phone
+report-attachments-label = Files (optional)
+report-attachments-hint = Screenshots, messages, documents. Up to { $mb } MB each.
+report-before-submit = After you send the report you will get a receipt code. It is shown only once.
+report-submit = Send the report
+
+## Choices
+category-sexual-harassment = Sexual harassment
+category-sexual-assault = Sexual assault
+category-retaliation = Retaliation
+category-discrimination = Discrimination
+category-other = Other misconduct
+location-workplace = At the workplace
+location-business-trip = On a business trip
+location-client-or-social-event = At a client or social event
+location-online = Online or by message
+location-other = Somewhere else
+role-accused = The person I report
+role-witness = Witness
+role-other = Other
+request-no-contact = No contact with the person I report
+request-change-reporting-line = A change of reporting line
+request-leave = Leave
+request-counselling = Counselling
+request-other = Something else
+status-received = Received
+status-acknowledged = Acknowledged
+
+## Receipt
+receipt-heading = Your report has been sent
+receipt-lead = Keep this receipt. It is the only way to read answers and write back.
+receipt-label = Receipt
+receipt-reference = Case reference:
+receipt-keep-heading = Keep it safe
+receipt-keep-once = It is shown only this once. Nobody, including us, can show it to you again.
+receipt-keep-where = Write it down or keep it somewhere only you can reach. Do not keep it on a work device if you are worried about it being seen.
+receipt-keep-lost = If you lose it, you can make a new report and mention this case reference.
+receipt-next-heading = What happens next
+receipt-next-body = The handling team must confirm receipt within 7 days. Come back with your receipt to see the status, the deadlines and messages.
+receipt-follow-up = Check on my report
+
+## Follow-up
+follow-up-heading = Check on a report
+follow-up-lead = Enter the receipt you got when you sent your report.
+follow-up-receipt-label = Receipt
+follow-up-receipt-hint = 28 digits. Spaces and dashes do not matter.
+follow-up-submit = Open my report
+follow-up-case-heading = Your report
+follow-up-case-lead = Here you can see where your report stands, read messages from the handling team and answer them.
+reply-heading-reporter = Write to the handling team
+follow-up-sign-out = Close my report on this device
+
+## Case
+case-reference = Reference
+case-status = Status
+case-category = Category
+case-received = Received
+case-mode = Reported as
+case-deadlines = Deadlines
+case-report = Report
+case-when = When
+case-where = Where
+case-contact = Contact
+case-people = People involved
+case-requests = Requests
+case-files = Files
+case-messages = Messages
+case-no-messages = No messages yet.
+occurred-approximately = around { $date }
+person-employee-id = employee ID { $id }
+thread-from-reporter = Reporter
+thread-from-you = You
+thread-from-team = Handling team
+reply-label = Message
+reply-files = Files (optional)
+reply-submit = Send
+reply-heading-staff = Write to the reporter
+deadline-acknowledge = Confirm receipt
+deadline-feedback = Feedback on what was done
+deadline-met = done { $when }
+deadline-acknowledge-not-started = starts when the report is received
+deadline-feedback-not-started = starts when receipt is confirmed (3 months)
+deadline-due = due { $when } — { $left }
+time-left = { $amount } left
+time-overdue-by = overdue by { $amount }
+unit-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
+unit-hours = { $n ->
+    [one] 1 hour
+   *[other] { $n } hours
+}
+
+## Staff
+staff-sign-in-heading = Staff sign-in
+staff-email = Email
+staff-password = Password
+staff-sign-in-submit = Sign in
+inbox-heading = Cases
+inbox-empty = There are no cases for you.
+inbox-caption = Cases you may see, newest first
+inbox-next-deadline = Next deadline
+inbox-access-pending = access pending
+case-back-to-inbox = All cases
+case-heading = Case
+case-acknowledge = Confirm receipt
+case-acknowledge-hint = Tells the reporter her report was received and starts the 3-month feedback deadline.

@@ -1,0 +1,192 @@
+//! The HTML pages. Reporter pages carry no script at all and work in Tor
+//! Browser's safest mode; staff pages need none either.
+
+mod display;
+pub(crate) mod reporter;
+pub(crate) mod staff;
+
+use crate::AppState;
+use crate::error::classify;
+use crate::i18n::{Lang, Tr};
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::tz::TimeZone;
+use ombud_domain::{Deadline, DeadlineState};
+use ombud_service::ServiceError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(reporter::landing))
+        .route("/report", get(reporter::report_form).post(reporter::submit))
+        .route("/follow-up", get(reporter::follow_up).post(reporter::sign_in))
+        .route("/follow-up/reply", post(reporter::reply))
+        .route("/follow-up/sign-out", post(reporter::sign_out))
+        .route("/follow-up/attachments/{id}", get(reporter::download))
+        .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
+        .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/cases", get(staff::inbox))
+        .route("/staff/cases/{id}", get(staff::case_page))
+        .route("/staff/cases/{id}/reply", post(staff::reply))
+        .route("/staff/cases/{id}/acknowledge", post(staff::acknowledge))
+        .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
+}
+
+/// What every page's frame needs.
+pub struct Page {
+    pub tr: Tr,
+    /// The path the language switch links back to; None hides the switch
+    /// (the receipt page, which must not be left by accident).
+    pub path: Option<String>,
+    pub title: String,
+    pub staff_name: Option<String>,
+    pub zone: TimeZone,
+}
+
+impl Page {
+    pub fn new(state: &AppState, lang: Lang, path: &str, title_key: &str) -> Self {
+        let tr = lang.tr();
+        Self {
+            title: tr.t(title_key),
+            tr,
+            path: Some(path.to_owned()),
+            staff_name: None,
+            zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
+        }
+    }
+
+    pub fn switch_href(&self, code: &str) -> String {
+        format!("{}?lang={code}", self.path.as_deref().unwrap_or("/"))
+    }
+
+    pub fn time(&self, at: &jiff::Timestamp) -> String {
+        self.tr.time(*at, &self.zone)
+    }
+
+    /// One line about a deadline: when it is due and how it stands now.
+    pub fn deadline(&self, d: &Deadline, now: jiff::Timestamp) -> String {
+        let name = self.tr.t(&format!("deadline-{}", d.kind.as_str()));
+        let state = match d.state(now) {
+            DeadlineState::Met => {
+                let when = d.met_at.map(|t| self.time(&t)).unwrap_or_default();
+                self.tr.t_with("deadline-met", &[("when", when.into())])
+            }
+            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{}-not-started", d.kind.as_str())),
+            DeadlineState::Open(left) => {
+                let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
+                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(left).into())])
+            }
+            DeadlineState::Overdue(by) => {
+                let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
+                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(-by).into())])
+            }
+        };
+        format!("{name}: {state}")
+    }
+
+    /// "Optional. Up to 25 MB each." for a file input.
+    pub fn files_hint(&self, mb: &u64) -> String {
+        self.tr.t_with("report-attachments-hint", &[("mb", (*mb).into())])
+    }
+
+    pub fn overdue(&self, d: &Deadline, now: jiff::Timestamp) -> bool {
+        matches!(d.state(now), DeadlineState::Overdue(_))
+    }
+}
+
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    let mut response = render(template);
+    if response.status().is_success() {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub page: Page,
+    pub heading: String,
+    pub body: String,
+    pub link: Option<(String, String)>,
+}
+
+/// A page with one message, for errors and dead ends.
+pub fn message_page(state: &AppState, lang: Lang, status: StatusCode, key: &str) -> Response {
+    let page = Page::new(state, lang, "/", key);
+    let body = page.tr.t(&format!("{key}-body"));
+    let heading = page.title.clone();
+    let link = Some(("/".to_owned(), page.tr.t("nav-home")));
+    render_with(status, &MessagePage { page, heading, body, link })
+}
+
+/// The page for a service error that is not a form problem.
+pub fn error_page(state: &AppState, lang: Lang, e: ServiceError) -> Response {
+    crate::error::log_if_internal(&e);
+    let (status, code) = classify(&e);
+    message_page(state, lang, status, &crate::error::message_key(code))
+}
+
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(lang): axum::Extension<Lang>,
+    uri: axum::http::Uri,
+) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()).into_response();
+    }
+    message_page(&state, lang, StatusCode::NOT_FOUND, "error-not-found")
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+/// A labelled choice for a select or a set of radio buttons.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: String,
+}
+
+pub fn choices(tr: &Tr, prefix: &str, values: impl IntoIterator<Item = &'static str>) -> Vec<Choice> {
+    values.into_iter().map(|value| Choice { value, label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))) }).collect()
+}
+
+/// A file download: attachment disposition, so nothing uploaded is ever
+/// rendered inline in Ombud's origin.
+pub fn download_response(d: ombud_service::Download) -> Response {
+    let ascii: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = d.name.bytes().map(|b| {
+        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+    }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}
+
+/// 303 to another page (after a POST, so reloading never re-submits).
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}

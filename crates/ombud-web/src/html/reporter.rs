@@ -1,0 +1,409 @@
+//! The reporter's pages: landing, report form, receipt, follow-up.
+
+use super::display::{CaseDisplay, case_display};
+use super::{Choice, Page, choices, download_response, error_page, render, render_with, see_other};
+use crate::error::field_message;
+use crate::i18n::Lang;
+use crate::security::{cookie, read_cookie};
+use crate::{AppState, uploads};
+use askama::Template;
+use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use ombud_domain::{
+    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole, ReportDraft,
+    ReporterRequest, RequestKind,
+};
+use ombud_service::{ReporterSession, ServiceError};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+pub const REPORTER_COOKIE: &str = "ombud_reporter";
+/// Rows for people on the form; without JavaScript the count is fixed, and
+/// the form says more people can be named in a message later.
+const PEOPLE_ROWS: usize = 3;
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+pub struct LandingPage {
+    page: Page,
+}
+
+pub async fn landing(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    render(&LandingPage { page: Page::new(&state, lang, "/", "landing-title") })
+}
+
+/// Everything typed into the report form, as typed.
+#[derive(Default)]
+pub struct ReportFormValues {
+    pub category: String,
+    pub description: String,
+    pub occurred_date: String,
+    pub occurred_approximate: bool,
+    pub occurred_description: String,
+    pub location_kind: String,
+    pub location_detail: String,
+    pub people: Vec<PersonRow>,
+    pub requests: Vec<String>,
+    pub request_other_detail: String,
+    pub confidential: bool,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+#[derive(Default, Clone)]
+pub struct PersonRow {
+    pub index: usize,
+    pub name: String,
+    pub employee_id: String,
+    pub email: String,
+    pub role: String,
+    pub external: bool,
+}
+
+impl ReportFormValues {
+    fn blank() -> Self {
+        Self { people: (0..PEOPLE_ROWS).map(|index| PersonRow { index, ..Default::default() }).collect(), ..Default::default() }
+    }
+
+    fn from_form(f: &uploads::FormData) -> Self {
+        Self {
+            category: f.text("category"),
+            description: f.text("description"),
+            occurred_date: f.text("occurred_date"),
+            occurred_approximate: f.checked("occurred_approximate"),
+            occurred_description: f.text("occurred_description"),
+            location_kind: f.text("location_kind"),
+            location_detail: f.text("location_detail"),
+            people: (0..PEOPLE_ROWS)
+                .map(|i| PersonRow {
+                    index: i,
+                    name: f.text(&format!("person_{i}_name")),
+                    employee_id: f.text(&format!("person_{i}_employee_id")),
+                    email: f.text(&format!("person_{i}_email")),
+                    role: f.text(&format!("person_{i}_role")),
+                    external: f.text(&format!("person_{i}_side")) == "external",
+                })
+                .collect(),
+            requests: RequestKind::ALL.iter().map(|k| k.as_str().to_owned()).filter(|k| f.checked(&format!("request_{k}"))).collect(),
+            request_other_detail: f.text("request_other_detail"),
+            confidential: f.text("mode") == "confidential",
+            contact_name: f.text("contact_name"),
+            contact_email: f.text("contact_email"),
+            contact_phone: f.text("contact_phone"),
+        }
+    }
+
+    fn draft(&self, lang: Lang) -> ReportDraft {
+        let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        ReportDraft {
+            category: self.category.clone(),
+            description: self.description.clone(),
+            language: Some(lang.code().to_owned()),
+            occurred: Occurred {
+                date: opt(&self.occurred_date),
+                approximate: self.occurred_approximate,
+                description: opt(&self.occurred_description),
+            },
+            location: Location { kind: opt(&self.location_kind), detail: opt(&self.location_detail) },
+            people: self
+                .people
+                .iter()
+                .map(|p| PersonInvolved {
+                    name: p.name.clone(),
+                    employee_id: opt(&p.employee_id),
+                    email: opt(&p.email),
+                    role: p.role.clone(),
+                    internal: !p.external,
+                })
+                .collect(),
+            requests: self
+                .requests
+                .iter()
+                .map(|k| ReporterRequest {
+                    kind: k.clone(),
+                    detail: if k == "other" { opt(&self.request_other_detail) } else { None },
+                })
+                .collect(),
+            anonymous: !self.confidential,
+            contact: self.confidential.then(|| Contact {
+                name: self.contact_name.clone(),
+                email: opt(&self.contact_email),
+                phone: opt(&self.contact_phone),
+            }),
+        }
+    }
+
+    pub fn requested(&self, kind: &str) -> bool {
+        self.requests.iter().any(|r| r == kind)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_form.html")]
+pub struct ReportFormPage {
+    page: Page,
+    form: ReportFormValues,
+    /// Field id → message, shown beside the field.
+    errors: HashMap<String, String>,
+    /// The same messages in form order, for the summary at the top.
+    summary: Vec<(String, String)>,
+    categories: Vec<Choice>,
+    locations: Vec<Choice>,
+    roles: Vec<Choice>,
+    requests: Vec<Choice>,
+    max_file_mb: u64,
+    files_dropped: bool,
+}
+
+impl ReportFormPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    /// `aria-describedby` for a field, when it has an error.
+    fn described(&self, field: &str) -> String {
+        if self.errors.contains_key(field) { format!("{field}-error") } else { String::new() }
+    }
+}
+
+/// The form field a domain error belongs to: `people.1.name` → `person_1_name`.
+fn form_field(domain_field: &str) -> String {
+    if domain_field.starts_with("requests.") {
+        return "requests".to_owned();
+    }
+    domain_field.replacen("people.", "person_", 1).replace('.', "_")
+}
+
+fn form_page(state: &AppState, lang: Lang, form: ReportFormValues, errors: &[FieldError], files_dropped: bool) -> ReportFormPage {
+    let page = Page::new(state, lang, "/report", "report-title");
+    let tr = page.tr;
+    let summary: Vec<(String, String)> = errors.iter().map(|e| (form_field(&e.field), field_message(&tr, e))).collect();
+    let mut map = HashMap::new();
+    for (field, message) in &summary {
+        map.entry(field.clone()).or_insert_with(|| message.clone());
+    }
+    ReportFormPage {
+        categories: choices(&tr, "category", Category::ALL.map(Category::as_str)),
+        locations: choices(&tr, "location", LocationKind::ALL.map(LocationKind::as_str)),
+        roles: choices(&tr, "role", PersonRole::ALL.map(PersonRole::as_str)),
+        requests: choices(&tr, "request", RequestKind::ALL.map(RequestKind::as_str)),
+        max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
+        page,
+        form,
+        errors: map,
+        summary,
+        files_dropped,
+    }
+}
+
+pub async fn report_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    render(&form_page(&state, lang, ReportFormValues::blank(), &[], false))
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+pub struct ReceiptPage {
+    page: Page,
+    receipt: String,
+    reference: String,
+}
+
+pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, multipart: Multipart) -> Response {
+    let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
+    let form = ReportFormValues::from_form(&data);
+    let had_files = !data.files.is_empty();
+    if let Some(problem) = data.file_problem {
+        // Keep her words; the files themselves must be chosen again.
+        let error = FieldError { field: "attachments".into(), code: problem };
+        let mut errors = vec![error];
+        errors.extend(state.ombud.check_report(&form.draft(lang)));
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, true));
+    }
+    match state.ombud.submit_report(&form.draft(lang), data.files).await {
+        Ok(done) => {
+            let mut page = Page::new(&state, lang, "/report", "receipt-title");
+            page.path = None;
+            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference })
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, had_files))
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "follow_up_entry.html")]
+pub struct FollowUpEntryPage {
+    page: Page,
+    receipt: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "follow_up_case.html")]
+pub struct FollowUpCasePage {
+    page: Page,
+    case: CaseDisplay,
+    reply: String,
+    reply_action: &'static str,
+    reply_error: Option<String>,
+    max_file_mb: u64,
+}
+
+pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
+    read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
+}
+
+fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {
+    FollowUpEntryPage { page: Page::new(state, lang, "/follow-up", "follow-up-title"), receipt, error }
+}
+
+async fn case_page(state: &AppState, lang: Lang, session: &ReporterSession, reply: String, reply_error: Option<String>) -> Response {
+    match state.ombud.reporter_case(session).await {
+        Ok(view) => {
+            let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
+            let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
+            let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
+            let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            render_with(status, &FollowUpCasePage { page, case, reply, reply_action: "/follow-up/reply", reply_error, max_file_mb })
+        }
+        Err(e) => error_page(state, lang, e),
+    }
+}
+
+pub async fn follow_up(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+    match reporter_session(&state, &headers) {
+        Some(session) => case_page(&state, lang, &session, String::new(), None).await,
+        None => render(&entry_page(&state, lang, String::new(), None)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReceiptForm {
+    #[serde(default)]
+    receipt: String,
+}
+
+/// Checks a receipt against the failure limits and the service; every kind
+/// of failure counts against the limit.
+pub async fn open_with_receipt(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    receipt: &str,
+) -> Result<ReporterSession, crate::error::ApiOrPage> {
+    if !state.receipt_limiter.allowed(client) {
+        return Err(crate::error::ApiOrPage::RateLimited);
+    }
+    state.ombud.reporter_open(receipt).await.map_err(|e| {
+        if matches!(e, ServiceError::BadReceipt | ServiceError::MalformedReceipt) {
+            state.receipt_limiter.record_failure(client);
+        }
+        crate::error::ApiOrPage::Service(e)
+    })
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(form): Form<ReceiptForm>,
+) -> Response {
+    let tr = lang.tr();
+    match open_with_receipt(&state, Some(addr.ip()), &form.receipt).await {
+        Ok(session) => match state.reporter_sessions.insert(session) {
+            Ok(token) => {
+                let mut response = see_other("/follow-up");
+                if let Ok(v) = HeaderValue::from_str(&cookie(REPORTER_COOKIE, &token, state.config.secure_cookies, None)) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+                response
+            }
+            Err(e) => error_page(&state, lang, e),
+        },
+        Err(crate::error::ApiOrPage::RateLimited) => render_with(
+            StatusCode::TOO_MANY_REQUESTS,
+            &entry_page(&state, lang, form.receipt, Some(tr.t("error-too-many-attempts"))),
+        ),
+        Err(crate::error::ApiOrPage::Service(e)) => {
+            let (status, code) = crate::error::classify(&e);
+            if status.is_server_error() {
+                return error_page(&state, lang, e);
+            }
+            let message = tr.t(&crate::error::message_key(code));
+            render_with(status, &entry_page(&state, lang, form.receipt, Some(message)))
+        }
+    }
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let Some(session) = reporter_session(&state, &headers) else {
+        return see_other("/follow-up");
+    };
+    let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
+    let body = data.text("body");
+    let tr = lang.tr();
+    if let Some(problem) = data.file_problem {
+        let message = tr.t(&format!("field-{problem}"));
+        return case_page(&state, lang, &session, body, Some(message)).await;
+    }
+    match state.ombud.reporter_reply(&session, &body, data.files).await {
+        Ok(_) => see_other("/follow-up#thread"),
+        Err(ServiceError::Invalid(errors)) => {
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            case_page(&state, lang, &session, body, Some(message)).await
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = read_cookie(&headers, REPORTER_COOKIE) {
+        state.reporter_sessions.remove(&token);
+    }
+    let mut response = see_other("/");
+    if let Ok(v) = HeaderValue::from_str(&cookie(REPORTER_COOKIE, "", state.config.secure_cookies, Some(0))) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(session) = reporter_session(&state, &headers) else {
+        return see_other("/follow-up");
+    };
+    let Ok(id) = id.parse() else {
+        return error_page(&state, lang, ServiceError::NotFound);
+    };
+    match state.ombud.reporter_attachment(&session, id).await {
+        Ok(d) => download_response(d),
+        Err(e) => error_page(&state, lang, e),
+    }
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_field;
+
+    #[test]
+    fn domain_fields_map_to_form_fields() {
+        assert_eq!(form_field("people.2.name"), "person_2_name");
+        assert_eq!(form_field("occurred.date"), "occurred_date");
+        assert_eq!(form_field("requests.3.kind"), "requests");
+        assert_eq!(form_field("description"), "description");
+    }
+}

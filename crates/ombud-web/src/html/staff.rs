@@ -1,0 +1,263 @@
+//! The staff's pages: sign-in, inbox, case, reply, acknowledge.
+
+use super::display::{CaseDisplay, case_display};
+use super::{Page, download_response, error_page, render, render_with, see_other};
+use crate::error::field_message;
+use crate::i18n::Lang;
+use crate::security::{cookie, read_cookie};
+use crate::{AppState, uploads};
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::{Extension, Form};
+use ombud_domain::CaseId;
+use ombud_service::{ServiceError, StaffSession};
+
+pub const STAFF_COOKIE: &str = "ombud_staff";
+const INBOX_SIZE: u32 = 200;
+
+/// The signed-in staff member from her session cookie or bearer token.
+pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| read_cookie(headers, STAFF_COOKIE)).and_then(|token| state.staff_sessions.get(&token))
+}
+
+fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
+    let mut page = Page::new(state, lang, path, title);
+    page.staff_name = Some(session.name.clone());
+    page
+}
+
+#[derive(Template)]
+#[template(path = "staff_sign_in.html")]
+pub struct SignInPage {
+    page: Page,
+    email: String,
+    error: Option<String>,
+}
+
+pub async fn sign_in_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    render(&SignInPage { page: Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title"), email: String::new(), error: None })
+}
+
+#[derive(serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn sign_in(State(state): State<AppState>, Extension(lang): Extension<Lang>, Form(form): Form<SignInForm>) -> Response {
+    match state.ombud.staff_sign_in(&form.email, &form.password).await {
+        Ok(session) => match state.staff_sessions.insert(session) {
+            Ok(token) => {
+                let mut response = see_other("/staff/cases");
+                if let Ok(v) = HeaderValue::from_str(&cookie(STAFF_COOKIE, &token, state.config.secure_cookies, None)) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+                response
+            }
+            Err(e) => error_page(&state, lang, e),
+        },
+        Err(ServiceError::BadCredentials) => {
+            let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
+            let error = Some(page.tr.t("error-bad-credentials"));
+            render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: form.email, error })
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = read_cookie(&headers, STAFF_COOKIE) {
+        state.staff_sessions.remove(&token);
+    }
+    let mut response = see_other("/staff/sign-in");
+    if let Ok(v) = HeaderValue::from_str(&cookie(STAFF_COOKIE, "", state.config.secure_cookies, Some(0))) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+pub struct InboxLine {
+    href: String,
+    reference: String,
+    category: String,
+    status: String,
+    received: String,
+    deadline: String,
+    overdue: bool,
+    pending: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff_inbox.html")]
+pub struct InboxPage {
+    page: Page,
+    lines: Vec<InboxLine>,
+}
+
+pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let rows = match state.ombud.staff_inbox(&session, INBOX_SIZE).await {
+        Ok(rows) => rows,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    let page = staff_page(&state, lang, "/staff/cases", "inbox-title", &session);
+    let now = state.ombud.clock().now();
+    let tr = page.tr;
+    let lines = rows
+        .iter()
+        .map(|row| {
+            // The first deadline not yet met is the one that matters now.
+            let next = row.deadlines.iter().find(|d| d.met_at.is_none() && d.due.is_some());
+            InboxLine {
+                href: format!("/staff/cases/{}", row.case.id),
+                reference: row.case.reference.clone(),
+                category: tr.t(&format!("category-{}", row.case.category.as_str().replace('_', "-"))),
+                status: tr.t(&format!("status-{}", row.case.status.as_str())),
+                received: page.time(&row.case.received_at),
+                deadline: next.map(|d| page.deadline(d, now)).unwrap_or_default(),
+                overdue: next.is_some_and(|d| page.overdue(d, now)),
+                pending: row.access_pending,
+            }
+        })
+        .collect();
+    render(&InboxPage { page, lines })
+}
+
+#[derive(Template)]
+#[template(path = "staff_case.html")]
+pub struct CasePage {
+    page: Page,
+    case: CaseDisplay,
+    can_handle: bool,
+    can_acknowledge: bool,
+    reply: String,
+    reply_action: String,
+    reply_error: Option<String>,
+    notice: Option<String>,
+    max_file_mb: u64,
+}
+
+async fn show_case(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    id: CaseId,
+    reply: String,
+    reply_error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let view = match state.ombud.staff_case(session, id).await {
+        Ok(view) => view,
+        Err(e) => return error_page(state, lang, e),
+    };
+    let path = format!("/staff/cases/{id}");
+    let page = staff_page(state, lang, &path, "case-title", session);
+    let case = case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true);
+    let can_handle = session.role.handles_cases();
+    let can_acknowledge = can_handle && view.case.status.acknowledge().is_ok();
+    let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
+    let reply_action = format!("/staff/cases/{id}/reply");
+    render_with(status, &CasePage { page, case, can_handle, can_acknowledge, reply, reply_action, reply_error, notice, max_file_mb })
+}
+
+fn parse_case(id: &str) -> Result<CaseId, ServiceError> {
+    id.parse().map_err(|_| ServiceError::NotFound)
+}
+
+pub async fn case_page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    match parse_case(&id) {
+        Ok(id) => show_case(&state, lang, &session, id, String::new(), None, None).await,
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let id = match parse_case(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
+    let body = data.text("body");
+    let tr = lang.tr();
+    if let Some(problem) = data.file_problem {
+        return show_case(&state, lang, &session, id, body, Some(tr.t(&format!("field-{problem}"))), None).await;
+    }
+    match state.ombud.staff_reply(&session, id, &body, data.files).await {
+        Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
+        Err(ServiceError::Invalid(errors)) => {
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            show_case(&state, lang, &session, id, body, Some(message), None).await
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let id = match parse_case(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    match state.ombud.staff_acknowledge(&session, id).await {
+        Ok(_) => see_other(&format!("/staff/cases/{id}")),
+        Err(ServiceError::Rule(_)) => {
+            let notice = Some(lang.tr().t("error-invalid-transition"));
+            show_case(&state, lang, &session, id, String::new(), None, notice).await
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let (Ok(id), Ok(attachment)) = (parse_case(&id), attachment.parse()) else {
+        return error_page(&state, lang, ServiceError::NotFound);
+    };
+    match state.ombud.staff_attachment(&session, id, attachment).await {
+        Ok(d) => download_response(d),
+        Err(e) => error_page(&state, lang, e),
+    }
+}

@@ -1,0 +1,182 @@
+//! English and Simplified Chinese. The language is chosen by an explicit
+//! switch (`?lang=`, remembered in a cookie), else by `Accept-Language`.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static ZH_CN: LanguageIdentifier = langid!("zh-CN");
+pub const LANG_COOKIE: &str = "ombud_lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::En => &EN,
+            Lang::ZhCn => &ZH_CN,
+        }
+    }
+
+    /// "zh", "zh-CN", "zh-Hans", "zh_cn" → Chinese; "en…" → English.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::ZhCn)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first supported language in an Accept-Language header, by weight.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut choices: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::parse(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+        choices.first().map(|(_, l)| *l)
+    }
+
+    pub fn tr(self) -> Tr {
+        Tr { lang: self }
+    }
+}
+
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    query?.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(Lang::parse)
+}
+
+/// Puts the request's `Lang` into its extensions; remembers an explicit choice.
+pub async fn negotiate(mut request: Request, next: Next) -> Response {
+    let explicit = query_lang(request.uri().query());
+    let from_cookie = crate::security::read_cookie(request.headers(), LANG_COOKIE).and_then(|v| Lang::parse(&v));
+    let from_header = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language);
+    let lang = explicit.or(from_cookie).or(from_header).unwrap_or_default();
+    request.extensions_mut().insert(lang);
+    let mut response = next.run(request).await;
+    if let Some(lang) = explicit {
+        // Not a secret and not a tracker: a year is fine, and it is never sent elsewhere.
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// Translations for one request.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(self.lang.id(), key)
+    }
+
+    pub fn t_with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
+        LOCALES.lookup_with_args(self.lang.id(), key, &map)
+    }
+
+    /// Whether a key exists in this language (used by the completeness test).
+    pub fn has(&self, key: &str) -> bool {
+        LOCALES.try_lookup(self.lang.id(), key).is_some()
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// A point in time, in the organisation's zone, with the zone named.
+    pub fn time(&self, at: Timestamp, zone: &TimeZone) -> String {
+        let z = at.to_zoned(zone.clone());
+        let name = zone.iana_name().unwrap_or("UTC");
+        match self.lang {
+            Lang::En => format!("{} ({name})", z.strftime("%-d %b %Y, %H:%M")),
+            Lang::ZhCn => format!("{} ({name})", z.strftime("%Y年%-m月%-d日 %H:%M")),
+        }
+    }
+
+    /// "in 3 days" / "overdue by 5 hours", in whole days or hours.
+    pub fn remaining(&self, left: SignedDuration) -> String {
+        let (key, d) = if left.is_negative() { ("time-overdue-by", -left) } else { ("time-left", left) };
+        // Time left rounds up (6.9 days is "7 days left"); time overdue rounds down.
+        let hours = if left.is_negative() { d.as_hours() } else { (d.as_secs() + 3599) / 3600 };
+        let amount = if hours >= 48 {
+            let days = if left.is_negative() { hours / 24 } else { (hours + 23) / 24 };
+            self.t_with("unit-days", &[("n", FluentValue::from(days))])
+        } else {
+            self.t_with("unit-hours", &[("n", FluentValue::from(hours.max(1)))])
+        };
+        self.t_with(key, &[("amount", FluentValue::from(amount))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_the_heaviest_supported_language() {
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de"), None);
+        assert_eq!(query_lang(Some("a=1&lang=zh-CN")), Some(Lang::ZhCn));
+    }
+
+    #[test]
+    fn remaining_time_reads_naturally_in_both_languages() {
+        let en = Lang::En.tr();
+        assert_eq!(en.remaining(SignedDuration::from_hours(24 * 6 + 3)), "7 days left");
+        assert_eq!(en.remaining(SignedDuration::from_hours(24 * 7) - SignedDuration::from_secs(5)), "7 days left");
+        assert_eq!(en.remaining(SignedDuration::from_hours(-5)), "overdue by 5 hours");
+        let zh = Lang::ZhCn.tr();
+        assert_eq!(zh.remaining(SignedDuration::from_hours(24 * 6)), "剩余 6 天");
+    }
+}

@@ -1,0 +1,83 @@
+//! Configuration: a TOML file, then environment variables, then flags.
+
+use anyhow::Context;
+use ombud_domain::DeadlinePolicy;
+use ombud_service::{KdfParams, ServiceConfig};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data: Option<PathBuf>,
+    pub database_url: Option<String>,
+    /// Set when Ombud is served over HTTPS (behind a TLS proxy).
+    pub secure_cookies: bool,
+    pub max_attachment_mb: u64,
+    pub max_attachments: usize,
+    pub policy: DeadlinePolicy,
+    pub receipt_kdf: KdfParams,
+    pub password_kdf: KdfParams,
+}
+
+impl Default for FileConfig {
+    fn default() -> Self {
+        Self {
+            listen: None,
+            data: None,
+            database_url: None,
+            secure_cookies: false,
+            max_attachment_mb: 25,
+            max_attachments: 10,
+            policy: DeadlinePolicy::default(),
+            receipt_kdf: KdfParams::default(),
+            password_kdf: KdfParams::default(),
+        }
+    }
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let Some(path) = path else {
+            return Ok(Self::default());
+        };
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+    }
+
+    pub fn service(&self) -> ServiceConfig {
+        ServiceConfig {
+            policy: self.policy.clone(),
+            receipt_kdf: self.receipt_kdf,
+            password_kdf: self.password_kdf,
+            max_attachment_bytes: self.max_attachment_mb * 1024 * 1024,
+            max_attachments: self.max_attachments,
+            ..ServiceConfig::default()
+        }
+    }
+
+    pub fn web(&self) -> ombud_web::WebConfig {
+        let max_upload_request_bytes =
+            usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024).unwrap_or(usize::MAX);
+        ombud_web::WebConfig { secure_cookies: self.secure_cookies, max_upload_request_bytes, ..Default::default() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_overrides_defaults_and_rejects_typos() {
+        let c: FileConfig = toml::from_str(
+            "max_attachment_mb = 5\n[policy]\ntime_zone = \"Asia/Shanghai\"\n[receipt_kdf]\nm_kib = 65536\nt = 3\np = 1\n",
+        )
+        .expect("valid");
+        assert_eq!(c.max_attachment_mb, 5);
+        assert_eq!(c.policy.time_zone, "Asia/Shanghai");
+        assert_eq!(c.policy.acknowledge_days, 7);
+        assert_eq!(c.receipt_kdf.m_kib, 65536);
+        assert!(toml::from_str::<FileConfig>("max_attachement_mb = 5").is_err());
+    }
+}
