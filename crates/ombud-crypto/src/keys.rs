@@ -28,9 +28,14 @@ impl InstanceKeys {
         let hk = Hkdf::<Sha256>::new(Some(b"ombud/v1/instance"), master);
         let mut receipt_lookup = [0u8; 32];
         let mut check = [0u8; 32];
-        hk.expand(b"receipt-lookup", &mut receipt_lookup).map_err(|_| CryptoError::Malformed)?;
-        hk.expand(b"instance-check", &mut check).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check })
+        hk.expand(b"receipt-lookup", &mut receipt_lookup)
+            .map_err(|_| CryptoError::Malformed)?;
+        hk.expand(b"instance-check", &mut check)
+            .map_err(|_| CryptoError::Malformed)?;
+        Ok(Self {
+            receipt_lookup,
+            check,
+        })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -47,7 +52,8 @@ impl InstanceKeys {
 }
 
 fn hmac(key: &[u8; 32], data: &[u8]) -> Result<[u8; 32], CryptoError> {
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
+    let mut mac =
+        <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
     mac.update(data);
     Ok(mac.finalize().into_bytes().into())
 }
@@ -81,7 +87,10 @@ pub struct StaffKeys {
 impl StaffKeys {
     pub fn generate() -> Result<Self, CryptoError> {
         let secret = StaticSecret::from(random_bytes::<32>()?);
-        Ok(Self { public: PublicKey::from(&secret).to_bytes(), secret: StaffSecret(secret) })
+        Ok(Self {
+            public: PublicKey::from(&secret).to_bytes(),
+            secret: StaffSecret(secret),
+        })
     }
 }
 
@@ -110,7 +119,11 @@ pub fn seal_staff_secret(
 }
 
 /// Opens a sealed private key; a wrong password is `WrongSecret`.
-pub fn unseal_staff_secret(blob: &[u8], password: &str, staff_id: &[u8; 16]) -> Result<StaffSecret, CryptoError> {
+pub fn unseal_staff_secret(
+    blob: &[u8],
+    password: &str,
+    staff_id: &[u8; 16],
+) -> Result<StaffSecret, CryptoError> {
     let (&version, rest) = blob.split_first().ok_or(CryptoError::Malformed)?;
     if version != STAFF_BLOB_VERSION || rest.len() < KdfParams::ENCODED_LEN + SALT_LEN {
         return Err(CryptoError::Malformed);
@@ -122,7 +135,10 @@ pub fn unseal_staff_secret(blob: &[u8], password: &str, staff_id: &[u8; 16]) -> 
         CryptoError::Open => CryptoError::WrongSecret,
         other => other,
     })?;
-    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
+    let key: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| CryptoError::Malformed)?;
     bytes.zeroize();
     Ok(StaffSecret(StaticSecret::from(key)))
 }
@@ -130,14 +146,20 @@ pub fn unseal_staff_secret(blob: &[u8], password: &str, staff_id: &[u8; 16]) -> 
 /// Spends the same time as a real sign-in, for unknown accounts, so the
 /// response time does not tell whether an email address has an account.
 pub fn burn_derivation(params: KdfParams) -> Result<(), CryptoError> {
-    params.derive(b"ombud-dummy-password", &[0u8; SALT_LEN]).map(|_| ())
+    params
+        .derive(b"ombud-dummy-password", &[0u8; SALT_LEN])
+        .map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FAST: KdfParams = KdfParams { m_kib: 1024, t: 1, p: 1 };
+    const FAST: KdfParams = KdfParams {
+        m_kib: 1024,
+        t: 1,
+        p: 1,
+    };
 
     #[test]
     fn staff_secret_opens_with_the_right_password_only() {
@@ -146,7 +168,10 @@ mod tests {
         let blob = seal_staff_secret(&keys.secret, "correct horse", FAST, &id).expect("seal");
         let opened = unseal_staff_secret(&blob, "correct horse", &id).expect("open");
         assert_eq!(opened.public_key(), keys.public);
-        assert_eq!(unseal_staff_secret(&blob, "wrong", &id).map(|_| ()), Err(CryptoError::WrongSecret));
+        assert_eq!(
+            unseal_staff_secret(&blob, "wrong", &id).map(|_| ()),
+            Err(CryptoError::WrongSecret)
+        );
         assert!(unseal_staff_secret(&blob, "correct horse", &[6u8; 16]).is_err());
         assert!(unseal_staff_secret(&blob[..5], "correct horse", &id).is_err());
     }
@@ -155,7 +180,12 @@ mod tests {
     fn instance_keys_are_stable_and_distinct_per_master() {
         let a = InstanceKeys::from_master(&[1; 32]).expect("keys");
         let b = InstanceKeys::from_master(&[2; 32]).expect("keys");
-        assert_eq!(a.check_value(), InstanceKeys::from_master(&[1; 32]).expect("keys").check_value());
+        assert_eq!(
+            a.check_value(),
+            InstanceKeys::from_master(&[1; 32])
+                .expect("keys")
+                .check_value()
+        );
         assert_ne!(a.check_value(), b.check_value());
     }
 }

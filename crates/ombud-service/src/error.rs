@@ -55,6 +55,12 @@ impl ServiceError {
     /// True for failures that are the server's fault (a 5xx), which the web
     /// layer logs; everything else is an answer to the caller.
     pub fn is_internal(&self) -> bool {
-        matches!(self, ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Config(_) | ServiceError::InstanceMismatch)
+        matches!(
+            self,
+            ServiceError::Store(_)
+                | ServiceError::Crypto(_)
+                | ServiceError::Config(_)
+                | ServiceError::InstanceMismatch
+        )
     }
 }

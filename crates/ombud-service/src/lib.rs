@@ -17,7 +17,9 @@ pub use error::ServiceError;
 pub use ombud_crypto::{KdfParams, random_token};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
-pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines};
+pub use views::{
+    AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines,
+};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

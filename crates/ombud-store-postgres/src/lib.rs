@@ -20,7 +20,9 @@ pub struct PgStore {
 
 fn backend(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_owned())
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -35,7 +37,10 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(backend)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(Self { pool })
     }
 
@@ -74,8 +79,12 @@ fn staff_from_row(row: &PgRow) -> Result<StaffRecord> {
     .try_into()
 }
 
-fn col<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(row: &'r PgRow, name: &str) -> Result<T> {
-    row.try_get(name).map_err(|e| StoreError::Corrupt(e.to_string()))
+fn col<'r, T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>>(
+    row: &'r PgRow,
+    name: &str,
+) -> Result<T> {
+    row.try_get(name)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn event_from_row(row: &PgRow) -> Result<EventRecord> {
@@ -88,8 +97,7 @@ fn event_from_row(row: &PgRow) -> Result<EventRecord> {
     })
 }
 
-const CASE_COLUMNS: &str =
-    "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
+const CASE_COLUMNS: &str = "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
 
 async fn insert_event(conn: &mut sqlx::PgConnection, e: &EventRecord) -> Result<()> {
     sqlx::query("INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -131,16 +139,22 @@ impl Store for PgStore {
     }
 
     async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await.map_err(backend)
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
     }
 
     async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool> {
-        let done = sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        let done = sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -191,7 +205,10 @@ impl Store for PgStore {
     }
 
     async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
-        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id").fetch_all(&self.pool).await.map_err(backend)?;
+        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         rows.iter().map(staff_from_row).collect()
     }
 
@@ -232,14 +249,16 @@ impl Store for PgStore {
                 .map_err(backend)?;
         }
         let r = &new.receipt;
-        sqlx::query("INSERT INTO receipts (lookup, case_id, kdf, wrapped_key) VALUES ($1, $2, $3, $4)")
-            .bind(&r.lookup)
-            .bind(&id)
-            .bind(&r.kdf)
-            .bind(&r.wrapped_key)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO receipts (lookup, case_id, kdf, wrapped_key) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&r.lookup)
+        .bind(&id)
+        .bind(&r.kdf)
+        .bind(&r.wrapped_key)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         for a in &new.attachments {
             insert_attachment(&mut tx, a).await?;
         }
@@ -248,11 +267,13 @@ impl Store for PgStore {
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
         row.as_ref().map(case_from_row).transpose()
     }
 
@@ -269,18 +290,32 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.iter().map(|row| Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")? })).collect()
+        rows.iter()
+            .map(|row| {
+                Ok(InboxEntry {
+                    case: case_from_row(row)?,
+                    access_pending: col(row, "pending")?,
+                })
+            })
+            .collect()
     }
 
     async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>> {
-        let row = sqlx::query("SELECT wrapped_key, granted_at FROM case_access WHERE case_id = $1 AND staff_id = $2")
-            .bind(case.to_string())
-            .bind(staff.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|row| Ok(AccessRecord { wrapped_key: col(&row, "wrapped_key")?, granted_at: from_millis(col(&row, "granted_at")?)? }))
-            .transpose()
+        let row = sqlx::query(
+            "SELECT wrapped_key, granted_at FROM case_access WHERE case_id = $1 AND staff_id = $2",
+        )
+        .bind(case.to_string())
+        .bind(staff.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|row| {
+            Ok(AccessRecord {
+                wrapped_key: col(&row, "wrapped_key")?,
+                granted_at: from_millis(col(&row, "granted_at")?)?,
+            })
+        })
+        .transpose()
     }
 
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>> {
@@ -293,11 +328,22 @@ impl Store for PgStore {
         .await
         .map_err(backend)?;
         rows.iter()
-            .map(|row| Ok(PendingGrant { staff: parse(&col::<String>(row, "id")?, "staff id")?, public_key: col(row, "public_key")? }))
+            .map(|row| {
+                Ok(PendingGrant {
+                    staff: parse(&col::<String>(row, "id")?, "staff id")?,
+                    public_key: col(row, "public_key")?,
+                })
+            })
             .collect()
     }
 
-    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord) -> Result<()> {
+    async fn complete_grant(
+        &self,
+        case: CaseId,
+        staff: StaffId,
+        wrapped_key: &[u8],
+        event: &EventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let done = sqlx::query("UPDATE case_access SET wrapped_key = $1 WHERE case_id = $2 AND staff_id = $3 AND wrapped_key IS NULL")
             .bind(wrapped_key)
@@ -333,7 +379,10 @@ impl Store for PgStore {
                     id: parse(&col::<String>(row, "id")?, "message id")?,
                     case_id: case,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    author: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
+                    author: Actor::from_parts(
+                        &col::<String>(row, "actor_kind")?,
+                        col(row, "staff_id")?,
+                    )?,
                     sealed_body: col(row, "sealed_body")?,
                 })
             })
@@ -353,9 +402,12 @@ impl Store for PgStore {
                 Ok(AttachmentMeta {
                     id: parse(&col::<String>(row, "id")?, "attachment id")?,
                     case_id: case,
-                    message_id: col::<Option<String>>(row, "message_id")?.map(|m| parse(&m, "message id")).transpose()?,
+                    message_id: col::<Option<String>>(row, "message_id")?
+                        .map(|m| parse(&m, "message id"))
+                        .transpose()?,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    size: u64::try_from(col::<i64>(row, "size")?).map_err(|_| StoreError::Corrupt("size".into()))?,
+                    size: u64::try_from(col::<i64>(row, "size")?)
+                        .map_err(|_| StoreError::Corrupt("size".into()))?,
                     sealed_meta: col(row, "sealed_meta")?,
                 })
             })
@@ -371,7 +423,12 @@ impl Store for PgStore {
             .map_err(backend)
     }
 
-    async fn add_message(&self, m: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()> {
+    async fn add_message(
+        &self,
+        m: &MessageRecord,
+        attachments: &[NewAttachment],
+        event: &EventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(m.id.to_string())
@@ -427,7 +484,11 @@ impl Store for PgStore {
     }
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>> {
-        let row = sqlx::query("SELECT * FROM receipts WHERE lookup = $1").bind(lookup).fetch_optional(&self.pool).await.map_err(backend)?;
+        let row = sqlx::query("SELECT * FROM receipts WHERE lookup = $1")
+            .bind(lookup)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         row.map(|row| {
             Ok(ReceiptRecord {
                 lookup: col(&row, "lookup")?,

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, StaffId};
 use ombud_store::*;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
@@ -19,7 +21,9 @@ pub struct SqliteStore {
 
 fn backend(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_owned())
+        }
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -27,12 +31,19 @@ fn backend(e: sqlx::Error) -> StoreError {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and runs migrations.
     pub async fn open(path: &Path) -> Result<Self> {
-        Self::connect(SqliteConnectOptions::new().filename(path).create_if_missing(true)).await
+        Self::connect(
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true),
+        )
+        .await
     }
 
     /// Opens a `sqlite:` URL and runs migrations.
     pub async fn open_url(url: &str) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url).map_err(backend)?.create_if_missing(true);
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(backend)?
+            .create_if_missing(true);
         Self::connect(options).await
     }
 
@@ -42,8 +53,15 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(backend)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(Self { pool })
     }
 
@@ -82,8 +100,12 @@ fn staff_from_row(row: &SqliteRow) -> Result<StaffRecord> {
     .try_into()
 }
 
-fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(row: &'r SqliteRow, name: &str) -> Result<T> {
-    row.try_get(name).map_err(|e| StoreError::Corrupt(e.to_string()))
+fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
+    row: &'r SqliteRow,
+    name: &str,
+) -> Result<T> {
+    row.try_get(name)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn event_from_row(row: &SqliteRow) -> Result<EventRecord> {
@@ -96,8 +118,7 @@ fn event_from_row(row: &SqliteRow) -> Result<EventRecord> {
     })
 }
 
-const CASE_COLUMNS: &str =
-    "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
+const CASE_COLUMNS: &str = "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
 
 async fn insert_event(conn: &mut sqlx::SqliteConnection, e: &EventRecord) -> Result<()> {
     sqlx::query("INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id) VALUES (?, ?, ?, ?, ?, ?)")
@@ -139,16 +160,21 @@ impl Store for SqliteStore {
     }
 
     async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(&self.pool).await.map_err(backend)
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
     }
 
     async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool> {
-        let done = sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        let done =
+            sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -199,7 +225,10 @@ impl Store for SqliteStore {
     }
 
     async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
-        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id").fetch_all(&self.pool).await.map_err(backend)?;
+        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         rows.iter().map(staff_from_row).collect()
     }
 
@@ -256,11 +285,13 @@ impl Store for SqliteStore {
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?")))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
         row.as_ref().map(case_from_row).transpose()
     }
 
@@ -277,18 +308,32 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.iter().map(|row| Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")? })).collect()
+        rows.iter()
+            .map(|row| {
+                Ok(InboxEntry {
+                    case: case_from_row(row)?,
+                    access_pending: col(row, "pending")?,
+                })
+            })
+            .collect()
     }
 
     async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>> {
-        let row = sqlx::query("SELECT wrapped_key, granted_at FROM case_access WHERE case_id = ? AND staff_id = ?")
-            .bind(case.to_string())
-            .bind(staff.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        row.map(|row| Ok(AccessRecord { wrapped_key: col(&row, "wrapped_key")?, granted_at: from_millis(col(&row, "granted_at")?)? }))
-            .transpose()
+        let row = sqlx::query(
+            "SELECT wrapped_key, granted_at FROM case_access WHERE case_id = ? AND staff_id = ?",
+        )
+        .bind(case.to_string())
+        .bind(staff.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|row| {
+            Ok(AccessRecord {
+                wrapped_key: col(&row, "wrapped_key")?,
+                granted_at: from_millis(col(&row, "granted_at")?)?,
+            })
+        })
+        .transpose()
     }
 
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>> {
@@ -301,11 +346,22 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         rows.iter()
-            .map(|row| Ok(PendingGrant { staff: parse(&col::<String>(row, "id")?, "staff id")?, public_key: col(row, "public_key")? }))
+            .map(|row| {
+                Ok(PendingGrant {
+                    staff: parse(&col::<String>(row, "id")?, "staff id")?,
+                    public_key: col(row, "public_key")?,
+                })
+            })
             .collect()
     }
 
-    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord) -> Result<()> {
+    async fn complete_grant(
+        &self,
+        case: CaseId,
+        staff: StaffId,
+        wrapped_key: &[u8],
+        event: &EventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let done = sqlx::query("UPDATE case_access SET wrapped_key = ? WHERE case_id = ? AND staff_id = ? AND wrapped_key IS NULL")
             .bind(wrapped_key)
@@ -341,7 +397,10 @@ impl Store for SqliteStore {
                     id: parse(&col::<String>(row, "id")?, "message id")?,
                     case_id: case,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    author: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
+                    author: Actor::from_parts(
+                        &col::<String>(row, "actor_kind")?,
+                        col(row, "staff_id")?,
+                    )?,
                     sealed_body: col(row, "sealed_body")?,
                 })
             })
@@ -361,9 +420,12 @@ impl Store for SqliteStore {
                 Ok(AttachmentMeta {
                     id: parse(&col::<String>(row, "id")?, "attachment id")?,
                     case_id: case,
-                    message_id: col::<Option<String>>(row, "message_id")?.map(|m| parse(&m, "message id")).transpose()?,
+                    message_id: col::<Option<String>>(row, "message_id")?
+                        .map(|m| parse(&m, "message id"))
+                        .transpose()?,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    size: u64::try_from(col::<i64>(row, "size")?).map_err(|_| StoreError::Corrupt("size".into()))?,
+                    size: u64::try_from(col::<i64>(row, "size")?)
+                        .map_err(|_| StoreError::Corrupt("size".into()))?,
                     sealed_meta: col(row, "sealed_meta")?,
                 })
             })
@@ -379,7 +441,12 @@ impl Store for SqliteStore {
             .map_err(backend)
     }
 
-    async fn add_message(&self, m: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()> {
+    async fn add_message(
+        &self,
+        m: &MessageRecord,
+        attachments: &[NewAttachment],
+        event: &EventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(m.id.to_string())
@@ -435,7 +502,11 @@ impl Store for SqliteStore {
     }
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>> {
-        let row = sqlx::query("SELECT * FROM receipts WHERE lookup = ?").bind(lookup).fetch_optional(&self.pool).await.map_err(backend)?;
+        let row = sqlx::query("SELECT * FROM receipts WHERE lookup = ?")
+            .bind(lookup)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         row.map(|row| {
             Ok(ReceiptRecord {
                 lookup: col(&row, "lookup")?,

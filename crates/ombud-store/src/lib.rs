@@ -11,8 +11,8 @@ mod records;
 pub use records::*;
 
 use async_trait::async_trait;
-use ombud_domain::{CaseId, CaseStatus, StaffId};
 use jiff::Timestamp;
+use ombud_domain::{CaseId, CaseStatus, StaffId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,14 +55,29 @@ pub trait Store: Send + Sync + 'static {
     /// Staff with an access row on the case but no wrapped key yet.
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>>;
     /// Stores a wrapped key for a pending grant, with its event.
-    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord) -> Result<()>;
+    async fn complete_grant(
+        &self,
+        case: CaseId,
+        staff: StaffId,
+        wrapped_key: &[u8],
+        event: &EventRecord,
+    ) -> Result<()>;
 
     async fn report(&self, case: CaseId) -> Result<Option<Vec<u8>>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<MessageRecord>>;
     /// Attachment metadata (sealed) of a case, without the bodies.
     async fn attachments(&self, case: CaseId) -> Result<Vec<AttachmentMeta>>;
-    async fn attachment_body(&self, case: CaseId, id: ombud_domain::AttachmentId) -> Result<Option<Vec<u8>>>;
-    async fn add_message(&self, message: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()>;
+    async fn attachment_body(
+        &self,
+        case: CaseId,
+        id: ombud_domain::AttachmentId,
+    ) -> Result<Option<Vec<u8>>>;
+    async fn add_message(
+        &self,
+        message: &MessageRecord,
+        attachments: &[NewAttachment],
+        event: &EventRecord,
+    ) -> Result<()>;
 
     /// Moves a case from `from` to `to` if it is still in `from`, setting the
     /// acknowledgement time and feedback deadline; false if it had moved.

@@ -3,7 +3,9 @@
 
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{
+    AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId,
+};
 use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,7 +142,13 @@ pub struct EventRecord {
 
 impl EventRecord {
     pub fn new(case_id: CaseId, kind: EventKind, at: Timestamp, actor: Actor) -> Self {
-        Self { id: uuid::Uuid::now_v7(), case_id, kind, at, actor }
+        Self {
+            id: uuid::Uuid::now_v7(),
+            case_id,
+            kind,
+            at,
+            actor,
+        }
     }
 }
 
@@ -156,7 +164,9 @@ pub struct NewCase {
 
 /// Parses a stored id or enum, naming what was corrupt.
 pub fn parse<T: FromStr>(value: &str, what: &str) -> Result<T> {
-    value.parse().map_err(|_| StoreError::Corrupt(format!("{what}: {value:?}")))
+    value
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("{what}: {value:?}")))
 }
 
 /// Stored times are milliseconds since the Unix epoch in both backends.

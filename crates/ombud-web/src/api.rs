@@ -5,10 +5,10 @@
 //! small, costs no proc-macro build time, and a test keeps it in step with
 //! the router (every route documented, every documented path routed).
 
+use crate::AppState;
 use crate::error::{ApiError, ApiOrPage};
 use crate::html::reporter;
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -50,9 +50,15 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/messages", post(case_message))
         .route("/cases/{id}/acknowledge", post(acknowledge))
-        .fallback(|Extension(lang): Extension<Lang>| async move { ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()) })
+        .fallback(|Extension(lang): Extension<Lang>| async move {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr())
+        })
         .method_not_allowed_fallback(|Extension(lang): Extension<Lang>| async move {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", lang.tr())
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                lang.tr(),
+            )
         })
 }
 
@@ -69,10 +75,18 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => {
                 let (status, code) = match &rejection {
-                    JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-                    JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-                    JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-                    _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+                    JsonRejection::JsonDataError(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                    }
+                    JsonRejection::JsonSyntaxError(_) => {
+                        (StatusCode::BAD_REQUEST, "malformed_json")
+                    }
+                    JsonRejection::MissingJsonContentType(_) => {
+                        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+                    }
+                    _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+                    }
                     _ => (StatusCode::BAD_REQUEST, "malformed_json"),
                 };
                 let mut error = ApiError::new(status, code, lang.tr());
@@ -87,15 +101,28 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
-fn reporter_auth(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<ReporterSession, ApiError> {
-    bearer(headers).and_then(|t| state.reporter_sessions.get(t)).ok_or_else(|| ApiError::unauthorized(lang.tr()))
+fn reporter_auth(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> Result<ReporterSession, ApiError> {
+    bearer(headers)
+        .and_then(|t| state.reporter_sessions.get(t))
+        .ok_or_else(|| ApiError::unauthorized(lang.tr()))
 }
 
 fn staff_auth(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<StaffSession, ApiError> {
-    bearer(headers).and_then(|t| state.staff_sessions.get(t)).ok_or_else(|| ApiError::unauthorized(lang.tr()))
+    bearer(headers)
+        .and_then(|t| state.staff_sessions.get(t))
+        .ok_or_else(|| ApiError::unauthorized(lang.tr()))
 }
 
 fn service(lang: Lang) -> impl FnOnce(ombud_service::ServiceError) -> ApiError {
@@ -130,8 +157,16 @@ async fn submit_report(
     if draft.language.is_none() {
         draft.language = Some(lang.code().to_owned());
     }
-    let done = state.ombud.submit_report(&draft, Vec::new()).await.map_err(service(lang))?;
-    Ok((StatusCode::CREATED, Json(json!({"case_ref": done.reference, "receipt": done.receipt.grouped()}))).into_response())
+    let done = state
+        .ombud
+        .submit_report(&draft, Vec::new())
+        .await
+        .map_err(service(lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"case_ref": done.reference, "receipt": done.receipt.grouped()})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -146,17 +181,34 @@ async fn reporter_session(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<ReceiptBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let session = reporter::open_with_receipt(&state, Some(addr.ip()), &body.receipt).await.map_err(|e| match e {
-        ApiOrPage::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", lang.tr()),
-        ApiOrPage::Service(e) => ApiError::from_service(e, lang.tr()),
-    })?;
-    let token = state.reporter_sessions.insert(session).map_err(service(lang))?;
+    let session = reporter::open_with_receipt(&state, Some(addr.ip()), &body.receipt)
+        .await
+        .map_err(|e| match e {
+            ApiOrPage::RateLimited => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                lang.tr(),
+            ),
+            ApiOrPage::Service(e) => ApiError::from_service(e, lang.tr()),
+        })?;
+    let token = state
+        .reporter_sessions
+        .insert(session)
+        .map_err(service(lang))?;
     Ok(Json(json!({ "token": token })))
 }
 
-async fn reporter_case(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+async fn reporter_case(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
     let session = reporter_auth(&state, &headers, lang)?;
-    let view = state.ombud.reporter_case(&session).await.map_err(service(lang))?;
+    let view = state
+        .ombud
+        .reporter_case(&session)
+        .await
+        .map_err(service(lang))?;
     Ok(Json(case_json(&view)))
 }
 
@@ -173,7 +225,11 @@ async fn reporter_message(
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<Response, ApiError> {
     let session = reporter_auth(&state, &headers, lang)?;
-    let id = state.ombud.reporter_reply(&session, &body.body, Vec::new()).await.map_err(service(lang))?;
+    let id = state
+        .ombud
+        .reporter_reply(&session, &body.body, Vec::new())
+        .await
+        .map_err(service(lang))?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -189,14 +245,29 @@ async fn staff_session(
     Extension(lang): Extension<Lang>,
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> Result<Json<Value>, ApiError> {
-    let session = state.ombud.staff_sign_in(&body.email, &body.password).await.map_err(service(lang))?;
-    let token = state.staff_sessions.insert(session).map_err(service(lang))?;
+    let session = state
+        .ombud
+        .staff_sign_in(&body.email, &body.password)
+        .await
+        .map_err(service(lang))?;
+    let token = state
+        .staff_sessions
+        .insert(session)
+        .map_err(service(lang))?;
     Ok(Json(json!({ "token": token })))
 }
 
-async fn list_cases(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+async fn list_cases(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let rows = state.ombud.staff_inbox(&session, 500).await.map_err(service(lang))?;
+    let rows = state
+        .ombud
+        .staff_inbox(&session, 500)
+        .await
+        .map_err(service(lang))?;
     let cases: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -215,7 +286,8 @@ async fn list_cases(State(state): State<AppState>, Extension(lang): Extension<La
 }
 
 fn case_id(id: &str, lang: Lang) -> Result<CaseId, ApiError> {
-    id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))
+    id.parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))
 }
 
 async fn get_case(
@@ -225,7 +297,11 @@ async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let view = state.ombud.staff_case(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
+    let view = state
+        .ombud
+        .staff_case(&session, case_id(&id, lang)?)
+        .await
+        .map_err(service(lang))?;
     Ok(Json(case_json(&view)))
 }
 
@@ -237,7 +313,11 @@ async fn case_message(
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<Response, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let id = state.ombud.staff_reply(&session, case_id(&id, lang)?, &body.body, Vec::new()).await.map_err(service(lang))?;
+    let id = state
+        .ombud
+        .staff_reply(&session, case_id(&id, lang)?, &body.body, Vec::new())
+        .await
+        .map_err(service(lang))?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -248,7 +328,11 @@ async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let case = state.ombud.staff_acknowledge(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
+    let case = state
+        .ombud
+        .staff_acknowledge(&session, case_id(&id, lang)?)
+        .await
+        .map_err(service(lang))?;
     Ok(Json(json!({
         "id": case.id,
         "case_ref": case.reference,
@@ -289,11 +373,26 @@ fn id_param() -> Value {
 
 /// The OpenAPI 3.1 description of this API.
 pub fn openapi_document() -> Value {
-    let mut case_item = op("Open one case (recorded in its access log)", Some("staff"), None, ("200", "Case"));
+    let mut case_item = op(
+        "Open one case (recorded in its access log)",
+        Some("staff"),
+        None,
+        ("200", "Case"),
+    );
     case_item["parameters"] = id_param();
-    let mut case_msg = op("Reply to the reporter", Some("staff"), Some("Message"), ("201", "Created"));
+    let mut case_msg = op(
+        "Reply to the reporter",
+        Some("staff"),
+        Some("Message"),
+        ("201", "Created"),
+    );
     case_msg["parameters"] = id_param();
-    let mut ack = op("Acknowledge a received case", Some("staff"), None, ("200", "Acknowledged"));
+    let mut ack = op(
+        "Acknowledge a received case",
+        Some("staff"),
+        None,
+        ("200", "Acknowledged"),
+    );
     ack["parameters"] = id_param();
     let text = json!({"type": "string"});
     let opt_text = json!({"type": ["string", "null"]});
@@ -358,9 +457,19 @@ mod tests {
         let doc = openapi_document();
         let paths = doc["paths"].as_object().expect("paths");
         for (method, path) in ROUTES {
-            assert!(paths.get(*path).and_then(|p| p.get(*method)).is_some(), "{method} {path} undocumented");
+            assert!(
+                paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+                "{method} {path} undocumented"
+            );
         }
-        let documented: usize = paths.values().map(|p| p.as_object().map_or(0, |o| o.len())).sum();
-        assert_eq!(documented, ROUTES.len(), "the document lists a route the router does not have");
+        let documented: usize = paths
+            .values()
+            .map(|p| p.as_object().map_or(0, |o| o.len()))
+            .sum();
+        assert_eq!(
+            documented,
+            ROUTES.len(),
+            "the document lists a route the router does not have"
+        );
     }
 }

@@ -5,12 +5,25 @@ use ombud_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
-    let r = s.client().get(s.url(path)).bearer_auth(token).send().await.expect("get");
+    let r = s
+        .client()
+        .get(s.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get");
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
 async fn post(s: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let r = s.client().post(s.url(path)).bearer_auth(token).json(&body).send().await.expect("post");
+    let r = s
+        .client()
+        .post(s.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
@@ -28,8 +41,15 @@ async fn a_report_is_answered_acknowledged_and_read_back_by_the_reporter() {
         assert_eq!(status, 200);
         assert_eq!(case["status"], "received");
         assert_eq!(case["deadlines"][0]["kind"], "acknowledge");
-        assert_eq!(case["deadlines"][0]["due"], "2026-11-09T09:00:00Z", "7 days after submission");
-        assert_eq!(case["deadlines"][1]["due"], Value::Null, "feedback starts at acknowledgement");
+        assert_eq!(
+            case["deadlines"][0]["due"], "2026-11-09T09:00:00Z",
+            "7 days after submission"
+        );
+        assert_eq!(
+            case["deadlines"][1]["due"],
+            Value::Null,
+            "feedback starts at acknowledgement"
+        );
 
         let staff = s.staff_token("handler@example.org", &password).await;
         let (_, list) = get(&s, "/api/v1/cases", &staff).await;
@@ -37,23 +57,60 @@ async fn a_report_is_answered_acknowledged_and_read_back_by_the_reporter() {
         assert_eq!(list["cases"][0]["case_ref"], case_ref.as_str());
         let (status, full) = get(&s, &format!("/api/v1/cases/{id}"), &staff).await;
         assert_eq!(status, 200);
-        assert_eq!(full["report"]["description"], "他在会议室里说的话让我很不舒服");
+        assert_eq!(
+            full["report"]["description"],
+            "他在会议室里说的话让我很不舒服"
+        );
 
         s.clock.advance(jiff::SignedDuration::from_hours(30));
-        let (status, _) = post(&s, &format!("/api/v1/cases/{id}/messages"), &staff, json!({"body": "Thank you for telling us."})).await;
+        let (status, _) = post(
+            &s,
+            &format!("/api/v1/cases/{id}/messages"),
+            &staff,
+            json!({"body": "Thank you for telling us."}),
+        )
+        .await;
         assert_eq!(status, 201);
-        let (status, acked) = post(&s, &format!("/api/v1/cases/{id}/acknowledge"), &staff, json!({})).await;
+        let (status, acked) = post(
+            &s,
+            &format!("/api/v1/cases/{id}/acknowledge"),
+            &staff,
+            json!({}),
+        )
+        .await;
         assert_eq!(status, 200, "{acked}");
         assert_eq!(acked["status"], "acknowledged");
-        let (status, again) = post(&s, &format!("/api/v1/cases/{id}/acknowledge"), &staff, json!({})).await;
-        assert_eq!((status, again["error"]["code"].as_str()), (409, Some("invalid_transition")));
+        let (status, again) = post(
+            &s,
+            &format!("/api/v1/cases/{id}/acknowledge"),
+            &staff,
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            (status, again["error"]["code"].as_str()),
+            (409, Some("invalid_transition"))
+        );
 
         let (_, case) = get(&s, "/api/v1/reporter/case", &reporter).await;
         assert_eq!(case["status"], "acknowledged");
-        assert_eq!(case["deadlines"][1]["due"], "2027-02-03T15:00:00Z", "3 months after acknowledgement");
+        assert_eq!(
+            case["deadlines"][1]["due"], "2027-02-03T15:00:00Z",
+            "3 months after acknowledgement"
+        );
         assert_eq!(case["messages"][0]["body"], "Thank you for telling us.");
-        assert_eq!(case["messages"][0]["author_name"], Value::Null, "the reporter is not told who wrote");
-        let (status, _) = post(&s, "/api/v1/reporter/messages", &reporter, json!({"body": "谢谢"})).await;
+        assert_eq!(
+            case["messages"][0]["author_name"],
+            Value::Null,
+            "the reporter is not told who wrote"
+        );
+        let (status, _) = post(
+            &s,
+            "/api/v1/reporter/messages",
+            &reporter,
+            json!({"body": "谢谢"}),
+        )
+        .await;
         assert_eq!(status, 201);
         let (_, full) = get(&s, &format!("/api/v1/cases/{id}"), &staff).await;
         assert_eq!(full["messages"][1]["body"], "谢谢");
@@ -88,8 +145,16 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
         let response = request.send().await.expect("send");
         let got = response.status().as_u16();
         let body: Value = response.json().await.expect("every error is JSON");
-        assert_eq!((got, body["error"]["code"].as_str()), (status, Some(code)), "{body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{body}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
     // Field errors name the field and say what is wrong, in the caller's language.
     let response = c
@@ -108,7 +173,9 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
 #[tokio::test]
 async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let (_, receipt) = s.report(json!({"category": "other", "description": "x"})).await;
+    let (_, receipt) = s
+        .report(json!({"category": "other", "description": "x"}))
+        .await;
     // A well-formed receipt that opens nothing: one answer, whatever exists.
     let mut digits: Vec<u8> = receipt.bytes().filter(u8::is_ascii_digit).collect();
     let wrong = loop {
@@ -120,11 +187,23 @@ async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
     };
     let mut answers = Vec::new();
     for attempt in 0..12 {
-        let r = s.client().post(s.url("/api/v1/reporter/session")).json(&json!({"receipt": wrong})).send().await.expect("send");
+        let r = s
+            .client()
+            .post(s.url("/api/v1/reporter/session"))
+            .json(&json!({"receipt": wrong}))
+            .send()
+            .await
+            .expect("send");
         answers.push((attempt, r.status().as_u16()));
     }
-    assert!(answers[..10].iter().all(|(_, status)| *status == 401), "{answers:?}");
-    assert_eq!(answers[11].1, 429, "the eleventh failure from one client is refused");
+    assert!(
+        answers[..10].iter().all(|(_, status)| *status == 401),
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers[11].1, 429,
+        "the eleventh failure from one client is refused"
+    );
     s.stop().await;
 }
 
@@ -132,12 +211,21 @@ async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
 /// exercises the lookup rather than the typo check.
 fn ombud_crypto_check(digits: &str) -> bool {
     const T: [[u8; 10]; 10] = [
-        [0, 3, 1, 7, 5, 9, 8, 6, 4, 2], [7, 0, 9, 2, 1, 5, 4, 8, 6, 3], [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
-        [1, 7, 5, 0, 9, 8, 3, 4, 2, 6], [6, 1, 2, 3, 0, 4, 5, 9, 7, 8], [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
-        [5, 8, 6, 9, 7, 2, 0, 1, 3, 4], [8, 9, 4, 5, 3, 6, 2, 0, 1, 7], [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+        [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+        [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+        [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+        [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+        [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+        [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+        [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+        [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+        [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
         [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
     ];
-    digits.bytes().fold(0u8, |i, d| T[usize::from(i)][usize::from(d - b'0')]) == 0
+    digits
+        .bytes()
+        .fold(0u8, |i, d| T[usize::from(i)][usize::from(d - b'0')])
+        == 0
 }
 
 #[tokio::test]
@@ -145,16 +233,24 @@ async fn a_case_someone_may_not_see_answers_exactly_like_a_missing_one() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
         let admin_pw = s.staff("admin@example.org", Role::Admin).await;
-        s.report(json!({"category": "other", "description": "secret"})).await;
+        s.report(json!({"category": "other", "description": "secret"}))
+            .await;
         let handler_pw = s.staff("late@example.org", Role::Handler).await;
         let handler = s.staff_token("late@example.org", &handler_pw).await;
         let (_, list) = get(&s, "/api/v1/cases", &handler).await;
-        assert_eq!(list["cases"][0]["access_pending"], true, "a handler added later waits for a grant");
+        assert_eq!(
+            list["cases"][0]["access_pending"], true,
+            "a handler added later waits for a grant"
+        );
         let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
 
         let admin = s.staff_token("admin@example.org", &admin_pw).await;
         let (_, admin_list) = get(&s, "/api/v1/cases", &admin).await;
-        assert_eq!(admin_list["cases"], json!([]), "an administrator reads no case");
+        assert_eq!(
+            admin_list["cases"],
+            json!([]),
+            "an administrator reads no case"
+        );
         let hidden = get(&s, &format!("/api/v1/cases/{id}"), &admin).await;
         let missing = get(&s, &format!("/api/v1/cases/{}", uuid_like()), &admin).await;
         let garbage = get(&s, "/api/v1/cases/not-an-id", &admin).await;
@@ -173,7 +269,15 @@ fn uuid_like() -> &'static str {
 #[tokio::test]
 async fn the_openapi_document_is_served_and_lists_every_route() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let doc: Value = s.client().get(s.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
+    let doc: Value = s
+        .client()
+        .get(s.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     for (method, path) in ombud_web::API_ROUTES {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
@@ -188,7 +292,10 @@ async fn the_openapi_document_is_served_and_lists_every_route() {
         .expect("send");
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
-        assert!(status != 405 && status < 500, "{method} {path}: {status} {body}");
+        assert!(
+            status != 405 && status < 500,
+            "{method} {path}: {status} {body}"
+        );
         if status == 404 {
             assert!(path.contains("{id}"), "{method} {path} is not routed");
         }

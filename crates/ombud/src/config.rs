@@ -42,8 +42,10 @@ impl FileConfig {
         let Some(path) = path else {
             return Ok(Self::default());
         };
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("config file {} is not valid", path.display()))
     }
 
     pub fn service(&self) -> ServiceConfig {
@@ -59,8 +61,13 @@ impl FileConfig {
 
     pub fn web(&self) -> ombud_web::WebConfig {
         let max_upload_request_bytes =
-            usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024).unwrap_or(usize::MAX);
-        ombud_web::WebConfig { secure_cookies: self.secure_cookies, max_upload_request_bytes, ..Default::default() }
+            usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024)
+                .unwrap_or(usize::MAX);
+        ombud_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            max_upload_request_bytes,
+            ..Default::default()
+        }
     }
 }
 

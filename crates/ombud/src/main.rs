@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "ombud", version, about = "A confidential speak-up channel and a case workflow that cannot quietly fail the person who spoke up.")]
+#[command(
+    name = "ombud",
+    version,
+    about = "A confidential speak-up channel and a case workflow that cannot quietly fail the person who spoke up."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,13 +82,17 @@ enum StaffCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|_| "expected handler, oversight or admin".to_owned())
+    s.parse()
+        .map_err(|_| "expected handler, oversight or admin".to_owned())
 }
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 #[tokio::main]
@@ -93,27 +101,48 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
-        Command::Staff { command: StaffCommand::Add { at, email, name, role, password_stdin: _ } } => {
+        Command::Staff {
+            command:
+                StaffCommand::Add {
+                    at,
+                    email,
+                    name,
+                    role,
+                    password_stdin: _,
+                },
+        } => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let file = FileConfig::load(at.config.as_deref())?;
-            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud =
+                instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
             match ombud.add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
-                    println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
+                    println!(
+                        "created {} account for {} <{}> ({})",
+                        staff.role, staff.name, staff.email, staff.id
+                    );
                     Ok(())
                 }
                 Err(ombud_service::ServiceError::Invalid(errors)) => {
-                    let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+                    let list: Vec<String> = errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.code))
+                        .collect();
                     anyhow::bail!("not created: {}", list.join(", "))
                 }
                 Err(e) => Err(e).context("creating the account"),
             }
         }
-        Command::Staff { command: StaffCommand::List { at } } => {
+        Command::Staff {
+            command: StaffCommand::List { at },
+        } => {
             let file = FileConfig::load(at.config.as_deref())?;
-            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud =
+                instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
             let staff = ombud.list_staff().await?;
             if staff.is_empty() {
                 println!("no staff accounts");
@@ -128,9 +157,15 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     let file = FileConfig::load(at.config.as_deref())?;
-    let data = file.data.clone().filter(|_| at.data.as_os_str() == "./ombud-data").unwrap_or(at.data.clone());
+    let data = file
+        .data
+        .clone()
+        .filter(|_| at.data.as_os_str() == "./ombud-data")
+        .unwrap_or(at.data.clone());
     let database_url = at.database_url.clone().or(file.database_url.clone());
-    let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let listen = listen
+        .or(file.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
     if ombud.list_staff().await?.is_empty() {
         tracing::info!(
@@ -141,10 +176,19 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     run(Arc::new(ombud), file.web(), &listen).await
 }
 
-async fn run(ombud: Arc<ombud_service::Ombud>, web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+async fn run(
+    ombud: Arc<ombud_service::Ombud>,
+    web: ombud_web::WebConfig,
+    listen: &str,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!(backend = ombud.store().backend(), "Ombud is listening on http://{addr}");
+    tracing::info!(
+        backend = ombud.store().backend(),
+        "Ombud is listening on http://{addr}"
+    );
     let state = ombud_web::AppState::new(ombud, web);
     ombud_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -157,12 +201,22 @@ async fn demo(listen: String) -> anyhow::Result<()> {
     let dir = tempfile::Builder::new().prefix("ombud-demo-").tempdir()?;
     let file = FileConfig::default();
     let ombud = instance::open(dir.path(), None, file.service()).await?;
-    let cases = ombud_service::demo::seed(&ombud).await.context("seeding the demo")?;
-    println!("\nOmbud demo — a throwaway instance in {}\n", dir.path().display());
+    let cases = ombud_service::demo::seed(&ombud)
+        .await
+        .context("seeding the demo")?;
+    println!(
+        "\nOmbud demo — a throwaway instance in {}\n",
+        dir.path().display()
+    );
     println!("  Reporter pages:  http://{listen}/");
     println!("  Staff sign-in:   http://{listen}/staff/sign-in\n");
     for account in ombud_service::demo::DEMO_ACCOUNTS {
-        println!("  {:<10} {}  password: {}", account.role.as_str(), account.email, account.password);
+        println!(
+            "  {:<10} {}  password: {}",
+            account.role.as_str(),
+            account.email,
+            account.password
+        );
     }
     println!("\n  Sample cases (receipts let you see the reporter's side):");
     for case in &cases {

@@ -56,13 +56,22 @@ fn size(bytes: u64) -> String {
 }
 
 fn file(a: &AttachmentView, href_prefix: &str) -> FileDisplay {
-    FileDisplay { href: format!("{href_prefix}{}", a.id), name: a.name.clone(), size: size(a.size) }
+    FileDisplay {
+        href: format!("{href_prefix}{}", a.id),
+        name: a.name.clone(),
+        size: size(a.size),
+    }
 }
 
 fn occurred(page: &Page, o: &Occurred) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(d) = &o.date {
-        parts.push(if o.approximate { page.tr.t_with("occurred-approximately", &[("date", d.clone().into())]) } else { d.clone() });
+        parts.push(if o.approximate {
+            page.tr
+                .t_with("occurred-approximately", &[("date", d.clone().into())])
+        } else {
+            d.clone()
+        });
     }
     if let Some(text) = &o.description {
         parts.push(text.clone());
@@ -72,12 +81,23 @@ fn occurred(page: &Page, o: &Occurred) -> Option<String> {
 
 /// `href_prefix` is where attachments download from; `for_staff` adds the
 /// confidential contact and staff names.
-pub fn case_display(page: &Page, view: &CaseView, now: jiff::Timestamp, href_prefix: &str, for_staff: bool) -> CaseDisplay {
+pub fn case_display(
+    page: &Page,
+    view: &CaseView,
+    now: jiff::Timestamp,
+    href_prefix: &str,
+    for_staff: bool,
+) -> CaseDisplay {
     let tr = &page.tr;
     let r = &view.report;
     let label = |prefix: &str, value: &str| tr.t(&format!("{prefix}-{}", value.replace('_', "-")));
     let location = {
-        let kind = r.location.kind.as_deref().filter(|k| LocationKind::ALL.iter().any(|l| l.as_str() == *k)).map(|k| label("location", k));
+        let kind = r
+            .location
+            .kind
+            .as_deref()
+            .filter(|k| LocationKind::ALL.iter().any(|l| l.as_str() == *k))
+            .map(|k| label("location", k));
         match (kind, r.location.detail.clone()) {
             (None, None) => None,
             (Some(k), None) => Some(k),
@@ -89,10 +109,24 @@ pub fn case_display(page: &Page, view: &CaseView, now: jiff::Timestamp, href_pre
         .people
         .iter()
         .map(|p| {
-            let mut details = vec![label("role", &p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
-            details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
+            let mut details = vec![
+                label("role", &p.role),
+                tr.t(if p.internal {
+                    "person-internal"
+                } else {
+                    "person-external"
+                }),
+            ];
+            details.extend(
+                p.employee_id
+                    .clone()
+                    .map(|id| tr.t_with("person-employee-id", &[("id", id.into())])),
+            );
             details.extend(p.email.clone());
-            PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
+            PersonDisplay {
+                name: p.name.clone(),
+                details: details.join(" · "),
+            }
         })
         .collect();
     let requests = r
@@ -104,7 +138,13 @@ pub fn case_display(page: &Page, view: &CaseView, now: jiff::Timestamp, href_pre
         })
         .collect();
     let contact = if for_staff {
-        r.contact.as_ref().map(|c| [Some(c.name.clone()), c.email.clone(), c.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "))
+        r.contact.as_ref().map(|c| {
+            [Some(c.name.clone()), c.email.clone(), c.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
     } else {
         None
     };
@@ -113,9 +153,15 @@ pub fn case_display(page: &Page, view: &CaseView, now: jiff::Timestamp, href_pre
         .iter()
         .map(|m| MessageDisplay {
             from: if m.from_reporter {
-                tr.t(if for_staff { "thread-from-reporter" } else { "thread-from-you" })
+                tr.t(if for_staff {
+                    "thread-from-reporter"
+                } else {
+                    "thread-from-you"
+                })
             } else if for_staff {
-                m.author_name.clone().unwrap_or_else(|| tr.t("thread-from-team"))
+                m.author_name
+                    .clone()
+                    .unwrap_or_else(|| tr.t("thread-from-team"))
             } else {
                 tr.t("thread-from-team")
             },
@@ -134,16 +180,27 @@ pub fn case_display(page: &Page, view: &CaseView, now: jiff::Timestamp, href_pre
         deadlines: view
             .deadlines
             .iter()
-            .map(|d| DeadlineDisplay { text: page.deadline(d, now), overdue: page.overdue(d, now) })
+            .map(|d| DeadlineDisplay {
+                text: page.deadline(d, now),
+                overdue: page.overdue(d, now),
+            })
             .collect(),
         description: r.description.clone(),
         occurred: occurred(page, &r.occurred),
         location,
         people,
         requests,
-        mode: tr.t(if r.anonymous { "mode-anonymous" } else { "mode-confidential" }),
+        mode: tr.t(if r.anonymous {
+            "mode-anonymous"
+        } else {
+            "mode-confidential"
+        }),
         contact,
-        files: view.attachments.iter().map(|a| file(a, href_prefix)).collect(),
+        files: view
+            .attachments
+            .iter()
+            .map(|a| file(a, href_prefix))
+            .collect(),
         messages,
     }
 }

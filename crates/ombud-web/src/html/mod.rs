@@ -21,17 +21,26 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(reporter::landing))
         .route("/report", get(reporter::report_form).post(reporter::submit))
-        .route("/follow-up", get(reporter::follow_up).post(reporter::sign_in))
+        .route(
+            "/follow-up",
+            get(reporter::follow_up).post(reporter::sign_in),
+        )
         .route("/follow-up/reply", post(reporter::reply))
         .route("/follow-up/sign-out", post(reporter::sign_out))
         .route("/follow-up/attachments/{id}", get(reporter::download))
-        .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
+        .route(
+            "/staff/sign-in",
+            get(staff::sign_in_form).post(staff::sign_in),
+        )
         .route("/staff/sign-out", post(staff::sign_out))
         .route("/staff/cases", get(staff::inbox))
         .route("/staff/cases/{id}", get(staff::case_page))
         .route("/staff/cases/{id}/reply", post(staff::reply))
         .route("/staff/cases/{id}/acknowledge", post(staff::acknowledge))
-        .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
+        .route(
+            "/staff/cases/{id}/attachments/{attachment}",
+            get(staff::download),
+        )
 }
 
 /// What every page's frame needs.
@@ -53,7 +62,12 @@ impl Page {
             tr,
             path: Some(path.to_owned()),
             staff_name: None,
-            zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
+            zone: state
+                .ombud
+                .config()
+                .policy
+                .time_zone()
+                .unwrap_or(TimeZone::UTC),
         }
     }
 
@@ -73,14 +87,28 @@ impl Page {
                 let when = d.met_at.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-met", &[("when", when.into())])
             }
-            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{}-not-started", d.kind.as_str())),
+            DeadlineState::NotStarted => self
+                .tr
+                .t(&format!("deadline-{}-not-started", d.kind.as_str())),
             DeadlineState::Open(left) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
-                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(left).into())])
+                self.tr.t_with(
+                    "deadline-due",
+                    &[
+                        ("when", due.into()),
+                        ("left", self.tr.remaining(left).into()),
+                    ],
+                )
             }
             DeadlineState::Overdue(by) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
-                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(-by).into())])
+                self.tr.t_with(
+                    "deadline-due",
+                    &[
+                        ("when", due.into()),
+                        ("left", self.tr.remaining(-by).into()),
+                    ],
+                )
             }
         };
         format!("{name}: {state}")
@@ -88,7 +116,8 @@ impl Page {
 
     /// "Optional. Up to 25 MB each." for a file input.
     pub fn files_hint(&self, mb: &u64) -> String {
-        self.tr.t_with("report-attachments-hint", &[("mb", (*mb).into())])
+        self.tr
+            .t_with("report-attachments-hint", &[("mb", (*mb).into())])
     }
 
     pub fn overdue(&self, d: &Deadline, now: jiff::Timestamp) -> bool {
@@ -129,7 +158,15 @@ pub fn message_page(state: &AppState, lang: Lang, status: StatusCode, key: &str)
     let body = page.tr.t(&format!("{key}-body"));
     let heading = page.title.clone();
     let link = Some(("/".to_owned(), page.tr.t("nav-home")));
-    render_with(status, &MessagePage { page, heading, body, link })
+    render_with(
+        status,
+        &MessagePage {
+            page,
+            heading,
+            body,
+            link,
+        },
+    )
 }
 
 /// The page for a service error that is not a form problem.
@@ -145,14 +182,18 @@ pub async fn not_found(
     uri: axum::http::Uri,
 ) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()).into_response();
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr())
+            .into_response();
     }
     message_page(&state, lang, StatusCode::NOT_FOUND, "error-not-found")
 }
 
 pub async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/style.css"),
     )
         .into_response()
@@ -164,17 +205,45 @@ pub struct Choice {
     pub label: String,
 }
 
-pub fn choices(tr: &Tr, prefix: &str, values: impl IntoIterator<Item = &'static str>) -> Vec<Choice> {
-    values.into_iter().map(|value| Choice { value, label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))) }).collect()
+pub fn choices(
+    tr: &Tr,
+    prefix: &str,
+    values: impl IntoIterator<Item = &'static str>,
+) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|value| Choice {
+            value,
+            label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))),
+        })
+        .collect()
 }
 
 /// A file download: attachment disposition, so nothing uploaded is ever
 /// rendered inline in Ombud's origin.
 pub fn download_response(d: ombud_service::Download) -> Response {
-    let ascii: String = d.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let encoded: String = d.name.bytes().map(|b| {
-        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-    }).collect();
+    let ascii: String = d
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = d
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     (
         [

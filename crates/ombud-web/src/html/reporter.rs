@@ -12,8 +12,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use ombud_domain::{
-    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole, ReportDraft,
-    ReporterRequest, RequestKind,
+    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole,
+    ReportDraft, ReporterRequest, RequestKind,
 };
 use ombud_service::{ReporterSession, ServiceError};
 use std::collections::HashMap;
@@ -31,7 +31,9 @@ pub struct LandingPage {
 }
 
 pub async fn landing(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
-    render(&LandingPage { page: Page::new(&state, lang, "/", "landing-title") })
+    render(&LandingPage {
+        page: Page::new(&state, lang, "/", "landing-title"),
+    })
 }
 
 /// Everything typed into the report form, as typed.
@@ -65,7 +67,15 @@ pub struct PersonRow {
 
 impl ReportFormValues {
     fn blank() -> Self {
-        Self { people: (0..PEOPLE_ROWS).map(|index| PersonRow { index, ..Default::default() }).collect(), ..Default::default() }
+        Self {
+            people: (0..PEOPLE_ROWS)
+                .map(|index| PersonRow {
+                    index,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
     }
 
     fn from_form(f: &uploads::FormData) -> Self {
@@ -87,7 +97,11 @@ impl ReportFormValues {
                     external: f.text(&format!("person_{i}_side")) == "external",
                 })
                 .collect(),
-            requests: RequestKind::ALL.iter().map(|k| k.as_str().to_owned()).filter(|k| f.checked(&format!("request_{k}"))).collect(),
+            requests: RequestKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .filter(|k| f.checked(&format!("request_{k}")))
+                .collect(),
             request_other_detail: f.text("request_other_detail"),
             confidential: f.text("mode") == "confidential",
             contact_name: f.text("contact_name"),
@@ -107,7 +121,10 @@ impl ReportFormValues {
                 approximate: self.occurred_approximate,
                 description: opt(&self.occurred_description),
             },
-            location: Location { kind: opt(&self.location_kind), detail: opt(&self.location_detail) },
+            location: Location {
+                kind: opt(&self.location_kind),
+                detail: opt(&self.location_detail),
+            },
             people: self
                 .people
                 .iter()
@@ -124,7 +141,11 @@ impl ReportFormValues {
                 .iter()
                 .map(|k| ReporterRequest {
                     kind: k.clone(),
-                    detail: if k == "other" { opt(&self.request_other_detail) } else { None },
+                    detail: if k == "other" {
+                        opt(&self.request_other_detail)
+                    } else {
+                        None
+                    },
                 })
                 .collect(),
             anonymous: !self.confidential,
@@ -165,7 +186,11 @@ impl ReportFormPage {
 
     /// `aria-describedby` for a field, when it has an error.
     fn described(&self, field: &str) -> String {
-        if self.errors.contains_key(field) { format!("{field}-error") } else { String::new() }
+        if self.errors.contains_key(field) {
+            format!("{field}-error")
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -174,13 +199,24 @@ fn form_field(domain_field: &str) -> String {
     if domain_field.starts_with("requests.") {
         return "requests".to_owned();
     }
-    domain_field.replacen("people.", "person_", 1).replace('.', "_")
+    domain_field
+        .replacen("people.", "person_", 1)
+        .replace('.', "_")
 }
 
-fn form_page(state: &AppState, lang: Lang, form: ReportFormValues, errors: &[FieldError], files_dropped: bool) -> ReportFormPage {
+fn form_page(
+    state: &AppState,
+    lang: Lang,
+    form: ReportFormValues,
+    errors: &[FieldError],
+    files_dropped: bool,
+) -> ReportFormPage {
     let page = Page::new(state, lang, "/report", "report-title");
     let tr = page.tr;
-    let summary: Vec<(String, String)> = errors.iter().map(|e| (form_field(&e.field), field_message(&tr, e))).collect();
+    let summary: Vec<(String, String)> = errors
+        .iter()
+        .map(|e| (form_field(&e.field), field_message(&tr, e)))
+        .collect();
     let mut map = HashMap::new();
     for (field, message) in &summary {
         map.entry(field.clone()).or_insert_with(|| message.clone());
@@ -199,8 +235,17 @@ fn form_page(state: &AppState, lang: Lang, form: ReportFormValues, errors: &[Fie
     }
 }
 
-pub async fn report_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
-    render(&form_page(&state, lang, ReportFormValues::blank(), &[], false))
+pub async fn report_form(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    render(&form_page(
+        &state,
+        lang,
+        ReportFormValues::blank(),
+        &[],
+        false,
+    ))
 }
 
 #[derive(Template)]
@@ -211,26 +256,45 @@ pub struct ReceiptPage {
     reference: String,
 }
 
-pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, multipart: Multipart) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    multipart: Multipart,
+) -> Response {
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
     let form = ReportFormValues::from_form(&data);
     let had_files = !data.files.is_empty();
     if let Some(problem) = data.file_problem {
         // Keep her words; the files themselves must be chosen again.
-        let error = FieldError { field: "attachments".into(), code: problem };
+        let error = FieldError {
+            field: "attachments".into(),
+            code: problem,
+        };
         let mut errors = vec![error];
         errors.extend(state.ombud.check_report(&form.draft(lang)));
-        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, true));
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&state, lang, form, &errors, true),
+        );
     }
-    match state.ombud.submit_report(&form.draft(lang), data.files).await {
+    match state
+        .ombud
+        .submit_report(&form.draft(lang), data.files)
+        .await
+    {
         Ok(done) => {
             let mut page = Page::new(&state, lang, "/report", "receipt-title");
             page.path = None;
-            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference })
+            render(&ReceiptPage {
+                page,
+                receipt: done.receipt.grouped(),
+                reference: done.reference,
+            })
         }
-        Err(ServiceError::Invalid(errors)) => {
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, had_files))
-        }
+        Err(ServiceError::Invalid(errors)) => render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&state, lang, form, &errors, had_files),
+        ),
         Err(e) => error_page(&state, lang, e),
     }
 }
@@ -258,24 +322,63 @@ pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<Reporte
     read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
 }
 
-fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {
-    FollowUpEntryPage { page: Page::new(state, lang, "/follow-up", "follow-up-title"), receipt, error }
+fn entry_page(
+    state: &AppState,
+    lang: Lang,
+    receipt: String,
+    error: Option<String>,
+) -> FollowUpEntryPage {
+    FollowUpEntryPage {
+        page: Page::new(state, lang, "/follow-up", "follow-up-title"),
+        receipt,
+        error,
+    }
 }
 
-async fn case_page(state: &AppState, lang: Lang, session: &ReporterSession, reply: String, reply_error: Option<String>) -> Response {
+async fn case_page(
+    state: &AppState,
+    lang: Lang,
+    session: &ReporterSession,
+    reply: String,
+    reply_error: Option<String>,
+) -> Response {
     match state.ombud.reporter_case(session).await {
         Ok(view) => {
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
-            let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
+            let case = case_display(
+                &page,
+                &view,
+                state.ombud.clock().now(),
+                "/follow-up/attachments/",
+                false,
+            );
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
-            let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-            render_with(status, &FollowUpCasePage { page, case, reply, reply_action: "/follow-up/reply", reply_error, max_file_mb })
+            let status = if reply_error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            render_with(
+                status,
+                &FollowUpCasePage {
+                    page,
+                    case,
+                    reply,
+                    reply_action: "/follow-up/reply",
+                    reply_error,
+                    max_file_mb,
+                },
+            )
         }
         Err(e) => error_page(state, lang, e),
     }
 }
 
-pub async fn follow_up(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+pub async fn follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Response {
     match reporter_session(&state, &headers) {
         Some(session) => case_page(&state, lang, &session, String::new(), None).await,
         None => render(&entry_page(&state, lang, String::new(), None)),
@@ -317,7 +420,12 @@ pub async fn sign_in(
         Ok(session) => match state.reporter_sessions.insert(session) {
             Ok(token) => {
                 let mut response = see_other("/follow-up");
-                if let Ok(v) = HeaderValue::from_str(&cookie(REPORTER_COOKIE, &token, state.config.secure_cookies, None)) {
+                if let Ok(v) = HeaderValue::from_str(&cookie(
+                    REPORTER_COOKIE,
+                    &token,
+                    state.config.secure_cookies,
+                    None,
+                )) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
                 response
@@ -326,7 +434,12 @@ pub async fn sign_in(
         },
         Err(crate::error::ApiOrPage::RateLimited) => render_with(
             StatusCode::TOO_MANY_REQUESTS,
-            &entry_page(&state, lang, form.receipt, Some(tr.t("error-too-many-attempts"))),
+            &entry_page(
+                &state,
+                lang,
+                form.receipt,
+                Some(tr.t("error-too-many-attempts")),
+            ),
         ),
         Err(crate::error::ApiOrPage::Service(e)) => {
             let (status, code) = crate::error::classify(&e);
@@ -334,7 +447,10 @@ pub async fn sign_in(
                 return error_page(&state, lang, e);
             }
             let message = tr.t(&crate::error::message_key(code));
-            render_with(status, &entry_page(&state, lang, form.receipt, Some(message)))
+            render_with(
+                status,
+                &entry_page(&state, lang, form.receipt, Some(message)),
+            )
         }
     }
 }
@@ -355,10 +471,18 @@ pub async fn reply(
         let message = tr.t(&format!("field-{problem}"));
         return case_page(&state, lang, &session, body, Some(message)).await;
     }
-    match state.ombud.reporter_reply(&session, &body, data.files).await {
+    match state
+        .ombud
+        .reporter_reply(&session, &body, data.files)
+        .await
+    {
         Ok(_) => see_other("/follow-up#thread"),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            let message = errors
+                .iter()
+                .map(|e| field_message(&tr, e))
+                .collect::<Vec<_>>()
+                .join(" ");
             case_page(&state, lang, &session, body, Some(message)).await
         }
         Err(e) => error_page(&state, lang, e),
@@ -370,7 +494,12 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
         state.reporter_sessions.remove(&token);
     }
     let mut response = see_other("/");
-    if let Ok(v) = HeaderValue::from_str(&cookie(REPORTER_COOKIE, "", state.config.secure_cookies, Some(0))) {
+    if let Ok(v) = HeaderValue::from_str(&cookie(
+        REPORTER_COOKIE,
+        "",
+        state.config.secure_cookies,
+        Some(0),
+    )) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response

@@ -24,10 +24,18 @@ pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSessi
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    bearer.or_else(|| read_cookie(headers, STAFF_COOKIE)).and_then(|token| state.staff_sessions.get(&token))
+    bearer
+        .or_else(|| read_cookie(headers, STAFF_COOKIE))
+        .and_then(|token| state.staff_sessions.get(&token))
 }
 
-fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
+fn staff_page(
+    state: &AppState,
+    lang: Lang,
+    path: &str,
+    title: &str,
+    session: &StaffSession,
+) -> Page {
     let mut page = Page::new(state, lang, path, title);
     page.staff_name = Some(session.name.clone());
     page
@@ -41,8 +49,15 @@ pub struct SignInPage {
     error: Option<String>,
 }
 
-pub async fn sign_in_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
-    render(&SignInPage { page: Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title"), email: String::new(), error: None })
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    render(&SignInPage {
+        page: Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title"),
+        email: String::new(),
+        error: None,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -53,12 +68,21 @@ pub struct SignInForm {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, Extension(lang): Extension<Lang>, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<SignInForm>,
+) -> Response {
     match state.ombud.staff_sign_in(&form.email, &form.password).await {
         Ok(session) => match state.staff_sessions.insert(session) {
             Ok(token) => {
                 let mut response = see_other("/staff/cases");
-                if let Ok(v) = HeaderValue::from_str(&cookie(STAFF_COOKIE, &token, state.config.secure_cookies, None)) {
+                if let Ok(v) = HeaderValue::from_str(&cookie(
+                    STAFF_COOKIE,
+                    &token,
+                    state.config.secure_cookies,
+                    None,
+                )) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
                 response
@@ -68,7 +92,14 @@ pub async fn sign_in(State(state): State<AppState>, Extension(lang): Extension<L
         Err(ServiceError::BadCredentials) => {
             let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
             let error = Some(page.tr.t("error-bad-credentials"));
-            render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: form.email, error })
+            render_with(
+                StatusCode::UNAUTHORIZED,
+                &SignInPage {
+                    page,
+                    email: form.email,
+                    error,
+                },
+            )
         }
         Err(e) => error_page(&state, lang, e),
     }
@@ -79,7 +110,12 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
         state.staff_sessions.remove(&token);
     }
     let mut response = see_other("/staff/sign-in");
-    if let Ok(v) = HeaderValue::from_str(&cookie(STAFF_COOKIE, "", state.config.secure_cookies, Some(0))) {
+    if let Ok(v) = HeaderValue::from_str(&cookie(
+        STAFF_COOKIE,
+        "",
+        state.config.secure_cookies,
+        Some(0),
+    )) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
@@ -103,7 +139,11 @@ pub struct InboxPage {
     lines: Vec<InboxLine>,
 }
 
-pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+pub async fn inbox(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Response {
     let Some(session) = staff_session(&state, &headers) else {
         return see_other("/staff/sign-in");
     };
@@ -118,11 +158,17 @@ pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lan
         .iter()
         .map(|row| {
             // The first deadline not yet met is the one that matters now.
-            let next = row.deadlines.iter().find(|d| d.met_at.is_none() && d.due.is_some());
+            let next = row
+                .deadlines
+                .iter()
+                .find(|d| d.met_at.is_none() && d.due.is_some());
             InboxLine {
                 href: format!("/staff/cases/{}", row.case.id),
                 reference: row.case.reference.clone(),
-                category: tr.t(&format!("category-{}", row.case.category.as_str().replace('_', "-"))),
+                category: tr.t(&format!(
+                    "category-{}",
+                    row.case.category.as_str().replace('_', "-")
+                )),
                 status: tr.t(&format!("status-{}", row.case.status.as_str())),
                 received: page.time(&row.case.received_at),
                 deadline: next.map(|d| page.deadline(d, now)).unwrap_or_default(),
@@ -163,13 +209,36 @@ async fn show_case(
     };
     let path = format!("/staff/cases/{id}");
     let page = staff_page(state, lang, &path, "case-title", session);
-    let case = case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true);
+    let case = case_display(
+        &page,
+        &view,
+        state.ombud.clock().now(),
+        &format!("/staff/cases/{id}/attachments/"),
+        true,
+    );
     let can_handle = session.role.handles_cases();
     let can_acknowledge = can_handle && view.case.status.acknowledge().is_ok();
-    let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if reply_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
     let reply_action = format!("/staff/cases/{id}/reply");
-    render_with(status, &CasePage { page, case, can_handle, can_acknowledge, reply, reply_action, reply_error, notice, max_file_mb })
+    render_with(
+        status,
+        &CasePage {
+            page,
+            case,
+            can_handle,
+            can_acknowledge,
+            reply,
+            reply_action,
+            reply_error,
+            notice,
+            max_file_mb,
+        },
+    )
 }
 
 fn parse_case(id: &str) -> Result<CaseId, ServiceError> {
@@ -209,12 +278,29 @@ pub async fn reply(
     let body = data.text("body");
     let tr = lang.tr();
     if let Some(problem) = data.file_problem {
-        return show_case(&state, lang, &session, id, body, Some(tr.t(&format!("field-{problem}"))), None).await;
+        return show_case(
+            &state,
+            lang,
+            &session,
+            id,
+            body,
+            Some(tr.t(&format!("field-{problem}"))),
+            None,
+        )
+        .await;
     }
-    match state.ombud.staff_reply(&session, id, &body, data.files).await {
+    match state
+        .ombud
+        .staff_reply(&session, id, &body, data.files)
+        .await
+    {
         Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            let message = errors
+                .iter()
+                .map(|e| field_message(&tr, e))
+                .collect::<Vec<_>>()
+                .join(" ");
             show_case(&state, lang, &session, id, body, Some(message), None).await
         }
         Err(e) => error_page(&state, lang, e),
