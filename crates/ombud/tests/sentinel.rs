@@ -4,12 +4,9 @@
 
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
-use std::io::Write;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ombud");
+use std::path::Path;
 
 /// One sentinel per place content can be written, in both scripts.
 const SENTINELS: &[&str] = &[
@@ -35,23 +32,6 @@ const SENTINELS: &[&str] = &[
     "哨兵处理人回复癸子",
 ];
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
 fn scan(dir: &Path, found: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).expect("read dir") {
         let path = entry.expect("entry").path();
@@ -74,55 +54,26 @@ async fn no_content_reaches_the_disk_or_the_logs() {
     let logs = tempfile::tempdir().expect("log dir");
     let log_path = logs.path().join("ombud.log");
 
-    let mut add = Command::new(BIN)
-        .args(["staff", "add", "--data"])
-        .arg(data.path())
-        .args([
-            "--email",
-            "handler@example.org",
-            "--name",
-            "Handler",
-            "--role",
-            "handler",
-            "--password-stdin",
-        ])
-        .env("RUST_LOG", "debug")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(logs.path().join("staff.log")).expect("log"))
-        .spawn()
-        .expect("staff add");
-    add.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"handler password 123\n")
-        .expect("password");
-    assert!(add.wait().expect("wait").success(), "staff add failed");
-
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
-        Command::new(BIN)
-            .args(["serve", "--data"])
-            .arg(data.path())
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .env("RUST_LOG", "trace")
-            .stdout(std::fs::File::create(logs.path().join("stdout.log")).expect("log"))
-            .stderr(std::fs::File::create(&log_path).expect("log"))
-            .spawn()
-            .expect("serve"),
+    let added = common::add_staff(
+        data.path(),
+        &[],
+        "handler@example.org",
+        "handler",
+        "handler password 123",
     );
+    assert!(
+        added.status.success(),
+        "staff add: {}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+
+    let server = common::serve(&[], data.path(), &log_path, "trace").await;
+    let base = server.base.clone();
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    for _ in 0..100 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     // A confidential report through the form, every field carrying a sentinel.
     let form = Form::new()
@@ -255,7 +206,7 @@ async fn no_content_reaches_the_disk_or_the_logs() {
     // While running (WAL in use) and after stopping, nothing is in clear.
     let mut found = Vec::new();
     scan(data.path(), &mut found);
-    drop(_server);
+    drop(server);
     scan(data.path(), &mut found);
     scan(logs.path(), &mut found);
     let log = std::fs::read_to_string(&log_path).expect("log");

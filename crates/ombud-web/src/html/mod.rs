@@ -255,6 +255,21 @@ pub fn download_response(d: ombud_service::Download) -> Response {
         .into_response()
 }
 
+/// 303 to `to`, setting (or, with an empty token, clearing) a session cookie.
+pub fn with_session_cookie(state: &AppState, name: &str, token: &str, to: &str) -> Response {
+    let mut response = see_other(to);
+    let max_age = token.is_empty().then_some(0);
+    if let Ok(v) = header::HeaderValue::from_str(&crate::security::cookie(
+        name,
+        token,
+        state.config.secure_cookies,
+        max_age,
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
 /// 303 to another page (after a POST, so reloading never re-submits).
 pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()

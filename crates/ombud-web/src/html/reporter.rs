@@ -1,14 +1,17 @@
 //! The reporter's pages: landing, report form, receipt, follow-up.
 
 use super::display::{CaseDisplay, case_display};
-use super::{Choice, Page, choices, download_response, error_page, render, render_with, see_other};
+use super::{
+    Choice, Page, choices, download_response, error_page, render, render_with, see_other,
+    with_session_cookie,
+};
 use crate::error::field_message;
 use crate::i18n::Lang;
-use crate::security::{cookie, read_cookie};
+use crate::security::read_cookie;
 use crate::{AppState, uploads};
 use askama::Template;
 use axum::extract::{ConnectInfo, Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use ombud_domain::{
@@ -418,18 +421,7 @@ pub async fn sign_in(
     let tr = lang.tr();
     match open_with_receipt(&state, Some(addr.ip()), &form.receipt).await {
         Ok(session) => match state.reporter_sessions.insert(session) {
-            Ok(token) => {
-                let mut response = see_other("/follow-up");
-                if let Ok(v) = HeaderValue::from_str(&cookie(
-                    REPORTER_COOKIE,
-                    &token,
-                    state.config.secure_cookies,
-                    None,
-                )) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
-                response
-            }
+            Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
             Err(e) => error_page(&state, lang, e),
         },
         Err(crate::error::ApiOrPage::RateLimited) => render_with(
@@ -493,16 +485,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
     if let Some(token) = read_cookie(&headers, REPORTER_COOKIE) {
         state.reporter_sessions.remove(&token);
     }
-    let mut response = see_other("/");
-    if let Ok(v) = HeaderValue::from_str(&cookie(
-        REPORTER_COOKIE,
-        "",
-        state.config.secure_cookies,
-        Some(0),
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
+    with_session_cookie(&state, REPORTER_COOKIE, "", "/")
 }
 
 pub async fn download(

@@ -1,14 +1,16 @@
 //! The staff's pages: sign-in, inbox, case, reply, acknowledge.
 
 use super::display::{CaseDisplay, case_display};
-use super::{Page, download_response, error_page, render, render_with, see_other};
+use super::{
+    Page, download_response, error_page, render, render_with, see_other, with_session_cookie,
+};
 use crate::error::field_message;
 use crate::i18n::Lang;
-use crate::security::{cookie, read_cookie};
+use crate::security::read_cookie;
 use crate::{AppState, uploads};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::{Extension, Form};
 use ombud_domain::CaseId;
@@ -75,18 +77,7 @@ pub async fn sign_in(
 ) -> Response {
     match state.ombud.staff_sign_in(&form.email, &form.password).await {
         Ok(session) => match state.staff_sessions.insert(session) {
-            Ok(token) => {
-                let mut response = see_other("/staff/cases");
-                if let Ok(v) = HeaderValue::from_str(&cookie(
-                    STAFF_COOKIE,
-                    &token,
-                    state.config.secure_cookies,
-                    None,
-                )) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
-                response
-            }
+            Ok(token) => with_session_cookie(&state, STAFF_COOKIE, &token, "/staff/cases"),
             Err(e) => error_page(&state, lang, e),
         },
         Err(ServiceError::BadCredentials) => {
@@ -109,16 +100,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
     if let Some(token) = read_cookie(&headers, STAFF_COOKIE) {
         state.staff_sessions.remove(&token);
     }
-    let mut response = see_other("/staff/sign-in");
-    if let Ok(v) = HeaderValue::from_str(&cookie(
-        STAFF_COOKIE,
-        "",
-        state.config.secure_cookies,
-        Some(0),
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    response
+    with_session_cookie(&state, STAFF_COOKIE, "", "/staff/sign-in")
 }
 
 pub struct InboxLine {

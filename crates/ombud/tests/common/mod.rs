@@ -1,0 +1,99 @@
+//! Running the real `ombud` binary from tests.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ombud");
+
+/// A running `ombud serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Starts `ombud serve` with `args`, logging to `log`, and waits for /healthz.
+pub async fn serve(args: &[&str], data: &Path, log: &Path, level: &str) -> Server {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = Command::new(BIN)
+        .args(["serve", "--data"])
+        .arg(data)
+        .args(["--listen", &listen])
+        .args(args)
+        .env("RUST_LOG", level)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .spawn()
+        .expect("start ombud serve");
+    let server = Server {
+        child,
+        base: format!("http://{listen}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..150 {
+        if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
+            && r.status() == 200
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "ombud serve did not answer /healthz: {}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+/// Runs an `ombud` command with a password on standard input.
+pub fn run(args: &[&str], data: &Path, stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ombud");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+pub fn add_staff(data: &Path, extra: &[&str], email: &str, role: &str, password: &str) -> Output {
+    let mut args = vec![
+        "staff",
+        "add",
+        "--email",
+        email,
+        "--name",
+        "Test Person",
+        "--role",
+        role,
+        "--password-stdin",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, data, &format!("{password}\n"))
+}
