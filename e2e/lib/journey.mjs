@@ -1,0 +1,62 @@
+// Steps of the journeys, shared by the tests. Fields are found by id or
+// name, which do not change with the language; texts are checked per language.
+import assert from 'node:assert/strict';
+import { axeViolations, screenshot } from './browser.mjs';
+
+export const TEXT = {
+  en: {
+    description: 'On the sales trip the client and my manager kept pressing me to drink. I do not have video, but I have the chat.',
+    place: 'Hotel bar after the client dinner',
+    person: 'Client representative',
+    witness: 'Li Lei',
+    reply: 'Thank you. I have one more screenshot.',
+    staffReply: 'We have received your report and will write to you here.',
+    received: 'Received',
+    acknowledged: 'Acknowledged',
+    team: 'Handling team',
+    required: 'Please fill this in.',
+  },
+  'zh-CN': {
+    description: '出差期间，客户和我的经理在晚宴上一再劝我喝酒。我没有视频，但有当晚的聊天记录。',
+    place: '客户晚宴后的酒店酒吧',
+    person: '客户代表',
+    witness: '李雷',
+    reply: '谢谢，我还有一张截图。',
+    staffReply: '我们已收到您的举报，会在这里给您留言。',
+    received: '已收到',
+    acknowledged: '已确认受理',
+    team: '处理团队',
+    required: '请填写此项。',
+  },
+};
+
+/** Screenshots the page, runs axe on it, and checks it carries no script. */
+export async function look(browser, page, name) {
+  await screenshot(page, name);
+  const violations = await axeViolations(browser, page);
+  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
+  assert.equal(await page.locator('script').count(), 0, `${name} carries no script`);
+}
+
+export async function submit(page, formSelector = 'main form') {
+  await Promise.all([page.waitForLoadState('load'), page.locator(`${formSelector} button[type=submit]`).first().click()]);
+}
+
+export async function fillReport(page, t, { withFile = true } = {}) {
+  await page.check('input[name=category][value=sexual_assault]');
+  await page.fill('#description', t.description);
+  await page.fill('#occurred_date', '2026-10-12');
+  await page.check('input[name=occurred_approximate]');
+  await page.selectOption('#location_kind', 'business_trip');
+  await page.fill('#location_detail', t.place);
+  await page.fill('#person_0_name', t.person);
+  await page.selectOption('#person_0_role', 'accused');
+  await page.selectOption('#person_0_side', 'external');
+  await page.fill('#person_1_name', t.witness);
+  await page.selectOption('#person_1_role', 'witness');
+  await page.check('input[name=request_no_contact]');
+  await page.check('input[name=request_counselling]');
+  if (withFile) {
+    await page.setInputFiles('#attachments', { name: 'chat-聊天.txt', mimeType: 'text/plain', buffer: Buffer.from('22:41 他说：再喝一杯') });
+  }
+}

@@ -1,0 +1,147 @@
+// The reporter's and the handler's journeys in real Chromium, JavaScript off,
+// in English and Chinese, on a phone-sized and a desktop screen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startOmbud, HANDLER } from '../lib/ombud.mjs';
+import { launch, reporterContext, staffContext } from '../lib/browser.mjs';
+import { TEXT, look, submit, fillReport } from '../lib/journey.mjs';
+
+let ombud;
+let browser;
+before(async () => {
+  ombud = await startOmbud();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await ombud?.stop();
+});
+
+for (const lang of ['en', 'zh-CN']) {
+  for (const size of ['phone', 'desktop']) {
+    test(`reporter and handler journey, ${lang}, ${size}`, async () => {
+      const t = TEXT[lang];
+      const tag = `${lang}-${size}`;
+      const reporter = await (await reporterContext(browser, { lang, size })).newPage();
+
+      await reporter.goto(`${ombud.base}/`);
+      assert.equal(await reporter.getAttribute('html', 'lang'), lang, 'Accept-Language picks her language');
+      await look(browser, reporter, `${tag}-01-landing`);
+
+      await reporter.click('a[href="/report"]');
+      await look(browser, reporter, `${tag}-02-report-form`);
+      await fillReport(reporter, t);
+      await submit(reporter);
+
+      const receipt = (await reporter.textContent('#receipt')).trim();
+      const caseRef = (await reporter.textContent('#case-ref')).trim();
+      assert.match(receipt, /^(\d{4} ){6}\d{4}$/);
+      assert.match(caseRef, /^OMB-/);
+      await look(browser, reporter, `${tag}-03-receipt`);
+
+      await reporter.click('a[href="/follow-up"]');
+      await look(browser, reporter, `${tag}-04-follow-up`);
+      await reporter.fill('#receipt', '1234 5678');
+      await submit(reporter);
+      assert.equal(await reporter.locator('#receipt-error[role=alert]').count(), 1, 'a mistyped receipt is explained');
+      assert.equal(await reporter.inputValue('#receipt'), '1234 5678', 'what she typed is kept');
+      await look(browser, reporter, `${tag}-05-follow-up-mistyped`);
+      await reporter.fill('#receipt', receipt);
+      await submit(reporter);
+      await reporter.waitForSelector('.report-text');
+      assert.equal((await reporter.textContent('.report-text')).trim(), t.description);
+      assert.ok((await reporter.textContent('.status')).includes(t.received));
+      await look(browser, reporter, `${tag}-06-follow-up-case`);
+
+      await reporter.fill('#body', t.reply);
+      await reporter.setInputFiles('#reply-files', { name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+      await submit(reporter, 'form.reply');
+      await reporter.waitForSelector('.message.from-reporter');
+      assert.ok((await reporter.textContent('.message.from-reporter .message-body')).includes(t.reply));
+
+      // The handler.
+      const handler = await (await staffContext(browser, { lang, size })).newPage();
+      await handler.goto(`${ombud.base}/staff/sign-in`);
+      await look(browser, handler, `${tag}-07-staff-sign-in`);
+      await handler.fill('#email', HANDLER.email);
+      await handler.fill('#password', HANDLER.password);
+      await submit(handler);
+      await handler.waitForSelector('table.inbox');
+      await look(browser, handler, `${tag}-08-inbox`);
+      await handler.click(`a:text-is("${caseRef}")`);
+      await handler.waitForSelector('.report-text');
+      assert.equal((await handler.textContent('.report-text')).trim(), t.description);
+      const page = await handler.content();
+      for (const expected of [t.person, t.witness, 'chat-聊天.txt', 'screenshot.png', t.reply]) {
+        assert.ok(page.includes(expected), `the case page shows ${expected}`);
+      }
+      await look(browser, handler, `${tag}-09-case`);
+
+      const download = handler.waitForEvent('download');
+      await handler.click('a:text-is("chat-聊天.txt")');
+      const file = await download;
+      assert.equal(await streamText(await file.createReadStream()), '22:41 他说：再喝一杯');
+
+      await submit(handler, 'form[action$="/acknowledge"]');
+      await handler.waitForSelector('form.reply');
+      assert.equal(await handler.locator('form[action$="/acknowledge"]').count(), 0, 'acknowledged once');
+      await handler.fill('#body', t.staffReply);
+      await submit(handler, 'form.reply');
+      await handler.waitForSelector('.message.from-team');
+      await look(browser, handler, `${tag}-10-case-answered`);
+
+      // The reporter reads the answer.
+      await reporter.goto(`${ombud.base}/follow-up`);
+      assert.ok((await reporter.textContent('.status')).includes(t.acknowledged));
+      const team = reporter.locator('.message.from-team');
+      assert.ok((await team.textContent()).includes(t.staffReply));
+      assert.ok((await team.textContent()).includes(t.team), 'from the team, not a named person');
+      await look(browser, reporter, `${tag}-11-follow-up-answered`);
+
+      await reporter.goto(`${ombud.base}/no-such-page`);
+      await look(browser, reporter, `${tag}-12-not-found`);
+      await reporter.context().close();
+      await handler.context().close();
+    });
+  }
+}
+
+test('the language switch changes the language and keeps it', async () => {
+  const page = await (await reporterContext(browser, { lang: 'en', size: 'desktop' })).newPage();
+  await page.goto(`${ombud.base}/report`);
+  await page.click('a[hreflang="zh-CN"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await page.click('a.brand');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', 'the choice is remembered');
+  await page.context().close();
+});
+
+for (const lang of ['en', 'zh-CN']) {
+  test(`a missing required field keeps everything typed and says so beside the field, ${lang}`, async () => {
+    const t = TEXT[lang];
+    const page = await (await reporterContext(browser, { lang, size: 'phone' })).newPage();
+    await page.goto(`${ombud.base}/report`);
+    await fillReport(page, t, { withFile: false });
+    await page.fill('#description', '');
+    await submit(page);
+    const error = page.locator('#description-error');
+    assert.equal(await error.getAttribute('role'), 'alert');
+    assert.equal((await error.textContent()).trim(), t.required);
+    assert.match(await page.getAttribute('#description', 'aria-describedby'), /description-error/);
+    assert.equal(await page.inputValue('#location_detail'), t.place);
+    assert.equal(await page.inputValue('#person_0_name'), t.person);
+    assert.equal(await page.inputValue('#person_0_side'), 'external');
+    assert.equal(await page.inputValue('#occurred_date'), '2026-10-12');
+    assert.ok(await page.isChecked('input[name=category][value=sexual_assault]'));
+    assert.ok(await page.isChecked('input[name=request_counselling]'));
+    assert.equal(await page.locator('.error-summary a[href="#description"]').count(), 1);
+    await look(browser, page, `${lang}-phone-02b-report-form-errors`);
+    await page.context().close();
+  });
+}
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
