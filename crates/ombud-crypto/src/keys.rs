@@ -17,6 +17,8 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 pub struct InstanceKeys {
     receipt_lookup: [u8; 32],
     check: [u8; 32],
+    /// Seed of the Ed25519 key that signs ledger checkpoints.
+    checkpoint_seed: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -28,14 +30,11 @@ impl InstanceKeys {
         let hk = Hkdf::<Sha256>::new(Some(b"ombud/v1/instance"), master);
         let mut receipt_lookup = [0u8; 32];
         let mut check = [0u8; 32];
-        hk.expand(b"receipt-lookup", &mut receipt_lookup)
-            .map_err(|_| CryptoError::Malformed)?;
-        hk.expand(b"instance-check", &mut check)
-            .map_err(|_| CryptoError::Malformed)?;
-        Ok(Self {
-            receipt_lookup,
-            check,
-        })
+        hk.expand(b"receipt-lookup", &mut receipt_lookup).map_err(|_| CryptoError::Malformed)?;
+        hk.expand(b"instance-check", &mut check).map_err(|_| CryptoError::Malformed)?;
+        let mut checkpoint_seed = [0u8; 32];
+        hk.expand(b"checkpoint-signing", &mut checkpoint_seed).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check, checkpoint_seed })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -51,9 +50,22 @@ impl InstanceKeys {
     }
 }
 
+impl InstanceKeys {
+    /// The public key that verifies this instance's checkpoints.
+    pub fn checkpoint_public_key(&self) -> [u8; 32] {
+        ed25519_dalek::SigningKey::from_bytes(&self.checkpoint_seed).verifying_key().to_bytes()
+    }
+
+    /// Signs a checkpoint body. Derived from the master secret, the key is
+    /// backed up with it and identical on every instance sharing it.
+    pub fn sign_checkpoint(&self, body: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer;
+        ed25519_dalek::SigningKey::from_bytes(&self.checkpoint_seed).sign(body).to_bytes()
+    }
+}
+
 fn hmac(key: &[u8; 32], data: &[u8]) -> Result<[u8; 32], CryptoError> {
-    let mut mac =
-        <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
+    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
     mac.update(data);
     Ok(mac.finalize().into_bytes().into())
 }
@@ -87,10 +99,7 @@ pub struct StaffKeys {
 impl StaffKeys {
     pub fn generate() -> Result<Self, CryptoError> {
         let secret = StaticSecret::from(random_bytes::<32>()?);
-        Ok(Self {
-            public: PublicKey::from(&secret).to_bytes(),
-            secret: StaffSecret(secret),
-        })
+        Ok(Self { public: PublicKey::from(&secret).to_bytes(), secret: StaffSecret(secret) })
     }
 }
 
@@ -119,11 +128,7 @@ pub fn seal_staff_secret(
 }
 
 /// Opens a sealed private key; a wrong password is `WrongSecret`.
-pub fn unseal_staff_secret(
-    blob: &[u8],
-    password: &str,
-    staff_id: &[u8; 16],
-) -> Result<StaffSecret, CryptoError> {
+pub fn unseal_staff_secret(blob: &[u8], password: &str, staff_id: &[u8; 16]) -> Result<StaffSecret, CryptoError> {
     let (&version, rest) = blob.split_first().ok_or(CryptoError::Malformed)?;
     if version != STAFF_BLOB_VERSION || rest.len() < KdfParams::ENCODED_LEN + SALT_LEN {
         return Err(CryptoError::Malformed);
@@ -135,10 +140,7 @@ pub fn unseal_staff_secret(
         CryptoError::Open => CryptoError::WrongSecret,
         other => other,
     })?;
-    let key: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| CryptoError::Malformed)?;
+    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
     bytes.zeroize();
     Ok(StaffSecret(StaticSecret::from(key)))
 }
@@ -146,20 +148,14 @@ pub fn unseal_staff_secret(
 /// Spends the same time as a real sign-in, for unknown accounts, so the
 /// response time does not tell whether an email address has an account.
 pub fn burn_derivation(params: KdfParams) -> Result<(), CryptoError> {
-    params
-        .derive(b"ombud-dummy-password", &[0u8; SALT_LEN])
-        .map(|_| ())
+    params.derive(b"ombud-dummy-password", &[0u8; SALT_LEN]).map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const FAST: KdfParams = KdfParams {
-        m_kib: 1024,
-        t: 1,
-        p: 1,
-    };
+    const FAST: KdfParams = KdfParams { m_kib: 1024, t: 1, p: 1 };
 
     #[test]
     fn staff_secret_opens_with_the_right_password_only() {
@@ -168,10 +164,7 @@ mod tests {
         let blob = seal_staff_secret(&keys.secret, "correct horse", FAST, &id).expect("seal");
         let opened = unseal_staff_secret(&blob, "correct horse", &id).expect("open");
         assert_eq!(opened.public_key(), keys.public);
-        assert_eq!(
-            unseal_staff_secret(&blob, "wrong", &id).map(|_| ()),
-            Err(CryptoError::WrongSecret)
-        );
+        assert_eq!(unseal_staff_secret(&blob, "wrong", &id).map(|_| ()), Err(CryptoError::WrongSecret));
         assert!(unseal_staff_secret(&blob, "correct horse", &[6u8; 16]).is_err());
         assert!(unseal_staff_secret(&blob[..5], "correct horse", &id).is_err());
     }
@@ -180,12 +173,11 @@ mod tests {
     fn instance_keys_are_stable_and_distinct_per_master() {
         let a = InstanceKeys::from_master(&[1; 32]).expect("keys");
         let b = InstanceKeys::from_master(&[2; 32]).expect("keys");
-        assert_eq!(
-            a.check_value(),
-            InstanceKeys::from_master(&[1; 32])
-                .expect("keys")
-                .check_value()
-        );
+        assert_eq!(a.check_value(), InstanceKeys::from_master(&[1; 32]).expect("keys").check_value());
         assert_ne!(a.check_value(), b.check_value());
+        assert_ne!(a.checkpoint_public_key(), b.checkpoint_public_key());
+        let signature = ed25519_dalek::Signature::from_bytes(&a.sign_checkpoint(b"body"));
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&a.checkpoint_public_key()).expect("key");
+        assert!(ed25519_dalek::Verifier::verify(&key, b"body", &signature).is_ok());
     }
 }

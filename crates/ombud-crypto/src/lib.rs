@@ -22,9 +22,7 @@ mod receipt;
 mod seal;
 
 pub use kdf::KdfParams;
-pub use keys::{
-    InstanceKeys, StaffKeys, StaffSecret, burn_derivation, seal_staff_secret, unseal_staff_secret,
-};
+pub use keys::{InstanceKeys, StaffKeys, StaffSecret, burn_derivation, seal_staff_secret, unseal_staff_secret};
 pub use receipt::{Receipt, ReceiptKey};
 pub use seal::{DataKey, item_aad, unwrap_key, wrap_key};
 

@@ -28,9 +28,7 @@ const DAMM: [[u8; 10]; 10] = [
 ];
 
 fn damm(digits: &[u8]) -> u8 {
-    digits.iter().fold(0u8, |interim, &d| {
-        DAMM[usize::from(interim)][usize::from(d)]
-    })
+    digits.iter().fold(0u8, |interim, &d| DAMM[usize::from(interim)][usize::from(d)])
 }
 
 /// A receipt's digits, zeroed when dropped.
@@ -62,9 +60,7 @@ impl Receipt {
         for c in input.chars() {
             match c {
                 '0'..='9' => digits.push(c),
-                '０'..='９' => {
-                    digits.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8))
-                }
+                '０'..='９' => digits.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8)),
                 ' ' | '-' | '\u{3000}' | '\t' | '\n' | '\r' | '－' => {}
                 _ => return Err(CryptoError::NotAReceipt),
             }
@@ -83,11 +79,7 @@ impl Receipt {
     /// Seven groups of four, for reading aloud.
     pub fn grouped(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
-        chars
-            .chunks(4)
-            .map(|c| c.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join(" ")
+        chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
     }
 
     /// A new key for a new case: returns the key and the salt-and-parameters
@@ -106,9 +98,7 @@ impl Receipt {
             return Err(CryptoError::Malformed);
         }
         let (params, salt) = blob.split_at(KdfParams::ENCODED_LEN);
-        Ok(ReceiptKey(
-            *KdfParams::decode(params)?.derive(self.0.as_bytes(), salt)?,
-        ))
+        Ok(ReceiptKey(*KdfParams::decode(params)?.derive(self.0.as_bytes(), salt)?))
     }
 }
 
@@ -126,10 +116,7 @@ impl ReceiptKey {
             CryptoError::Open => CryptoError::WrongSecret,
             other => other,
         })?;
-        let key: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| CryptoError::Malformed)?;
+        let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
         bytes.zeroize();
         Ok(DataKey::from_bytes(key))
     }
@@ -150,9 +137,7 @@ mod tests {
         let fullwidth: String = r
             .digits()
             .chars()
-            .map(|c| {
-                char::from_u32(u32::from(c) - u32::from('0') + u32::from('０')).expect("digit")
-            })
+            .map(|c| char::from_u32(u32::from(c) - u32::from('0') + u32::from('０')).expect("digit"))
             .collect();
         assert_eq!(Receipt::parse(&fullwidth), Ok(r));
     }
@@ -182,29 +167,13 @@ mod tests {
 
     #[test]
     fn receipt_key_wraps_and_only_the_same_receipt_unwraps() {
-        let params = KdfParams {
-            m_kib: 1024,
-            t: 1,
-            p: 1,
-        };
+        let params = KdfParams { m_kib: 1024, t: 1, p: 1 };
         let r = Receipt::generate().expect("receipt");
         let (key, blob) = r.new_key(params).expect("key");
         let data = DataKey::generate().expect("data key");
         let wrapped = key.wrap(&data, b"case").expect("wrap");
-        assert_eq!(
-            r.key_from(&blob)
-                .expect("again")
-                .unwrap(&wrapped, b"case")
-                .expect("unwrap"),
-            data
-        );
+        assert_eq!(r.key_from(&blob).expect("again").unwrap(&wrapped, b"case").expect("unwrap"), data);
         let other = Receipt::generate().expect("receipt");
-        assert!(matches!(
-            other
-                .key_from(&blob)
-                .expect("key")
-                .unwrap(&wrapped, b"case"),
-            Err(CryptoError::WrongSecret)
-        ));
+        assert!(matches!(other.key_from(&blob).expect("key").unwrap(&wrapped, b"case"), Err(CryptoError::WrongSecret)));
     }
 }

@@ -56,23 +56,11 @@ impl DataKey {
     }
 }
 
-pub(crate) fn seal_with(
-    key: &[u8; 32],
-    aad: &[u8],
-    plaintext: &[u8],
-) -> Result<Vec<u8>, CryptoError> {
+pub(crate) fn seal_with(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let cipher = XChaCha20Poly1305::new(key.into());
     let nonce_bytes: [u8; NONCE_LEN] = random_bytes()?;
     let nonce = XNonce::from(nonce_bytes);
-    let ct = cipher
-        .encrypt(
-            &nonce,
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
-        .map_err(|_| CryptoError::Malformed)?;
+    let ct = cipher.encrypt(&nonce, Payload { msg: plaintext, aad }).map_err(|_| CryptoError::Malformed)?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
     out.push(VERSION);
     out.extend_from_slice(&nonce_bytes);
@@ -88,9 +76,7 @@ pub(crate) fn open_with(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec
     let (nonce, ct) = rest.split_at(NONCE_LEN);
     let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::Malformed)?;
     let cipher = XChaCha20Poly1305::new(key.into());
-    cipher
-        .decrypt(&XNonce::from(nonce), Payload { msg: ct, aad })
-        .map_err(|_| CryptoError::Open)
+    cipher.decrypt(&XNonce::from(nonce), Payload { msg: ct, aad }).map_err(|_| CryptoError::Open)
 }
 
 /// Derives the key-encryption key of a wrap from an X25519 shared secret.
@@ -127,11 +113,7 @@ pub fn wrap_key(recipient: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<Vec<u
 }
 
 /// Opens a wrap with the recipient's secret key.
-pub fn unwrap_key(
-    secret: &StaticSecret,
-    wrapped: &[u8],
-    aad: &[u8],
-) -> Result<DataKey, CryptoError> {
+pub fn unwrap_key(secret: &StaticSecret, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
     let (&version, rest) = wrapped.split_first().ok_or(CryptoError::Malformed)?;
     if version != VERSION || rest.len() < 32 {
         return Err(CryptoError::Malformed);
@@ -142,10 +124,7 @@ pub fn unwrap_key(
     let shared = secret.diffie_hellman(&PublicKey::from(ephemeral));
     let kek = wrap_kek(shared.as_bytes(), &ephemeral, recipient.as_bytes())?;
     let mut bytes = open_with(&kek, aad, sealed)?;
-    let key: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| CryptoError::Malformed)?;
+    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
     bytes.zeroize();
     Ok(DataKey(key))
 }
@@ -160,18 +139,9 @@ mod tests {
         let key = DataKey::generate().expect("key");
         let aad = item_aad(&[1; 16], &[2; 16], "report");
         let sealed = key.seal(&aad, "性骚扰 sentinel".as_bytes()).expect("seal");
-        assert_eq!(
-            key.open(&aad, &sealed).expect("open"),
-            "性骚扰 sentinel".as_bytes()
-        );
-        assert_eq!(
-            key.open(&item_aad(&[9; 16], &[2; 16], "report"), &sealed),
-            Err(CryptoError::Open)
-        );
-        assert_eq!(
-            key.open(&item_aad(&[1; 16], &[2; 16], "message"), &sealed),
-            Err(CryptoError::Open)
-        );
+        assert_eq!(key.open(&aad, &sealed).expect("open"), "性骚扰 sentinel".as_bytes());
+        assert_eq!(key.open(&item_aad(&[9; 16], &[2; 16], "report"), &sealed), Err(CryptoError::Open));
+        assert_eq!(key.open(&item_aad(&[1; 16], &[2; 16], "message"), &sealed), Err(CryptoError::Open));
         let other = DataKey::generate().expect("key");
         assert_eq!(other.open(&aad, &sealed), Err(CryptoError::Open));
         let mut tampered = sealed.clone();
@@ -187,10 +157,7 @@ mod tests {
         let bob = StaticSecret::from([8u8; 32]);
         let key = DataKey::generate().expect("key");
         let wrapped = wrap_key(PublicKey::from(&alice).as_bytes(), &key, b"case-1").expect("wrap");
-        assert_eq!(
-            unwrap_key(&alice, &wrapped, b"case-1").expect("unwrap"),
-            key
-        );
+        assert_eq!(unwrap_key(&alice, &wrapped, b"case-1").expect("unwrap"), key);
         assert!(unwrap_key(&bob, &wrapped, b"case-1").is_err());
         assert!(unwrap_key(&alice, &wrapped, b"case-2").is_err());
     }

@@ -48,10 +48,7 @@ impl FromStr for Category {
         Category::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue {
-                what: "category",
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| DomainError::UnknownValue { what: "category", value: s.to_owned() })
     }
 }
 
@@ -79,10 +76,7 @@ impl CaseStatus {
     pub fn acknowledge(self) -> Result<CaseStatus, DomainError> {
         match self {
             CaseStatus::Received => Ok(CaseStatus::Acknowledged),
-            from => Err(DomainError::InvalidTransition {
-                from,
-                action: "acknowledged",
-            }),
+            from => Err(DomainError::InvalidTransition { from, action: "acknowledged" }),
         }
     }
 }
@@ -99,10 +93,7 @@ impl FromStr for CaseStatus {
         CaseStatus::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue {
-                what: "status",
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| DomainError::UnknownValue { what: "status", value: s.to_owned() })
     }
 }
 
@@ -147,10 +138,7 @@ impl FromStr for EventKind {
         EventKind::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue {
-                what: "event",
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| DomainError::UnknownValue { what: "event", value: s.to_owned() })
     }
 }
 
@@ -160,16 +148,10 @@ mod tests {
 
     #[test]
     fn acknowledge_only_from_received() {
-        assert_eq!(
-            CaseStatus::Received.acknowledge(),
-            Ok(CaseStatus::Acknowledged)
-        );
+        assert_eq!(CaseStatus::Received.acknowledge(), Ok(CaseStatus::Acknowledged));
         assert!(matches!(
             CaseStatus::Acknowledged.acknowledge(),
-            Err(DomainError::InvalidTransition {
-                from: CaseStatus::Acknowledged,
-                ..
-            })
+            Err(DomainError::InvalidTransition { from: CaseStatus::Acknowledged, .. })
         ));
     }
 

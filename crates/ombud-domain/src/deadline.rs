@@ -19,11 +19,7 @@ pub struct DeadlinePolicy {
 
 impl Default for DeadlinePolicy {
     fn default() -> Self {
-        Self {
-            acknowledge_days: 7,
-            feedback_months: 3,
-            time_zone: "UTC".to_owned(),
-        }
+        Self { acknowledge_days: 7, feedback_months: 3, time_zone: "UTC".to_owned() }
     }
 }
 
@@ -77,8 +73,7 @@ impl Deadline {
 
 impl DeadlinePolicy {
     pub fn time_zone(&self) -> Result<TimeZone, DomainError> {
-        TimeZone::get(&self.time_zone)
-            .map_err(|_| DomainError::UnknownTimeZone(self.time_zone.clone()))
+        TimeZone::get(&self.time_zone).map_err(|_| DomainError::UnknownTimeZone(self.time_zone.clone()))
     }
 
     pub fn acknowledge_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
@@ -103,25 +98,14 @@ impl DeadlinePolicy {
                 due: Some(self.acknowledge_due(received)?),
                 met_at: acknowledged,
             },
-            Deadline {
-                kind: DeadlineKind::Feedback,
-                due: feedback_due,
-                met_at: None,
-            },
+            Deadline { kind: DeadlineKind::Feedback, due: feedback_due, met_at: None },
         ])
     }
 
-    fn add_in_zone(
-        &self,
-        at: Timestamp,
-        span: Result<Span, jiff::Error>,
-    ) -> Result<Timestamp, DomainError> {
+    fn add_in_zone(&self, at: Timestamp, span: Result<Span, jiff::Error>) -> Result<Timestamp, DomainError> {
         let span = span.map_err(|_| DomainError::DeadlineOutOfRange)?;
         let zoned = at.to_zoned(self.time_zone()?);
-        zoned
-            .checked_add(span)
-            .map(|z| z.timestamp())
-            .map_err(|_| DomainError::DeadlineOutOfRange)
+        zoned.checked_add(span).map(|z| z.timestamp()).map_err(|_| DomainError::DeadlineOutOfRange)
     }
 }
 
@@ -137,22 +121,13 @@ mod tests {
     #[test]
     fn defaults_are_seven_days_and_three_months() {
         let p = DeadlinePolicy::default();
-        assert_eq!(
-            p.acknowledge_due(ts("2026-01-01T09:00:00Z")),
-            Ok(ts("2026-01-08T09:00:00Z"))
-        );
-        assert_eq!(
-            p.feedback_due(ts("2026-01-31T09:00:00Z")),
-            Ok(ts("2026-04-30T09:00:00Z"))
-        );
+        assert_eq!(p.acknowledge_due(ts("2026-01-01T09:00:00Z")), Ok(ts("2026-01-08T09:00:00Z")));
+        assert_eq!(p.feedback_due(ts("2026-01-31T09:00:00Z")), Ok(ts("2026-04-30T09:00:00Z")));
     }
 
     #[test]
     fn calendar_days_survive_daylight_saving() {
-        let p = DeadlinePolicy {
-            time_zone: "Europe/Berlin".into(),
-            ..Default::default()
-        };
+        let p = DeadlinePolicy { time_zone: "Europe/Berlin".into(), ..Default::default() };
         // 2026-03-29 clocks go forward: 7 calendar days is 167 hours here.
         let due = p.acknowledge_due(ts("2026-03-25T08:00:00Z")).expect("due");
         assert_eq!(due, ts("2026-04-01T07:00:00Z"));
@@ -160,14 +135,8 @@ mod tests {
 
     #[test]
     fn unknown_zone_is_an_error() {
-        let p = DeadlinePolicy {
-            time_zone: "Mars/Olympus".into(),
-            ..Default::default()
-        };
-        assert!(matches!(
-            p.acknowledge_due(Timestamp::UNIX_EPOCH),
-            Err(DomainError::UnknownTimeZone(_))
-        ));
+        let p = DeadlinePolicy { time_zone: "Mars/Olympus".into(), ..Default::default() };
+        assert!(matches!(p.acknowledge_due(Timestamp::UNIX_EPOCH), Err(DomainError::UnknownTimeZone(_))));
     }
 
     #[test]
@@ -175,21 +144,10 @@ mod tests {
         let p = DeadlinePolicy::default();
         let received = ts("2026-01-01T00:00:00Z");
         let [ack, feedback] = p.deadlines(received, None).expect("deadlines");
-        assert!(matches!(
-            ack.state(ts("2026-01-02T00:00:00Z")),
-            DeadlineState::Open(_)
-        ));
-        assert!(matches!(
-            ack.state(ts("2026-01-09T00:00:00Z")),
-            DeadlineState::Overdue(_)
-        ));
-        assert_eq!(
-            feedback.state(ts("2026-01-02T00:00:00Z")),
-            DeadlineState::NotStarted
-        );
-        let [ack, feedback] = p
-            .deadlines(received, Some(ts("2026-01-03T00:00:00Z")))
-            .expect("deadlines");
+        assert!(matches!(ack.state(ts("2026-01-02T00:00:00Z")), DeadlineState::Open(_)));
+        assert!(matches!(ack.state(ts("2026-01-09T00:00:00Z")), DeadlineState::Overdue(_)));
+        assert_eq!(feedback.state(ts("2026-01-02T00:00:00Z")), DeadlineState::NotStarted);
+        let [ack, feedback] = p.deadlines(received, Some(ts("2026-01-03T00:00:00Z"))).expect("deadlines");
         assert_eq!(ack.state(ts("2026-02-01T00:00:00Z")), DeadlineState::Met);
         assert_eq!(feedback.due, Some(ts("2026-04-03T00:00:00Z")));
     }

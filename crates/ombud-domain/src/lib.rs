@@ -17,9 +17,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use deadline::{Deadline, DeadlineKind, DeadlinePolicy, DeadlineState};
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use report::{
-    Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS,
-    MAX_PEOPLE, MAX_SHORT_CHARS, Occurred, PersonInvolved, PersonRole, ReportContent, ReportDraft,
-    ReporterRequest, RequestKind, validate_message,
+    Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
+    Occurred, PersonInvolved, PersonRole, ReportContent, ReportDraft, ReporterRequest, RequestKind, validate_message,
 };
 pub use staff::{Role, valid_email};
 
@@ -28,10 +27,7 @@ pub use staff::{Role, valid_email};
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DomainError {
     #[error("a case in state {from} cannot be {action}")]
-    InvalidTransition {
-        from: CaseStatus,
-        action: &'static str,
-    },
+    InvalidTransition { from: CaseStatus, action: &'static str },
     #[error("unknown value {value:?} for {what}")]
     UnknownValue { what: &'static str, value: String },
     #[error("deadline arithmetic out of range")]

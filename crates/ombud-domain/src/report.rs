@@ -24,10 +24,7 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: impl Into<String>, code: &'static str) -> Self {
-        Self {
-            field: field.into(),
-            code,
-        }
+        Self { field: field.into(), code }
     }
 }
 
@@ -220,31 +217,21 @@ impl ReportDraft {
                 errors.push(FieldError::new("category", "required"));
                 None
             }
-            other => other
-                .parse::<Category>()
-                .map_err(|_| errors.push(FieldError::new("category", "invalid-choice")))
-                .ok(),
+            other => {
+                other.parse::<Category>().map_err(|_| errors.push(FieldError::new("category", "invalid-choice"))).ok()
+            }
         };
         let description = self.description.trim().to_owned();
         if description.is_empty() {
             errors.push(FieldError::new("description", "required"));
         }
-        check_len(
-            &mut errors,
-            "description",
-            &description,
-            MAX_DESCRIPTION_CHARS,
-        );
+        check_len(&mut errors, "description", &description, MAX_DESCRIPTION_CHARS);
 
         let occurred = validate_occurred(&self.occurred, today, &mut errors);
         let location = validate_location(&self.location, &mut errors);
         let people = validate_people(&self.people, &mut errors);
         let requests = validate_requests(&self.requests, &mut errors);
-        let contact = if self.anonymous {
-            None
-        } else {
-            validate_contact(self.contact.as_ref(), &mut errors)
-        };
+        let contact = if self.anonymous { None } else { validate_contact(self.contact.as_ref(), &mut errors) };
         let language = match self.language.as_deref() {
             Some(l) if l.starts_with("zh") => "zh-CN",
             _ => "en",
@@ -297,9 +284,7 @@ fn validate_occurred(o: &Occurred, today: Date, errors: &mut Vec<FieldError>) ->
     let date = short_text(errors, "occurred.date", o.date.as_deref());
     if let Some(d) = &date {
         match d.parse::<Date>() {
-            Ok(parsed) if parsed > today => {
-                errors.push(FieldError::new("occurred.date", "future-date"))
-            }
+            Ok(parsed) if parsed > today => errors.push(FieldError::new("occurred.date", "future-date")),
             Ok(_) => {}
             Err(_) => errors.push(FieldError::new("occurred.date", "invalid-date")),
         }
@@ -318,10 +303,7 @@ fn validate_location(l: &Location, errors: &mut Vec<FieldError>) -> Location {
     {
         errors.push(FieldError::new("location.kind", "invalid-choice"));
     }
-    Location {
-        kind,
-        detail: short_text(errors, "location.detail", l.detail.as_deref()),
-    }
+    Location { kind, detail: short_text(errors, "location.detail", l.detail.as_deref()) }
 }
 
 fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> Vec<PersonInvolved> {
@@ -350,11 +332,7 @@ fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> V
             if email.as_deref().is_some_and(|e| !crate::valid_email(e)) {
                 errors.push(FieldError::new(field("email"), "invalid-email"));
             }
-            let role = if p.role.trim().is_empty() {
-                "other"
-            } else {
-                p.role.trim()
-            };
+            let role = if p.role.trim().is_empty() { "other" } else { p.role.trim() };
             if PersonRole::parse(role).is_none() {
                 errors.push(FieldError::new(field("role"), "invalid-choice"));
             }
@@ -369,10 +347,7 @@ fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> V
         .collect()
 }
 
-fn validate_requests(
-    requests: &[ReporterRequest],
-    errors: &mut Vec<FieldError>,
-) -> Vec<ReporterRequest> {
+fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>) -> Vec<ReporterRequest> {
     requests
         .iter()
         .enumerate()
@@ -380,29 +355,13 @@ fn validate_requests(
         .map(|(i, r)| {
             let kind = r.kind.trim();
             if RequestKind::parse(kind).is_none() {
-                errors.push(FieldError::new(
-                    format!("requests.{i}.kind"),
-                    "invalid-choice",
-                ));
+                errors.push(FieldError::new(format!("requests.{i}.kind"), "invalid-choice"));
             }
-            let detail = r
-                .detail
-                .as_deref()
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-                .map(str::to_owned);
+            let detail = r.detail.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
             if let Some(d) = &detail {
-                check_len(
-                    errors,
-                    &format!("requests.{i}.detail"),
-                    d,
-                    MAX_MESSAGE_CHARS,
-                );
+                check_len(errors, &format!("requests.{i}.detail"), d, MAX_MESSAGE_CHARS);
             }
-            ReporterRequest {
-                kind: kind.to_owned(),
-                detail,
-            }
+            ReporterRequest { kind: kind.to_owned(), detail }
         })
         .collect()
 }
@@ -452,19 +411,9 @@ mod tests {
         let d = ReportDraft {
             category: "bogus".into(),
             description: " ".into(),
-            occurred: Occurred {
-                date: Some("2030-01-01".into()),
-                ..Default::default()
-            },
-            location: Location {
-                kind: Some("moon".into()),
-                detail: None,
-            },
-            people: vec![PersonInvolved {
-                employee_id: Some("E1".into()),
-                role: "boss".into(),
-                ..Default::default()
-            }],
+            occurred: Occurred { date: Some("2030-01-01".into()), ..Default::default() },
+            location: Location { kind: Some("moon".into()), detail: None },
+            people: vec![PersonInvolved { employee_id: Some("E1".into()), role: "boss".into(), ..Default::default() }],
             anonymous: false,
             ..Default::default()
         };
@@ -480,30 +429,15 @@ mod tests {
             ("contact.name", "required"),
             ("contact.email", "contact-needed"),
         ] {
-            assert!(
-                fields.contains(&expected),
-                "{expected:?} missing from {fields:?}"
-            );
+            assert!(fields.contains(&expected), "{expected:?} missing from {fields:?}");
         }
     }
 
     #[test]
     fn blank_people_rows_and_requests_are_dropped() {
         let d = ReportDraft {
-            people: vec![
-                PersonInvolved::default(),
-                PersonInvolved {
-                    name: "Client X".into(),
-                    ..Default::default()
-                },
-            ],
-            requests: vec![
-                ReporterRequest::default(),
-                ReporterRequest {
-                    kind: "no_contact".into(),
-                    detail: None,
-                },
-            ],
+            people: vec![PersonInvolved::default(), PersonInvolved { name: "Client X".into(), ..Default::default() }],
+            requests: vec![ReporterRequest::default(), ReporterRequest { kind: "no_contact".into(), detail: None }],
             ..draft()
         };
         let c = d.validate(date(2026, 1, 1)).expect("valid");
@@ -516,9 +450,6 @@ mod tests {
     fn messages() {
         assert_eq!(validate_message("  hi "), Ok("hi".into()));
         assert_eq!(validate_message(" ").map_err(|e| e.code), Err("required"));
-        assert_eq!(
-            validate_message(&"x".repeat(MAX_MESSAGE_CHARS + 1)).map_err(|e| e.code),
-            Err("too-long")
-        );
+        assert_eq!(validate_message(&"x".repeat(MAX_MESSAGE_CHARS + 1)).map_err(|e| e.code), Err("too-long"));
     }
 }

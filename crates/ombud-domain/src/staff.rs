@@ -51,10 +51,7 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue {
-                what: "role",
-                value: s.to_owned(),
-            })
+            .ok_or_else(|| DomainError::UnknownValue { what: "role", value: s.to_owned() })
     }
 }
 
@@ -68,9 +65,7 @@ pub fn valid_email(email: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
         && !domain.contains('@')
         && email.len() <= 254
 }

@@ -19,15 +19,8 @@ impl EventLeaf {
     /// One line per field, fixed order, lowercase hex: the same bytes on every
     /// machine, readable by a person checking her record by hand.
     pub fn encode(&self) -> String {
-        let hex: String = self
-            .payload_hash
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!(
-            "{HEADER}\nkind {}\ncase {}\ntime {}\npayload {hex}\n",
-            self.kind, self.case_ref, self.at_ms
-        )
+        let hex: String = self.payload_hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{HEADER}\nkind {}\ncase {}\ntime {}\npayload {hex}\n", self.kind, self.case_ref, self.at_ms)
     }
 
     pub fn decode(text: &str) -> Option<Self> {
@@ -50,12 +43,7 @@ impl EventLeaf {
         if !token(&kind) || !token(&case_ref) {
             return None;
         }
-        let leaf = Self {
-            kind,
-            case_ref,
-            at_ms,
-            payload_hash,
-        };
+        let leaf = Self { kind, case_ref, at_ms, payload_hash };
         // Canonical only: re-encoding must give back the same bytes.
         (leaf.encode() == text).then_some(leaf)
     }
@@ -82,13 +70,6 @@ mod tests {
         assert!(EventLeaf::decode(&text.replace("kind ", "kind  ")).is_none());
         assert!(EventLeaf::decode(&text.to_uppercase()).is_none());
         assert!(EventLeaf::decode(&format!("{text}extra\n")).is_none());
-        assert_ne!(
-            leaf.hash(),
-            EventLeaf {
-                at_ms: leaf.at_ms + 1,
-                ..leaf.clone()
-            }
-            .hash()
-        );
+        assert_ne!(leaf.hash(), EventLeaf { at_ms: leaf.at_ms + 1, ..leaf.clone() }.hash());
     }
 }

@@ -19,12 +19,10 @@ mod tree;
 
 pub use checkpoint::{Checkpoint, VerifierKey, signed_note, verify_note};
 pub use leaf::EventLeaf;
-pub use record::{
-    ConsistencyFrom, RECORD_FORMAT, Record, RecordEvent, RecordProblem, verify_record,
-};
+pub use record::{ConsistencyFrom, RECORD_FORMAT, Record, RecordEvent, RecordProblem, verify_record};
 pub use tree::{
-    EMPTY_ROOT, Hash, NodeId, append, consistency_proof, inclusion_proof, leaf_hash, needed,
-    node_hash, root, verify_consistency, verify_inclusion,
+    EMPTY_ROOT, Hash, NodeId, append, consistency_proof, inclusion_proof, leaf_hash, needed, node_hash, root,
+    verify_consistency, verify_inclusion,
 };
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -51,9 +49,11 @@ pub fn b64(bytes: &[u8]) -> String {
 
 pub fn unb64_hash(s: &str) -> Option<Hash> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .ok()?
-        .try_into()
-        .ok()
+    base64::engine::general_purpose::STANDARD.decode(s).ok()?.try_into().ok()
+}
+
+/// SHA-256 of a sealed payload, as an event leaf records it.
+pub fn payload_hash(sealed: &[u8]) -> Hash {
+    use sha2::Digest;
+    sha2::Sha256::digest(sealed).into()
 }

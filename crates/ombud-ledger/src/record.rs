@@ -1,10 +1,7 @@
 //! A reporter's record of handling: her case's events, each with its leaf and
 //! an inclusion proof against a signed checkpoint, checkable offline.
 
-use crate::{
-    Checkpoint, EventLeaf, Hash, VerifierKey, unb64_hash, verify_consistency, verify_inclusion,
-    verify_note,
-};
+use crate::{Checkpoint, EventLeaf, Hash, VerifierKey, unb64_hash, verify_consistency, verify_inclusion, verify_note};
 use serde::{Deserialize, Serialize};
 
 pub const RECORD_FORMAT: &str = "ombud-record/v1";
@@ -50,15 +47,8 @@ pub enum RecordProblem {
     #[error("the checkpoint is not signed by this key: {0}")]
     Checkpoint(String),
     #[error("event {position} (log index {leaf_index}, {kind}) fails: {why}")]
-    Event {
-        position: usize,
-        leaf_index: u64,
-        kind: String,
-        why: &'static str,
-    },
-    #[error(
-        "event at log index {leaf_index} ({kind}) of the earlier record is missing from this one"
-    )]
+    Event { position: usize, leaf_index: u64, kind: String, why: &'static str },
+    #[error("event at log index {leaf_index} ({kind}) of the earlier record is missing from this one")]
     Missing { leaf_index: u64, kind: String },
     #[error("event at log index {leaf_index} ({kind}) differs from the earlier record")]
     Changed { leaf_index: u64, kind: String },
@@ -66,9 +56,7 @@ pub enum RecordProblem {
     Shrank { earlier: u64, now: u64 },
     #[error("this record carries no proof that it extends the earlier checkpoint of size {0}")]
     NoConsistencyProof(u64),
-    #[error(
-        "the log was rewritten: the checkpoint of size {earlier} is not a prefix of the one of size {now}"
-    )]
+    #[error("the log was rewritten: the checkpoint of size {earlier} is not a prefix of the one of size {now}")]
     Rewritten { earlier: u64, now: u64 },
     #[error("the records are of different cases")]
     OtherCase,
@@ -89,28 +77,16 @@ pub fn verify_record(
     if record.format != RECORD_FORMAT {
         return Err(RecordProblem::Format(record.format.clone()));
     }
-    let checkpoint = verify_note(&record.checkpoint, key)
-        .map_err(|e| RecordProblem::Checkpoint(e.to_string()))?;
+    let checkpoint = verify_note(&record.checkpoint, key).map_err(|e| RecordProblem::Checkpoint(e.to_string()))?;
     for (position, e) in record.events.iter().enumerate() {
-        let fail = |why| RecordProblem::Event {
-            position: position + 1,
-            leaf_index: e.leaf_index,
-            kind: e.kind.clone(),
-            why,
-        };
-        let leaf =
-            EventLeaf::decode(&e.leaf).ok_or_else(|| fail("its leaf is not in canonical form"))?;
+        let fail =
+            |why| RecordProblem::Event { position: position + 1, leaf_index: e.leaf_index, kind: e.kind.clone(), why };
+        let leaf = EventLeaf::decode(&e.leaf).ok_or_else(|| fail("its leaf is not in canonical form"))?;
         if leaf.kind != e.kind || leaf.case_ref != record.case_ref {
             return Err(fail("its leaf names another event or case"));
         }
         let proof = proof_hashes(&e.proof).ok_or_else(|| fail("its proof is malformed"))?;
-        if !verify_inclusion(
-            &leaf.hash(),
-            e.leaf_index,
-            checkpoint.size,
-            &proof,
-            &checkpoint.root,
-        ) {
+        if !verify_inclusion(&leaf.hash(), e.leaf_index, checkpoint.size, &proof, &checkpoint.root) {
             return Err(fail("it is not in the signed log at this position"));
         }
     }
@@ -131,40 +107,24 @@ fn compare_with_earlier(
     }
     let before = verify_record(earlier, key, None)?;
     for old in &earlier.events {
-        match record
-            .events
-            .iter()
-            .find(|e| e.leaf_index == old.leaf_index)
-        {
+        match record.events.iter().find(|e| e.leaf_index == old.leaf_index) {
             None => {
-                return Err(RecordProblem::Missing {
-                    leaf_index: old.leaf_index,
-                    kind: old.kind.clone(),
-                });
+                return Err(RecordProblem::Missing { leaf_index: old.leaf_index, kind: old.kind.clone() });
             }
             Some(e) if e.leaf != old.leaf => {
-                return Err(RecordProblem::Changed {
-                    leaf_index: old.leaf_index,
-                    kind: old.kind.clone(),
-                });
+                return Err(RecordProblem::Changed { leaf_index: old.leaf_index, kind: old.kind.clone() });
             }
             Some(_) => {}
         }
     }
     if before.size > now.size {
-        return Err(RecordProblem::Shrank {
-            earlier: before.size,
-            now: now.size,
-        });
+        return Err(RecordProblem::Shrank { earlier: before.size, now: now.size });
     }
     if before.size == now.size {
         return if before.root == now.root {
             Ok(())
         } else {
-            Err(RecordProblem::Rewritten {
-                earlier: before.size,
-                now: now.size,
-            })
+            Err(RecordProblem::Rewritten { earlier: before.size, now: now.size })
         };
     }
     let proof = record
@@ -176,9 +136,6 @@ fn compare_with_earlier(
     if verify_consistency(before.size, now.size, &before.root, &now.root, &proof) {
         Ok(())
     } else {
-        Err(RecordProblem::Rewritten {
-            earlier: before.size,
-            now: now.size,
-        })
+        Err(RecordProblem::Rewritten { earlier: before.size, now: now.size })
     }
 }

@@ -7,8 +7,8 @@ pub type Hash = [u8; 32];
 
 /// MTH of the empty tree: SHA-256 of the empty string.
 pub const EMPTY_ROOT: Hash = [
-    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41,
+    0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 ];
 
 /// A stored complete subtree: level 0 is a leaf.
@@ -36,9 +36,7 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 /// Runs a computation with a getter that records which stored hashes it asks
 /// for, answering zeros. The access pattern never depends on hash values, so
 /// a caller can fetch exactly these in one go and then compute for real.
-pub fn needed<T>(
-    compute: impl FnOnce(&mut dyn FnMut(NodeId) -> Result<Hash>) -> Result<T>,
-) -> Vec<NodeId> {
+pub fn needed<T>(compute: impl FnOnce(&mut dyn FnMut(NodeId) -> Result<Hash>) -> Result<T>) -> Vec<NodeId> {
     let mut ids = Vec::new();
     let mut record = |id: NodeId| {
         ids.push(id);
@@ -52,18 +50,11 @@ pub fn needed<T>(
 
 /// The nodes to store when leaf `n` (0-based) with hash `leaf` is appended:
 /// the leaf itself and every subtree it completes.
-pub fn append(
-    n: u64,
-    leaf: Hash,
-    get: &mut dyn FnMut(NodeId) -> Result<Hash>,
-) -> Result<Vec<(NodeId, Hash)>> {
+pub fn append(n: u64, leaf: Hash, get: &mut dyn FnMut(NodeId) -> Result<Hash>) -> Result<Vec<(NodeId, Hash)>> {
     let mut out = vec![(NodeId { level: 0, index: n }, leaf)];
     let (mut level, mut index, mut hash) = (0u8, n, leaf);
     while index & 1 == 1 {
-        let left = get(NodeId {
-            level,
-            index: index - 1,
-        })?;
+        let left = get(NodeId { level, index: index - 1 })?;
         hash = node_hash(&left, &hash);
         level += 1;
         index >>= 1;
@@ -84,15 +75,12 @@ fn range_hash(a: u64, b: u64, get: &mut dyn FnMut(NodeId) -> Result<Hash>) -> Re
         let mut level = 0u8;
         while level < 63 {
             let size = 1u64 << (level + 1);
-            if start % size != 0 || start + size > b {
+            if !start.is_multiple_of(size) || start + size > b {
                 break;
             }
             level += 1;
         }
-        parts.push(get(NodeId {
-            level,
-            index: start >> level,
-        })?);
+        parts.push(get(NodeId { level, index: start >> level })?);
         start += 1u64 << level;
     }
     let mut acc = parts.pop().unwrap_or(EMPTY_ROOT);
@@ -113,11 +101,7 @@ fn split(n: u64) -> u64 {
 }
 
 /// RFC 6962 PATH(m, D[n]) for leaf `m` in the tree of the first `n` leaves.
-pub fn inclusion_proof(
-    m: u64,
-    n: u64,
-    get: &mut dyn FnMut(NodeId) -> Result<Hash>,
-) -> Result<Vec<Hash>> {
+pub fn inclusion_proof(m: u64, n: u64, get: &mut dyn FnMut(NodeId) -> Result<Hash>) -> Result<Vec<Hash>> {
     if m >= n {
         return Err(LedgerError::OutOfRange { index: m, size: n });
     }
@@ -126,13 +110,7 @@ pub fn inclusion_proof(
     Ok(proof)
 }
 
-fn path(
-    m: u64,
-    start: u64,
-    n: u64,
-    get: &mut dyn FnMut(NodeId) -> Result<Hash>,
-    out: &mut Vec<Hash>,
-) -> Result<()> {
+fn path(m: u64, start: u64, n: u64, get: &mut dyn FnMut(NodeId) -> Result<Hash>, out: &mut Vec<Hash>) -> Result<()> {
     if n <= 1 {
         return Ok(());
     }
@@ -149,11 +127,7 @@ fn path(
 
 /// RFC 6962 PROOF(m, D[n]): the tree of the first `m` leaves is a prefix of
 /// the tree of the first `n`.
-pub fn consistency_proof(
-    m: u64,
-    n: u64,
-    get: &mut dyn FnMut(NodeId) -> Result<Hash>,
-) -> Result<Vec<Hash>> {
+pub fn consistency_proof(m: u64, n: u64, get: &mut dyn FnMut(NodeId) -> Result<Hash>) -> Result<Vec<Hash>> {
     if m > n {
         return Err(LedgerError::OutOfRange { index: m, size: n });
     }
@@ -271,10 +245,7 @@ mod tests {
         let mut store = HashMap::new();
         for (n, leaf) in leaves.iter().enumerate() {
             let nodes = append(n as u64, leaf_hash(leaf), &mut |id| {
-                store.get(&id).copied().ok_or(LedgerError::MissingNode {
-                    level: id.level,
-                    index: id.index,
-                })
+                store.get(&id).copied().ok_or(LedgerError::MissingNode { level: id.level, index: id.index })
             })
             .expect("append");
             store.extend(nodes);
@@ -283,12 +254,7 @@ mod tests {
     }
 
     fn getter(store: &HashMap<NodeId, Hash>) -> impl FnMut(NodeId) -> Result<Hash> + '_ {
-        |id| {
-            store.get(&id).copied().ok_or(LedgerError::MissingNode {
-                level: id.level,
-                index: id.index,
-            })
-        }
+        |id| store.get(&id).copied().ok_or(LedgerError::MissingNode { level: id.level, index: id.index })
     }
 
     fn oracle(leaves: &[Vec<u8>]) -> MemoryBackedTree<Sha256, Vec<u8>> {
@@ -306,10 +272,7 @@ mod tests {
     #[test]
     fn the_empty_root_is_the_hash_of_nothing() {
         assert_eq!(EMPTY_ROOT, <[u8; 32]>::from(Sha256::digest(b"")));
-        assert_eq!(
-            root(0, &mut |_| Err(LedgerError::BadSignature)),
-            Ok(EMPTY_ROOT)
-        );
+        assert_eq!(root(0, &mut |_| Err(LedgerError::BadSignature)), Ok(EMPTY_ROOT));
     }
 
     #[test]

@@ -10,16 +10,8 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: [DemoAccount; 2] = [
-    DemoAccount {
-        email: "handler@demo.ombud.example",
-        password: "demo-handler-pass",
-        role: Role::Handler,
-    },
-    DemoAccount {
-        email: "oversight@demo.ombud.example",
-        password: "demo-oversight-pass",
-        role: Role::Oversight,
-    },
+    DemoAccount { email: "handler@demo.ombud.example", password: "demo-handler-pass", role: Role::Handler },
+    DemoAccount { email: "oversight@demo.ombud.example", password: "demo-oversight-pass", role: Role::Oversight },
 ];
 
 /// A sample receipt per seeded case, so the demo's reporter side can be tried.
@@ -30,29 +22,12 @@ pub struct DemoCase {
 
 pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     ombud
-        .add_staff(
-            DEMO_ACCOUNTS[0].email,
-            "Wang Fang (ethics office)",
-            Role::Handler,
-            DEMO_ACCOUNTS[0].password,
-        )
+        .add_staff(DEMO_ACCOUNTS[0].email, "Wang Fang (ethics office)", Role::Handler, DEMO_ACCOUNTS[0].password)
         .await?;
     ombud
-        .add_staff(
-            DEMO_ACCOUNTS[1].email,
-            "Maria Keller (audit committee)",
-            Role::Oversight,
-            DEMO_ACCOUNTS[1].password,
-        )
+        .add_staff(DEMO_ACCOUNTS[1].email, "Maria Keller (audit committee)", Role::Oversight, DEMO_ACCOUNTS[1].password)
         .await?;
-    ombud
-        .add_staff(
-            "admin@demo.ombud.example",
-            "Demo administrator",
-            Role::Admin,
-            "demo-admin-pass",
-        )
-        .await?;
+    ombud.add_staff("admin@demo.ombud.example", "Demo administrator", Role::Admin, "demo-admin-pass").await?;
     let chinese = ReportDraft {
         category: "sexual_assault".into(),
         description: "出差期间，一位经理和客户在晚宴上一再劝我喝酒。之后发生的事让我非常害怕。我没有视频证据，但有当晚的聊天记录。".into(),
@@ -71,20 +46,23 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     };
     let english = ReportDraft {
         category: "retaliation".into(),
-        description: "After I supported a colleague's complaint, my shifts were cut and I was left out of team meetings.".into(),
+        description:
+            "After I supported a colleague's complaint, my shifts were cut and I was left out of team meetings.".into(),
         language: Some("en".into()),
         location: Location { kind: Some("workplace".into()), detail: None },
-        people: vec![PersonInvolved { name: "Team lead".into(), role: "accused".into(), internal: true, ..Default::default() }],
+        people: vec![PersonInvolved {
+            name: "Team lead".into(),
+            role: "accused".into(),
+            internal: true,
+            ..Default::default()
+        }],
         requests: vec![ReporterRequest { kind: "change_reporting_line".into(), detail: None }],
         ..Default::default()
     };
     let mut cases = Vec::new();
     for draft in [chinese, english] {
         let submitted = ombud.submit_report(&draft, Vec::new()).await?;
-        cases.push(DemoCase {
-            reference: submitted.reference,
-            receipt: submitted.receipt.grouped(),
-        });
+        cases.push(DemoCase { reference: submitted.reference, receipt: submitted.receipt.grouped() });
     }
     Ok(cases)
 }

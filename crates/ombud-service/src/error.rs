@@ -57,10 +57,7 @@ impl ServiceError {
     pub fn is_internal(&self) -> bool {
         matches!(
             self,
-            ServiceError::Store(_)
-                | ServiceError::Crypto(_)
-                | ServiceError::Config(_)
-                | ServiceError::InstanceMismatch
+            ServiceError::Store(_) | ServiceError::Crypto(_) | ServiceError::Config(_) | ServiceError::InstanceMismatch
         )
     }
 }

@@ -9,17 +9,18 @@
 
 pub mod demo;
 mod error;
+mod ledger;
 mod sealing;
 mod service;
 mod views;
 
 pub use error::ServiceError;
+pub use ledger::{LedgerProblem, LedgerReport};
 pub use ombud_crypto::{KdfParams, random_token};
+pub use ombud_ledger::{Record, VerifierKey, b64};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
-pub use views::{
-    AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines,
-};
+pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

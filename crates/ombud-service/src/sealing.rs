@@ -44,23 +44,13 @@ pub(crate) struct AttachmentMetaContent {
     pub content_type: String,
 }
 
-pub(crate) fn seal_json<T: Serialize>(
-    key: &DataKey,
-    aad: &[u8],
-    value: &T,
-) -> crate::Result<Vec<u8>> {
-    let json = zeroize::Zeroizing::new(
-        serde_json::to_vec(value).map_err(|e| crate::ServiceError::Config(e.to_string()))?,
-    );
+pub(crate) fn seal_json<T: Serialize>(key: &DataKey, aad: &[u8], value: &T) -> crate::Result<Vec<u8>> {
+    let json =
+        zeroize::Zeroizing::new(serde_json::to_vec(value).map_err(|e| crate::ServiceError::Config(e.to_string()))?);
     Ok(key.seal(aad, &json)?)
 }
 
-pub(crate) fn open_json<T: for<'de> Deserialize<'de>>(
-    key: &DataKey,
-    aad: &[u8],
-    sealed: &[u8],
-) -> crate::Result<T> {
+pub(crate) fn open_json<T: for<'de> Deserialize<'de>>(key: &DataKey, aad: &[u8], sealed: &[u8]) -> crate::Result<T> {
     let json = zeroize::Zeroizing::new(key.open(aad, sealed)?);
-    serde_json::from_slice(&json)
-        .map_err(|_| crate::ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))
+    serde_json::from_slice(&json).map_err(|_| crate::ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))
 }

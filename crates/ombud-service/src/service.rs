@@ -1,12 +1,10 @@
 use crate::sealing::*;
 use crate::views::{CaseView, Download, InboxRow, StaffView, case_deadlines, open_case};
 use crate::{Result, ServiceError};
-use ombud_crypto::{
-    DataKey, InstanceKeys, KdfParams, Receipt, StaffKeys, StaffSecret, random_below,
-};
+use ombud_crypto::{DataKey, InstanceKeys, KdfParams, Receipt, StaffKeys, StaffSecret, random_below};
 use ombud_domain::{
-    AttachmentId, CaseId, CaseStatus, Clock, DeadlinePolicy, EventKind, FieldError, MessageId,
-    ReportDraft, Role, StaffId, valid_email, validate_message,
+    AttachmentId, CaseId, CaseStatus, Clock, DeadlinePolicy, EventKind, FieldError, MessageId, ReportDraft, Role,
+    StaffId, valid_email, validate_message,
 };
 use ombud_store::*;
 use std::collections::HashMap;
@@ -24,6 +22,8 @@ pub struct ServiceConfig {
     pub max_attachments: usize,
     /// How many key derivations may run at once; defaults to the core count.
     pub kdf_workers: usize,
+    /// The checkpoint origin line; derived from the signing key when None.
+    pub ledger_origin: Option<String>,
 }
 
 impl Default for ServiceConfig {
@@ -35,6 +35,7 @@ impl Default for ServiceConfig {
             max_attachment_bytes: 25 * 1024 * 1024,
             max_attachments: 10,
             kdf_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ledger_origin: None,
         }
     }
 }
@@ -65,10 +66,10 @@ pub struct StaffSession {
 }
 
 pub struct Ombud {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    keys: Arc<InstanceKeys>,
-    config: ServiceConfig,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) keys: Arc<InstanceKeys>,
+    pub(crate) config: ServiceConfig,
     /// Bounds concurrent Argon2id work to the cores, so a burst of
     /// submissions queues here instead of starving every other request.
     kdf_slots: Arc<Semaphore>,
@@ -97,13 +98,7 @@ impl Ombud {
             return Err(ServiceError::InstanceMismatch);
         }
         let kdf_slots = Arc::new(Semaphore::new(config.kdf_workers.max(1)));
-        Ok(Self {
-            store,
-            clock,
-            keys: Arc::new(keys),
-            config,
-            kdf_slots,
-        })
+        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_slots })
     }
 
     pub fn config(&self) -> &ServiceConfig {
@@ -119,48 +114,25 @@ impl Ombud {
     }
 
     /// Runs slow key derivation on the blocking pool, at most `kdf_workers` at once.
-    async fn derive<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T> {
-        let _permit = self
-            .kdf_slots
-            .acquire()
-            .await
-            .map_err(|_| ServiceError::Config("key derivation pool closed".into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| ServiceError::Config(format!("key derivation task: {e}")))
+    async fn derive<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let _permit =
+            self.kdf_slots.acquire().await.map_err(|_| ServiceError::Config("key derivation pool closed".into()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| ServiceError::Config(format!("key derivation task: {e}")))
     }
 
     // ---------------------------------------------------------------- staff
 
-    pub async fn add_staff(
-        &self,
-        email: &str,
-        name: &str,
-        role: Role,
-        password: &str,
-    ) -> Result<StaffView> {
+    pub async fn add_staff(&self, email: &str, name: &str, role: Role, password: &str) -> Result<StaffView> {
         let mut errors = Vec::new();
         let email = email.trim();
         if !valid_email(email) {
-            errors.push(FieldError {
-                field: "email".into(),
-                code: "invalid-email",
-            });
+            errors.push(FieldError { field: "email".into(), code: "invalid-email" });
         }
         if name.trim().is_empty() {
-            errors.push(FieldError {
-                field: "name".into(),
-                code: "required",
-            });
+            errors.push(FieldError { field: "name".into(), code: "required" });
         }
         if password.chars().count() < 10 {
-            errors.push(FieldError {
-                field: "password".into(),
-                code: "password-too-short",
-            });
+            errors.push(FieldError { field: "password".into(), code: "password-too-short" });
         }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
@@ -170,11 +142,8 @@ impl Ombud {
         let params = self.config.password_kdf;
         let password = zeroize::Zeroizing::new(password.to_owned());
         let secret = keys.secret.clone();
-        let sealed_secret = self
-            .derive(move || {
-                ombud_crypto::seal_staff_secret(&secret, &password, params, id.as_bytes())
-            })
-            .await??;
+        let sealed_secret =
+            self.derive(move || ombud_crypto::seal_staff_secret(&secret, &password, params, id.as_bytes())).await??;
         let record = StaffRecord {
             id,
             email: email.to_owned(),
@@ -190,13 +159,7 @@ impl Ombud {
     }
 
     pub async fn list_staff(&self) -> Result<Vec<StaffView>> {
-        Ok(self
-            .store
-            .list_staff()
-            .await?
-            .iter()
-            .map(staff_view)
-            .collect())
+        Ok(self.store.list_staff().await?.iter().map(staff_view).collect())
     }
 
     /// Checks the password by opening her private key: one derivation. An
@@ -206,8 +169,7 @@ impl Ombud {
         let password = zeroize::Zeroizing::new(password.to_owned());
         let Some(record) = record else {
             let params = self.config.password_kdf;
-            self.derive(move || ombud_crypto::burn_derivation(params))
-                .await??;
+            self.derive(move || ombud_crypto::burn_derivation(params)).await??;
             return Err(ServiceError::BadCredentials);
         };
         let (sealed, id) = (record.sealed_secret.clone(), record.id);
@@ -215,51 +177,27 @@ impl Ombud {
             .derive(move || ombud_crypto::unseal_staff_secret(&sealed, &password, id.as_bytes()))
             .await?
             .map_err(|e| match e {
-                ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
-                other => other.into(),
-            })?;
-        Ok(StaffSession {
-            id: record.id,
-            name: record.name,
-            email: record.email,
-            role: record.role,
-            secret,
-        })
+            ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
+            other => other.into(),
+        })?;
+        Ok(StaffSession { id: record.id, name: record.name, email: record.email, role: record.role, secret })
     }
 
     pub async fn staff_inbox(&self, session: &StaffSession, limit: u32) -> Result<Vec<InboxRow>> {
         let entries = self.store.inbox(session.id, limit).await?;
         Ok(entries
             .into_iter()
-            .map(|e| InboxRow {
-                deadlines: case_deadlines(&e.case),
-                case: e.case,
-                access_pending: e.access_pending,
-            })
+            .map(|e| InboxRow { deadlines: case_deadlines(&e.case), case: e.case, access_pending: e.access_pending })
             .collect())
     }
 
     /// The case key as this staff member holds it. No access row: NotFound,
     /// exactly as for a case that does not exist.
-    async fn staff_case_key(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-    ) -> Result<(CaseRecord, DataKey)> {
-        let access = self
-            .store
-            .access(case_id, session.id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let case = self
-            .store
-            .case(case_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+    async fn staff_case_key(&self, session: &StaffSession, case_id: CaseId) -> Result<(CaseRecord, DataKey)> {
+        let access = self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
+        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
         let wrapped = access.wrapped_key.ok_or(ServiceError::AccessPending)?;
-        let key = session
-            .secret
-            .unwrap_case_key(&wrapped, &staff_wrap_aad(case_id, session.id))?;
+        let key = session.secret.unwrap_case_key(&wrapped, &staff_wrap_aad(case_id, session.id))?;
         Ok((case, key))
     }
 
@@ -270,46 +208,20 @@ impl Ombud {
         self.complete_pending_grants(session, case_id, &key).await?;
         let now = self.clock.now();
         self.store
-            .record_event(&EventRecord::new(
-                case_id,
-                EventKind::OpenedByStaff,
-                now,
-                Actor::Staff(session.id),
-            ))
+            .record_event(&EventRecord::new(case_id, EventKind::OpenedByStaff, now, Actor::Staff(session.id)))
             .await?;
-        let names = self
-            .store
-            .list_staff()
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.name))
-            .collect();
+        let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
         open_case(self.store.as_ref(), case, &key, &names).await
     }
 
-    async fn complete_pending_grants(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-        key: &DataKey,
-    ) -> Result<()> {
+    async fn complete_pending_grants(&self, session: &StaffSession, case_id: CaseId, key: &DataKey) -> Result<()> {
         for grant in self.store.pending_grants(case_id).await? {
-            let public: [u8; 32] = grant
-                .public_key
-                .as_slice()
-                .try_into()
-                .map_err(|_| ombud_crypto::CryptoError::Malformed)?;
-            let wrapped =
-                ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, grant.staff))?;
-            let event = EventRecord::new(
-                case_id,
-                EventKind::AccessGranted,
-                self.clock.now(),
-                Actor::Staff(session.id),
-            );
-            self.store
-                .complete_grant(case_id, grant.staff, &wrapped, &event)
-                .await?;
+            let public: [u8; 32] =
+                grant.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+            let wrapped = ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, grant.staff))?;
+            let event = EventRecord::new(case_id, EventKind::AccessGranted, self.clock.now(), Actor::Staff(session.id))
+                .with_payload(&wrapped);
+            self.store.complete_grant(case_id, grant.staff, &wrapped, &event).await?;
         }
         Ok(())
     }
@@ -325,15 +237,10 @@ impl Ombud {
         if !session.role.handles_cases() {
             return Err(ServiceError::Forbidden);
         }
-        self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads)
-            .await
+        self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads).await
     }
 
-    pub async fn staff_acknowledge(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-    ) -> Result<CaseRecord> {
+    pub async fn staff_acknowledge(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseRecord> {
         let (case, _) = self.staff_case_key(session, case_id).await?;
         if !session.role.handles_cases() {
             return Err(ServiceError::Forbidden);
@@ -341,34 +248,14 @@ impl Ombud {
         let to = case.status.acknowledge()?;
         let now = self.clock.now();
         let feedback_due = self.config.policy.feedback_due(now)?;
-        let event = EventRecord::new(
-            case_id,
-            EventKind::Acknowledged,
-            now,
-            Actor::Staff(session.id),
-        );
-        if !self
-            .store
-            .acknowledge(case_id, case.status, to, now, feedback_due, &event)
-            .await?
-        {
+        let event = EventRecord::new(case_id, EventKind::Acknowledged, now, Actor::Staff(session.id));
+        if !self.store.acknowledge(case_id, case.status, to, now, feedback_due, &event).await? {
             // Someone else moved it between our read and our write.
-            let current = self
-                .store
-                .case(case_id)
-                .await?
-                .map_or(case.status, |c| c.status);
-            return Err(ombud_domain::DomainError::InvalidTransition {
-                from: current,
-                action: "acknowledged",
-            }
-            .into());
+            let current = self.store.case(case_id).await?.map_or(case.status, |c| c.status);
+            return Err(ombud_domain::DomainError::InvalidTransition { from: current, action: "acknowledged" }.into());
         }
         tracing::info!(case = %case_id, "case acknowledged");
-        self.store
-            .case(case_id)
-            .await?
-            .ok_or(ServiceError::NotFound)
+        self.store.case(case_id).await?.ok_or(ServiceError::NotFound)
     }
 
     pub async fn staff_attachment(
@@ -387,21 +274,14 @@ impl Ombud {
     /// come back with all its messages at once).
     pub fn check_report(&self, draft: &ReportDraft) -> Vec<FieldError> {
         match self.config.policy.time_zone() {
-            Ok(zone) => draft
-                .validate(self.clock.now().to_zoned(zone).date())
-                .err()
-                .unwrap_or_default(),
+            Ok(zone) => draft.validate(self.clock.now().to_zoned(zone).date()).err().unwrap_or_default(),
             Err(_) => Vec::new(),
         }
     }
 
     /// Files a report: validates, seals, wraps the key to every current reader
     /// and to the receipt, and writes it all in one transaction.
-    pub async fn submit_report(
-        &self,
-        draft: &ReportDraft,
-        uploads: Vec<Upload>,
-    ) -> Result<Submitted> {
+    pub async fn submit_report(&self, draft: &ReportDraft, uploads: Vec<Upload>) -> Result<Submitted> {
         let now = self.clock.now();
         let today = now.to_zoned(self.config.policy.time_zone()?).date();
         let mut errors = match draft.validate(today) {
@@ -419,39 +299,26 @@ impl Ombud {
         let receipt = Receipt::generate()?;
         let params = self.config.receipt_kdf;
         let for_derivation = receipt.clone();
-        let (receipt_key, kdf) = self
-            .derive(move || for_derivation.new_key(params))
-            .await??;
+        let (receipt_key, kdf) = self.derive(move || for_derivation.new_key(params)).await??;
         let receipt_record = ReceiptRecord {
             lookup: self.keys.receipt_lookup(&receipt)?.to_vec(),
             case_id,
             kdf,
             wrapped_key: receipt_key.wrap(&key, &receipt_wrap_aad(case_id))?,
         };
-        let readers = self
-            .store
-            .list_staff()
-            .await?
-            .into_iter()
-            .filter(|s| s.role.reads_cases());
+        let readers = self.store.list_staff().await?.into_iter().filter(|s| s.role.reads_cases());
         let mut access = Vec::new();
         for reader in readers {
-            let public: [u8; 32] = reader
-                .public_key
-                .as_slice()
-                .try_into()
-                .map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+            let public: [u8; 32] =
+                reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
             access.push(AccessGrant {
                 staff: reader.id,
-                wrapped_key: ombud_crypto::wrap_key(
-                    &public,
-                    &key,
-                    &staff_wrap_aad(case_id, reader.id),
-                )?,
+                wrapped_key: ombud_crypto::wrap_key(&public, &key, &staff_wrap_aad(case_id, reader.id))?,
             });
         }
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), &content)?;
+        let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payload(&sealed_report);
         let mut new = NewCase {
             case: CaseRecord {
                 id: case_id,
@@ -468,7 +335,7 @@ impl Ombud {
             attachments,
             access,
             receipt: receipt_record,
-            event: EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter),
+            event,
         };
         // References are short, so a collision is possible if unlikely: retry with a fresh one.
         let mut attempts = 0;
@@ -483,11 +350,7 @@ impl Ombud {
             }
         }
         tracing::info!(case = %case_id, category = %content.category, "report received");
-        Ok(Submitted {
-            case_id,
-            reference: new.case.reference,
-            receipt,
-        })
+        Ok(Submitted { case_id, reference: new.case.reference, receipt })
     }
 
     /// Signs a reporter in with her receipt. Every failure past the shape
@@ -495,31 +358,17 @@ impl Ombud {
     pub async fn reporter_open(&self, receipt: &str) -> Result<ReporterSession> {
         let receipt = Receipt::parse(receipt).map_err(|_| ServiceError::MalformedReceipt)?;
         let lookup = self.keys.receipt_lookup(&receipt)?;
-        let record = self
-            .store
-            .receipt(&lookup)
-            .await?
-            .ok_or(ServiceError::BadReceipt)?;
+        let record = self.store.receipt(&lookup).await?.ok_or(ServiceError::BadReceipt)?;
         let kdf = record.kdf.clone();
-        let receipt_key = self
-            .derive(move || receipt.key_from(&kdf))
-            .await?
-            .map_err(|_| ServiceError::BadReceipt)?;
+        let receipt_key = self.derive(move || receipt.key_from(&kdf)).await?.map_err(|_| ServiceError::BadReceipt)?;
         let key = receipt_key
             .unwrap(&record.wrapped_key, &receipt_wrap_aad(record.case_id))
             .map_err(|_| ServiceError::BadReceipt)?;
-        Ok(ReporterSession {
-            case_id: record.case_id,
-            key,
-        })
+        Ok(ReporterSession { case_id: record.case_id, key })
     }
 
     pub async fn reporter_case(&self, session: &ReporterSession) -> Result<CaseView> {
-        let case = self
-            .store
-            .case(session.case_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         open_case(self.store.as_ref(), case, &session.key, &HashMap::new()).await
     }
 
@@ -529,23 +378,11 @@ impl Ombud {
         body: &str,
         uploads: Vec<Upload>,
     ) -> Result<MessageId> {
-        self.add_message(
-            session.case_id,
-            &session.key,
-            Actor::Reporter,
-            body,
-            uploads,
-        )
-        .await
+        self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads).await
     }
 
-    pub async fn reporter_attachment(
-        &self,
-        session: &ReporterSession,
-        id: AttachmentId,
-    ) -> Result<Download> {
-        self.open_attachment(session.case_id, &session.key, id)
-            .await
+    pub async fn reporter_attachment(&self, session: &ReporterSession, id: AttachmentId) -> Result<Download> {
+        self.open_attachment(session.case_id, &session.key, id).await
     }
 
     // --------------------------------------------------------------- shared
@@ -574,37 +411,19 @@ impl Ombud {
             sealed_body: key.seal(&message_aad(case_id, id), body.as_bytes())?,
         };
         let attachments = self.seal_uploads(case_id, key, Some(id), uploads)?;
-        let kind = if author == Actor::Reporter {
-            EventKind::MessageFromReporter
-        } else {
-            EventKind::MessageFromStaff
-        };
-        self.store
-            .add_message(
-                &message,
-                &attachments,
-                &EventRecord::new(case_id, kind, now, author),
-            )
-            .await?;
+        let kind = if author == Actor::Reporter { EventKind::MessageFromReporter } else { EventKind::MessageFromStaff };
+        let event = EventRecord::new(case_id, kind, now, author).with_payload(&message.sealed_body);
+        self.store.add_message(&message, &attachments, &event).await?;
         Ok(id)
     }
 
     fn check_uploads(&self, uploads: &[Upload]) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if uploads.len() > self.config.max_attachments {
-            errors.push(FieldError {
-                field: "attachments".into(),
-                code: "too-many-files",
-            });
+            errors.push(FieldError { field: "attachments".into(), code: "too-many-files" });
         }
-        if uploads
-            .iter()
-            .any(|u| u.bytes.len() as u64 > self.config.max_attachment_bytes)
-        {
-            errors.push(FieldError {
-                field: "attachments".into(),
-                code: "file-too-large",
-            });
+        if uploads.iter().any(|u| u.bytes.len() as u64 > self.config.max_attachment_bytes) {
+            errors.push(FieldError { field: "attachments".into(), code: "file-too-large" });
         }
         errors
     }
@@ -622,10 +441,7 @@ impl Ombud {
             .map(|u| {
                 let id = AttachmentId::new();
                 let name = sanitize_file_name(&u.name);
-                let meta = AttachmentMetaContent {
-                    name,
-                    content_type: u.content_type,
-                };
+                let meta = AttachmentMetaContent { name, content_type: u.content_type };
                 Ok(NewAttachment {
                     meta: AttachmentMeta {
                         id,
@@ -641,43 +457,18 @@ impl Ombud {
             .collect()
     }
 
-    async fn open_attachment(
-        &self,
-        case_id: CaseId,
-        key: &DataKey,
-        id: AttachmentId,
-    ) -> Result<Download> {
-        let meta = self
-            .store
-            .attachments(case_id)
-            .await?
-            .into_iter()
-            .find(|a| a.id == id)
-            .ok_or(ServiceError::NotFound)?;
-        let body = self
-            .store
-            .attachment_body(case_id, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let content: AttachmentMetaContent =
-            open_json(key, &attachment_meta_aad(case_id, id), &meta.sealed_meta)?;
+    async fn open_attachment(&self, case_id: CaseId, key: &DataKey, id: AttachmentId) -> Result<Download> {
+        let meta =
+            self.store.attachments(case_id).await?.into_iter().find(|a| a.id == id).ok_or(ServiceError::NotFound)?;
+        let body = self.store.attachment_body(case_id, id).await?.ok_or(ServiceError::NotFound)?;
+        let content: AttachmentMetaContent = open_json(key, &attachment_meta_aad(case_id, id), &meta.sealed_meta)?;
         let bytes = key.open(&attachment_body_aad(case_id, id), &body)?;
-        Ok(Download {
-            name: content.name,
-            content_type: content.content_type,
-            bytes,
-        })
+        Ok(Download { name: content.name, content_type: content.content_type, bytes })
     }
 }
 
 fn staff_view(s: &StaffRecord) -> StaffView {
-    StaffView {
-        id: s.id,
-        email: s.email.clone(),
-        name: s.name.clone(),
-        role: s.role,
-        created_at: s.created_at,
-    }
+    StaffView { id: s.id, email: s.email.clone(), name: s.name.clone(), role: s.role, created_at: s.created_at }
 }
 
 /// "OMB-7K3Q-9F2D": 8 characters from an alphabet without 0/O, 1/I/L.
@@ -698,17 +489,9 @@ fn new_reference() -> Result<String> {
 /// an empty name becomes "attachment".
 fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let clean = clean.trim();
-    if clean.is_empty() {
-        "attachment".to_owned()
-    } else {
-        clean.to_owned()
-    }
+    if clean.is_empty() { "attachment".to_owned() } else { clean.to_owned() }
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! What a person sees of a case, opened from its sealed items.
 
-use crate::sealing::{
-    AttachmentMetaContent, attachment_meta_aad, message_aad, open_json, report_aad,
-};
+use crate::sealing::{AttachmentMetaContent, attachment_meta_aad, message_aad, open_json, report_aad};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
@@ -38,6 +36,8 @@ pub struct CaseView {
     pub attachments: Vec<AttachmentView>,
     pub messages: Vec<MessageView>,
     pub deadlines: [Deadline; 2],
+    /// The record of handling: what happened and when, never by whom.
+    pub events: Vec<(ombud_domain::EventKind, Timestamp)>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,16 +68,8 @@ pub struct Download {
 /// change never moves a deadline a person was already shown.
 pub fn case_deadlines(case: &CaseRecord) -> [Deadline; 2] {
     [
-        Deadline {
-            kind: DeadlineKind::Acknowledge,
-            due: Some(case.acknowledge_due),
-            met_at: case.acknowledged_at,
-        },
-        Deadline {
-            kind: DeadlineKind::Feedback,
-            due: case.feedback_due,
-            met_at: None,
-        },
+        Deadline { kind: DeadlineKind::Acknowledge, due: Some(case.acknowledge_due), met_at: case.acknowledged_at },
+        Deadline { kind: DeadlineKind::Feedback, due: case.feedback_due, met_at: None },
     ]
 }
 
@@ -93,11 +85,7 @@ pub(crate) async fn open_case(
     let report: ReportContent = open_json(key, &report_aad(case.id), &sealed)?;
     let mut attachments = Vec::new();
     for meta in store.attachments(case.id).await? {
-        let content: AttachmentMetaContent = open_json(
-            key,
-            &attachment_meta_aad(case.id, meta.id),
-            &meta.sealed_meta,
-        )?;
+        let content: AttachmentMetaContent = open_json(key, &attachment_meta_aad(case.id, meta.id), &meta.sealed_meta)?;
         attachments.push(AttachmentView {
             id: meta.id,
             message_id: meta.message_id,
@@ -120,20 +108,11 @@ pub(crate) async fn open_case(
             from_reporter: m.author == Actor::Reporter,
             author_name,
             body,
-            attachments: attachments
-                .iter()
-                .filter(|a| a.message_id == Some(m.id))
-                .cloned()
-                .collect(),
+            attachments: attachments.iter().filter(|a| a.message_id == Some(m.id)).cloned().collect(),
         });
     }
     attachments.retain(|a| a.message_id.is_none());
     let deadlines = case_deadlines(&case);
-    Ok(CaseView {
-        case,
-        report,
-        attachments,
-        messages,
-        deadlines,
-    })
+    let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
+    Ok(CaseView { case, report, attachments, messages, deadlines, events })
 }

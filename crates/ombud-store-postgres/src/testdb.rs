@@ -6,16 +6,12 @@ use sqlx::Connection;
 
 /// The server to test against, if one is configured.
 pub fn test_server_url() -> Option<String> {
-    std::env::var("OMBUD_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
+    std::env::var("OMBUD_TEST_POSTGRES_URL").ok().filter(|u| !u.trim().is_empty())
 }
 
 /// Replaces the database name in a `postgres://` URL.
 pub fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let after_scheme = base.find("://").map_or(0, |i| i + 3);
     let base = match base[after_scheme..].find('/') {
         Some(slash) => &base[..after_scheme + slash],
@@ -31,9 +27,7 @@ pub fn with_database(url: &str, database: &str) -> String {
 pub async fn create_database(server: &str) -> Result<(String, String), sqlx::Error> {
     let name = format!("ombud_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(server).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
     admin.close().await?;
     Ok((with_database(server, &name), name))
 }
@@ -41,11 +35,9 @@ pub async fn create_database(server: &str) -> Result<(String, String), sqlx::Err
 /// Drops a database made by [`create_database`], even with open connections.
 pub async fn drop_database(server: &str, name: &str) {
     if let Ok(mut admin) = sqlx::PgConnection::connect(server).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+            .execute(&mut admin)
+            .await;
         let _ = admin.close().await;
     }
 }
@@ -53,12 +45,8 @@ pub async fn drop_database(server: &str, name: &str) {
 /// A migrated store on a fresh database, and a future that drops it.
 pub async fn fresh_store() -> Option<(PgStore, impl std::future::Future<Output = ()>)> {
     let server = test_server_url()?;
-    let (url, name) = create_database(&server)
-        .await
-        .expect("create test database");
-    let store = PgStore::connect(&url)
-        .await
-        .expect("connect to test database");
+    let (url, name) = create_database(&server).await.expect("create test database");
+    let store = PgStore::connect(&url).await.expect("connect to test database");
     let pool = store.pool().clone();
     Some((store, async move {
         pool.close().await;
@@ -72,17 +60,8 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/postgres", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            with_database("postgres://u@h:5432", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            with_database("postgres://h/db?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
+        assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+        assert_eq!(with_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     }
 }

@@ -6,9 +6,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, StaffId};
 use ombud_store::*;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
@@ -21,9 +19,7 @@ pub struct SqliteStore {
 
 fn backend(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(db.message().to_owned())
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
         _ => StoreError::Backend(e.to_string()),
     }
 }
@@ -31,19 +27,12 @@ fn backend(e: sqlx::Error) -> StoreError {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and runs migrations.
     pub async fn open(path: &Path) -> Result<Self> {
-        Self::connect(
-            SqliteConnectOptions::new()
-                .filename(path)
-                .create_if_missing(true),
-        )
-        .await
+        Self::connect(SqliteConnectOptions::new().filename(path).create_if_missing(true)).await
     }
 
     /// Opens a `sqlite:` URL and runs migrations.
     pub async fn open_url(url: &str) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(backend)?
-            .create_if_missing(true);
+        let options = SqliteConnectOptions::from_str(url).map_err(backend)?.create_if_missing(true);
         Self::connect(options).await
     }
 
@@ -53,15 +42,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(backend)?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(backend)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(Self { pool })
     }
 
@@ -100,38 +82,93 @@ fn staff_from_row(row: &SqliteRow) -> Result<StaffRecord> {
     .try_into()
 }
 
-fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
-    row: &'r SqliteRow,
-    name: &str,
-) -> Result<T> {
-    row.try_get(name)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(row: &'r SqliteRow, name: &str) -> Result<T> {
+    row.try_get(name).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn event_from_row(row: &SqliteRow) -> Result<EventRecord> {
-    Ok(EventRecord {
-        id: parse(&col::<String>(row, "id")?, "event id")?,
-        case_id: parse(&col::<String>(row, "case_id")?, "case id")?,
-        kind: parse(&col::<String>(row, "kind")?, "event kind")?,
-        at: from_millis(col(row, "at")?)?,
-        actor: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
-    })
+    EventColumns {
+        id: col(row, "id")?,
+        case_id: col(row, "case_id")?,
+        kind: col(row, "kind")?,
+        at: col(row, "at")?,
+        actor_kind: col(row, "actor_kind")?,
+        staff_id: col(row, "staff_id")?,
+        payload_hash: col(row, "payload_hash")?,
+        leaf_index: col(row, "leaf_index")?,
+    }
+    .try_into()
 }
 
-const CASE_COLUMNS: &str = "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
+const CASE_COLUMNS: &str =
+    "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
 
-async fn insert_event(conn: &mut sqlx::SqliteConnection, e: &EventRecord) -> Result<()> {
-    sqlx::query("INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id) VALUES (?, ?, ?, ?, ?, ?)")
+/// The ledger's view of an open transaction.
+struct SqliteLedger<'c>(&'c mut sqlx::SqliteConnection);
+
+impl ombud_store::ledger::LedgerTx for SqliteLedger<'_> {
+    async fn next_leaf_index(&mut self) -> Result<u64> {
+        let next: i64 = sqlx::query_scalar("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size - 1")
+            .fetch_one(&mut *self.0)
+            .await
+            .map_err(backend)?;
+        u64::try_from(next).map_err(|_| StoreError::Corrupt("ledger size".into()))
+    }
+
+    async fn case_reference(&mut self, case: CaseId) -> Result<String> {
+        sqlx::query_scalar("SELECT reference FROM cases WHERE id = ?")
+            .bind(case.to_string())
+            .fetch_one(&mut *self.0)
+            .await
+            .map_err(backend)
+    }
+
+    async fn ledger_node(&mut self, id: NodeId) -> Result<Option<Hash>> {
+        let bytes: Option<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM ledger_hashes WHERE level = ? AND idx = ?")
+            .bind(i64::from(id.level))
+            .bind(index(id.index)?)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(backend)?;
+        bytes.map(ombud_store::ledger::hash_from).transpose()
+    }
+
+    async fn put_ledger_node(&mut self, id: NodeId, hash: Hash) -> Result<()> {
+        sqlx::query("INSERT INTO ledger_hashes (level, idx, hash) VALUES (?, ?, ?)")
+            .bind(i64::from(id.level))
+            .bind(index(id.index)?)
+            .bind(hash.to_vec())
+            .execute(&mut *self.0)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn insert_event_row(&mut self, e: &EventRecord, leaf_index: u64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id, payload_hash, leaf_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
         .bind(e.id.to_string())
         .bind(e.case_id.to_string())
         .bind(e.kind.as_str())
         .bind(millis(e.at))
         .bind(e.actor.kind())
         .bind(e.actor.staff_id())
-        .execute(&mut *conn)
+        .bind(e.payload_hash.to_vec())
+        .bind(index(leaf_index)?)
+        .execute(&mut *self.0)
         .await
         .map_err(backend)?;
-    Ok(())
+        Ok(())
+    }
+}
+
+fn index(i: u64) -> Result<i64> {
+    i64::try_from(i).map_err(|_| StoreError::Corrupt("index out of range".into()))
+}
+
+async fn insert_event(conn: &mut sqlx::SqliteConnection, e: &EventRecord) -> Result<()> {
+    ombud_store::ledger::append_event(&mut SqliteLedger(conn), e).await.map(|_| ())
 }
 
 async fn insert_attachment(conn: &mut sqlx::SqliteConnection, a: &NewAttachment) -> Result<()> {
@@ -168,13 +205,12 @@ impl Store for SqliteStore {
     }
 
     async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool> {
-        let done =
-            sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
-                .bind(key)
-                .bind(value)
-                .execute(&self.pool)
-                .await
-                .map_err(backend)?;
+        let done = sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -196,12 +232,14 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         if s.role.reads_cases() {
-            sqlx::query("INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, ?, NULL, ? FROM cases")
-                .bind(s.id.to_string())
-                .bind(millis(s.created_at))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+            sqlx::query(
+                "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, ?, NULL, ? FROM cases",
+            )
+            .bind(s.id.to_string())
+            .bind(millis(s.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)
     }
@@ -225,10 +263,8 @@ impl Store for SqliteStore {
     }
 
     async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
-        let rows = sqlx::query("SELECT * FROM staff ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT * FROM staff ORDER BY created_at, id").fetch_all(&self.pool).await.map_err(backend)?;
         rows.iter().map(staff_from_row).collect()
     }
 
@@ -285,13 +321,11 @@ impl Store for SqliteStore {
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CASE_COLUMNS} FROM cases WHERE id = ?"
-        )))
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?")))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         row.as_ref().map(case_from_row).transpose()
     }
 
@@ -309,24 +343,17 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         rows.iter()
-            .map(|row| {
-                Ok(InboxEntry {
-                    case: case_from_row(row)?,
-                    access_pending: col(row, "pending")?,
-                })
-            })
+            .map(|row| Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")? }))
             .collect()
     }
 
     async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>> {
-        let row = sqlx::query(
-            "SELECT wrapped_key, granted_at FROM case_access WHERE case_id = ? AND staff_id = ?",
-        )
-        .bind(case.to_string())
-        .bind(staff.to_string())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+        let row = sqlx::query("SELECT wrapped_key, granted_at FROM case_access WHERE case_id = ? AND staff_id = ?")
+            .bind(case.to_string())
+            .bind(staff.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
         row.map(|row| {
             Ok(AccessRecord {
                 wrapped_key: col(&row, "wrapped_key")?,
@@ -363,13 +390,15 @@ impl Store for SqliteStore {
         event: &EventRecord,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let done = sqlx::query("UPDATE case_access SET wrapped_key = ? WHERE case_id = ? AND staff_id = ? AND wrapped_key IS NULL")
-            .bind(wrapped_key)
-            .bind(case.to_string())
-            .bind(staff.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE case_access SET wrapped_key = ? WHERE case_id = ? AND staff_id = ? AND wrapped_key IS NULL",
+        )
+        .bind(wrapped_key)
+        .bind(case.to_string())
+        .bind(staff.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         // Another reader may have completed it a moment earlier: nothing to record then.
         if done.rows_affected() == 1 {
             insert_event(&mut tx, event).await?;
@@ -397,10 +426,7 @@ impl Store for SqliteStore {
                     id: parse(&col::<String>(row, "id")?, "message id")?,
                     case_id: case,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    author: Actor::from_parts(
-                        &col::<String>(row, "actor_kind")?,
-                        col(row, "staff_id")?,
-                    )?,
+                    author: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
                     sealed_body: col(row, "sealed_body")?,
                 })
             })
@@ -424,8 +450,7 @@ impl Store for SqliteStore {
                         .map(|m| parse(&m, "message id"))
                         .transpose()?,
                     created_at: from_millis(col(row, "created_at")?)?,
-                    size: u64::try_from(col::<i64>(row, "size")?)
-                        .map_err(|_| StoreError::Corrupt("size".into()))?,
+                    size: u64::try_from(col::<i64>(row, "size")?).map_err(|_| StoreError::Corrupt("size".into()))?,
                     sealed_meta: col(row, "sealed_meta")?,
                 })
             })
@@ -441,12 +466,7 @@ impl Store for SqliteStore {
             .map_err(backend)
     }
 
-    async fn add_message(
-        &self,
-        m: &MessageRecord,
-        attachments: &[NewAttachment],
-        event: &EventRecord,
-    ) -> Result<()> {
+    async fn add_message(&self, m: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query("INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(m.id.to_string())
@@ -519,16 +539,141 @@ impl Store for SqliteStore {
     }
 
     async fn record_event(&self, event: &EventRecord) -> Result<()> {
-        let mut conn = self.pool.acquire().await.map_err(backend)?;
-        insert_event(&mut conn, event).await
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>> {
-        let rows = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY at, id")
+        let rows = sqlx::query("SELECT * FROM events WHERE case_id = ? ORDER BY leaf_index, at, id")
             .bind(case.to_string())
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
         rows.iter().map(event_from_row).collect()
     }
+
+    async fn ledger_size(&self) -> Result<u64> {
+        let size: i64 = sqlx::query_scalar("SELECT size FROM ledger_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        u64::try_from(size).map_err(|_| StoreError::Corrupt("ledger size".into()))
+    }
+
+    async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Hash>>> {
+        let mut conn = self.pool.acquire().await.map_err(backend)?;
+        let mut ledger = SqliteLedger(&mut conn);
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(ombud_store::ledger::LedgerTx::ledger_node(&mut ledger, *id).await?);
+        }
+        Ok(out)
+    }
+
+    async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>> {
+        let rows = sqlx::query("SELECT idx, hash FROM ledger_hashes WHERE level = ? AND idx >= ? ORDER BY idx LIMIT ?")
+            .bind(i64::from(level))
+            .bind(index(from)?)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                let i: i64 = col(row, "idx")?;
+                Ok((
+                    u64::try_from(i).map_err(|_| StoreError::Corrupt("index".into()))?,
+                    ombud_store::ledger::hash_from(col(row, "hash")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn ledger_entries(&self, from: u64, limit: u32) -> Result<Vec<LedgerEntry>> {
+        let rows = sqlx::query(
+            "SELECT e.*, c.reference FROM events e LEFT JOIN cases c ON c.id = e.case_id
+             WHERE e.leaf_index >= ? ORDER BY e.leaf_index LIMIT ?",
+        )
+        .bind(index(from)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(LedgerEntry {
+                    event: event_from_row(row)?,
+                    case_ref: col::<Option<String>>(row, "reference")?.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    async fn unindexed_events(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE leaf_index IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<CheckpointRow>> {
+        let rows =
+            sqlx::query("SELECT * FROM checkpoints ORDER BY size").fetch_all(&self.pool).await.map_err(backend)?;
+        rows.iter().map(checkpoint_from_row).collect()
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>> {
+        let row = sqlx::query("SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(checkpoint_from_row).transpose()
+    }
+
+    async fn put_checkpoint(&self, c: &CheckpointRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(index(c.size)?)
+        .bind(c.root.to_vec())
+        .bind(&c.note)
+        .bind(millis(c.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO record_downloads (case_id, size) VALUES (?, ?) ON CONFLICT (case_id, size) DO NOTHING",
+        )
+        .bind(case.to_string())
+        .bind(index(size)?)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>> {
+        let sizes: Vec<i64> = sqlx::query_scalar("SELECT size FROM record_downloads WHERE case_id = ? ORDER BY size")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(sizes.into_iter().filter_map(|s| u64::try_from(s).ok()).collect())
+    }
+}
+
+fn checkpoint_from_row(row: &SqliteRow) -> Result<CheckpointRow> {
+    let size: i64 = col(row, "size")?;
+    Ok(CheckpointRow {
+        size: u64::try_from(size).map_err(|_| StoreError::Corrupt("checkpoint size".into()))?,
+        root: ombud_store::ledger::hash_from(col(row, "root")?)?,
+        note: col(row, "note")?,
+        created_at: from_millis(col(row, "created_at")?)?,
+    })
 }

@@ -4,9 +4,7 @@
 
 use crate::*;
 use jiff::{SignedDuration, Timestamp};
-use ombud_domain::{
-    AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId,
-};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
 
 /// Generates one `#[tokio::test]` per conformance check. `$make` is an async
 /// expression returning `Option<(Box<dyn Store>, impl Future<Output = ()>)>`;
@@ -22,7 +20,10 @@ macro_rules! conformance_tests {
             new_readers_get_pending_grants_that_a_reader_completes,
             messages_and_attachments_stay_with_their_case,
             acknowledge_is_compare_and_set,
-            events_come_back_in_order
+            events_come_back_in_order,
+            every_event_becomes_a_ledger_leaf,
+            concurrent_appends_get_distinct_contiguous_indexes,
+            checkpoints_and_record_downloads_round_trip
         );
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -39,6 +40,11 @@ macro_rules! conformance_tests {
             }
         )*
     };
+}
+
+/// Events as written, before the ledger gave them an index.
+fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
+    events.into_iter().map(|e| EventRecord { leaf_index: None, ..e }).collect()
 }
 
 fn t(secs: i64) -> Timestamp {
@@ -83,13 +89,7 @@ pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> Ne
             },
             sealed_body: vec![0, 255, 7],
         }],
-        access: readers
-            .iter()
-            .map(|s| AccessGrant {
-                staff: *s,
-                wrapped_key: s.as_bytes().to_vec(),
-            })
-            .collect(),
+        access: readers.iter().map(|s| AccessGrant { staff: *s, wrapped_key: s.as_bytes().to_vec() }).collect(),
         receipt: ReceiptRecord {
             lookup: format!("lookup-{reference}").into_bytes(),
             case_id: id,
@@ -104,42 +104,21 @@ pub async fn meta_is_written_once(store: &dyn Store) {
     assert_eq!(store.meta_get("k").await.expect("get"), None);
     assert!(store.meta_put_if_absent("k", b"first").await.expect("put"));
     assert!(!store.meta_put_if_absent("k", b"second").await.expect("put"));
-    assert_eq!(
-        store.meta_get("k").await.expect("get"),
-        Some(b"first".to_vec())
-    );
+    assert_eq!(store.meta_get("k").await.expect("get"), Some(b"first".to_vec()));
 }
 
 pub async fn staff_accounts_are_unique_by_email(store: &dyn Store) {
     let a = staff("Li.Na@example.cn", Role::Handler);
     store.create_staff(&a).await.expect("create");
     let dup = staff("li.na@EXAMPLE.cn", Role::Oversight);
-    assert!(matches!(
-        store.create_staff(&dup).await,
-        Err(StoreError::Conflict(_))
-    ));
-    assert_eq!(
-        store
-            .staff_by_email("LI.NA@example.cn")
-            .await
-            .expect("by email"),
-        Some(a.clone())
-    );
-    assert_eq!(
-        store.staff_by_id(a.id).await.expect("by id"),
-        Some(a.clone())
-    );
-    assert_eq!(
-        store.staff_by_id(StaffId::new()).await.expect("by id"),
-        None
-    );
+    assert!(matches!(store.create_staff(&dup).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.staff_by_email("LI.NA@example.cn").await.expect("by email"), Some(a.clone()));
+    assert_eq!(store.staff_by_id(a.id).await.expect("by id"), Some(a.clone()));
+    assert_eq!(store.staff_by_id(StaffId::new()).await.expect("by id"), None);
     let b = staff("ops@example.cn", Role::Admin);
     store.create_staff(&b).await.expect("create");
     let all = store.list_staff().await.expect("list");
-    assert_eq!(
-        all.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![a.id, b.id]
-    );
+    assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
 }
 
 pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn Store) {
@@ -150,43 +129,20 @@ pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn 
     let id = new.case.id;
     assert_eq!(store.case(id).await.expect("case"), Some(new.case.clone()));
     assert_eq!(store.case(CaseId::new()).await.expect("case"), None);
-    assert_eq!(
-        store.report(id).await.expect("report"),
-        Some(new.sealed_report.clone())
-    );
+    assert_eq!(store.report(id).await.expect("report"), Some(new.sealed_report.clone()));
     let metas = store.attachments(id).await.expect("attachments");
     assert_eq!(metas, vec![new.attachments[0].meta.clone()]);
-    assert_eq!(
-        store.attachment_body(id, metas[0].id).await.expect("body"),
-        Some(vec![0, 255, 7])
-    );
-    let access = store
-        .access(id, h.id)
-        .await
-        .expect("access")
-        .expect("granted");
+    assert_eq!(store.attachment_body(id, metas[0].id).await.expect("body"), Some(vec![0, 255, 7]));
+    let access = store.access(id, h.id).await.expect("access").expect("granted");
     assert_eq!(access.wrapped_key, Some(h.id.as_bytes().to_vec()));
-    assert_eq!(
-        store.receipt(&new.receipt.lookup).await.expect("receipt"),
-        Some(new.receipt.clone())
-    );
-    assert_eq!(
-        store.receipt(b"no such lookup").await.expect("receipt"),
-        None
-    );
-    assert_eq!(
-        store.events(id).await.expect("events"),
-        vec![new.event.clone()]
-    );
+    assert_eq!(store.receipt(&new.receipt.lookup).await.expect("receipt"), Some(new.receipt.clone()));
+    assert_eq!(store.receipt(b"no such lookup").await.expect("receipt"), None);
+    assert_eq!(plain(store.events(id).await.expect("events")), vec![new.event.clone()]);
     // A second case may not reuse a reference.
     let mut clash = new_case("OMB-AAAA-0001", t(101), &[]);
     clash.receipt.lookup = b"other".to_vec();
     assert!(store.create_case(&clash).await.is_err());
-    assert_eq!(
-        store.case(clash.case.id).await.expect("case"),
-        None,
-        "a failed create leaves nothing behind"
-    );
+    assert_eq!(store.case(clash.case.id).await.expect("case"), None, "a failed create leaves nothing behind");
 }
 
 pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) {
@@ -198,22 +154,14 @@ pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) 
     let newer = new_case("OMB-NEW", t(20), &[a.id, b.id]);
     store.create_case(&older).await.expect("create");
     store.create_case(&newer).await.expect("create");
-    let inbox_a: Vec<String> = store
-        .inbox(a.id, 50)
-        .await
-        .expect("inbox")
-        .into_iter()
-        .map(|e| e.case.reference)
-        .collect();
+    let inbox_a: Vec<String> =
+        store.inbox(a.id, 50).await.expect("inbox").into_iter().map(|e| e.case.reference).collect();
     assert_eq!(inbox_a, vec!["OMB-NEW", "OMB-OLD"]);
     let inbox_b = store.inbox(b.id, 50).await.expect("inbox");
     assert_eq!(inbox_b.len(), 1);
     assert!(!inbox_b[0].access_pending);
     assert_eq!(store.inbox(a.id, 1).await.expect("inbox").len(), 1);
-    assert_eq!(
-        store.access(older.case.id, b.id).await.expect("access"),
-        None
-    );
+    assert_eq!(store.access(older.case.id, b.id).await.expect("access"), None);
 }
 
 pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn Store) {
@@ -226,49 +174,16 @@ pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn 
     store.create_staff(&later).await.expect("staff");
     store.create_staff(&admin).await.expect("staff");
     let pending = store.pending_grants(case.case.id).await.expect("pending");
-    assert_eq!(
-        pending,
-        vec![PendingGrant {
-            staff: later.id,
-            public_key: later.public_key.clone()
-        }]
-    );
+    assert_eq!(pending, vec![PendingGrant { staff: later.id, public_key: later.public_key.clone() }]);
     let inbox = store.inbox(later.id, 10).await.expect("inbox");
     assert!(inbox[0].access_pending);
-    assert!(
-        store.inbox(admin.id, 10).await.expect("inbox").is_empty(),
-        "an administrator reads no case"
-    );
-    let event = EventRecord::new(
-        case.case.id,
-        EventKind::AccessGranted,
-        t(5),
-        Actor::Staff(first.id),
-    );
-    store
-        .complete_grant(case.case.id, later.id, b"wrapped", &event)
-        .await
-        .expect("complete");
-    assert!(
-        store
-            .pending_grants(case.case.id)
-            .await
-            .expect("pending")
-            .is_empty()
-    );
-    let access = store
-        .access(case.case.id, later.id)
-        .await
-        .expect("access")
-        .expect("row");
+    assert!(store.inbox(admin.id, 10).await.expect("inbox").is_empty(), "an administrator reads no case");
+    let event = EventRecord::new(case.case.id, EventKind::AccessGranted, t(5), Actor::Staff(first.id));
+    store.complete_grant(case.case.id, later.id, b"wrapped", &event).await.expect("complete");
+    assert!(store.pending_grants(case.case.id).await.expect("pending").is_empty());
+    let access = store.access(case.case.id, later.id).await.expect("access").expect("row");
     assert_eq!(access.wrapped_key, Some(b"wrapped".to_vec()));
-    assert!(
-        store
-            .events(case.case.id)
-            .await
-            .expect("events")
-            .contains(&event)
-    );
+    assert!(plain(store.events(case.case.id).await.expect("events")).contains(&event));
 }
 
 pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
@@ -296,16 +211,8 @@ pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
         },
         sealed_body: b"xy".to_vec(),
     };
-    let event = EventRecord::new(
-        one.case.id,
-        EventKind::MessageFromReporter,
-        t(10),
-        Actor::Reporter,
-    );
-    store
-        .add_message(&from_reporter, std::slice::from_ref(&attachment), &event)
-        .await
-        .expect("add");
+    let event = EventRecord::new(one.case.id, EventKind::MessageFromReporter, t(10), Actor::Reporter);
+    store.add_message(&from_reporter, std::slice::from_ref(&attachment), &event).await.expect("add");
     let from_staff = MessageRecord {
         id: MessageId::new(),
         case_id: one.case.id,
@@ -313,59 +220,15 @@ pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
         author: Actor::Staff(h.id),
         sealed_body: b"m2".to_vec(),
     };
-    let event2 = EventRecord::new(
-        one.case.id,
-        EventKind::MessageFromStaff,
-        t(20),
-        Actor::Staff(h.id),
-    );
-    store
-        .add_message(&from_staff, &[], &event2)
-        .await
-        .expect("add");
-    assert_eq!(
-        store.messages(one.case.id).await.expect("messages"),
-        vec![from_reporter, from_staff]
-    );
-    assert!(
-        store
-            .messages(two.case.id)
-            .await
-            .expect("messages")
-            .is_empty()
-    );
-    assert_eq!(
-        store
-            .attachments(one.case.id)
-            .await
-            .expect("attachments")
-            .len(),
-        2
-    );
-    assert_eq!(
-        store
-            .attachment_body(one.case.id, attachment.meta.id)
-            .await
-            .expect("body"),
-        Some(b"xy".to_vec())
-    );
-    assert_eq!(
-        store
-            .attachment_body(two.case.id, attachment.meta.id)
-            .await
-            .expect("body"),
-        None
-    );
-    let updated = store
-        .case(one.case.id)
-        .await
-        .expect("case")
-        .expect("exists");
-    assert_eq!(
-        updated.updated_at,
-        t(20),
-        "a message marks the case as updated"
-    );
+    let event2 = EventRecord::new(one.case.id, EventKind::MessageFromStaff, t(20), Actor::Staff(h.id));
+    store.add_message(&from_staff, &[], &event2).await.expect("add");
+    assert_eq!(store.messages(one.case.id).await.expect("messages"), vec![from_reporter, from_staff]);
+    assert!(store.messages(two.case.id).await.expect("messages").is_empty());
+    assert_eq!(store.attachments(one.case.id).await.expect("attachments").len(), 2);
+    assert_eq!(store.attachment_body(one.case.id, attachment.meta.id).await.expect("body"), Some(b"xy".to_vec()));
+    assert_eq!(store.attachment_body(two.case.id, attachment.meta.id).await.expect("body"), None);
+    let updated = store.case(one.case.id).await.expect("case").expect("exists");
+    assert_eq!(updated.updated_at, t(20), "a message marks the case as updated");
 }
 
 pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
@@ -373,46 +236,16 @@ pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
     store.create_staff(&h).await.expect("staff");
     let case = new_case("OMB-ACK", t(0), &[h.id]);
     store.create_case(&case).await.expect("create");
-    let event = EventRecord::new(
-        case.case.id,
-        EventKind::Acknowledged,
-        t(50),
-        Actor::Staff(h.id),
-    );
+    let event = EventRecord::new(case.case.id, EventKind::Acknowledged, t(50), Actor::Staff(h.id));
     let (from, to) = (CaseStatus::Received, CaseStatus::Acknowledged);
-    assert!(
-        store
-            .acknowledge(case.case.id, from, to, t(50), t(5000), &event)
-            .await
-            .expect("ack")
-    );
-    let again = EventRecord::new(
-        case.case.id,
-        EventKind::Acknowledged,
-        t(60),
-        Actor::Staff(h.id),
-    );
-    assert!(
-        !store
-            .acknowledge(case.case.id, from, to, t(60), t(6000), &again)
-            .await
-            .expect("ack")
-    );
-    let c = store
-        .case(case.case.id)
-        .await
-        .expect("case")
-        .expect("exists");
-    assert_eq!(
-        (c.status, c.acknowledged_at, c.feedback_due),
-        (to, Some(t(50)), Some(t(5000)))
-    );
+    assert!(store.acknowledge(case.case.id, from, to, t(50), t(5000), &event).await.expect("ack"));
+    let again = EventRecord::new(case.case.id, EventKind::Acknowledged, t(60), Actor::Staff(h.id));
+    assert!(!store.acknowledge(case.case.id, from, to, t(60), t(6000), &again).await.expect("ack"));
+    let c = store.case(case.case.id).await.expect("case").expect("exists");
+    assert_eq!((c.status, c.acknowledged_at, c.feedback_due), (to, Some(t(50)), Some(t(5000))));
     let events = store.events(case.case.id).await.expect("events");
     assert_eq!(
-        events
-            .iter()
-            .filter(|e| e.kind == EventKind::Acknowledged)
-            .count(),
+        events.iter().filter(|e| e.kind == EventKind::Acknowledged).count(),
         1,
         "a refused move records nothing"
     );
@@ -423,22 +256,12 @@ pub async fn events_come_back_in_order(store: &dyn Store) {
     store.create_case(&case).await.expect("create");
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h).await.expect("staff");
-    let later = EventRecord::new(
-        case.case.id,
-        EventKind::OpenedByStaff,
-        t(30),
-        Actor::Staff(h.id),
-    );
+    let later = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(30), Actor::Staff(h.id));
     store.record_event(&later).await.expect("record");
     let system = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(40), Actor::System);
     store.record_event(&system).await.expect("record");
-    let kinds: Vec<(EventKind, Actor)> = store
-        .events(case.case.id)
-        .await
-        .expect("events")
-        .into_iter()
-        .map(|e| (e.kind, e.actor))
-        .collect();
+    let kinds: Vec<(EventKind, Actor)> =
+        store.events(case.case.id).await.expect("events").into_iter().map(|e| (e.kind, e.actor)).collect();
     assert_eq!(
         kinds,
         vec![
@@ -447,4 +270,66 @@ pub async fn events_come_back_in_order(store: &dyn Store) {
             (EventKind::OpenedByStaff, Actor::System)
         ]
     );
+}
+
+pub async fn every_event_becomes_a_ledger_leaf(store: &dyn Store) {
+    assert_eq!(store.ledger_size().await.expect("size"), 0);
+    let one = new_case("OMB-LEDG-0001", t(0), &[]);
+    store.create_case(&one).await.expect("create");
+    let two = new_case("OMB-LEDG-0002", t(1), &[]);
+    store.create_case(&two).await.expect("create");
+    let later = EventRecord::new(one.case.id, EventKind::OpenedByStaff, t(5), Actor::System).with_payload(b"sealed");
+    store.record_event(&later).await.expect("record");
+    assert_eq!(store.ledger_size().await.expect("size"), 3);
+    let entries = store.ledger_entries(0, 100).await.expect("entries");
+    assert_eq!(entries.iter().map(|e| e.event.leaf_index).collect::<Vec<_>>(), vec![Some(0), Some(1), Some(2)]);
+    assert_eq!(entries[2].case_ref, "OMB-LEDG-0001");
+    assert_eq!(entries[2].event.payload_hash, ombud_ledger::payload_hash(b"sealed"));
+    assert_eq!(store.unindexed_events().await.expect("count"), 0);
+    // The stored leaves are the events' leaves, and the stored tree has the right root.
+    let leaves: Vec<Hash> = entries.iter().map(|e| crate::ledger::event_leaf(&e.event, &e.case_ref).hash()).collect();
+    let stored: Vec<Hash> = store.ledger_level(0, 0, 100).await.expect("level 0").into_iter().map(|(_, h)| h).collect();
+    assert_eq!(stored, leaves);
+    let expected = ombud_ledger::node_hash(&ombud_ledger::node_hash(&leaves[0], &leaves[1]), &leaves[2]);
+    let ids = ombud_ledger::needed(|get| ombud_ledger::root(3, get));
+    let nodes = store.ledger_nodes(&ids).await.expect("nodes");
+    let map: std::collections::HashMap<NodeId, Hash> =
+        ids.into_iter().zip(nodes).filter_map(|(id, h)| Some((id, h?))).collect();
+    let root = ombud_ledger::root(3, &mut |id| {
+        map.get(&id).copied().ok_or(ombud_ledger::LedgerError::MissingNode { level: id.level, index: id.index })
+    });
+    assert_eq!(root, Ok(expected));
+    assert_eq!(store.events(one.case.id).await.expect("events").len(), 2);
+}
+
+pub async fn concurrent_appends_get_distinct_contiguous_indexes(store: &dyn Store) {
+    let case = new_case("OMB-CONC-0001", t(0), &[]);
+    store.create_case(&case).await.expect("create");
+    let events: Vec<EventRecord> =
+        (0..16).map(|i| EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(10 + i), Actor::System)).collect();
+    let results = futures::future::join_all(events.iter().map(|e| store.record_event(e))).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(store.ledger_size().await.expect("size"), 17);
+    let mut indexes: Vec<u64> =
+        store.events(case.case.id).await.expect("events").iter().filter_map(|e| e.leaf_index).collect();
+    indexes.sort_unstable();
+    assert_eq!(indexes, (0..17).collect::<Vec<u64>>());
+    assert_eq!(store.ledger_level(0, 0, 100).await.expect("leaves").len(), 17);
+}
+
+pub async fn checkpoints_and_record_downloads_round_trip(store: &dyn Store) {
+    assert_eq!(store.latest_checkpoint().await.expect("latest"), None);
+    let first = CheckpointRow { size: 3, root: [1; 32], note: "note 3".into(), created_at: t(0) };
+    let second = CheckpointRow { size: 9, root: [2; 32], note: "note 9".into(), created_at: t(60) };
+    store.put_checkpoint(&second).await.expect("put");
+    store.put_checkpoint(&first).await.expect("put");
+    store.put_checkpoint(&CheckpointRow { note: "other".into(), ..first.clone() }).await.expect("a repeat is ignored");
+    assert_eq!(store.checkpoints().await.expect("all"), vec![first, second.clone()]);
+    assert_eq!(store.latest_checkpoint().await.expect("latest"), Some(second));
+    let case = new_case("OMB-DOWN-0001", t(0), &[]);
+    store.create_case(&case).await.expect("create");
+    store.note_record_download(case.case.id, 9).await.expect("note");
+    store.note_record_download(case.case.id, 3).await.expect("note");
+    store.note_record_download(case.case.id, 9).await.expect("again");
+    assert_eq!(store.record_downloads(case.case.id).await.expect("downloads"), vec![3, 9]);
 }

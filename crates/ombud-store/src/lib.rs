@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod ledger;
 mod records;
 
 pub use records::*;
@@ -13,6 +14,7 @@ pub use records::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{CaseId, CaseStatus, StaffId};
+pub use ombud_ledger::{Hash, NodeId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,23 +57,14 @@ pub trait Store: Send + Sync + 'static {
     /// Staff with an access row on the case but no wrapped key yet.
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>>;
     /// Stores a wrapped key for a pending grant, with its event.
-    async fn complete_grant(
-        &self,
-        case: CaseId,
-        staff: StaffId,
-        wrapped_key: &[u8],
-        event: &EventRecord,
-    ) -> Result<()>;
+    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord)
+    -> Result<()>;
 
     async fn report(&self, case: CaseId) -> Result<Option<Vec<u8>>>;
     async fn messages(&self, case: CaseId) -> Result<Vec<MessageRecord>>;
     /// Attachment metadata (sealed) of a case, without the bodies.
     async fn attachments(&self, case: CaseId) -> Result<Vec<AttachmentMeta>>;
-    async fn attachment_body(
-        &self,
-        case: CaseId,
-        id: ombud_domain::AttachmentId,
-    ) -> Result<Option<Vec<u8>>>;
+    async fn attachment_body(&self, case: CaseId, id: ombud_domain::AttachmentId) -> Result<Option<Vec<u8>>>;
     async fn add_message(
         &self,
         message: &MessageRecord,
@@ -92,6 +85,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool>;
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>>;
+    /// Writes one event and its ledger leaf in one transaction.
     async fn record_event(&self, event: &EventRecord) -> Result<()>;
+    /// A case's events in ledger order.
     async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>>;
+
+    // ------------------------------------------------------------ ledger
+
+    async fn ledger_size(&self) -> Result<u64>;
+    /// Stored subtree hashes, in the order asked; None where absent.
+    async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Hash>>>;
+    /// Up to `limit` stored hashes of one level from index `from` on, in order.
+    async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>>;
+    /// Up to `limit` events from leaf index `from` on, in ledger order.
+    async fn ledger_entries(&self, from: u64, limit: u32) -> Result<Vec<LedgerEntry>>;
+    /// Events that carry no leaf index (none should).
+    async fn unindexed_events(&self) -> Result<u64>;
+    async fn checkpoints(&self) -> Result<Vec<CheckpointRow>>;
+    async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>>;
+    /// Stores a checkpoint unless one of that size exists.
+    async fn put_checkpoint(&self, checkpoint: &CheckpointRow) -> Result<()>;
+    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()>;
+    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>>;
 }

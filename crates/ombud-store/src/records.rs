@@ -3,9 +3,7 @@
 
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use ombud_domain::{
-    AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId,
-};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
 use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,18 +136,38 @@ pub struct EventRecord {
     pub kind: EventKind,
     pub at: Timestamp,
     pub actor: Actor,
+    /// SHA-256 of the sealed payload the event wrote; zeros when none.
+    pub payload_hash: [u8; 32],
+    /// Its position in the ledger, once written.
+    pub leaf_index: Option<u64>,
 }
 
 impl EventRecord {
     pub fn new(case_id: CaseId, kind: EventKind, at: Timestamp, actor: Actor) -> Self {
-        Self {
-            id: uuid::Uuid::now_v7(),
-            case_id,
-            kind,
-            at,
-            actor,
-        }
+        Self { id: uuid::Uuid::now_v7(), case_id, kind, at, actor, payload_hash: [0; 32], leaf_index: None }
     }
+
+    /// Binds the event to the sealed bytes it wrote.
+    pub fn with_payload(mut self, sealed: &[u8]) -> Self {
+        self.payload_hash = ombud_ledger::payload_hash(sealed);
+        self
+    }
+}
+
+/// An event as the ledger holds it, with its case's public reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub event: EventRecord,
+    pub case_ref: String,
+}
+
+/// A signed checkpoint as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointRow {
+    pub size: u64,
+    pub root: [u8; 32],
+    pub note: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,9 +182,7 @@ pub struct NewCase {
 
 /// Parses a stored id or enum, naming what was corrupt.
 pub fn parse<T: FromStr>(value: &str, what: &str) -> Result<T> {
-    value
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("{what}: {value:?}")))
+    value.parse().map_err(|_| StoreError::Corrupt(format!("{what}: {value:?}")))
 }
 
 /// Stored times are milliseconds since the Unix epoch in both backends.
@@ -234,6 +250,39 @@ impl TryFrom<StaffColumns> for StaffRecord {
             created_at: from_millis(c.created_at)?,
             public_key: c.public_key,
             sealed_secret: c.sealed_secret,
+        })
+    }
+}
+
+/// The columns of an `events` row.
+pub struct EventColumns {
+    pub id: String,
+    pub case_id: String,
+    pub kind: String,
+    pub at: i64,
+    pub actor_kind: String,
+    pub staff_id: Option<String>,
+    pub payload_hash: Option<Vec<u8>>,
+    pub leaf_index: Option<i64>,
+}
+
+impl TryFrom<EventColumns> for EventRecord {
+    type Error = StoreError;
+    fn try_from(c: EventColumns) -> Result<Self> {
+        Ok(EventRecord {
+            id: parse(&c.id, "event id")?,
+            case_id: parse(&c.case_id, "case id")?,
+            kind: parse(&c.kind, "event kind")?,
+            at: from_millis(c.at)?,
+            actor: Actor::from_parts(&c.actor_kind, c.staff_id)?,
+            payload_hash: match c.payload_hash {
+                Some(bytes) => bytes.try_into().map_err(|_| StoreError::Corrupt("payload hash".into()))?,
+                None => [0; 32],
+            },
+            leaf_index: c
+                .leaf_index
+                .map(|i| u64::try_from(i).map_err(|_| StoreError::Corrupt("leaf index".into())))
+                .transpose()?,
         })
     }
 }

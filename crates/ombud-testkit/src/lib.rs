@@ -26,11 +26,7 @@ pub fn backends() -> Vec<Backend> {
 }
 
 /// Derivation parameters that keep tests quick; production uses the defaults.
-pub const TEST_KDF: KdfParams = KdfParams {
-    m_kib: 4096,
-    t: 1,
-    p: 1,
-};
+pub const TEST_KDF: KdfParams = KdfParams { m_kib: 4096, t: 1, p: 1 };
 
 pub struct TestServer {
     pub base: String,
@@ -52,11 +48,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             backend: Backend::Sqlite,
-            service: ServiceConfig {
-                receipt_kdf: TEST_KDF,
-                password_kdf: TEST_KDF,
-                ..ServiceConfig::default()
-            },
+            service: ServiceConfig { receipt_kdf: TEST_KDF, password_kdf: TEST_KDF, ..ServiceConfig::default() },
             web: ombud_web::WebConfig::default(),
         }
     }
@@ -64,66 +56,34 @@ impl Default for Options {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> Self {
-        Self::start_with(Options {
-            backend,
-            ..Options::default()
-        })
-        .await
+        Self::start_with(Options { backend, ..Options::default() }).await
     }
 
     pub async fn start_with(options: Options) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
         let (store, pg_cleanup): (Arc<dyn Store>, _) = match options.backend {
             Backend::Sqlite => (
-                Arc::new(
-                    ombud_store_sqlite::SqliteStore::open(&data.path().join("ombud.db"))
-                        .await
-                        .expect("sqlite"),
-                ),
+                Arc::new(ombud_store_sqlite::SqliteStore::open(&data.path().join("ombud.db")).await.expect("sqlite")),
                 None,
             ),
             Backend::Postgres => {
-                let server = ombud_store_postgres::testdb::test_server_url()
-                    .expect("OMBUD_TEST_POSTGRES_URL");
-                let (url, name) = ombud_store_postgres::testdb::create_database(&server)
-                    .await
-                    .expect("create database");
-                (
-                    Arc::new(
-                        ombud_store_postgres::PgStore::connect(&url)
-                            .await
-                            .expect("postgres"),
-                    ),
-                    Some((server, name)),
-                )
+                let server = ombud_store_postgres::testdb::test_server_url().expect("OMBUD_TEST_POSTGRES_URL");
+                let (url, name) =
+                    ombud_store_postgres::testdb::create_database(&server).await.expect("create database");
+                (Arc::new(ombud_store_postgres::PgStore::connect(&url).await.expect("postgres")), Some((server, name)))
             }
         };
-        let clock = Arc::new(FixedClock::new(
-            "2026-11-02T09:00:00Z".parse::<Timestamp>().expect("time"),
-        ));
-        let ombud = Arc::new(
-            Ombud::open(store, clock.clone(), &[7u8; 32], options.service)
-                .await
-                .expect("open instance"),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let clock = Arc::new(FixedClock::new("2026-11-02T09:00:00Z".parse::<Timestamp>().expect("time")));
+        let ombud =
+            Arc::new(Ombud::open(store, clock.clone(), &[7u8; 32], options.service).await.expect("open instance"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = ombud_web::AppState::new(ombud.clone(), options.web);
         tokio::spawn(ombud_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Self {
-            base,
-            clock,
-            ombud,
-            backend: options.backend,
-            data,
-            shutdown: Some(tx),
-            pg_cleanup,
-        }
+        Self { base, clock, ombud, backend: options.backend, data, shutdown: Some(tx), pg_cleanup }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -133,10 +93,7 @@ impl TestServer {
     /// Creates a staff account and returns its password.
     pub async fn staff(&self, email: &str, role: Role) -> String {
         let password = format!("pw-{email}-long-enough");
-        self.ombud
-            .add_staff(email, &format!("Staff {email}"), role, &password)
-            .await
-            .expect("add staff");
+        self.ombud.add_staff(email, &format!("Staff {email}"), role, &password).await.expect("add staff");
         password
     }
 
@@ -150,10 +107,7 @@ impl TestServer {
     }
 
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
     }
 
     /// Signs staff in through the API and returns the bearer token.
@@ -166,27 +120,15 @@ impl TestServer {
             .await
             .expect("sign in");
         assert_eq!(response.status(), 200, "staff sign-in");
-        response.json::<serde_json::Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_owned()
+        response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
     }
 
     /// Files a report through the API; returns (case_ref, receipt).
     pub async fn report(&self, body: serde_json::Value) -> (String, String) {
-        let response = self
-            .client()
-            .post(self.url("/api/v1/reports"))
-            .json(&body)
-            .send()
-            .await
-            .expect("report");
+        let response = self.client().post(self.url("/api/v1/reports")).json(&body).send().await.expect("report");
         assert_eq!(response.status(), 201, "report accepted");
         let v: serde_json::Value = response.json().await.expect("json");
-        (
-            v["case_ref"].as_str().expect("ref").to_owned(),
-            v["receipt"].as_str().expect("receipt").to_owned(),
-        )
+        (v["case_ref"].as_str().expect("ref").to_owned(), v["receipt"].as_str().expect("receipt").to_owned())
     }
 
     /// Signs the reporter in through the API and returns the bearer token.
@@ -199,10 +141,7 @@ impl TestServer {
             .await
             .expect("receipt sign-in");
         assert_eq!(response.status(), 200, "receipt accepted");
-        response.json::<serde_json::Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_owned()
+        response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
     }
 
     /// Stops the server and drops a PostgreSQL test database.

@@ -36,6 +36,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/cases/{id}"),
     ("post", "/cases/{id}/messages"),
     ("post", "/cases/{id}/acknowledge"),
+    ("get", "/reporter/record"),
+    ("get", "/ledger/key"),
+    ("get", "/ledger/checkpoint"),
+    ("get", "/ledger/proof/inclusion"),
+    ("get", "/ledger/proof/consistency"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -50,15 +55,16 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/messages", post(case_message))
         .route("/cases/{id}/acknowledge", post(acknowledge))
+        .route("/reporter/record", get(reporter_record))
+        .route("/ledger/key", get(ledger_key))
+        .route("/ledger/checkpoint", get(ledger_checkpoint))
+        .route("/ledger/proof/inclusion", get(inclusion_proof))
+        .route("/ledger/proof/consistency", get(consistency_proof))
         .fallback(|Extension(lang): Extension<Lang>| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr())
         })
         .method_not_allowed_fallback(|Extension(lang): Extension<Lang>| async move {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                lang.tr(),
-            )
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", lang.tr())
         })
 }
 
@@ -75,12 +81,8 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => {
                 let (status, code) = match &rejection {
-                    JsonRejection::JsonDataError(_) => {
-                        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
-                    }
-                    JsonRejection::JsonSyntaxError(_) => {
-                        (StatusCode::BAD_REQUEST, "malformed_json")
-                    }
+                    JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+                    JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
                     JsonRejection::MissingJsonContentType(_) => {
                         (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
                     }
@@ -101,28 +103,15 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-fn reporter_auth(
-    state: &AppState,
-    headers: &HeaderMap,
-    lang: Lang,
-) -> Result<ReporterSession, ApiError> {
-    bearer(headers)
-        .and_then(|t| state.reporter_sessions.get(t))
-        .ok_or_else(|| ApiError::unauthorized(lang.tr()))
+fn reporter_auth(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<ReporterSession, ApiError> {
+    bearer(headers).and_then(|t| state.reporter_sessions.get(t)).ok_or_else(|| ApiError::unauthorized(lang.tr()))
 }
 
 fn staff_auth(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<StaffSession, ApiError> {
-    bearer(headers)
-        .and_then(|t| state.staff_sessions.get(t))
-        .ok_or_else(|| ApiError::unauthorized(lang.tr()))
+    bearer(headers).and_then(|t| state.staff_sessions.get(t)).ok_or_else(|| ApiError::unauthorized(lang.tr()))
 }
 
 fn service(lang: Lang) -> impl FnOnce(ombud_service::ServiceError) -> ApiError {
@@ -157,15 +146,8 @@ async fn submit_report(
     if draft.language.is_none() {
         draft.language = Some(lang.code().to_owned());
     }
-    let done = state
-        .ombud
-        .submit_report(&draft, Vec::new())
-        .await
-        .map_err(service(lang))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"case_ref": done.reference, "receipt": done.receipt.grouped()})),
-    )
+    let done = state.ombud.submit_report(&draft, Vec::new()).await.map_err(service(lang))?;
+    Ok((StatusCode::CREATED, Json(json!({"case_ref": done.reference, "receipt": done.receipt.grouped()})))
         .into_response())
 }
 
@@ -181,20 +163,11 @@ async fn reporter_session(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<ReceiptBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let session = reporter::open_with_receipt(&state, Some(addr.ip()), &body.receipt)
-        .await
-        .map_err(|e| match e {
-            ApiOrPage::RateLimited => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
-                lang.tr(),
-            ),
-            ApiOrPage::Service(e) => ApiError::from_service(e, lang.tr()),
-        })?;
-    let token = state
-        .reporter_sessions
-        .insert(session)
-        .map_err(service(lang))?;
+    let session = reporter::open_with_receipt(&state, Some(addr.ip()), &body.receipt).await.map_err(|e| match e {
+        ApiOrPage::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", lang.tr()),
+        ApiOrPage::Service(e) => ApiError::from_service(e, lang.tr()),
+    })?;
+    let token = state.reporter_sessions.insert(session).map_err(service(lang))?;
     Ok(Json(json!({ "token": token })))
 }
 
@@ -204,11 +177,7 @@ async fn reporter_case(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let session = reporter_auth(&state, &headers, lang)?;
-    let view = state
-        .ombud
-        .reporter_case(&session)
-        .await
-        .map_err(service(lang))?;
+    let view = state.ombud.reporter_case(&session).await.map_err(service(lang))?;
     Ok(Json(case_json(&view)))
 }
 
@@ -225,11 +194,7 @@ async fn reporter_message(
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<Response, ApiError> {
     let session = reporter_auth(&state, &headers, lang)?;
-    let id = state
-        .ombud
-        .reporter_reply(&session, &body.body, Vec::new())
-        .await
-        .map_err(service(lang))?;
+    let id = state.ombud.reporter_reply(&session, &body.body, Vec::new()).await.map_err(service(lang))?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -245,15 +210,8 @@ async fn staff_session(
     Extension(lang): Extension<Lang>,
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> Result<Json<Value>, ApiError> {
-    let session = state
-        .ombud
-        .staff_sign_in(&body.email, &body.password)
-        .await
-        .map_err(service(lang))?;
-    let token = state
-        .staff_sessions
-        .insert(session)
-        .map_err(service(lang))?;
+    let session = state.ombud.staff_sign_in(&body.email, &body.password).await.map_err(service(lang))?;
+    let token = state.staff_sessions.insert(session).map_err(service(lang))?;
     Ok(Json(json!({ "token": token })))
 }
 
@@ -263,11 +221,7 @@ async fn list_cases(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let rows = state
-        .ombud
-        .staff_inbox(&session, 500)
-        .await
-        .map_err(service(lang))?;
+    let rows = state.ombud.staff_inbox(&session, 500).await.map_err(service(lang))?;
     let cases: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -286,8 +240,7 @@ async fn list_cases(
 }
 
 fn case_id(id: &str, lang: Lang) -> Result<CaseId, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))
+    id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))
 }
 
 async fn get_case(
@@ -297,11 +250,7 @@ async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let view = state
-        .ombud
-        .staff_case(&session, case_id(&id, lang)?)
-        .await
-        .map_err(service(lang))?;
+    let view = state.ombud.staff_case(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
     Ok(Json(case_json(&view)))
 }
 
@@ -313,11 +262,8 @@ async fn case_message(
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<Response, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let id = state
-        .ombud
-        .staff_reply(&session, case_id(&id, lang)?, &body.body, Vec::new())
-        .await
-        .map_err(service(lang))?;
+    let id =
+        state.ombud.staff_reply(&session, case_id(&id, lang)?, &body.body, Vec::new()).await.map_err(service(lang))?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -328,11 +274,7 @@ async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let case = state
-        .ombud
-        .staff_acknowledge(&session, case_id(&id, lang)?)
-        .await
-        .map_err(service(lang))?;
+    let case = state.ombud.staff_acknowledge(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
     Ok(Json(json!({
         "id": case.id,
         "case_ref": case.reference,
@@ -340,6 +282,67 @@ async fn acknowledge(
         "acknowledged_at": case.acknowledged_at,
         "deadlines": ombud_service::case_deadlines(&case).iter().map(deadline_json).collect::<Vec<_>>(),
     })))
+}
+
+async fn reporter_record(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<ombud_service::Record>, ApiError> {
+    let session = reporter_auth(&state, &headers, lang)?;
+    Ok(Json(state.ombud.reporter_record(&session).await.map_err(service(lang))?))
+}
+
+async fn ledger_key(State(state): State<AppState>) -> Json<Value> {
+    let key = state.ombud.verifier_key();
+    Json(json!({"verifier_key": key.encode(), "origin": key.name}))
+}
+
+/// The latest signed checkpoint, as a C2SP note (text/plain).
+async fn ledger_checkpoint(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Result<Response, ApiError> {
+    let checkpoint = state.ombud.checkpoint().await.map_err(service(lang))?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], checkpoint.note).into_response())
+}
+
+/// Reads unsigned integers from the query string; anything else is a 400.
+fn query_numbers<const N: usize>(query: Option<&str>, names: [&str; N], lang: Lang) -> Result<[u64; N], ApiError> {
+    let pairs: Vec<(&str, &str)> = query.unwrap_or("").split('&').filter_map(|p| p.split_once('=')).collect();
+    let mut out = [0u64; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.parse().ok())
+            .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", lang.tr()))?;
+    }
+    Ok(out)
+}
+
+fn proof_json(proof: &[[u8; 32]]) -> Vec<String> {
+    proof.iter().map(|h| ombud_service::b64(h)).collect()
+}
+
+async fn inclusion_proof(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    uri: axum::http::Uri,
+) -> Result<Json<Value>, ApiError> {
+    let [index, size] = query_numbers(uri.query(), ["index", "size"], lang)?;
+    let proof = state.ombud.inclusion_proof(index, size).await.map_err(service(lang))?;
+    Ok(Json(json!({"index": index, "size": size, "proof": proof_json(&proof)})))
+}
+
+async fn consistency_proof(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    uri: axum::http::Uri,
+) -> Result<Json<Value>, ApiError> {
+    let [from, to] = query_numbers(uri.query(), ["from", "to"], lang)?;
+    let proof = state.ombud.consistency_proof(from, to).await.map_err(service(lang))?;
+    Ok(Json(json!({"from": from, "to": to, "proof": proof_json(&proof)})))
 }
 
 fn error_responses() -> Value {
@@ -367,32 +370,25 @@ fn op(summary: &str, auth: Option<&str>, body: Option<&str>, ok: (&str, &str)) -
     op
 }
 
+fn with_query(mut op: Value, names: &[&str]) -> Value {
+    op["parameters"] = names
+        .iter()
+        .map(|n| json!({"name": n, "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0}}))
+        .collect();
+    op
+}
+
 fn id_param() -> Value {
     json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}])
 }
 
 /// The OpenAPI 3.1 description of this API.
 pub fn openapi_document() -> Value {
-    let mut case_item = op(
-        "Open one case (recorded in its access log)",
-        Some("staff"),
-        None,
-        ("200", "Case"),
-    );
+    let mut case_item = op("Open one case (recorded in its access log)", Some("staff"), None, ("200", "Case"));
     case_item["parameters"] = id_param();
-    let mut case_msg = op(
-        "Reply to the reporter",
-        Some("staff"),
-        Some("Message"),
-        ("201", "Created"),
-    );
+    let mut case_msg = op("Reply to the reporter", Some("staff"), Some("Message"), ("201", "Created"));
     case_msg["parameters"] = id_param();
-    let mut ack = op(
-        "Acknowledge a received case",
-        Some("staff"),
-        None,
-        ("200", "Acknowledged"),
-    );
+    let mut ack = op("Acknowledge a received case", Some("staff"), None, ("200", "Acknowledged"));
     ack["parameters"] = id_param();
     let text = json!({"type": "string"});
     let opt_text = json!({"type": ["string", "null"]});
@@ -410,7 +406,12 @@ pub fn openapi_document() -> Value {
             "/cases": {"get": op("Cases the caller may see, newest first", Some("staff"), None, ("200", "CaseList"))},
             "/cases/{id}": {"get": case_item},
             "/cases/{id}/messages": {"post": case_msg},
-            "/cases/{id}/acknowledge": {"post": ack}
+            "/cases/{id}/acknowledge": {"post": ack},
+            "/reporter/record": {"get": op("The reporter's record of handling: her case's events with inclusion proofs against a signed checkpoint", Some("reporter"), None, ("200", "Record"))},
+            "/ledger/key": {"get": op("The instance's checkpoint verifier key", None, None, ("200", "VerifierKey"))},
+            "/ledger/checkpoint": {"get": {"summary": "The latest signed checkpoint (C2SP tlog-checkpoint note)", "responses": {"200": {"description": "checkpoint", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/ledger/proof/inclusion": {"get": with_query(op("Inclusion proof of leaf `index` in the tree of size `size`", None, None, ("200", "Proof")), &["index", "size"])},
+            "/ledger/proof/consistency": {"get": with_query(op("Consistency proof between tree sizes `from` and `to`", None, None, ("200", "Proof")), &["from", "to"])}
         },
         "components": {
             "securitySchemes": {
@@ -442,6 +443,9 @@ pub fn openapi_document() -> Value {
                 "Deadline": {"type": "object", "properties": {"kind": {"enum": ["acknowledge", "feedback"]}, "due": {"type": ["string", "null"], "format": "date-time"}, "met_at": {"type": ["string", "null"], "format": "date-time"}}},
                 "Case": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": {"enum": ["received", "acknowledged"]}, "received_at": text, "acknowledged_at": opt_text, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}, "report": {"type": "object"}, "attachments": {"type": "array"}, "messages": {"type": "array"}}},
                 "CaseList": {"type": "object", "properties": {"cases": {"type": "array", "items": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": text, "received_at": text, "access_pending": {"type": "boolean"}, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}}}}}},
+                "Record": {"type": "object", "properties": {"format": text, "case_ref": text, "verifier_key": text, "checkpoint": text, "events": {"type": "array"}, "consistency": {"type": "array"}}},
+                "VerifierKey": {"type": "object", "properties": {"verifier_key": text, "origin": text}},
+                "Proof": {"type": "object", "properties": {"proof": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"}}}},
                 "Acknowledged": {"type": "object", "properties": {"id": text, "case_ref": text, "status": text, "acknowledged_at": text, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}}}
             }
         }
@@ -457,19 +461,9 @@ mod tests {
         let doc = openapi_document();
         let paths = doc["paths"].as_object().expect("paths");
         for (method, path) in ROUTES {
-            assert!(
-                paths.get(*path).and_then(|p| p.get(*method)).is_some(),
-                "{method} {path} undocumented"
-            );
+            assert!(paths.get(*path).and_then(|p| p.get(*method)).is_some(), "{method} {path} undocumented");
         }
-        let documented: usize = paths
-            .values()
-            .map(|p| p.as_object().map_or(0, |o| o.len()))
-            .sum();
-        assert_eq!(
-            documented,
-            ROUTES.len(),
-            "the document lists a route the router does not have"
-        );
+        let documented: usize = paths.values().map(|p| p.as_object().map_or(0, |o| o.len())).sum();
+        assert_eq!(documented, ROUTES.len(), "the document lists a route the router does not have");
     }
 }

@@ -21,10 +21,9 @@ pub fn classify(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::Rule(_) => (StatusCode::CONFLICT, "invalid_transition"),
         ServiceError::DuplicateAccount => (StatusCode::CONFLICT, "duplicate_account"),
-        ServiceError::InstanceMismatch
-        | ServiceError::Config(_)
-        | ServiceError::Store(_)
-        | ServiceError::Crypto(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        ServiceError::InstanceMismatch | ServiceError::Config(_) | ServiceError::Store(_) | ServiceError::Crypto(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        }
     }
 }
 
@@ -56,12 +55,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, tr: Tr) -> Self {
-        Self {
-            status,
-            code,
-            message: tr.t(&message_key(code)),
-            fields: Vec::new(),
-        }
+        Self { status, code, message: tr.t(&message_key(code)), fields: Vec::new() }
     }
 
     pub fn from_service(e: ServiceError, tr: Tr) -> Self {

@@ -66,13 +66,8 @@ impl Lang {
             .filter_map(|part| {
                 let mut pieces = part.split(';');
                 let lang = Lang::parse(pieces.next()?)?;
-                let q = pieces
-                    .find_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .unwrap_or(1.0);
+                let q =
+                    pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
                 Some((q, lang))
             })
             .collect();
@@ -86,17 +81,13 @@ impl Lang {
 }
 
 fn query_lang(query: Option<&str>) -> Option<Lang> {
-    query?
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("lang="))
-        .and_then(Lang::parse)
+    query?.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(Lang::parse)
 }
 
 /// Puts the request's `Lang` into its extensions; remembers an explicit choice.
 pub async fn negotiate(mut request: Request, next: Next) -> Response {
     let explicit = query_lang(request.uri().query());
-    let from_cookie =
-        crate::security::read_cookie(request.headers(), LANG_COOKIE).and_then(|v| Lang::parse(&v));
+    let from_cookie = crate::security::read_cookie(request.headers(), LANG_COOKIE).and_then(|v| Lang::parse(&v));
     let from_header = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -107,10 +98,7 @@ pub async fn negotiate(mut request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if let Some(lang) = explicit {
         // Not a secret and not a tracker: a year is fine, and it is never sent elsewhere.
-        let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-            lang.code()
-        );
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -130,10 +118,8 @@ impl Tr {
     }
 
     pub fn t_with(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
-            .collect();
+        let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
         LOCALES.lookup_with_args(self.lang.id(), key, &map)
     }
 
@@ -158,23 +144,11 @@ impl Tr {
 
     /// "in 3 days" / "overdue by 5 hours", in whole days or hours.
     pub fn remaining(&self, left: SignedDuration) -> String {
-        let (key, d) = if left.is_negative() {
-            ("time-overdue-by", -left)
-        } else {
-            ("time-left", left)
-        };
+        let (key, d) = if left.is_negative() { ("time-overdue-by", -left) } else { ("time-left", left) };
         // Time left rounds up (6.9 days is "7 days left"); time overdue rounds down.
-        let hours = if left.is_negative() {
-            d.as_hours()
-        } else {
-            (d.as_secs() + 3599) / 3600
-        };
+        let hours = if left.is_negative() { d.as_hours() } else { (d.as_secs() + 3599) / 3600 };
         let amount = if hours >= 48 {
-            let days = if left.is_negative() {
-                hours / 24
-            } else {
-                (hours + 23) / 24
-            };
+            let days = if left.is_negative() { hours / 24 } else { (hours + 23) / 24 };
             self.t_with("unit-days", &[("n", FluentValue::from(days))])
         } else {
             self.t_with("unit-hours", &[("n", FluentValue::from(hours.max(1)))])
@@ -189,14 +163,8 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_the_heaviest_supported_language() {
-        assert_eq!(
-            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
-            Some(Lang::ZhCn)
-        );
-        assert_eq!(
-            Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"),
-            Some(Lang::En)
-        );
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
         assert_eq!(query_lang(Some("a=1&lang=zh-CN")), Some(Lang::ZhCn));
     }
@@ -204,22 +172,10 @@ mod tests {
     #[test]
     fn remaining_time_reads_naturally_in_both_languages() {
         let en = Lang::En.tr();
-        assert_eq!(
-            en.remaining(SignedDuration::from_hours(24 * 6 + 3)),
-            "7 days left"
-        );
-        assert_eq!(
-            en.remaining(SignedDuration::from_hours(24 * 7) - SignedDuration::from_secs(5)),
-            "7 days left"
-        );
-        assert_eq!(
-            en.remaining(SignedDuration::from_hours(-5)),
-            "overdue by 5 hours"
-        );
+        assert_eq!(en.remaining(SignedDuration::from_hours(24 * 6 + 3)), "7 days left");
+        assert_eq!(en.remaining(SignedDuration::from_hours(24 * 7) - SignedDuration::from_secs(5)), "7 days left");
+        assert_eq!(en.remaining(SignedDuration::from_hours(-5)), "overdue by 5 hours");
         let zh = Lang::ZhCn.tr();
-        assert_eq!(
-            zh.remaining(SignedDuration::from_hours(24 * 6)),
-            "剩余 6 天"
-        );
+        assert_eq!(zh.remaining(SignedDuration::from_hours(24 * 6)), "剩余 6 天");
     }
 }

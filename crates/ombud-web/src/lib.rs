@@ -81,10 +81,7 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_request_bytes;
     Router::new()
         .merge(html::routes().layer(DefaultBodyLimit::max(upload_limit)))
-        .nest(
-            "/api/v1",
-            api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)),
-        )
+        .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)
@@ -101,7 +98,5 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

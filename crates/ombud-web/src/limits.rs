@@ -33,25 +33,14 @@ impl FailureLimiter {
             global,
             window,
             hasher: RandomState::new(),
-            state: Mutex::new(State {
-                window_start: Instant::now(),
-                global: 0,
-                clients: HashMap::new(),
-            }),
+            state: Mutex::new(State { window_start: Instant::now(), global: 0, clients: HashMap::new() }),
         }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        let mut state = self
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if state.window_start.elapsed() >= self.window {
-            *state = State {
-                window_start: Instant::now(),
-                global: 0,
-                clients: HashMap::new(),
-            };
+            *state = State { window_start: Instant::now(), global: 0, clients: HashMap::new() };
         }
         state
     }
@@ -60,8 +49,7 @@ impl FailureLimiter {
     pub fn allowed(&self, client: Option<IpAddr>) -> bool {
         let key = client.map(|ip| self.hasher.hash_one(ip));
         let state = self.state();
-        state.global < self.global
-            && key.is_none_or(|k| state.clients.get(&k).copied().unwrap_or(0) < self.per_client)
+        state.global < self.global && key.is_none_or(|k| state.clients.get(&k).copied().unwrap_or(0) < self.per_client)
     }
 
     pub fn record_failure(&self, client: Option<IpAddr>) {
@@ -89,10 +77,7 @@ mod tests {
         assert!(!l.allowed(Some(a)));
         assert!(l.allowed(Some(b)));
         l.record_failure(Some(b));
-        assert!(
-            !l.allowed(Some(b)),
-            "the global ceiling applies to everyone"
-        );
+        assert!(!l.allowed(Some(b)), "the global ceiling applies to everyone");
     }
 
     #[test]

@@ -12,16 +12,11 @@ pub struct Sessions<T> {
 
 impl<T: Clone> Sessions<T> {
     pub fn new(idle: Duration) -> Self {
-        Self {
-            idle,
-            map: Mutex::new(HashMap::new()),
-        }
+        Self { idle, map: Mutex::new(HashMap::new()) }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (T, Instant)>> {
-        self.map
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores a session and returns its token. Expired sessions are swept here.

@@ -16,11 +16,7 @@ pub struct FormData {
 
 impl FormData {
     pub fn text(&self, name: &str) -> String {
-        self.fields
-            .get(name)
-            .and_then(|v| v.first())
-            .cloned()
-            .unwrap_or_default()
+        self.fields.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
     }
 
     pub fn checked(&self, name: &str) -> bool {
@@ -43,10 +39,7 @@ pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
         };
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(file_name) = field.file_name().map(str::to_owned) {
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_owned();
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
             let mut bytes = Vec::new();
             let mut too_large = false;
             loop {
@@ -70,17 +63,11 @@ pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
                 form.file_problem = Some("file-too-large");
             } else if !(file_name.is_empty() && bytes.is_empty()) {
                 // An empty part with no name is a file input left empty.
-                form.files.push(Upload {
-                    name: file_name,
-                    content_type,
-                    bytes,
-                });
+                form.files.push(Upload { name: file_name, content_type, bytes });
             }
         } else {
             match field.text().await {
-                Ok(text) if text.len() <= MAX_TEXT_FIELD => {
-                    form.fields.entry(name).or_default().push(text)
-                }
+                Ok(text) if text.len() <= MAX_TEXT_FIELD => form.fields.entry(name).or_default().push(text),
                 Ok(_) => form.file_problem = Some("request-too-large"),
                 Err(_) => {
                     form.file_problem = Some("request-too-large");

@@ -5,25 +5,12 @@ use ombud_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
-    let r = s
-        .client()
-        .get(s.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("get");
+    let r = s.client().get(s.url(path)).bearer_auth(token).send().await.expect("get");
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
 async fn post(s: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let r = s
-        .client()
-        .post(s.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
+    let r = s.client().post(s.url(path)).bearer_auth(token).json(&body).send().await.expect("post");
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
@@ -32,7 +19,8 @@ async fn a_report_is_answered_acknowledged_and_read_back_by_the_reporter() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
         let password = s.staff("handler@example.org", Role::Handler).await;
-        let (case_ref, receipt) = s.report(json!({"category": "sexual_harassment", "description": "他在会议室里说的话让我很不舒服"})).await;
+        let (case_ref, receipt) =
+            s.report(json!({"category": "sexual_harassment", "description": "他在会议室里说的话让我很不舒服"})).await;
         assert!(case_ref.starts_with("OMB-"), "{backend:?}");
         assert_eq!(receipt.split(' ').count(), 7, "receipt in seven groups");
 
@@ -41,15 +29,8 @@ async fn a_report_is_answered_acknowledged_and_read_back_by_the_reporter() {
         assert_eq!(status, 200);
         assert_eq!(case["status"], "received");
         assert_eq!(case["deadlines"][0]["kind"], "acknowledge");
-        assert_eq!(
-            case["deadlines"][0]["due"], "2026-11-09T09:00:00Z",
-            "7 days after submission"
-        );
-        assert_eq!(
-            case["deadlines"][1]["due"],
-            Value::Null,
-            "feedback starts at acknowledgement"
-        );
+        assert_eq!(case["deadlines"][0]["due"], "2026-11-09T09:00:00Z", "7 days after submission");
+        assert_eq!(case["deadlines"][1]["due"], Value::Null, "feedback starts at acknowledgement");
 
         let staff = s.staff_token("handler@example.org", &password).await;
         let (_, list) = get(&s, "/api/v1/cases", &staff).await;
@@ -57,60 +38,25 @@ async fn a_report_is_answered_acknowledged_and_read_back_by_the_reporter() {
         assert_eq!(list["cases"][0]["case_ref"], case_ref.as_str());
         let (status, full) = get(&s, &format!("/api/v1/cases/{id}"), &staff).await;
         assert_eq!(status, 200);
-        assert_eq!(
-            full["report"]["description"],
-            "他在会议室里说的话让我很不舒服"
-        );
+        assert_eq!(full["report"]["description"], "他在会议室里说的话让我很不舒服");
 
         s.clock.advance(jiff::SignedDuration::from_hours(30));
-        let (status, _) = post(
-            &s,
-            &format!("/api/v1/cases/{id}/messages"),
-            &staff,
-            json!({"body": "Thank you for telling us."}),
-        )
-        .await;
+        let (status, _) =
+            post(&s, &format!("/api/v1/cases/{id}/messages"), &staff, json!({"body": "Thank you for telling us."}))
+                .await;
         assert_eq!(status, 201);
-        let (status, acked) = post(
-            &s,
-            &format!("/api/v1/cases/{id}/acknowledge"),
-            &staff,
-            json!({}),
-        )
-        .await;
+        let (status, acked) = post(&s, &format!("/api/v1/cases/{id}/acknowledge"), &staff, json!({})).await;
         assert_eq!(status, 200, "{acked}");
         assert_eq!(acked["status"], "acknowledged");
-        let (status, again) = post(
-            &s,
-            &format!("/api/v1/cases/{id}/acknowledge"),
-            &staff,
-            json!({}),
-        )
-        .await;
-        assert_eq!(
-            (status, again["error"]["code"].as_str()),
-            (409, Some("invalid_transition"))
-        );
+        let (status, again) = post(&s, &format!("/api/v1/cases/{id}/acknowledge"), &staff, json!({})).await;
+        assert_eq!((status, again["error"]["code"].as_str()), (409, Some("invalid_transition")));
 
         let (_, case) = get(&s, "/api/v1/reporter/case", &reporter).await;
         assert_eq!(case["status"], "acknowledged");
-        assert_eq!(
-            case["deadlines"][1]["due"], "2027-02-03T15:00:00Z",
-            "3 months after acknowledgement"
-        );
+        assert_eq!(case["deadlines"][1]["due"], "2027-02-03T15:00:00Z", "3 months after acknowledgement");
         assert_eq!(case["messages"][0]["body"], "Thank you for telling us.");
-        assert_eq!(
-            case["messages"][0]["author_name"],
-            Value::Null,
-            "the reporter is not told who wrote"
-        );
-        let (status, _) = post(
-            &s,
-            "/api/v1/reporter/messages",
-            &reporter,
-            json!({"body": "谢谢"}),
-        )
-        .await;
+        assert_eq!(case["messages"][0]["author_name"], Value::Null, "the reporter is not told who wrote");
+        let (status, _) = post(&s, "/api/v1/reporter/messages", &reporter, json!({"body": "谢谢"})).await;
         assert_eq!(status, 201);
         let (_, full) = get(&s, &format!("/api/v1/cases/{id}"), &staff).await;
         assert_eq!(full["messages"][1]["body"], "谢谢");
@@ -127,17 +73,33 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
         (c.post(&url).header("content-type", "application/json").body("{not json"), 400, "malformed_json"),
         (c.post(&url).json(&json!({"category": "sexual_harassment"})), 422, "invalid_input"),
-        (c.post(&url).json(&json!({"category": "sexual_harassment", "description": "x", "mood": "sad"})), 422, "invalid_body"),
+        (
+            c.post(&url).json(&json!({"category": "sexual_harassment", "description": "x", "mood": "sad"})),
+            422,
+            "invalid_body",
+        ),
         (c.post(&url).json(&json!({"category": "gossip", "description": "x"})), 422, "invalid_input"),
-        (c.post(&url).json(&json!({"category": "other", "description": "x", "occurred": {"date": "2031-01-01"}})), 422, "invalid_input"),
+        (
+            c.post(&url).json(&json!({"category": "other", "description": "x", "occurred": {"date": "2031-01-01"}})),
+            422,
+            "invalid_input",
+        ),
         (c.post(&url).body("category=other"), 415, "unsupported_media_type"),
-        (c.post(&url).header("content-type", "application/json").body(vec![b' '; 2 * 1024 * 1024]), 413, "body_too_large"),
+        (
+            c.post(&url).header("content-type", "application/json").body(vec![b' '; 2 * 1024 * 1024]),
+            413,
+            "body_too_large",
+        ),
         (c.get(s.url("/api/v1/cases")).bearer_auth("forged"), 401, "unauthorized"),
         (c.get(s.url("/api/v1/cases")), 401, "unauthorized"),
         (c.get(s.url("/api/v1/reporter/case")).bearer_auth("forged"), 401, "unauthorized"),
         (c.post(s.url("/api/v1/reporter/session")).json(&json!({"receipt": "hello"})), 400, "malformed_receipt"),
         (c.post(s.url("/api/v1/reporter/session")).json(&json!({})), 422, "invalid_body"),
-        (c.post(s.url("/api/v1/staff/session")).json(&json!({"email": "no@one.org", "password": "x"})), 401, "bad_credentials"),
+        (
+            c.post(s.url("/api/v1/staff/session")).json(&json!({"email": "no@one.org", "password": "x"})),
+            401,
+            "bad_credentials",
+        ),
         (c.get(s.url("/api/v1/nowhere")), 404, "not_found"),
         (c.delete(s.url("/api/v1/reports")), 405, "method_not_allowed"),
     ];
@@ -145,16 +107,8 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
         let response = request.send().await.expect("send");
         let got = response.status().as_u16();
         let body: Value = response.json().await.expect("every error is JSON");
-        assert_eq!(
-            (got, body["error"]["code"].as_str()),
-            (status, Some(code)),
-            "{body}"
-        );
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty())
-        );
+        assert_eq!((got, body["error"]["code"].as_str()), (status, Some(code)), "{body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Field errors name the field and say what is wrong, in the caller's language.
     let response = c
@@ -173,13 +127,9 @@ async fn bad_input_gets_a_clear_4xx_never_a_5xx() {
 #[tokio::test]
 async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let (_, receipt) = s
-        .report(json!({"category": "other", "description": "x"}))
-        .await;
+    let (_, receipt) = s.report(json!({"category": "other", "description": "x"})).await;
     // A well-formed receipt (right length and check digit) that opens nothing.
-    let wrong = ombud_crypto::Receipt::generate()
-        .expect("receipt")
-        .grouped();
+    let wrong = ombud_crypto::Receipt::generate().expect("receipt").grouped();
     assert_ne!(wrong, receipt);
     let mut answers = Vec::new();
     for attempt in 0..12 {
@@ -192,14 +142,8 @@ async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
             .expect("send");
         answers.push((attempt, r.status().as_u16()));
     }
-    assert!(
-        answers[..10].iter().all(|(_, status)| *status == 401),
-        "{answers:?}"
-    );
-    assert_eq!(
-        answers[11].1, 429,
-        "the eleventh failure from one client is refused"
-    );
+    assert!(answers[..10].iter().all(|(_, status)| *status == 401), "{answers:?}");
+    assert_eq!(answers[11].1, 429, "the eleventh failure from one client is refused");
     s.stop().await;
 }
 
@@ -209,37 +153,23 @@ async fn a_case_someone_may_not_see_answers_exactly_like_a_missing_one() {
         let s = TestServer::start(backend).await;
         let admin_pw = s.staff("admin@example.org", Role::Admin).await;
         let first_pw = s.staff("first@example.org", Role::Handler).await;
-        s.report(json!({"category": "other", "description": "secret"}))
-            .await;
+        s.report(json!({"category": "other", "description": "secret"})).await;
         let handler_pw = s.staff("late@example.org", Role::Handler).await;
         let handler = s.staff_token("late@example.org", &handler_pw).await;
         let (_, list) = get(&s, "/api/v1/cases", &handler).await;
-        assert_eq!(
-            list["cases"][0]["access_pending"], true,
-            "a handler added later waits for a grant"
-        );
+        assert_eq!(list["cases"][0]["access_pending"], true, "a handler added later waits for a grant");
         let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
         let (status, pending) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
-        assert_eq!(
-            (status, pending["error"]["code"].as_str()),
-            (409, Some("access_pending"))
-        );
+        assert_eq!((status, pending["error"]["code"].as_str()), (409, Some("access_pending")));
         // A reader who holds the key opens the case, which completes the grant.
         let first = s.staff_token("first@example.org", &first_pw).await;
         assert_eq!(get(&s, &format!("/api/v1/cases/{id}"), &first).await.0, 200);
         let (status, opened) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
-        assert_eq!(
-            (status, opened["report"]["description"].as_str()),
-            (200, Some("secret"))
-        );
+        assert_eq!((status, opened["report"]["description"].as_str()), (200, Some("secret")));
 
         let admin = s.staff_token("admin@example.org", &admin_pw).await;
         let (_, admin_list) = get(&s, "/api/v1/cases", &admin).await;
-        assert_eq!(
-            admin_list["cases"],
-            json!([]),
-            "an administrator reads no case"
-        );
+        assert_eq!(admin_list["cases"], json!([]), "an administrator reads no case");
         let hidden = get(&s, &format!("/api/v1/cases/{id}"), &admin).await;
         let missing = get(&s, &format!("/api/v1/cases/{}", uuid_like()), &admin).await;
         let garbage = get(&s, "/api/v1/cases/not-an-id", &admin).await;
@@ -258,15 +188,8 @@ fn uuid_like() -> &'static str {
 #[tokio::test]
 async fn the_openapi_document_is_served_and_lists_every_route() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let doc: Value = s
-        .client()
-        .get(s.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value =
+        s.client().get(s.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     for (method, path) in ombud_web::API_ROUTES {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
@@ -281,10 +204,7 @@ async fn the_openapi_document_is_served_and_lists_every_route() {
         .expect("send");
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
-        assert!(
-            status != 405 && status < 500,
-            "{method} {path}: {status} {body}"
-        );
+        assert!(status != 405 && status < 500, "{method} {path}: {status} {body}");
         if status == 404 {
             assert!(path.contains("{id}"), "{method} {path} is not routed");
         }

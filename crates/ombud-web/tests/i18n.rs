@@ -1,21 +1,19 @@
 //! Every key exists in both languages, and every key the code uses exists.
 
-use ombud_domain::{CaseStatus, Category, DeadlineKind, LocationKind, PersonRole, RequestKind};
+use ombud_domain::{CaseStatus, Category, DeadlineKind, EventKind, LocationKind, PersonRole, RequestKind};
 use ombud_web::Lang;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 fn keys(file: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
-        .expect("locale file");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("locale file");
     text.lines()
         .filter_map(|l| l.split_once(" ="))
         .map(|(k, _)| k.trim().to_owned())
         .filter(|k| {
             !k.is_empty()
                 && !k.starts_with('#')
-                && k.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         })
         .collect()
 }
@@ -27,11 +25,7 @@ fn literals_after(dir: &str, marker: &str) -> BTreeSet<String> {
     let mut stack = vec![root];
     while let Some(path) = stack.pop() {
         if path.is_dir() {
-            stack.extend(
-                std::fs::read_dir(&path)
-                    .expect("dir")
-                    .map(|e| e.expect("entry").path()),
-            );
+            stack.extend(std::fs::read_dir(&path).expect("dir").map(|e| e.expect("entry").path()));
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("file");
@@ -55,18 +49,14 @@ fn both_languages_have_exactly_the_same_keys() {
     assert!(en.len() > 150, "parsed {} keys", en.len());
     let only_en: Vec<_> = en.difference(&zh).collect();
     let only_zh: Vec<_> = zh.difference(&en).collect();
-    assert!(
-        only_en.is_empty() && only_zh.is_empty(),
-        "missing in zh-CN: {only_en:?}; missing in en: {only_zh:?}"
-    );
+    assert!(only_en.is_empty() && only_zh.is_empty(), "missing in zh-CN: {only_en:?}; missing in en: {only_zh:?}");
 }
 
 /// Every `StatusCode::X, "code"` pair's code in the web crate's sources.
 fn error_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
     for file in ["src/error.rs", "src/api.rs"] {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
-            .expect("file");
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("file");
         for piece in text.split("StatusCode::").skip(1) {
             let rest = piece.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
             if let Some(rest) = rest.strip_prefix(", \"") {
@@ -117,6 +107,9 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     for r in RequestKind::ALL {
         used.insert(format!("request-{}", dashed(r.as_str())));
     }
+    for e in EventKind::ALL {
+        used.insert(format!("event-{}", dashed(e.as_str())));
+    }
     for d in [DeadlineKind::Acknowledge, DeadlineKind::Feedback] {
         used.insert(format!("deadline-{}", d.as_str()));
         used.insert(format!("deadline-{}-not-started", d.as_str()));
@@ -130,6 +123,7 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     let mut codes = last_literal_in_calls("../ombud-domain/src", "FieldError::new(");
     codes.extend(literals_after("../ombud-domain/src", "code: \""));
     codes.extend(literals_after("../ombud-service/src", "code: \""));
+    codes.extend(last_literal_in_calls("../ombud-service/src", "invalid("));
     codes.extend(literals_after("src", "Some(\"request-too-large"));
     codes.extend(["file-too-large".to_owned(), "request-too-large".to_owned()]);
     for code in codes.into_iter().filter(|c| !c.is_empty()) {
@@ -140,10 +134,7 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     assert!(used.len() > 100, "found {} keys in use", used.len());
     let missing_en: Vec<&String> = used.iter().filter(|k| !en.contains(*k)).collect();
     let missing_zh: Vec<&String> = used.iter().filter(|k| !zh.contains(*k)).collect();
-    assert!(
-        missing_en.is_empty() && missing_zh.is_empty(),
-        "en lacks {missing_en:?}; zh-CN lacks {missing_zh:?}"
-    );
+    assert!(missing_en.is_empty() && missing_zh.is_empty(), "en lacks {missing_en:?}; zh-CN lacks {missing_zh:?}");
     for lang in Lang::ALL {
         assert!(lang.tr().has("landing-heading"), "{lang:?} bundle loads");
     }

@@ -40,11 +40,7 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
     let password = s.staff("handler@example.org", Role::Handler).await;
     let reporter = s.browser();
 
-    let landing = reporter
-        .get(s.url("/?lang=zh-CN"))
-        .send()
-        .await
-        .expect("landing");
+    let landing = reporter.get(s.url("/?lang=zh-CN")).send().await.expect("landing");
     assert!(
         landing
             .headers()
@@ -55,164 +51,61 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
     let landing = landing.text().await.expect("html");
     assert!(landing.contains("<html lang=\"zh-CN\">") && landing.contains("无需提供证据"));
 
-    let receipt_page = reporter
-        .post(s.url("/report"))
-        .multipart(report_form("出差时客户一再劝酒"))
-        .send()
-        .await
-        .expect("submit");
+    let receipt_page =
+        reporter.post(s.url("/report")).multipart(report_form("出差时客户一再劝酒")).send().await.expect("submit");
     assert_eq!(receipt_page.status(), 200);
     let html = receipt_page.text().await.expect("html");
-    let receipt = between(&html, "id=\"receipt\" translate=\"no\">", "<")
-        .expect("receipt shown")
-        .to_owned();
-    let reference = between(&html, "id=\"case-ref\" translate=\"no\">", "<")
-        .expect("reference shown")
-        .to_owned();
+    let receipt = between(&html, "id=\"receipt\" translate=\"no\">", "<").expect("receipt shown").to_owned();
+    let reference = between(&html, "id=\"case-ref\" translate=\"no\">", "<").expect("reference shown").to_owned();
     assert!(html.contains("请妥善保管"), "advice in her language");
 
-    let signed_in = reporter
-        .post(s.url("/follow-up"))
-        .form(&[("receipt", receipt.as_str())])
-        .send()
-        .await
-        .expect("follow-up");
+    let signed_in =
+        reporter.post(s.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("follow-up");
     assert_eq!(signed_in.status(), 303);
-    let page = reporter
-        .get(s.url("/follow-up"))
-        .send()
-        .await
-        .expect("case")
-        .text()
-        .await
-        .expect("html");
-    assert!(
-        page.contains("出差时客户一再劝酒") && page.contains("已收到") && page.contains("确认收到")
-    );
+    let page = reporter.get(s.url("/follow-up")).send().await.expect("case").text().await.expect("html");
+    assert!(page.contains("出差时客户一再劝酒") && page.contains("已收到") && page.contains("确认收到"));
 
     // The handler signs in, finds it in her inbox, reads it and the file, acknowledges, replies.
     let handler = s.browser();
     let r = handler
         .post(s.url("/staff/sign-in"))
-        .form(&[
-            ("email", "handler@example.org"),
-            ("password", password.as_str()),
-        ])
+        .form(&[("email", "handler@example.org"), ("password", password.as_str())])
         .send()
         .await
         .expect("sign in");
     assert_eq!(r.status(), 303);
-    let inbox = handler
-        .get(s.url("/staff/cases"))
-        .send()
-        .await
-        .expect("inbox")
-        .text()
-        .await
-        .expect("html");
+    let inbox = handler.get(s.url("/staff/cases")).send().await.expect("inbox").text().await.expect("html");
     assert!(inbox.contains(&reference));
-    let case_path = between(&inbox, "href=\"/staff/cases/", "\"")
-        .map(|id| format!("/staff/cases/{id}"))
-        .expect("case link");
-    let case = handler
-        .get(s.url(&case_path))
-        .send()
-        .await
-        .expect("case")
-        .text()
-        .await
-        .expect("html");
-    assert!(
-        case.contains("出差时客户一再劝酒")
-            && case.contains("客户代表")
-            && case.contains("聊天记录.txt")
-    );
+    let case_path =
+        between(&inbox, "href=\"/staff/cases/", "\"").map(|id| format!("/staff/cases/{id}")).expect("case link");
+    let case = handler.get(s.url(&case_path)).send().await.expect("case").text().await.expect("html");
+    assert!(case.contains("出差时客户一再劝酒") && case.contains("客户代表") && case.contains("聊天记录.txt"));
     let end = case.find("\" download>").expect("download link");
     let file_href = case[case[..end].rfind("href=\"").expect("href") + 6..end].to_owned();
-    let file = handler
-        .get(s.url(&file_href))
-        .send()
-        .await
-        .expect("download");
-    assert!(
-        file.headers()["content-disposition"]
-            .to_str()
-            .expect("ascii")
-            .starts_with("attachment")
-    );
-    assert_eq!(
-        file.bytes().await.expect("bytes").as_ref(),
-        "聊天记录截图".as_bytes()
-    );
+    let file = handler.get(s.url(&file_href)).send().await.expect("download");
+    assert!(file.headers()["content-disposition"].to_str().expect("ascii").starts_with("attachment"));
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), "聊天记录截图".as_bytes());
 
-    let ack = handler
-        .post(s.url(&format!("{case_path}/acknowledge")))
-        .send()
-        .await
-        .expect("ack");
+    let ack = handler.post(s.url(&format!("{case_path}/acknowledge"))).send().await.expect("ack");
     assert_eq!(ack.status(), 303);
-    let reply = Form::new().text(
-        "body",
-        "We have received your report and will contact you here.",
-    );
-    let sent = handler
-        .post(s.url(&format!("{case_path}/reply")))
-        .multipart(reply)
-        .send()
-        .await
-        .expect("reply");
+    let reply = Form::new().text("body", "We have received your report and will contact you here.");
+    let sent = handler.post(s.url(&format!("{case_path}/reply"))).multipart(reply).send().await.expect("reply");
     assert_eq!(sent.status(), 303);
 
-    let page = reporter
-        .get(s.url("/follow-up"))
-        .send()
-        .await
-        .expect("case")
-        .text()
-        .await
-        .expect("html");
+    let page = reporter.get(s.url("/follow-up")).send().await.expect("case").text().await.expect("html");
     assert!(page.contains("We have received your report") && page.contains("已确认受理"));
-    assert!(
-        page.contains("处理团队"),
-        "the reply is from the team, not a named person"
-    );
+    assert!(page.contains("处理团队"), "the reply is from the team, not a named person");
     let answer = Form::new().text("body", "谢谢，我还有一张截图").part(
         "attachments",
-        Part::bytes(vec![0x89, b'P', b'N', b'G'])
-            .file_name("shot.png")
-            .mime_str("image/png")
-            .expect("mime"),
+        Part::bytes(vec![0x89, b'P', b'N', b'G']).file_name("shot.png").mime_str("image/png").expect("mime"),
     );
-    assert_eq!(
-        reporter
-            .post(s.url("/follow-up/reply"))
-            .multipart(answer)
-            .send()
-            .await
-            .expect("reply")
-            .status(),
-        303
-    );
-    let case = handler
-        .get(s.url(&case_path))
-        .send()
-        .await
-        .expect("case")
-        .text()
-        .await
-        .expect("html");
+    assert_eq!(reporter.post(s.url("/follow-up/reply")).multipart(answer).send().await.expect("reply").status(), 303);
+    let case = handler.get(s.url(&case_path)).send().await.expect("case").text().await.expect("html");
     assert!(case.contains("谢谢，我还有一张截图") && case.contains("shot.png"));
 
     // No page a reporter sees carries a script.
     for path in ["/", "/report", "/follow-up"] {
-        let html = reporter
-            .get(s.url(path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let html = reporter.get(s.url(path)).send().await.expect("page").text().await.expect("html");
         assert!(!html.to_lowercase().contains("<script"), "{path}");
     }
     s.stop().await;
@@ -230,37 +123,23 @@ async fn a_form_with_a_missing_field_comes_back_with_everything_typed_and_the_me
         .text("request_leave", "on")
         .text("mode", "confidential")
         .text("contact_name", "Li Na");
-    let r = s
-        .client()
-        .post(s.url("/report?lang=en"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("submit");
+    let r = s.client().post(s.url("/report?lang=en")).multipart(form).send().await.expect("submit");
     assert_eq!(r.status(), 422);
     let html = r.text().await.expect("html");
-    assert!(html.contains(
-        "id=\"description-error\" class=\"field-error\" role=\"alert\">Please fill this in."
-    ));
+    assert!(html.contains("id=\"description-error\" class=\"field-error\" role=\"alert\">Please fill this in."));
     assert!(html.contains("aria-describedby=\"description-hint description-error\""));
     assert!(html.contains("id=\"person_0_email-error\""));
-    assert!(
-        html.contains("id=\"contact_email-error\""),
-        "confidential needs a way to reach her"
-    );
+    assert!(html.contains("id=\"contact_email-error\""), "confidential needs a way to reach her");
     assert!(html.contains("value=\"retaliation\" checked"));
     assert!(
-        html.contains("value=\"last spring &#60;b&#62;\"")
-            || html.contains("value=\"last spring &lt;b&gt;\""),
+        html.contains("value=\"last spring &#60;b&#62;\"") || html.contains("value=\"last spring &lt;b&gt;\""),
         "kept, and escaped"
     );
     assert!(html.contains("value=\"Zhang Wei\"") && html.contains("value=\"Li Na\""));
     assert!(html.contains("name=\"request_leave\" value=\"on\" checked"));
     assert!(html.contains("value=\"confidential\" checked"));
 
-    let zh = Form::new()
-        .text("category", "")
-        .text("description", "只写了描述");
+    let zh = Form::new().text("category", "").text("description", "只写了描述");
     let html = s
         .client()
         .post(s.url("/report?lang=zh-CN"))
@@ -283,17 +162,8 @@ async fn a_file_over_the_limit_keeps_the_text_and_says_why() {
     let form = Form::new()
         .text("category", "other")
         .text("description", "my words stay")
-        .part(
-            "attachments",
-            Part::bytes(vec![1u8; 4096]).file_name("big.bin"),
-        );
-    let r = s
-        .client()
-        .post(s.url("/report"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("submit");
+        .part("attachments", Part::bytes(vec![1u8; 4096]).file_name("big.bin"));
+    let r = s.client().post(s.url("/report")).multipart(form).send().await.expect("submit");
     assert_eq!(r.status(), 422);
     let html = r.text().await.expect("html");
     assert!(html.contains("my words stay") && html.contains("id=\"attachments-error\""));
@@ -304,22 +174,16 @@ async fn a_file_over_the_limit_keeps_the_text_and_says_why() {
 async fn pages_carry_strict_headers_and_cross_site_posts_are_refused() {
     let s = TestServer::start(Backend::Sqlite).await;
     let r = s.client().get(s.url("/")).send().await.expect("landing");
-    let csp = r.headers()["content-security-policy"]
-        .to_str()
-        .expect("csp")
-        .to_owned();
+    let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_owned();
     assert!(
-        csp.contains("default-src 'none'")
-            && csp.contains("frame-ancestors 'none'")
-            && !csp.contains("script-src")
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("script-src")
     );
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     let html = r.text().await.expect("html");
     for external in ["http://", "https://", "//cdn"] {
         assert!(
-            !html.contains(&format!("src=\"{external}"))
-                && !html.contains(&format!("href=\"{external}")),
+            !html.contains(&format!("src=\"{external}")) && !html.contains(&format!("href=\"{external}")),
             "{external}"
         );
     }
@@ -342,19 +206,8 @@ async fn pages_carry_strict_headers_and_cross_site_posts_are_refused() {
         .send()
         .await
         .expect("sign in");
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .to_owned();
+    let cookie = r.headers()["set-cookie"].to_str().expect("cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
-    assert_eq!(
-        s.client()
-            .get(s.url("/healthz"))
-            .send()
-            .await
-            .expect("health")
-            .status(),
-        200
-    );
+    assert_eq!(s.client().get(s.url("/healthz")).send().await.expect("health").status(), 200);
     s.stop().await;
 }

@@ -19,6 +19,18 @@ pub struct FileConfig {
     pub policy: DeadlinePolicy,
     pub receipt_kdf: KdfParams,
     pub password_kdf: KdfParams,
+    pub ledger: LedgerConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerConfig {
+    /// The checkpoint origin line, e.g. "speakup.example.org/ombud".
+    pub origin: Option<String>,
+    /// A file outside Ombud's control (another disk, a mounted share) where
+    /// the day's checkpoint is appended, so a rewritten history would
+    /// contradict what it already holds.
+    pub witness_file: Option<PathBuf>,
 }
 
 impl Default for FileConfig {
@@ -33,6 +45,7 @@ impl Default for FileConfig {
             policy: DeadlinePolicy::default(),
             receipt_kdf: KdfParams::default(),
             password_kdf: KdfParams::default(),
+            ledger: LedgerConfig::default(),
         }
     }
 }
@@ -42,10 +55,8 @@ impl FileConfig {
         let Some(path) = path else {
             return Ok(Self::default());
         };
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading config file {}", path.display()))?;
-        toml::from_str(&text)
-            .with_context(|| format!("config file {} is not valid", path.display()))
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
     }
 
     pub fn service(&self) -> ServiceConfig {
@@ -55,19 +66,15 @@ impl FileConfig {
             password_kdf: self.password_kdf,
             max_attachment_bytes: self.max_attachment_mb * 1024 * 1024,
             max_attachments: self.max_attachments,
+            ledger_origin: self.ledger.origin.clone(),
             ..ServiceConfig::default()
         }
     }
 
     pub fn web(&self) -> ombud_web::WebConfig {
         let max_upload_request_bytes =
-            usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024)
-                .unwrap_or(usize::MAX);
-        ombud_web::WebConfig {
-            secure_cookies: self.secure_cookies,
-            max_upload_request_bytes,
-            ..Default::default()
-        }
+            usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024).unwrap_or(usize::MAX);
+        ombud_web::WebConfig { secure_cookies: self.secure_cookies, max_upload_request_bytes, ..Default::default() }
     }
 }
 

@@ -13,19 +13,16 @@ const DATABASE_FILE: &str = "ombud.db";
 
 /// Reads the instance secret, creating it (mode 0600) on first start.
 pub fn instance_secret(data: &Path) -> anyhow::Result<[u8; 32]> {
-    std::fs::create_dir_all(data)
-        .with_context(|| format!("creating data directory {}", data.display()))?;
+    std::fs::create_dir_all(data).with_context(|| format!("creating data directory {}", data.display()))?;
     restrict(data, 0o700)?;
     let path = data.join(SECRET_FILE);
     if path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         return decode_hex(text.trim()).with_context(|| format!("{} is damaged", path.display()));
     }
     let secret = ombud_crypto::InstanceKeys::generate_master()?;
     let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(&path, format!("{hex}\n"))
-        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, format!("{hex}\n")).with_context(|| format!("writing {}", path.display()))?;
     restrict(&path, 0o600)?;
     tracing::info!(path = %path.display(), "created the instance secret; back it up: without it no receipt can be looked up");
     Ok(secret)
@@ -56,17 +53,11 @@ fn decode_hex(text: &str) -> anyhow::Result<[u8; 32]> {
 pub async fn open_store(data: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Arc::new(
-                ombud_store_postgres::PgStore::connect(url)
-                    .await
-                    .context("connecting to PostgreSQL")?,
-            )
+            Arc::new(ombud_store_postgres::PgStore::connect(url).await.context("connecting to PostgreSQL")?)
         }
-        Some(url) if url.starts_with("sqlite:") => Arc::new(
-            ombud_store_sqlite::SqliteStore::open_url(url)
-                .await
-                .context("opening SQLite database")?,
-        ),
+        Some(url) if url.starts_with("sqlite:") => {
+            Arc::new(ombud_store_sqlite::SqliteStore::open_url(url).await.context("opening SQLite database")?)
+        }
         Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite:…"),
         None => {
             std::fs::create_dir_all(data)?;
@@ -79,16 +70,10 @@ pub async fn open_store(data: &Path, database_url: Option<&str>) -> anyhow::Resu
     })
 }
 
-pub async fn open(
-    data: &Path,
-    database_url: Option<&str>,
-    config: ServiceConfig,
-) -> anyhow::Result<Ombud> {
+pub async fn open(data: &Path, database_url: Option<&str>, config: ServiceConfig) -> anyhow::Result<Ombud> {
     let secret = instance_secret(data)?;
     let store = open_store(data, database_url).await?;
-    Ombud::open(store, Arc::new(SystemClock), &secret, config)
-        .await
-        .context("opening the instance")
+    Ombud::open(store, Arc::new(SystemClock), &secret, config).await.context("opening the instance")
 }
 
 #[cfg(test)]

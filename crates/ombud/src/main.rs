@@ -3,6 +3,7 @@
 
 mod config;
 mod instance;
+mod ledger_cmd;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -56,6 +57,36 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// The tamper-evident ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Print the key that verifies this instance's checkpoints.
+    Key {
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Recompute the whole log and check every signed checkpoint.
+    Verify {
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Check a reporter's downloaded record offline, without the database.
+    VerifyRecord {
+        /// The record file (ombud-record-….json).
+        file: PathBuf,
+        /// The instance's verifier key (from its about page or `ombud ledger key`).
+        #[arg(long)]
+        key: String,
+        /// An earlier record of the same case: check nothing it held was removed or changed.
+        #[arg(long)]
+        earlier: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -82,17 +113,13 @@ enum StaffCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
-        .map_err(|_| "expected handler, oversight or admin".to_owned())
+    s.parse().map_err(|_| "expected handler, oversight or admin".to_owned())
 }
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 #[tokio::main]
@@ -101,48 +128,36 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
-        Command::Staff {
-            command:
-                StaffCommand::Add {
-                    at,
-                    email,
-                    name,
-                    role,
-                    password_stdin: _,
-                },
-        } => {
+        Command::Staff { command: StaffCommand::Add { at, email, name, role, password_stdin: _ } } => {
             let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("reading the password from standard input")?;
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let file = FileConfig::load(at.config.as_deref())?;
-            let ombud =
-                instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
             match ombud.add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
-                    println!(
-                        "created {} account for {} <{}> ({})",
-                        staff.role, staff.name, staff.email, staff.id
-                    );
+                    println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
                     Ok(())
                 }
                 Err(ombud_service::ServiceError::Invalid(errors)) => {
-                    let list: Vec<String> = errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.code))
-                        .collect();
+                    let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
                     anyhow::bail!("not created: {}", list.join(", "))
                 }
                 Err(e) => Err(e).context("creating the account"),
             }
         }
-        Command::Staff {
-            command: StaffCommand::List { at },
-        } => {
+        Command::Ledger { command: LedgerCommand::Key { at } } => {
+            let ombud = open_at(&at).await?;
+            println!("{}", ombud.verifier_key().encode());
+            Ok(())
+        }
+        Command::Ledger { command: LedgerCommand::Verify { at } } => ledger_cmd::verify(&open_at(&at).await?).await,
+        Command::Ledger { command: LedgerCommand::VerifyRecord { file, key, earlier } } => {
+            ledger_cmd::verify_record_file(&file, &key, earlier.as_deref())
+        }
+        Command::Staff { command: StaffCommand::List { at } } => {
             let file = FileConfig::load(at.config.as_deref())?;
-            let ombud =
-                instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
             let staff = ombud.list_staff().await?;
             if staff.is_empty() {
                 println!("no staff accounts");
@@ -155,17 +170,16 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+async fn open_at(at: &Location) -> anyhow::Result<ombud_service::Ombud> {
+    let file = FileConfig::load(at.config.as_deref())?;
+    instance::open(&at.data, at.database_url.as_deref(), file.service()).await
+}
+
 async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     let file = FileConfig::load(at.config.as_deref())?;
-    let data = file
-        .data
-        .clone()
-        .filter(|_| at.data.as_os_str() == "./ombud-data")
-        .unwrap_or(at.data.clone());
+    let data = file.data.clone().filter(|_| at.data.as_os_str() == "./ombud-data").unwrap_or(at.data.clone());
     let database_url = at.database_url.clone().or(file.database_url.clone());
-    let listen = listen
-        .or(file.listen.clone())
-        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
     if ombud.list_staff().await?.is_empty() {
         tracing::info!(
@@ -173,22 +187,15 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
             data.display()
         );
     }
-    run(Arc::new(ombud), file.web(), &listen).await
+    let ombud = Arc::new(ombud);
+    ledger_cmd::spawn_checkpoints(ombud.clone(), file.ledger.witness_file.clone());
+    run(ombud, file.web(), &listen).await
 }
 
-async fn run(
-    ombud: Arc<ombud_service::Ombud>,
-    web: ombud_web::WebConfig,
-    listen: &str,
-) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
+async fn run(ombud: Arc<ombud_service::Ombud>, web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!(
-        backend = ombud.store().backend(),
-        "Ombud is listening on http://{addr}"
-    );
+    tracing::info!(backend = ombud.store().backend(), "Ombud is listening on http://{addr}");
     let state = ombud_web::AppState::new(ombud, web);
     ombud_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -201,22 +208,12 @@ async fn demo(listen: String) -> anyhow::Result<()> {
     let dir = tempfile::Builder::new().prefix("ombud-demo-").tempdir()?;
     let file = FileConfig::default();
     let ombud = instance::open(dir.path(), None, file.service()).await?;
-    let cases = ombud_service::demo::seed(&ombud)
-        .await
-        .context("seeding the demo")?;
-    println!(
-        "\nOmbud demo — a throwaway instance in {}\n",
-        dir.path().display()
-    );
+    let cases = ombud_service::demo::seed(&ombud).await.context("seeding the demo")?;
+    println!("\nOmbud demo — a throwaway instance in {}\n", dir.path().display());
     println!("  Reporter pages:  http://{listen}/");
     println!("  Staff sign-in:   http://{listen}/staff/sign-in\n");
     for account in ombud_service::demo::DEMO_ACCOUNTS {
-        println!(
-            "  {:<10} {}  password: {}",
-            account.role.as_str(),
-            account.email,
-            account.password
-        );
+        println!("  {:<10} {}  password: {}", account.role.as_str(), account.email, account.password);
     }
     println!("\n  Sample cases (receipts let you see the reporter's side):");
     for case in &cases {

@@ -54,18 +54,8 @@ async fn no_content_reaches_the_disk_or_the_logs() {
     let logs = tempfile::tempdir().expect("log dir");
     let log_path = logs.path().join("ombud.log");
 
-    let added = common::add_staff(
-        data.path(),
-        &[],
-        "handler@example.org",
-        "handler",
-        "handler password 123",
-    );
-    assert!(
-        added.status.success(),
-        "staff add: {}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let added = common::add_staff(data.path(), &[], "handler@example.org", "handler", "handler password 123");
+    assert!(added.status.success(), "staff add: {}", String::from_utf8_lossy(&added.stderr));
 
     let server = common::serve(&[], data.path(), &log_path, "trace").await;
     let base = server.base.clone();
@@ -99,21 +89,9 @@ async fn no_content_reaches_the_disk_or_the_logs() {
             Part::bytes(format!("{} {}", SENTINELS[13], SENTINELS[14]).into_bytes())
                 .file_name(format!("{}.txt", SENTINELS[12])),
         );
-    let html = client
-        .post(format!("{base}/report"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("submit")
-        .text()
-        .await
-        .expect("html");
-    let receipt = html
-        .split("translate=\"no\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .expect("receipt")
-        .to_owned();
+    let html =
+        client.post(format!("{base}/report")).multipart(form).send().await.expect("submit").text().await.expect("html");
+    let receipt = html.split("translate=\"no\">").nth(1).and_then(|s| s.split('<').next()).expect("receipt").to_owned();
 
     let api = client
         .post(format!("{base}/api/v1/reports"))
@@ -174,10 +152,7 @@ async fn no_content_reaches_the_disk_or_the_logs() {
             .text()
             .await
             .expect("text");
-        assert!(
-            full.contains(SENTINELS[0]) || full.contains(SENTINELS[15]),
-            "the handler can read what was sealed"
-        );
+        assert!(full.contains(SENTINELS[0]) || full.contains(SENTINELS[15]), "the handler can read what was sealed");
         for body in [SENTINELS[18], SENTINELS[19]] {
             let r = client
                 .post(format!("{base}/api/v1/cases/{id}/messages"))
@@ -198,10 +173,7 @@ async fn no_content_reaches_the_disk_or_the_logs() {
         .json()
         .await
         .expect("json");
-    assert_eq!(
-        back["messages"][2]["body"], SENTINELS[18],
-        "the reporter reads the reply"
-    );
+    assert_eq!(back["messages"][2]["body"], SENTINELS[18], "the reporter reads the reply");
 
     // While running (WAL in use) and after stopping, nothing is in clear.
     let mut found = Vec::new();
@@ -210,9 +182,6 @@ async fn no_content_reaches_the_disk_or_the_logs() {
     scan(data.path(), &mut found);
     scan(logs.path(), &mut found);
     let log = std::fs::read_to_string(&log_path).expect("log");
-    assert!(
-        log.contains("report received"),
-        "the log was captured at all"
-    );
+    assert!(log.contains("report received"), "the log was captured at all");
     assert!(found.is_empty(), "plaintext leaked: {found:#?}");
 }

@@ -14,49 +14,20 @@ async fn a_first_start_creates_everything_and_says_how_to_add_staff() {
     assert!(data.path().join("instance.key").exists() && data.path().join("ombud.db").exists());
     let text = std::fs::read_to_string(&log).expect("log");
     assert!(text.contains("ombud staff add --data"), "{text}");
-    let landing = reqwest::get(format!("{}/", server.base))
-        .await
-        .expect("landing");
+    let landing = reqwest::get(format!("{}/", server.base)).await.expect("landing");
     assert_eq!(landing.status(), 200);
     drop(server);
 
     let listed = common::run(&["staff", "list"], data.path(), "");
-    assert_eq!(
-        String::from_utf8_lossy(&listed.stdout).trim(),
-        "no staff accounts"
-    );
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).trim(), "no staff accounts");
     let short = common::add_staff(data.path(), &[], "a@example.org", "admin", "short");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("password: password-too-short"));
-    let bad_role = common::add_staff(
-        data.path(),
-        &[],
-        "a@example.org",
-        "boss",
-        "long enough password",
-    );
-    assert!(
-        String::from_utf8_lossy(&bad_role.stderr).contains("expected handler, oversight or admin")
-    );
-    let ok = common::add_staff(
-        data.path(),
-        &[],
-        "a@example.org",
-        "admin",
-        "long enough password",
-    );
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    let again = common::add_staff(
-        data.path(),
-        &[],
-        "A@example.org",
-        "handler",
-        "long enough password",
-    );
+    let bad_role = common::add_staff(data.path(), &[], "a@example.org", "boss", "long enough password");
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("expected handler, oversight or admin"));
+    let ok = common::add_staff(data.path(), &[], "a@example.org", "admin", "long enough password");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let again = common::add_staff(data.path(), &[], "A@example.org", "handler", "long enough password");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     let listed = common::run(&["staff", "list"], data.path(), "");
     assert!(String::from_utf8_lossy(&listed.stdout).contains("admin\ta@example.org\tTest Person"));
@@ -75,37 +46,17 @@ async fn serve_runs_end_to_end_against_postgres() {
         eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
         return;
     };
-    let (url, name) = ombud_store_postgres::testdb::create_database(&server_url)
-        .await
-        .expect("database");
+    let (url, name) = ombud_store_postgres::testdb::create_database(&server_url).await.expect("database");
     let data = tempfile::tempdir().expect("dir");
     let logs = tempfile::tempdir().expect("dir");
-    let added = common::add_staff(
-        data.path(),
-        &["--database-url", &url],
-        "pg@example.org",
-        "handler",
-        "postgres password 1",
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let added =
+        common::add_staff(data.path(), &["--database-url", &url], "pg@example.org", "handler", "postgres password 1");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let listed = common::run(&["staff", "list", "--database-url", &url], data.path(), "");
     assert!(String::from_utf8_lossy(&listed.stdout).contains("pg@example.org"));
 
-    let server = common::serve(
-        &["--database-url", &url],
-        data.path(),
-        &logs.path().join("serve.log"),
-        "info",
-    )
-    .await;
-    assert!(
-        !data.path().join("ombud.db").exists(),
-        "no SQLite file when PostgreSQL is used"
-    );
+    let server = common::serve(&["--database-url", &url], data.path(), &logs.path().join("serve.log"), "info").await;
+    assert!(!data.path().join("ombud.db").exists(), "no SQLite file when PostgreSQL is used");
     let client = reqwest::Client::new();
     let base = &server.base;
     let filed: Value = client

@@ -227,3 +227,27 @@ case-back-to-inbox = All cases
 case-heading = Case
 case-acknowledge = Confirm receipt
 case-acknowledge-hint = Tells the reporter her report was received and starts the 3-month feedback deadline.
+
+## Ledger
+footer-about = How to check the record
+about-title = Checking the record
+about-heading = A record nobody can quietly change
+about-lead = Every step of every case is written to a tamper-evident log. The log is signed with this instance's key; a record you downloaded can be checked against it at any time, without us.
+about-key-label = This instance's public key
+about-checkpoint-label = Latest signed checkpoint
+about-no-checkpoint = No checkpoint has been signed yet.
+about-verify-heading = Check a record yourself
+about-verify-body = Download your record from your report's page and keep it. Anyone with the Ombud program can check it offline with the key above. Checking a newer record against an older one shows whether anything was removed or changed.
+record-heading = Record of handling
+record-lead = Every step of your case, as written to the tamper-evident log. Your record file lets you prove later that these steps are on record.
+record-download = Download my record
+event-submitted = Report received
+event-acknowledged = Receipt confirmed
+event-opened-by-staff = Opened by the handling team
+event-message-from-reporter = You wrote a message
+event-message-from-staff = The handling team wrote a message
+event-access-granted = Access shared within the handling team
+field-beyond-log = The log is not that long yet.
+field-beyond-tree = The index must be smaller than the tree size.
+error-invalid-query = The query parameters are missing or not whole numbers.
+error-invalid-query-body = The query parameters are missing or not whole numbers.

@@ -221,3 +221,27 @@ case-back-to-inbox = 全部案件
 case-heading = 案件
 case-acknowledge = 确认收到
 case-acknowledge-hint = 告诉举报人其举报已收到，并开始计算 3 个月的反馈期限。
+
+## 记录
+footer-about = 如何核对记录
+about-title = 核对记录
+about-heading = 无人能悄悄更改的记录
+about-lead = 每个案件的每一步都写入一份防篡改日志。日志由本系统的密钥签名；您下载的记录随时可以据此核对，无需依赖我们。
+about-key-label = 本系统的公钥
+about-checkpoint-label = 最新签名检查点
+about-no-checkpoint = 尚未签署任何检查点。
+about-verify-heading = 自己核对记录
+about-verify-body = 在您的举报页面下载记录并妥善保存。任何人都可以用 Ombud 程序和上面的公钥离线核对。用较新的记录与较早的记录对比，可以看出是否有内容被删除或更改。
+record-heading = 处理记录
+record-lead = 您案件的每一步，都已写入防篡改日志。凭记录文件，您日后可以证明这些步骤有据可查。
+record-download = 下载我的记录
+event-submitted = 已收到举报
+event-acknowledged = 已确认收到
+event-opened-by-staff = 处理团队已查阅
+event-message-from-reporter = 您发送了留言
+event-message-from-staff = 处理团队发送了留言
+event-access-granted = 已在处理团队内共享权限
+field-beyond-log = 日志还没有这么长。
+field-beyond-tree = 索引必须小于树的大小。
+error-invalid-query = 查询参数缺失或不是整数。
+error-invalid-query-body = 查询参数缺失或不是整数。

@@ -29,6 +29,11 @@ pub struct DeadlineDisplay {
     pub overdue: bool,
 }
 
+pub struct EventDisplay {
+    pub what: String,
+    pub at: String,
+}
+
 pub struct CaseDisplay {
     pub id: String,
     pub reference: String,
@@ -45,6 +50,7 @@ pub struct CaseDisplay {
     pub contact: Option<String>,
     pub files: Vec<FileDisplay>,
     pub messages: Vec<MessageDisplay>,
+    pub events: Vec<EventDisplay>,
 }
 
 fn size(bytes: u64) -> String {
@@ -56,19 +62,14 @@ fn size(bytes: u64) -> String {
 }
 
 fn file(a: &AttachmentView, href_prefix: &str) -> FileDisplay {
-    FileDisplay {
-        href: format!("{href_prefix}{}", a.id),
-        name: a.name.clone(),
-        size: size(a.size),
-    }
+    FileDisplay { href: format!("{href_prefix}{}", a.id), name: a.name.clone(), size: size(a.size) }
 }
 
 fn occurred(page: &Page, o: &Occurred) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(d) = &o.date {
         parts.push(if o.approximate {
-            page.tr
-                .t_with("occurred-approximately", &[("date", d.clone().into())])
+            page.tr.t_with("occurred-approximately", &[("date", d.clone().into())])
         } else {
             d.clone()
         });
@@ -109,24 +110,11 @@ pub fn case_display(
         .people
         .iter()
         .map(|p| {
-            let mut details = vec![
-                label("role", &p.role),
-                tr.t(if p.internal {
-                    "person-internal"
-                } else {
-                    "person-external"
-                }),
-            ];
-            details.extend(
-                p.employee_id
-                    .clone()
-                    .map(|id| tr.t_with("person-employee-id", &[("id", id.into())])),
-            );
+            let mut details =
+                vec![label("role", &p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
+            details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
             details.extend(p.email.clone());
-            PersonDisplay {
-                name: p.name.clone(),
-                details: details.join(" · "),
-            }
+            PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
         })
         .collect();
     let requests = r
@@ -153,15 +141,9 @@ pub fn case_display(
         .iter()
         .map(|m| MessageDisplay {
             from: if m.from_reporter {
-                tr.t(if for_staff {
-                    "thread-from-reporter"
-                } else {
-                    "thread-from-you"
-                })
+                tr.t(if for_staff { "thread-from-reporter" } else { "thread-from-you" })
             } else if for_staff {
-                m.author_name
-                    .clone()
-                    .unwrap_or_else(|| tr.t("thread-from-team"))
+                m.author_name.clone().unwrap_or_else(|| tr.t("thread-from-team"))
             } else {
                 tr.t("thread-from-team")
             },
@@ -180,27 +162,21 @@ pub fn case_display(
         deadlines: view
             .deadlines
             .iter()
-            .map(|d| DeadlineDisplay {
-                text: page.deadline(d, now),
-                overdue: page.overdue(d, now),
-            })
+            .map(|d| DeadlineDisplay { text: page.deadline(d, now), overdue: page.overdue(d, now) })
             .collect(),
         description: r.description.clone(),
         occurred: occurred(page, &r.occurred),
         location,
         people,
         requests,
-        mode: tr.t(if r.anonymous {
-            "mode-anonymous"
-        } else {
-            "mode-confidential"
-        }),
+        mode: tr.t(if r.anonymous { "mode-anonymous" } else { "mode-confidential" }),
         contact,
-        files: view
-            .attachments
-            .iter()
-            .map(|a| file(a, href_prefix))
-            .collect(),
+        files: view.attachments.iter().map(|a| file(a, href_prefix)).collect(),
         messages,
+        events: view
+            .events
+            .iter()
+            .map(|(kind, at)| EventDisplay { what: label("event", kind.as_str()), at: page.time(at) })
+            .collect(),
     }
 }

@@ -21,26 +21,19 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(reporter::landing))
         .route("/report", get(reporter::report_form).post(reporter::submit))
-        .route(
-            "/follow-up",
-            get(reporter::follow_up).post(reporter::sign_in),
-        )
+        .route("/follow-up", get(reporter::follow_up).post(reporter::sign_in))
         .route("/follow-up/reply", post(reporter::reply))
         .route("/follow-up/sign-out", post(reporter::sign_out))
         .route("/follow-up/attachments/{id}", get(reporter::download))
-        .route(
-            "/staff/sign-in",
-            get(staff::sign_in_form).post(staff::sign_in),
-        )
+        .route("/follow-up/record", get(reporter::record))
+        .route("/about", get(about))
+        .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
         .route("/staff/cases", get(staff::inbox))
         .route("/staff/cases/{id}", get(staff::case_page))
         .route("/staff/cases/{id}/reply", post(staff::reply))
         .route("/staff/cases/{id}/acknowledge", post(staff::acknowledge))
-        .route(
-            "/staff/cases/{id}/attachments/{attachment}",
-            get(staff::download),
-        )
+        .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
 }
 
 /// What every page's frame needs.
@@ -62,12 +55,7 @@ impl Page {
             tr,
             path: Some(path.to_owned()),
             staff_name: None,
-            zone: state
-                .ombud
-                .config()
-                .policy
-                .time_zone()
-                .unwrap_or(TimeZone::UTC),
+            zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
         }
     }
 
@@ -87,28 +75,14 @@ impl Page {
                 let when = d.met_at.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-met", &[("when", when.into())])
             }
-            DeadlineState::NotStarted => self
-                .tr
-                .t(&format!("deadline-{}-not-started", d.kind.as_str())),
+            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{}-not-started", d.kind.as_str())),
             DeadlineState::Open(left) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
-                self.tr.t_with(
-                    "deadline-due",
-                    &[
-                        ("when", due.into()),
-                        ("left", self.tr.remaining(left).into()),
-                    ],
-                )
+                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(left).into())])
             }
             DeadlineState::Overdue(by) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
-                self.tr.t_with(
-                    "deadline-due",
-                    &[
-                        ("when", due.into()),
-                        ("left", self.tr.remaining(-by).into()),
-                    ],
-                )
+                self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(-by).into())])
             }
         };
         format!("{name}: {state}")
@@ -116,8 +90,7 @@ impl Page {
 
     /// "Optional. Up to 25 MB each." for a file input.
     pub fn files_hint(&self, mb: &u64) -> String {
-        self.tr
-            .t_with("report-attachments-hint", &[("mb", (*mb).into())])
+        self.tr.t_with("report-attachments-hint", &[("mb", (*mb).into())])
     }
 
     pub fn overdue(&self, d: &Deadline, now: jiff::Timestamp) -> bool {
@@ -158,15 +131,7 @@ pub fn message_page(state: &AppState, lang: Lang, status: StatusCode, key: &str)
     let body = page.tr.t(&format!("{key}-body"));
     let heading = page.title.clone();
     let link = Some(("/".to_owned(), page.tr.t("nav-home")));
-    render_with(
-        status,
-        &MessagePage {
-            page,
-            heading,
-            body,
-            link,
-        },
-    )
+    render_with(status, &MessagePage { page, heading, body, link })
 }
 
 /// The page for a service error that is not a form problem.
@@ -182,18 +147,37 @@ pub async fn not_found(
     uri: axum::http::Uri,
 ) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr())
-            .into_response();
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()).into_response();
     }
     message_page(&state, lang, StatusCode::NOT_FOUND, "error-not-found")
 }
 
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    page: Page,
+    verifier_key: String,
+    checkpoint: Option<String>,
+}
+
+/// The instance's public key and latest checkpoint, so anyone can check a record.
+pub async fn about(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(lang): axum::Extension<Lang>,
+) -> Response {
+    match state.ombud.latest_checkpoint().await {
+        Ok(latest) => render(&AboutPage {
+            page: Page::new(&state, lang, "/about", "about-title"),
+            verifier_key: state.ombud.verifier_key().encode(),
+            checkpoint: latest.map(|c| c.note),
+        }),
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
 pub async fn stylesheet() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/style.css"),
     )
         .into_response()
@@ -205,51 +189,28 @@ pub struct Choice {
     pub label: String,
 }
 
-pub fn choices(
-    tr: &Tr,
-    prefix: &str,
-    values: impl IntoIterator<Item = &'static str>,
-) -> Vec<Choice> {
+pub fn choices(tr: &Tr, prefix: &str, values: impl IntoIterator<Item = &'static str>) -> Vec<Choice> {
     values
         .into_iter()
-        .map(|value| Choice {
-            value,
-            label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))),
-        })
+        .map(|value| Choice { value, label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))) })
         .collect()
 }
 
 /// A file download: attachment disposition, so nothing uploaded is ever
 /// rendered inline in Ombud's origin.
 pub fn download_response(d: ombud_service::Download) -> Response {
-    let ascii: String = d
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let ascii: String =
+        d.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
     let encoded: String = d
         .name
         .bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
         })
         .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     (
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
         d.bytes,
     )
         .into_response()
@@ -259,12 +220,9 @@ pub fn download_response(d: ombud_service::Download) -> Response {
 pub fn with_session_cookie(state: &AppState, name: &str, token: &str, to: &str) -> Response {
     let mut response = see_other(to);
     let max_age = token.is_empty().then_some(0);
-    if let Ok(v) = header::HeaderValue::from_str(&crate::security::cookie(
-        name,
-        token,
-        state.config.secure_cookies,
-        max_age,
-    )) {
+    if let Ok(v) =
+        header::HeaderValue::from_str(&crate::security::cookie(name, token, state.config.secure_cookies, max_age))
+    {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response

@@ -2,8 +2,7 @@
 
 use super::display::{CaseDisplay, case_display};
 use super::{
-    Choice, Page, choices, download_response, error_page, render, render_with, see_other,
-    with_session_cookie,
+    Choice, Page, choices, download_response, error_page, render, render_with, see_other, with_session_cookie,
 };
 use crate::error::field_message;
 use crate::i18n::Lang;
@@ -15,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use ombud_domain::{
-    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole,
-    ReportDraft, ReporterRequest, RequestKind,
+    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole, ReportDraft,
+    ReporterRequest, RequestKind,
 };
 use ombud_service::{ReporterSession, ServiceError};
 use std::collections::HashMap;
@@ -34,9 +33,7 @@ pub struct LandingPage {
 }
 
 pub async fn landing(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
-    render(&LandingPage {
-        page: Page::new(&state, lang, "/", "landing-title"),
-    })
+    render(&LandingPage { page: Page::new(&state, lang, "/", "landing-title") })
 }
 
 /// Everything typed into the report form, as typed.
@@ -71,12 +68,7 @@ pub struct PersonRow {
 impl ReportFormValues {
     fn blank() -> Self {
         Self {
-            people: (0..PEOPLE_ROWS)
-                .map(|index| PersonRow {
-                    index,
-                    ..Default::default()
-                })
-                .collect(),
+            people: (0..PEOPLE_ROWS).map(|index| PersonRow { index, ..Default::default() }).collect(),
             ..Default::default()
         }
     }
@@ -124,10 +116,7 @@ impl ReportFormValues {
                 approximate: self.occurred_approximate,
                 description: opt(&self.occurred_description),
             },
-            location: Location {
-                kind: opt(&self.location_kind),
-                detail: opt(&self.location_detail),
-            },
+            location: Location { kind: opt(&self.location_kind), detail: opt(&self.location_detail) },
             people: self
                 .people
                 .iter()
@@ -144,11 +133,7 @@ impl ReportFormValues {
                 .iter()
                 .map(|k| ReporterRequest {
                     kind: k.clone(),
-                    detail: if k == "other" {
-                        opt(&self.request_other_detail)
-                    } else {
-                        None
-                    },
+                    detail: if k == "other" { opt(&self.request_other_detail) } else { None },
                 })
                 .collect(),
             anonymous: !self.confidential,
@@ -189,11 +174,7 @@ impl ReportFormPage {
 
     /// `aria-describedby` for a field, when it has an error.
     fn described(&self, field: &str) -> String {
-        if self.errors.contains_key(field) {
-            format!("{field}-error")
-        } else {
-            String::new()
-        }
+        if self.errors.contains_key(field) { format!("{field}-error") } else { String::new() }
     }
 }
 
@@ -202,9 +183,7 @@ fn form_field(domain_field: &str) -> String {
     if domain_field.starts_with("requests.") {
         return "requests".to_owned();
     }
-    domain_field
-        .replacen("people.", "person_", 1)
-        .replace('.', "_")
+    domain_field.replacen("people.", "person_", 1).replace('.', "_")
 }
 
 fn form_page(
@@ -216,10 +195,7 @@ fn form_page(
 ) -> ReportFormPage {
     let page = Page::new(state, lang, "/report", "report-title");
     let tr = page.tr;
-    let summary: Vec<(String, String)> = errors
-        .iter()
-        .map(|e| (form_field(&e.field), field_message(&tr, e)))
-        .collect();
+    let summary: Vec<(String, String)> = errors.iter().map(|e| (form_field(&e.field), field_message(&tr, e))).collect();
     let mut map = HashMap::new();
     for (field, message) in &summary {
         map.entry(field.clone()).or_insert_with(|| message.clone());
@@ -238,17 +214,8 @@ fn form_page(
     }
 }
 
-pub async fn report_form(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-) -> Response {
-    render(&form_page(
-        &state,
-        lang,
-        ReportFormValues::blank(),
-        &[],
-        false,
-    ))
+pub async fn report_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    render(&form_page(&state, lang, ReportFormValues::blank(), &[], false))
 }
 
 #[derive(Template)]
@@ -259,45 +226,26 @@ pub struct ReceiptPage {
     reference: String,
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    multipart: Multipart,
-) -> Response {
+pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, multipart: Multipart) -> Response {
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
     let form = ReportFormValues::from_form(&data);
     let had_files = !data.files.is_empty();
     if let Some(problem) = data.file_problem {
         // Keep her words; the files themselves must be chosen again.
-        let error = FieldError {
-            field: "attachments".into(),
-            code: problem,
-        };
+        let error = FieldError { field: "attachments".into(), code: problem };
         let mut errors = vec![error];
         errors.extend(state.ombud.check_report(&form.draft(lang)));
-        return render_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&state, lang, form, &errors, true),
-        );
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, true));
     }
-    match state
-        .ombud
-        .submit_report(&form.draft(lang), data.files)
-        .await
-    {
+    match state.ombud.submit_report(&form.draft(lang), data.files).await {
         Ok(done) => {
             let mut page = Page::new(&state, lang, "/report", "receipt-title");
             page.path = None;
-            render(&ReceiptPage {
-                page,
-                receipt: done.receipt.grouped(),
-                reference: done.reference,
-            })
+            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference })
         }
-        Err(ServiceError::Invalid(errors)) => render_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&state, lang, form, &errors, had_files),
-        ),
+        Err(ServiceError::Invalid(errors)) => {
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, had_files))
+        }
         Err(e) => error_page(&state, lang, e),
     }
 }
@@ -325,17 +273,8 @@ pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<Reporte
     read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
 }
 
-fn entry_page(
-    state: &AppState,
-    lang: Lang,
-    receipt: String,
-    error: Option<String>,
-) -> FollowUpEntryPage {
-    FollowUpEntryPage {
-        page: Page::new(state, lang, "/follow-up", "follow-up-title"),
-        receipt,
-        error,
-    }
+fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {
+    FollowUpEntryPage { page: Page::new(state, lang, "/follow-up", "follow-up-title"), receipt, error }
 }
 
 async fn case_page(
@@ -348,29 +287,12 @@ async fn case_page(
     match state.ombud.reporter_case(session).await {
         Ok(view) => {
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
-            let case = case_display(
-                &page,
-                &view,
-                state.ombud.clock().now(),
-                "/follow-up/attachments/",
-                false,
-            );
+            let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
-            let status = if reply_error.is_some() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
+            let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             render_with(
                 status,
-                &FollowUpCasePage {
-                    page,
-                    case,
-                    reply,
-                    reply_action: "/follow-up/reply",
-                    reply_error,
-                    max_file_mb,
-                },
+                &FollowUpCasePage { page, case, reply, reply_action: "/follow-up/reply", reply_error, max_file_mb },
             )
         }
         Err(e) => error_page(state, lang, e),
@@ -426,12 +348,7 @@ pub async fn sign_in(
         },
         Err(crate::error::ApiOrPage::RateLimited) => render_with(
             StatusCode::TOO_MANY_REQUESTS,
-            &entry_page(
-                &state,
-                lang,
-                form.receipt,
-                Some(tr.t("error-too-many-attempts")),
-            ),
+            &entry_page(&state, lang, form.receipt, Some(tr.t("error-too-many-attempts"))),
         ),
         Err(crate::error::ApiOrPage::Service(e)) => {
             let (status, code) = crate::error::classify(&e);
@@ -439,10 +356,7 @@ pub async fn sign_in(
                 return error_page(&state, lang, e);
             }
             let message = tr.t(&crate::error::message_key(code));
-            render_with(
-                status,
-                &entry_page(&state, lang, form.receipt, Some(message)),
-            )
+            render_with(status, &entry_page(&state, lang, form.receipt, Some(message)))
         }
     }
 }
@@ -463,20 +377,30 @@ pub async fn reply(
         let message = tr.t(&format!("field-{problem}"));
         return case_page(&state, lang, &session, body, Some(message)).await;
     }
-    match state
-        .ombud
-        .reporter_reply(&session, &body, data.files)
-        .await
-    {
+    match state.ombud.reporter_reply(&session, &body, data.files).await {
         Ok(_) => see_other("/follow-up#thread"),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .iter()
-                .map(|e| field_message(&tr, e))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
             case_page(&state, lang, &session, body, Some(message)).await
         }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+/// Her record of handling as a file she keeps, to check offline later.
+pub async fn record(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+    let Some(session) = reporter_session(&state, &headers) else {
+        return see_other("/follow-up");
+    };
+    match state.ombud.reporter_record(&session).await {
+        Ok(record) => match serde_json::to_vec_pretty(&record) {
+            Ok(bytes) => download_response(ombud_service::Download {
+                name: format!("ombud-record-{}.json", record.case_ref),
+                content_type: "application/json".into(),
+                bytes,
+            }),
+            Err(_) => error_page(&state, lang, ServiceError::NotFound),
+        },
         Err(e) => error_page(&state, lang, e),
     }
 }

@@ -1,9 +1,7 @@
 //! The staff's pages: sign-in, inbox, case, reply, acknowledge.
 
 use super::display::{CaseDisplay, case_display};
-use super::{
-    Page, download_response, error_page, render, render_with, see_other, with_session_cookie,
-};
+use super::{Page, download_response, error_page, render, render_with, see_other, with_session_cookie};
 use crate::error::field_message;
 use crate::i18n::Lang;
 use crate::security::read_cookie;
@@ -26,18 +24,10 @@ pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSessi
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    bearer
-        .or_else(|| read_cookie(headers, STAFF_COOKIE))
-        .and_then(|token| state.staff_sessions.get(&token))
+    bearer.or_else(|| read_cookie(headers, STAFF_COOKIE)).and_then(|token| state.staff_sessions.get(&token))
 }
 
-fn staff_page(
-    state: &AppState,
-    lang: Lang,
-    path: &str,
-    title: &str,
-    session: &StaffSession,
-) -> Page {
+fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
     let mut page = Page::new(state, lang, path, title);
     page.staff_name = Some(session.name.clone());
     page
@@ -51,10 +41,7 @@ pub struct SignInPage {
     error: Option<String>,
 }
 
-pub async fn sign_in_form(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-) -> Response {
+pub async fn sign_in_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
     render(&SignInPage {
         page: Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title"),
         email: String::new(),
@@ -83,14 +70,7 @@ pub async fn sign_in(
         Err(ServiceError::BadCredentials) => {
             let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
             let error = Some(page.tr.t("error-bad-credentials"));
-            render_with(
-                StatusCode::UNAUTHORIZED,
-                &SignInPage {
-                    page,
-                    email: form.email,
-                    error,
-                },
-            )
+            render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: form.email, error })
         }
         Err(e) => error_page(&state, lang, e),
     }
@@ -121,11 +101,7 @@ pub struct InboxPage {
     lines: Vec<InboxLine>,
 }
 
-pub async fn inbox(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
     let Some(session) = staff_session(&state, &headers) else {
         return see_other("/staff/sign-in");
     };
@@ -140,17 +116,11 @@ pub async fn inbox(
         .iter()
         .map(|row| {
             // The first deadline not yet met is the one that matters now.
-            let next = row
-                .deadlines
-                .iter()
-                .find(|d| d.met_at.is_none() && d.due.is_some());
+            let next = row.deadlines.iter().find(|d| d.met_at.is_none() && d.due.is_some());
             InboxLine {
                 href: format!("/staff/cases/{}", row.case.id),
                 reference: row.case.reference.clone(),
-                category: tr.t(&format!(
-                    "category-{}",
-                    row.case.category.as_str().replace('_', "-")
-                )),
+                category: tr.t(&format!("category-{}", row.case.category.as_str().replace('_', "-"))),
                 status: tr.t(&format!("status-{}", row.case.status.as_str())),
                 received: page.time(&row.case.received_at),
                 deadline: next.map(|d| page.deadline(d, now)).unwrap_or_default(),
@@ -191,35 +161,15 @@ async fn show_case(
     };
     let path = format!("/staff/cases/{id}");
     let page = staff_page(state, lang, &path, "case-title", session);
-    let case = case_display(
-        &page,
-        &view,
-        state.ombud.clock().now(),
-        &format!("/staff/cases/{id}/attachments/"),
-        true,
-    );
+    let case = case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true);
     let can_handle = session.role.handles_cases();
     let can_acknowledge = can_handle && view.case.status.acknowledge().is_ok();
-    let status = if reply_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
     let reply_action = format!("/staff/cases/{id}/reply");
     render_with(
         status,
-        &CasePage {
-            page,
-            case,
-            can_handle,
-            can_acknowledge,
-            reply,
-            reply_action,
-            reply_error,
-            notice,
-            max_file_mb,
-        },
+        &CasePage { page, case, can_handle, can_acknowledge, reply, reply_action, reply_error, notice, max_file_mb },
     )
 }
 
@@ -260,29 +210,12 @@ pub async fn reply(
     let body = data.text("body");
     let tr = lang.tr();
     if let Some(problem) = data.file_problem {
-        return show_case(
-            &state,
-            lang,
-            &session,
-            id,
-            body,
-            Some(tr.t(&format!("field-{problem}"))),
-            None,
-        )
-        .await;
+        return show_case(&state, lang, &session, id, body, Some(tr.t(&format!("field-{problem}"))), None).await;
     }
-    match state
-        .ombud
-        .staff_reply(&session, id, &body, data.files)
-        .await
-    {
+    match state.ombud.staff_reply(&session, id, &body, data.files).await {
         Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .iter()
-                .map(|e| field_message(&tr, e))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
             show_case(&state, lang, &session, id, body, Some(message), None).await
         }
         Err(e) => error_page(&state, lang, e),

@@ -22,11 +22,7 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// Starts `ombud serve` with `args`, logging to `log`, and waits for /healthz.
@@ -43,10 +39,7 @@ pub async fn serve(args: &[&str], data: &Path, log: &Path, level: &str) -> Serve
         .stderr(std::fs::File::create(log).expect("log file"))
         .spawn()
         .expect("start ombud serve");
-    let server = Server {
-        child,
-        base: format!("http://{listen}"),
-    };
+    let server = Server { child, base: format!("http://{listen}") };
     let client = reqwest::Client::new();
     for _ in 0..150 {
         if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await
@@ -56,10 +49,7 @@ pub async fn serve(args: &[&str], data: &Path, log: &Path, level: &str) -> Serve
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!(
-        "ombud serve did not answer /healthz: {}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
+    panic!("ombud serve did not answer /healthz: {}", std::fs::read_to_string(log).unwrap_or_default());
 }
 
 /// Runs an `ombud` command with a password on standard input.
@@ -73,27 +63,12 @@ pub fn run(args: &[&str], data: &Path, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run ombud");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
     child.wait_with_output().expect("wait")
 }
 
 pub fn add_staff(data: &Path, extra: &[&str], email: &str, role: &str, password: &str) -> Output {
-    let mut args = vec![
-        "staff",
-        "add",
-        "--email",
-        email,
-        "--name",
-        "Test Person",
-        "--role",
-        role,
-        "--password-stdin",
-    ];
+    let mut args = vec!["staff", "add", "--email", email, "--name", "Test Person", "--role", role, "--password-stdin"];
     args.extend_from_slice(extra);
     run(&args, data, &format!("{password}\n"))
 }

@@ -1,0 +1,325 @@
+//! The ledger's use cases: signed checkpoints, proofs, a reporter's record of
+//! handling, and verification of the whole log.
+
+use crate::{Ombud, ReporterSession, Result, ServiceError};
+use ombud_domain::FieldError;
+use ombud_ledger::{
+    Checkpoint, ConsistencyFrom, EventLeaf, Hash, LedgerError, NodeId, RECORD_FORMAT, Record, RecordEvent, VerifierKey,
+    b64,
+};
+use ombud_store::{CheckpointRow, EventRecord};
+use std::collections::HashMap;
+
+/// How far a whole-log check got, or the first thing wrong.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LedgerReport {
+    pub size: u64,
+    pub checkpoints: usize,
+    pub root: Hash,
+}
+
+/// The first problem a whole-log check found. `index` is the first bad leaf.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("ledger index {index}: {why}")]
+pub struct LedgerProblem {
+    pub index: u64,
+    pub why: String,
+}
+
+const PAGE: u32 = 10_000;
+
+fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError { field: field.to_owned(), code }])
+}
+
+impl Ombud {
+    /// The key that verifies this instance's checkpoints.
+    pub fn verifier_key(&self) -> VerifierKey {
+        let public = self.keys.checkpoint_public_key();
+        let origin = self.config.ledger_origin.clone().unwrap_or_else(|| {
+            let hash = ombud_ledger::payload_hash(&public);
+            format!("ombud.local/{}", hash[..4].iter().map(|b| format!("{b:02x}")).collect::<String>())
+        });
+        VerifierKey::new(&origin, public)
+    }
+
+    /// Runs a tree computation against the stored hashes it needs.
+    async fn with_nodes<T>(
+        &self,
+        compute: impl Fn(&mut dyn FnMut(NodeId) -> ombud_ledger::Result<Hash>) -> ombud_ledger::Result<T>,
+    ) -> Result<T> {
+        let ids = ombud_ledger::needed(&compute);
+        let hashes = self.store.ledger_nodes(&ids).await?;
+        let known: HashMap<NodeId, Hash> = ids.into_iter().zip(hashes).filter_map(|(id, h)| Some((id, h?))).collect();
+        compute(&mut |id| known.get(&id).copied().ok_or(LedgerError::MissingNode { level: id.level, index: id.index }))
+            .map_err(|e| ServiceError::Store(ombud_store::StoreError::Corrupt(e.to_string())))
+    }
+
+    pub async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>> {
+        Ok(self.store.latest_checkpoint().await?)
+    }
+
+    /// The latest checkpoint, signing a new one first if the log has grown.
+    pub async fn checkpoint(&self) -> Result<CheckpointRow> {
+        let size = self.store.ledger_size().await?;
+        if let Some(latest) = self.store.latest_checkpoint().await?
+            && latest.size == size
+        {
+            return Ok(latest);
+        }
+        let root = self.with_nodes(|get| ombud_ledger::root(size, get)).await?;
+        let key = self.verifier_key();
+        let checkpoint = Checkpoint { origin: key.name.clone(), size, root };
+        let note =
+            ombud_ledger::signed_note(&checkpoint, &key, &self.keys.sign_checkpoint(checkpoint.body().as_bytes()));
+        let row = CheckpointRow { size, root, note, created_at: self.clock.now() };
+        self.store.put_checkpoint(&row).await?;
+        // Another instance may have signed the same size a moment earlier; either is valid.
+        Ok(self.store.latest_checkpoint().await?.unwrap_or(row))
+    }
+
+    /// Signs a checkpoint only if the log grew since the last one (the job loop).
+    pub async fn checkpoint_if_grown(&self) -> Result<Option<CheckpointRow>> {
+        let size = self.store.ledger_size().await?;
+        let latest = self.store.latest_checkpoint().await?;
+        if latest.as_ref().is_some_and(|l| l.size == size) || (latest.is_none() && size == 0) {
+            return Ok(None);
+        }
+        self.checkpoint().await.map(Some)
+    }
+
+    pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
+        if size > self.store.ledger_size().await? {
+            return Err(invalid("size", "beyond-log"));
+        }
+        if index >= size {
+            return Err(invalid("index", "beyond-tree"));
+        }
+        self.with_nodes(|get| ombud_ledger::inclusion_proof(index, size, get)).await
+    }
+
+    pub async fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
+        if to > self.store.ledger_size().await? {
+            return Err(invalid("to", "beyond-log"));
+        }
+        if from > to {
+            return Err(invalid("from", "beyond-tree"));
+        }
+        self.with_nodes(|get| ombud_ledger::consistency_proof(from, to, get)).await
+    }
+
+    /// Her case's events with inclusion proofs against a fresh signed
+    /// checkpoint, plus proofs that every checkpoint she was given before is a
+    /// prefix of this one.
+    pub async fn reporter_record(&self, session: &ReporterSession) -> Result<Record> {
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let checkpoint = self.checkpoint().await?;
+        let mut events = Vec::new();
+        for e in self.store.events(case.id).await? {
+            let Some(index) = e.leaf_index.filter(|i| *i < checkpoint.size) else { continue };
+            let proof = self.with_nodes(|get| ombud_ledger::inclusion_proof(index, checkpoint.size, get)).await?;
+            events.push(RecordEvent {
+                kind: e.kind.as_str().to_owned(),
+                at: e.at.to_string(),
+                leaf_index: index,
+                leaf: leaf_of(&e, &case.reference).encode(),
+                proof: proof.iter().map(|h| b64(h)).collect(),
+            });
+        }
+        let mut consistency = Vec::new();
+        for earlier in self.store.record_downloads(case.id).await? {
+            if earlier > 0 && earlier < checkpoint.size {
+                let proof =
+                    self.with_nodes(|get| ombud_ledger::consistency_proof(earlier, checkpoint.size, get)).await?;
+                consistency.push(ConsistencyFrom { size: earlier, proof: proof.iter().map(|h| b64(h)).collect() });
+            }
+        }
+        self.store.note_record_download(case.id, checkpoint.size).await?;
+        Ok(Record {
+            format: RECORD_FORMAT.to_owned(),
+            case_ref: case.reference,
+            verifier_key: self.verifier_key().encode(),
+            checkpoint: checkpoint.note,
+            events,
+            consistency,
+        })
+    }
+
+    /// Recomputes every leaf from the events it records, every stored subtree
+    /// hash from its children, and the root at every checkpoint; answers the
+    /// first bad index. `progress` hears the number of leaves checked.
+    pub async fn verify_ledger(
+        &self,
+        mut progress: impl FnMut(u64),
+    ) -> Result<std::result::Result<LedgerReport, LedgerProblem>> {
+        let size = self.store.ledger_size().await?;
+        let key = self.verifier_key();
+        let checkpoints = self.store.checkpoints().await?;
+        let mut pending = checkpoints.iter().peekable();
+        let mut frontier = Frontier::default();
+        let mut next = 0u64;
+        while next < size {
+            let entries = self.store.ledger_entries(next, PAGE).await?;
+            let stored = self.store.ledger_level(0, next, PAGE).await?;
+            if entries.is_empty() {
+                return Ok(Err(LedgerProblem { index: next, why: "the event is missing".into() }));
+            }
+            for (i, entry) in entries.iter().enumerate() {
+                let index = entry.event.leaf_index.unwrap_or(u64::MAX);
+                if index != next {
+                    let why = if index >= size { "an event was added outside the log" } else { "the event is missing" };
+                    return Ok(Err(LedgerProblem { index: next.min(index), why: why.into() }));
+                }
+                let leaf = leaf_of(&entry.event, &entry.case_ref).hash();
+                if stored.get(i) != Some(&(index, leaf)) {
+                    return Ok(Err(LedgerProblem {
+                        index,
+                        why: "the event does not match its recorded leaf (edited or moved)".into(),
+                    }));
+                }
+                frontier.push(leaf);
+                next += 1;
+                while let Some(c) = pending.next_if(|c| c.size <= next) {
+                    if let Some(problem) = check_checkpoint(c, &key, &frontier, next) {
+                        return Ok(Err(problem));
+                    }
+                }
+            }
+            progress(next);
+        }
+        if let Some(extra) = self.store.ledger_entries(size, 1).await?.first() {
+            return Ok(Err(LedgerProblem {
+                index: extra.event.leaf_index.unwrap_or(size),
+                why: "an event was added outside the log".into(),
+            }));
+        }
+        if self.store.unindexed_events().await? > 0 {
+            return Ok(Err(LedgerProblem { index: size, why: "an event was added without a place in the log".into() }));
+        }
+        if let Some(c) = pending.next() {
+            return Ok(Err(LedgerProblem {
+                index: size,
+                why: format!("a checkpoint of size {} is larger than the log", c.size),
+            }));
+        }
+        if let Some(problem) = self.verify_stored_levels(size).await? {
+            return Ok(Err(problem));
+        }
+        Ok(Ok(LedgerReport { size, checkpoints: checkpoints.len(), root: frontier.root() }))
+    }
+
+    /// Every stored node at level ≥ 1 must be the hash of its two children.
+    async fn verify_stored_levels(&self, size: u64) -> Result<Option<LedgerProblem>> {
+        let mut level = 1u8;
+        while level < 64 && (size >> level) > 0 {
+            let mut index = 0u64;
+            let count = size >> level;
+            while index < count {
+                let parents = self.store.ledger_level(level, index, PAGE).await?;
+                let children = self.store.ledger_level(level - 1, index * 2, PAGE * 2).await?;
+                for (k, (i, hash)) in parents.iter().enumerate() {
+                    let first_leaf = i << level;
+                    let (Some(l), Some(r)) = (children.get(2 * k), children.get(2 * k + 1)) else {
+                        return Ok(Some(LedgerProblem {
+                            index: first_leaf,
+                            why: "a stored hash has no children".into(),
+                        }));
+                    };
+                    if *i != index + k as u64
+                        || l.0 != 2 * i
+                        || r.0 != 2 * i + 1
+                        || ombud_ledger::node_hash(&l.1, &r.1) != *hash
+                    {
+                        return Ok(Some(LedgerProblem {
+                            index: first_leaf,
+                            why: format!(
+                                "the stored hash of leaves {first_leaf}..{} is wrong",
+                                first_leaf + (1 << level)
+                            ),
+                        }));
+                    }
+                }
+                if parents.is_empty() {
+                    return Ok(Some(LedgerProblem { index: index << level, why: "a stored hash is missing".into() }));
+                }
+                index += parents.len() as u64;
+            }
+            level += 1;
+        }
+        Ok(None)
+    }
+}
+
+fn leaf_of(e: &EventRecord, case_ref: &str) -> EventLeaf {
+    ombud_store::ledger::event_leaf(e, case_ref)
+}
+
+fn check_checkpoint(c: &CheckpointRow, key: &VerifierKey, frontier: &Frontier, size: u64) -> Option<LedgerProblem> {
+    let signed = match ombud_ledger::verify_note(&c.note, key) {
+        Ok(signed) => signed,
+        Err(e) => {
+            return Some(LedgerProblem {
+                index: c.size.saturating_sub(1),
+                why: format!("the checkpoint of size {} does not verify: {e}", c.size),
+            });
+        }
+    };
+    if signed.size != c.size || signed.root != c.root || c.size != size || frontier.root() != c.root {
+        return Some(LedgerProblem {
+            index: c.size.saturating_sub(1),
+            why: format!("the log no longer matches the signed checkpoint of size {}", c.size),
+        });
+    }
+    None
+}
+
+/// The right edge of a Merkle tree being built leaf by leaf: one hash per
+/// complete subtree, so the root of any prefix costs O(log n) memory.
+#[derive(Default)]
+struct Frontier {
+    stack: Vec<(u8, Hash)>,
+}
+
+impl Frontier {
+    fn push(&mut self, leaf: Hash) {
+        let mut node = (0u8, leaf);
+        while let Some(&(level, left)) = self.stack.last() {
+            if level != node.0 {
+                break;
+            }
+            self.stack.pop();
+            node = (level + 1, ombud_ledger::node_hash(&left, &node.1));
+        }
+        self.stack.push(node);
+    }
+
+    fn root(&self) -> Hash {
+        let mut iter = self.stack.iter().rev();
+        let Some(&(_, mut acc)) = iter.next() else { return ombud_ledger::EMPTY_ROOT };
+        for (_, left) in iter {
+            acc = ombud_ledger::node_hash(left, &acc);
+        }
+        acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Frontier;
+
+    #[test]
+    fn the_frontier_root_matches_the_stored_tree_root() {
+        for n in 0u64..40 {
+            let leaves: Vec<_> = (0..n).map(|i| ombud_ledger::leaf_hash(&i.to_le_bytes())).collect();
+            let mut frontier = Frontier::default();
+            let mut stored = std::collections::HashMap::new();
+            for (i, leaf) in leaves.iter().enumerate() {
+                frontier.push(*leaf);
+                let nodes = ombud_ledger::append(i as u64, *leaf, &mut |id| Ok(stored[&id])).expect("append");
+                stored.extend(nodes);
+            }
+            let expected = ombud_ledger::root(n, &mut |id| Ok(stored[&id])).expect("root");
+            assert_eq!(frontier.root(), expected, "n = {n}");
+        }
+    }
+}
