@@ -159,7 +159,14 @@ impl Ombud {
         let mut frontier = Frontier::default();
         let mut next = 0u64;
         while next < size {
-            let entries = self.store.ledger_entries(next, PAGE).await?;
+            let entries = match self.store.ledger_entries(next, PAGE).await {
+                Ok(entries) => entries,
+                Err(ombud_store::StoreError::Corrupt(why)) => {
+                    let index = self.first_unreadable(next).await?;
+                    return Ok(Err(LedgerProblem { index, why: format!("the event cannot be read ({why})") }));
+                }
+                Err(e) => return Err(e.into()),
+            };
             let stored = self.store.ledger_level(0, next, PAGE).await?;
             if entries.is_empty() {
                 return Ok(Err(LedgerProblem { index: next, why: "the event is missing".into() }));
@@ -206,6 +213,21 @@ impl Ombud {
             return Ok(Err(problem));
         }
         Ok(Ok(LedgerReport { size, checkpoints: checkpoints.len(), root: frontier.root() }))
+    }
+
+    /// Reads one row at a time from `from` to find the first that cannot be read.
+    async fn first_unreadable(&self, from: u64) -> Result<u64> {
+        let mut index = from;
+        loop {
+            match self.store.ledger_entries(index, 1).await {
+                Ok(rows) => match rows.first().and_then(|r| r.event.leaf_index) {
+                    Some(i) => index = i + 1,
+                    None => return Ok(index),
+                },
+                Err(ombud_store::StoreError::Corrupt(_)) => return Ok(index),
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Every stored node at level ≥ 1 must be the hash of its two children.

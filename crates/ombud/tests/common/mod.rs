@@ -72,3 +72,8 @@ pub fn add_staff(data: &Path, extra: &[&str], email: &str, role: &str, password:
     args.extend_from_slice(extra);
     run(&args, data, &format!("{password}\n"))
 }
+
+/// Runs an `ombud` command that takes no data directory.
+pub fn run_plain(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).stdin(Stdio::null()).output().expect("run ombud")
+}

@@ -1,0 +1,276 @@
+//! Nothing lost, nothing silently changed: a database altered in any of four
+//! ways is caught by `ombud ledger verify` (naming the first bad index) and
+//! by the reporter's offline check of a newer record against her old one.
+
+mod common;
+
+use serde_json::{Value, json};
+use sqlx::Connection;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone)]
+enum Db {
+    Sqlite,
+    Postgres { server: String, name: String },
+}
+
+impl Db {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Db::Sqlite => vec![],
+            Db::Postgres { server, name } => {
+                vec!["--database-url".into(), ombud_store_postgres::testdb::with_database(server, name)]
+            }
+        }
+    }
+
+    /// A copy of the database (and data directory) to tamper with.
+    async fn copy(&self, data: &Path, into: &Path) -> Db {
+        std::fs::create_dir_all(into).expect("dir");
+        for entry in std::fs::read_dir(data).expect("data dir") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, into.join(path.file_name().expect("name"))).expect("copy");
+        }
+        match self {
+            Db::Sqlite => Db::Sqlite,
+            Db::Postgres { server, name } => {
+                let copy =
+                    format!("{name}_{}", into.file_name().and_then(|n| n.to_str()).unwrap_or("copy").replace('-', "_"));
+                let mut admin = sqlx::PgConnection::connect(server).await.expect("admin");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {copy} TEMPLATE {name}")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("copy database");
+                Db::Postgres { server: server.clone(), name: copy }
+            }
+        }
+    }
+
+    async fn execute(&self, data: &Path, statements: &[&str]) {
+        match self {
+            Db::Sqlite => {
+                let url = format!("sqlite:{}", data.join("ombud.db").display());
+                let mut c = sqlx::SqliteConnection::connect(&url).await.expect("sqlite");
+                for s in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.expect(s);
+                }
+                c.close().await.expect("close");
+            }
+            Db::Postgres { server, name } => {
+                let mut c = sqlx::PgConnection::connect(&ombud_store_postgres::testdb::with_database(server, name))
+                    .await
+                    .expect("pg");
+                for s in statements {
+                    sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.expect(s);
+                }
+                c.close().await.expect("close");
+            }
+        }
+    }
+
+    async fn drop_copy(&self) {
+        if let Db::Postgres { server, name } = self {
+            ombud_store_postgres::testdb::drop_database(server, name).await;
+        }
+    }
+}
+
+struct History {
+    receipt: String,
+    record: PathBuf,
+    key: String,
+}
+
+/// Builds a known history (leaf indexes in comments) and downloads her record.
+async fn make_history(db: &Db, data: &Path, files: &Path) -> History {
+    let args = db.args();
+    let extra: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(common::add_staff(data, &extra, "h@example.org", "handler", "handler password 1").status.success());
+    let server = common::serve(&extra, data, &files.join("serve.log"), "info").await;
+    let c = reqwest::Client::new();
+    let b = &server.base;
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut r = c.post(format!("{b}{path}")).json(&body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    let filed: Value = post("/api/v1/reports", None, json!({"category": "sexual_assault", "description": "A"}))
+        .await
+        .expect("0")
+        .json()
+        .await
+        .expect("json");
+    post("/api/v1/reports", None, json!({"category": "other", "description": "B"})).await.expect("1");
+    let staff: Value =
+        post("/api/v1/staff/session", None, json!({"email": "h@example.org", "password": "handler password 1"}))
+            .await
+            .expect("sign in")
+            .json()
+            .await
+            .expect("json");
+    let staff = staff["token"].as_str().expect("token").to_owned();
+    let cases: Value =
+        c.get(format!("{b}/api/v1/cases")).bearer_auth(&staff).send().await.expect("list").json().await.expect("json");
+    let id = cases["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|x| x["case_ref"] == filed["case_ref"])
+        .expect("hers")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    c.get(format!("{b}/api/v1/cases/{id}")).bearer_auth(&staff).send().await.expect("2 opened");
+    post(&format!("/api/v1/cases/{id}/acknowledge"), Some(&staff), json!({})).await.expect("3 acknowledged");
+    post(&format!("/api/v1/cases/{id}/messages"), Some(&staff), json!({"body": "answer"}))
+        .await
+        .expect("4 staff message");
+    let receipt = filed["receipt"].as_str().expect("receipt").to_owned();
+    let session: Value = post("/api/v1/reporter/session", None, json!({"receipt": receipt}))
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("json");
+    let reporter = session["token"].as_str().expect("token").to_owned();
+    post("/api/v1/reporter/messages", Some(&reporter), json!({"body": "thanks"})).await.expect("5 reporter message");
+    let record = files.join("record-1.json");
+    let bytes = c
+        .get(format!("{b}/api/v1/reporter/record"))
+        .bearer_auth(&reporter)
+        .send()
+        .await
+        .expect("record")
+        .bytes()
+        .await
+        .expect("bytes");
+    std::fs::write(&record, &bytes).expect("save record");
+    let key: Value = c.get(format!("{b}/api/v1/ledger/key")).send().await.expect("key").json().await.expect("json");
+    History { receipt, record, key: key["verifier_key"].as_str().expect("key").to_owned() }
+}
+
+async fn download_record(db: &Db, data: &Path, files: &Path, receipt: &str, name: &str) -> PathBuf {
+    let args = db.args();
+    let extra: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = common::serve(&extra, data, &files.join(format!("{name}.log")), "info").await;
+    let c = reqwest::Client::new();
+    let session: Value = c
+        .post(format!("{}/api/v1/reporter/session", server.base))
+        .json(&json!({"receipt": receipt}))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("json");
+    let response = c
+        .get(format!("{}/api/v1/reporter/record", server.base))
+        .bearer_auth(session["token"].as_str().expect("token"))
+        .send()
+        .await
+        .expect("record");
+    assert_eq!(response.status(), 200, "the server still answers");
+    let path = files.join(format!("{name}.json"));
+    std::fs::write(&path, response.bytes().await.expect("bytes")).expect("save");
+    path
+}
+
+fn ledger(args: &[&str], data: &Path, db: &Db) -> std::process::Output {
+    let extra = db.args();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(extra.iter().map(String::as_str));
+    common::run(&all, data, "")
+}
+
+/// (what, first bad index, SQL, whether the reporter's server can still produce a record)
+const TAMPERS: &[(&str, u64, &[&str], bool)] = &[
+    ("edit: the acknowledgement backdated a day", 3, &["UPDATE events SET at = at - 86400000 WHERE leaf_index = 3"], true),
+    ("delete: the handler's message removed", 4, &["DELETE FROM events WHERE leaf_index = 4"], true),
+    (
+        "reorder: opened and acknowledged swapped",
+        2,
+        &[
+            "UPDATE events SET leaf_index = 1000 WHERE leaf_index = 2",
+            "UPDATE events SET leaf_index = 2 WHERE leaf_index = 3",
+            "UPDATE events SET leaf_index = 3 WHERE leaf_index = 1000",
+        ],
+        true,
+    ),
+    (
+        "insert: a fabricated acknowledgement slipped into the history",
+        4,
+        &[
+            "UPDATE events SET leaf_index = leaf_index + 1000 WHERE leaf_index >= 4",
+            "UPDATE events SET leaf_index = leaf_index - 999 WHERE leaf_index >= 1000",
+            "INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id, payload_hash, leaf_index)
+             SELECT '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d11', case_id, 'acknowledged', at, 'system', NULL, payload_hash, 4 FROM events WHERE leaf_index = 0",
+        ],
+        true,
+    ),
+    ("edit: a row made unreadable", 5, &["UPDATE events SET kind = 'nonsense' WHERE leaf_index = 5"], false),
+];
+
+async fn tampering_is_caught(db: Db) {
+    let root = tempfile::tempdir().expect("dir");
+    let data = root.path().join("data");
+    let files = root.path().join("files");
+    std::fs::create_dir_all(&files).expect("dir");
+    let history = make_history(&db, &data, &files).await;
+
+    let ok = ledger(&["ledger", "verify"], &data, &db);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("ledger OK: 6 entries"));
+    let key = common::run(&["ledger", "key"], &data, "");
+    let printed = String::from_utf8_lossy(&key.stdout).trim().to_owned();
+    assert_eq!(printed, history.key, "the CLI prints the key the about page shows");
+    let record = history.record.to_str().expect("path");
+    let offline = common::run_plain(&["ledger", "verify-record", record, "--key", &history.key]);
+    assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
+
+    for (i, (what, first_bad, sql, offline)) in TAMPERS.iter().enumerate() {
+        let copy_dir = root.path().join(format!("tampered-{i}"));
+        let copy = db.copy(&data, &copy_dir).await;
+        copy.execute(&copy_dir, sql).await;
+        let out = ledger(&["ledger", "verify"], &copy_dir, &copy);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{what}: verify passed");
+        assert!(stderr.contains(&format!("FAILED at index {first_bad}:")), "{what}: {stderr}");
+
+        if !offline {
+            copy.drop_copy().await;
+            continue;
+        }
+        let newer = download_record(&copy, &copy_dir, &files, &history.receipt, &format!("record-tampered-{i}")).await;
+        let check = common::run_plain(&[
+            "ledger",
+            "verify-record",
+            newer.to_str().expect("path"),
+            "--key",
+            &history.key,
+            "--earlier",
+            record,
+        ]);
+        assert!(!check.status.success(), "{what}: her offline check passed");
+        assert!(String::from_utf8_lossy(&check.stderr).contains("record FAILED"), "{what}");
+        copy.drop_copy().await;
+    }
+}
+
+#[tokio::test]
+async fn tampering_is_caught_on_sqlite() {
+    tampering_is_caught(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn tampering_is_caught_on_postgres() {
+    let Some(server) = ombud_store_postgres::testdb::test_server_url() else {
+        eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let (_, name) = ombud_store_postgres::testdb::create_database(&server).await.expect("database");
+    let db = Db::Postgres { server: server.clone(), name: name.clone() };
+    tampering_is_caught(db).await;
+    ombud_store_postgres::testdb::drop_database(&server, &name).await;
+}
