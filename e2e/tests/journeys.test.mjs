@@ -98,6 +98,12 @@ for (const lang of ['en', 'zh-CN']) {
       assert.ok((await team.textContent()).includes(t.team), 'from the team, not a named person');
       await look(browser, reporter, `${tag}-11-follow-up-answered`);
 
+      // Her record of handling is listed, and the about page shows the key to check it with.
+      assert.ok((await reporter.locator('ol.events li').count()) >= 3, 'submitted, opened, acknowledged…');
+      await reporter.click('footer a[href="/about"]');
+      assert.match(await reporter.textContent('#verifier-key'), /\+[0-9a-f]{8}\+/);
+      await look(browser, reporter, `${tag}-13-about`);
+
       await reporter.goto(`${ombud.base}/no-such-page`);
       await look(browser, reporter, `${tag}-12-not-found`);
       await reporter.context().close();

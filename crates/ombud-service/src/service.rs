@@ -318,7 +318,11 @@ impl Ombud {
         }
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), &content)?;
-        let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payload(&sealed_report);
+
+        // The record binds the report and every file that came with it.
+        let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payloads(
+            std::iter::once(sealed_report.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
+        );
         let mut new = NewCase {
             case: CaseRecord {
                 id: case_id,
@@ -412,7 +416,9 @@ impl Ombud {
         };
         let attachments = self.seal_uploads(case_id, key, Some(id), uploads)?;
         let kind = if author == Actor::Reporter { EventKind::MessageFromReporter } else { EventKind::MessageFromStaff };
-        let event = EventRecord::new(case_id, kind, now, author).with_payload(&message.sealed_body);
+        let event = EventRecord::new(case_id, kind, now, author).with_payloads(
+            std::iter::once(message.sealed_body.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
+        );
         self.store.add_message(&message, &attachments, &event).await?;
         Ok(id)
     }

@@ -152,6 +152,13 @@ impl EventRecord {
         self.payload_hash = ombud_ledger::payload_hash(sealed);
         self
     }
+
+    /// Binds the event to several sealed items (a message and its files):
+    /// the hash of their hashes, in order.
+    pub fn with_payloads<'a>(self, sealed: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let hashes: Vec<u8> = sealed.into_iter().flat_map(ombud_ledger::payload_hash).collect();
+        self.with_payload(&hashes)
+    }
 }
 
 /// An event as the ledger holds it, with its case's public reference.

@@ -116,24 +116,26 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|_| "expected handler, oversight or admin".to_owned())
 }
 
-fn init_logging() {
+/// Logs to standard error; `RUST_LOG` overrides the default level.
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    init_logging();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // The demo prints what a visitor needs; routine logs would bury it.
+    init_logging(if matches!(cli.command, Command::Demo { .. }) { "warn" } else { "info,sqlx=warn" });
+    match cli.command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
         Command::Staff { command: StaffCommand::Add { at, email, name, role, password_stdin: _ } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
-            let file = FileConfig::load(at.config.as_deref())?;
-            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud = open_at(&at).await?;
             match ombud.add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
                     println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
@@ -156,8 +158,7 @@ async fn main() -> anyhow::Result<()> {
             ledger_cmd::verify_record_file(&file, &key, earlier.as_deref())
         }
         Command::Staff { command: StaffCommand::List { at } } => {
-            let file = FileConfig::load(at.config.as_deref())?;
-            let ombud = instance::open(&at.data, at.database_url.as_deref(), file.service()).await?;
+            let ombud = open_at(&at).await?;
             let staff = ombud.list_staff().await?;
             if staff.is_empty() {
                 println!("no staff accounts");
