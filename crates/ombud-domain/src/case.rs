@@ -108,16 +108,18 @@ pub enum EventKind {
     MessageFromReporter,
     MessageFromStaff,
     AccessGranted,
+    Escalated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Submitted,
         EventKind::Acknowledged,
         EventKind::OpenedByStaff,
         EventKind::MessageFromReporter,
         EventKind::MessageFromStaff,
         EventKind::AccessGranted,
+        EventKind::Escalated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -128,6 +130,7 @@ impl EventKind {
             EventKind::MessageFromReporter => "message_from_reporter",
             EventKind::MessageFromStaff => "message_from_staff",
             EventKind::AccessGranted => "access_granted",
+            EventKind::Escalated => "escalated",
         }
     }
 }

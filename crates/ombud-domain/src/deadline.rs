@@ -31,11 +31,23 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    pub const ALL: [DeadlineKind; 2] = [DeadlineKind::Acknowledge, DeadlineKind::Feedback];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::Acknowledge => "acknowledge",
             DeadlineKind::Feedback => "feedback",
         }
+    }
+}
+
+impl std::str::FromStr for DeadlineKind {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue { what: "deadline", value: s.to_owned() })
     }
 }
 
@@ -61,6 +73,16 @@ pub enum DeadlineState {
 }
 
 impl Deadline {
+    /// A deadline that passed unmet, or was met only after it passed: it
+    /// stays missed on the record.
+    pub fn missed(&self, now: Timestamp) -> bool {
+        match (self.due, self.met_at) {
+            (Some(due), None) => due <= now,
+            (Some(due), Some(met)) => met > due,
+            (None, _) => false,
+        }
+    }
+
     pub fn state(&self, now: Timestamp) -> DeadlineState {
         match (self.met_at, self.due) {
             (Some(_), _) => DeadlineState::Met,
@@ -69,6 +91,12 @@ impl Deadline {
             (None, Some(due)) => DeadlineState::Overdue(now.duration_since(due)),
         }
     }
+}
+
+/// The reporter may raise her case to oversight herself once any of its
+/// deadlines was missed; before that, the handling team still has time.
+pub fn reporter_may_escalate(deadlines: &[Deadline], now: Timestamp) -> bool {
+    deadlines.iter().any(|d| d.missed(now))
 }
 
 impl DeadlinePolicy {
@@ -150,6 +178,20 @@ mod tests {
         let [ack, feedback] = p.deadlines(received, Some(ts("2026-01-03T00:00:00Z"))).expect("deadlines");
         assert_eq!(ack.state(ts("2026-02-01T00:00:00Z")), DeadlineState::Met);
         assert_eq!(feedback.due, Some(ts("2026-04-03T00:00:00Z")));
+    }
+
+    #[test]
+    fn she_may_escalate_once_a_deadline_was_missed() {
+        let p = DeadlinePolicy::default();
+        let received = ts("2026-01-01T00:00:00Z");
+        let open = p.deadlines(received, None).expect("deadlines");
+        assert!(!reporter_may_escalate(&open, ts("2026-01-07T00:00:00Z")));
+        assert!(reporter_may_escalate(&open, ts("2026-01-08T00:00:01Z")));
+        let late = p.deadlines(received, Some(ts("2026-01-10T00:00:00Z"))).expect("deadlines");
+        assert!(reporter_may_escalate(&late, ts("2026-01-11T00:00:00Z")), "met late is still missed");
+        let on_time = p.deadlines(received, Some(ts("2026-01-02T00:00:00Z"))).expect("deadlines");
+        assert!(!reporter_may_escalate(&on_time, ts("2026-02-01T00:00:00Z")));
+        assert_eq!("feedback".parse::<DeadlineKind>(), Ok(DeadlineKind::Feedback));
     }
 
     proptest! {

@@ -14,7 +14,7 @@ mod staff;
 
 pub use case::{CaseStatus, Category, EventKind};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use deadline::{Deadline, DeadlineKind, DeadlinePolicy, DeadlineState};
+pub use deadline::{Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, reporter_may_escalate};
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,

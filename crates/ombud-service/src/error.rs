@@ -29,6 +29,9 @@ pub enum ServiceError {
     /// The workflow refuses this step now.
     #[error(transparent)]
     Rule(#[from] DomainError),
+    /// She may raise her case herself only once a deadline was missed.
+    #[error("no deadline of this case has passed yet")]
+    EscalationNotYet,
     #[error("an account with this email already exists")]
     DuplicateAccount,
     /// The data directory's secrets do not belong to this database.

@@ -7,6 +7,7 @@
 //! while it handles a request; nothing it writes to disk or logs does.
 #![forbid(unsafe_code)]
 
+mod deadlines;
 pub mod demo;
 mod error;
 mod ledger;
@@ -14,13 +15,14 @@ mod sealing;
 mod service;
 mod views;
 
+pub use deadlines::SweepReport;
 pub use error::ServiceError;
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_ledger::{Record, VerifierKey, b64};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
-pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, case_deadlines};
+pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

@@ -1,5 +1,5 @@
 use crate::sealing::*;
-use crate::views::{CaseView, Download, InboxRow, StaffView, case_deadlines, open_case};
+use crate::views::{CaseView, Download, InboxRow, StaffView, open_case};
 use crate::{Result, ServiceError};
 use ombud_crypto::{DataKey, InstanceKeys, KdfParams, Receipt, StaffKeys, StaffSecret, random_below};
 use ombud_domain::{
@@ -187,7 +187,15 @@ impl Ombud {
         let entries = self.store.inbox(session.id, limit).await?;
         Ok(entries
             .into_iter()
-            .map(|e| InboxRow { deadlines: case_deadlines(&e.case), case: e.case, access_pending: e.access_pending })
+            .map(|e| InboxRow {
+                next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
+                    kind,
+                    due: Some(due),
+                    met_at: None,
+                }),
+                case: e.case,
+                access_pending: e.access_pending,
+            })
             .collect())
     }
 
@@ -240,22 +248,29 @@ impl Ombud {
         self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads).await
     }
 
-    pub async fn staff_acknowledge(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseRecord> {
+    /// Acknowledges a received case; answers the case and its deadlines as they now stand.
+    pub async fn staff_acknowledge(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+    ) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
         let (case, _) = self.staff_case_key(session, case_id).await?;
         if !session.role.handles_cases() {
             return Err(ServiceError::Forbidden);
         }
         let to = case.status.acknowledge()?;
         let now = self.clock.now();
-        let feedback_due = self.config.policy.feedback_due(now)?;
+        let feedback =
+            DeadlineRow::new(case_id, ombud_domain::DeadlineKind::Feedback, self.config.policy.feedback_due(now)?, now);
         let event = EventRecord::new(case_id, EventKind::Acknowledged, now, Actor::Staff(session.id));
-        if !self.store.acknowledge(case_id, case.status, to, now, feedback_due, &event).await? {
+        if !self.store.acknowledge(case_id, case.status, to, now, &feedback, &event).await? {
             // Someone else moved it between our read and our write.
             let current = self.store.case(case_id).await?.map_or(case.status, |c| c.status);
             return Err(ombud_domain::DomainError::InvalidTransition { from: current, action: "acknowledged" }.into());
         }
         tracing::info!(case = %case_id, "case acknowledged");
-        self.store.case(case_id).await?.ok_or(ServiceError::NotFound)
+        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((case, self.deadlines(case_id).await?))
     }
 
     pub async fn staff_attachment(
@@ -331,14 +346,19 @@ impl Ombud {
                 status: CaseStatus::Received,
                 received_at: now,
                 acknowledged_at: None,
-                acknowledge_due: self.config.policy.acknowledge_due(now)?,
-                feedback_due: None,
                 updated_at: now,
+                escalated_at: None,
             },
             sealed_report,
             attachments,
             access,
             receipt: receipt_record,
+            deadlines: vec![DeadlineRow::new(
+                case_id,
+                ombud_domain::DeadlineKind::Acknowledge,
+                self.config.policy.acknowledge_due(now)?,
+                now,
+            )],
             event,
         };
         // References are short, so a collision is possible if unlikely: retry with a fresh one.

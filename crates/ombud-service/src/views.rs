@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{AttachmentId, Deadline, DeadlineKind, MessageId, ReportContent, Role, StaffId};
 use ombud_store::{Actor, CaseRecord, Store};
+use ombud_store::{DeadlineRow, EscalationRow};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -35,7 +36,9 @@ pub struct CaseView {
     /// Files that came with the report itself.
     pub attachments: Vec<AttachmentView>,
     pub messages: Vec<MessageView>,
-    pub deadlines: [Deadline; 2],
+    pub deadlines: Vec<Deadline>,
+    /// Every time the case was raised to oversight, and why.
+    pub escalations: Vec<EscalationRow>,
     /// The record of handling: what happened and when, never by whom.
     pub events: Vec<(ombud_domain::EventKind, Timestamp)>,
 }
@@ -44,7 +47,8 @@ pub struct CaseView {
 pub struct InboxRow {
     pub case: CaseRecord,
     pub access_pending: bool,
-    pub deadlines: [Deadline; 2],
+    /// The earliest deadline not yet met.
+    pub next_deadline: Option<Deadline>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -64,13 +68,16 @@ pub struct Download {
     pub bytes: Vec<u8>,
 }
 
-/// The deadlines as they were fixed when each step happened: a later policy
-/// change never moves a deadline a person was already shown.
-pub fn case_deadlines(case: &CaseRecord) -> [Deadline; 2] {
-    [
-        Deadline { kind: DeadlineKind::Acknowledge, due: Some(case.acknowledge_due), met_at: case.acknowledged_at },
-        Deadline { kind: DeadlineKind::Feedback, due: case.feedback_due, met_at: None },
-    ]
+/// A case's deadlines as people see them, fixed when each step happened so a
+/// later policy change never moves one already shown. Feedback appears as
+/// "starts at acknowledgement" until it has a date.
+pub fn deadlines_of(rows: &[DeadlineRow]) -> Vec<Deadline> {
+    let mut out: Vec<Deadline> =
+        rows.iter().map(|d| Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at }).collect();
+    if !rows.iter().any(|d| d.kind == DeadlineKind::Feedback) {
+        out.push(Deadline { kind: DeadlineKind::Feedback, due: None, met_at: None });
+    }
+    out
 }
 
 /// Opens everything of a case with its data key. `staff_names` is empty for
@@ -112,7 +119,8 @@ pub(crate) async fn open_case(
         });
     }
     attachments.retain(|a| a.message_id.is_none());
-    let deadlines = case_deadlines(&case);
+    let deadlines = deadlines_of(&store.deadlines(case.id).await?);
+    let escalations = store.case_escalations(case.id).await?;
     let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
-    Ok(CaseView { case, report, attachments, messages, deadlines, events })
+    Ok(CaseView { case, report, attachments, messages, deadlines, escalations, events })
 }

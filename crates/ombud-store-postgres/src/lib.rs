@@ -53,9 +53,8 @@ fn case_from_row(row: &PgRow) -> Result<CaseRecord> {
         status: row.try_get("status").map_err(get)?,
         received_at: row.try_get("received_at").map_err(get)?,
         acknowledged_at: row.try_get("acknowledged_at").map_err(get)?,
-        acknowledge_due: row.try_get("acknowledge_due").map_err(get)?,
-        feedback_due: row.try_get("feedback_due").map_err(get)?,
         updated_at: row.try_get("updated_at").map_err(get)?,
+        escalated_at: row.try_get("escalated_at").map_err(get)?,
     }
     .try_into()
 }
@@ -92,8 +91,7 @@ fn event_from_row(row: &PgRow) -> Result<EventRecord> {
     .try_into()
 }
 
-const CASE_COLUMNS: &str =
-    "id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at";
+const CASE_COLUMNS: &str = "id, reference, category, status, received_at, acknowledged_at, updated_at, escalated_at";
 
 /// The ledger's view of an open transaction.
 struct PgLedger<'c>(&'c mut sqlx::PgConnection);
@@ -157,6 +155,51 @@ impl ombud_store::ledger::LedgerTx for PgLedger<'_> {
 
 fn index(i: u64) -> Result<i64> {
     i64::try_from(i).map_err(|_| StoreError::Corrupt("index out of range".into()))
+}
+
+async fn insert_deadline(conn: &mut sqlx::PgConnection, d: &DeadlineRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO deadlines (id, case_id, kind, due_at, met_at, reminded_at, escalated_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(d.id.to_string())
+    .bind(d.case_id.to_string())
+    .bind(d.kind.as_str())
+    .bind(millis(d.due_at))
+    .bind(d.met_at.map(millis))
+    .bind(d.reminded_at.map(millis))
+    .bind(d.escalated_at.map(millis))
+    .bind(millis(d.created_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn deadline_from_row(row: &PgRow) -> Result<DeadlineRow> {
+    DeadlineColumns {
+        id: col(row, "id")?,
+        case_id: col(row, "case_id")?,
+        kind: col(row, "kind")?,
+        due_at: col(row, "due_at")?,
+        met_at: col(row, "met_at")?,
+        reminded_at: col(row, "reminded_at")?,
+        escalated_at: col(row, "escalated_at")?,
+        created_at: col(row, "created_at")?,
+    }
+    .try_into()
+}
+
+fn escalation_from_row(row: &PgRow) -> Result<EscalationRow> {
+    EscalationColumns {
+        id: col(row, "id")?,
+        case_id: col(row, "case_id")?,
+        case_ref: col(row, "case_ref")?,
+        cause: col(row, "cause")?,
+        deadline_kind: col(row, "deadline_kind")?,
+        deadline_due: col(row, "deadline_due")?,
+        created_at: col(row, "created_at")?,
+    }
+    .try_into()
 }
 
 async fn insert_event(conn: &mut sqlx::PgConnection, e: &EventRecord) -> Result<()> {
@@ -224,12 +267,14 @@ impl Store for PgStore {
         .await
         .map_err(backend)?;
         if s.role.reads_cases() {
-            sqlx::query("INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, $1, NULL, $2 FROM cases")
-                .bind(s.id.to_string())
-                .bind(millis(s.created_at))
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+            sqlx::query(
+                "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, $1, NULL, $2 FROM cases",
+            )
+            .bind(s.id.to_string())
+            .bind(millis(s.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         }
         tx.commit().await.map_err(backend)
     }
@@ -263,8 +308,8 @@ impl Store for PgStore {
         let id = c.id.to_string();
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO cases (id, reference, category, status, received_at, acknowledged_at, acknowledge_due, feedback_due, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO cases (id, reference, category, status, received_at, acknowledged_at, updated_at, escalated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(&c.reference)
@@ -272,9 +317,8 @@ impl Store for PgStore {
         .bind(c.status.as_str())
         .bind(millis(c.received_at))
         .bind(c.acknowledged_at.map(millis))
-        .bind(millis(c.acknowledge_due))
-        .bind(c.feedback_due.map(millis))
         .bind(millis(c.updated_at))
+        .bind(c.escalated_at.map(millis))
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -306,6 +350,9 @@ impl Store for PgStore {
         for a in &new.attachments {
             insert_attachment(&mut tx, a).await?;
         }
+        for d in &new.deadlines {
+            insert_deadline(&mut tx, d).await?;
+        }
         insert_event(&mut tx, &new.event).await?;
         tx.commit().await.map_err(backend)
     }
@@ -321,7 +368,9 @@ impl Store for PgStore {
 
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>> {
         let rows = sqlx::query(
-            "SELECT c.*, a.wrapped_key IS NULL AS pending
+            "SELECT c.*, a.wrapped_key IS NULL AS pending,
+                    (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
+                    (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
              FROM case_access a JOIN cases c ON c.id = a.case_id
              WHERE a.staff_id = $1
              ORDER BY c.received_at DESC, c.id DESC
@@ -333,7 +382,14 @@ impl Store for PgStore {
         .await
         .map_err(backend)?;
         rows.iter()
-            .map(|row| Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")? }))
+            .map(|row| {
+                let next_deadline =
+                    match (col::<Option<String>>(row, "next_kind")?, col::<Option<i64>>(row, "next_due")?) {
+                        (Some(kind), Some(due)) => Some((parse(&kind, "deadline kind")?, from_millis(due)?)),
+                        _ => None,
+                    };
+                Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")?, next_deadline })
+            })
             .collect()
     }
 
@@ -487,16 +543,15 @@ impl Store for PgStore {
         from: CaseStatus,
         to: CaseStatus,
         at: Timestamp,
-        feedback_due: Timestamp,
+        feedback: &DeadlineRow,
         event: &EventRecord,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let done = sqlx::query(
-            "UPDATE cases SET status = $1, acknowledged_at = $2, feedback_due = $3, updated_at = $4 WHERE id = $5 AND status = $6",
+            "UPDATE cases SET status = $1, acknowledged_at = $2, updated_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(to.as_str())
         .bind(millis(at))
-        .bind(millis(feedback_due))
         .bind(millis(at))
         .bind(case.to_string())
         .bind(from.as_str())
@@ -506,9 +561,121 @@ impl Store for PgStore {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
+        sqlx::query("UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = 'acknowledge' AND met_at IS NULL")
+            .bind(millis(at))
+            .bind(case.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_deadline(&mut tx, feedback).await?;
         insert_event(&mut tx, event).await?;
         tx.commit().await.map_err(backend)?;
         Ok(true)
+    }
+
+    async fn deadlines(&self, case: CaseId) -> Result<Vec<DeadlineRow>> {
+        let rows = sqlx::query("SELECT * FROM deadlines WHERE case_id = $1 ORDER BY due_at, id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(deadline_from_row).collect()
+    }
+
+    async fn due_deadlines(&self, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {
+        let rows = sqlx::query(
+            "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
+             WHERE d.met_at IS NULL AND d.escalated_at IS NULL AND d.due_at <= $1
+             ORDER BY d.due_at LIMIT $2",
+        )
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| Ok(DueDeadline { deadline: deadline_from_row(row)?, case_ref: col(row, "reference")? }))
+            .collect()
+    }
+
+    async fn escalate(&self, e: &NewEscalation) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        if let Some(deadline) = e.deadline_id {
+            let flagged = sqlx::query(
+                "UPDATE deadlines SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL AND met_at IS NULL",
+            )
+            .bind(millis(e.at))
+            .bind(deadline.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if flagged.rows_affected() != 1 {
+                return Ok(false);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO escalations (id, case_id, deadline_id, cause, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(e.id.to_string())
+        .bind(e.case_id.to_string())
+        .bind(e.deadline_id.map(|d| d.to_string()))
+        .bind(e.cause.as_str())
+        .bind(millis(e.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("UPDATE cases SET escalated_at = COALESCE(escalated_at, $1) WHERE id = $2")
+            .bind(millis(e.at))
+            .bind(e.case_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // A content-free notice for every oversight member who may read the case.
+        sqlx::query(
+            "INSERT INTO outbox (id, staff_id, kind, case_id, created_at, next_attempt_at)
+             SELECT $1 || '-' || s.id, s.id, 'escalation', $2, $3, $4 FROM case_access a JOIN staff s ON s.id = a.staff_id
+             WHERE a.case_id = $5 AND s.role = 'oversight'",
+        )
+        .bind(e.id.to_string())
+        .bind(e.case_id.to_string())
+        .bind(millis(e.at))
+        .bind(millis(e.at))
+        .bind(e.case_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_event(&mut tx, &e.event).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn escalations(&self, staff: StaffId, limit: u32) -> Result<Vec<EscalationRow>> {
+        let rows = sqlx::query(
+            "SELECT e.*, c.reference AS case_ref, d.kind AS deadline_kind, d.due_at AS deadline_due
+             FROM escalations e JOIN cases c ON c.id = e.case_id
+             JOIN case_access a ON a.case_id = e.case_id AND a.staff_id = $1
+             LEFT JOIN deadlines d ON d.id = e.deadline_id
+             ORDER BY e.created_at DESC, e.id DESC LIMIT $2",
+        )
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(escalation_from_row).collect()
+    }
+
+    async fn case_escalations(&self, case: CaseId) -> Result<Vec<EscalationRow>> {
+        let rows = sqlx::query(
+            "SELECT e.*, c.reference AS case_ref, d.kind AS deadline_kind, d.due_at AS deadline_due
+             FROM escalations e JOIN cases c ON c.id = e.case_id LEFT JOIN deadlines d ON d.id = e.deadline_id
+             WHERE e.case_id = $1 ORDER BY e.created_at, e.id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(escalation_from_row).collect()
     }
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>> {
@@ -624,14 +791,16 @@ impl Store for PgStore {
     }
 
     async fn put_checkpoint(&self, c: &CheckpointRow) -> Result<()> {
-        sqlx::query("INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING")
-            .bind(index(c.size)?)
-            .bind(c.root.to_vec())
-            .bind(&c.note)
-            .bind(millis(c.created_at))
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(index(c.size)?)
+        .bind(c.root.to_vec())
+        .bind(&c.note)
+        .bind(millis(c.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 
 use crate::*;
 use jiff::{SignedDuration, Timestamp};
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
 
 /// Generates one `#[tokio::test]` per conformance check. `$make` is an async
 /// expression returning `Option<(Box<dyn Store>, impl Future<Output = ()>)>`;
@@ -23,7 +23,8 @@ macro_rules! conformance_tests {
             events_come_back_in_order,
             every_event_becomes_a_ledger_leaf,
             concurrent_appends_get_distinct_contiguous_indexes,
-            checkpoints_and_record_downloads_round_trip
+            checkpoints_and_record_downloads_round_trip,
+            due_deadlines_escalate_once_and_reach_oversight
         );
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -73,9 +74,8 @@ pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> Ne
             status: CaseStatus::Received,
             received_at: received,
             acknowledged_at: None,
-            acknowledge_due: received + SignedDuration::from_hours(24 * 7),
-            feedback_due: None,
             updated_at: received,
+            escalated_at: None,
         },
         sealed_report: format!("sealed report {reference}").into_bytes(),
         attachments: vec![NewAttachment {
@@ -96,6 +96,12 @@ pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> Ne
             kdf: vec![9; 28],
             wrapped_key: vec![8; 73],
         },
+        deadlines: vec![DeadlineRow::new(
+            id,
+            DeadlineKind::Acknowledge,
+            received + SignedDuration::from_hours(24 * 7),
+            received,
+        )],
         event: EventRecord::new(id, EventKind::Submitted, received, Actor::Reporter),
     }
 }
@@ -238,11 +244,24 @@ pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
     store.create_case(&case).await.expect("create");
     let event = EventRecord::new(case.case.id, EventKind::Acknowledged, t(50), Actor::Staff(h.id));
     let (from, to) = (CaseStatus::Received, CaseStatus::Acknowledged);
-    assert!(store.acknowledge(case.case.id, from, to, t(50), t(5000), &event).await.expect("ack"));
+    let feedback = DeadlineRow::new(case.case.id, DeadlineKind::Feedback, t(90 * 24 * 3600), t(50));
+    assert!(store.acknowledge(case.case.id, from, to, t(50), &feedback, &event).await.expect("ack"));
     let again = EventRecord::new(case.case.id, EventKind::Acknowledged, t(60), Actor::Staff(h.id));
-    assert!(!store.acknowledge(case.case.id, from, to, t(60), t(6000), &again).await.expect("ack"));
+    let other = DeadlineRow::new(case.case.id, DeadlineKind::Feedback, t(6000), t(60));
+    assert!(!store.acknowledge(case.case.id, from, to, t(60), &other, &again).await.expect("ack"));
     let c = store.case(case.case.id).await.expect("case").expect("exists");
-    assert_eq!((c.status, c.acknowledged_at, c.feedback_due), (to, Some(t(50)), Some(t(5000))));
+    assert_eq!((c.status, c.acknowledged_at), (to, Some(t(50))));
+    let deadlines = store.deadlines(case.case.id).await.expect("deadlines");
+    let summary: Vec<(DeadlineKind, Timestamp, Option<Timestamp>)> =
+        deadlines.iter().map(|d| (d.kind, d.due_at, d.met_at)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (DeadlineKind::Acknowledge, t(7 * 24 * 3600), Some(t(50))),
+            (DeadlineKind::Feedback, t(90 * 24 * 3600), None)
+        ],
+        "acknowledging meets its deadline and opens exactly one feedback deadline"
+    );
     let events = store.events(case.case.id).await.expect("events");
     assert_eq!(
         events.iter().filter(|e| e.kind == EventKind::Acknowledged).count(),
@@ -332,4 +351,57 @@ pub async fn checkpoints_and_record_downloads_round_trip(store: &dyn Store) {
     store.note_record_download(case.case.id, 3).await.expect("note");
     store.note_record_download(case.case.id, 9).await.expect("again");
     assert_eq!(store.record_downloads(case.case.id).await.expect("downloads"), vec![3, 9]);
+}
+
+pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) {
+    let handler = staff("h@example.org", Role::Handler);
+    let watcher = staff("o@example.org", Role::Oversight);
+    let outsider = staff("x@example.org", Role::Oversight);
+    for s in [&handler, &watcher, &outsider] {
+        store.create_staff(s).await.expect("staff");
+    }
+    let late = new_case("OMB-LATE-0001", t(0), &[handler.id, watcher.id]);
+    let fresh = new_case("OMB-FRSH-0001", t(6 * 24 * 3600), &[handler.id, watcher.id]);
+    store.create_case(&late).await.expect("create");
+    store.create_case(&fresh).await.expect("create");
+    let now = t(8 * 24 * 3600);
+    let due = store.due_deadlines(now, 100).await.expect("due");
+    assert_eq!(due.len(), 1, "only the deadline that passed");
+    assert_eq!((due[0].case_ref.as_str(), due[0].deadline.kind), ("OMB-LATE-0001", DeadlineKind::Acknowledge));
+    let escalation = NewEscalation {
+        id: uuid::Uuid::now_v7(),
+        case_id: late.case.id,
+        deadline_id: Some(due[0].deadline.id),
+        cause: EscalationCause::MissedDeadline,
+        at: now,
+        event: EventRecord::new(late.case.id, EventKind::Escalated, now, Actor::System),
+    };
+    assert!(store.escalate(&escalation).await.expect("escalate"));
+    let twice = NewEscalation {
+        id: uuid::Uuid::now_v7(),
+        event: EventRecord::new(late.case.id, EventKind::Escalated, now, Actor::System),
+        ..escalation.clone()
+    };
+    assert!(!store.escalate(&twice).await.expect("escalate again"), "a second sweep finds it already escalated");
+    assert!(store.due_deadlines(now, 100).await.expect("due").is_empty());
+    assert_eq!(store.case(late.case.id).await.expect("case").expect("exists").escalated_at, Some(now));
+    let queue = store.escalations(watcher.id, 10).await.expect("queue");
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].deadline, Some((DeadlineKind::Acknowledge, t(7 * 24 * 3600))));
+    assert_eq!(queue[0].cause, EscalationCause::MissedDeadline);
+    assert!(store.escalations(outsider.id, 10).await.expect("queue").is_empty(), "only those who may read the case");
+    assert_eq!(store.case_escalations(late.case.id).await.expect("case escalations").len(), 1);
+    let events = store.events(late.case.id).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.kind == EventKind::Escalated).count(), 1);
+    // Her own escalation needs no deadline.
+    let hers = NewEscalation {
+        id: uuid::Uuid::now_v7(),
+        case_id: fresh.case.id,
+        deadline_id: None,
+        cause: EscalationCause::Reporter,
+        at: now,
+        event: EventRecord::new(fresh.case.id, EventKind::Escalated, now, Actor::Reporter),
+    };
+    assert!(store.escalate(&hers).await.expect("escalate"));
+    assert_eq!(store.escalations(watcher.id, 10).await.expect("queue").len(), 2);
 }

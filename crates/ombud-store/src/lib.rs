@@ -72,17 +72,32 @@ pub trait Store: Send + Sync + 'static {
         event: &EventRecord,
     ) -> Result<()>;
 
-    /// Moves a case from `from` to `to` if it is still in `from`, setting the
-    /// acknowledgement time and feedback deadline; false if it had moved.
+    /// Moves a case from `from` to `to` if it is still in `from`: records the
+    /// acknowledgement, meets its deadline and opens the feedback deadline;
+    /// false if the case had moved.
     async fn acknowledge(
         &self,
         case: CaseId,
         from: CaseStatus,
         to: CaseStatus,
         at: Timestamp,
-        feedback_due: Timestamp,
+        feedback: &DeadlineRow,
         event: &EventRecord,
     ) -> Result<bool>;
+
+    /// A case's deadlines, by due time.
+    async fn deadlines(&self, case: CaseId) -> Result<Vec<DeadlineRow>>;
+    /// Open deadlines past due and not yet escalated, oldest first (an
+    /// indexed query: never a scan of every case).
+    async fn due_deadlines(&self, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>>;
+    /// Raises a case to oversight: flags the missed deadline (if it is still
+    /// open and unflagged: false otherwise, and nothing is written), records
+    /// the escalation and its event, and queues a content-free notice for
+    /// every oversight member who may read the case — in one transaction.
+    async fn escalate(&self, escalation: &NewEscalation) -> Result<bool>;
+    /// Escalations of cases a staff member may read, newest first.
+    async fn escalations(&self, staff: StaffId, limit: u32) -> Result<Vec<EscalationRow>>;
+    async fn case_escalations(&self, case: CaseId) -> Result<Vec<EscalationRow>>;
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>>;
     /// Writes one event and its ledger leaf in one transaction.

@@ -3,7 +3,7 @@
 
 use crate::{Result, StoreError};
 use jiff::Timestamp;
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
 use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,9 +27,9 @@ pub struct CaseRecord {
     pub status: CaseStatus,
     pub received_at: Timestamp,
     pub acknowledged_at: Option<Timestamp>,
-    pub acknowledge_due: Timestamp,
-    pub feedback_due: Option<Timestamp>,
     pub updated_at: Timestamp,
+    /// When the case was first raised to the oversight committee.
+    pub escalated_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +37,90 @@ pub struct InboxEntry {
     pub case: CaseRecord,
     /// She may read the case but no reader has wrapped the key to her yet.
     pub access_pending: bool,
+    /// The earliest deadline not yet met.
+    pub next_deadline: Option<(DeadlineKind, Timestamp)>,
+}
+
+/// One deadline of one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub kind: DeadlineKind,
+    pub due_at: Timestamp,
+    pub met_at: Option<Timestamp>,
+    pub reminded_at: Option<Timestamp>,
+    pub escalated_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+impl DeadlineRow {
+    pub fn new(case_id: CaseId, kind: DeadlineKind, due_at: Timestamp, created_at: Timestamp) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7(),
+            case_id,
+            kind,
+            due_at,
+            met_at: None,
+            reminded_at: None,
+            escalated_at: None,
+            created_at,
+        }
+    }
+}
+
+/// A deadline the sweep must act on, with its case's reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueDeadline {
+    pub deadline: DeadlineRow,
+    pub case_ref: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EscalationCause {
+    MissedDeadline,
+    Reporter,
+}
+
+impl EscalationCause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationCause::MissedDeadline => "missed_deadline",
+            EscalationCause::Reporter => "reporter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "missed_deadline" => Ok(EscalationCause::MissedDeadline),
+            "reporter" => Ok(EscalationCause::Reporter),
+            other => Err(StoreError::Corrupt(format!("escalation cause {other:?}"))),
+        }
+    }
+}
+
+/// Raising a case to oversight, written in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEscalation {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    /// The missed deadline, for an escalation by the sweep.
+    pub deadline_id: Option<uuid::Uuid>,
+    pub cause: EscalationCause,
+    pub at: Timestamp,
+    pub event: EventRecord,
+}
+
+/// An escalation as the oversight queue shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscalationRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub case_ref: String,
+    pub cause: EscalationCause,
+    /// The deadline that was missed, and when it was due.
+    pub deadline: Option<(DeadlineKind, Timestamp)>,
+    pub created_at: Timestamp,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,6 +268,7 @@ pub struct NewCase {
     pub attachments: Vec<NewAttachment>,
     pub access: Vec<AccessGrant>,
     pub receipt: ReceiptRecord,
+    pub deadlines: Vec<DeadlineRow>,
     pub event: EventRecord,
 }
 
@@ -213,9 +298,8 @@ pub struct CaseColumns {
     pub status: String,
     pub received_at: i64,
     pub acknowledged_at: Option<i64>,
-    pub acknowledge_due: i64,
-    pub feedback_due: Option<i64>,
     pub updated_at: i64,
+    pub escalated_at: Option<i64>,
 }
 
 impl TryFrom<CaseColumns> for CaseRecord {
@@ -228,9 +312,8 @@ impl TryFrom<CaseColumns> for CaseRecord {
             status: parse(&c.status, "status")?,
             received_at: from_millis(c.received_at)?,
             acknowledged_at: from_millis_opt(c.acknowledged_at)?,
-            acknowledge_due: from_millis(c.acknowledge_due)?,
-            feedback_due: from_millis_opt(c.feedback_due)?,
             updated_at: from_millis(c.updated_at)?,
+            escalated_at: from_millis_opt(c.escalated_at)?,
         })
     }
 }
@@ -257,6 +340,63 @@ impl TryFrom<StaffColumns> for StaffRecord {
             created_at: from_millis(c.created_at)?,
             public_key: c.public_key,
             sealed_secret: c.sealed_secret,
+        })
+    }
+}
+
+/// The columns of a `deadlines` row.
+pub struct DeadlineColumns {
+    pub id: String,
+    pub case_id: String,
+    pub kind: String,
+    pub due_at: i64,
+    pub met_at: Option<i64>,
+    pub reminded_at: Option<i64>,
+    pub escalated_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl TryFrom<DeadlineColumns> for DeadlineRow {
+    type Error = StoreError;
+    fn try_from(c: DeadlineColumns) -> Result<Self> {
+        Ok(DeadlineRow {
+            id: parse(&c.id, "deadline id")?,
+            case_id: parse(&c.case_id, "case id")?,
+            kind: parse(&c.kind, "deadline kind")?,
+            due_at: from_millis(c.due_at)?,
+            met_at: from_millis_opt(c.met_at)?,
+            reminded_at: from_millis_opt(c.reminded_at)?,
+            escalated_at: from_millis_opt(c.escalated_at)?,
+            created_at: from_millis(c.created_at)?,
+        })
+    }
+}
+
+/// The columns of an `escalations` row joined with its case and deadline.
+pub struct EscalationColumns {
+    pub id: String,
+    pub case_id: String,
+    pub case_ref: String,
+    pub cause: String,
+    pub deadline_kind: Option<String>,
+    pub deadline_due: Option<i64>,
+    pub created_at: i64,
+}
+
+impl TryFrom<EscalationColumns> for EscalationRow {
+    type Error = StoreError;
+    fn try_from(c: EscalationColumns) -> Result<Self> {
+        let deadline = match (c.deadline_kind, c.deadline_due) {
+            (Some(kind), Some(due)) => Some((parse(&kind, "deadline kind")?, from_millis(due)?)),
+            _ => None,
+        };
+        Ok(EscalationRow {
+            id: parse(&c.id, "escalation id")?,
+            case_id: parse(&c.case_id, "case id")?,
+            case_ref: c.case_ref,
+            cause: EscalationCause::parse(&c.cause)?,
+            deadline,
+            created_at: from_millis(c.created_at)?,
         })
     }
 }

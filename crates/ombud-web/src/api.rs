@@ -37,6 +37,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/messages"),
     ("post", "/cases/{id}/acknowledge"),
     ("get", "/reporter/record"),
+    ("post", "/reporter/escalate"),
+    ("get", "/oversight/escalations"),
     ("get", "/ledger/key"),
     ("get", "/ledger/checkpoint"),
     ("get", "/ledger/proof/inclusion"),
@@ -56,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/messages", post(case_message))
         .route("/cases/{id}/acknowledge", post(acknowledge))
         .route("/reporter/record", get(reporter_record))
+        .route("/reporter/escalate", post(reporter_escalate))
+        .route("/oversight/escalations", get(oversight_escalations))
         .route("/ledger/key", get(ledger_key))
         .route("/ledger/checkpoint", get(ledger_checkpoint))
         .route("/ledger/proof/inclusion", get(inclusion_proof))
@@ -122,6 +126,16 @@ fn deadline_json(d: &Deadline) -> Value {
     json!({"kind": d.kind.as_str(), "due": d.due, "met_at": d.met_at})
 }
 
+fn escalation_json(e: &ombud_store::EscalationRow) -> Value {
+    json!({
+        "case_id": e.case_id,
+        "case_ref": e.case_ref,
+        "cause": e.cause.as_str(),
+        "missed_deadline": e.deadline.map(|(kind, due)| json!({"kind": kind.as_str(), "due": due})),
+        "escalated_at": e.created_at,
+    })
+}
+
 fn case_json(view: &CaseView) -> Value {
     let c = &view.case;
     json!({
@@ -132,6 +146,8 @@ fn case_json(view: &CaseView) -> Value {
         "received_at": c.received_at,
         "acknowledged_at": c.acknowledged_at,
         "deadlines": view.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+        "escalated_at": c.escalated_at,
+        "escalations": view.escalations.iter().map(escalation_json).collect::<Vec<_>>(),
         "report": view.report,
         "attachments": view.attachments,
         "messages": view.messages,
@@ -231,7 +247,7 @@ async fn list_cases(
                 "category": r.case.category,
                 "status": r.case.status,
                 "received_at": r.case.received_at,
-                "deadlines": r.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+                "next_deadline": r.next_deadline.as_ref().map(deadline_json),
                 "access_pending": r.access_pending,
             })
         })
@@ -274,13 +290,14 @@ async fn acknowledge(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let case = state.ombud.staff_acknowledge(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
+    let (case, deadlines) =
+        state.ombud.staff_acknowledge(&session, case_id(&id, lang)?).await.map_err(service(lang))?;
     Ok(Json(json!({
         "id": case.id,
         "case_ref": case.reference,
         "status": case.status,
         "acknowledged_at": case.acknowledged_at,
-        "deadlines": ombud_service::case_deadlines(&case).iter().map(deadline_json).collect::<Vec<_>>(),
+        "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
     })))
 }
 
@@ -291,6 +308,26 @@ async fn reporter_record(
 ) -> Result<Json<ombud_service::Record>, ApiError> {
     let session = reporter_auth(&state, &headers, lang)?;
     Ok(Json(state.ombud.reporter_record(&session).await.map_err(service(lang))?))
+}
+
+async fn reporter_escalate(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = reporter_auth(&state, &headers, lang)?;
+    let at = state.ombud.reporter_escalate(&session).await.map_err(service(lang))?;
+    Ok(Json(json!({ "escalated_at": at })))
+}
+
+async fn oversight_escalations(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let rows = state.ombud.oversight_escalations(&session, 500).await.map_err(service(lang))?;
+    Ok(Json(json!({ "escalations": rows.iter().map(escalation_json).collect::<Vec<_>>() })))
 }
 
 async fn ledger_key(State(state): State<AppState>) -> Json<Value> {
@@ -407,6 +444,8 @@ pub fn openapi_document() -> Value {
             "/cases/{id}": {"get": case_item},
             "/cases/{id}/messages": {"post": case_msg},
             "/cases/{id}/acknowledge": {"post": ack},
+            "/reporter/escalate": {"post": op("Raise her case to the oversight committee (allowed once a deadline was missed)", Some("reporter"), None, ("200", "Escalated"))},
+            "/oversight/escalations": {"get": op("The oversight committee's escalation queue: cases raised by a missed deadline or by the reporter", Some("staff"), None, ("200", "Escalations"))},
             "/reporter/record": {"get": op("The reporter's record of handling: her case's events with inclusion proofs against a signed checkpoint", Some("reporter"), None, ("200", "Record"))},
             "/ledger/key": {"get": op("The instance's checkpoint verifier key", None, None, ("200", "VerifierKey"))},
             "/ledger/checkpoint": {"get": {"summary": "The latest signed checkpoint (C2SP tlog-checkpoint note)", "responses": {"200": {"description": "checkpoint", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
@@ -442,8 +481,10 @@ pub fn openapi_document() -> Value {
                 "Created": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}},
                 "Deadline": {"type": "object", "properties": {"kind": {"enum": ["acknowledge", "feedback"]}, "due": {"type": ["string", "null"], "format": "date-time"}, "met_at": {"type": ["string", "null"], "format": "date-time"}}},
                 "Case": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": {"enum": ["received", "acknowledged"]}, "received_at": text, "acknowledged_at": opt_text, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}, "report": {"type": "object"}, "attachments": {"type": "array"}, "messages": {"type": "array"}}},
-                "CaseList": {"type": "object", "properties": {"cases": {"type": "array", "items": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": text, "received_at": text, "access_pending": {"type": "boolean"}, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}}}}}},
+                "CaseList": {"type": "object", "properties": {"cases": {"type": "array", "items": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": text, "received_at": text, "access_pending": {"type": "boolean"}, "next_deadline": {"oneOf": [{"$ref": "#/components/schemas/Deadline"}, {"type": "null"}]}}}}}},
                 "Record": {"type": "object", "properties": {"format": text, "case_ref": text, "verifier_key": text, "checkpoint": text, "events": {"type": "array"}, "consistency": {"type": "array"}}},
+                "Escalated": {"type": "object", "properties": {"escalated_at": text}},
+                "Escalations": {"type": "object", "properties": {"escalations": {"type": "array", "items": {"type": "object", "properties": {"case_id": text, "case_ref": text, "cause": {"enum": ["missed_deadline", "reporter"]}, "missed_deadline": {"type": ["object", "null"]}, "escalated_at": text}}}}},
                 "VerifierKey": {"type": "object", "properties": {"verifier_key": text, "origin": text}},
                 "Proof": {"type": "object", "properties": {"proof": {"type": "array", "items": {"type": "string", "contentEncoding": "base64"}}}},
                 "Acknowledged": {"type": "object", "properties": {"id": text, "case_ref": text, "status": text, "acknowledged_at": text, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}}}

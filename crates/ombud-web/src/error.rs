@@ -21,6 +21,7 @@ pub fn classify(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::Rule(_) => (StatusCode::CONFLICT, "invalid_transition"),
         ServiceError::DuplicateAccount => (StatusCode::CONFLICT, "duplicate_account"),
+        ServiceError::EscalationNotYet => (StatusCode::CONFLICT, "escalation_not_yet"),
         ServiceError::InstanceMismatch | ServiceError::Config(_) | ServiceError::Store(_) | ServiceError::Crypto(_) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         }

@@ -110,7 +110,10 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     for e in EventKind::ALL {
         used.insert(format!("event-{}", dashed(e.as_str())));
     }
-    for d in [DeadlineKind::Acknowledge, DeadlineKind::Feedback] {
+    for cause in ["missed_deadline", "reporter"] {
+        used.insert(format!("cause-{}", dashed(cause)));
+    }
+    for d in DeadlineKind::ALL {
         used.insert(format!("deadline-{}", d.as_str()));
         used.insert(format!("deadline-{}-not-started", d.as_str()));
     }

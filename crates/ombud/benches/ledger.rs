@@ -33,14 +33,13 @@ fn case(i: u64) -> CaseRecord {
         status: CaseStatus::Received,
         received_at: at,
         acknowledged_at: None,
-        acknowledge_due: at,
-        feedback_due: None,
         updated_at: at,
+        escalated_at: None,
     }
 }
 
 async fn insert_case(store: &SqliteStore, c: &CaseRecord) {
-    sqlx::query("INSERT INTO cases (id, reference, category, status, received_at, acknowledge_due, updated_at) VALUES (?, ?, 'other', 'received', 0, 0, 0)")
+    sqlx::query("INSERT INTO cases (id, reference, category, status, received_at, updated_at) VALUES (?, ?, 'other', 'received', 0, 0)")
         .bind(c.id.to_string())
         .bind(&c.reference)
         .execute(store.pool())

@@ -1,4 +1,4 @@
-//! `ombud ledger …` and the checkpoint task of `ombud serve`.
+//! `ombud ledger …` and the job loop of `ombud serve`.
 
 use anyhow::{Context, bail};
 use ombud_ledger::{Record, VerifierKey, verify_record};
@@ -62,14 +62,22 @@ pub fn verify_record_file(file: &Path, key: &str, earlier: Option<&Path>) -> any
     }
 }
 
-/// Signs a checkpoint every minute while the log grows, and appends the
-/// day's latest checkpoint to the witness file once a day.
-pub fn spawn_checkpoints(ombud: Arc<Ombud>, witness: Option<PathBuf>) {
+/// The job loop, once a minute: escalate missed deadlines (each exactly once,
+/// even with several instances), sign a checkpoint if the log grew, and
+/// append the day's checkpoint to the witness file once a day.
+pub fn spawn_job_loop(ombud: Arc<Ombud>, witness: Option<PathBuf>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         let mut witnessed_day = None;
         loop {
             tick.tick().await;
+            match ombud.sweep(ombud.clock().now()).await {
+                Ok(report) if !report.escalated.is_empty() => {
+                    tracing::info!(escalated = report.escalated.len(), "deadline sweep escalated cases to oversight")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "the deadline sweep failed"),
+            }
             match ombud.checkpoint_if_grown().await {
                 Ok(Some(c)) => tracing::info!(size = c.size, "signed a ledger checkpoint"),
                 Ok(None) => {}

@@ -57,11 +57,32 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Deadlines.
+    Deadlines {
+        #[command(subcommand)]
+        command: DeadlinesCommand,
+    },
     /// The tamper-evident ledger.
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum DeadlinesCommand {
+    /// Run one pass by hand: escalate every deadline that passed unmet.
+    Sweep {
+        #[command(flatten)]
+        at: Location,
+        /// Sweep as of this time (RFC 3339, e.g. 2026-12-01T09:00:00Z) instead of now.
+        #[arg(long, value_parser = parse_time)]
+        as_of: Option<jiff::Timestamp>,
+    },
+}
+
+fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    s.parse().map_err(|e| format!("not an RFC 3339 time ({e}); for example 2026-12-01T09:00:00Z"))
 }
 
 #[derive(Subcommand)]
@@ -148,6 +169,16 @@ async fn main() -> anyhow::Result<()> {
                 Err(e) => Err(e).context("creating the account"),
             }
         }
+        Command::Deadlines { command: DeadlinesCommand::Sweep { at, as_of } } => {
+            let ombud = open_at(&at).await?;
+            let as_of = as_of.unwrap_or_else(jiff::Timestamp::now);
+            let report = ombud.sweep(as_of).await?;
+            println!("swept as of {as_of}: {} escalated", report.escalated.len());
+            for (case_ref, kind, due) in report.escalated {
+                println!("escalated {case_ref} {} deadline (due {due})", kind.as_str());
+            }
+            Ok(())
+        }
         Command::Ledger { command: LedgerCommand::Key { at } } => {
             let ombud = open_at(&at).await?;
             println!("{}", ombud.verifier_key().encode());
@@ -189,7 +220,7 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
         );
     }
     let ombud = Arc::new(ombud);
-    ledger_cmd::spawn_checkpoints(ombud.clone(), file.ledger.witness_file.clone());
+    ledger_cmd::spawn_job_loop(ombud.clone(), file.ledger.witness_file.clone());
     run(ombud, file.web(), &listen).await
 }
 

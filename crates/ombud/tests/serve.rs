@@ -112,3 +112,33 @@ async fn serve_runs_end_to_end_against_postgres() {
     drop(server);
     ombud_store_postgres::testdb::drop_database(&server_url, &name).await;
 }
+
+#[tokio::test]
+async fn a_sweep_by_hand_escalates_what_was_missed_as_of_the_given_time() {
+    let data = tempfile::tempdir().expect("dir");
+    let logs = tempfile::tempdir().expect("dir");
+    let server = common::serve(&[], data.path(), &logs.path().join("serve.log"), "info").await;
+    let filed: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/reports", server.base))
+        .json(&json!({"category": "sexual_assault", "description": "x"}))
+        .send()
+        .await
+        .expect("report")
+        .json()
+        .await
+        .expect("json");
+    drop(server);
+    let case_ref = filed["case_ref"].as_str().expect("ref");
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)).to_string();
+    let early = common::run(&["deadlines", "sweep", "--as-of", &soon], data.path(), "");
+    assert!(early.status.success());
+    assert!(String::from_utf8_lossy(&early.stdout).contains(": 0 escalated"));
+    let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8)).to_string();
+    let swept = common::run(&["deadlines", "sweep", "--as-of", &later], data.path(), "");
+    let out = String::from_utf8_lossy(&swept.stdout);
+    assert!(out.contains(&format!("escalated {case_ref} acknowledge deadline")), "{out}");
+    let again = common::run(&["deadlines", "sweep", "--as-of", &later], data.path(), "");
+    assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 escalated"), "once only");
+    let bad = common::run(&["deadlines", "sweep", "--as-of", "next tuesday"], data.path(), "");
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("not an RFC 3339 time"));
+}

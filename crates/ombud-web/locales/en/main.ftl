@@ -251,3 +251,23 @@ field-beyond-log = The log is not that long yet.
 field-beyond-tree = The index must be smaller than the tree size.
 error-invalid-query = The query parameters are missing or not whole numbers.
 error-invalid-query-body = The query parameters are missing or not whole numbers.
+
+## Deadlines and escalation
+escalated-notice = Your case was raised to the independent oversight committee on { $when }.
+escalate-heading = Raise your case to oversight
+escalate-hint = A deadline of your case was missed. You can ask the independent oversight committee to look at it now; the handling team cannot stop this.
+escalate-button = Raise my case to the oversight committee
+nav-staff = Staff pages
+nav-escalations = Escalations
+oversight-title = Escalations
+oversight-heading = Escalated cases
+oversight-lead = Cases raised to the committee by a missed deadline or by the reporter, newest first.
+oversight-empty = No case has been escalated.
+oversight-cause = Why
+oversight-missed = Missed deadline
+oversight-escalated = Escalated
+cause-missed-deadline = A deadline was missed
+cause-reporter = Raised by the reporter
+event-escalated = Raised to the oversight committee
+error-escalation-not-yet = No deadline of this case has passed yet
+error-escalation-not-yet-body = You can raise your case to oversight once a deadline is missed. The deadlines are shown on your report's page.

@@ -245,3 +245,23 @@ field-beyond-log = 日志还没有这么长。
 field-beyond-tree = 索引必须小于树的大小。
 error-invalid-query = 查询参数缺失或不是整数。
 error-invalid-query-body = 查询参数缺失或不是整数。
+
+## 期限与上报
+escalated-notice = 您的案件已于 { $when } 提交给独立监督委员会。
+escalate-heading = 将案件提交监督委员会
+escalate-hint = 您的案件有期限已被错过。您现在可以请独立监督委员会审查；处理团队无法阻止。
+escalate-button = 将我的案件提交监督委员会
+nav-staff = 工作人员页面
+nav-escalations = 上报案件
+oversight-title = 上报案件
+oversight-heading = 已上报的案件
+oversight-lead = 因错过期限或由举报人提交给委员会的案件，最新的在前。
+oversight-empty = 没有已上报的案件。
+oversight-cause = 原因
+oversight-missed = 错过的期限
+oversight-escalated = 上报时间
+cause-missed-deadline = 错过了期限
+cause-reporter = 由举报人提交
+event-escalated = 已提交监督委员会
+error-escalation-not-yet = 本案件的期限尚未届满
+error-escalation-not-yet-body = 期限被错过后，您可以将案件提交监督委员会。期限显示在您的举报页面上。

@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/sign-out", post(reporter::sign_out))
         .route("/follow-up/attachments/{id}", get(reporter::download))
         .route("/follow-up/record", get(reporter::record))
+        .route("/follow-up/escalate", post(reporter::escalate))
+        .route("/oversight/escalations", get(staff::escalations))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
@@ -44,6 +46,8 @@ pub struct Page {
     pub path: Option<String>,
     pub title: String,
     pub staff_name: Option<String>,
+    /// Shows the oversight committee's pages in the header.
+    pub oversight: bool,
     pub zone: TimeZone,
 }
 
@@ -55,6 +59,7 @@ impl Page {
             tr,
             path: Some(path.to_owned()),
             staff_name: None,
+            oversight: false,
             zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
         }
     }

@@ -267,6 +267,10 @@ pub struct FollowUpCasePage {
     reply_action: &'static str,
     reply_error: Option<String>,
     max_file_mb: u64,
+    /// "Raised to oversight on …", once it was.
+    escalated: Option<String>,
+    /// A deadline was missed and she has not raised it herself yet.
+    can_escalate: bool,
 }
 
 pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
@@ -290,9 +294,22 @@ async fn case_page(
             let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
             let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            let escalated =
+                view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
+            let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_store::EscalationCause::Reporter);
+            let can_escalate = !raised_by_her && state.ombud.reporter_may_escalate(session).await.unwrap_or(false);
             render_with(
                 status,
-                &FollowUpCasePage { page, case, reply, reply_action: "/follow-up/reply", reply_error, max_file_mb },
+                &FollowUpCasePage {
+                    page,
+                    case,
+                    reply,
+                    reply_action: "/follow-up/reply",
+                    reply_error,
+                    max_file_mb,
+                    escalated,
+                    can_escalate,
+                },
             )
         }
         Err(e) => error_page(state, lang, e),
@@ -383,6 +400,17 @@ pub async fn reply(
             let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
             case_page(&state, lang, &session, body, Some(message)).await
         }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+/// She raises her case to the oversight committee (one button, no script).
+pub async fn escalate(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+    let Some(session) = reporter_session(&state, &headers) else {
+        return see_other("/follow-up");
+    };
+    match state.ombud.reporter_escalate(&session).await {
+        Ok(_) => see_other("/follow-up"),
         Err(e) => error_page(&state, lang, e),
     }
 }

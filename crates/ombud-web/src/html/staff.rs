@@ -30,6 +30,7 @@ pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSessi
 fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
     let mut page = Page::new(state, lang, path, title);
     page.staff_name = Some(session.name.clone());
+    page.oversight = session.role == ombud_domain::Role::Oversight;
     page
 }
 
@@ -116,7 +117,7 @@ pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lan
         .iter()
         .map(|row| {
             // The first deadline not yet met is the one that matters now.
-            let next = row.deadlines.iter().find(|d| d.met_at.is_none() && d.due.is_some());
+            let next = row.next_deadline.as_ref();
             InboxLine {
                 href: format!("/staff/cases/{}", row.case.id),
                 reference: row.case.reference.clone(),
@@ -261,4 +262,50 @@ pub async fn download(
         Ok(d) => download_response(d),
         Err(e) => error_page(&state, lang, e),
     }
+}
+
+pub struct EscalationLine {
+    href: String,
+    reference: String,
+    cause: String,
+    missed: String,
+    escalated: String,
+}
+
+#[derive(Template)]
+#[template(path = "oversight_escalations.html")]
+pub struct EscalationsPage {
+    page: Page,
+    lines: Vec<EscalationLine>,
+}
+
+/// The oversight committee's queue.
+pub async fn escalations(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let rows = match state.ombud.oversight_escalations(&session, 500).await {
+        Ok(rows) => rows,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    let page = staff_page(&state, lang, "/oversight/escalations", "oversight-title", &session);
+    let tr = page.tr;
+    let lines = rows
+        .iter()
+        .map(|e| EscalationLine {
+            href: format!("/staff/cases/{}", e.case_id),
+            reference: e.case_ref.clone(),
+            cause: tr.t(&format!("cause-{}", e.cause.as_str().replace('_', "-"))),
+            missed: e
+                .deadline
+                .map(|(kind, due)| format!("{} — {}", tr.t(&format!("deadline-{}", kind.as_str())), page.time(&due)))
+                .unwrap_or_default(),
+            escalated: page.time(&e.created_at),
+        })
+        .collect();
+    render(&EscalationsPage { page, lines })
 }

@@ -1,0 +1,149 @@
+//! Deadlines that are real, with a moved clock: a case nobody acknowledged
+//! reaches oversight by itself, she sees that it did, and she can raise it
+//! herself once a deadline passed — never before.
+
+use jiff::SignedDuration;
+use ombud_domain::{Clock, Role};
+use ombud_testkit::{TestServer, backends};
+use serde_json::{Value, json};
+
+async fn get(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
+    let r = s.client().get(s.url(path)).bearer_auth(token).send().await.expect("get");
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
+    let r = s.client().post(s.url(path)).bearer_auth(token).json(&json!({})).send().await.expect("post");
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+#[tokio::test]
+async fn an_unacknowledged_case_escalates_to_oversight_after_seven_days() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let handler_pw = s.staff("h@example.org", Role::Handler).await;
+        let oversight_pw = s.staff("o@example.org", Role::Oversight).await;
+        let (case_ref, receipt) = s
+            .report(json!({"category": "sexual_harassment", "description": "nobody answers", "language": "zh-CN"}))
+            .await;
+
+        s.clock.advance(days(6));
+        assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.is_empty(), "not yet due");
+        s.clock.advance(days(1) + SignedDuration::from_mins(1));
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert_eq!(swept.escalated.len(), 1);
+        assert_eq!((swept.escalated[0].0.as_str(), swept.escalated[0].1.as_str()), (case_ref.as_str(), "acknowledge"));
+        assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.is_empty(), "escalated once, not twice");
+
+        let oversight = s.staff_token("o@example.org", &oversight_pw).await;
+        let (status, queue) = get(&s, "/api/v1/oversight/escalations", &oversight).await;
+        assert_eq!(status, 200);
+        let first = &queue["escalations"][0];
+        assert_eq!(first["case_ref"], case_ref.as_str());
+        assert_eq!(first["cause"], "missed_deadline");
+        assert_eq!(first["missed_deadline"]["kind"], "acknowledge");
+        assert_eq!(first["missed_deadline"]["due"], "2026-11-09T09:00:00Z");
+        let handler = s.staff_token("h@example.org", &handler_pw).await;
+        assert_eq!(get(&s, "/api/v1/oversight/escalations", &handler).await.0, 403, "the queue is the committee's");
+
+        // She sees it, in her language, with the date; and it is on her record.
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, case) = get(&s, "/api/v1/reporter/case", &reporter).await;
+        assert_eq!(case["escalated_at"], "2026-11-09T09:01:00Z");
+        let browser = s.browser();
+        browser
+            .post(s.url("/follow-up?lang=zh-CN"))
+            .form(&[("receipt", receipt.as_str())])
+            .send()
+            .await
+            .expect("sign in");
+        let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains("您的案件已于 2026年11月9日 09:01 (UTC) 提交给独立监督委员会"), "her page says so");
+        assert!(page.contains("已提交监督委员会"), "the escalation is in her record of handling");
+
+        // The committee's page lists it too.
+        let committee = s.browser();
+        committee
+            .post(s.url("/staff/sign-in"))
+            .form(&[("email", "o@example.org"), ("password", oversight_pw.as_str())])
+            .send()
+            .await
+            .expect("sign in");
+        let html = committee
+            .get(s.url("/oversight/escalations?lang=en"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains(&case_ref) && html.contains("A deadline was missed") && html.contains("Confirm receipt"));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn she_can_raise_her_case_herself_only_once_a_deadline_passed() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let oversight_pw = s.staff("o@example.org", Role::Oversight).await;
+        let (_, receipt) = s.report(json!({"category": "retaliation", "description": "x"})).await;
+        let reporter = s.reporter_token(&receipt).await;
+        let (status, body) = post(&s, "/api/v1/reporter/escalate", &reporter).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("escalation_not_yet")));
+
+        let browser = s.browser();
+        browser.post(s.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+        let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(!page.contains("/follow-up/escalate"), "no button before a deadline passes");
+
+        s.clock.advance(days(8));
+        let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains("action=\"/follow-up/escalate\""), "one button, no script");
+        let r = browser.post(s.url("/follow-up/escalate")).send().await.expect("escalate");
+        assert_eq!(r.status(), 303);
+        let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains("Your case was raised to the independent oversight committee on"));
+        assert!(!page.contains("action=\"/follow-up/escalate\""), "once is enough");
+        let (status, again) = post(&s, "/api/v1/reporter/escalate", &reporter).await;
+        assert_eq!(status, 200, "asking again changes nothing: {again}");
+
+        let oversight = s.staff_token("o@example.org", &oversight_pw).await;
+        let (_, queue) = get(&s, "/api/v1/oversight/escalations", &oversight).await;
+        assert_eq!(queue["escalations"].as_array().map(Vec::len), Some(1));
+        assert_eq!(queue["escalations"][0]["cause"], "reporter");
+        // The sweep still records the missed deadline itself.
+        assert_eq!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.len(), 1);
+        let (_, queue) = get(&s, "/api/v1/oversight/escalations", &oversight).await;
+        assert_eq!(queue["escalations"].as_array().map(Vec::len), Some(2));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_acknowledged_case_escalates_only_when_feedback_is_late() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let pw = s.staff("h@example.org", Role::Handler).await;
+    s.report(json!({"category": "discrimination", "description": "x"})).await;
+    let handler = s.staff_token("h@example.org", &pw).await;
+    let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+    let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(list["cases"][0]["next_deadline"]["kind"], "acknowledge");
+    s.clock.advance(days(2));
+    let (status, acked) = post(&s, &format!("/api/v1/cases/{id}/acknowledge"), &handler).await;
+    assert_eq!(status, 200);
+    assert_eq!(acked["deadlines"][1]["kind"], "feedback");
+    assert_eq!(acked["deadlines"][1]["due"], "2027-02-04T09:00:00Z");
+    s.clock.advance(days(30));
+    assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.is_empty(), "acknowledged in time");
+    let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+    assert_eq!(list["cases"][0]["next_deadline"]["kind"], "feedback");
+    s.clock.advance(days(70));
+    let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+    assert_eq!(swept.escalated.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(), ["feedback"]);
+    s.stop().await;
+}
