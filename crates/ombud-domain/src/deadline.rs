@@ -15,11 +15,13 @@ pub struct DeadlinePolicy {
     pub feedback_months: i32,
     /// IANA name of the organisation's time zone, e.g. "Asia/Shanghai".
     pub time_zone: String,
+    /// How long before a deadline the handlers are reminded.
+    pub remind_before_hours: i64,
 }
 
 impl Default for DeadlinePolicy {
     fn default() -> Self {
-        Self { acknowledge_days: 7, feedback_months: 3, time_zone: "UTC".to_owned() }
+        Self { acknowledge_days: 7, feedback_months: 3, time_zone: "UTC".to_owned(), remind_before_hours: 48 }
     }
 }
 

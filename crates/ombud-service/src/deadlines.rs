@@ -10,6 +10,8 @@ use ombud_store::{Actor, EscalationCause, EscalationRow, EventRecord, NewEscalat
 /// What one pass of the sweep did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SweepReport {
+    /// (case reference, deadline, when it is due) reminded to its handlers
+    pub reminded: Vec<(String, DeadlineKind, Timestamp)>,
     /// (case reference, missed deadline, when it was due)
     pub escalated: Vec<(String, DeadlineKind, Timestamp)>,
 }
@@ -23,6 +25,18 @@ impl Ombud {
     /// sweeping at once escalate each deadline exactly once.
     pub async fn sweep(&self, as_of: Timestamp) -> Result<SweepReport> {
         let mut report = SweepReport::default();
+        let until = as_of + jiff::SignedDuration::from_hours(self.config.policy.remind_before_hours);
+        loop {
+            let soon = self.store.deadlines_to_remind(as_of, until, BATCH).await?;
+            for d in &soon {
+                if self.store.remind(d.deadline.id, d.deadline.case_id, as_of).await? {
+                    report.reminded.push((d.case_ref.clone(), d.deadline.kind, d.deadline.due_at));
+                }
+            }
+            if (soon.len() as u32) < BATCH {
+                break;
+            }
+        }
         loop {
             let due = self.store.due_deadlines(as_of, BATCH).await?;
             for d in &due {

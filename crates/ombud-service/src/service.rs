@@ -152,6 +152,7 @@ impl Ombud {
             created_at: self.clock.now(),
             public_key: keys.public.to_vec(),
             sealed_secret,
+            lang: "en".to_owned(),
         };
         self.store.create_staff(&record).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");

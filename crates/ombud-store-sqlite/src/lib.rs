@@ -77,6 +77,7 @@ fn staff_from_row(row: &SqliteRow) -> Result<StaffRecord> {
         created_at: row.try_get("created_at").map_err(get)?,
         public_key: row.try_get("public_key").map_err(get)?,
         sealed_secret: row.try_get("sealed_secret").map_err(get)?,
+        lang: row.try_get("lang").map_err(get)?,
     }
     .try_into()
 }
@@ -260,8 +261,8 @@ impl Store for SqliteStore {
     async fn create_staff(&self, s: &StaffRecord) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(s.id.to_string())
         .bind(&s.email)
@@ -271,6 +272,7 @@ impl Store for SqliteStore {
         .bind(millis(s.created_at))
         .bind(&s.public_key)
         .bind(&s.sealed_secret)
+        .bind(&s.lang)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
@@ -668,6 +670,139 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         rows.iter().map(escalation_from_row).collect()
+    }
+
+    async fn deadlines_to_remind(&self, now: Timestamp, until: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {
+        let rows = sqlx::query(
+            "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
+             WHERE d.met_at IS NULL AND d.reminded_at IS NULL AND d.escalated_at IS NULL AND d.due_at > ? AND d.due_at <= ?
+             ORDER BY d.due_at LIMIT ?",
+        )
+        .bind(millis(now))
+        .bind(millis(until))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| Ok(DueDeadline { deadline: deadline_from_row(row)?, case_ref: col(row, "reference")? }))
+            .collect()
+    }
+
+    async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let marked =
+            sqlx::query("UPDATE deadlines SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL AND met_at IS NULL")
+                .bind(millis(at))
+                .bind(deadline.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if marked.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO outbox (id, staff_id, kind, case_id, created_at, next_attempt_at)
+             SELECT ? || '-' || s.id, s.id, 'reminder', ?, ?, ? FROM case_access a JOIN staff s ON s.id = a.staff_id
+             WHERE a.case_id = ? AND s.role = 'handler'",
+        )
+        .bind(deadline.to_string())
+        .bind(case.to_string())
+        .bind(millis(at))
+        .bind(millis(at))
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()> {
+        sqlx::query("UPDATE staff SET lang = ? WHERE id = ?")
+            .bind(lang)
+            .bind(staff.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn claim_outbox(&self, now: Timestamp, claim_until: Timestamp, limit: u32) -> Result<Vec<OutboxItem>> {
+        // The outer condition is checked again on the row being updated, so a
+        // notice another instance claimed a moment earlier is skipped, not sent twice.
+        let rows = sqlx::query(
+            "UPDATE outbox SET claimed_until = ?
+             WHERE sent_at IS NULL AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+               AND id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?
+                          AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at LIMIT ?)
+             RETURNING id, staff_id, kind, attempts",
+        )
+        .bind(millis(claim_until))
+        .bind(millis(now))
+        .bind(millis(now))
+        .bind(millis(now))
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxItem {
+                    id: col(row, "id")?,
+                    staff_id: parse(&col::<String>(row, "staff_id")?, "staff id")?,
+                    kind: col(row, "kind")?,
+                    attempts: u32::try_from(col::<i64>(row, "attempts")?).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    async fn outbox_sent(&self, id: &str, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE outbox SET sent_at = ?, claimed_until = NULL WHERE id = ?")
+            .bind(millis(at))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn outbox_failed(&self, id: &str, next_attempt_at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = NULL WHERE id = ?",
+        )
+        .bind(millis(next_attempt_at))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn outbox_unsent(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn try_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+             WHERE leases.holder = excluded.holder OR leases.expires_at < ?",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(millis(until))
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn case_escalations(&self, case: CaseId) -> Result<Vec<EscalationRow>> {

@@ -24,7 +24,9 @@ macro_rules! conformance_tests {
             every_event_becomes_a_ledger_leaf,
             concurrent_appends_get_distinct_contiguous_indexes,
             checkpoints_and_record_downloads_round_trip,
-            due_deadlines_escalate_once_and_reach_oversight
+            due_deadlines_escalate_once_and_reach_oversight,
+            reminders_and_the_outbox_hand_each_notice_out_once,
+            a_lease_has_one_holder_at_a_time
         );
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -61,6 +63,7 @@ pub fn staff(email: &str, role: Role) -> StaffRecord {
         created_at: t(0),
         public_key: vec![1; 32],
         sealed_secret: vec![2; 60],
+        lang: "en".to_owned(),
     }
 }
 
@@ -404,4 +407,60 @@ pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) 
     };
     assert!(store.escalate(&hers).await.expect("escalate"));
     assert_eq!(store.escalations(watcher.id, 10).await.expect("queue").len(), 2);
+}
+
+pub async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &dyn Store) {
+    let handler = staff("h@example.org", Role::Handler);
+    let watcher = staff("o@example.org", Role::Oversight);
+    store.create_staff(&handler).await.expect("staff");
+    store.create_staff(&watcher).await.expect("staff");
+    store.set_staff_lang(handler.id, "zh-CN").await.expect("lang");
+    assert_eq!(store.staff_by_id(handler.id).await.expect("staff").map(|s| s.lang), Some("zh-CN".to_owned()));
+    let case = new_case("OMB-RMND-0001", t(0), &[handler.id, watcher.id]);
+    store.create_case(&case).await.expect("create");
+    let due = t(7 * 24 * 3600);
+    assert!(store.deadlines_to_remind(t(0), t(3600), 10).await.expect("none yet").is_empty());
+    let soon = store.deadlines_to_remind(t(5 * 24 * 3600 + 1), due, 10).await.expect("remind");
+    assert_eq!(soon.len(), 1);
+    assert!(store.remind(soon[0].deadline.id, case.case.id, t(5 * 24 * 3600 + 1)).await.expect("remind"));
+    assert!(
+        !store.remind(soon[0].deadline.id, case.case.id, t(5 * 24 * 3600 + 2)).await.expect("again"),
+        "reminded once"
+    );
+    assert!(store.deadlines_to_remind(t(5 * 24 * 3600 + 1), due, 10).await.expect("remind").is_empty());
+    assert_eq!(store.outbox_unsent().await.expect("unsent"), 1, "a notice for the handler, none for oversight");
+
+    let now = t(6 * 24 * 3600);
+    let claimed = store.claim_outbox(now, now + SignedDuration::from_secs(60), 10).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((claimed[0].staff_id, claimed[0].kind.as_str(), claimed[0].attempts), (handler.id, "reminder", 0));
+    assert!(
+        store.claim_outbox(now, now + SignedDuration::from_secs(60), 10).await.expect("claim").is_empty(),
+        "claimed once"
+    );
+    store.outbox_failed(&claimed[0].id, now + SignedDuration::from_secs(120)).await.expect("failed");
+    assert!(
+        store.claim_outbox(now + SignedDuration::from_secs(61), now, 10).await.expect("claim").is_empty(),
+        "waits for its retry"
+    );
+    let retry = store
+        .claim_outbox(now + SignedDuration::from_secs(121), now + SignedDuration::from_secs(181), 10)
+        .await
+        .expect("claim");
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].attempts, 1, "the failed attempt is counted, nothing is lost");
+    store.outbox_sent(&retry[0].id, now + SignedDuration::from_secs(122)).await.expect("sent");
+    assert_eq!(store.outbox_unsent().await.expect("unsent"), 0);
+    assert!(
+        store.claim_outbox(t(9 * 24 * 3600), t(9 * 24 * 3600 + 60), 10).await.expect("claim").is_empty(),
+        "sent once"
+    );
+}
+
+pub async fn a_lease_has_one_holder_at_a_time(store: &dyn Store) {
+    assert!(store.try_lease("jobs", "a", t(0), t(90)).await.expect("lease"));
+    assert!(!store.try_lease("jobs", "b", t(10), t(100)).await.expect("lease"), "held by a");
+    assert!(store.try_lease("jobs", "a", t(60), t(150)).await.expect("lease"), "a renews");
+    assert!(!store.try_lease("jobs", "b", t(140), t(230)).await.expect("lease"));
+    assert!(store.try_lease("jobs", "b", t(151), t(241)).await.expect("lease"), "b takes over once it expired");
 }

@@ -98,6 +98,24 @@ pub trait Store: Send + Sync + 'static {
     /// Escalations of cases a staff member may read, newest first.
     async fn escalations(&self, staff: StaffId, limit: u32) -> Result<Vec<EscalationRow>>;
     async fn case_escalations(&self, case: CaseId) -> Result<Vec<EscalationRow>>;
+    /// Open deadlines due after `now` and by `until` that no one was reminded of.
+    async fn deadlines_to_remind(&self, now: Timestamp, until: Timestamp, limit: u32) -> Result<Vec<DueDeadline>>;
+    /// Marks a deadline reminded (false if it already was, or was met) and
+    /// queues a notice for every handler who may read its case, in one transaction.
+    async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool>;
+
+    // ------------------------------------------------------------ outbox
+
+    async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()>;
+    /// Claims up to `limit` notices due by `now` until `claim_until`; a notice
+    /// claimed by another instance is never handed out twice.
+    async fn claim_outbox(&self, now: Timestamp, claim_until: Timestamp, limit: u32) -> Result<Vec<OutboxItem>>;
+    async fn outbox_sent(&self, id: &str, at: Timestamp) -> Result<()>;
+    /// Counts a failed attempt and schedules the next one.
+    async fn outbox_failed(&self, id: &str, next_attempt_at: Timestamp) -> Result<()>;
+    async fn outbox_unsent(&self) -> Result<u64>;
+    /// Takes or renews the named lease until `until`; false while another holder has it.
+    async fn try_lease(&self, name: &str, holder: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
 
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>>;
     /// Writes one event and its ledger leaf in one transaction.

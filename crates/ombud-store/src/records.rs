@@ -16,6 +16,18 @@ pub struct StaffRecord {
     pub public_key: Vec<u8>,
     /// The private key sealed under the password (see ombud-crypto).
     pub sealed_secret: Vec<u8>,
+    /// The language of her notifications ("en" or "zh-CN").
+    pub lang: String,
+}
+
+/// A notification waiting to be sent. It names no content: only who, and
+/// what kind of attention is needed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: String,
+    pub staff_id: StaffId,
+    pub kind: String,
+    pub attempts: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -327,6 +339,7 @@ pub struct StaffColumns {
     pub created_at: i64,
     pub public_key: Vec<u8>,
     pub sealed_secret: Vec<u8>,
+    pub lang: String,
 }
 
 impl TryFrom<StaffColumns> for StaffRecord {
@@ -340,6 +353,7 @@ impl TryFrom<StaffColumns> for StaffRecord {
             created_at: from_millis(c.created_at)?,
             public_key: c.public_key,
             sealed_secret: c.sealed_secret,
+            lang: c.lang,
         })
     }
 }

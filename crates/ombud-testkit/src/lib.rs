@@ -3,6 +3,9 @@
 //! `OMBUD_TEST_POSTGRES_URL` is set), and a clock the test holds.
 #![forbid(unsafe_code)]
 
+mod smtp;
+pub use smtp::{Mail, SmtpSink};
+
 use jiff::Timestamp;
 use ombud_domain::{FixedClock, Role};
 use ombud_service::{KdfParams, Ombud, ServiceConfig};
@@ -34,8 +37,11 @@ pub struct TestServer {
     pub ombud: Arc<Ombud>,
     pub backend: Backend,
     pub data: tempfile::TempDir,
+    service_config: ServiceConfig,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pg_cleanup: Option<(String, String)>,
+    /// The PostgreSQL database URL, for a second instance on the same data.
+    pg_url: Option<String>,
 }
 
 pub struct Options {
@@ -61,18 +67,21 @@ impl TestServer {
 
     pub async fn start_with(options: Options) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
-        let (store, pg_cleanup): (Arc<dyn Store>, _) = match options.backend {
+        let (store, pg_cleanup, pg_url): (Arc<dyn Store>, _, _) = match options.backend {
             Backend::Sqlite => (
                 Arc::new(ombud_store_sqlite::SqliteStore::open(&data.path().join("ombud.db")).await.expect("sqlite")),
+                None,
                 None,
             ),
             Backend::Postgres => {
                 let server = ombud_store_postgres::testdb::test_server_url().expect("OMBUD_TEST_POSTGRES_URL");
                 let (url, name) =
                     ombud_store_postgres::testdb::create_database(&server).await.expect("create database");
-                (Arc::new(ombud_store_postgres::PgStore::connect(&url).await.expect("postgres")), Some((server, name)))
+                let store = ombud_store_postgres::PgStore::connect(&url).await.expect("postgres");
+                (Arc::new(store), Some((server, name)), Some(url))
             }
         };
+        let service_config = options.service.clone();
         let clock = Arc::new(FixedClock::new("2026-11-02T09:00:00Z".parse::<Timestamp>().expect("time")));
         let ombud =
             Arc::new(Ombud::open(store, clock.clone(), &[7u8; 32], options.service).await.expect("open instance"));
@@ -83,7 +92,17 @@ impl TestServer {
         tokio::spawn(ombud_web::serve(listener, state, async {
             let _ = rx.await;
         }));
-        Self { base, clock, ombud, backend: options.backend, data, shutdown: Some(tx), pg_cleanup }
+        Self {
+            base,
+            clock,
+            ombud,
+            backend: options.backend,
+            data,
+            shutdown: Some(tx),
+            pg_cleanup,
+            pg_url,
+            service_config,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -142,6 +161,22 @@ impl TestServer {
             .expect("receipt sign-in");
         assert_eq!(response.status(), 200, "receipt accepted");
         response.json::<serde_json::Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A second instance on the same database, secret and clock: two servers
+    /// behind one load balancer.
+    pub async fn another_instance(&self) -> Arc<Ombud> {
+        let store: Arc<dyn Store> = match &self.pg_url {
+            Some(url) => Arc::new(ombud_store_postgres::PgStore::connect(url).await.expect("postgres")),
+            None => Arc::new(
+                ombud_store_sqlite::SqliteStore::open(&self.data.path().join("ombud.db")).await.expect("sqlite"),
+            ),
+        };
+        Arc::new(
+            Ombud::open(store, self.clock.clone(), &[7u8; 32], self.service_config.clone())
+                .await
+                .expect("second instance"),
+        )
     }
 
     /// Stops the server and drops a PostgreSQL test database.

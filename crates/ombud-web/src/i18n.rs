@@ -157,6 +157,22 @@ impl Tr {
     }
 }
 
+/// The words of a content-free notification, in the recipient's language.
+pub struct NoticeTexts;
+
+impl ombud_service::NoticeText for NoticeTexts {
+    fn subject(&self, lang: &str) -> String {
+        Lang::parse(lang).unwrap_or_default().tr().t("email-subject")
+    }
+
+    fn body(&self, lang: &str, sign_in_url: &str) -> String {
+        Lang::parse(lang)
+            .unwrap_or_default()
+            .tr()
+            .t_with("email-body", &[("link", FluentValue::from(sign_in_url.to_owned()))])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

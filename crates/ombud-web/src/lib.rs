@@ -12,7 +12,7 @@ mod sessions;
 mod uploads;
 
 pub use api::{ROUTES as API_ROUTES, openapi_document};
-pub use i18n::Lang;
+pub use i18n::{Lang, NoticeTexts};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -20,6 +20,19 @@ pub struct FileConfig {
     pub receipt_kdf: KdfParams,
     pub password_kdf: KdfParams,
     pub ledger: LedgerConfig,
+    pub mail: MailConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:port` of a local relay; `OMBUD_SMTP_URL` overrides it.
+    /// Without one, notifications wait in the outbox (nothing is lost).
+    pub smtp_url: Option<String>,
+    /// The sender address.
+    pub from: Option<String>,
+    /// Where notices link to, e.g. "https://speakup.example.org".
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +59,7 @@ impl Default for FileConfig {
             receipt_kdf: KdfParams::default(),
             password_kdf: KdfParams::default(),
             ledger: LedgerConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }

@@ -62,21 +62,48 @@ pub fn verify_record_file(file: &Path, key: &str, earlier: Option<&Path>) -> any
     }
 }
 
-/// The job loop, once a minute: escalate missed deadlines (each exactly once,
-/// even with several instances), sign a checkpoint if the log grew, and
-/// append the day's checkpoint to the witness file once a day.
-pub fn spawn_job_loop(ombud: Arc<Ombud>, witness: Option<PathBuf>) {
+pub struct JobLoop {
+    pub witness: Option<PathBuf>,
+    pub mailer: Option<Arc<dyn ombud_service::Mailer>>,
+    pub sign_in_url: String,
+}
+
+/// The job loop, once a minute, while this instance holds the lease: remind
+/// and escalate deadlines, send the outbox, sign a checkpoint if the log
+/// grew, and append the day's checkpoint to the witness file once a day.
+/// Escalations and sends are compare-and-set besides, so even two loops
+/// never escalate or send anything twice.
+pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
     tokio::spawn(async move {
+        let holder = ombud_service::random_token().unwrap_or_else(|_| "ombud".to_owned());
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         let mut witnessed_day = None;
+        let witness = jobs.witness.clone();
         loop {
             tick.tick().await;
-            match ombud.sweep(ombud.clock().now()).await {
-                Ok(report) if !report.escalated.is_empty() => {
-                    tracing::info!(escalated = report.escalated.len(), "deadline sweep escalated cases to oversight")
+            match ombud.hold_job_lease(&holder).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not take the job lease");
+                    continue;
                 }
+            }
+            match ombud.sweep(ombud.clock().now()).await {
+                Ok(report) if !report.escalated.is_empty() || !report.reminded.is_empty() => tracing::info!(
+                    escalated = report.escalated.len(),
+                    reminded = report.reminded.len(),
+                    "deadline sweep"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "the deadline sweep failed"),
+            }
+            if let Some(mailer) = &jobs.mailer {
+                match ombud.deliver_outbox(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.sign_in_url).await {
+                    Ok(r) if r.sent + r.failed > 0 => tracing::info!(sent = r.sent, failed = r.failed, "notifications"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "sending notifications failed"),
+                }
             }
             match ombud.checkpoint_if_grown().await {
                 Ok(Some(c)) => tracing::info!(size = c.size, "signed a ledger checkpoint"),

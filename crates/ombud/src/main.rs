@@ -122,6 +122,9 @@ enum StaffCommand {
         name: String,
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// The language of her notifications: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
         /// Read the password from standard input (required: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -152,13 +155,14 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
-        Command::Staff { command: StaffCommand::Add { at, email, name, role, password_stdin: _ } } => {
+        Command::Staff { command: StaffCommand::Add { at, email, name, role, lang, password_stdin: _ } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let ombud = open_at(&at).await?;
             match ombud.add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
+                    ombud.set_staff_language(&staff.email, &lang).await?;
                     println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
                     Ok(())
                 }
@@ -173,7 +177,10 @@ async fn main() -> anyhow::Result<()> {
             let ombud = open_at(&at).await?;
             let as_of = as_of.unwrap_or_else(jiff::Timestamp::now);
             let report = ombud.sweep(as_of).await?;
-            println!("swept as of {as_of}: {} escalated", report.escalated.len());
+            println!("swept as of {as_of}: {} reminded, {} escalated", report.reminded.len(), report.escalated.len());
+            for (case_ref, kind, due) in report.reminded {
+                println!("reminded {case_ref} {} deadline (due {due})", kind.as_str());
+            }
             for (case_ref, kind, due) in report.escalated {
                 println!("escalated {case_ref} {} deadline (due {due})", kind.as_str());
             }
@@ -220,7 +227,26 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
         );
     }
     let ombud = Arc::new(ombud);
-    ledger_cmd::spawn_job_loop(ombud.clone(), file.ledger.witness_file.clone());
+    let smtp_url = std::env::var("OMBUD_SMTP_URL").ok().or(file.mail.smtp_url.clone());
+    let mailer: Option<Arc<dyn ombud_service::Mailer>> = match smtp_url {
+        Some(url) => {
+            let from = file.mail.from.clone().unwrap_or_else(|| "ombud@localhost".to_owned());
+            Some(Arc::new(ombud_service::SmtpMailer::new(&url, &from).map_err(anyhow::Error::msg)?))
+        }
+        None => {
+            tracing::warn!("no mail server configured (OMBUD_SMTP_URL): notifications wait in the outbox");
+            None
+        }
+    };
+    let public_url = file.mail.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
+    ledger_cmd::spawn_job_loop(
+        ombud.clone(),
+        ledger_cmd::JobLoop {
+            witness: file.ledger.witness_file.clone(),
+            mailer,
+            sign_in_url: format!("{}/staff/sign-in", public_url.trim_end_matches('/')),
+        },
+    );
     run(ombud, file.web(), &listen).await
 }
 

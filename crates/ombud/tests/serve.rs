@@ -132,13 +132,13 @@ async fn a_sweep_by_hand_escalates_what_was_missed_as_of_the_given_time() {
     let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)).to_string();
     let early = common::run(&["deadlines", "sweep", "--as-of", &soon], data.path(), "");
     assert!(early.status.success());
-    assert!(String::from_utf8_lossy(&early.stdout).contains(": 0 escalated"));
+    assert!(String::from_utf8_lossy(&early.stdout).contains(" 0 escalated"));
     let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8)).to_string();
     let swept = common::run(&["deadlines", "sweep", "--as-of", &later], data.path(), "");
     let out = String::from_utf8_lossy(&swept.stdout);
     assert!(out.contains(&format!("escalated {case_ref} acknowledge deadline")), "{out}");
     let again = common::run(&["deadlines", "sweep", "--as-of", &later], data.path(), "");
-    assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 escalated"), "once only");
+    assert!(String::from_utf8_lossy(&again.stdout).contains(" 0 escalated"), "once only");
     let bad = common::run(&["deadlines", "sweep", "--as-of", "next tuesday"], data.path(), "");
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("not an RFC 3339 time"));
 }

@@ -271,3 +271,12 @@ cause-reporter = Raised by the reporter
 event-escalated = Raised to the oversight committee
 error-escalation-not-yet = No deadline of this case has passed yet
 error-escalation-not-yet-body = You can raise your case to oversight once a deadline is missed. The deadlines are shown on your report's page.
+
+## Notifications (they never carry content)
+email-subject = Ombud: something needs your attention
+email-body =
+    Something in Ombud needs your attention.
+
+    Sign in to see it: { $link }
+
+    This message deliberately says nothing about what it concerns.

@@ -265,3 +265,12 @@ cause-reporter = 由举报人提交
 event-escalated = 已提交监督委员会
 error-escalation-not-yet = 本案件的期限尚未届满
 error-escalation-not-yet-body = 期限被错过后，您可以将案件提交监督委员会。期限显示在您的举报页面上。
+
+## 通知（从不包含内容）
+email-subject = Ombud：有事项需要您处理
+email-body =
+    Ombud 中有事项需要您处理。
+
+    请登录查看：{ $link }
+
+    本邮件有意不提及任何相关内容。

@@ -1,0 +1,166 @@
+//! Notifications: content-free by construction. A notice says only that
+//! something needs attention and links to the sign-in page, in the
+//! recipient's language. It is queued in the same transaction as its cause
+//! (escalation, reminder) and delivered from the outbox, with retries and
+//! backoff while the mail server is away; nothing is lost.
+
+use crate::{Ombud, Result};
+use jiff::{SignedDuration, Timestamp};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// Sends one message. A failure is retried later, never dropped.
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> std::result::Result<(), String>;
+}
+
+/// The words of a notice, per language (the web layer's translations).
+pub trait NoticeText: Send + Sync {
+    fn subject(&self, lang: &str) -> String;
+    fn body(&self, lang: &str, sign_in_url: &str) -> String;
+}
+
+/// SMTP through lettre, e.g. `smtp://127.0.0.1:2525`. Plain SMTP only: send
+/// through the organisation's local relay, which handles TLS onwards.
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpMailer {
+    pub fn new(url: &str, from: &str) -> std::result::Result<Self, String> {
+        let (host, port) = parse_smtp_url(url)?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = from.parse().map_err(|e| format!("sender address {from:?}: {e}"))?;
+        Ok(Self { transport, from })
+    }
+}
+
+/// `smtp://host[:port]` → (host, port); port 25 by default.
+fn parse_smtp_url(url: &str) -> std::result::Result<(String, u16), String> {
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(|| format!("mail server URL {url:?}: use smtp://host:port (a local relay)"))?;
+    let rest = rest.trim_end_matches('/');
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| format!("mail server URL {url:?}: bad port"))?),
+        None => (rest, 25),
+    };
+    if host.is_empty() {
+        return Err(format!("mail server URL {url:?}: no host"));
+    }
+    Ok((host.to_owned(), port))
+}
+
+#[async_trait::async_trait]
+impl Mailer for SmtpMailer {
+    async fn send(&self, to: &str, subject: &str, body: &str) -> std::result::Result<(), String> {
+        let to: Mailbox = to.parse().map_err(|e| format!("recipient address: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(body.to_owned())
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// 1, 2, 4 … minutes after each failure, at most an hour.
+fn backoff(attempts: u32) -> SignedDuration {
+    SignedDuration::from_secs(60 * (1i64 << attempts.min(6)).min(60))
+}
+
+const CLAIM: SignedDuration = SignedDuration::from_secs(120);
+
+impl Ombud {
+    /// Sends what is due in the outbox. Each notice is claimed before it is
+    /// sent, so two instances never send the same one.
+    pub async fn deliver_outbox(
+        &self,
+        mailer: &dyn Mailer,
+        texts: &dyn NoticeText,
+        sign_in_url: &str,
+    ) -> Result<DeliveryReport> {
+        let mut report = DeliveryReport::default();
+        loop {
+            let now = self.clock.now();
+            let batch = self.store.claim_outbox(now, now + CLAIM, 50).await?;
+            if batch.is_empty() {
+                return Ok(report);
+            }
+            for item in batch {
+                let Some(staff) = self.store.staff_by_id(item.staff_id).await? else {
+                    // The account is gone: nobody to tell; mark it done rather than retry forever.
+                    self.store.outbox_sent(&item.id, now).await?;
+                    continue;
+                };
+                let sent =
+                    mailer.send(&staff.email, &texts.subject(&staff.lang), &texts.body(&staff.lang, sign_in_url)).await;
+                match sent {
+                    Ok(()) => {
+                        self.store.outbox_sent(&item.id, self.clock.now()).await?;
+                        report.sent += 1;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, attempts = item.attempts + 1, "a notification could not be sent; it will be retried");
+                        self.store.outbox_failed(&item.id, now + backoff(item.attempts)).await?;
+                        report.failed += 1;
+                    }
+                }
+            }
+            if report.failed > 0 {
+                // The server is away: try the rest on the next pass, not in a tight loop.
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Takes or renews the job loop's lease: one instance at a time sweeps and sends.
+    pub async fn hold_job_lease(&self, holder: &str) -> Result<bool> {
+        let now: Timestamp = self.clock.now();
+        Ok(self.store.try_lease("job-loop", holder, now, now + SignedDuration::from_secs(90)).await?)
+    }
+
+    pub async fn outbox_unsent(&self) -> Result<u64> {
+        Ok(self.store.outbox_unsent().await?)
+    }
+
+    /// Her notifications' language.
+    pub async fn set_staff_language(&self, email: &str, lang: &str) -> Result<()> {
+        let staff = self.store.staff_by_email(email).await?.ok_or(crate::ServiceError::NotFound)?;
+        Ok(self.store.set_staff_lang(staff.id, if lang.starts_with("zh") { "zh-CN" } else { "en" }).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn smtp_urls() {
+        assert_eq!(super::parse_smtp_url("smtp://127.0.0.1:2525"), Ok(("127.0.0.1".into(), 2525)));
+        assert_eq!(super::parse_smtp_url("smtp://relay.internal"), Ok(("relay.internal".into(), 25)));
+        assert!(super::parse_smtp_url("smtps://x:465").is_err());
+        assert!(super::parse_smtp_url("smtp://x:port").is_err());
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(0).as_secs(), 60);
+        assert_eq!(backoff(1).as_secs(), 120);
+        assert_eq!(backoff(3).as_secs(), 480);
+        assert_eq!(backoff(30).as_secs(), 3600);
+    }
+}

@@ -1,0 +1,132 @@
+//! Content-free email through a real SMTP server on loopback: in the
+//! recipient's language, delayed but never lost by an outage, and sent once
+//! even by two instances sharing one database.
+
+use jiff::SignedDuration;
+use ombud_domain::{Clock, Role};
+use ombud_service::SmtpMailer;
+use ombud_testkit::{Backend, SmtpSink, TestServer, backends};
+use ombud_web::NoticeTexts;
+use serde_json::json;
+
+const SENTINEL: &str = "SNTL-MAIL-7c1d 哨兵邮件";
+const SIGN_IN: &str = "http://ombud.test/staff/sign-in";
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+#[tokio::test]
+async fn oversight_gets_one_content_free_email_in_her_language_when_a_case_escalates() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.staff("h@example.org", Role::Handler).await;
+        s.staff("o@example.org", Role::Oversight).await;
+        s.ombud.set_staff_language("o@example.org", "zh-CN").await.expect("lang");
+        let (case_ref, _) = s.report(json!({"category": "sexual_assault", "description": SENTINEL})).await;
+        let sink = SmtpSink::start().await;
+        let mailer = SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+
+        s.clock.advance(days(8));
+        assert_eq!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.len(), 1);
+        let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+        assert_eq!((sent.sent, sent.failed), (1, 0));
+        let mail = sink.messages();
+        assert_eq!(mail.len(), 1, "one notice, to the committee only");
+        assert!(mail[0].to.contains("o@example.org"));
+        assert_eq!(mail[0].subject, "Ombud：有事项需要您处理");
+        assert!(mail[0].body.contains(SIGN_IN) && mail[0].body.contains("本邮件有意不提及任何相关内容"));
+        for secret in [SENTINEL, "SNTL-MAIL", case_ref.as_str(), "sexual", "assault"] {
+            assert!(!mail[0].raw.contains(secret), "the notice carries no content ({secret})");
+        }
+        assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("again").sent, 0, "sent once");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn handlers_are_reminded_two_days_before_a_deadline() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.staff("h@example.org", Role::Handler).await;
+    s.staff("o@example.org", Role::Oversight).await;
+    s.report(json!({"category": "other", "description": "x"})).await;
+    let sink = SmtpSink::start().await;
+    let mailer = SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+    s.clock.advance(days(4));
+    assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").reminded.is_empty(), "three days left: not yet");
+    s.clock.advance(days(1) + SignedDuration::from_hours(1));
+    let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+    assert_eq!(swept.reminded.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), ["acknowledge"]);
+    assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").reminded.is_empty(), "reminded once");
+    s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+    let mail = sink.messages();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].to.contains("h@example.org"));
+    assert_eq!(mail[0].subject, "Ombud: something needs your attention");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn an_smtp_outage_delays_but_does_not_lose_a_notification() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.staff("o@example.org", Role::Oversight).await;
+    s.report(json!({"category": "other", "description": "x"})).await;
+    let mut sink = SmtpSink::start().await;
+    let mailer = SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+    s.clock.advance(days(8));
+    s.ombud.sweep(s.clock.now()).await.expect("sweep");
+
+    sink.stop();
+    let down = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+    assert_eq!((down.sent, down.failed), (0, 1));
+    assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 1, "kept for later");
+
+    sink.restart().await;
+    assert_eq!(
+        s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver").sent,
+        0,
+        "waits for its backoff"
+    );
+    s.clock.advance(SignedDuration::from_secs(61));
+    assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver").sent, 1);
+    assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 0);
+    assert_eq!(sink.messages().len(), 1, "delivered exactly once");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn two_job_loops_on_one_postgres_database_send_each_notification_once() {
+    if !backends().contains(&Backend::Postgres) {
+        eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
+        return;
+    }
+    let s = TestServer::start(Backend::Postgres).await;
+    for i in 0..3 {
+        s.staff(&format!("o{i}@example.org"), Role::Oversight).await;
+    }
+    for i in 0..8 {
+        s.report(json!({"category": "other", "description": format!("case {i}")})).await;
+    }
+    let other = s.another_instance().await;
+    let sink = SmtpSink::start().await;
+    let mailer = SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+    s.clock.advance(days(8));
+    let now = s.clock.now();
+    let (a, b) = tokio::join!(
+        async {
+            let swept = s.ombud.sweep(now).await.expect("sweep");
+            let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+            (swept.escalated.len(), sent.sent)
+        },
+        async {
+            let swept = other.sweep(now).await.expect("sweep");
+            let sent = other.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+            (swept.escalated.len(), sent.sent)
+        }
+    );
+    assert_eq!(a.0 + b.0, 8, "each case escalated by exactly one of the two");
+    assert_eq!(a.1 + b.1, 24, "8 cases × 3 committee members");
+    assert_eq!(sink.messages().len(), 24, "and no message twice");
+    assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 0);
+    s.stop().await;
+}
