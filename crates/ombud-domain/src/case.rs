@@ -59,15 +59,37 @@ impl FromStr for Category {
 pub enum CaseStatus {
     Received,
     Acknowledged,
+    /// Dismissal proposed; waits for an oversight member's sign-off.
+    DismissalPending,
+    Assessed,
+    Investigating,
+    Findings,
+    Decision,
+    Closed,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 2] = [CaseStatus::Received, CaseStatus::Acknowledged];
+    pub const ALL: [CaseStatus; 8] = [
+        CaseStatus::Received,
+        CaseStatus::Acknowledged,
+        CaseStatus::DismissalPending,
+        CaseStatus::Assessed,
+        CaseStatus::Investigating,
+        CaseStatus::Findings,
+        CaseStatus::Decision,
+        CaseStatus::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             CaseStatus::Received => "received",
             CaseStatus::Acknowledged => "acknowledged",
+            CaseStatus::DismissalPending => "dismissal_pending",
+            CaseStatus::Assessed => "assessed",
+            CaseStatus::Investigating => "investigating",
+            CaseStatus::Findings => "findings",
+            CaseStatus::Decision => "decision",
+            CaseStatus::Closed => "closed",
         }
     }
 
@@ -76,7 +98,7 @@ impl CaseStatus {
     pub fn acknowledge(self) -> Result<CaseStatus, DomainError> {
         match self {
             CaseStatus::Received => Ok(CaseStatus::Acknowledged),
-            from => Err(DomainError::InvalidTransition { from, action: "acknowledged" }),
+            from => Err(DomainError::InvalidTransition { from, action: "acknowledge" }),
         }
     }
 }
@@ -109,10 +131,14 @@ pub enum EventKind {
     MessageFromStaff,
     AccessGranted,
     Escalated,
+    StateChanged,
+    RequestAnswered,
+    DeadlineExtended,
+    ProceedingLinked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::Submitted,
         EventKind::Acknowledged,
         EventKind::OpenedByStaff,
@@ -120,6 +146,10 @@ impl EventKind {
         EventKind::MessageFromStaff,
         EventKind::AccessGranted,
         EventKind::Escalated,
+        EventKind::StateChanged,
+        EventKind::RequestAnswered,
+        EventKind::DeadlineExtended,
+        EventKind::ProceedingLinked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +161,10 @@ impl EventKind {
             EventKind::MessageFromStaff => "message_from_staff",
             EventKind::AccessGranted => "access_granted",
             EventKind::Escalated => "escalated",
+            EventKind::StateChanged => "state_changed",
+            EventKind::RequestAnswered => "request_answered",
+            EventKind::DeadlineExtended => "deadline_extended",
+            EventKind::ProceedingLinked => "proceeding_linked",
         }
     }
 }

@@ -17,11 +17,36 @@ pub struct DeadlinePolicy {
     pub time_zone: String,
     /// How long before a deadline the handlers are reminded.
     pub remind_before_hours: i64,
+    /// Calendar days to answer each of her requests.
+    pub request_answer_days: i32,
+    /// Tighter or looser rules per category, by its name ("sexual_assault").
+    pub categories: std::collections::BTreeMap<String, CategoryPolicy>,
+}
+
+/// What a category changes in the policy.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CategoryPolicy {
+    pub acknowledge_days: Option<i32>,
+    /// Hours from receipt to triage.
+    pub triage_hours: Option<i64>,
+    /// Hours from receipt to a decision on interim measures.
+    pub interim_measures_hours: Option<i64>,
 }
 
 impl Default for DeadlinePolicy {
     fn default() -> Self {
-        Self { acknowledge_days: 7, feedback_months: 3, time_zone: "UTC".to_owned(), remind_before_hours: 48 }
+        // Assault and violence: triage and an interim-measures decision within 72 hours.
+        let assault =
+            CategoryPolicy { acknowledge_days: None, triage_hours: Some(72), interim_measures_hours: Some(72) };
+        Self {
+            acknowledge_days: 7,
+            feedback_months: 3,
+            time_zone: "UTC".to_owned(),
+            remind_before_hours: 48,
+            request_answer_days: 5,
+            categories: [("sexual_assault".to_owned(), assault)].into_iter().collect(),
+        }
     }
 }
 
@@ -29,16 +54,31 @@ impl Default for DeadlinePolicy {
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     Acknowledge,
+    /// Triage of a sexual assault or violence report.
+    Triage,
+    /// A decision on interim measures (no contact, leave…).
+    InterimMeasures,
     Feedback,
+    /// An answer to one of her requests.
+    RequestAnswer,
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 2] = [DeadlineKind::Acknowledge, DeadlineKind::Feedback];
+    pub const ALL: [DeadlineKind; 5] = [
+        DeadlineKind::Acknowledge,
+        DeadlineKind::Triage,
+        DeadlineKind::InterimMeasures,
+        DeadlineKind::Feedback,
+        DeadlineKind::RequestAnswer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::Acknowledge => "acknowledge",
+            DeadlineKind::Triage => "triage",
+            DeadlineKind::InterimMeasures => "interim_measures",
             DeadlineKind::Feedback => "feedback",
+            DeadlineKind::RequestAnswer => "request_answer",
         }
     }
 }
@@ -108,6 +148,31 @@ impl DeadlinePolicy {
 
     pub fn acknowledge_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
         self.add_in_zone(received, Span::new().try_days(self.acknowledge_days))
+    }
+
+    /// The deadlines a new report of `category` starts with.
+    pub fn on_receipt(
+        &self,
+        category: crate::Category,
+        received: Timestamp,
+    ) -> Result<Vec<(DeadlineKind, Timestamp)>, DomainError> {
+        let rules = self.categories.get(category.as_str()).cloned().unwrap_or_default();
+        let ack_days = rules.acknowledge_days.unwrap_or(self.acknowledge_days);
+        let mut out = vec![(DeadlineKind::Acknowledge, self.add_in_zone(received, Span::new().try_days(ack_days))?)];
+        let hours = |h: i64| {
+            received.checked_add(jiff::SignedDuration::from_hours(h)).map_err(|_| DomainError::DeadlineOutOfRange)
+        };
+        if let Some(h) = rules.triage_hours {
+            out.push((DeadlineKind::Triage, hours(h)?));
+        }
+        if let Some(h) = rules.interim_measures_hours {
+            out.push((DeadlineKind::InterimMeasures, hours(h)?));
+        }
+        Ok(out)
+    }
+
+    pub fn request_answer_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
+        self.add_in_zone(received, Span::new().try_days(self.request_answer_days))
     }
 
     pub fn feedback_due(&self, acknowledged: Timestamp) -> Result<Timestamp, DomainError> {

@@ -15,6 +15,7 @@ mod notify;
 mod sealing;
 mod service;
 mod views;
+mod workflow;
 
 pub use deadlines::SweepReport;
 pub use error::ServiceError;
@@ -25,6 +26,7 @@ pub use ombud_ledger::{Record, VerifierKey, b64};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};
+pub use workflow::{ANSWER_OUTCOMES, ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

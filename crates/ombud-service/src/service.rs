@@ -202,7 +202,11 @@ impl Ombud {
 
     /// The case key as this staff member holds it. No access row: NotFound,
     /// exactly as for a case that does not exist.
-    async fn staff_case_key(&self, session: &StaffSession, case_id: CaseId) -> Result<(CaseRecord, DataKey)> {
+    pub(crate) async fn staff_case_key(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+    ) -> Result<(CaseRecord, DataKey)> {
         let access = self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
         let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
         let wrapped = access.wrapped_key.ok_or(ServiceError::AccessPending)?;
@@ -255,23 +259,7 @@ impl Ombud {
         session: &StaffSession,
         case_id: CaseId,
     ) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
-        let (case, _) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
-        }
-        let to = case.status.acknowledge()?;
-        let now = self.clock.now();
-        let feedback =
-            DeadlineRow::new(case_id, ombud_domain::DeadlineKind::Feedback, self.config.policy.feedback_due(now)?, now);
-        let event = EventRecord::new(case_id, EventKind::Acknowledged, now, Actor::Staff(session.id));
-        if !self.store.acknowledge(case_id, case.status, to, now, &feedback, &event).await? {
-            // Someone else moved it between our read and our write.
-            let current = self.store.case(case_id).await?.map_or(case.status, |c| c.status);
-            return Err(ombud_domain::DomainError::InvalidTransition { from: current, action: "acknowledged" }.into());
-        }
-        tracing::info!(case = %case_id, "case acknowledged");
-        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok((case, self.deadlines(case_id).await?))
+        self.staff_step(session, case_id, ombud_domain::Step::Acknowledge, "").await
     }
 
     pub async fn staff_attachment(
@@ -335,6 +323,35 @@ impl Ombud {
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), &content)?;
 
+        // Deadlines from the policy for this category, and one answer deadline per request.
+        let mut deadlines: Vec<DeadlineRow> = self
+            .config
+            .policy
+            .on_receipt(content.category, now)?
+            .into_iter()
+            .map(|(kind, due)| DeadlineRow::new(case_id, kind, due, now))
+            .collect();
+        let mut requests = Vec::new();
+        for position in 0..content.requests.len() {
+            let request = RequestRow {
+                id: uuid::Uuid::now_v7(),
+                case_id,
+                position: position as u32,
+                created_at: now,
+                answered_at: None,
+                answered_by: None,
+                sealed_answer: None,
+            };
+            let mut due = DeadlineRow::new(
+                case_id,
+                ombud_domain::DeadlineKind::RequestAnswer,
+                self.config.policy.request_answer_due(now)?,
+                now,
+            );
+            due.subject = Some(request.id);
+            deadlines.push(due);
+            requests.push(request);
+        }
         // The record binds the report and every file that came with it.
         let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payloads(
             std::iter::once(sealed_report.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
@@ -354,12 +371,8 @@ impl Ombud {
             attachments,
             access,
             receipt: receipt_record,
-            deadlines: vec![DeadlineRow::new(
-                case_id,
-                ombud_domain::DeadlineKind::Acknowledge,
-                self.config.policy.acknowledge_due(now)?,
-                now,
-            )],
+            requests,
+            deadlines,
             event,
         };
         // References are short, so a collision is possible if unlikely: retry with a fresh one.

@@ -41,6 +41,35 @@ pub struct CaseView {
     pub escalations: Vec<EscalationRow>,
     /// The record of handling: what happened and when, never by whom.
     pub events: Vec<(ombud_domain::EventKind, Timestamp)>,
+    /// Her requests, each with its deadline and answer.
+    pub requests: Vec<RequestView>,
+    /// Workflow steps with their reasons (staff views only).
+    pub steps: Vec<StepView>,
+    /// Moved deadlines: the reason for her always, the justification for staff.
+    pub changes: Vec<crate::ChangeView>,
+    /// Linked police or court proceedings (staff views only).
+    pub proceedings: Vec<crate::Proceeding>,
+    /// The deadlines with their ids, for forms that move one.
+    pub deadline_rows: Vec<DeadlineRow>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RequestView {
+    pub id: uuid::Uuid,
+    pub kind: String,
+    pub detail: Option<String>,
+    pub due: Option<Timestamp>,
+    pub answered_at: Option<Timestamp>,
+    pub answer: Option<crate::RequestAnswer>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StepView {
+    pub step: String,
+    pub to: ombud_domain::CaseStatus,
+    pub at: Timestamp,
+    pub by: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -119,8 +148,76 @@ pub(crate) async fn open_case(
         });
     }
     attachments.retain(|a| a.message_id.is_none());
-    let deadlines = deadlines_of(&store.deadlines(case.id).await?);
+    let deadline_rows = store.deadlines(case.id).await?;
+    // Staff views carry every staff name; a reporter's view carries none.
+    let deadlines = deadlines_of(&deadline_rows);
     let escalations = store.case_escalations(case.id).await?;
     let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
-    Ok(CaseView { case, report, attachments, messages, deadlines, escalations, events })
+    let for_staff = !staff_names.is_empty();
+    let mut requests = Vec::new();
+    for r in store.requests(case.id).await? {
+        let asked = report.requests.get(r.position as usize);
+        let answer = r
+            .sealed_answer
+            .as_ref()
+            .map(|sealed| crate::workflow::open_answer(key, case.id, &r.id, sealed))
+            .transpose()?;
+        requests.push(RequestView {
+            id: r.id,
+            kind: asked.map(|a| a.kind.clone()).unwrap_or_default(),
+            detail: asked.and_then(|a| a.detail.clone()),
+            due: deadline_rows.iter().find(|d| d.subject == Some(r.id)).map(|d| d.due_at),
+            answered_at: r.answered_at,
+            answer,
+        });
+    }
+    let mut steps = Vec::new();
+    let mut proceedings = Vec::new();
+    if for_staff {
+        for t in store.transitions(case.id).await? {
+            let reason = t
+                .sealed_reason
+                .as_ref()
+                .map(|sealed| crate::workflow::open_reason(key, case.id, &t.id, sealed))
+                .transpose()?;
+            let by = match t.actor {
+                Actor::Staff(id) => staff_names.get(&id).cloned(),
+                _ => None,
+            };
+            steps.push(StepView { step: t.step, to: t.to, at: t.at, by, reason });
+        }
+        for p in store.proceedings(case.id).await? {
+            proceedings.push(crate::workflow::open_proceeding(key, case.id, &p.id, &p.sealed)?);
+        }
+    }
+    let mut changes = Vec::new();
+    for row in store.deadline_changes(case.id).await? {
+        let (justification, for_her) = crate::workflow::open_change(key, &row.change)?;
+        let c = &row.change;
+        changes.push(crate::ChangeView {
+            case_id: c.case_id,
+            case_ref: row.case_ref.clone(),
+            deadline: row.deadline_kind,
+            kind: c.kind.clone(),
+            old_due: c.old_due,
+            new_due: c.new_due,
+            at: c.at,
+            justification: if for_staff { justification } else { String::new() },
+            reason_for_reporter: for_her,
+        });
+    }
+    Ok(CaseView {
+        case,
+        report,
+        attachments,
+        messages,
+        deadlines,
+        escalations,
+        events,
+        requests,
+        steps,
+        changes,
+        proceedings,
+        deadline_rows,
+    })
 }

@@ -168,7 +168,8 @@ fn index(i: u64) -> Result<i64> {
 
 async fn insert_deadline(conn: &mut sqlx::SqliteConnection, d: &DeadlineRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO deadlines (id, case_id, kind, due_at, met_at, reminded_at, escalated_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO deadlines (id, case_id, kind, due_at, met_at, reminded_at, escalated_at, created_at, subject)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(d.id.to_string())
     .bind(d.case_id.to_string())
@@ -178,10 +179,30 @@ async fn insert_deadline(conn: &mut sqlx::SqliteConnection, d: &DeadlineRow) -> 
     .bind(d.reminded_at.map(millis))
     .bind(d.escalated_at.map(millis))
     .bind(millis(d.created_at))
+    .bind(d.subject.map(|s| s.to_string()))
     .execute(&mut *conn)
     .await
     .map_err(backend)?;
     Ok(())
+}
+
+fn change_from_row(row: &SqliteRow) -> Result<DeadlineChangeRow> {
+    Ok(DeadlineChangeRow {
+        change: DeadlineChange {
+            id: parse(&col::<String>(row, "id")?, "change id")?,
+            deadline_id: parse(&col::<String>(row, "deadline_id")?, "deadline id")?,
+            case_id: parse(&col::<String>(row, "case_id")?, "case id")?,
+            kind: col(row, "kind")?,
+            old_due: from_millis(col(row, "old_due")?)?,
+            new_due: from_millis(col(row, "new_due")?)?,
+            at: from_millis(col(row, "at")?)?,
+            staff: parse(&col::<String>(row, "staff_id")?, "staff id")?,
+            sealed_justification: col(row, "sealed_justification")?,
+            sealed_for_reporter: col(row, "sealed_for_reporter")?,
+        },
+        deadline_kind: parse(&col::<String>(row, "deadline_kind")?, "deadline kind")?,
+        case_ref: col(row, "reference")?,
+    })
 }
 
 fn deadline_from_row(row: &SqliteRow) -> Result<DeadlineRow> {
@@ -194,6 +215,7 @@ fn deadline_from_row(row: &SqliteRow) -> Result<DeadlineRow> {
         reminded_at: col(row, "reminded_at")?,
         escalated_at: col(row, "escalated_at")?,
         created_at: col(row, "created_at")?,
+        subject: col(row, "subject")?,
     }
     .try_into()
 }
@@ -359,6 +381,16 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         for a in &new.attachments {
             insert_attachment(&mut tx, a).await?;
+        }
+        for r in &new.requests {
+            sqlx::query("INSERT INTO requests (id, case_id, position, created_at) VALUES (?, ?, ?, ?)")
+                .bind(r.id.to_string())
+                .bind(r.case_id.to_string())
+                .bind(i64::from(r.position))
+                .bind(millis(r.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         }
         for d in &new.deadlines {
             insert_deadline(&mut tx, d).await?;
@@ -547,39 +579,264 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn acknowledge(
-        &self,
-        case: CaseId,
-        from: CaseStatus,
-        to: CaseStatus,
-        at: Timestamp,
-        feedback: &DeadlineRow,
-        event: &EventRecord,
-    ) -> Result<bool> {
+    async fn transition(&self, t: &TransitionRecord) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let done =
-            sqlx::query("UPDATE cases SET status = ?, acknowledged_at = ?, updated_at = ? WHERE id = ? AND status = ?")
-                .bind(to.as_str())
-                .bind(millis(at))
-                .bind(millis(at))
-                .bind(case.to_string())
-                .bind(from.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+        let acknowledged = (t.from == CaseStatus::Received && t.to == CaseStatus::Acknowledged).then_some(millis(t.at));
+        let done = sqlx::query(
+            "UPDATE cases SET status = ?, acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? WHERE id = ? AND status = ?",
+        )
+        .bind(t.to.as_str())
+        .bind(acknowledged)
+        .bind(millis(t.at))
+        .bind(t.case_id.to_string())
+        .bind(t.from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("UPDATE deadlines SET met_at = ? WHERE case_id = ? AND kind = 'acknowledge' AND met_at IS NULL")
-            .bind(millis(at))
-            .bind(case.to_string())
+        for kind in &t.meets {
+            sqlx::query(
+                "UPDATE deadlines SET met_at = ? WHERE case_id = ? AND kind = ? AND met_at IS NULL AND subject IS NULL",
+            )
+            .bind(millis(t.at))
+            .bind(t.case_id.to_string())
+            .bind(kind.as_str())
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        insert_deadline(&mut tx, feedback).await?;
+        }
+        for d in &t.new_deadlines {
+            insert_deadline(&mut tx, d).await?;
+        }
+        sqlx::query(
+            "INSERT INTO transitions (id, case_id, step, from_status, to_status, at, actor_kind, staff_id, sealed_reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(t.id.to_string())
+        .bind(t.case_id.to_string())
+        .bind(&t.step)
+        .bind(t.from.as_str())
+        .bind(t.to.as_str())
+        .bind(millis(t.at))
+        .bind(t.actor.kind())
+        .bind(t.actor.staff_id())
+        .bind(t.sealed_reason.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_event(&mut tx, &t.event).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn transitions(&self, case: CaseId) -> Result<Vec<TransitionRow>> {
+        let rows = sqlx::query("SELECT * FROM transitions WHERE case_id = ? ORDER BY at, id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(TransitionRow {
+                    id: parse(&col::<String>(row, "id")?, "transition id")?,
+                    step: col(row, "step")?,
+                    from: parse(&col::<String>(row, "from_status")?, "status")?,
+                    to: parse(&col::<String>(row, "to_status")?, "status")?,
+                    at: from_millis(col(row, "at")?)?,
+                    actor: Actor::from_parts(&col::<String>(row, "actor_kind")?, col(row, "staff_id")?)?,
+                    sealed_reason: col(row, "sealed_reason")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn cases_in_status(&self, staff: StaffId, status: CaseStatus, limit: u32) -> Result<Vec<CaseRecord>> {
+        let rows = sqlx::query(
+            "SELECT c.* FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = ?
+             WHERE c.status = ? ORDER BY c.updated_at, c.id LIMIT ?",
+        )
+        .bind(staff.to_string())
+        .bind(status.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(case_from_row).collect()
+    }
+
+    async fn requests(&self, case: CaseId) -> Result<Vec<RequestRow>> {
+        let rows = sqlx::query("SELECT * FROM requests WHERE case_id = ? ORDER BY position")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(RequestRow {
+                    id: parse(&col::<String>(row, "id")?, "request id")?,
+                    case_id: case,
+                    position: u32::try_from(col::<i64>(row, "position")?)
+                        .map_err(|_| StoreError::Corrupt("position".into()))?,
+                    created_at: from_millis(col(row, "created_at")?)?,
+                    answered_at: from_millis_opt(col(row, "answered_at")?)?,
+                    answered_by: col::<Option<String>>(row, "staff_id")?.map(|s| parse(&s, "staff id")).transpose()?,
+                    sealed_answer: col(row, "sealed_answer")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn answer_request(
+        &self,
+        case: CaseId,
+        request: uuid::Uuid,
+        at: Timestamp,
+        staff: StaffId,
+        sealed_answer: &[u8],
+        event: &EventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE requests SET answered_at = ?, staff_id = ?, sealed_answer = ? WHERE id = ? AND case_id = ? AND answered_at IS NULL",
+        )
+        .bind(millis(at))
+        .bind(staff.to_string())
+        .bind(sealed_answer)
+        .bind(request.to_string())
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE deadlines SET met_at = ? WHERE subject = ? AND met_at IS NULL")
+            .bind(millis(at))
+            .bind(request.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         insert_event(&mut tx, event).await?;
         tx.commit().await.map_err(backend)?;
         Ok(true)
+    }
+
+    async fn change_deadline(&self, c: &DeadlineChange, event: &EventRecord) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let moved = sqlx::query(
+            "UPDATE deadlines SET due_at = ?, reminded_at = NULL WHERE id = ? AND case_id = ? AND due_at = ? AND met_at IS NULL",
+        )
+        .bind(millis(c.new_due))
+        .bind(c.deadline_id.to_string())
+        .bind(c.case_id.to_string())
+        .bind(millis(c.old_due))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO deadline_changes (id, deadline_id, case_id, kind, old_due, new_due, at, staff_id, sealed_justification, sealed_for_reporter)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(c.id.to_string())
+        .bind(c.deadline_id.to_string())
+        .bind(c.case_id.to_string())
+        .bind(&c.kind)
+        .bind(millis(c.old_due))
+        .bind(millis(c.new_due))
+        .bind(millis(c.at))
+        .bind(c.staff.to_string())
+        .bind(&c.sealed_justification)
+        .bind(&c.sealed_for_reporter)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn deadline_changes(&self, case: CaseId) -> Result<Vec<DeadlineChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT x.*, d.kind AS deadline_kind, c.reference FROM deadline_changes x
+             JOIN deadlines d ON d.id = x.deadline_id JOIN cases c ON c.id = x.case_id
+             WHERE x.case_id = ? ORDER BY x.at, x.id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(change_from_row).collect()
+    }
+
+    async fn recent_deadline_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>> {
+        let rows = sqlx::query(
+            "SELECT x.*, d.kind AS deadline_kind, c.reference FROM deadline_changes x
+             JOIN deadlines d ON d.id = x.deadline_id JOIN cases c ON c.id = x.case_id
+             JOIN case_access a ON a.case_id = x.case_id AND a.staff_id = ?
+             ORDER BY x.at DESC, x.id DESC LIMIT ?",
+        )
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(change_from_row).collect()
+    }
+
+    async fn overdue(&self, staff: StaffId, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {
+        let rows = sqlx::query(
+            "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
+             JOIN case_access a ON a.case_id = d.case_id AND a.staff_id = ?
+             WHERE d.met_at IS NULL AND d.due_at <= ? ORDER BY d.due_at LIMIT ?",
+        )
+        .bind(staff.to_string())
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| Ok(DueDeadline { deadline: deadline_from_row(row)?, case_ref: col(row, "reference")? }))
+            .collect()
+    }
+
+    async fn link_proceeding(&self, p: &ProceedingRow, event: &EventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("INSERT INTO proceedings (id, case_id, created_at, staff_id, sealed) VALUES (?, ?, ?, ?, ?)")
+            .bind(p.id.to_string())
+            .bind(p.case_id.to_string())
+            .bind(millis(p.created_at))
+            .bind(p.staff.to_string())
+            .bind(&p.sealed)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn proceedings(&self, case: CaseId) -> Result<Vec<ProceedingRow>> {
+        let rows = sqlx::query("SELECT * FROM proceedings WHERE case_id = ? ORDER BY created_at, id")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter()
+            .map(|row| {
+                Ok(ProceedingRow {
+                    id: parse(&col::<String>(row, "id")?, "proceeding id")?,
+                    case_id: case,
+                    created_at: from_millis(col(row, "created_at")?)?,
+                    staff: parse(&col::<String>(row, "staff_id")?, "staff id")?,
+                    sealed: col(row, "sealed")?,
+                })
+            })
+            .collect()
     }
 
     async fn deadlines(&self, case: CaseId) -> Result<Vec<DeadlineRow>> {

@@ -72,18 +72,37 @@ pub trait Store: Send + Sync + 'static {
         event: &EventRecord,
     ) -> Result<()>;
 
-    /// Moves a case from `from` to `to` if it is still in `from`: records the
-    /// acknowledgement, meets its deadline and opens the feedback deadline;
-    /// false if the case had moved.
-    async fn acknowledge(
+    /// Takes one workflow step if the case is still in `from`: moves it to
+    /// `to`, meets the listed open deadlines, opens the new ones, records the
+    /// step and its event — in one transaction. False if the case had moved.
+    async fn transition(&self, t: &TransitionRecord) -> Result<bool>;
+    async fn transitions(&self, case: CaseId) -> Result<Vec<TransitionRow>>;
+    /// Cases in a status that a staff member may read (pending dismissals…).
+    async fn cases_in_status(&self, staff: StaffId, status: CaseStatus, limit: u32) -> Result<Vec<CaseRecord>>;
+
+    async fn requests(&self, case: CaseId) -> Result<Vec<RequestRow>>;
+    /// Records an answer unless the request was answered already; meets its deadline.
+    async fn answer_request(
         &self,
         case: CaseId,
-        from: CaseStatus,
-        to: CaseStatus,
+        request: uuid::Uuid,
         at: Timestamp,
-        feedback: &DeadlineRow,
+        staff: StaffId,
+        sealed_answer: &[u8],
         event: &EventRecord,
     ) -> Result<bool>;
+
+    /// Moves an open deadline from `old_due` to `new_due` (false if it had
+    /// moved or was met), records why, and forgets an earlier reminder.
+    async fn change_deadline(&self, change: &DeadlineChange, event: &EventRecord) -> Result<bool>;
+    async fn deadline_changes(&self, case: CaseId) -> Result<Vec<DeadlineChangeRow>>;
+    /// Every deadline change on cases a staff member may read, newest first.
+    async fn recent_deadline_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>>;
+    /// Open deadlines past due on cases a staff member may read.
+    async fn overdue(&self, staff: StaffId, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>>;
+
+    async fn link_proceeding(&self, proceeding: &ProceedingRow, event: &EventRecord) -> Result<()>;
+    async fn proceedings(&self, case: CaseId) -> Result<Vec<ProceedingRow>>;
 
     /// A case's deadlines, by due time.
     async fn deadlines(&self, case: CaseId) -> Result<Vec<DeadlineRow>>;

@@ -64,6 +64,8 @@ pub struct DeadlineRow {
     pub reminded_at: Option<Timestamp>,
     pub escalated_at: Option<Timestamp>,
     pub created_at: Timestamp,
+    /// What in the case it concerns (a request's id), if not the case itself.
+    pub subject: Option<uuid::Uuid>,
 }
 
 impl DeadlineRow {
@@ -77,8 +79,87 @@ impl DeadlineRow {
             reminded_at: None,
             escalated_at: None,
             created_at,
+            subject: None,
         }
     }
+}
+
+/// One step of the workflow, written with its effects in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransitionRecord {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub step: String,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// Why, sealed under the case key.
+    pub sealed_reason: Option<Vec<u8>>,
+    /// Deadlines of these kinds that are still open are met by the step.
+    pub meets: Vec<DeadlineKind>,
+    pub new_deadlines: Vec<DeadlineRow>,
+    pub event: EventRecord,
+}
+
+/// A step as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransitionRow {
+    pub id: uuid::Uuid,
+    pub step: String,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub sealed_reason: Option<Vec<u8>>,
+}
+
+/// One of her requests; what she asked is in the sealed report, at `position`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub position: u32,
+    pub created_at: Timestamp,
+    pub answered_at: Option<Timestamp>,
+    pub answered_by: Option<StaffId>,
+    /// The answer and its reason, written for her, sealed.
+    pub sealed_answer: Option<Vec<u8>>,
+}
+
+/// A deadline moved: extended, or paused until a date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineChange {
+    pub id: uuid::Uuid,
+    pub deadline_id: uuid::Uuid,
+    pub case_id: CaseId,
+    /// "extension" or "pause".
+    pub kind: String,
+    pub old_due: Timestamp,
+    pub new_due: Timestamp,
+    pub at: Timestamp,
+    pub staff: StaffId,
+    /// The justification, for oversight.
+    pub sealed_justification: Vec<u8>,
+    /// The reason as written for her.
+    pub sealed_for_reporter: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineChangeRow {
+    pub change: DeadlineChange,
+    pub deadline_kind: DeadlineKind,
+    pub case_ref: String,
+}
+
+/// A linked police report or court case (reference, date, authority), sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProceedingRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub created_at: Timestamp,
+    pub staff: StaffId,
+    pub sealed: Vec<u8>,
 }
 
 /// A deadline the sweep must act on, with its case's reference.
@@ -280,6 +361,7 @@ pub struct NewCase {
     pub attachments: Vec<NewAttachment>,
     pub access: Vec<AccessGrant>,
     pub receipt: ReceiptRecord,
+    pub requests: Vec<RequestRow>,
     pub deadlines: Vec<DeadlineRow>,
     pub event: EventRecord,
 }
@@ -368,6 +450,7 @@ pub struct DeadlineColumns {
     pub reminded_at: Option<i64>,
     pub escalated_at: Option<i64>,
     pub created_at: i64,
+    pub subject: Option<String>,
 }
 
 impl TryFrom<DeadlineColumns> for DeadlineRow {
@@ -382,6 +465,7 @@ impl TryFrom<DeadlineColumns> for DeadlineRow {
             reminded_at: from_millis_opt(c.reminded_at)?,
             escalated_at: from_millis_opt(c.escalated_at)?,
             created_at: from_millis(c.created_at)?,
+            subject: c.subject.map(|s| parse(&s, "deadline subject")).transpose()?,
         })
     }
 }

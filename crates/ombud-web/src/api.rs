@@ -38,6 +38,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/acknowledge"),
     ("get", "/reporter/record"),
     ("post", "/reporter/escalate"),
+    ("post", "/cases/{id}/steps"),
+    ("post", "/cases/{id}/requests/{request}/answer"),
+    ("post", "/cases/{id}/deadlines/{deadline}/change"),
+    ("post", "/cases/{id}/proceedings"),
+    ("get", "/oversight/dismissals"),
+    ("get", "/oversight/overdue"),
+    ("get", "/oversight/deadline-changes"),
     ("get", "/oversight/escalations"),
     ("get", "/ledger/key"),
     ("get", "/ledger/checkpoint"),
@@ -59,6 +66,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/acknowledge", post(acknowledge))
         .route("/reporter/record", get(reporter_record))
         .route("/reporter/escalate", post(reporter_escalate))
+        .route("/cases/{id}/steps", post(take_step))
+        .route("/cases/{id}/requests/{request}/answer", post(answer_request))
+        .route("/cases/{id}/deadlines/{deadline}/change", post(change_deadline))
+        .route("/cases/{id}/proceedings", post(link_proceeding))
+        .route("/oversight/dismissals", get(pending_dismissals))
+        .route("/oversight/overdue", get(overdue))
+        .route("/oversight/deadline-changes", get(deadline_changes))
         .route("/oversight/escalations", get(oversight_escalations))
         .route("/ledger/key", get(ledger_key))
         .route("/ledger/checkpoint", get(ledger_checkpoint))
@@ -145,7 +159,13 @@ fn case_json(view: &CaseView) -> Value {
         "status": c.status,
         "received_at": c.received_at,
         "acknowledged_at": c.acknowledged_at,
-        "deadlines": view.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+        "deadlines": view.deadline_rows.iter().map(|d| json!({
+            "id": d.id, "kind": d.kind.as_str(), "due": d.due_at, "met_at": d.met_at, "request_id": d.subject,
+        })).collect::<Vec<_>>(),
+        "requests": view.requests,
+        "steps": view.steps,
+        "deadline_changes": view.changes,
+        "proceedings": view.proceedings,
         "escalated_at": c.escalated_at,
         "escalations": view.escalations.iter().map(escalation_json).collect::<Vec<_>>(),
         "report": view.report,
@@ -330,6 +350,143 @@ async fn oversight_escalations(
     Ok(Json(json!({ "escalations": rows.iter().map(escalation_json).collect::<Vec<_>>() })))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepBody {
+    step: String,
+    #[serde(default)]
+    reason: String,
+}
+
+fn uuid_param(id: &str, lang: Lang) -> Result<uuid::Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))
+}
+
+async fn take_step(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StepBody>,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let step: ombud_domain::Step = body.step.parse().map_err(|_| {
+        ApiError::from_service(
+            ombud_service::ServiceError::Invalid(vec![ombud_domain::FieldError {
+                field: "step".into(),
+                code: "invalid-choice",
+            }]),
+            lang.tr(),
+        )
+    })?;
+    let (case, deadlines) =
+        state.ombud.staff_step(&session, case_id(&id, lang)?, step, &body.reason).await.map_err(service(lang))?;
+    Ok(Json(
+        json!({"id": case.id, "status": case.status, "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>()}),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerBody {
+    outcome: String,
+    reason: String,
+}
+
+async fn answer_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, request)): Path<(String, String)>,
+    ApiJson(body): ApiJson<AnswerBody>,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let (case, request) = (case_id(&id, lang)?, uuid_param(&request, lang)?);
+    state.ombud.answer_request(&session, case, request, &body.outcome, &body.reason).await.map_err(service(lang))?;
+    Ok(Json(json!({"answered": true})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeBody {
+    kind: String,
+    until: jiff::Timestamp,
+    justification: String,
+    reason_for_reporter: String,
+}
+
+async fn change_deadline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, deadline)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let request = ombud_service::DeadlineChangeRequest {
+        kind: &body.kind,
+        until: body.until,
+        justification: &body.justification,
+        reason_for_reporter: &body.reason_for_reporter,
+    };
+    state
+        .ombud
+        .change_deadline(&session, case_id(&id, lang)?, uuid_param(&deadline, lang)?, request)
+        .await
+        .map_err(service(lang))?;
+    Ok(Json(json!({"changed": true})))
+}
+
+async fn link_proceeding(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ombud_service::Proceeding>,
+) -> Result<Response, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    state.ombud.link_proceeding(&session, case_id(&id, lang)?, body).await.map_err(service(lang))?;
+    Ok((StatusCode::CREATED, Json(json!({"linked": true}))).into_response())
+}
+
+async fn pending_dismissals(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let cases = state.ombud.pending_dismissals(&session).await.map_err(service(lang))?;
+    let list: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"id": c.id, "case_ref": c.reference, "category": c.category, "since": c.updated_at}))
+        .collect();
+    Ok(Json(json!({ "dismissals": list })))
+}
+
+async fn overdue(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let rows = state.ombud.overdue(&session).await.map_err(service(lang))?;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|d| json!({"case_id": d.deadline.case_id, "case_ref": d.case_ref, "kind": d.deadline.kind.as_str(), "due": d.deadline.due_at, "escalated_at": d.deadline.escalated_at}))
+        .collect();
+    Ok(Json(json!({ "overdue": list })))
+}
+
+async fn deadline_changes(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = staff_auth(&state, &headers, lang)?;
+    let rows = state.ombud.deadline_changes_for_oversight(&session).await.map_err(service(lang))?;
+    Ok(Json(json!({ "deadline_changes": rows })))
+}
+
 async fn ledger_key(State(state): State<AppState>) -> Json<Value> {
     let key = state.ombud.verifier_key();
     Json(json!({"verifier_key": key.encode(), "origin": key.name}))
@@ -407,6 +564,12 @@ fn op(summary: &str, auth: Option<&str>, body: Option<&str>, ok: (&str, &str)) -
     op
 }
 
+/// Adds the path parameters an operation's path names.
+fn with_id(mut op: Value) -> Value {
+    op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
+    op
+}
+
 fn with_query(mut op: Value, names: &[&str]) -> Value {
     op["parameters"] = names
         .iter()
@@ -444,6 +607,13 @@ pub fn openapi_document() -> Value {
             "/cases/{id}": {"get": case_item},
             "/cases/{id}/messages": {"post": case_msg},
             "/cases/{id}/acknowledge": {"post": ack},
+            "/cases/{id}/steps": {"post": with_id(op("Take a workflow step with its reason (a dismissal of harassment or assault waits for an oversight sign-off)", Some("staff"), Some("Step"), ("200", "Object")))},
+            "/cases/{id}/requests/{request}/answer": {"post": with_id(op("Answer one of her requests: granted, partly_granted or declined, with a reason written for her", Some("staff"), Some("Answer"), ("200", "Object")))},
+            "/cases/{id}/deadlines/{deadline}/change": {"post": with_id(op("Extend a deadline, or pause it until a date, with a justification and a reason for her", Some("staff"), Some("DeadlineChange"), ("200", "Object")))},
+            "/cases/{id}/proceedings": {"post": with_id(op("Link a police report or court case (it pauses nothing by itself)", Some("staff"), Some("Proceeding"), ("201", "Object")))},
+            "/oversight/dismissals": {"get": op("Dismissals waiting for a sign-off", Some("staff"), None, ("200", "Object"))},
+            "/oversight/overdue": {"get": op("Open deadlines past due", Some("staff"), None, ("200", "Object"))},
+            "/oversight/deadline-changes": {"get": op("Every moved deadline with its justification", Some("staff"), None, ("200", "Object"))},
             "/reporter/escalate": {"post": op("Raise her case to the oversight committee (allowed once a deadline was missed)", Some("reporter"), None, ("200", "Escalated"))},
             "/oversight/escalations": {"get": op("The oversight committee's escalation queue: cases raised by a missed deadline or by the reporter", Some("staff"), None, ("200", "Escalations"))},
             "/reporter/record": {"get": op("The reporter's record of handling: her case's events with inclusion proofs against a signed checkpoint", Some("reporter"), None, ("200", "Record"))},
@@ -483,6 +653,11 @@ pub fn openapi_document() -> Value {
                 "Case": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": {"enum": ["received", "acknowledged"]}, "received_at": text, "acknowledged_at": opt_text, "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}}, "report": {"type": "object"}, "attachments": {"type": "array"}, "messages": {"type": "array"}}},
                 "CaseList": {"type": "object", "properties": {"cases": {"type": "array", "items": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": text, "received_at": text, "access_pending": {"type": "boolean"}, "next_deadline": {"oneOf": [{"$ref": "#/components/schemas/Deadline"}, {"type": "null"}]}}}}}},
                 "Record": {"type": "object", "properties": {"format": text, "case_ref": text, "verifier_key": text, "checkpoint": text, "events": {"type": "array"}, "consistency": {"type": "array"}}},
+                "Object": {"type": "object"},
+                "Step": {"type": "object", "additionalProperties": false, "required": ["step"], "properties": {"step": {"enum": ["acknowledge", "assess_in_scope", "assess_referred", "assess_dismissed", "interim_measures", "start_investigation", "record_findings", "decide", "close", "reopen", "approve_dismissal", "refuse_dismissal"]}, "reason": text}},
+                "Answer": {"type": "object", "additionalProperties": false, "required": ["outcome", "reason"], "properties": {"outcome": {"enum": ["granted", "partly_granted", "declined"]}, "reason": text}},
+                "DeadlineChange": {"type": "object", "additionalProperties": false, "required": ["kind", "until", "justification", "reason_for_reporter"], "properties": {"kind": {"enum": ["extension", "pause"]}, "until": {"type": "string", "format": "date-time"}, "justification": text, "reason_for_reporter": text}},
+                "Proceeding": {"type": "object", "additionalProperties": false, "required": ["reference", "authority"], "properties": {"reference": text, "date": {"type": ["string", "null"], "format": "date"}, "authority": text}},
                 "Escalated": {"type": "object", "properties": {"escalated_at": text}},
                 "Escalations": {"type": "object", "properties": {"escalations": {"type": "array", "items": {"type": "object", "properties": {"case_id": text, "case_ref": text, "cause": {"enum": ["missed_deadline", "reporter"]}, "missed_deadline": {"type": ["object", "null"]}, "escalated_at": text}}}}},
                 "VerifierKey": {"type": "object", "properties": {"verifier_key": text, "origin": text}},

@@ -1,6 +1,8 @@
 //! HTTP: the reporter's and staff's HTML pages, the JSON API, and the
 //! middleware around them. Thin by design: parse, call a service, render.
 #![forbid(unsafe_code)]
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
 
 mod api;
 mod error;

@@ -96,7 +96,7 @@ fn every_key_the_code_uses_exists_in_both_languages() {
         used.insert(format!("category-{}", dashed(c.as_str())));
     }
     for s in CaseStatus::ALL {
-        used.insert(format!("status-{}", s.as_str()));
+        used.insert(format!("status-{}", dashed(s.as_str())));
     }
     for l in LocationKind::ALL {
         used.insert(format!("location-{}", dashed(l.as_str())));
@@ -114,8 +114,14 @@ fn every_key_the_code_uses_exists_in_both_languages() {
         used.insert(format!("cause-{}", dashed(cause)));
     }
     for d in DeadlineKind::ALL {
-        used.insert(format!("deadline-{}", d.as_str()));
-        used.insert(format!("deadline-{}-not-started", d.as_str()));
+        used.insert(format!("deadline-{}", dashed(d.as_str())));
+        used.insert(format!("deadline-{}-not-started", dashed(d.as_str())));
+    }
+    for s in ombud_domain::Step::ALL {
+        used.insert(format!("step-{}", dashed(s.as_str())));
+    }
+    for o in ombud_service::ANSWER_OUTCOMES {
+        used.insert(format!("answer-{}", dashed(o)));
     }
     // Every error code the web layer answers with (`StatusCode::X, "code"`), as a title and a body.
     for code in error_codes() {

@@ -34,6 +34,14 @@ pub struct EventDisplay {
     pub at: String,
 }
 
+pub struct RequestDisplay {
+    pub id: String,
+    pub what: String,
+    /// "Answer due …" or the answer with its reason.
+    pub status: String,
+    pub answered: bool,
+}
+
 pub struct CaseDisplay {
     pub id: String,
     pub reference: String,
@@ -45,12 +53,15 @@ pub struct CaseDisplay {
     pub occurred: Option<String>,
     pub location: Option<String>,
     pub people: Vec<PersonDisplay>,
-    pub requests: Vec<String>,
     pub mode: String,
     pub contact: Option<String>,
     pub files: Vec<FileDisplay>,
     pub messages: Vec<MessageDisplay>,
     pub events: Vec<EventDisplay>,
+    /// Her requests with their deadlines and answers.
+    pub answers: Vec<RequestDisplay>,
+    /// Moved deadlines, with the reason written for her.
+    pub changes: Vec<String>,
 }
 
 fn size(bytes: u64) -> String {
@@ -117,14 +128,6 @@ pub fn case_display(
             PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
         })
         .collect();
-    let requests = r
-        .requests
-        .iter()
-        .map(|q| match &q.detail {
-            Some(d) => format!("{} — {d}", label("request", &q.kind)),
-            None => label("request", &q.kind),
-        })
-        .collect();
     let contact = if for_staff {
         r.contact.as_ref().map(|c| {
             [Some(c.name.clone()), c.email.clone(), c.phone.clone()]
@@ -168,7 +171,6 @@ pub fn case_display(
         occurred: occurred(page, &r.occurred),
         location,
         people,
-        requests,
         mode: tr.t(if r.anonymous { "mode-anonymous" } else { "mode-confidential" }),
         contact,
         files: view.attachments.iter().map(|a| file(a, href_prefix)).collect(),
@@ -177,6 +179,39 @@ pub fn case_display(
             .events
             .iter()
             .map(|(kind, at)| EventDisplay { what: label("event", kind.as_str()), at: page.time(at) })
+            .collect(),
+        answers: view
+            .requests
+            .iter()
+            .map(|r| {
+                let mut what = label("request", &r.kind);
+                if let Some(d) = &r.detail {
+                    what = format!("{what} — {d}");
+                }
+                let status = match &r.answer {
+                    Some(a) => format!("{}: {}", label("answer", &a.outcome), a.reason),
+                    None => tr.t_with(
+                        "request-answer-due",
+                        &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())],
+                    ),
+                };
+                RequestDisplay { id: r.id.to_string(), what, status, answered: r.answer.is_some() }
+            })
+            .collect(),
+        changes: view
+            .changes
+            .iter()
+            .map(|c| {
+                tr.t_with(
+                    if c.kind == "pause" { "deadline-paused" } else { "deadline-extended" },
+                    &[
+                        ("deadline", label("deadline", c.deadline.as_str()).into()),
+                        ("from", page.time(&c.old_due).into()),
+                        ("to", page.time(&c.new_due).into()),
+                        ("reason", c.reason_for_reporter.clone().into()),
+                    ],
+                )
+            })
             .collect(),
     }
 }

@@ -35,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases/{id}", get(staff::case_page))
         .route("/staff/cases/{id}/reply", post(staff::reply))
         .route("/staff/cases/{id}/acknowledge", post(staff::acknowledge))
+        .route("/staff/cases/{id}/step", post(staff::step))
+        .route("/staff/cases/{id}/requests/{request}/answer", post(staff::answer))
+        .route("/staff/cases/{id}/deadlines/{deadline}/change", post(staff::change_deadline))
+        .route("/staff/cases/{id}/proceedings", post(staff::proceeding))
         .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
 }
 
@@ -74,13 +78,14 @@ impl Page {
 
     /// One line about a deadline: when it is due and how it stands now.
     pub fn deadline(&self, d: &Deadline, now: jiff::Timestamp) -> String {
-        let name = self.tr.t(&format!("deadline-{}", d.kind.as_str()));
+        let kind = d.kind.as_str().replace('_', "-");
+        let name = self.tr.t(&format!("deadline-{kind}"));
         let state = match d.state(now) {
             DeadlineState::Met => {
                 let when = d.met_at.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-met", &[("when", when.into())])
             }
-            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{}-not-started", d.kind.as_str())),
+            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{kind}-not-started")),
             DeadlineState::Open(left) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(left).into())])

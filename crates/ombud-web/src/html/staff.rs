@@ -122,7 +122,7 @@ pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lan
                 href: format!("/staff/cases/{}", row.case.id),
                 reference: row.case.reference.clone(),
                 category: tr.t(&format!("category-{}", row.case.category.as_str().replace('_', "-"))),
-                status: tr.t(&format!("status-{}", row.case.status.as_str())),
+                status: tr.t(&format!("status-{}", row.case.status.as_str().replace('_', "-"))),
                 received: page.time(&row.case.received_at),
                 deadline: next.map(|d| page.deadline(d, now)).unwrap_or_default(),
                 overdue: next.is_some_and(|d| page.overdue(d, now)),
@@ -133,11 +133,29 @@ pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lan
     render(&InboxPage { page, lines })
 }
 
+pub struct HistoryLine {
+    what: String,
+    at: String,
+    by: String,
+    reason: String,
+}
+
+pub struct DeadlineOption {
+    id: String,
+    label: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff_case.html")]
 pub struct CasePage {
     page: Page,
     case: CaseDisplay,
+    steps: Vec<super::Choice>,
+    outcomes: Vec<super::Choice>,
+    history: Vec<HistoryLine>,
+    open_deadlines: Vec<DeadlineOption>,
+    justifications: Vec<String>,
+    proceedings: Vec<String>,
     can_handle: bool,
     can_acknowledge: bool,
     reply: String,
@@ -165,12 +183,74 @@ async fn show_case(
     let case = case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true);
     let can_handle = session.role.handles_cases();
     let can_acknowledge = can_handle && view.case.status.acknowledge().is_ok();
+    let tr = page.tr;
+    let steps = ombud_domain::available_steps(view.case.status, view.case.category, session.role)
+        .into_iter()
+        .filter(|s| *s != ombud_domain::Step::Acknowledge)
+        .map(|s| super::Choice { value: s.as_str(), label: tr.t(&format!("step-{}", s.as_str().replace('_', "-"))) })
+        .collect();
+    let outcomes = super::choices(&tr, "answer", ombud_service::ANSWER_OUTCOMES);
+    let history = view
+        .steps
+        .iter()
+        .map(|s| HistoryLine {
+            what: tr.t(&format!("step-{}", s.step.replace('_', "-"))),
+            at: page.time(&s.at),
+            by: s.by.clone().unwrap_or_default(),
+            reason: s.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let open_deadlines = view
+        .deadline_rows
+        .iter()
+        .filter(|d| d.met_at.is_none())
+        .map(|d| DeadlineOption {
+            id: d.id.to_string(),
+            label: format!(
+                "{} — {}",
+                tr.t(&format!("deadline-{}", d.kind.as_str().replace('_', "-"))),
+                page.time(&d.due_at)
+            ),
+        })
+        .collect();
+    let justifications = view
+        .changes
+        .iter()
+        .map(|c| tr.t_with("deadline-justification", &[("reason", c.justification.clone().into())]))
+        .collect();
+    let proceedings = view
+        .proceedings
+        .iter()
+        .map(|p| {
+            [Some(p.authority.clone()), Some(p.reference.clone()), p.date.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+        })
+        .collect();
     let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
     let reply_action = format!("/staff/cases/{id}/reply");
     render_with(
         status,
-        &CasePage { page, case, can_handle, can_acknowledge, reply, reply_action, reply_error, notice, max_file_mb },
+        &CasePage {
+            page,
+            case,
+            steps,
+            outcomes,
+            history,
+            open_deadlines,
+            justifications,
+            proceedings,
+            can_handle,
+            can_acknowledge,
+            reply,
+            reply_action,
+            reply_error,
+            notice,
+            max_file_mb,
+        },
     )
 }
 
@@ -272,11 +352,20 @@ pub struct EscalationLine {
     escalated: String,
 }
 
+pub struct ReviewLine {
+    href: String,
+    reference: String,
+    text: String,
+}
+
 #[derive(Template)]
 #[template(path = "oversight_escalations.html")]
 pub struct EscalationsPage {
     page: Page,
     lines: Vec<EscalationLine>,
+    dismissals: Vec<ReviewLine>,
+    overdue: Vec<ReviewLine>,
+    changes: Vec<ReviewLine>,
 }
 
 /// The oversight committee's queue.
@@ -307,5 +396,189 @@ pub async fn escalations(
             escalated: page.time(&e.created_at),
         })
         .collect();
-    render(&EscalationsPage { page, lines })
+    let (dismissals, overdue, changes) = match (
+        state.ombud.pending_dismissals(&session).await,
+        state.ombud.overdue(&session).await,
+        state.ombud.deadline_changes_for_oversight(&session).await,
+    ) {
+        (Ok(d), Ok(o), Ok(c)) => (d, o, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_page(&state, lang, e),
+    };
+    let line = |id: &CaseId, reference: &str, text: String| ReviewLine {
+        href: format!("/staff/cases/{id}"),
+        reference: reference.to_owned(),
+        text,
+    };
+    let deadline_label = |k: ombud_domain::DeadlineKind| tr.t(&format!("deadline-{}", k.as_str().replace('_', "-")));
+    let dismissals = dismissals
+        .iter()
+        .map(|c| {
+            line(
+                &c.id,
+                &c.reference,
+                tr.t_with("oversight-dismissal-since", &[("when", page.time(&c.updated_at).into())]),
+            )
+        })
+        .collect();
+    let overdue = overdue
+        .iter()
+        .map(|d| {
+            line(
+                &d.deadline.case_id,
+                &d.case_ref,
+                format!("{} — {}", deadline_label(d.deadline.kind), page.time(&d.deadline.due_at)),
+            )
+        })
+        .collect();
+    let changes = changes
+        .iter()
+        .map(|c| {
+            let text = tr.t_with(
+                "oversight-change",
+                &[
+                    ("deadline", deadline_label(c.deadline).into()),
+                    ("from", page.time(&c.old_due).into()),
+                    ("to", page.time(&c.new_due).into()),
+                    ("justification", c.justification.clone().into()),
+                    ("reason", c.reason_for_reporter.clone().into()),
+                ],
+            );
+            line(&c.case_id, &c.case_ref, text)
+        })
+        .collect();
+    render(&EscalationsPage { page, lines, dismissals, overdue, changes })
+}
+
+/// Runs a case action from a form: back to the case when it worked; the case
+/// page with the problem named when it did not.
+async fn act<F, Fut>(state: &AppState, lang: Lang, headers: &HeaderMap, id: &str, action: F) -> Response
+where
+    F: FnOnce(StaffSession, CaseId) -> Fut,
+    Fut: std::future::Future<Output = Result<(), ServiceError>>,
+{
+    let Some(session) = staff_session(state, headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let id = match parse_case(id) {
+        Ok(id) => id,
+        Err(e) => return error_page(state, lang, e),
+    };
+    match action(session.clone(), id).await {
+        Ok(()) => see_other(&format!("/staff/cases/{id}")),
+        Err(ServiceError::Invalid(errors)) => {
+            let tr = lang.tr();
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            show_case(state, lang, &session, id, String::new(), None, Some(message)).await
+        }
+        Err(ServiceError::Rule(_)) => {
+            let notice = Some(lang.tr().t("error-invalid-transition"));
+            show_case(state, lang, &session, id, String::new(), None, notice).await
+        }
+        Err(e) => error_page(state, lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Response {
+    let ombud = state.ombud.clone();
+    act(&state, lang, &headers, &id, |session, case| async move {
+        let step: ombud_domain::Step = form.step.parse().map_err(|_| {
+            ServiceError::Invalid(vec![ombud_domain::FieldError { field: "step".into(), code: "invalid-choice" }])
+        })?;
+        ombud.staff_step(&session, case, step, &form.reason).await.map(|_| ())
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, request)): Path<(String, String)>,
+    Form(form): Form<AnswerForm>,
+) -> Response {
+    let ombud = state.ombud.clone();
+    act(&state, lang, &headers, &id, |session, case| async move {
+        let request = request.parse().map_err(|_| ServiceError::NotFound)?;
+        ombud.answer_request(&session, case, request, &form.outcome, &form.reason).await
+    })
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    reason_for_reporter: String,
+}
+
+pub async fn change_deadline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, deadline)): Path<(String, String)>,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    let zone = state.ombud.config().policy.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let ombud = state.ombud.clone();
+    act(&state, lang, &headers, &id, |session, case| async move {
+        let deadline = deadline.parse().map_err(|_| ServiceError::NotFound)?;
+        // A date means the end of that day in the organisation's zone.
+        let until = form
+            .until
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| d.at(23, 59, 59, 0).to_zoned(zone).ok())
+            .map(|z| z.timestamp())
+            .ok_or_else(|| {
+                ServiceError::Invalid(vec![ombud_domain::FieldError { field: "until".into(), code: "invalid-date" }])
+            })?;
+        let request = ombud_service::DeadlineChangeRequest {
+            kind: &form.kind,
+            until,
+            justification: &form.justification,
+            reason_for_reporter: &form.reason_for_reporter,
+        };
+        ombud.change_deadline(&session, case, deadline, request).await
+    })
+    .await
+}
+
+pub async fn proceeding(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ombud_service::Proceeding>,
+) -> Response {
+    let ombud = state.ombud.clone();
+    act(&state, lang, &headers, &id, |session, case| async move { ombud.link_proceeding(&session, case, form).await })
+        .await
 }

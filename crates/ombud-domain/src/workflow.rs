@@ -1,0 +1,224 @@
+//! The case workflow, in one place:
+//!
+//! ```text
+//! received → acknowledged → assessed (in scope) → investigating → findings → decision → closed
+//!                        ↘ referred elsewhere ─────────────────────────────────────────↗
+//!                        ↘ dismissed → (sexual harassment or assault: oversight sign-off) → closed
+//! closed → reopened → investigating
+//! ```
+//!
+//! Every step but the acknowledgement needs a written reason; the web layer
+//! and the API only ever ask this module what is allowed.
+
+use crate::{CaseStatus, Category, DeadlineKind, DomainError, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    InScope,
+    Referred,
+    Dismissed,
+}
+
+/// One step a person asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Acknowledge,
+    Assess(Outcome),
+    /// Decide on interim measures (no contact, leave…) without moving the case.
+    InterimMeasures,
+    StartInvestigation,
+    RecordFindings,
+    Decide,
+    Close,
+    Reopen,
+    /// Oversight approves a pending dismissal…
+    ApproveDismissal,
+    /// …or refuses it, sending the case back to assessment.
+    RefuseDismissal,
+}
+
+impl Step {
+    pub const ALL: [Step; 12] = [
+        Step::Acknowledge,
+        Step::Assess(Outcome::InScope),
+        Step::Assess(Outcome::Referred),
+        Step::Assess(Outcome::Dismissed),
+        Step::InterimMeasures,
+        Step::StartInvestigation,
+        Step::RecordFindings,
+        Step::Decide,
+        Step::Close,
+        Step::Reopen,
+        Step::ApproveDismissal,
+        Step::RefuseDismissal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Acknowledge => "acknowledge",
+            Step::Assess(Outcome::InScope) => "assess_in_scope",
+            Step::Assess(Outcome::Referred) => "assess_referred",
+            Step::Assess(Outcome::Dismissed) => "assess_dismissed",
+            Step::InterimMeasures => "interim_measures",
+            Step::StartInvestigation => "start_investigation",
+            Step::RecordFindings => "record_findings",
+            Step::Decide => "decide",
+            Step::Close => "close",
+            Step::Reopen => "reopen",
+            Step::ApproveDismissal => "approve_dismissal",
+            Step::RefuseDismissal => "refuse_dismissal",
+        }
+    }
+
+    /// Who may take the step: sign-offs belong to oversight, the rest to handlers.
+    pub fn role(self) -> Role {
+        match self {
+            Step::ApproveDismissal | Step::RefuseDismissal => Role::Oversight,
+            _ => Role::Handler,
+        }
+    }
+
+    pub fn needs_reason(self) -> bool {
+        self != Step::Acknowledge
+    }
+
+    /// The deadlines this step meets, given where it leads: telling her what
+    /// was decided (or that the case was closed) is the feedback.
+    pub fn meets(self, to: CaseStatus) -> Vec<DeadlineKind> {
+        let mut kinds = match self {
+            Step::Acknowledge => vec![DeadlineKind::Acknowledge],
+            Step::Assess(_) => vec![DeadlineKind::Triage],
+            Step::InterimMeasures => vec![DeadlineKind::InterimMeasures],
+            _ => Vec::new(),
+        };
+        if matches!(to, CaseStatus::Decision | CaseStatus::Closed) && self != Step::Reopen {
+            kinds.extend([DeadlineKind::Feedback, DeadlineKind::Triage]);
+        }
+        kinds
+    }
+
+    /// Whether the step starts a new feedback deadline (acknowledging, reopening).
+    pub fn starts_feedback(self) -> bool {
+        matches!(self, Step::Acknowledge | Step::Reopen)
+    }
+}
+
+impl std::str::FromStr for Step {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Step::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue { what: "step", value: s.to_owned() })
+    }
+}
+
+/// Dismissing these needs an oversight member's sign-off before it takes effect.
+pub fn dismissal_needs_sign_off(category: Category) -> bool {
+    matches!(category, Category::SexualHarassment | Category::SexualAssault)
+}
+
+/// Where a step leads from a status, or why it cannot be taken.
+pub fn next_status(from: CaseStatus, step: Step, category: Category) -> Result<CaseStatus, DomainError> {
+    use CaseStatus as S;
+    let to = match (from, step) {
+        (S::Received, Step::Acknowledge) => S::Acknowledged,
+        (S::Acknowledged, Step::Assess(Outcome::InScope)) => S::Assessed,
+        (S::Acknowledged, Step::Assess(Outcome::Referred)) => S::Closed,
+        (S::Acknowledged, Step::Assess(Outcome::Dismissed)) if dismissal_needs_sign_off(category) => {
+            S::DismissalPending
+        }
+        (S::Acknowledged, Step::Assess(Outcome::Dismissed)) => S::Closed,
+        (S::DismissalPending, Step::ApproveDismissal) => S::Closed,
+        (S::DismissalPending, Step::RefuseDismissal) => S::Acknowledged,
+        (s, Step::InterimMeasures) if s != S::Closed => s,
+        (S::Assessed, Step::StartInvestigation) => S::Investigating,
+        (S::Investigating, Step::RecordFindings) => S::Findings,
+        (S::Findings, Step::Decide) => S::Decision,
+        (S::Decision, Step::Close) => S::Closed,
+        (S::Closed, Step::Reopen) => S::Investigating,
+        (from, step) => return Err(DomainError::InvalidTransition { from, action: step.as_str() }),
+    };
+    Ok(to)
+}
+
+/// The steps a person with `role` may take now, for a form's choices.
+pub fn available_steps(from: CaseStatus, category: Category, role: Role) -> Vec<Step> {
+    Step::ALL.into_iter().filter(|s| s.role() == role && next_status(from, *s, category).is_ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_whole_way_through() {
+        let c = Category::Retaliation;
+        let mut s = CaseStatus::Received;
+        for step in [
+            Step::Acknowledge,
+            Step::Assess(Outcome::InScope),
+            Step::StartInvestigation,
+            Step::RecordFindings,
+            Step::Decide,
+            Step::Close,
+            Step::Reopen,
+        ] {
+            s = next_status(s, step, c).expect("allowed");
+        }
+        assert_eq!(s, CaseStatus::Investigating);
+    }
+
+    #[test]
+    fn dismissing_harassment_or_assault_waits_for_oversight() {
+        for c in [Category::SexualHarassment, Category::SexualAssault] {
+            let s = next_status(CaseStatus::Acknowledged, Step::Assess(Outcome::Dismissed), c).expect("allowed");
+            assert_eq!(s, CaseStatus::DismissalPending);
+            assert_eq!(next_status(s, Step::ApproveDismissal, c), Ok(CaseStatus::Closed));
+            assert_eq!(next_status(s, Step::RefuseDismissal, c), Ok(CaseStatus::Acknowledged));
+            assert!(next_status(s, Step::Close, c).is_err(), "a handler cannot close around the sign-off");
+            assert_eq!(Step::ApproveDismissal.role(), Role::Oversight);
+        }
+        assert_eq!(
+            next_status(CaseStatus::Acknowledged, Step::Assess(Outcome::Dismissed), Category::Other),
+            Ok(CaseStatus::Closed)
+        );
+    }
+
+    #[test]
+    fn steps_offered_are_steps_allowed() {
+        assert_eq!(
+            available_steps(CaseStatus::Received, Category::Other, Role::Handler),
+            vec![Step::Acknowledge, Step::InterimMeasures]
+        );
+        assert_eq!(
+            available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight),
+            vec![Step::ApproveDismissal, Step::RefuseDismissal]
+        );
+        for s in Step::ALL {
+            assert_eq!(s.as_str().parse::<Step>(), Ok(s));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_sequence_of_steps_closes_a_harassment_dismissal_without_oversight(steps in proptest::collection::vec(0usize..12, 0..30)) {
+            let c = Category::SexualHarassment;
+            let mut s = CaseStatus::Received;
+            let mut pending_seen = false;
+            for i in steps {
+                let step = Step::ALL[i];
+                if step.role() == Role::Oversight { continue; }
+                if let Ok(next) = next_status(s, step, c) {
+                    if s == CaseStatus::DismissalPending { prop_assert_ne!(next, CaseStatus::Closed); }
+                    pending_seen |= next == CaseStatus::DismissalPending;
+                    s = next;
+                }
+            }
+            let _ = pending_seen;
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Handling a case: workflow steps with their reasons, answers to her
+//! requests, moved deadlines, linked proceedings, and what oversight reviews.
+
+use crate::sealing::{open_json, seal_json};
+use crate::{Ombud, Result, ServiceError, StaffSession};
+use jiff::Timestamp;
+use ombud_crypto::{DataKey, item_aad};
+use ombud_domain::{
+    CaseId, CaseStatus, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Role, Step, next_status,
+};
+use ombud_store::{
+    Actor, CaseRecord, DeadlineChange, DeadlineRow, DueDeadline, EventRecord, ProceedingRow, TransitionRecord,
+};
+use serde::{Deserialize, Serialize};
+
+/// Her request's answer, as sealed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestAnswer {
+    /// granted, partly_granted or declined
+    pub outcome: String,
+    /// The reason, written for her.
+    pub reason: String,
+}
+
+pub const ANSWER_OUTCOMES: [&str; 3] = ["granted", "partly_granted", "declined"];
+
+/// A linked police report or court case; it never pauses anything by itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proceeding {
+    pub reference: String,
+    #[serde(default)]
+    pub date: Option<String>,
+    pub authority: String,
+}
+
+/// What the deadline-change form and API ask for.
+pub struct DeadlineChangeRequest<'a> {
+    /// "extension" (a new date) or "pause" (the clock stops until a date).
+    pub kind: &'a str,
+    pub until: Timestamp,
+    pub justification: &'a str,
+    pub reason_for_reporter: &'a str,
+}
+
+/// A moved deadline as oversight reviews it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeView {
+    pub case_id: CaseId,
+    pub case_ref: String,
+    pub deadline: DeadlineKind,
+    pub kind: String,
+    pub old_due: Timestamp,
+    pub new_due: Timestamp,
+    pub at: Timestamp,
+    pub justification: String,
+    pub reason_for_reporter: String,
+}
+
+fn required(field: &str, value: &str, max: usize) -> std::result::Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError { field: field.to_owned(), code: "required" });
+    }
+    if v.chars().count() > max {
+        return Err(FieldError { field: field.to_owned(), code: "too-long" });
+    }
+    Ok(v.to_owned())
+}
+
+fn invalid(errors: Vec<FieldError>) -> ServiceError {
+    ServiceError::Invalid(errors)
+}
+
+pub(crate) fn reason_aad(case: CaseId, item: &uuid::Uuid, kind: &str) -> Vec<u8> {
+    item_aad(case.as_bytes(), item.as_bytes(), kind)
+}
+
+impl Ombud {
+    /// Takes one workflow step with its reason. Refused with a clear error if
+    /// the workflow does not allow it from where the case stands, or her role
+    /// may not take it (a sign-off is oversight's).
+    pub async fn staff_step(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        step: Step,
+        reason: &str,
+    ) -> Result<(CaseRecord, Vec<Deadline>)> {
+        let (case, key) = self.staff_case_key(session, case_id).await?;
+        if step.role() != session.role {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = if step.needs_reason() {
+            Some(required("reason", reason, MAX_MESSAGE_CHARS).map_err(|e| invalid(vec![e]))?)
+        } else {
+            None
+        };
+        let to = next_status(case.status, step, case.category)?;
+        let now = self.clock.now();
+        let id = uuid::Uuid::now_v7();
+        let sealed_reason =
+            reason.map(|r| key.seal(&reason_aad(case_id, &id, "transition-reason"), r.as_bytes())).transpose()?;
+        let mut new_deadlines = Vec::new();
+        if step.starts_feedback() {
+            new_deadlines.push(DeadlineRow::new(
+                case_id,
+                DeadlineKind::Feedback,
+                self.config.policy.feedback_due(now)?,
+                now,
+            ));
+        }
+        let kind = if step == Step::Acknowledge { EventKind::Acknowledged } else { EventKind::StateChanged };
+        let event = match &sealed_reason {
+            Some(sealed) => EventRecord::new(case_id, kind, now, Actor::Staff(session.id)).with_payload(sealed),
+            None => EventRecord::new(case_id, kind, now, Actor::Staff(session.id)),
+        };
+        let record = TransitionRecord {
+            id,
+            case_id,
+            step: step.as_str().to_owned(),
+            from: case.status,
+            to,
+            at: now,
+            actor: Actor::Staff(session.id),
+            sealed_reason,
+            meets: step.meets(to),
+            new_deadlines,
+            event,
+        };
+        if !self.store.transition(&record).await? {
+            let current = self.store.case(case_id).await?.map_or(case.status, |c| c.status);
+            return Err(ombud_domain::DomainError::InvalidTransition { from: current, action: step.as_str() }.into());
+        }
+        tracing::info!(case = %case_id, step = step.as_str(), "workflow step");
+        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((case, self.deadlines(case_id).await?))
+    }
+
+    /// Answers one of her requests (granted, partly granted, declined) with a
+    /// reason written for her; it meets the request's deadline.
+    pub async fn answer_request(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        request: uuid::Uuid,
+        outcome: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        if !session.role.handles_cases() {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        if !ANSWER_OUTCOMES.contains(&outcome) {
+            errors.push(FieldError { field: "outcome".into(), code: "invalid-choice" });
+        }
+        let reason = required("reason", reason, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok();
+        let (Some(reason), true) = (reason, errors.is_empty()) else { return Err(invalid(errors)) };
+        if !self.store.requests(case_id).await?.iter().any(|r| r.id == request) {
+            return Err(ServiceError::NotFound);
+        }
+        let answer = RequestAnswer { outcome: outcome.to_owned(), reason };
+        let sealed = seal_json(&key, &reason_aad(case_id, &request, "request-answer"), &answer)?;
+        let now = self.clock.now();
+        let event =
+            EventRecord::new(case_id, EventKind::RequestAnswered, now, Actor::Staff(session.id)).with_payload(&sealed);
+        if !self.store.answer_request(case_id, request, now, session.id, &sealed, &event).await? {
+            return Err(ombud_domain::DomainError::InvalidTransition {
+                from: CaseStatus::Acknowledged,
+                action: "answer again",
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Extends a deadline, or pauses it until a date (the remaining time then
+    /// runs on). Both need a justification (for oversight) and a reason for
+    /// her; both are on the record.
+    pub async fn change_deadline(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        deadline: uuid::Uuid,
+        req: DeadlineChangeRequest<'_>,
+    ) -> Result<()> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        if !session.role.handles_cases() {
+            return Err(ServiceError::Forbidden);
+        }
+        let now = self.clock.now();
+        let current = self
+            .store
+            .deadlines(case_id)
+            .await?
+            .into_iter()
+            .find(|d| d.id == deadline)
+            .ok_or(ServiceError::NotFound)?;
+        let mut errors = Vec::new();
+        let justification =
+            required("justification", req.justification, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok();
+        let for_her = required("reason_for_reporter", req.reason_for_reporter, MAX_MESSAGE_CHARS)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let new_due = match req.kind {
+            "extension" if req.until > current.due_at => Some(req.until),
+            // The clock stops now and runs on from `until`: the time left is kept.
+            "pause" if req.until > now => {
+                current.due_at.checked_add(req.until.duration_since(now.max(current.created_at))).ok()
+            }
+            "extension" | "pause" => {
+                errors.push(FieldError { field: "until".into(), code: "not-later" });
+                None
+            }
+            _ => {
+                errors.push(FieldError { field: "kind".into(), code: "invalid-choice" });
+                None
+            }
+        };
+        if current.met_at.is_some() {
+            errors.push(FieldError { field: "deadline".into(), code: "already-met" });
+        }
+        let (Some(justification), Some(for_her), Some(new_due), true) =
+            (justification, for_her, new_due, errors.is_empty())
+        else {
+            return Err(invalid(errors));
+        };
+        let id = uuid::Uuid::now_v7();
+        let change = DeadlineChange {
+            id,
+            deadline_id: deadline,
+            case_id,
+            kind: req.kind.to_owned(),
+            old_due: current.due_at,
+            new_due,
+            at: now,
+            staff: session.id,
+            sealed_justification: key
+                .seal(&reason_aad(case_id, &id, "change-justification"), justification.as_bytes())?,
+            sealed_for_reporter: key.seal(&reason_aad(case_id, &id, "change-for-reporter"), for_her.as_bytes())?,
+        };
+        let event = EventRecord::new(case_id, EventKind::DeadlineExtended, now, Actor::Staff(session.id))
+            .with_payloads([change.sealed_justification.as_slice(), change.sealed_for_reporter.as_slice()]);
+        if !self.store.change_deadline(&change, &event).await? {
+            return Err(invalid(vec![FieldError { field: "deadline".into(), code: "already-met" }]));
+        }
+        Ok(())
+    }
+
+    /// Links a police report or court case. It changes no deadline: a pause
+    /// is only ever an explicit, reasoned decision.
+    pub async fn link_proceeding(&self, session: &StaffSession, case_id: CaseId, p: Proceeding) -> Result<()> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        if !session.role.handles_cases() {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut errors = Vec::new();
+        let reference = required("reference", &p.reference, 500).map_err(|e| errors.push(e)).ok();
+        let authority = required("authority", &p.authority, 500).map_err(|e| errors.push(e)).ok();
+        let date = p.date.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+        if date.as_deref().is_some_and(|d| d.parse::<jiff::civil::Date>().is_err()) {
+            errors.push(FieldError { field: "date".into(), code: "invalid-date" });
+        }
+        let (Some(reference), Some(authority), true) = (reference, authority, errors.is_empty()) else {
+            return Err(invalid(errors));
+        };
+        let id = uuid::Uuid::now_v7();
+        let now = self.clock.now();
+        let sealed =
+            seal_json(&key, &reason_aad(case_id, &id, "proceeding"), &Proceeding { reference, date, authority })?;
+        let event =
+            EventRecord::new(case_id, EventKind::ProceedingLinked, now, Actor::Staff(session.id)).with_payload(&sealed);
+        self.store
+            .link_proceeding(&ProceedingRow { id, case_id, created_at: now, staff: session.id, sealed }, &event)
+            .await?;
+        Ok(())
+    }
+
+    fn require_oversight(session: &StaffSession) -> Result<()> {
+        if session.role == Role::Oversight { Ok(()) } else { Err(ServiceError::Forbidden) }
+    }
+
+    /// Dismissals waiting for an oversight member's sign-off.
+    pub async fn pending_dismissals(&self, session: &StaffSession) -> Result<Vec<CaseRecord>> {
+        Self::require_oversight(session)?;
+        Ok(self.store.cases_in_status(session.id, CaseStatus::DismissalPending, 500).await?)
+    }
+
+    /// Open deadlines past due, escalated or not.
+    pub async fn overdue(&self, session: &StaffSession) -> Result<Vec<DueDeadline>> {
+        Self::require_oversight(session)?;
+        Ok(self.store.overdue(session.id, self.clock.now(), 500).await?)
+    }
+
+    /// Every moved deadline with its justification, opened with her key.
+    pub async fn deadline_changes_for_oversight(&self, session: &StaffSession) -> Result<Vec<ChangeView>> {
+        Self::require_oversight(session)?;
+        let mut keys: std::collections::HashMap<CaseId, DataKey> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for row in self.store.recent_deadline_changes(session.id, 500).await? {
+            let c = row.change;
+            let key = match keys.get(&c.case_id) {
+                Some(k) => k.clone(),
+                None => match self.staff_case_key(session, c.case_id).await {
+                    Ok((_, k)) => {
+                        keys.insert(c.case_id, k.clone());
+                        k
+                    }
+                    // Access still pending: show the change without its texts.
+                    Err(ServiceError::AccessPending) => {
+                        out.push(change_view(row.case_ref, row.deadline_kind, &c, String::new(), String::new()));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                },
+            };
+            let (justification, for_her) = open_change(&key, &c)?;
+            out.push(change_view(row.case_ref, row.deadline_kind, &c, justification, for_her));
+        }
+        Ok(out)
+    }
+}
+
+fn change_view(
+    case_ref: String,
+    deadline: DeadlineKind,
+    c: &DeadlineChange,
+    justification: String,
+    reason_for_reporter: String,
+) -> ChangeView {
+    ChangeView {
+        case_id: c.case_id,
+        case_ref,
+        deadline,
+        kind: c.kind.clone(),
+        old_due: c.old_due,
+        new_due: c.new_due,
+        at: c.at,
+        justification,
+        reason_for_reporter,
+    }
+}
+
+fn utf8(bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))
+}
+
+/// Opens a change's two texts.
+pub(crate) fn open_change(key: &DataKey, c: &DeadlineChange) -> Result<(String, String)> {
+    let justification =
+        utf8(key.open(&reason_aad(c.case_id, &c.id, "change-justification"), &c.sealed_justification)?)?;
+    let for_her = utf8(key.open(&reason_aad(c.case_id, &c.id, "change-for-reporter"), &c.sealed_for_reporter)?)?;
+    Ok((justification, for_her))
+}
+
+pub(crate) fn open_answer(key: &DataKey, case: CaseId, request: &uuid::Uuid, sealed: &[u8]) -> Result<RequestAnswer> {
+    open_json(key, &reason_aad(case, request, "request-answer"), sealed)
+}
+
+pub(crate) fn open_reason(key: &DataKey, case: CaseId, transition: &uuid::Uuid, sealed: &[u8]) -> Result<String> {
+    utf8(key.open(&reason_aad(case, transition, "transition-reason"), sealed)?)
+}
+
+pub(crate) fn open_proceeding(key: &DataKey, case: CaseId, id: &uuid::Uuid, sealed: &[u8]) -> Result<Proceeding> {
+    open_json(key, &reason_aad(case, id, "proceeding"), sealed)
+}

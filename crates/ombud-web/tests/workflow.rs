@@ -1,0 +1,191 @@
+//! The workflow with a moved clock: assault's 72-hour deadlines, a dismissal
+//! that waits for oversight, answered requests, moved deadlines, and police
+//! proceedings that pause nothing.
+
+use jiff::SignedDuration;
+use ombud_domain::{Clock, Role};
+use ombud_testkit::{TestServer, backends};
+use serde_json::{Value, json};
+
+async fn get(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
+    let r = s.client().get(s.url(path)).bearer_auth(token).send().await.expect("get");
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(s: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let r = s.client().post(s.url(path)).bearer_auth(token).json(&body).send().await.expect("post");
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+fn hours(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(n)
+}
+
+#[tokio::test]
+async fn an_assault_report_must_be_triaged_and_interim_measures_decided_within_72_hours() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let pw = s.staff("h@example.org", Role::Handler).await;
+    s.report(json!({"category": "sexual_assault", "description": "x"})).await;
+    s.report(json!({"category": "discrimination", "description": "y"})).await;
+    s.clock.advance(hours(73));
+    let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+    let mut kinds: Vec<&str> = swept.escalated.iter().map(|e| e.1.as_str()).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["interim_measures", "triage"], "assault's tighter deadlines, and only assault's");
+    let staff = s.staff_token("h@example.org", &pw).await;
+    let (_, list) = get(&s, "/api/v1/cases", &staff).await;
+    assert_eq!(list["cases"].as_array().map(Vec::len), Some(2));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_harassment_dismissal_takes_effect_only_with_an_oversight_sign_off() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let opw = s.staff("o@example.org", Role::Oversight).await;
+        s.report(json!({"category": "sexual_harassment", "description": "x"})).await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let oversight = s.staff_token("o@example.org", &opw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+        let steps = format!("/api/v1/cases/{id}/steps");
+
+        let (status, body) = post(&s, &steps, &handler, json!({"step": "assess_dismissed", "reason": "no"})).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("invalid_transition")),
+            "not before acknowledging"
+        );
+        assert_eq!(post(&s, &steps, &handler, json!({"step": "acknowledge"})).await.0, 200);
+        let (status, body) = post(&s, &steps, &handler, json!({"step": "assess_dismissed"})).await;
+        assert_eq!(
+            (status, body["error"]["fields"][0]["field"].as_str()),
+            (422, Some("reason")),
+            "a dismissal needs a reason"
+        );
+        let (status, body) =
+            post(&s, &steps, &handler, json!({"step": "assess_dismissed", "reason": "Outside our remit"})).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("dismissal_pending")), "not closed: waiting");
+        let (status, _) = post(&s, &steps, &handler, json!({"step": "close", "reason": "closing anyway"})).await;
+        assert_eq!(status, 409, "the handler cannot close around the sign-off");
+        assert_eq!(post(&s, &steps, &handler, json!({"step": "approve_dismissal", "reason": "mine"})).await.0, 403);
+
+        let (_, pending) = get(&s, "/api/v1/oversight/dismissals", &oversight).await;
+        assert_eq!(pending["dismissals"].as_array().map(Vec::len), Some(1));
+        let (status, body) =
+            post(&s, &steps, &oversight, json!({"step": "refuse_dismissal", "reason": "Investigate first"})).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("acknowledged")));
+        let (_, case) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
+        let recorded: Vec<(&str, &str)> = case["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| (s["step"].as_str().unwrap_or(""), s["reason"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            recorded,
+            [("acknowledge", ""), ("assess_dismissed", "Outside our remit"), ("refuse_dismissal", "Investigate first")]
+        );
+        assert!(case["steps"][2]["by"].as_str().is_some_and(|b| b.contains("o@example.org")), "who");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn her_requests_are_answered_for_her_or_escalate_after_five_days() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let (_, receipt) = s
+            .report(json!({"category": "retaliation", "description": "x", "requests": [{"kind": "no_contact"}, {"kind": "leave"}]}))
+            .await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+        let (_, case) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
+        let first = case["requests"][0]["id"].as_str().expect("request").to_owned();
+        let answer = format!("/api/v1/cases/{id}/requests/{first}/answer");
+        let (status, body) = post(&s, &answer, &handler, json!({"outcome": "maybe", "reason": ""})).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["error"]["fields"].as_array().map(Vec::len), Some(2));
+        let (status, _) = post(
+            &s,
+            &answer,
+            &handler,
+            json!({"outcome": "granted", "reason": "He will not contact you; his manager has been told."}),
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        // She sees the answer and its reason.
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, mine) = get(&s, "/api/v1/reporter/case", &reporter).await;
+        assert_eq!(mine["requests"][0]["answer"]["outcome"], "granted");
+        assert_eq!(mine["requests"][0]["answer"]["reason"], "He will not contact you; his manager has been told.");
+        assert_eq!(mine["requests"][1]["answer"], Value::Null);
+        assert_eq!(mine["steps"], json!([]), "internal reasons stay with the staff");
+
+        // The unanswered one escalates after its deadline; the answered one never does.
+        s.clock.advance(SignedDuration::from_hours(24 * 5) + SignedDuration::from_mins(1));
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert_eq!(swept.escalated.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(), ["request_answer"]);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_moved_deadline_needs_reasons_shows_to_oversight_and_to_her_while_a_police_report_pauses_nothing() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let opw = s.staff("o@example.org", Role::Oversight).await;
+        let (_, receipt) = s.report(json!({"category": "discrimination", "description": "x"})).await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+
+        let (status, _) = post(
+            &s,
+            &format!("/api/v1/cases/{id}/proceedings"),
+            &handler,
+            json!({"reference": "JN-2026-118", "date": "2026-11-01", "authority": "Police"}),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (_, case) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
+        assert_eq!(case["proceedings"][0]["reference"], "JN-2026-118");
+        let ack = case["deadlines"][0].clone();
+        assert_eq!(ack["due"], "2026-11-09T09:00:00Z", "the police report moved nothing");
+
+        let change = format!("/api/v1/cases/{id}/deadlines/{}/change", ack["id"].as_str().expect("id"));
+        let (status, body) = post(&s, &change, &handler, json!({"kind": "extension", "until": "2026-11-05T00:00:00Z", "justification": "", "reason_for_reporter": ""})).await;
+        assert_eq!(status, 422);
+        let fields: Vec<&str> =
+            body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        assert_eq!(fields, ["justification", "reason_for_reporter", "until"]);
+        let (status, _) = post(
+            &s,
+            &change,
+            &handler,
+            json!({"kind": "extension", "until": "2026-11-12T09:00:00Z", "justification": "Interpreter needed", "reason_for_reporter": "We are arranging an interpreter for you."}),
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        s.clock.advance(SignedDuration::from_hours(24 * 8));
+        assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.is_empty(), "the new date holds");
+        let oversight = s.staff_token("o@example.org", &opw).await;
+        let (_, changes) = get(&s, "/api/v1/oversight/deadline-changes", &oversight).await;
+        assert_eq!(changes["deadline_changes"][0]["justification"], "Interpreter needed");
+        assert_eq!(changes["deadline_changes"][0]["new_due"], "2026-11-12T09:00:00Z");
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, mine) = get(&s, "/api/v1/reporter/case", &reporter).await;
+        assert_eq!(mine["deadline_changes"][0]["reason_for_reporter"], "We are arranging an interpreter for you.");
+        assert_eq!(mine["deadline_changes"][0]["justification"], "", "the justification is for oversight");
+        assert_eq!(mine["proceedings"], json!([]));
+        s.clock.advance(SignedDuration::from_hours(24 * 3));
+        assert_eq!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.len(), 1, "and then it escalates");
+        s.stop().await;
+    }
+}
