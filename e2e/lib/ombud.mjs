@@ -20,15 +20,18 @@ function freePort() {
 }
 
 export const HANDLER = { email: 'handler@e2e.example', password: 'e2e handler password', name: 'Wang Fang' };
+export const OVERSIGHT = { email: 'oversight@e2e.example', password: 'e2e oversight password', name: 'Maria Keller' };
 
 export async function startOmbud() {
   const data = mkdtempSync(join(tmpdir(), 'ombud-e2e-'));
-  const added = spawnSync(
-    BIN,
-    ['staff', 'add', '--data', data, '--email', HANDLER.email, '--name', HANDLER.name, '--role', 'handler', '--password-stdin'],
-    { input: `${HANDLER.password}\n`, encoding: 'utf8' },
-  );
-  if (added.status !== 0) throw new Error(`staff add failed: ${added.stderr}`);
+  for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight']]) {
+    const added = spawnSync(
+      BIN,
+      ['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'],
+      { input: `${who.password}\n`, encoding: 'utf8' },
+    );
+    if (added.status !== 0) throw new Error(`staff add failed: ${added.stderr}`);
+  }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const log = openSync(join(data, '..', `${data.split('/').pop()}.log`), 'w');

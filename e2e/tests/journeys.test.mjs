@@ -2,7 +2,7 @@
 // in English and Chinese, on a phone-sized and a desktop screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOmbud, HANDLER } from '../lib/ombud.mjs';
+import { startOmbud, HANDLER, OVERSIGHT } from '../lib/ombud.mjs';
 import { launch, reporterContext, staffContext } from '../lib/browser.mjs';
 import { TEXT, look, submit, fillReport } from '../lib/journey.mjs';
 
@@ -110,6 +110,20 @@ for (const lang of ['en', 'zh-CN']) {
       await handler.context().close();
     });
   }
+}
+
+for (const lang of ['en', 'zh-CN']) {
+  test(`the oversight committee's review page, ${lang}`, async () => {
+    const page = await (await staffContext(browser, { lang, size: 'desktop' })).newPage();
+    await page.goto(`${ombud.base}/staff/sign-in`);
+    await page.fill('#email', OVERSIGHT.email);
+    await page.fill('#password', OVERSIGHT.password);
+    await submit(page);
+    await page.click('a[href="/oversight/escalations"]');
+    assert.equal(await page.locator('h2').count(), 3, 'dismissals, overdue, moved deadlines');
+    await look(browser, page, `${lang}-desktop-14-oversight`);
+    await page.context().close();
+  });
 }
 
 test('the language switch changes the language and keeps it', async () => {

@@ -137,6 +137,18 @@ impl Ombud {
         Ok(self.store.outbox_unsent().await?)
     }
 
+    /// The zone she sees times in; refused unless it is a known IANA zone.
+    pub async fn set_staff_time_zone(&self, email: &str, zone: &str) -> Result<()> {
+        if jiff::tz::TimeZone::get(zone).is_err() {
+            return Err(crate::ServiceError::Invalid(vec![ombud_domain::FieldError {
+                field: "time_zone".into(),
+                code: "unknown-time-zone",
+            }]));
+        }
+        let staff = self.store.staff_by_email(email).await?.ok_or(crate::ServiceError::NotFound)?;
+        Ok(self.store.set_staff_time_zone(staff.id, Some(zone)).await?)
+    }
+
     /// Her notifications' language.
     pub async fn set_staff_language(&self, email: &str, lang: &str) -> Result<()> {
         let staff = self.store.staff_by_email(email).await?.ok_or(crate::ServiceError::NotFound)?;

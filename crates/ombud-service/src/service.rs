@@ -62,6 +62,8 @@ pub struct StaffSession {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// The zone she sees times in, if she chose one.
+    pub time_zone: Option<String>,
     pub(crate) secret: StaffSecret,
 }
 
@@ -153,6 +155,7 @@ impl Ombud {
             public_key: keys.public.to_vec(),
             sealed_secret,
             lang: "en".to_owned(),
+            time_zone: None,
         };
         self.store.create_staff(&record).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
@@ -181,7 +184,14 @@ impl Ombud {
             ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
             other => other.into(),
         })?;
-        Ok(StaffSession { id: record.id, name: record.name, email: record.email, role: record.role, secret })
+        Ok(StaffSession {
+            id: record.id,
+            name: record.name,
+            email: record.email,
+            role: record.role,
+            time_zone: record.time_zone,
+            secret,
+        })
     }
 
     pub async fn staff_inbox(&self, session: &StaffSession, limit: u32) -> Result<Vec<InboxRow>> {

@@ -70,6 +70,7 @@ fn staff_from_row(row: &PgRow) -> Result<StaffRecord> {
         public_key: row.try_get("public_key").map_err(get)?,
         sealed_secret: row.try_get("sealed_secret").map_err(get)?,
         lang: row.try_get("lang").map_err(get)?,
+        time_zone: row.try_get("time_zone").map_err(get)?,
     }
     .try_into()
 }
@@ -589,13 +590,15 @@ impl Store for PgStore {
             return Ok(false);
         }
         for kind in &t.meets {
-            sqlx::query("UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND subject IS NULL")
-                .bind(millis(t.at))
-                .bind(t.case_id.to_string())
-                .bind(kind.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+            sqlx::query(
+                "UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND subject IS NULL",
+            )
+            .bind(millis(t.at))
+            .bind(t.case_id.to_string())
+            .bind(kind.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         }
         for d in &t.new_deadlines {
             insert_deadline(&mut tx, d).await?;
@@ -971,6 +974,16 @@ impl Store for PgStore {
     async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()> {
         sqlx::query("UPDATE staff SET lang = $1 WHERE id = $2")
             .bind(lang)
+            .bind(staff.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn set_staff_time_zone(&self, staff: StaffId, time_zone: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE staff SET time_zone = $1 WHERE id = $2")
+            .bind(time_zone)
             .bind(staff.to_string())
             .execute(&self.pool)
             .await

@@ -78,6 +78,7 @@ fn staff_from_row(row: &SqliteRow) -> Result<StaffRecord> {
         public_key: row.try_get("public_key").map_err(get)?,
         sealed_secret: row.try_get("sealed_secret").map_err(get)?,
         lang: row.try_get("lang").map_err(get)?,
+        time_zone: row.try_get("time_zone").map_err(get)?,
     }
     .try_into()
 }
@@ -978,6 +979,16 @@ impl Store for SqliteStore {
     async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()> {
         sqlx::query("UPDATE staff SET lang = ? WHERE id = ?")
             .bind(lang)
+            .bind(staff.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn set_staff_time_zone(&self, staff: StaffId, time_zone: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE staff SET time_zone = ? WHERE id = ?")
+            .bind(time_zone)
             .bind(staff.to_string())
             .execute(&self.pool)
             .await

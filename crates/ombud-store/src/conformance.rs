@@ -65,6 +65,7 @@ pub fn staff(email: &str, role: Role) -> StaffRecord {
         public_key: vec![1; 32],
         sealed_secret: vec![2; 60],
         lang: "en".to_owned(),
+        time_zone: None,
     }
 }
 
@@ -432,6 +433,11 @@ pub async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &dyn Stor
     store.create_staff(&watcher).await.expect("staff");
     store.set_staff_lang(handler.id, "zh-CN").await.expect("lang");
     assert_eq!(store.staff_by_id(handler.id).await.expect("staff").map(|s| s.lang), Some("zh-CN".to_owned()));
+    store.set_staff_time_zone(handler.id, Some("Asia/Shanghai")).await.expect("zone");
+    assert_eq!(
+        store.staff_by_id(handler.id).await.expect("staff").and_then(|s| s.time_zone),
+        Some("Asia/Shanghai".to_owned())
+    );
     let case = new_case("OMB-RMND-0001", t(0), &[handler.id, watcher.id]);
     store.create_case(&case).await.expect("create");
     let due = t(7 * 24 * 3600);

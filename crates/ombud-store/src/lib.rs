@@ -126,6 +126,7 @@ pub trait Store: Send + Sync + 'static {
     // ------------------------------------------------------------ outbox
 
     async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()>;
+    async fn set_staff_time_zone(&self, staff: StaffId, time_zone: Option<&str>) -> Result<()>;
     /// Claims up to `limit` notices due by `now` until `claim_until`; a notice
     /// claimed by another instance is never handed out twice.
     async fn claim_outbox(&self, now: Timestamp, claim_until: Timestamp, limit: u32) -> Result<Vec<OutboxItem>>;

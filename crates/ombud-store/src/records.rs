@@ -18,6 +18,8 @@ pub struct StaffRecord {
     pub sealed_secret: Vec<u8>,
     /// The language of her notifications ("en" or "zh-CN").
     pub lang: String,
+    /// The IANA zone she sees times in; the organisation's when None.
+    pub time_zone: Option<String>,
 }
 
 /// A notification waiting to be sent. It names no content: only who, and
@@ -422,6 +424,7 @@ pub struct StaffColumns {
     pub public_key: Vec<u8>,
     pub sealed_secret: Vec<u8>,
     pub lang: String,
+    pub time_zone: Option<String>,
 }
 
 impl TryFrom<StaffColumns> for StaffRecord {
@@ -436,6 +439,7 @@ impl TryFrom<StaffColumns> for StaffRecord {
             public_key: c.public_key,
             sealed_secret: c.sealed_secret,
             lang: c.lang,
+            time_zone: c.time_zone,
         })
     }
 }

@@ -147,3 +147,26 @@ async fn an_acknowledged_case_escalates_only_when_feedback_is_late() {
     assert_eq!(swept.escalated.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(), ["feedback"]);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn deadlines_are_computed_in_the_organisation_zone_and_shown_in_the_viewers() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let pw = s.staff("h@example.org", Role::Handler).await;
+    s.ombud.set_staff_time_zone("h@example.org", "Asia/Shanghai").await.expect("zone");
+    assert!(s.ombud.set_staff_time_zone("h@example.org", "Mars/Olympus").await.is_err());
+    let (_, receipt) = s.report(json!({"category": "other", "description": "x"})).await;
+    let handler = s.browser();
+    handler
+        .post(s.url("/staff/sign-in"))
+        .form(&[("email", "h@example.org"), ("password", pw.as_str())])
+        .send()
+        .await
+        .expect("sign in");
+    let inbox = handler.get(s.url("/staff/cases?lang=en")).send().await.expect("inbox").text().await.expect("html");
+    assert!(inbox.contains("9 Nov 2026, 17:00 (Asia/Shanghai)"), "her zone");
+    let reporter = s.browser();
+    reporter.post(s.url("/follow-up?lang=en")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+    let page = reporter.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("9 Nov 2026, 09:00 (UTC)"), "the organisation's zone, named");
+    s.stop().await;
+}

@@ -73,9 +73,19 @@ impl FileConfig {
         toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
     }
 
+    /// The policy as configured, with the default category rules (assault's
+    /// 72-hour deadlines) kept for every category the file does not mention.
+    fn policy(&self) -> DeadlinePolicy {
+        let mut policy = self.policy.clone();
+        for (category, rules) in DeadlinePolicy::default().categories {
+            policy.categories.entry(category).or_insert(rules);
+        }
+        policy
+    }
+
     pub fn service(&self) -> ServiceConfig {
         ServiceConfig {
-            policy: self.policy.clone(),
+            policy: self.policy(),
             receipt_kdf: self.receipt_kdf,
             password_kdf: self.password_kdf,
             max_attachment_bytes: self.max_attachment_mb * 1024 * 1024,
@@ -107,5 +117,20 @@ mod tests {
         assert_eq!(c.policy.acknowledge_days, 7);
         assert_eq!(c.receipt_kdf.m_kib, 65536);
         assert!(toml::from_str::<FileConfig>("max_attachement_mb = 5").is_err());
+        assert_eq!(c.policy.categories["sexual_assault"].triage_hours, Some(72), "assault's defaults stay");
+        let tighter: FileConfig = toml::from_str(
+            "[policy]\nrequest_answer_days = 3\n[policy.categories.sexual_harassment]\ntriage_hours = 48\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n",
+        )
+        .expect("valid");
+        assert_eq!(tighter.policy.request_answer_days, 3);
+        assert_eq!(tighter.policy.categories["sexual_harassment"].triage_hours, Some(48));
+        assert_eq!(tighter.mail.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        let merged = tighter.service().policy;
+        assert_eq!(
+            merged.categories["sexual_assault"].interim_measures_hours,
+            Some(72),
+            "defaults kept under the file's rules"
+        );
+        assert_eq!(merged.categories["sexual_harassment"].triage_hours, Some(48));
     }
 }

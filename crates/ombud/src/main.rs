@@ -125,6 +125,9 @@ enum StaffCommand {
         /// The language of her notifications: en or zh-CN.
         #[arg(long, default_value = "en")]
         lang: String,
+        /// The zone she sees times in (IANA name, e.g. Asia/Shanghai); the organisation's by default.
+        #[arg(long)]
+        time_zone: Option<String>,
         /// Read the password from standard input (required: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -155,7 +158,12 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
-        Command::Staff { command: StaffCommand::Add { at, email, name, role, lang, password_stdin: _ } } => {
+        Command::Staff { command: StaffCommand::Add { at, email, name, role, lang, time_zone, password_stdin: _ } } => {
+            if let Some(zone) = &time_zone
+                && jiff::tz::TimeZone::get(zone).is_err()
+            {
+                anyhow::bail!("not created: unknown time zone {zone:?} (use an IANA name such as Asia/Shanghai)");
+            }
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
@@ -163,6 +171,9 @@ async fn main() -> anyhow::Result<()> {
             match ombud.add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
                     ombud.set_staff_language(&staff.email, &lang).await?;
+                    if let Some(zone) = &time_zone {
+                        ombud.set_staff_time_zone(&staff.email, zone).await?;
+                    }
                     println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
                     Ok(())
                 }

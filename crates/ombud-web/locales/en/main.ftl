@@ -348,3 +348,4 @@ oversight-dismissal-since = waiting since { $when }
 oversight-change = { $deadline }: { $from } → { $to }. Justification: { $justification } — told the reporter: { $reason }
 field-not-later = Choose a date after the current deadline.
 field-already-met = This deadline was already met.
+field-unknown-time-zone = Use a time zone name such as Asia/Shanghai or Europe/Berlin.

@@ -342,3 +342,4 @@ oversight-dismissal-since = 自 { $when } 起等待
 oversight-change = { $deadline }：{ $from } → { $to }。说明：{ $justification } — 告知举报人：{ $reason }
 field-not-later = 请选择晚于当前期限的日期。
 field-already-met = 该期限已完成。
+field-unknown-time-zone = 请使用时区名称，例如 Asia/Shanghai 或 Europe/Berlin。

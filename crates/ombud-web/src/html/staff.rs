@@ -30,6 +30,9 @@ pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSessi
 fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
     let mut page = Page::new(state, lang, path, title);
     page.staff_name = Some(session.name.clone());
+    if let Some(zone) = session.time_zone.as_deref().and_then(|z| jiff::tz::TimeZone::get(z).ok()) {
+        page.zone = zone;
+    }
     page.oversight = session.role == ombud_domain::Role::Oversight;
     page
 }
