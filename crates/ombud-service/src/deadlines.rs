@@ -87,6 +87,16 @@ impl Ombud {
         Ok(now)
     }
 
+    /// Where her case stands, without opening its content: status, deadlines
+    /// and escalation. Two indexed reads; the page a reporter reloads most.
+    pub async fn reporter_status(
+        &self,
+        session: &ReporterSession,
+    ) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((case, deadlines_of(&self.store.deadlines(session.case_id).await?)))
+    }
+
     /// Whether her case's deadlines allow her to escalate now.
     pub async fn reporter_may_escalate(&self, session: &ReporterSession) -> Result<bool> {
         let deadlines = deadlines_of(&self.store.deadlines(session.case_id).await?);

@@ -10,9 +10,11 @@
 mod deadlines;
 pub mod demo;
 mod error;
+mod kdf_pool;
 mod ledger;
 mod notify;
 mod sealing;
+mod seed;
 mod service;
 mod views;
 mod workflow;

@@ -9,7 +9,6 @@ use ombud_domain::{
 use ombud_store::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 #[derive(Clone, Debug)]
 pub struct ServiceConfig {
@@ -72,9 +71,9 @@ pub struct Ombud {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) keys: Arc<InstanceKeys>,
     pub(crate) config: ServiceConfig,
-    /// Bounds concurrent Argon2id work to the cores, so a burst of
-    /// submissions queues here instead of starving every other request.
-    kdf_slots: Arc<Semaphore>,
+    /// Argon2id runs here, `kdf_workers` at a time, so a burst of
+    /// submissions queues instead of starving every other request.
+    kdf_pool: Arc<crate::kdf_pool::KdfPool>,
 }
 
 const INSTANCE_CHECK: &str = "instance_check";
@@ -99,8 +98,11 @@ impl Ombud {
         if !ombud_crypto::constant_time_eq(&stored, &check) {
             return Err(ServiceError::InstanceMismatch);
         }
-        let kdf_slots = Arc::new(Semaphore::new(config.kdf_workers.max(1)));
-        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_slots })
+        let kdf_pool = Arc::new(
+            crate::kdf_pool::KdfPool::new(config.kdf_workers)
+                .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,
+        );
+        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool })
     }
 
     pub fn config(&self) -> &ServiceConfig {
@@ -115,11 +117,9 @@ impl Ombud {
         &self.store
     }
 
-    /// Runs slow key derivation on the blocking pool, at most `kdf_workers` at once.
+    /// Runs slow key derivation on the KDF threads, at most `kdf_workers` at once.
     async fn derive<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        let _permit =
-            self.kdf_slots.acquire().await.map_err(|_| ServiceError::Config("key derivation pool closed".into()))?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| ServiceError::Config(format!("key derivation task: {e}")))
+        self.kdf_pool.run(work).await.ok_or_else(|| ServiceError::Config("key derivation pool stopped".into()))
     }
 
     // ---------------------------------------------------------------- staff
@@ -308,10 +308,27 @@ impl Ombud {
         }
         let content = draft.validate(today).map_err(ServiceError::Invalid)?;
 
+        let (new, receipt) = self.build_case(&content, uploads, now, self.config.receipt_kdf).await?;
+        let case_id = new.case.id;
+        let reference = self.store_new_case(new).await?;
+        tracing::info!(case = %case_id, category = %content.category, "report received");
+        Ok(Submitted { case_id, reference, receipt })
+    }
+
+    /// Everything a new case writes, sealed and wrapped: the report, its
+    /// files, a wrap for every current reader and for the receipt, the
+    /// deadlines of its category and of each request, and its first event.
+    pub(crate) async fn build_case(
+        &self,
+        content: &ombud_domain::ReportContent,
+        uploads: Vec<Upload>,
+        now: jiff::Timestamp,
+        receipt_kdf: KdfParams,
+    ) -> Result<(NewCase, Receipt)> {
         let case_id = CaseId::new();
         let key = DataKey::generate()?;
         let receipt = Receipt::generate()?;
-        let params = self.config.receipt_kdf;
+        let params = receipt_kdf;
         let for_derivation = receipt.clone();
         let (receipt_key, kdf) = self.derive(move || for_derivation.new_key(params)).await??;
         let receipt_record = ReceiptRecord {
@@ -331,7 +348,7 @@ impl Ombud {
             });
         }
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
-        let sealed_report = seal_json(&key, &report_aad(case_id), &content)?;
+        let sealed_report = seal_json(&key, &report_aad(case_id), content)?;
 
         // Deadlines from the policy for this category, and one answer deadline per request.
         let mut deadlines: Vec<DeadlineRow> = self
@@ -366,7 +383,7 @@ impl Ombud {
         let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payloads(
             std::iter::once(sealed_report.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
         );
-        let mut new = NewCase {
+        let new = NewCase {
             case: CaseRecord {
                 id: case_id,
                 reference: new_reference()?,
@@ -385,11 +402,16 @@ impl Ombud {
             deadlines,
             event,
         };
-        // References are short, so a collision is possible if unlikely: retry with a fresh one.
+        Ok((new, receipt))
+    }
+
+    /// Writes a new case. References are short, so a collision is possible
+    /// if unlikely: it is retried with a fresh one.
+    pub(crate) async fn store_new_case(&self, mut new: NewCase) -> Result<String> {
         let mut attempts = 0;
         loop {
             match self.store.create_case(&new).await {
-                Ok(()) => break,
+                Ok(()) => return Ok(new.case.reference),
                 Err(StoreError::Conflict(_)) if attempts < 5 => {
                     attempts += 1;
                     new.case.reference = new_reference()?;
@@ -397,8 +419,6 @@ impl Ombud {
                 Err(e) => return Err(ServiceError::Store(e)),
             }
         }
-        tracing::info!(case = %case_id, category = %content.category, "report received");
-        Ok(Submitted { case_id, reference: new.case.reference, receipt })
     }
 
     /// Signs a reporter in with her receipt. Every failure past the shape

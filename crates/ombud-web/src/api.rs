@@ -30,6 +30,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/reports"),
     ("post", "/reporter/session"),
     ("get", "/reporter/case"),
+    ("get", "/reporter/status"),
     ("post", "/reporter/messages"),
     ("post", "/staff/session"),
     ("get", "/cases"),
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", post(submit_report))
         .route("/reporter/session", post(reporter_session))
         .route("/reporter/case", get(reporter_case))
+        .route("/reporter/status", get(reporter_status))
         .route("/reporter/messages", post(reporter_message))
         .route("/staff/session", post(staff_session))
         .route("/cases", get(list_cases))
@@ -215,6 +217,21 @@ async fn reporter_case(
     let session = reporter_auth(&state, &headers, lang)?;
     let view = state.ombud.reporter_case(&session).await.map_err(service(lang))?;
     Ok(Json(case_json(&view)))
+}
+
+async fn reporter_status(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let session = reporter_auth(&state, &headers, lang)?;
+    let (case, deadlines) = state.ombud.reporter_status(&session).await.map_err(service(lang))?;
+    Ok(Json(json!({
+        "case_ref": case.reference,
+        "status": case.status,
+        "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+        "escalated_at": case.escalated_at,
+    })))
 }
 
 #[derive(Deserialize)]
@@ -600,6 +617,7 @@ pub fn openapi_document() -> Value {
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI document"}}}},
             "/reports": {"post": op("File a report (anonymous unless `anonymous` is false)", None, Some("Report"), ("201", "Submitted"))},
             "/reporter/session": {"post": op("Sign in with a receipt", None, Some("ReceiptSignIn"), ("200", "Token"))},
+            "/reporter/status": {"get": op("Where her case stands: status, deadlines, escalation (no content)", Some("reporter"), None, ("200", "Object"))},
             "/reporter/case": {"get": op("The reporter's case: status, deadlines, report, messages", Some("reporter"), None, ("200", "Case"))},
             "/reporter/messages": {"post": op("Send a message to the handling team", Some("reporter"), Some("Message"), ("201", "Created"))},
             "/staff/session": {"post": op("Staff sign-in", None, Some("StaffSignIn"), ("200", "Token"))},

@@ -54,6 +54,13 @@ async fn an_unacknowledged_case_escalates_to_oversight_after_seven_days() {
         let reporter = s.reporter_token(&receipt).await;
         let (_, case) = get(&s, "/api/v1/reporter/case", &reporter).await;
         assert_eq!(case["escalated_at"], "2026-11-09T09:01:00Z");
+        let (status, lean) = get(&s, "/api/v1/reporter/status", &reporter).await;
+        assert_eq!(
+            (status, lean["status"].as_str(), lean["escalated_at"].as_str()),
+            (200, Some("received"), Some("2026-11-09T09:01:00Z"))
+        );
+        assert_eq!(lean["deadlines"][0]["kind"], "acknowledge");
+        assert!(lean.get("report").is_none(), "the status read opens no content");
         let browser = s.browser();
         browser
             .post(s.url("/follow-up?lang=zh-CN"))

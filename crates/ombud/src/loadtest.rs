@@ -1,0 +1,302 @@
+//! `ombud loadtest`: drives a running server over HTTP with a realistic mix
+//! and prints throughput and latency per operation. Bounded in count and
+//! time; it targets only the URL it is given (loopback by default).
+
+use anyhow::{Context, bail};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct LoadTest {
+    /// The server to drive.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub target: String,
+    /// Reports to submit (5% of them through the form, with a file of up to 1 MB).
+    #[arg(long, default_value_t = 200)]
+    pub submissions: u64,
+    /// How long the mixed phase runs, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub duration: u64,
+    /// Reporter status reads per second during the mixed phase.
+    #[arg(long, default_value_t = 100)]
+    pub status_rate: u64,
+    /// Handler inbox reads per second (needs --staff-email and OMBUD_LOADTEST_PASSWORD).
+    #[arg(long, default_value_t = 10)]
+    pub inbox_rate: u64,
+    /// Receipt sign-ins per second.
+    #[arg(long, default_value_t = 2)]
+    pub login_rate: u64,
+    /// Report submissions per second during the mixed phase (besides the first phase).
+    #[arg(long, default_value_t = 0.0)]
+    pub submit_rate: f64,
+    /// Concurrent submissions.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[arg(long)]
+    pub staff_email: Option<String>,
+}
+
+/// Latencies in milliseconds and errors, per operation.
+#[derive(Default)]
+struct Stats {
+    ok: Vec<f64>,
+    errors: u64,
+}
+
+#[derive(Default)]
+struct Report {
+    submit: Stats,
+    submit_file: Stats,
+    login: Stats,
+    status: Stats,
+    inbox: Stats,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn print_line(name: &str, s: &mut Stats, seconds: f64) {
+    s.ok.sort_by(f64::total_cmp);
+    println!(
+        "{name:<22} {:>7} ok {:>5} errors {:>9.1}/s   p50 {:>8.3} ms   p95 {:>8.3} ms   p99 {:>8.3} ms",
+        s.ok.len(),
+        s.errors,
+        s.ok.len() as f64 / seconds,
+        percentile(&s.ok, 0.50),
+        percentile(&s.ok, 0.95),
+        percentile(&s.ok, 0.99),
+    );
+}
+
+async fn timed<F: std::future::Future<Output = anyhow::Result<T>>, T>(f: F) -> (f64, anyhow::Result<T>) {
+    let started = Instant::now();
+    let result = f.await;
+    (started.elapsed().as_secs_f64() * 1e3, result)
+}
+
+async fn submit(client: &reqwest::Client, base: &str, i: u64) -> anyhow::Result<String> {
+    let category = ["sexual_harassment", "sexual_assault", "retaliation", "discrimination", "other"][(i % 5) as usize];
+    let body = json!({
+        "category": category,
+        "description": format!("Load test report {i}: what happened, where, who was there. {}", "Details. ".repeat(40)),
+        "location": {"kind": "business_trip"},
+        "people": [{"name": "Person A", "role": "accused", "internal": true}],
+        "requests": [{"kind": "no_contact"}],
+    });
+    let r = client.post(format!("{base}/api/v1/reports")).json(&body).send().await?;
+    if r.status() != 201 {
+        bail!("status {}", r.status());
+    }
+    let v: Value = r.json().await?;
+    Ok(v["receipt"].as_str().unwrap_or_default().to_owned())
+}
+
+/// A report through the HTML form with a file, as a browser sends it.
+async fn submit_with_file(client: &reqwest::Client, base: &str, i: u64) -> anyhow::Result<()> {
+    let size = 64 * 1024 + (i as usize * 7919) % (960 * 1024);
+    let form = reqwest::multipart::Form::new()
+        .text("category", "other")
+        .text("description", format!("Load test report {i} with a screenshot"))
+        .text("mode", "anonymous")
+        .part("attachments", reqwest::multipart::Part::bytes(vec![(i % 251) as u8; size]).file_name("screenshot.png"));
+    let r = client.post(format!("{base}/report")).multipart(form).send().await?;
+    if r.status() != 200 {
+        bail!("status {}", r.status());
+    }
+    Ok(())
+}
+
+async fn login(client: &reqwest::Client, base: &str, receipt: &str) -> anyhow::Result<String> {
+    let r = client.post(format!("{base}/api/v1/reporter/session")).json(&json!({ "receipt": receipt })).send().await?;
+    if r.status() != 200 {
+        bail!("status {}", r.status());
+    }
+    Ok(r.json::<Value>().await?["token"].as_str().unwrap_or_default().to_owned())
+}
+
+async fn get_ok(client: &reqwest::Client, url: String, token: &str) -> anyhow::Result<()> {
+    let r = client.get(url).bearer_auth(token).send().await?;
+    if !r.status().is_success() {
+        bail!("status {}", r.status());
+    }
+    r.bytes().await?;
+    Ok(())
+}
+
+/// Runs `op` `rate` times a second until `until`, open-loop: a slow answer
+/// never slows the arrivals down.
+async fn paced<F, Fut>(rate: f64, until: Instant, stats: Arc<Mutex<Stats>>, op: F)
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    if rate <= 0.0 {
+        return;
+    }
+    let op = Arc::new(op);
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut i = 0;
+    while Instant::now() < until {
+        tick.tick().await;
+        let (op, stats) = (op.clone(), stats.clone());
+        tasks.spawn(async move {
+            let (ms, result) = timed(op(i)).await;
+            let mut s = stats.lock().await;
+            match result {
+                Ok(()) => s.ok.push(ms),
+                Err(_) => s.errors += 1,
+            }
+        });
+        i += 1;
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+pub async fn run(args: LoadTest) -> anyhow::Result<()> {
+    let base = args.target.trim_end_matches('/').to_owned();
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).pool_max_idle_per_host(64).build()?;
+    client.get(format!("{base}/healthz")).send().await.context("the target does not answer /healthz")?;
+    let mut report = Report::default();
+
+    // Phase 1: submissions, `concurrency` at a time.
+    println!("submitting {} reports to {base} ({} at a time)…", args.submissions, args.concurrency);
+    let started = Instant::now();
+    let receipts = Arc::new(Mutex::new(Vec::new()));
+    let submit_stats = Arc::new(Mutex::new((Stats::default(), Stats::default())));
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..args.concurrency.max(1) {
+        let (client, base, receipts, stats, next) =
+            (client.clone(), base.clone(), receipts.clone(), submit_stats.clone(), next.clone());
+        let total = args.submissions;
+        workers.spawn(async move {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    return;
+                }
+                if i % 20 == 19 {
+                    let (ms, result) = timed(submit_with_file(&client, &base, i)).await;
+                    let mut s = stats.lock().await;
+                    if result.is_ok() { s.1.ok.push(ms) } else { s.1.errors += 1 }
+                } else {
+                    let (ms, result) = timed(submit(&client, &base, i)).await;
+                    let mut s = stats.lock().await;
+                    match result {
+                        Ok(receipt) => {
+                            s.0.ok.push(ms);
+                            receipts.lock().await.push(receipt);
+                        }
+                        Err(_) => s.0.errors += 1,
+                    }
+                }
+            }
+        });
+    }
+    while workers.join_next().await.is_some() {}
+    let submit_secs = started.elapsed().as_secs_f64();
+    let (s0, s1) = std::mem::take(&mut *submit_stats.lock().await);
+    report.submit = s0;
+    report.submit_file = s1;
+    let receipts: Vec<String> = receipts.lock().await.clone();
+    if receipts.is_empty() {
+        bail!("no report was accepted; is the target an Ombud server?");
+    }
+
+    // Phase 2: the mix, for `duration` seconds.
+    let mut tokens = Vec::new();
+    for r in receipts.iter().take(50) {
+        tokens.push(login(&client, &base, r).await?);
+    }
+    let tokens = Arc::new(tokens);
+    let receipts = Arc::new(receipts);
+    let staff_token = match &args.staff_email {
+        Some(email) => {
+            let password =
+                std::env::var("OMBUD_LOADTEST_PASSWORD").context("set OMBUD_LOADTEST_PASSWORD for --staff-email")?;
+            let r = client
+                .post(format!("{base}/api/v1/staff/session"))
+                .json(&json!({"email": email, "password": password}))
+                .send()
+                .await?;
+            Some(r.json::<Value>().await?["token"].as_str().unwrap_or_default().to_owned())
+        }
+        None => None,
+    };
+    println!(
+        "mixed load for {} s: {} status reads/s, {} inbox reads/s, {} receipt sign-ins/s…",
+        args.duration,
+        args.status_rate,
+        if staff_token.is_some() { args.inbox_rate } else { 0 },
+        args.login_rate
+    );
+    let until = Instant::now() + Duration::from_secs(args.duration);
+    let (status, inbox, logins) = (
+        Arc::new(Mutex::new(Stats::default())),
+        Arc::new(Mutex::new(Stats::default())),
+        Arc::new(Mutex::new(Stats::default())),
+    );
+    let mixed_started = Instant::now();
+    let status_task = {
+        let (client, base, tokens) = (client.clone(), base.clone(), tokens.clone());
+        paced(args.status_rate as f64, until, status.clone(), move |i| {
+            let (client, url, token) =
+                (client.clone(), format!("{base}/api/v1/reporter/status"), tokens[(i as usize) % tokens.len()].clone());
+            async move { get_ok(&client, url, &token).await }
+        })
+    };
+    let inbox_task = {
+        let (client, base, token) = (client.clone(), base.clone(), staff_token.clone());
+        paced(if token.is_some() { args.inbox_rate as f64 } else { 0.0 }, until, inbox.clone(), move |_| {
+            let (client, url, token) =
+                (client.clone(), format!("{base}/api/v1/cases"), token.clone().unwrap_or_default());
+            async move { get_ok(&client, url, &token).await }
+        })
+    };
+    let login_task = {
+        let (client, base, receipts) = (client.clone(), base.clone(), receipts.clone());
+        paced(args.login_rate as f64, until, logins.clone(), move |i| {
+            let (client, base, receipt) =
+                (client.clone(), base.clone(), receipts[(i as usize) % receipts.len()].clone());
+            async move { login(&client, &base, &receipt).await.map(|_| ()) }
+        })
+    };
+    let mixed_submits = Arc::new(Mutex::new(Stats::default()));
+    let submit_task = {
+        let (client, base) = (client.clone(), base.clone());
+        paced(args.submit_rate, until, mixed_submits.clone(), move |i| {
+            let (client, base) = (client.clone(), base.clone());
+            async move { submit(&client, &base, 1_000_000 + i).await.map(|_| ()) }
+        })
+    };
+    tokio::join!(status_task, inbox_task, login_task, submit_task);
+    let mixed_secs = mixed_started.elapsed().as_secs_f64();
+    report.status = std::mem::take(&mut *status.lock().await);
+    report.inbox = std::mem::take(&mut *inbox.lock().await);
+    report.login = std::mem::take(&mut *logins.lock().await);
+    let mut mixed_submits = std::mem::take(&mut *mixed_submits.lock().await);
+
+    println!("\nsubmissions: {submit_secs:.1} s; mixed phase: {mixed_secs:.1} s");
+    print_line("submit (API)", &mut report.submit, submit_secs);
+    print_line("submit (form + file)", &mut report.submit_file, submit_secs);
+    print_line("submit (mixed phase)", &mut mixed_submits, mixed_secs);
+    print_line("receipt sign-in", &mut report.login, mixed_secs);
+    print_line("reporter status read", &mut report.status, mixed_secs);
+    print_line("handler inbox read", &mut report.inbox, mixed_secs);
+    let errors = report.submit.errors
+        + report.submit_file.errors
+        + mixed_submits.errors
+        + report.login.errors
+        + report.status.errors
+        + report.inbox.errors;
+    println!("errors: {errors}");
+    Ok(())
+}
