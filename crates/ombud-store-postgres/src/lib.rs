@@ -406,8 +406,7 @@ impl Store for PgStore {
             "SELECT c.*, a.wrapped_key IS NULL AS pending,
                     (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
                     (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
-             FROM case_access a JOIN cases c ON c.id = a.case_id
-             WHERE a.staff_id = $1
+             FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = $1
              ORDER BY c.received_at DESC, c.id DESC
              LIMIT $2",
         )
@@ -872,17 +871,15 @@ impl Store for PgStore {
                 return Ok(false);
             }
         }
-        sqlx::query(
-            "INSERT INTO escalations (id, case_id, deadline_id, cause, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(e.id.to_string())
-        .bind(e.case_id.to_string())
-        .bind(e.deadline_id.map(|d| d.to_string()))
-        .bind(e.cause.as_str())
-        .bind(millis(e.at))
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        sqlx::query("INSERT INTO escalations (id, case_id, deadline_id, cause, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(e.id.to_string())
+            .bind(e.case_id.to_string())
+            .bind(e.deadline_id.map(|d| d.to_string()))
+            .bind(e.cause.as_str())
+            .bind(millis(e.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         sqlx::query("UPDATE cases SET escalated_at = COALESCE(escalated_at, $1) WHERE id = $2")
             .bind(millis(e.at))
             .bind(e.case_id.to_string())
@@ -943,14 +940,13 @@ impl Store for PgStore {
 
     async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let marked = sqlx::query(
-            "UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL",
-        )
-        .bind(millis(at))
-        .bind(deadline.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        let marked =
+            sqlx::query("UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL")
+                .bind(millis(at))
+                .bind(deadline.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
         if marked.rows_affected() != 1 {
             return Ok(false);
         }
@@ -1132,14 +1128,13 @@ impl Store for PgStore {
     }
 
     async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>> {
-        let rows =
-            sqlx::query("SELECT idx, hash FROM ledger_hashes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3")
-                .bind(i64::from(level))
-                .bind(index(from)?)
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(backend)?;
+        let rows = sqlx::query("SELECT idx, hash FROM ledger_hashes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3")
+            .bind(i64::from(level))
+            .bind(index(from)?)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         rows.iter()
             .map(|row| {
                 let i: i64 = col(row, "idx")?;

@@ -414,8 +414,7 @@ impl Store for SqliteStore {
             "SELECT c.*, a.wrapped_key IS NULL AS pending,
                     (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
                     (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
-             FROM case_access a JOIN cases c ON c.id = a.case_id
-             WHERE a.staff_id = ?
+             FROM cases c CROSS JOIN case_access a ON a.case_id = c.id AND a.staff_id = ?
              ORDER BY c.received_at DESC, c.id DESC
              LIMIT ?",
         )
