@@ -871,15 +871,17 @@ impl Store for PgStore {
                 return Ok(false);
             }
         }
-        sqlx::query("INSERT INTO escalations (id, case_id, deadline_id, cause, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(e.id.to_string())
-            .bind(e.case_id.to_string())
-            .bind(e.deadline_id.map(|d| d.to_string()))
-            .bind(e.cause.as_str())
-            .bind(millis(e.at))
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO escalations (id, case_id, deadline_id, cause, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(e.id.to_string())
+        .bind(e.case_id.to_string())
+        .bind(e.deadline_id.map(|d| d.to_string()))
+        .bind(e.cause.as_str())
+        .bind(millis(e.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         sqlx::query("UPDATE cases SET escalated_at = COALESCE(escalated_at, $1) WHERE id = $2")
             .bind(millis(e.at))
             .bind(e.case_id.to_string())
@@ -940,13 +942,14 @@ impl Store for PgStore {
 
     async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let marked =
-            sqlx::query("UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL")
-                .bind(millis(at))
-                .bind(deadline.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
+        let marked = sqlx::query(
+            "UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL",
+        )
+        .bind(millis(at))
+        .bind(deadline.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         if marked.rows_affected() != 1 {
             return Ok(false);
         }
@@ -1128,13 +1131,14 @@ impl Store for PgStore {
     }
 
     async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>> {
-        let rows = sqlx::query("SELECT idx, hash FROM ledger_hashes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3")
-            .bind(i64::from(level))
-            .bind(index(from)?)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(backend)?;
+        let rows =
+            sqlx::query("SELECT idx, hash FROM ledger_hashes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3")
+                .bind(i64::from(level))
+                .bind(index(from)?)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
         rows.iter()
             .map(|row| {
                 let i: i64 = col(row, "idx")?;
