@@ -179,6 +179,18 @@ impl TestServer {
         )
     }
 
+    /// GET with a bearer token: (status, JSON body or null).
+    pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let r = self.client().get(self.url(path)).bearer_auth(token).send().await.expect("get");
+        (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// POST a JSON body with a bearer token: (status, JSON body or null).
+    pub async fn post_json(&self, path: &str, token: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self.client().post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("post");
+        (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Stops the server and drops a PostgreSQL test database.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

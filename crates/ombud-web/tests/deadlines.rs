@@ -8,13 +8,11 @@ use ombud_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 
 async fn get(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
-    let r = s.client().get(s.url(path)).bearer_auth(token).send().await.expect("get");
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    s.get_json(path, token).await
 }
 
 async fn post(s: &TestServer, path: &str, token: &str) -> (u16, Value) {
-    let r = s.client().post(s.url(path)).bearer_auth(token).json(&json!({})).send().await.expect("post");
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    s.post_json(path, token, json!({})).await
 }
 
 fn days(n: i64) -> SignedDuration {

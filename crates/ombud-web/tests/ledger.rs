@@ -7,8 +7,7 @@ use ombud_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 
 async fn get_json(s: &TestServer, path: &str) -> (u16, Value) {
-    let r = s.client().get(s.url(path)).send().await.expect("get");
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    s.get_json(path, "").await
 }
 
 fn hashes(v: &Value) -> Vec<[u8; 32]> {
