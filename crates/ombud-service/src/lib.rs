@@ -25,6 +25,8 @@ pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_ledger::{Record, VerifierKey, b64};
+/// Records the views carry, so callers need not depend on the store.
+pub use ombud_store::{CaseRecord, DeadlineRow, EscalationCause, EscalationRow};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};

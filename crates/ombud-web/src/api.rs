@@ -142,7 +142,7 @@ fn deadline_json(d: &Deadline) -> Value {
     json!({"kind": d.kind.as_str(), "due": d.due, "met_at": d.met_at})
 }
 
-fn escalation_json(e: &ombud_store::EscalationRow) -> Value {
+fn escalation_json(e: &ombud_service::EscalationRow) -> Value {
     json!({
         "case_id": e.case_id,
         "case_ref": e.case_ref,

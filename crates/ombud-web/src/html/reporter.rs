@@ -296,7 +296,7 @@ async fn case_page(
             let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let escalated =
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
-            let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_store::EscalationCause::Reporter);
+            let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
             let can_escalate = !raised_by_her && state.ombud.reporter_may_escalate(session).await.unwrap_or(false);
             render_with(
                 status,
