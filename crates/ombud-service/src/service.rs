@@ -1,5 +1,5 @@
 use crate::sealing::*;
-use crate::views::{CaseView, Download, InboxRow, StaffView, open_case};
+use crate::views::{Audience, CaseView, Download, InboxRow, StaffView, open_case};
 use crate::{Result, ServiceError};
 use ombud_crypto::{DataKey, InstanceKeys, KdfParams, Receipt, StaffKeys, StaffSecret, random_below};
 use ombud_domain::{
@@ -7,7 +7,6 @@ use ombud_domain::{
     StaffId, valid_email, validate_message,
 };
 use ombud_store::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -234,7 +233,7 @@ impl Ombud {
             .record_event(&EventRecord::new(case_id, EventKind::OpenedByStaff, now, Actor::Staff(session.id)))
             .await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        open_case(self.store.as_ref(), case, &key, &names).await
+        open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await
     }
 
     async fn complete_pending_grants(&self, session: &StaffSession, case_id: CaseId, key: &DataKey) -> Result<()> {
@@ -437,7 +436,7 @@ impl Ombud {
 
     pub async fn reporter_case(&self, session: &ReporterSession) -> Result<CaseView> {
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        open_case(self.store.as_ref(), case, &session.key, &HashMap::new()).await
+        open_case(self.store.as_ref(), case, &session.key, Audience::Reporter).await
     }
 
     pub async fn reporter_reply(

@@ -109,14 +109,25 @@ pub fn deadlines_of(rows: &[DeadlineRow]) -> Vec<Deadline> {
     out
 }
 
-/// Opens everything of a case with its data key. `staff_names` is empty for
-/// the reporter's view, so she never learns who on the team wrote.
+/// Who a case is opened for. A reporter never sees staff names, internal
+/// reasons, justifications or linked proceedings.
+pub(crate) enum Audience<'a> {
+    Staff { names: &'a HashMap<StaffId, String> },
+    Reporter,
+}
+
+/// Opens everything of a case with its data key, for one audience.
 pub(crate) async fn open_case(
     store: &dyn Store,
     case: CaseRecord,
     key: &DataKey,
-    staff_names: &HashMap<StaffId, String>,
+    audience: Audience<'_>,
 ) -> Result<CaseView> {
+    let empty = HashMap::new();
+    let (for_staff, staff_names) = match audience {
+        Audience::Staff { names } => (true, names),
+        Audience::Reporter => (false, &empty),
+    };
     let sealed = store.report(case.id).await?.ok_or(ServiceError::NotFound)?;
     let report: ReportContent = open_json(key, &report_aad(case.id), &sealed)?;
     let mut attachments = Vec::new();
@@ -149,11 +160,9 @@ pub(crate) async fn open_case(
     }
     attachments.retain(|a| a.message_id.is_none());
     let deadline_rows = store.deadlines(case.id).await?;
-    // Staff views carry every staff name; a reporter's view carries none.
     let deadlines = deadlines_of(&deadline_rows);
     let escalations = store.case_escalations(case.id).await?;
     let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
-    let for_staff = !staff_names.is_empty();
     let mut requests = Vec::new();
     for r in store.requests(case.id).await? {
         let asked = report.requests.get(r.position as usize);
