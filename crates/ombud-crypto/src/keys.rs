@@ -19,6 +19,10 @@ pub struct InstanceKeys {
     check: [u8; 32],
     /// Seed of the Ed25519 key that signs ledger checkpoints.
     checkpoint_seed: [u8; 32],
+    /// Keys the hashes of people's directory ids kept beside cases.
+    person: [u8; 32],
+    /// Keys the hashes of directory-sync (SCIM) bearer tokens.
+    api_token: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -34,12 +38,34 @@ impl InstanceKeys {
         hk.expand(b"instance-check", &mut check).map_err(|_| CryptoError::Malformed)?;
         let mut checkpoint_seed = [0u8; 32];
         hk.expand(b"checkpoint-signing", &mut checkpoint_seed).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed })
+        let mut person = [0u8; 32];
+        hk.expand(b"person-hash", &mut person).map_err(|_| CryptoError::Malformed)?;
+        let mut api_token = [0u8; 32];
+        hk.expand(b"api-token", &mut api_token).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
     pub fn receipt_lookup(&self, receipt: &crate::Receipt) -> Result<[u8; 32], CryptoError> {
         hmac(&self.receipt_lookup, receipt.digits().as_bytes())
+    }
+
+    /// The token under which a person named in a report is matched: a keyed
+    /// hash of her employee id, so the database says who is named to no one
+    /// without the instance secret.
+    pub fn person_by_employee_id(&self, employee_id: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.person, format!("employee-id:{}", employee_id.trim()).as_bytes())
+    }
+
+    /// The same for an email address (compared without case).
+    pub fn person_by_email(&self, email: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.person, format!("email:{}", email.trim().to_lowercase()).as_bytes())
+    }
+
+    /// What is stored of a bearer token: its keyed hash, so a copy of the
+    /// database cannot be replayed against the directory API.
+    pub fn api_token_hash(&self, token: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.api_token, token.as_bytes())
     }
 
     /// A value stored in the database at initialisation, so that starting
@@ -179,5 +205,15 @@ mod tests {
         let signature = ed25519_dalek::Signature::from_bytes(&a.sign_checkpoint(b"body"));
         let key = ed25519_dalek::VerifyingKey::from_bytes(&a.checkpoint_public_key()).expect("key");
         assert!(ed25519_dalek::Verifier::verify(&key, b"body", &signature).is_ok());
+    }
+
+    #[test]
+    fn person_tokens_ignore_case_and_spacing_and_differ_by_kind_and_master() {
+        let a = InstanceKeys::from_master(&[1; 32]).expect("keys");
+        let b = InstanceKeys::from_master(&[2; 32]).expect("keys");
+        assert_eq!(a.person_by_email(" Wang.Wei@Example.com").ok(), a.person_by_email("wang.wei@example.com").ok());
+        assert_ne!(a.person_by_email("e1").ok(), a.person_by_employee_id("e1").ok());
+        assert_ne!(a.person_by_employee_id("E1").ok(), b.person_by_employee_id("E1").ok());
+        assert_ne!(a.api_token_hash("t").ok(), b.api_token_hash("t").ok());
     }
 }

@@ -135,10 +135,20 @@ pub enum EventKind {
     RequestAnswered,
     DeadlineExtended,
     ProceedingLinked,
+    /// A staff member downloaded a file of the case.
+    FileDownloaded,
+    /// A staff member revealed the reporter's contact details.
+    IdentityRevealed,
+    /// A handler confirmed or corrected who the named people are.
+    PeopleMatched,
+    /// Who may read the case changed (a conflict found or resolved).
+    AccessChanged,
+    /// A staff member declared a conflict and left the case.
+    Recused,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::Submitted,
         EventKind::Acknowledged,
         EventKind::OpenedByStaff,
@@ -150,6 +160,11 @@ impl EventKind {
         EventKind::RequestAnswered,
         EventKind::DeadlineExtended,
         EventKind::ProceedingLinked,
+        EventKind::FileDownloaded,
+        EventKind::IdentityRevealed,
+        EventKind::PeopleMatched,
+        EventKind::AccessChanged,
+        EventKind::Recused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -165,7 +180,17 @@ impl EventKind {
             EventKind::RequestAnswered => "request_answered",
             EventKind::DeadlineExtended => "deadline_extended",
             EventKind::ProceedingLinked => "proceeding_linked",
+            EventKind::FileDownloaded => "file_downloaded",
+            EventKind::IdentityRevealed => "identity_revealed",
+            EventKind::PeopleMatched => "people_matched",
+            EventKind::AccessChanged => "access_changed",
+            EventKind::Recused => "recused",
         }
+    }
+
+    /// Whether the event is an access by a staff member: the access log.
+    pub fn is_access(self) -> bool {
+        matches!(self, EventKind::OpenedByStaff | EventKind::FileDownloaded | EventKind::IdentityRevealed)
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod case;
 mod clock;
+mod conflict;
 mod deadline;
 mod ids;
 mod report;
@@ -15,6 +16,9 @@ mod workflow;
 
 pub use case::{CaseStatus, Category, EventKind};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use conflict::{
+    ConflictPolicy, DirectoryPerson, ExclusionReason, NamedParty, OrgChart, Reader, accuses_senior_leader, exclusion,
+};
 pub use deadline::{CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, reporter_may_escalate};
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use report::{

@@ -32,6 +32,12 @@ pub enum ServiceError {
     /// She may raise her case herself only once a deadline was missed.
     #[error("no deadline of this case has passed yet")]
     EscalationNotYet,
+    /// A directory file with problems; nothing of it was imported.
+    #[error("the directory file has {} problem(s)", .0.len())]
+    BadImport(Vec<crate::ImportProblem>),
+    /// A directory-sync bearer token that is unknown or revoked.
+    #[error("unknown or revoked token")]
+    BadToken,
     #[error("an account with this email already exists")]
     DuplicateAccount,
     /// The data directory's secrets do not belong to this database.

@@ -9,10 +9,12 @@
 
 mod deadlines;
 pub mod demo;
+mod directory;
 mod error;
 mod kdf_pool;
 mod ledger;
 mod notify;
+mod routing;
 mod sealing;
 mod seed;
 mod service;
@@ -20,13 +22,17 @@ mod views;
 mod workflow;
 
 pub use deadlines::SweepReport;
+pub use directory::{DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, PersonInput, parse_directory_csv};
 pub use error::ServiceError;
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
-pub use ombud_store::{CaseRecord, DeadlineRow, EscalationCause, EscalationRow};
+pub use ombud_store::{
+    ApiTokenRecord, CaseRecord, DeadlineRow, EscalationCause, EscalationRow, GroupRecord, PersonRecord,
+};
+pub use routing::{AccessEntry, ExclusionView, MatchHow, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};

@@ -54,3 +54,7 @@ pub(crate) fn open_json<T: for<'de> Deserialize<'de>>(key: &DataKey, aad: &[u8],
     let json = zeroize::Zeroizing::new(key.open(aad, sealed)?);
     serde_json::from_slice(&json).map_err(|_| crate::ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))
 }
+
+pub(crate) fn parties_aad(case: CaseId) -> Vec<u8> {
+    item_aad(case.as_bytes(), case.as_bytes(), "party-matches")
+}

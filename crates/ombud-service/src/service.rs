@@ -22,6 +22,8 @@ pub struct ServiceConfig {
     pub kdf_workers: usize,
     /// The checkpoint origin line; derived from the signing key when None.
     pub ledger_origin: Option<String>,
+    /// How far up the chain conflicts reach, and who counts as a senior leader.
+    pub conflict: ombud_domain::ConflictPolicy,
 }
 
 impl Default for ServiceConfig {
@@ -34,6 +36,7 @@ impl Default for ServiceConfig {
             max_attachments: 10,
             kdf_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             ledger_origin: None,
+            conflict: ombud_domain::ConflictPolicy::default(),
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct Ombud {
     /// Argon2id runs here, `kdf_workers` at a time, so a burst of
     /// submissions queues instead of starving every other request.
     kdf_pool: Arc<crate::kdf_pool::KdfPool>,
+    /// This instance's copy of the directory, rebuilt when its revision moves.
+    pub(crate) directory_cache: std::sync::Mutex<Option<Arc<crate::routing::DirectoryIndex>>>,
 }
 
 const INSTANCE_CHECK: &str = "instance_check";
@@ -101,7 +106,7 @@ impl Ombud {
             crate::kdf_pool::KdfPool::new(config.kdf_workers)
                 .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,
         );
-        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool })
+        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool, directory_cache: Default::default() })
     }
 
     pub fn config(&self) -> &ServiceConfig {
@@ -156,7 +161,8 @@ impl Ombud {
             lang: "en".to_owned(),
             time_zone: None,
         };
-        self.store.create_staff(&record).await?;
+        let exclusions = self.exclusions_for_new_staff(&record).await?;
+        self.store.create_staff(&record, &exclusions).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
         Ok(staff_view(&record))
     }
@@ -194,21 +200,58 @@ impl Ombud {
     }
 
     pub async fn staff_inbox(&self, session: &StaffSession, limit: u32) -> Result<Vec<InboxRow>> {
-        let entries = self.store.inbox(session.id, limit).await?;
-        Ok(entries
-            .into_iter()
-            .map(|e| InboxRow {
-                next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
-                    kind,
-                    due: Some(due),
-                    met_at: None,
-                }),
-                case: e.case,
-                access_pending: e.access_pending,
-            })
-            .collect())
+        Ok(inbox_rows(self.store.inbox(session.id, limit).await?))
     }
 
+    /// Her cases whose reference starts with what she typed ("7K3Q" or
+    /// "omb-7k3q" both find OMB-7K3Q-…), optionally in one status.
+    pub async fn staff_search(
+        &self,
+        session: &StaffSession,
+        query: &str,
+        status: Option<CaseStatus>,
+        limit: u32,
+    ) -> Result<Vec<InboxRow>> {
+        let filter = CaseFilter { reference_prefix: reference_prefix(query), status };
+        Ok(inbox_rows(self.store.search_cases(session.id, &filter, limit).await?))
+    }
+
+    /// How many cases she may read, by status (nothing of cases she may not).
+    pub async fn staff_case_counts(&self, session: &StaffSession) -> Result<Vec<(CaseStatus, u64)>> {
+        Ok(self.store.case_counts(session.id).await?)
+    }
+}
+
+/// A search typed by a person as a reference prefix: upper case, reference
+/// characters only, "OMB-" added when left out. None when nothing is left.
+fn reference_prefix(query: &str) -> Option<String> {
+    let clean: String =
+        query.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if clean.is_empty() {
+        None
+    } else if clean.starts_with("OMB") {
+        Some(clean)
+    } else {
+        Some(format!("OMB-{}", clean.trim_start_matches('-')))
+    }
+}
+
+fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
+    entries
+        .into_iter()
+        .map(|e| InboxRow {
+            next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
+                kind,
+                due: Some(due),
+                met_at: None,
+            }),
+            case: e.case,
+            access_pending: e.access_pending,
+        })
+        .collect()
+}
+
+impl Ombud {
     /// The case key as this staff member holds it. No access row: NotFound,
     /// exactly as for a case that does not exist.
     pub(crate) async fn staff_case_key(
@@ -225,15 +268,31 @@ impl Ombud {
 
     /// Opens a case for a staff member, records that she did, and completes
     /// any pending grants for colleagues while the key is at hand.
+    /// The reporter's contact details stay hidden until asked for
+    /// (`reveal_identity`), and each reveal is in the access log.
     pub async fn staff_case(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
+        self.staff_case_opened(session, case_id, false).await
+    }
+
+    /// Opens the case with the reporter's contact details shown, and records
+    /// that this staff member saw them.
+    pub async fn reveal_identity(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
+        self.staff_case_opened(session, case_id, true).await
+    }
+
+    async fn staff_case_opened(&self, session: &StaffSession, case_id: CaseId, reveal: bool) -> Result<CaseView> {
         let (case, key) = self.staff_case_key(session, case_id).await?;
         self.complete_pending_grants(session, case_id, &key).await?;
         let now = self.clock.now();
-        self.store
-            .record_event(&EventRecord::new(case_id, EventKind::OpenedByStaff, now, Actor::Staff(session.id)))
-            .await?;
+        let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
+        self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await
+        let mut view = open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await?;
+        view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
+        if !reveal && view.report.contact.take().is_some() {
+            view.contact_hidden = true;
+        }
+        Ok(view)
     }
 
     async fn complete_pending_grants(&self, session: &StaffSession, case_id: CaseId, key: &DataKey) -> Result<()> {
@@ -278,7 +337,11 @@ impl Ombud {
         id: AttachmentId,
     ) -> Result<Download> {
         let (_, key) = self.staff_case_key(session, case_id).await?;
-        self.open_attachment(case_id, &key, id).await
+        let download = self.open_attachment(case_id, &key, id).await?;
+        let event = EventRecord::new(case_id, EventKind::FileDownloaded, self.clock.now(), Actor::Staff(session.id))
+            .with_payload(id.as_bytes());
+        self.store.record_event(&event).await?;
+        Ok(download)
     }
 
     // ------------------------------------------------------------- reporter
@@ -336,9 +399,11 @@ impl Ombud {
             kdf,
             wrapped_key: receipt_key.wrap(&key, &receipt_wrap_aad(case_id))?,
         };
-        let readers = self.store.list_staff().await?.into_iter().filter(|s| s.role.reads_cases());
+        let staff = self.store.list_staff().await?;
+        let routing = self.intake_routing(case_id, &key, &content.people, &staff, now).await?;
+        let excluded: std::collections::BTreeSet<StaffId> = routing.exclusions.iter().map(|e| e.staff_id).collect();
         let mut access = Vec::new();
-        for reader in readers {
+        for reader in staff.iter().filter(|s| s.role.reads_cases() && !excluded.contains(&s.id)) {
             let public: [u8; 32] =
                 reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
             access.push(AccessGrant {
@@ -396,6 +461,9 @@ impl Ombud {
             sealed_report,
             attachments,
             access,
+            parties: routing.parties,
+            sealed_matches: Some(routing.sealed_matches),
+            exclusions: routing.exclusions,
             receipt: receipt_record,
             requests,
             deadlines,
@@ -575,5 +643,8 @@ mod tests {
         assert_eq!(sanitize_file_name("C:\\Users\\me\\证据.png"), "证据.png");
         assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
         assert_eq!(sanitize_file_name("  \n"), "attachment");
+        assert_eq!(reference_prefix(" omb-7k3q"), Some("OMB-7K3Q".into()));
+        assert_eq!(reference_prefix("7K3Q%_"), Some("OMB-7K3Q".into()), "no wildcard gets through");
+        assert_eq!(reference_prefix("%"), None);
     }
 }

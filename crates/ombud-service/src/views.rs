@@ -51,6 +51,10 @@ pub struct CaseView {
     pub proceedings: Vec<crate::Proceeding>,
     /// The deadlines with their ids, for forms that move one.
     pub deadline_rows: Vec<DeadlineRow>,
+    /// The people named, matched to the directory (staff views only).
+    pub parties: Vec<crate::PartyView>,
+    /// She left contact details that this view does not show until revealed.
+    pub contact_hidden: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -228,5 +232,7 @@ pub(crate) async fn open_case(
         changes,
         proceedings,
         deadline_rows,
+        parties: Vec::new(),
+        contact_hidden: false,
     })
 }

@@ -2,6 +2,8 @@
 //! timeout, migrations in `migrations/`.
 #![forbid(unsafe_code)]
 
+mod directory;
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, StaffId};
@@ -281,7 +283,7 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn create_staff(&self, s: &StaffRecord) -> Result<()> {
+    async fn create_staff(&self, s: &StaffRecord, exclusions: &[ExclusionRow]) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
             "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang)
@@ -309,6 +311,7 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         }
+        directory::insert_exclusions(&mut tx, exclusions).await?;
         tx.commit().await.map_err(backend)
     }
 
@@ -396,6 +399,8 @@ impl Store for SqliteStore {
         for d in &new.deadlines {
             insert_deadline(&mut tx, d).await?;
         }
+        directory::insert_parties(&mut tx, c.id, &new.parties, new.sealed_matches.as_deref(), c.received_at).await?;
+        directory::insert_exclusions(&mut tx, &new.exclusions).await?;
         insert_event(&mut tx, &new.event).await?;
         tx.commit().await.map_err(backend)
     }
@@ -410,15 +415,25 @@ impl Store for SqliteStore {
     }
 
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>> {
+        self.search_cases(staff, &CaseFilter::default(), limit).await
+    }
+
+    async fn search_cases(&self, staff: StaffId, filter: &CaseFilter, limit: u32) -> Result<Vec<InboxEntry>> {
         let rows = sqlx::query(
             "SELECT c.*, a.wrapped_key IS NULL AS pending,
                     (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
                     (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
-             FROM cases c CROSS JOIN case_access a ON a.case_id = c.id AND a.staff_id = ?
+             FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = ?
+             WHERE (CAST(? AS TEXT) IS NULL OR c.reference LIKE ?)
+               AND (CAST(? AS TEXT) IS NULL OR c.status = ?)
              ORDER BY c.received_at DESC, c.id DESC
              LIMIT ?",
         )
         .bind(staff.to_string())
+        .bind(filter.reference_prefix.as_deref())
+        .bind(filter.reference_prefix.as_ref().map(|p| format!("{p}%")))
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.status.map(|s| s.as_str()))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
@@ -432,6 +447,20 @@ impl Store for SqliteStore {
                     };
                 Ok(InboxEntry { case: case_from_row(row)?, access_pending: col(row, "pending")?, next_deadline })
             })
+            .collect()
+    }
+
+    async fn case_counts(&self, staff: StaffId) -> Result<Vec<(CaseStatus, u64)>> {
+        let rows = sqlx::query(
+            "SELECT c.status, COUNT(*) AS n FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = ?
+             GROUP BY c.status ORDER BY c.status",
+        )
+        .bind(staff.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|row| Ok((parse(&col::<String>(row, "status")?, "status")?, col::<i64>(row, "n")? as u64)))
             .collect()
     }
 

@@ -27,7 +27,12 @@ macro_rules! conformance_tests {
             due_deadlines_escalate_once_and_reach_oversight,
             reminders_and_the_outbox_hand_each_notice_out_once,
             a_lease_has_one_holder_at_a_time,
-            requests_changes_and_proceedings_are_kept_with_their_case
+            requests_changes_and_proceedings_are_kept_with_their_case,
+            the_directory_is_written_whole_and_counts_its_revisions,
+            api_tokens_are_found_by_hash_until_revoked,
+            parties_are_kept_as_tokens_and_found_by_token,
+            an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
+            a_new_reader_is_kept_out_of_cases_she_is_excluded_from
         );
     };
     (@each $make:expr; $($name:ident),*) => {
@@ -95,6 +100,9 @@ pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> Ne
             sealed_body: vec![0, 255, 7],
         }],
         access: readers.iter().map(|s| AccessGrant { staff: *s, wrapped_key: s.as_bytes().to_vec() }).collect(),
+        parties: Vec::new(),
+        sealed_matches: None,
+        exclusions: Vec::new(),
         requests: Vec::new(),
         receipt: ReceiptRecord {
             lookup: format!("lookup-{reference}").into_bytes(),
@@ -121,21 +129,21 @@ pub async fn meta_is_written_once(store: &dyn Store) {
 
 pub async fn staff_accounts_are_unique_by_email(store: &dyn Store) {
     let a = staff("Li.Na@example.cn", Role::Handler);
-    store.create_staff(&a).await.expect("create");
+    store.create_staff(&a, &[]).await.expect("create");
     let dup = staff("li.na@EXAMPLE.cn", Role::Oversight);
-    assert!(matches!(store.create_staff(&dup).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.create_staff(&dup, &[]).await, Err(StoreError::Conflict(_))));
     assert_eq!(store.staff_by_email("LI.NA@example.cn").await.expect("by email"), Some(a.clone()));
     assert_eq!(store.staff_by_id(a.id).await.expect("by id"), Some(a.clone()));
     assert_eq!(store.staff_by_id(StaffId::new()).await.expect("by id"), None);
     let b = staff("ops@example.cn", Role::Admin);
-    store.create_staff(&b).await.expect("create");
+    store.create_staff(&b, &[]).await.expect("create");
     let all = store.list_staff().await.expect("list");
     assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
 }
 
 pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn Store) {
     let h = staff("h@example.org", Role::Handler);
-    store.create_staff(&h).await.expect("staff");
+    store.create_staff(&h, &[]).await.expect("staff");
     let new = new_case("OMB-AAAA-0001", t(100), &[h.id]);
     store.create_case(&new).await.expect("create");
     let id = new.case.id;
@@ -160,8 +168,8 @@ pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn 
 pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) {
     let a = staff("a@example.org", Role::Handler);
     let b = staff("b@example.org", Role::Handler);
-    store.create_staff(&a).await.expect("staff");
-    store.create_staff(&b).await.expect("staff");
+    store.create_staff(&a, &[]).await.expect("staff");
+    store.create_staff(&b, &[]).await.expect("staff");
     let older = new_case("OMB-OLD", t(10), &[a.id]);
     let newer = new_case("OMB-NEW", t(20), &[a.id, b.id]);
     store.create_case(&older).await.expect("create");
@@ -174,17 +182,25 @@ pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) 
     assert!(!inbox_b[0].access_pending);
     assert_eq!(store.inbox(a.id, 1).await.expect("inbox").len(), 1);
     assert_eq!(store.access(older.case.id, b.id).await.expect("access"), None);
+    let filter = CaseFilter { reference_prefix: Some("OMB-O".into()), status: None };
+    let found = store.search_cases(a.id, &filter, 50).await.expect("search");
+    assert_eq!(found.iter().map(|e| e.case.reference.as_str()).collect::<Vec<_>>(), vec!["OMB-OLD"]);
+    assert!(store.search_cases(b.id, &filter, 50).await.expect("search").is_empty(), "only what she may read");
+    let filter = CaseFilter { reference_prefix: None, status: Some(CaseStatus::Acknowledged) };
+    assert!(store.search_cases(a.id, &filter, 50).await.expect("search").is_empty());
+    assert_eq!(store.case_counts(a.id).await.expect("counts"), vec![(CaseStatus::Received, 2)]);
+    assert_eq!(store.case_counts(b.id).await.expect("counts"), vec![(CaseStatus::Received, 1)]);
 }
 
 pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn Store) {
     let first = staff("first@example.org", Role::Handler);
-    store.create_staff(&first).await.expect("staff");
+    store.create_staff(&first, &[]).await.expect("staff");
     let case = new_case("OMB-PEND", t(0), &[first.id]);
     store.create_case(&case).await.expect("create");
     let later = staff("later@example.org", Role::Oversight);
     let admin = staff("admin@example.org", Role::Admin);
-    store.create_staff(&later).await.expect("staff");
-    store.create_staff(&admin).await.expect("staff");
+    store.create_staff(&later, &[]).await.expect("staff");
+    store.create_staff(&admin, &[]).await.expect("staff");
     let pending = store.pending_grants(case.case.id).await.expect("pending");
     assert_eq!(pending, vec![PendingGrant { staff: later.id, public_key: later.public_key.clone() }]);
     let inbox = store.inbox(later.id, 10).await.expect("inbox");
@@ -200,7 +216,7 @@ pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn 
 
 pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
     let h = staff("h@example.org", Role::Handler);
-    store.create_staff(&h).await.expect("staff");
+    store.create_staff(&h, &[]).await.expect("staff");
     let one = new_case("OMB-ONE", t(0), &[h.id]);
     let two = new_case("OMB-TWO", t(1), &[h.id]);
     store.create_case(&one).await.expect("create");
@@ -245,7 +261,7 @@ pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
 
 pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
     let h = staff("h@example.org", Role::Handler);
-    store.create_staff(&h).await.expect("staff");
+    store.create_staff(&h, &[]).await.expect("staff");
     let case = new_case("OMB-ACK", t(0), &[h.id]);
     store.create_case(&case).await.expect("create");
     let event = EventRecord::new(case.case.id, EventKind::Acknowledged, t(50), Actor::Staff(h.id));
@@ -294,7 +310,7 @@ pub async fn events_come_back_in_order(store: &dyn Store) {
     let case = new_case("OMB-EVT", t(0), &[]);
     store.create_case(&case).await.expect("create");
     let h = staff("h@example.org", Role::Handler);
-    store.create_staff(&h).await.expect("staff");
+    store.create_staff(&h, &[]).await.expect("staff");
     let later = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(30), Actor::Staff(h.id));
     store.record_event(&later).await.expect("record");
     let system = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(40), Actor::System);
@@ -378,7 +394,7 @@ pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) 
     let watcher = staff("o@example.org", Role::Oversight);
     let outsider = staff("x@example.org", Role::Oversight);
     for s in [&handler, &watcher, &outsider] {
-        store.create_staff(s).await.expect("staff");
+        store.create_staff(s, &[]).await.expect("staff");
     }
     let late = new_case("OMB-LATE-0001", t(0), &[handler.id, watcher.id]);
     let fresh = new_case("OMB-FRSH-0001", t(6 * 24 * 3600), &[handler.id, watcher.id]);
@@ -429,8 +445,8 @@ pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) 
 pub async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &dyn Store) {
     let handler = staff("h@example.org", Role::Handler);
     let watcher = staff("o@example.org", Role::Oversight);
-    store.create_staff(&handler).await.expect("staff");
-    store.create_staff(&watcher).await.expect("staff");
+    store.create_staff(&handler, &[]).await.expect("staff");
+    store.create_staff(&watcher, &[]).await.expect("staff");
     store.set_staff_lang(handler.id, "zh-CN").await.expect("lang");
     assert_eq!(store.staff_by_id(handler.id).await.expect("staff").map(|s| s.lang), Some("zh-CN".to_owned()));
     store.set_staff_time_zone(handler.id, Some("Asia/Shanghai")).await.expect("zone");
@@ -490,8 +506,8 @@ pub async fn a_lease_has_one_holder_at_a_time(store: &dyn Store) {
 pub async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &dyn Store) {
     let h = staff("h@example.org", Role::Handler);
     let o = staff("o@example.org", Role::Oversight);
-    store.create_staff(&h).await.expect("staff");
-    store.create_staff(&o).await.expect("staff");
+    store.create_staff(&h, &[]).await.expect("staff");
+    store.create_staff(&o, &[]).await.expect("staff");
     let mut new = new_case("OMB-REQS-0001", t(0), &[h.id, o.id]);
     let request = RequestRow {
         id: uuid::Uuid::now_v7(),
@@ -566,7 +582,7 @@ pub async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &d
     let overdue = store.overdue(o.id, late, 10).await.expect("overdue");
     assert_eq!(overdue.iter().map(|d| d.deadline.kind).collect::<Vec<_>>(), vec![DeadlineKind::Acknowledge]);
     let stranger = staff("x@example.org", Role::Admin);
-    store.create_staff(&stranger).await.expect("staff");
+    store.create_staff(&stranger, &[]).await.expect("staff");
     assert!(store.overdue(stranger.id, late, 10).await.expect("overdue").is_empty());
 
     // A linked proceeding is kept, and changes no deadline.
@@ -585,4 +601,161 @@ pub async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &d
     assert_eq!(store.proceedings(id).await.expect("proceedings"), vec![p]);
     assert_eq!(store.deadlines(id).await.expect("deadlines"), before);
     assert!(store.cases_in_status(o.id, CaseStatus::Received, 10).await.expect("status").iter().any(|c| c.id == id));
+}
+
+pub fn person(employee_id: &str, manager: Option<&str>, level: i64) -> PersonRecord {
+    PersonRecord {
+        employee_id: employee_id.to_owned(),
+        scim_id: format!("scim-{employee_id}"),
+        name: format!("Person {employee_id}"),
+        email: format!("{employee_id}@example.org"),
+        manager_id: manager.map(str::to_owned),
+        unit: "sales".to_owned(),
+        level,
+        hr_partner_id: None,
+        active: true,
+        deleted_at: None,
+        updated_at: t(0),
+    }
+}
+
+pub async fn the_directory_is_written_whole_and_counts_its_revisions(store: &dyn Store) {
+    let start = store.directory_revision().await.expect("rev");
+    let people = vec![person("E2", Some("E1"), 3), person("E1", None, 7)];
+    let group = GroupRecord {
+        id: "g1".into(),
+        display_name: "Sales".into(),
+        members: vec!["scim-E1".into(), "scim-E2".into()],
+        updated_at: t(1),
+    };
+    store
+        .write_directory(&DirectoryChange {
+            people: people.clone(),
+            put_group: Some(group.clone()),
+            delete_group: None,
+        })
+        .await
+        .expect("write");
+    assert_eq!(store.directory_revision().await.expect("rev"), start + 1);
+    let stored = store.directory().await.expect("directory");
+    assert_eq!(stored, vec![people[1].clone(), people[0].clone()], "ordered by employee id");
+    assert_eq!(store.groups().await.expect("groups"), vec![group]);
+    // A replace keeps one row per employee id; a deleted person stays in the graph.
+    let mut moved = person("E2", None, 3);
+    moved.deleted_at = Some(t(9));
+    moved.active = false;
+    let change = DirectoryChange { people: vec![moved.clone()], put_group: None, delete_group: Some("g1".into()) };
+    store.write_directory(&change).await.expect("write");
+    let stored = store.directory().await.expect("directory");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1], moved);
+    assert!(store.groups().await.expect("groups").is_empty());
+    // A clash of SCIM ids fails whole: nothing of the change is written.
+    let mut clash = person("E3", None, 1);
+    clash.scim_id = "scim-E1".into();
+    let change = DirectoryChange { people: vec![person("E4", None, 1), clash], ..Default::default() };
+    assert!(store.write_directory(&change).await.is_err());
+    assert_eq!(store.directory().await.expect("directory").len(), 2, "nothing half-written");
+    assert_eq!(store.directory_revision().await.expect("rev"), start + 2);
+}
+
+pub async fn api_tokens_are_found_by_hash_until_revoked(store: &dyn Store) {
+    let token = ApiTokenRecord {
+        id: uuid::Uuid::now_v7(),
+        token_hash: vec![1; 32],
+        label: "HR sync".into(),
+        created_at: t(0),
+        created_by: None,
+        revoked_at: None,
+    };
+    store.create_api_token(&token).await.expect("create");
+    assert_eq!(store.api_token(&[1; 32]).await.expect("find"), Some(token.clone()));
+    assert_eq!(store.api_token(&[2; 32]).await.expect("find"), None);
+    assert!(store.revoke_api_token(token.id, t(5)).await.expect("revoke"));
+    assert!(!store.revoke_api_token(token.id, t(6)).await.expect("revoke"), "once");
+    assert_eq!(store.api_token(&[1; 32]).await.expect("find"), None);
+    assert_eq!(store.api_tokens().await.expect("list")[0].revoked_at, Some(t(5)));
+}
+
+pub async fn parties_are_kept_as_tokens_and_found_by_token(store: &dyn Store) {
+    let mut new = new_case("OMB-PARTY", t(0), &[]);
+    let id = new.case.id;
+    new.parties = vec![
+        CasePartyRow { position: 0, token: vec![1; 32], role: ombud_domain::PersonRole::Accused },
+        CasePartyRow { position: 1, token: vec![2; 32], role: ombud_domain::PersonRole::Witness },
+    ];
+    new.sealed_matches = Some(b"sealed matches".to_vec());
+    store.create_case(&new).await.expect("create");
+    store.create_case(&new_case("OMB-OTHER", t(1), &[])).await.expect("create");
+    assert_eq!(store.case_parties(id).await.expect("parties"), new.parties);
+    assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"sealed matches".to_vec()));
+    assert_eq!(store.cases_naming(&[vec![2; 32], vec![3; 32]]).await.expect("naming"), vec![id]);
+    let many: Vec<Vec<u8>> = (0..1200u32).map(|i| i.to_be_bytes().to_vec()).chain([vec![1; 32]]).collect();
+    assert_eq!(store.cases_naming(&many).await.expect("naming"), vec![id], "long lists are chunked");
+    let update = PartiesUpdate {
+        case_id: id,
+        rows: vec![CasePartyRow { position: 0, token: vec![4; 32], role: ombud_domain::PersonRole::Accused }],
+        sealed_matches: b"corrected".to_vec(),
+        at: t(3),
+        event: EventRecord::new(id, EventKind::PeopleMatched, t(3), Actor::System),
+    };
+    store.set_case_parties(&update).await.expect("update");
+    assert_eq!(store.case_parties(id).await.expect("parties"), update.rows);
+    assert!(store.cases_naming(&[vec![1; 32]]).await.expect("naming").is_empty());
+    assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"corrected".to_vec()));
+}
+
+pub async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant(store: &dyn Store) {
+    let (a, b, o) =
+        (staff("a@x.org", Role::Handler), staff("b@x.org", Role::Handler), staff("o@x.org", Role::Oversight));
+    for s in [&a, &b, &o] {
+        store.create_staff(s, &[]).await.expect("staff");
+    }
+    let new = new_case("OMB-EXCL", t(0), &[a.id, b.id, o.id]);
+    let id = new.case.id;
+    store.create_case(&new).await.expect("create");
+    let excl = |staff: StaffId, reason| ExclusionRow { case_id: id, staff_id: staff, reason, at: t(2) };
+    let event = || EventRecord::new(id, EventKind::AccessChanged, t(2), Actor::System);
+    let rows = vec![excl(b.id, ombud_domain::ExclusionReason::ManagementChain)];
+    assert!(store.set_exclusions(id, &rows, t(2), &event()).await.expect("set"));
+    assert!(!store.set_exclusions(id, &rows, t(3), &event()).await.expect("set"), "no change, nothing written");
+    assert_eq!(store.access(id, b.id).await.expect("access"), None, "access and key gone at once");
+    assert!(store.inbox(b.id, 10).await.expect("inbox").is_empty());
+    assert!(store.access(id, a.id).await.expect("access").is_some());
+    assert_eq!(store.exclusions(id).await.expect("exclusions"), rows);
+    let seen = store.visible_exclusions(o.id, 10).await.expect("visible");
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0].case_ref.as_str(), seen[0].exclusion.staff_id), ("OMB-EXCL", b.id));
+    assert!(store.visible_exclusions(b.id, 10).await.expect("visible").is_empty(), "she learns nothing");
+    // Lifted: she is back, pending a wrap; the others keep their keys.
+    assert!(store.set_exclusions(id, &[], t(4), &event()).await.expect("set"));
+    let back = store.access(id, b.id).await.expect("access").expect("row");
+    assert_eq!(back.wrapped_key, None);
+    assert_eq!(
+        store.access(id, a.id).await.expect("access").and_then(|r| r.wrapped_key),
+        Some(a.id.as_bytes().to_vec())
+    );
+    let kinds: Vec<EventKind> = store.events(id).await.expect("events").into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == EventKind::AccessChanged).count(), 2);
+}
+
+pub async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store: &dyn Store) {
+    let first = staff("first@x.org", Role::Handler);
+    store.create_staff(&first, &[]).await.expect("staff");
+    let (one, two) = (new_case("OMB-ONE", t(0), &[first.id]), new_case("OMB-TWO", t(1), &[first.id]));
+    store.create_case(&one).await.expect("create");
+    store.create_case(&two).await.expect("create");
+    let late = staff("late@x.org", Role::Handler);
+    let rows = vec![ExclusionRow {
+        case_id: one.case.id,
+        staff_id: late.id,
+        reason: ombud_domain::ExclusionReason::Named,
+        at: t(5),
+    }];
+    store.create_staff(&late, &rows).await.expect("staff");
+    let inbox: Vec<String> =
+        store.inbox(late.id, 10).await.expect("inbox").into_iter().map(|e| e.case.reference).collect();
+    assert_eq!(inbox, vec!["OMB-TWO"]);
+    assert!(store.pending_grants(one.case.id).await.expect("pending").is_empty());
+    assert_eq!(store.exclusions(one.case.id).await.expect("exclusions"), rows);
 }

@@ -6,9 +6,11 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+mod directory;
 pub mod ledger;
 mod records;
 
+pub use directory::*;
 pub use records::*;
 
 use async_trait::async_trait;
@@ -32,7 +34,7 @@ pub enum StoreError {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: DirectoryStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and the health page.
     fn backend(&self) -> &'static str;
 
@@ -41,18 +43,23 @@ pub trait Store: Send + Sync + 'static {
     async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool>;
 
     /// Creates a staff account. If her role reads cases, she also gets a
-    /// pending grant on every case, completed by the next reader who opens it.
-    async fn create_staff(&self, staff: &StaffRecord) -> Result<()>;
+    /// pending grant on every case she is not excluded from (the exclusions
+    /// are recorded with it), completed by the next reader who opens it.
+    async fn create_staff(&self, staff: &StaffRecord, exclusions: &[ExclusionRow]) -> Result<()>;
     async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>>;
     async fn staff_by_id(&self, id: StaffId) -> Result<Option<StaffRecord>>;
     async fn list_staff(&self) -> Result<Vec<StaffRecord>>;
 
-    /// Writes a new case with its report, attachments, access rows, receipt
-    /// and first event in one transaction.
+    /// Writes a new case with its report, attachments, access rows, parties,
+    /// exclusions, receipt and first event in one transaction.
     async fn create_case(&self, new: &NewCase) -> Result<()>;
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
     /// Cases a staff member has an access row for, newest first.
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>>;
+    /// The inbox narrowed by a filter (a reference prefix, a status).
+    async fn search_cases(&self, staff: StaffId, filter: &CaseFilter, limit: u32) -> Result<Vec<InboxEntry>>;
+    /// How many cases a staff member may read, by status.
+    async fn case_counts(&self, staff: StaffId) -> Result<Vec<(CaseStatus, u64)>>;
     async fn access(&self, case: CaseId, staff: StaffId) -> Result<Option<AccessRecord>>;
     /// Staff with an access row on the case but no wrapped key yet.
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>>;

@@ -55,6 +55,14 @@ pub struct InboxEntry {
     pub next_deadline: Option<(DeadlineKind, Timestamp)>,
 }
 
+/// What a staff member searches her cases by. The prefix holds only
+/// reference characters (A–Z, 0–9, '-'), so it carries no LIKE wildcard.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub reference_prefix: Option<String>,
+    pub status: Option<CaseStatus>,
+}
+
 /// One deadline of one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadlineRow {
@@ -362,6 +370,11 @@ pub struct NewCase {
     pub sealed_report: Vec<u8>,
     pub attachments: Vec<NewAttachment>,
     pub access: Vec<AccessGrant>,
+    /// The people named, as identity tokens, and who was matched to whom (sealed).
+    pub parties: Vec<crate::CasePartyRow>,
+    pub sealed_matches: Option<Vec<u8>>,
+    /// Staff who may not see it (they get no access row and no key).
+    pub exclusions: Vec<crate::ExclusionRow>,
     pub receipt: ReceiptRecord,
     pub requests: Vec<RequestRow>,
     pub deadlines: Vec<DeadlineRow>,

@@ -22,6 +22,8 @@ pub fn classify(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Rule(_) => (StatusCode::CONFLICT, "invalid_transition"),
         ServiceError::DuplicateAccount => (StatusCode::CONFLICT, "duplicate_account"),
         ServiceError::EscalationNotYet => (StatusCode::CONFLICT, "escalation_not_yet"),
+        ServiceError::BadImport(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
+        ServiceError::BadToken => (StatusCode::UNAUTHORIZED, "unauthorized"),
         ServiceError::InstanceMismatch | ServiceError::Config(_) | ServiceError::Store(_) | ServiceError::Crypto(_) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal")
         }

@@ -349,3 +349,17 @@ oversight-change = { $deadline }: { $from } → { $to }. Justification: { $justi
 field-not-later = Choose a date after the current deadline.
 field-already-met = This deadline was already met.
 field-unknown-time-zone = Use a time zone name such as Asia/Shanghai or Europe/Berlin.
+
+## Conflict-of-interest routing, directory and access log
+event-file-downloaded = A file was downloaded by the handling team
+event-identity-revealed = Your contact details were viewed by the handling team
+event-people-matched = The people you named were matched to the staff directory
+event-access-changed = Who may read your case changed, to keep out anyone with a conflict
+event-recused = A member of the handling team stepped aside because of a conflict
+field-duplicate = The same value is on an earlier line.
+field-email-taken = Another person in the directory has this email address.
+field-immutable = This value cannot be changed.
+field-unknown-employee = No one in the directory has this employee ID.
+field-unknown-person = This names no one in the directory.
+field-unreadable = This line cannot be read.
+field-wrong-columns = The header must name the columns employee_id, name, email, manager_id, unit, level, hr_partner_id.

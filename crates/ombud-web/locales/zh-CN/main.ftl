@@ -343,3 +343,17 @@ oversight-change = { $deadline }：{ $from } → { $to }。说明：{ $justifica
 field-not-later = 请选择晚于当前期限的日期。
 field-already-met = 该期限已完成。
 field-unknown-time-zone = 请使用时区名称，例如 Asia/Shanghai 或 Europe/Berlin。
+
+## 利益冲突回避、员工目录与访问记录
+event-file-downloaded = 处理团队下载了一个文件
+event-identity-revealed = 处理团队查看了您的联系方式
+event-people-matched = 您提到的人员已与员工目录核对
+event-access-changed = 可查阅您案件的人员已调整，以排除存在利益冲突的人
+event-recused = 一名处理人员因利益冲突而回避
+field-duplicate = 前面的行中已有相同的值。
+field-email-taken = 目录中已有其他人使用此电子邮箱。
+field-immutable = 此项不能更改。
+field-unknown-employee = 目录中没有此员工编号。
+field-unknown-person = 目录中找不到此人。
+field-unreadable = 无法读取这一行。
+field-wrong-columns = 表头必须包含以下列：employee_id、name、email、manager_id、unit、level、hr_partner_id。

@@ -1,0 +1,460 @@
+//! The organisation's directory: a CSV import, the operations a directory
+//! sync (SCIM) client performs, and its bearer tokens. Every write re-routes
+//! the cases it could affect before it returns.
+
+use crate::service::{Ombud, StaffSession};
+use crate::{Result, ServiceError};
+use jiff::Timestamp;
+use ombud_domain::{Role, StaffId, valid_email};
+use ombud_store::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// The columns of a directory file, in the order the documentation gives.
+pub const DIRECTORY_COLUMNS: [&str; 7] =
+    ["employee_id", "name", "email", "manager_id", "unit", "level", "hr_partner_id"];
+
+const MAX_FIELD_CHARS: usize = 200;
+
+/// One person as a file or a sync client describes her.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonInput {
+    pub employee_id: String,
+    pub name: String,
+    pub email: String,
+    pub manager_id: Option<String>,
+    pub unit: String,
+    pub level: i64,
+    pub hr_partner_id: Option<String>,
+    pub active: bool,
+}
+
+/// One problem with a directory file: its line, the column, what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub column: Option<&'static str>,
+    /// required, invalid-email, not-a-number, too-long, duplicate, unknown-person,
+    /// own-manager, wrong-columns, unreadable, email-taken.
+    pub code: &'static str,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.code {
+            "required" => "a value is required",
+            "invalid-email" => "not an email address",
+            "not-a-number" => "not a whole number",
+            "too-long" => "longer than 200 characters",
+            "duplicate" => "the same value is on an earlier line",
+            "unknown-person" => "names no one in this file or the directory",
+            "own-manager" => "a person cannot be her own manager",
+            "wrong-columns" => {
+                "the header must name the columns employee_id,name,email,manager_id,unit,level,hr_partner_id"
+            }
+            "email-taken" => "another person in the directory has this email",
+            _ => "the line cannot be read (a quote left open, or a different number of fields)",
+        };
+        match self.column {
+            Some(column) => write!(f, "line {}, {column}: {what}", self.line),
+            None => write!(f, "line {}: {what}", self.line),
+        }
+    }
+}
+
+/// What an import changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Cases whose readers changed because of it.
+    pub cases_rerouted: usize,
+}
+
+/// A directory-sync token as shown once, on creation.
+#[derive(Clone, Debug)]
+pub struct NewApiToken {
+    pub id: uuid::Uuid,
+    pub label: String,
+    pub token: String,
+}
+
+/// Reads a directory file: every malformed line is reported with its number,
+/// and nothing is returned unless the whole file is good.
+pub fn parse_directory_csv(text: &str) -> std::result::Result<Vec<(u64, PersonInput)>, Vec<ImportProblem>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(_) => return Err(vec![ImportProblem { line: 1, column: None, code: "unreadable" }]),
+    };
+    let mut sorted = headers.clone();
+    sorted.sort();
+    let mut expected: Vec<String> = DIRECTORY_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    expected.sort();
+    if sorted != expected {
+        return Err(vec![ImportProblem { line: 1, column: None, code: "wrong-columns" }]);
+    }
+    let position = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(ImportProblem { line, column: None, code: "unreadable" });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |name: &str| record.get(position(name)).unwrap_or_default().to_owned();
+        let optional = |name: &str| Some(field(name)).filter(|v| !v.is_empty());
+        let level_text = field("level");
+        let level = level_text.parse::<i64>();
+        let person = PersonInput {
+            employee_id: field("employee_id"),
+            name: field("name"),
+            email: field("email"),
+            manager_id: optional("manager_id"),
+            unit: field("unit"),
+            level: *level.as_ref().unwrap_or(&0),
+            hr_partner_id: optional("hr_partner_id"),
+            active: true,
+        };
+        let mut here = check_person(&person);
+        if level.is_err() {
+            here.push((Some("level"), if level_text.is_empty() { "required" } else { "not-a-number" }));
+        }
+        problems.extend(here.into_iter().map(|(column, code)| ImportProblem { line, column, code }));
+        rows.push((line, person));
+    }
+    // Within the file: one line per person and per email.
+    let mut ids = HashMap::new();
+    let mut emails = HashMap::new();
+    for (line, p) in &rows {
+        if ids.insert(p.employee_id.clone(), *line).is_some() && !p.employee_id.is_empty() {
+            problems.push(ImportProblem { line: *line, column: Some("employee_id"), code: "duplicate" });
+        }
+        if emails.insert(p.email.to_lowercase(), *line).is_some() && !p.email.is_empty() {
+            problems.push(ImportProblem { line: *line, column: Some("email"), code: "duplicate" });
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        problems.sort_by_key(|p| p.line);
+        Err(problems)
+    }
+}
+
+/// What is wrong with one person on her own, as (column, code).
+fn check_person(p: &PersonInput) -> Vec<(Option<&'static str>, &'static str)> {
+    let mut out = Vec::new();
+    for (column, value) in [("employee_id", &p.employee_id), ("name", &p.name), ("email", &p.email), ("unit", &p.unit)]
+    {
+        if value.trim().is_empty() {
+            out.push((Some(column), "required"));
+        } else if value.chars().count() > MAX_FIELD_CHARS {
+            out.push((Some(column), "too-long"));
+        }
+    }
+    if !p.email.trim().is_empty() && !valid_email(&p.email) {
+        out.push((Some("email"), "invalid-email"));
+    }
+    if p.manager_id.as_deref() == Some(p.employee_id.as_str()) {
+        out.push((Some("manager_id"), "own-manager"));
+    }
+    out
+}
+
+impl Ombud {
+    /// Imports a directory file: adds and updates the people in it (others
+    /// are left as they are), in one transaction, then re-routes the cases
+    /// the changes touch.
+    pub async fn import_directory(&self, text: &str) -> Result<ImportReport> {
+        let rows = parse_directory_csv(text).map_err(ServiceError::BadImport)?;
+        let old = self.directory_index().await?;
+        let in_file: BTreeSet<&str> = rows.iter().map(|(_, p)| p.employee_id.as_str()).collect();
+        let known = |id: &str| in_file.contains(id) || old.people.contains_key(id);
+        let mut problems = Vec::new();
+        for (line, p) in &rows {
+            for (column, value) in [("manager_id", &p.manager_id), ("hr_partner_id", &p.hr_partner_id)] {
+                if value.as_deref().is_some_and(|id| !known(id)) {
+                    problems.push(ImportProblem { line: *line, column: Some(column), code: "unknown-person" });
+                }
+            }
+            if old.linked(&p.email).is_some_and(|holder| holder != p.employee_id && !in_file.contains(holder)) {
+                problems.push(ImportProblem { line: *line, column: Some("email"), code: "email-taken" });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ServiceError::BadImport(problems));
+        }
+        let now = self.clock.now();
+        let mut report = ImportReport::default();
+        let mut change = DirectoryChange::default();
+        for (_, input) in rows {
+            let existing = old.people.get(&input.employee_id);
+            let record = person_record(input, existing, now);
+            match existing {
+                None => report.created += 1,
+                Some(before) if same_person(before, &record) => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+            }
+            change.people.push(record);
+        }
+        report.cases_rerouted = self.write_directory(&old, change).await?;
+        tracing::info!(created = report.created, updated = report.updated, "directory imported");
+        Ok(report)
+    }
+
+    /// Writes a directory change and re-routes what it touches.
+    async fn write_directory(&self, old: &crate::routing::DirectoryIndex, change: DirectoryChange) -> Result<usize> {
+        if change.people.is_empty() && change.put_group.is_none() && change.delete_group.is_none() {
+            return Ok(0);
+        }
+        let changed: BTreeSet<String> = change.people.iter().map(|p| p.employee_id.clone()).collect();
+        self.store.write_directory(&change).await?;
+        let new = self.directory_index().await?;
+        self.reroute_after_directory_change(old, &new, &changed).await
+    }
+
+    /// The people of the directory, deleted ones left out.
+    pub async fn directory_people(&self) -> Result<Vec<PersonRecord>> {
+        let index = self.directory_index().await?;
+        let mut people: Vec<PersonRecord> = index.people.values().filter(|p| p.deleted_at.is_none()).cloned().collect();
+        people.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+        Ok(people)
+    }
+
+    pub async fn directory_person(&self, scim_id: &str) -> Result<PersonRecord> {
+        self.directory_people().await?.into_iter().find(|p| p.scim_id == scim_id).ok_or(ServiceError::NotFound)
+    }
+
+    /// Creates a person (`scim_id` None) or replaces one. A sync client may
+    /// send someone before her manager, so managers need not exist yet.
+    pub async fn put_person(&self, scim_id: Option<&str>, input: PersonInput) -> Result<PersonRecord> {
+        let problems = check_person(&input);
+        if !problems.is_empty() {
+            return Err(ServiceError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(column, code)| ombud_domain::FieldError { field: column.unwrap_or("").into(), code })
+                    .collect(),
+            ));
+        }
+        let old = self.directory_index().await?;
+        let existing = match scim_id {
+            Some(id) => {
+                let current = old.people.values().find(|p| p.scim_id == id && p.deleted_at.is_none());
+                let current = current.ok_or(ServiceError::NotFound)?;
+                if current.employee_id != input.employee_id {
+                    return Err(invalid("employee_id", "immutable"));
+                }
+                Some(current)
+            }
+            None => match old.people.get(&input.employee_id) {
+                Some(p) if p.deleted_at.is_none() => return Err(ServiceError::DuplicateAccount),
+                revived => revived,
+            },
+        };
+        if old.linked(&input.email).is_some_and(|holder| holder != input.employee_id) {
+            return Err(invalid("email", "email-taken"));
+        }
+        let record = person_record(input, existing, self.clock.now());
+        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }).await?;
+        Ok(record)
+    }
+
+    /// Deletes a person from the directory. Her last place in it still
+    /// counts for the cases that name her.
+    pub async fn delete_person(&self, scim_id: &str) -> Result<()> {
+        let old = self.directory_index().await?;
+        let mut record = self.directory_person(scim_id).await?;
+        record.active = false;
+        record.deleted_at = Some(self.clock.now());
+        record.updated_at = self.clock.now();
+        self.write_directory(&old, DirectoryChange { people: vec![record], ..Default::default() }).await?;
+        Ok(())
+    }
+
+    pub async fn directory_groups(&self) -> Result<Vec<GroupRecord>> {
+        Ok(self.store.groups().await?)
+    }
+
+    /// Creates or replaces a group. A group is a unit: its members take its
+    /// name as their unit, which may change who their HR partners are.
+    pub async fn put_group(&self, id: Option<&str>, display_name: &str, members: Vec<String>) -> Result<GroupRecord> {
+        let display_name = display_name.trim();
+        if display_name.is_empty() {
+            return Err(invalid("displayName", "required"));
+        }
+        let groups = self.store.groups().await?;
+        let id = match id {
+            Some(id) => groups.iter().find(|g| g.id == id).ok_or(ServiceError::NotFound)?.id.clone(),
+            None if groups.iter().any(|g| g.display_name == display_name) => {
+                return Err(ServiceError::DuplicateAccount);
+            }
+            None => uuid::Uuid::now_v7().to_string(),
+        };
+        let old = self.directory_index().await?;
+        let now = self.clock.now();
+        let mut change = DirectoryChange::default();
+        for member in &members {
+            let person = old.people.values().find(|p| &p.scim_id == member && p.deleted_at.is_none());
+            let person = person.ok_or_else(|| invalid("members", "unknown-person"))?;
+            if person.unit != display_name {
+                change.people.push(PersonRecord { unit: display_name.to_owned(), updated_at: now, ..person.clone() });
+            }
+        }
+        let group = GroupRecord { id, display_name: display_name.to_owned(), members, updated_at: now };
+        change.put_group = Some(group.clone());
+        self.write_directory(&old, change).await?;
+        Ok(group)
+    }
+
+    pub async fn delete_group(&self, id: &str) -> Result<()> {
+        if !self.store.groups().await?.iter().any(|g| g.id == id) {
+            return Err(ServiceError::NotFound);
+        }
+        let old = self.directory_index().await?;
+        self.write_directory(&old, DirectoryChange { delete_group: Some(id.to_owned()), ..Default::default() }).await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------- tokens
+
+    /// Creates a bearer token for a directory-sync client. Shown once; only
+    /// its keyed hash is kept. From the command line (`by` None) or by an
+    /// administrator.
+    pub async fn create_api_token(&self, label: &str, by: Option<&StaffSession>) -> Result<NewApiToken> {
+        if by.is_some_and(|s| s.role != Role::Admin) {
+            return Err(ServiceError::Forbidden);
+        }
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > MAX_FIELD_CHARS {
+            return Err(invalid("label", if label.is_empty() { "required" } else { "too-long" }));
+        }
+        let token = format!("ombud_scim_{}", ombud_crypto::random_token()?);
+        let record = ApiTokenRecord {
+            id: uuid::Uuid::now_v7(),
+            token_hash: self.keys.api_token_hash(&token)?.to_vec(),
+            label: label.to_owned(),
+            created_at: self.clock.now(),
+            created_by: by.map(|s| s.id),
+            revoked_at: None,
+        };
+        self.store.create_api_token(&record).await?;
+        tracing::info!(token = %record.id, "directory-sync token created");
+        Ok(NewApiToken { id: record.id, label: record.label, token })
+    }
+
+    /// Checks a bearer token; every failure is the same `BadToken`.
+    pub async fn check_api_token(&self, token: &str) -> Result<uuid::Uuid> {
+        let hash = self.keys.api_token_hash(token.trim())?;
+        let record = self.store.api_token(&hash).await?.ok_or(ServiceError::BadToken)?;
+        Ok(record.id)
+    }
+
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
+        Ok(self.store.api_tokens().await?)
+    }
+
+    pub async fn revoke_api_token(&self, id: uuid::Uuid) -> Result<()> {
+        if self.store.revoke_api_token(id, self.clock.now()).await? { Ok(()) } else { Err(ServiceError::NotFound) }
+    }
+
+    /// The directory person a staff account is linked to, by email.
+    pub async fn linked_person(&self, staff: StaffId) -> Result<Option<PersonRecord>> {
+        let Some(record) = self.store.staff_by_id(staff).await? else { return Ok(None) };
+        let index = self.directory_index().await?;
+        Ok(index.linked(&record.email).and_then(|id| index.people.get(id)).cloned())
+    }
+}
+
+fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(vec![ombud_domain::FieldError { field: field.into(), code }])
+}
+
+/// A stored record for an input, keeping an existing person's SCIM id.
+fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Timestamp) -> PersonRecord {
+    PersonRecord {
+        scim_id: existing.map_or_else(|| uuid::Uuid::now_v7().to_string(), |p| p.scim_id.clone()),
+        employee_id: input.employee_id.trim().to_owned(),
+        name: input.name.trim().to_owned(),
+        email: input.email.trim().to_owned(),
+        manager_id: input.manager_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        unit: input.unit.trim().to_owned(),
+        level: input.level,
+        hr_partner_id: input.hr_partner_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        active: input.active,
+        deleted_at: None,
+        updated_at: now,
+    }
+}
+
+/// Whether a record says the same as the stored one (times aside).
+fn same_person(a: &PersonRecord, b: &PersonRecord) -> bool {
+    PersonRecord { updated_at: b.updated_at, ..a.clone() } == *b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file_reads_in_any_column_order_with_quotes_and_a_bom() {
+        let text = "\u{feff}name,employee_id,email,manager_id,unit,level,hr_partner_id\n\
+                    \"Wang, Wei\",E1,wang@example.cn,,Sales,7,H1\n\
+                    李娜,E2,li@example.cn,E1,Sales,5,\n";
+        let rows = parse_directory_csv(text).expect("good file");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1.name, "Wang, Wei");
+        assert_eq!(rows[0].1.hr_partner_id.as_deref(), Some("H1"));
+        assert_eq!(
+            rows[1],
+            (
+                3,
+                PersonInput {
+                    employee_id: "E2".into(),
+                    name: "李娜".into(),
+                    email: "li@example.cn".into(),
+                    manager_id: Some("E1".into()),
+                    unit: "Sales".into(),
+                    level: 5,
+                    hr_partner_id: None,
+                    active: true,
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_number() {
+        let text = "employee_id,name,email,manager_id,unit,level,hr_partner_id\n\
+                    E1,Ann,ann@example.org,,Sales,7,\n\
+                    E2,,not-an-email,E2,Sales,senior,\n\
+                    E1,Bob,bob@example.org,,Sales,3,\n\
+                    E4,Cy,cy@example.org,,Sales\n";
+        let problems = parse_directory_csv(text).expect_err("bad file");
+        let seen: Vec<(u64, Option<&str>, &str)> = problems.iter().map(|p| (p.line, p.column, p.code)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                (3, Some("name"), "required"),
+                (3, Some("email"), "invalid-email"),
+                (3, Some("manager_id"), "own-manager"),
+                (3, Some("level"), "not-a-number"),
+                (4, Some("employee_id"), "duplicate"),
+                (5, None, "unreadable"),
+            ]
+        );
+        assert_eq!(problems[3].to_string(), "line 3, level: not a whole number");
+        let wrong = parse_directory_csv("id,name\nE1,Ann\n").expect_err("wrong header");
+        assert_eq!(wrong[0].code, "wrong-columns");
+    }
+}

@@ -1,0 +1,641 @@
+//! Conflict-of-interest routing: who may read each case, kept true as the
+//! directory, the staff and the people named in a case change. The rule is
+//! `ombud_domain::exclusion`; this module feeds it and applies its answer.
+//!
+//! People named in a case are kept beside it only as identity tokens (keyed
+//! hashes of employee ids and emails). The service maps tokens back to the
+//! directory in memory, with the instance secret the database never holds.
+
+use crate::sealing::{open_json, parties_aad, seal_json};
+use crate::service::{Ombud, StaffSession};
+use crate::{Result, ServiceError};
+use jiff::Timestamp;
+use ombud_crypto::{DataKey, InstanceKeys};
+use ombud_domain::{
+    CaseId, EventKind, ExclusionReason, FieldError, NamedParty, OrgChart, PersonInvolved, PersonRole, Reader, Role,
+    StaffId, exclusion,
+};
+use ombud_store::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// The directory as the rule needs it, rebuilt when its revision moves.
+pub(crate) struct DirectoryIndex {
+    pub rev: u64,
+    pub people: HashMap<String, PersonRecord>,
+    pub chart: OrgChart,
+    /// Identity token → employee id (by employee id and by email).
+    by_token: HashMap<Vec<u8>, String>,
+    /// Lower-cased email → employee id (people not deleted).
+    by_email: HashMap<String, String>,
+    /// Lower-cased name → employee ids (people not deleted).
+    by_name: HashMap<String, Vec<String>>,
+}
+
+impl DirectoryIndex {
+    fn build(rev: u64, records: Vec<PersonRecord>, keys: &InstanceKeys) -> Result<Self> {
+        let mut index = DirectoryIndex {
+            rev,
+            people: HashMap::new(),
+            chart: OrgChart::new(records.iter().map(PersonRecord::org_entry)),
+            by_token: HashMap::new(),
+            by_email: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for p in records {
+            let id = p.employee_id.clone();
+            index.by_token.insert(keys.person_by_employee_id(&id)?.to_vec(), id.clone());
+            index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
+            if p.deleted_at.is_none() {
+                index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
+                index.by_name.entry(p.name.trim().to_lowercase()).or_default().push(id.clone());
+            }
+            index.people.insert(id, p);
+        }
+        Ok(index)
+    }
+
+    /// The directory person a staff account is linked to (by email).
+    pub fn linked(&self, email: &str) -> Option<&str> {
+        self.by_email.get(&email.trim().to_lowercase()).map(String::as_str)
+    }
+
+    /// The directory person an employee id names, compared without case.
+    pub fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
+        let wanted = employee_id.trim();
+        self.people.get(wanted).or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
+    }
+}
+
+/// How a named person was matched to the directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchHow {
+    EmployeeId,
+    Email,
+    /// The only person of the directory with that name: a suggestion to confirm.
+    Name,
+    /// A handler set or confirmed it.
+    Handler,
+    /// Outside the organisation (a client, a vendor).
+    External,
+    /// No one in the directory matched.
+    Unmatched,
+}
+
+impl MatchHow {
+    pub const ALL: [MatchHow; 6] = [
+        MatchHow::EmployeeId,
+        MatchHow::Email,
+        MatchHow::Name,
+        MatchHow::Handler,
+        MatchHow::External,
+        MatchHow::Unmatched,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchHow::EmployeeId => "employee_id",
+            MatchHow::Email => "email",
+            MatchHow::Name => "name",
+            MatchHow::Handler => "handler",
+            MatchHow::External => "external",
+            MatchHow::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// Who one named person is taken to be; sealed under the case key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyMatch {
+    pub position: u32,
+    pub employee_id: Option<String>,
+    pub how: MatchHow,
+    pub confirmed_by: Option<StaffId>,
+    pub confirmed_at: Option<Timestamp>,
+}
+
+/// A named person as a handler sees her during triage.
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyView {
+    pub position: u32,
+    pub name: String,
+    pub role: String,
+    pub internal: bool,
+    pub given_employee_id: Option<String>,
+    pub given_email: Option<String>,
+    pub matched: Option<MatchedPerson>,
+    pub how: MatchHow,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MatchedPerson {
+    pub employee_id: String,
+    pub name: String,
+    pub unit: String,
+    pub level: i64,
+}
+
+/// A handler's confirmation or correction of one match.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchInput {
+    /// The directory person she is; empty with `internal: false` for an outsider.
+    pub employee_id: Option<String>,
+    pub internal: bool,
+}
+
+/// One line of a case's access log.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessEntry {
+    pub at: Timestamp,
+    /// opened_by_staff, file_downloaded or identity_revealed.
+    pub action: EventKind,
+    pub staff_id: Option<StaffId>,
+    pub staff_name: Option<String>,
+}
+
+/// An exclusion as oversight sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExclusionView {
+    pub case_id: CaseId,
+    pub case_ref: String,
+    pub staff_id: StaffId,
+    pub staff_name: String,
+    pub reason: ExclusionReason,
+    pub at: Timestamp,
+}
+
+/// What intake writes for routing: parties, their sealed match and exclusions.
+pub(crate) struct IntakeRouting {
+    pub parties: Vec<CasePartyRow>,
+    pub sealed_matches: Vec<u8>,
+    pub exclusions: Vec<ExclusionRow>,
+}
+
+impl Ombud {
+    /// The directory as of its latest revision (one small query when unchanged).
+    pub(crate) async fn directory_index(&self) -> Result<Arc<DirectoryIndex>> {
+        let rev = self.store.directory_revision().await?;
+        if let Some(index) = self.directory_cache.lock().map_err(|_| poisoned())?.as_ref() {
+            if index.rev == rev {
+                return Ok(index.clone());
+            }
+        }
+        let index = Arc::new(DirectoryIndex::build(rev, self.store.directory().await?, &self.keys)?);
+        *self.directory_cache.lock().map_err(|_| poisoned())? = Some(index.clone());
+        Ok(index)
+    }
+
+    /// Identity tokens of a person: by employee id and by email.
+    fn tokens(&self, employee_id: Option<&str>, email: Option<&str>) -> Result<BTreeSet<Vec<u8>>> {
+        let mut out = BTreeSet::new();
+        if let Some(id) = employee_id.map(str::trim).filter(|s| !s.is_empty()) {
+            out.insert(self.keys.person_by_employee_id(id)?.to_vec());
+        }
+        if let Some(email) = email.map(str::trim).filter(|s| !s.is_empty()) {
+            out.insert(self.keys.person_by_email(email)?.to_vec());
+        }
+        Ok(out)
+    }
+
+    /// The tokens of a directory person (her id and her email).
+    fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
+        self.tokens(Some(&person.employee_id), Some(&person.email))
+    }
+
+    /// Matches the people of a new report to the directory: by employee id,
+    /// then email, then a name only one person has. Outsiders stay outside.
+    fn match_parties(&self, index: &DirectoryIndex, people: &[PersonInvolved]) -> Vec<PartyMatch> {
+        people
+            .iter()
+            .enumerate()
+            .map(|(position, p)| {
+                let (employee_id, how) = if !p.internal {
+                    (None, MatchHow::External)
+                } else if let Some(found) = p.employee_id.as_deref().and_then(|id| index.by_employee_id(id)) {
+                    (Some(found.employee_id.clone()), MatchHow::EmployeeId)
+                } else if let Some(found) = p.email.as_deref().and_then(|e| index.linked(e)) {
+                    (Some(found.to_owned()), MatchHow::Email)
+                } else {
+                    match index.by_name.get(&p.name.trim().to_lowercase()).map(Vec::as_slice) {
+                        Some([only]) => (Some(only.clone()), MatchHow::Name),
+                        _ => (None, MatchHow::Unmatched),
+                    }
+                };
+                PartyMatch { position: position as u32, employee_id, how, confirmed_by: None, confirmed_at: None }
+            })
+            .collect()
+    }
+
+    /// The stored rows for the people of a case: the matched person's tokens
+    /// plus whatever id and email the reporter gave (unless a handler
+    /// corrected the match), so that someone joining the directory later, or
+    /// a staff member outside it, is still recognised.
+    fn party_rows(
+        &self,
+        index: &DirectoryIndex,
+        people: &[PersonInvolved],
+        matches: &[PartyMatch],
+    ) -> Result<Vec<CasePartyRow>> {
+        let mut rows = Vec::new();
+        for m in matches {
+            let Some(person) = people.get(m.position as usize) else { continue };
+            let role = matches_role(person);
+            let mut tokens = BTreeSet::new();
+            if let Some(found) = m.employee_id.as_deref().and_then(|id| index.people.get(id)) {
+                tokens.extend(self.person_tokens(found)?);
+            }
+            if m.how != MatchHow::Handler {
+                tokens.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
+            }
+            rows.extend(tokens.into_iter().map(|token| CasePartyRow { position: m.position, token, role }));
+        }
+        Ok(rows)
+    }
+
+    /// The stored rows as the rule sees them, one party per position.
+    fn named_parties(index: &DirectoryIndex, rows: &[CasePartyRow]) -> Vec<NamedParty> {
+        let mut by_position: BTreeMap<u32, NamedParty> = BTreeMap::new();
+        for row in rows {
+            let party = by_position.entry(row.position).or_insert_with(|| NamedParty {
+                employee_id: None,
+                tokens: BTreeSet::new(),
+                role: row.role,
+            });
+            if party.employee_id.is_none() {
+                party.employee_id = index.by_token.get(&row.token).cloned();
+            }
+            party.tokens.insert(row.token.clone());
+        }
+        by_position.into_values().collect()
+    }
+
+    fn reader(&self, index: &DirectoryIndex, staff: &StaffRecord, declared: bool) -> Result<Reader> {
+        let employee_id = index.linked(&staff.email).map(str::to_owned);
+        Ok(Reader {
+            role: staff.role,
+            tokens: self.tokens(employee_id.as_deref(), Some(&staff.email))?,
+            employee_id,
+            declared,
+        })
+    }
+
+    /// Every reader of cases who may not see a case with these parties.
+    fn decide(
+        &self,
+        index: &DirectoryIndex,
+        parties: &[NamedParty],
+        staff: &[StaffRecord],
+        declared: &BTreeSet<StaffId>,
+    ) -> Result<Vec<(StaffId, ExclusionReason)>> {
+        let mut out = Vec::new();
+        for s in staff.iter().filter(|s| s.role.reads_cases()) {
+            let reader = self.reader(index, s, declared.contains(&s.id))?;
+            if let Some(reason) = exclusion(&self.config.conflict, &index.chart, parties, &reader) {
+                out.push((s.id, reason));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Routing for a new case, decided before its key is wrapped to anyone.
+    pub(crate) async fn intake_routing(
+        &self,
+        case_id: CaseId,
+        key: &DataKey,
+        people: &[PersonInvolved],
+        staff: &[StaffRecord],
+        now: Timestamp,
+    ) -> Result<IntakeRouting> {
+        let index = self.directory_index().await?;
+        let matches = self.match_parties(&index, people);
+        let parties = self.party_rows(&index, people, &matches)?;
+        let decided = self.decide(&index, &Self::named_parties(&index, &parties), staff, &BTreeSet::new())?;
+        let exclusions =
+            decided.into_iter().map(|(staff_id, reason)| ExclusionRow { case_id, staff_id, reason, at: now }).collect();
+        Ok(IntakeRouting { sealed_matches: seal_json(key, &parties_aad(case_id), &matches)?, parties, exclusions })
+    }
+
+    /// Re-decides who may read one case and applies it at once: a reader
+    /// who became conflicted loses her access row and wrapped key.
+    pub(crate) async fn reroute_case(
+        &self,
+        index: &DirectoryIndex,
+        staff: &[StaffRecord],
+        case_id: CaseId,
+        event: EventRecord,
+    ) -> Result<bool> {
+        let current = self.store.exclusions(case_id).await?;
+        let declared: BTreeSet<StaffId> =
+            current.iter().filter(|e| e.reason == ExclusionReason::Declared).map(|e| e.staff_id).collect();
+        let parties = Self::named_parties(index, &self.store.case_parties(case_id).await?);
+        let now = self.clock.now();
+        let rows: Vec<ExclusionRow> = self
+            .decide(index, &parties, staff, &declared)?
+            .into_iter()
+            .map(|(staff_id, reason)| {
+                // An exclusion that stands keeps the time it began.
+                let at = current.iter().find(|e| e.staff_id == staff_id && e.reason == reason).map_or(now, |e| e.at);
+                ExclusionRow { case_id, staff_id, reason, at }
+            })
+            .collect();
+        let changed = self.store.set_exclusions(case_id, &rows, now, &event).await?;
+        if changed {
+            tracing::info!(case = %case_id, excluded = rows.len(), "case access re-decided");
+        }
+        Ok(changed)
+    }
+
+    /// After a directory change: re-decides every case whose verdict could
+    /// have moved, found through the tokens of the people around the change.
+    /// Returns how many cases changed hands.
+    pub(crate) async fn reroute_after_directory_change(
+        &self,
+        old: &DirectoryIndex,
+        new: &DirectoryIndex,
+        changed: &BTreeSet<String>,
+    ) -> Result<usize> {
+        let mut around: BTreeSet<String> = BTreeSet::new();
+        for index in [old, new] {
+            around.extend(people_around(index, changed));
+        }
+        let senior_old = self.config.conflict.senior_level(&old.chart);
+        let senior_new = self.config.conflict.senior_level(&new.chart);
+        if senior_old != senior_new {
+            // The top levels moved: every case accusing someone near the top may change.
+            let from = senior_old.into_iter().chain(senior_new).min().unwrap_or(i64::MAX);
+            for index in [old, new] {
+                around.extend(index.people.values().filter(|p| p.level >= from).map(|p| p.employee_id.clone()));
+            }
+        }
+        let mut tokens = BTreeSet::new();
+        for id in &around {
+            for index in [old, new] {
+                if let Some(person) = index.people.get(id) {
+                    tokens.extend(self.person_tokens(person)?);
+                }
+            }
+            tokens.extend(self.tokens(Some(id), None)?);
+        }
+        let cases = self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await?;
+        let staff = self.store.list_staff().await?;
+        let mut moved = 0;
+        for case_id in cases {
+            let event = EventRecord::new(case_id, EventKind::AccessChanged, self.clock.now(), Actor::System);
+            if self.reroute_case(new, &staff, case_id, event).await? {
+                moved += 1;
+            }
+        }
+        Ok(moved)
+    }
+
+    /// The cases a new staff member may not see, decided before her account
+    /// exists, so she never holds even a pending grant on them.
+    pub(crate) async fn exclusions_for_new_staff(&self, record: &StaffRecord) -> Result<Vec<ExclusionRow>> {
+        if !record.role.reads_cases() {
+            return Ok(Vec::new());
+        }
+        let index = self.directory_index().await?;
+        let mut tokens = self.tokens(None, Some(&record.email))?;
+        if let Some(me) = index.linked(&record.email) {
+            let me = me.to_owned();
+            for id in people_around(&index, &BTreeSet::from([me])) {
+                if let Some(person) = index.people.get(&id) {
+                    tokens.extend(self.person_tokens(person)?);
+                }
+            }
+        }
+        if record.role == Role::Handler {
+            if let Some(senior) = self.config.conflict.senior_level(&index.chart) {
+                for person in index.people.values().filter(|p| p.level >= senior) {
+                    tokens.extend(self.person_tokens(person)?);
+                }
+            }
+        }
+        let now = self.clock.now();
+        let mut rows = Vec::new();
+        for case_id in self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await? {
+            let parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
+            let reader = self.reader(&index, record, false)?;
+            if let Some(reason) = exclusion(&self.config.conflict, &index.chart, &parties, &reader) {
+                rows.push(ExclusionRow { case_id, staff_id: record.id, reason, at: now });
+            }
+        }
+        Ok(rows)
+    }
+
+    // ------------------------------------------------------- staff actions
+
+    /// A staff member declares a conflict: she leaves the case at once and
+    /// for good. Oversight sees it; nothing tells the others who.
+    pub async fn recuse(&self, session: &StaffSession, case_id: CaseId) -> Result<()> {
+        self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
+        let now = self.clock.now();
+        let mut rows = self.store.exclusions(case_id).await?;
+        rows.retain(|e| e.staff_id != session.id);
+        rows.push(ExclusionRow { case_id, staff_id: session.id, reason: ExclusionReason::Declared, at: now });
+        let event = EventRecord::new(case_id, EventKind::Recused, now, Actor::Staff(session.id));
+        self.store.set_exclusions(case_id, &rows, now, &event).await?;
+        tracing::info!(case = %case_id, staff = %session.id, "staff member recused");
+        Ok(())
+    }
+
+    /// The people named in a case with who the directory says they are.
+    pub(crate) async fn party_views(
+        &self,
+        case_id: CaseId,
+        key: &DataKey,
+        people: &[PersonInvolved],
+        names: &HashMap<StaffId, String>,
+    ) -> Result<Vec<PartyView>> {
+        let index = self.directory_index().await?;
+        let matches: Vec<PartyMatch> = match self.store.case_party_matches(case_id).await? {
+            Some(sealed) => open_json(key, &parties_aad(case_id), &sealed)?,
+            None => self.match_parties(&index, people),
+        };
+        Ok(people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let m = matches.iter().find(|m| m.position as usize == i);
+                let matched = m.and_then(|m| m.employee_id.as_deref()).and_then(|id| index.people.get(id)).map(|d| {
+                    MatchedPerson {
+                        employee_id: d.employee_id.clone(),
+                        name: d.name.clone(),
+                        unit: d.unit.clone(),
+                        level: d.level,
+                    }
+                });
+                PartyView {
+                    position: i as u32,
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                    internal: p.internal,
+                    given_employee_id: p.employee_id.clone(),
+                    given_email: p.email.clone(),
+                    matched,
+                    how: m.map_or(MatchHow::Unmatched, |m| m.how),
+                    confirmed_by: m.and_then(|m| m.confirmed_by).and_then(|id| names.get(&id).cloned()),
+                    confirmed_at: m.and_then(|m| m.confirmed_at),
+                }
+            })
+            .collect())
+    }
+
+    /// A handler confirms or corrects who one named person is; the case is
+    /// re-routed at once (she may lose it herself if the match names her chain).
+    pub async fn set_party_match(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        position: u32,
+        input: &MatchInput,
+    ) -> Result<()> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        if !session.role.handles_cases() {
+            return Err(ServiceError::Forbidden);
+        }
+        let sealed_report = self.store.report(case_id).await?.ok_or(ServiceError::NotFound)?;
+        let report: ombud_domain::ReportContent =
+            open_json(&key, &crate::sealing::report_aad(case_id), &sealed_report)?;
+        if position as usize >= report.people.len() {
+            return Err(ServiceError::NotFound);
+        }
+        let index = self.directory_index().await?;
+        let employee_id = input.employee_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let matched = match (input.internal, employee_id) {
+            (true, Some(id)) => Some(
+                index
+                    .by_employee_id(id)
+                    .ok_or_else(|| {
+                        ServiceError::Invalid(vec![FieldError {
+                            field: "employee_id".into(),
+                            code: "unknown-employee",
+                        }])
+                    })?
+                    .employee_id
+                    .clone(),
+            ),
+            (true, None) => {
+                return Err(ServiceError::Invalid(vec![FieldError { field: "employee_id".into(), code: "required" }]));
+            }
+            (false, _) => None,
+        };
+        let now = self.clock.now();
+        let mut matches: Vec<PartyMatch> = match self.store.case_party_matches(case_id).await? {
+            Some(sealed) => open_json(&key, &parties_aad(case_id), &sealed)?,
+            None => self.match_parties(&index, &report.people),
+        };
+        matches.retain(|m| m.position != position);
+        matches.push(PartyMatch {
+            position,
+            how: if matched.is_some() { MatchHow::Handler } else { MatchHow::External },
+            employee_id: matched,
+            confirmed_by: Some(session.id),
+            confirmed_at: Some(now),
+        });
+        matches.sort_by_key(|m| m.position);
+        let sealed_matches = seal_json(&key, &parties_aad(case_id), &matches)?;
+        let mut rows = self.party_rows(&index, &report.people, &matches)?;
+        if !input.internal {
+            // A confirmed outsider keeps only the email she was named with, so
+            // a staff member behind that address is still kept out.
+            rows.retain(|r| r.position != position);
+            let given = report.people[position as usize].email.as_deref();
+            let role = matches_role(&report.people[position as usize]);
+            rows.extend(self.tokens(None, given)?.into_iter().map(|token| CasePartyRow { position, token, role }));
+        }
+        let event = EventRecord::new(case_id, EventKind::PeopleMatched, now, Actor::Staff(session.id))
+            .with_payload(&sealed_matches);
+        self.store.set_case_parties(&PartiesUpdate { case_id, rows, sealed_matches, at: now, event }).await?;
+        let staff = self.store.list_staff().await?;
+        let event = EventRecord::new(case_id, EventKind::AccessChanged, now, Actor::System);
+        self.reroute_case(&index, &staff, case_id, event).await?;
+        Ok(())
+    }
+
+    /// Who opened the case, downloaded a file or revealed an identity, and
+    /// when: for oversight, on any case it may read.
+    pub async fn access_log(&self, session: &StaffSession, case_id: CaseId) -> Result<Vec<AccessEntry>> {
+        self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
+        if session.role != Role::Oversight {
+            return Err(ServiceError::Forbidden);
+        }
+        let names: HashMap<StaffId, String> =
+            self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
+        Ok(self
+            .store
+            .events(case_id)
+            .await?
+            .into_iter()
+            .filter(|e| e.kind.is_access())
+            .map(|e| {
+                let staff_id = match e.actor {
+                    Actor::Staff(id) => Some(id),
+                    _ => None,
+                };
+                AccessEntry {
+                    at: e.at,
+                    action: e.kind,
+                    staff_id,
+                    staff_name: staff_id.and_then(|id| names.get(&id).cloned()),
+                }
+            })
+            .collect())
+    }
+
+    /// Every exclusion on cases an oversight member may read, with its reason.
+    pub async fn oversight_exclusions(&self, session: &StaffSession, limit: u32) -> Result<Vec<ExclusionView>> {
+        if session.role != Role::Oversight {
+            return Err(ServiceError::Forbidden);
+        }
+        let names: HashMap<StaffId, String> =
+            self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
+        Ok(self
+            .store
+            .visible_exclusions(session.id, limit)
+            .await?
+            .into_iter()
+            .map(|row| ExclusionView {
+                case_id: row.exclusion.case_id,
+                case_ref: row.case_ref,
+                staff_id: row.exclusion.staff_id,
+                staff_name: names.get(&row.exclusion.staff_id).cloned().unwrap_or_default(),
+                reason: row.exclusion.reason,
+                at: row.exclusion.at,
+            })
+            .collect())
+    }
+}
+
+fn matches_role(person: &PersonInvolved) -> PersonRole {
+    PersonRole::ALL.into_iter().find(|r| r.as_str() == person.role).unwrap_or(PersonRole::Other)
+}
+
+/// Everyone whose cases a change to these people could re-route: the people
+/// themselves, everyone below them (their chain moved), their managers
+/// (whose direct reports changed), their units (whose HR partners changed)
+/// and the people they are HR partner for.
+fn people_around(index: &DirectoryIndex, changed: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for id in changed {
+        out.insert(id.clone());
+        out.extend(index.chart.everyone_below(id).into_iter().map(str::to_owned));
+        if let Some(person) = index.people.get(id) {
+            out.extend(person.manager_id.clone());
+            out.extend(index.chart.unit_members(&person.unit).map(|p| p.employee_id.clone()));
+        }
+        out.extend(
+            index.people.values().filter(|p| p.hr_partner_id.as_deref() == Some(id)).map(|p| p.employee_id.clone()),
+        );
+    }
+    out
+}
+
+fn poisoned() -> ServiceError {
+    ServiceError::Config("directory cache lock poisoned".into())
+}

@@ -1,0 +1,76 @@
+-- The organisation's directory and conflict-of-interest routing.
+--
+-- The directory is the organisation's own list of people (as its HR system
+-- already holds it); nothing here says who is named in which case. People
+-- named in a report are kept beside the case only as keyed hashes
+-- (case_parties.token: HMAC under an instance secret that is not in the
+-- database), so the rule can match them without a name in clear.
+
+CREATE TABLE directory_people (
+    employee_id   TEXT PRIMARY KEY,
+    scim_id       TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    email_key     TEXT NOT NULL,
+    manager_id    TEXT,
+    unit          TEXT NOT NULL,
+    level         BIGINT NOT NULL,
+    hr_partner_id TEXT,
+    active        BIGINT NOT NULL,
+    -- A deleted person keeps her place in the graph, so the chain above
+    -- someone accused stays excluded after he leaves the directory.
+    deleted_at    BIGINT,
+    updated_at    BIGINT NOT NULL
+);
+CREATE INDEX directory_people_email ON directory_people (email_key);
+
+CREATE TABLE directory_groups (
+    id           TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    members      TEXT NOT NULL,
+    updated_at   BIGINT NOT NULL
+);
+
+-- Bumped by every directory write, so each instance knows when to reload.
+CREATE TABLE directory_revision (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    rev       BIGINT NOT NULL
+);
+INSERT INTO directory_revision (singleton, rev) VALUES (1, 0);
+
+CREATE TABLE api_tokens (
+    id         TEXT PRIMARY KEY,
+    token_hash BYTEA NOT NULL UNIQUE,
+    label      TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    created_by TEXT,
+    revoked_at BIGINT
+);
+
+-- One row per identity token of each person named (position = her place in
+-- the sealed report). Roles are accused, witness or other.
+CREATE TABLE case_parties (
+    case_id  TEXT NOT NULL REFERENCES cases (id),
+    position BIGINT NOT NULL,
+    token    BYTEA NOT NULL,
+    role     TEXT NOT NULL,
+    PRIMARY KEY (case_id, position, token)
+);
+CREATE INDEX case_parties_token ON case_parties (token);
+
+-- Who was matched to whom, and who confirmed it: sealed under the case key.
+CREATE TABLE case_party_matches (
+    case_id    TEXT PRIMARY KEY REFERENCES cases (id),
+    sealed     BYTEA NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+
+-- Staff who may not see a case, and which rule said so (oversight reads it).
+CREATE TABLE case_exclusions (
+    case_id  TEXT NOT NULL REFERENCES cases (id),
+    staff_id TEXT NOT NULL REFERENCES staff (id),
+    reason   TEXT NOT NULL,
+    at       BIGINT NOT NULL,
+    PRIMARY KEY (case_id, staff_id)
+);
+CREATE INDEX case_exclusions_staff ON case_exclusions (staff_id);
