@@ -9,10 +9,60 @@ pub struct DemoAccount {
     pub role: Role,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 2] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount { email: "handler@demo.ombud.example", password: "demo-handler-pass", role: Role::Handler },
     DemoAccount { email: "oversight@demo.ombud.example", password: "demo-oversight-pass", role: Role::Oversight },
+    // Both hold handler accounts, and neither may see the assault case:
+    // he is above the accused, she is HR partner of the accused's unit.
+    DemoAccount { email: "president@demo.ombud.example", password: "demo-president-pass", role: Role::Handler },
+    DemoAccount { email: "hr.sales@demo.ombud.example", password: "demo-hr-partner-pass", role: Role::Handler },
+    DemoAccount { email: "admin@demo.ombud.example", password: "demo-admin-pass", role: Role::Admin },
 ];
+
+/// The sample organisation: a chief executive and COO (the top two levels,
+/// so a case accusing either goes to oversight only), a sales unit with its
+/// president, two managers and their reports, the unit's HR partner, and an
+/// ethics office. Li Na reports to Zhang Wei; Sun Hao is his peer.
+pub const SAMPLE_DIRECTORY: &str = "\
+employee_id,name,email,manager_id,unit,level,hr_partner_id
+E100,Chen Jun,ceo@demo.ombud.example,,Executive,9,
+E200,Liu Yang,coo@demo.ombud.example,E100,Executive,8,
+E300,Zhao Lei,president@demo.ombud.example,E200,Sales North,7,E500
+E310,Zhang Wei,zhang.wei@demo.ombud.example,E300,Sales North,5,E500
+E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E500
+E311,Li Na,li.na@demo.ombud.example,E310,Sales North,3,E500
+E321,Zhou Min,zhou.min@demo.ombud.example,E320,Sales North,3,E500
+E400,He Qing,people.lead@demo.ombud.example,E200,People,7,
+E500,Gao Yan,hr.sales@demo.ombud.example,E400,People,5,
+E600,Wang Fang,handler@demo.ombud.example,E400,Ethics Office,5,
+";
+
+/// The seed scenario: Li Na reports her manager's peer and a client for an
+/// assault on a business trip.
+pub fn business_trip_assault() -> ReportDraft {
+    ReportDraft {
+        category: "sexual_assault".into(),
+        description: "出差期间，一位经理和客户在晚宴上一再劝我喝酒。之后发生的事让我非常害怕。我没有视频证据，但有当晚的聊天记录。".into(),
+        language: Some("zh-CN".into()),
+        occurred: Occurred { date: None, approximate: true, description: Some("上个月出差期间".into()) },
+        location: Location { kind: Some("business_trip".into()), detail: Some("济南，客户晚宴".into()) },
+        people: vec![
+            PersonInvolved {
+                name: "孙浩 Sun Hao".into(),
+                employee_id: Some("E320".into()),
+                role: "accused".into(),
+                internal: true,
+                ..Default::default()
+            },
+            PersonInvolved { name: "客户代表".into(), role: "accused".into(), internal: false, ..Default::default() },
+        ],
+        requests: vec![
+            ReporterRequest { kind: "no_contact".into(), detail: None },
+            ReporterRequest { kind: "counselling".into(), detail: None },
+        ],
+        ..Default::default()
+    }
+}
 
 /// A sample receipt per seeded case, so the demo's reporter side can be tried.
 pub struct DemoCase {
@@ -21,29 +71,12 @@ pub struct DemoCase {
 }
 
 pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
-    ombud
-        .add_staff(DEMO_ACCOUNTS[0].email, "Wang Fang (ethics office)", Role::Handler, DEMO_ACCOUNTS[0].password)
-        .await?;
-    ombud
-        .add_staff(DEMO_ACCOUNTS[1].email, "Maria Keller (audit committee)", Role::Oversight, DEMO_ACCOUNTS[1].password)
-        .await?;
-    ombud.add_staff("admin@demo.ombud.example", "Demo administrator", Role::Admin, "demo-admin-pass").await?;
-    let chinese = ReportDraft {
-        category: "sexual_assault".into(),
-        description: "出差期间，一位经理和客户在晚宴上一再劝我喝酒。之后发生的事让我非常害怕。我没有视频证据，但有当晚的聊天记录。".into(),
-        language: Some("zh-CN".into()),
-        occurred: Occurred { date: None, approximate: true, description: Some("上个月出差期间".into()) },
-        location: Location { kind: Some("business_trip".into()), detail: Some("济南，客户晚宴".into()) },
-        people: vec![
-            PersonInvolved { name: "张经理".into(), role: "accused".into(), internal: true, ..Default::default() },
-            PersonInvolved { name: "客户代表".into(), role: "accused".into(), internal: false, ..Default::default() },
-        ],
-        requests: vec![
-            ReporterRequest { kind: "no_contact".into(), detail: None },
-            ReporterRequest { kind: "counselling".into(), detail: None },
-        ],
-        ..Default::default()
-    };
+    ombud.import_directory(SAMPLE_DIRECTORY).await?;
+    let names = ["Wang Fang (ethics office)", "Maria Keller (audit committee)", "Zhao Lei (Sales North president)", "Gao Yan (HR partner, Sales North)", "Demo administrator"];
+    for (account, name) in DEMO_ACCOUNTS.iter().zip(names) {
+        ombud.add_staff(account.email, name, account.role, account.password).await?;
+    }
+    let chinese = business_trip_assault();
     let english = ReportDraft {
         category: "retaliation".into(),
         description:

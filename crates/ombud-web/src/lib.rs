@@ -9,11 +9,13 @@ mod error;
 mod html;
 pub mod i18n;
 mod limits;
+mod scim;
 mod security;
 mod sessions;
 mod uploads;
 
 pub use api::{ROUTES as API_ROUTES, openapi_document};
+pub use scim::ROUTES as SCIM_ROUTES;
 pub use i18n::{Lang, NoticeTexts};
 
 use axum::Router;
@@ -84,6 +86,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(html::routes().layer(DefaultBodyLimit::max(upload_limit)))
         .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
+        .nest("/scim/v2", scim::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)

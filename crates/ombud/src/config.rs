@@ -21,6 +21,18 @@ pub struct FileConfig {
     pub password_kdf: KdfParams,
     pub ledger: LedgerConfig,
     pub mail: MailConfig,
+    pub conflict: ConflictConfig,
+}
+
+/// Conflict-of-interest routing (`[conflict]`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConflictConfig {
+    /// How many levels above an accused are excluded; all when absent.
+    pub chain_levels: Option<u32>,
+    /// Accusing someone at or above this level sends a case to oversight
+    /// only; when absent, the top two levels present in the directory.
+    pub senior_level: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +72,7 @@ impl Default for FileConfig {
             password_kdf: KdfParams::default(),
             ledger: LedgerConfig::default(),
             mail: MailConfig::default(),
+            conflict: ConflictConfig::default(),
         }
     }
 }
@@ -91,6 +104,10 @@ impl FileConfig {
             max_attachment_bytes: self.max_attachment_mb * 1024 * 1024,
             max_attachments: self.max_attachments,
             ledger_origin: self.ledger.origin.clone(),
+            conflict: ombud_domain::ConflictPolicy {
+                chain_levels: self.conflict.chain_levels,
+                senior_level: self.conflict.senior_level,
+            },
             ..ServiceConfig::default()
         }
     }

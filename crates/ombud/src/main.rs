@@ -80,6 +80,57 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// The organisation's directory, for conflict-of-interest routing.
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Add or update people from a CSV file with the columns
+    /// employee_id,name,email,manager_id,unit,level,hr_partner_id.
+    /// Every malformed line is reported and nothing is imported.
+    Import {
+        #[command(flatten)]
+        at: Location,
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+    },
+    /// List the people of the directory.
+    List {
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Bearer tokens for a directory-sync (SCIM 2.0) client.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token; it is printed once and only its keyed hash is kept.
+    Create {
+        #[command(flatten)]
+        at: Location,
+        /// What the token is for, e.g. "Entra ID provisioning".
+        #[arg(long)]
+        label: String,
+    },
+    /// List tokens (without their secrets).
+    List {
+        #[command(flatten)]
+        at: Location,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[command(flatten)]
+        at: Location,
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Subcommand)]
@@ -250,6 +301,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Ledger { command: LedgerCommand::VerifyRecord { file, key, earlier } } => {
             ledger_cmd::verify_record_file(&file, &key, earlier.as_deref())
         }
+        Command::Directory { command } => directory(command).await,
         Command::Staff { command: StaffCommand::List { at } } => {
             let ombud = open_at(&at).await?;
             let staff = ombud.list_staff().await?;
@@ -259,6 +311,72 @@ async fn main() -> anyhow::Result<()> {
             for s in staff {
                 println!("{}\t{}\t{}\t{}", s.role, s.email, s.name, s.created_at);
             }
+            Ok(())
+        }
+    }
+}
+
+async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
+    match command {
+        DirectoryCommand::Import { at, file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let ombud = open_at(&at).await?;
+            match ombud.import_directory(&text).await {
+                Ok(r) => {
+                    println!(
+                        "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed",
+                        file.display(),
+                        r.created,
+                        r.updated,
+                        r.unchanged,
+                        r.cases_rerouted
+                    );
+                    Ok(())
+                }
+                Err(ombud_service::ServiceError::BadImport(problems)) => {
+                    for p in &problems {
+                        eprintln!("{}: {p}", file.display());
+                    }
+                    anyhow::bail!("nothing was imported: {} problem(s) in {}", problems.len(), file.display())
+                }
+                Err(e) => Err(e).context("importing the directory"),
+            }
+        }
+        DirectoryCommand::List { at } => {
+            let people = open_at(&at).await?.directory_people().await?;
+            println!("{}", ombud_service::DIRECTORY_COLUMNS.join("\t"));
+            for p in people {
+                let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    p.employee_id,
+                    p.name,
+                    p.email,
+                    opt(&p.manager_id),
+                    p.unit,
+                    p.level,
+                    opt(&p.hr_partner_id)
+                );
+            }
+            Ok(())
+        }
+        DirectoryCommand::Token { command: TokenCommand::Create { at, label } } => {
+            let token = open_at(&at).await?.create_api_token(&label, None).await?;
+            println!("created token {} ({})", token.id, token.label);
+            println!("Authorization: Bearer {}", token.token);
+            println!("Keep it now: it is not shown again. The SCIM base URL is <your Ombud URL>/scim/v2");
+            Ok(())
+        }
+        DirectoryCommand::Token { command: TokenCommand::List { at } } => {
+            for t in open_at(&at).await?.api_tokens().await? {
+                let state = t.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                println!("{}\t{}\t{}\t{state}", t.id, t.label, t.created_at);
+            }
+            Ok(())
+        }
+        DirectoryCommand::Token { command: TokenCommand::Revoke { at, id } } => {
+            open_at(&at).await?.revoke_api_token(id).await.context("revoking the token")?;
+            println!("revoked token {id}");
             Ok(())
         }
     }

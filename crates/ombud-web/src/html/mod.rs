@@ -40,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases/{id}/deadlines/{deadline}/change", post(staff::change_deadline))
         .route("/staff/cases/{id}/proceedings", post(staff::proceeding))
         .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
+        .route("/staff/cases/{id}/reveal", post(staff::reveal))
+        .route("/staff/cases/{id}/recuse", post(staff::recuse))
+        .route("/staff/cases/{id}/people/{position}/match", post(staff::match_person))
 }
 
 /// What every page's frame needs.

@@ -103,15 +103,35 @@ pub struct InboxLine {
 pub struct InboxPage {
     page: Page,
     lines: Vec<InboxLine>,
+    /// "12 cases: 3 received, …" over every case she may see.
+    summary: String,
+    query: String,
+    notice: Option<String>,
 }
 
-pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct InboxQuery {
+    q: String,
+    recused: Option<String>,
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let Some(session) = staff_session(&state, &headers) else {
         return see_other("/staff/sign-in");
     };
-    let rows = match state.ombud.staff_inbox(&session, INBOX_SIZE).await {
-        Ok(rows) => rows,
-        Err(e) => return error_page(&state, lang, e),
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let (rows, counts) = match (
+        state.ombud.staff_search(&session, &query.q, None, INBOX_SIZE).await,
+        state.ombud.staff_case_counts(&session).await,
+    ) {
+        (Ok(rows), Ok(counts)) => (rows, counts),
+        (Err(e), _) | (_, Err(e)) => return error_page(&state, lang, e),
     };
     let page = staff_page(&state, lang, "/staff/cases", "inbox-title", &session);
     let now = state.ombud.clock().now();
@@ -133,7 +153,14 @@ pub async fn inbox(State(state): State<AppState>, Extension(lang): Extension<Lan
             }
         })
         .collect();
-    render(&InboxPage { page, lines })
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(status, n)| format!("{} {n}", tr.t(&format!("status-{}", status.as_str().replace('_', "-")))))
+        .collect();
+    let summary = tr.t_with("inbox-summary", &[("count", total.into()), ("parts", parts.join(" · ").into())]);
+    let notice = query.recused.map(|_| tr.t("inbox-recused"));
+    render(&InboxPage { page, lines, summary, query: query.q, notice })
 }
 
 pub struct HistoryLine {
@@ -166,6 +193,10 @@ pub struct CasePage {
     reply_error: Option<String>,
     notice: Option<String>,
     max_file_mb: u64,
+    parties: Vec<PartyLine>,
+    access_log: Vec<AccessLine>,
+    contact_hidden: bool,
+    is_oversight: bool,
 }
 
 async fn show_case(
@@ -177,10 +208,91 @@ async fn show_case(
     reply_error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let view = match state.ombud.staff_case(session, id).await {
-        Ok(view) => view,
-        Err(e) => return error_page(state, lang, e),
-    };
+    match state.ombud.staff_case(session, id).await {
+        Ok(view) => render_case(state, lang, session, view, reply, reply_error, notice).await,
+        Err(e) => error_page(state, lang, e),
+    }
+}
+
+/// One person named in the report, with who the directory says she is.
+pub struct PartyLine {
+    position: u32,
+    name: String,
+    role: String,
+    matched: String,
+    how: String,
+    employee_id: String,
+    internal: bool,
+}
+
+pub struct AccessLine {
+    at: String,
+    what: String,
+    by: String,
+}
+
+fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &ombud_service::CaseView) -> Vec<PartyLine> {
+    view.parties
+        .iter()
+        .map(|p| {
+            let matched = match &p.matched {
+                Some(m) => tr.t_with(
+                    "party-matched",
+                    &[
+                        ("name", m.name.clone().into()),
+                        ("id", m.employee_id.clone().into()),
+                        ("unit", m.unit.clone().into()),
+                        ("level", m.level.into()),
+                    ],
+                ),
+                None if p.internal => tr.t("party-unmatched"),
+                None => tr.t("party-external"),
+            };
+            let mut how = tr.t(&format!("match-{}", p.how.as_str().replace('_', "-")));
+            if let (Some(by), Some(at)) = (&p.confirmed_by, &p.confirmed_at) {
+                how = tr.t_with("party-confirmed", &[("name", by.clone().into()), ("at", page.time(at).into())]);
+            }
+            PartyLine {
+                position: p.position,
+                name: p.name.clone(),
+                role: tr.t(&format!("role-{}", p.role)),
+                matched,
+                how,
+                employee_id: p.matched.as_ref().map(|m| m.employee_id.clone()).unwrap_or_default(),
+                internal: p.internal && p.how != ombud_service::MatchHow::External,
+            }
+        })
+        .collect()
+}
+
+async fn access_lines(state: &AppState, page: &Page, session: &StaffSession, id: CaseId) -> Vec<AccessLine> {
+    if session.role != ombud_domain::Role::Oversight {
+        return Vec::new();
+    }
+    let tr = page.tr;
+    match state.ombud.access_log(session, id).await {
+        Ok(entries) => entries
+            .iter()
+            .map(|e| AccessLine {
+                at: page.time(&e.at),
+                what: tr.t(&format!("access-{}", e.action.as_str().replace('_', "-"))),
+                by: e.staff_name.clone().unwrap_or_default(),
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn render_case(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    view: ombud_service::CaseView,
+    reply: String,
+    reply_error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let id = view.case.id;
     let path = format!("/staff/cases/{id}");
     let page = staff_page(state, lang, &path, "case-title", session);
     let case = case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true);
@@ -232,6 +344,10 @@ async fn show_case(
                 .join(" · ")
         })
         .collect();
+    let parties = party_lines(&tr, &page, &view);
+    let access_log = access_lines(state, &page, session, id).await;
+    let contact_hidden = view.contact_hidden;
+    let is_oversight = session.role == ombud_domain::Role::Oversight;
     let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
     let reply_action = format!("/staff/cases/{id}/reply");
@@ -253,6 +369,10 @@ async fn show_case(
             reply_error,
             notice,
             max_file_mb,
+            parties,
+            access_log,
+            contact_hidden,
+            is_oversight,
         },
     )
 }
@@ -329,6 +449,84 @@ pub async fn acknowledge(
     }
 }
 
+/// Shows the case with the reporter's contact details (recorded).
+pub async fn reveal(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let id = match parse_case(&id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    match state.ombud.reveal_identity(&session, id).await {
+        Ok(view) => render_case(&state, lang, &session, view, String::new(), None, None).await,
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+/// She declares a conflict: the case leaves her inbox at once.
+pub async fn recuse(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let result = match parse_case(&id) {
+        Ok(id) => state.ombud.recuse(&session, id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => see_other("/staff/cases?recused=1"),
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct MatchForm {
+    #[serde(default)]
+    employee_id: String,
+    #[serde(default)]
+    internal: String,
+}
+
+/// A handler confirms or corrects who a named person is.
+pub async fn match_person(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Path((id, position)): Path<(String, String)>,
+    Form(form): Form<MatchForm>,
+) -> Response {
+    let Some(session) = staff_session(&state, &headers) else {
+        return see_other("/staff/sign-in");
+    };
+    let (Ok(id), Ok(position)) = (parse_case(&id), position.parse::<u32>()) else {
+        return error_page(&state, lang, ServiceError::NotFound);
+    };
+    let input = ombud_service::MatchInput { employee_id: Some(form.employee_id), internal: form.internal == "internal" };
+    match state.ombud.set_party_match(&session, id, position, &input).await {
+        Ok(()) => match state.ombud.staff_case(&session, id).await {
+            // The correction may have put the case out of her reach.
+            Ok(_) => see_other(&format!("/staff/cases/{id}#people-title")),
+            Err(_) => see_other("/staff/cases"),
+        },
+        Err(ServiceError::Invalid(errors)) => {
+            let tr = lang.tr();
+            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
+            show_case(&state, lang, &session, id, String::new(), None, Some(message)).await
+        }
+        Err(e) => error_page(&state, lang, e),
+    }
+}
+
 pub async fn download(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -369,6 +567,8 @@ pub struct EscalationsPage {
     dismissals: Vec<ReviewLine>,
     overdue: Vec<ReviewLine>,
     changes: Vec<ReviewLine>,
+    /// Who is kept out of which case, and why.
+    exclusions: Vec<ReviewLine>,
 }
 
 /// The oversight committee's queue.
@@ -449,7 +649,25 @@ pub async fn escalations(
             line(&c.case_id, &c.case_ref, text)
         })
         .collect();
-    render(&EscalationsPage { page, lines, dismissals, overdue, changes })
+    let exclusions = match state.ombud.oversight_exclusions(&session, 500).await {
+        Ok(rows) => rows,
+        Err(e) => return error_page(&state, lang, e),
+    };
+    let exclusions = exclusions
+        .iter()
+        .map(|x| {
+            let text = tr.t_with(
+                "oversight-exclusion",
+                &[
+                    ("name", x.staff_name.clone().into()),
+                    ("reason", tr.t(&format!("exclusion-{}", x.reason.as_str().replace('_', "-"))).into()),
+                    ("since", page.time(&x.at).into()),
+                ],
+            );
+            line(&x.case_id, &x.case_ref, text)
+        })
+        .collect();
+    render(&EscalationsPage { page, lines, dismissals, overdue, changes, exclusions })
 }
 
 /// Runs a case action from a form: back to the case when it worked; the case

@@ -5,6 +5,8 @@
 //! small, costs no proc-macro build time, and a test keeps it in step with
 //! the router (every route documented, every documented path routed).
 
+mod access;
+
 use crate::AppState;
 use crate::error::{ApiError, ApiOrPage};
 use crate::html::reporter;
@@ -51,6 +53,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/ledger/checkpoint"),
     ("get", "/ledger/proof/inclusion"),
     ("get", "/ledger/proof/consistency"),
+    ("get", "/cases/count"),
+    ("post", "/cases/{id}/recuse"),
+    ("post", "/cases/{id}/reveal-identity"),
+    ("post", "/cases/{id}/people/{position}/match"),
+    ("get", "/cases/{id}/attachments/{attachment}"),
+    ("get", "/cases/{id}/access-log"),
+    ("get", "/oversight/exclusions"),
+    ("get", "/admin/directory-tokens"),
+    ("post", "/admin/directory-tokens"),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -80,6 +91,14 @@ pub fn routes() -> Router<AppState> {
         .route("/ledger/checkpoint", get(ledger_checkpoint))
         .route("/ledger/proof/inclusion", get(inclusion_proof))
         .route("/ledger/proof/consistency", get(consistency_proof))
+        .route("/cases/count", get(access::count_cases))
+        .route("/cases/{id}/recuse", post(access::recuse))
+        .route("/cases/{id}/reveal-identity", post(access::reveal_identity))
+        .route("/cases/{id}/people/{position}/match", post(access::match_person))
+        .route("/cases/{id}/attachments/{attachment}", get(access::download))
+        .route("/cases/{id}/access-log", get(access::access_log))
+        .route("/oversight/exclusions", get(access::exclusions))
+        .route("/admin/directory-tokens", get(access::list_tokens).post(access::create_token))
         .fallback(|Extension(lang): Extension<Lang>| async move {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr())
         })
@@ -122,7 +141,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
@@ -173,6 +192,8 @@ fn case_json(view: &CaseView) -> Value {
         "report": view.report,
         "attachments": view.attachments,
         "messages": view.messages,
+        "people": view.parties,
+        "contact_hidden": view.contact_hidden,
     })
 }
 
@@ -268,13 +289,38 @@ async fn staff_session(
     Ok(Json(json!({ "token": token })))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct CaseSearch {
+    /// A reference or its beginning ("OMB-7K3Q", "7k3q").
+    q: Option<String>,
+    status: Option<String>,
+}
+
 async fn list_cases(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     headers: HeaderMap,
+    search: Result<axum::extract::Query<CaseSearch>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    let rows = state.ombud.staff_inbox(&session, 500).await.map_err(service(lang))?;
+    let invalid = |field: &str| {
+        let e = ombud_service::ServiceError::Invalid(vec![ombud_domain::FieldError {
+            field: field.into(),
+            code: "invalid-choice",
+        }]);
+        ApiError::from_service(e, lang.tr())
+    };
+    let axum::extract::Query(search) = search.map_err(|_| invalid("query"))?;
+    let status = match search.status.as_deref() {
+        Some(s) => Some(s.parse::<ombud_domain::CaseStatus>().map_err(|_| invalid("status"))?),
+        None => None,
+    };
+    let rows = state
+        .ombud
+        .staff_search(&session, search.q.as_deref().unwrap_or_default(), status, 500)
+        .await
+        .map_err(service(lang))?;
     let cases: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -595,6 +641,12 @@ fn with_query(mut op: Value, names: &[&str]) -> Value {
     op
 }
 
+fn push_param(op: &mut Value, param: Value) {
+    if let Some(params) = op["parameters"].as_array_mut() {
+        params.push(param);
+    }
+}
+
 fn id_param() -> Value {
     json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}])
 }
@@ -607,6 +659,15 @@ pub fn openapi_document() -> Value {
     case_msg["parameters"] = id_param();
     let mut ack = op("Acknowledge a received case", Some("staff"), None, ("200", "Acknowledged"));
     ack["parameters"] = id_param();
+    let mut case_list = op("Cases the caller may see, newest first; `q` finds a reference by its beginning, `status` narrows to one status", Some("staff"), None, ("200", "CaseList"));
+    case_list["parameters"] = json!([
+        {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}},
+        {"name": "status", "in": "query", "required": false, "schema": {"type": "string"}}
+    ]);
+    let mut match_op = with_id(op("Confirm or correct who a named person is in the directory (`internal: false` for an outsider); the case is re-routed at once", Some("staff"), Some("Match"), ("200", "Object")));
+    push_param(&mut match_op, json!({"name": "position", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}));
+    let mut download_op = with_id(op("Download a file of the case (recorded in the access log)", Some("staff"), None, ("200", "Object")));
+    push_param(&mut download_op, json!({"name": "attachment", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
     let text = json!({"type": "string"});
     let opt_text = json!({"type": ["string", "null"]});
     json!({
@@ -621,7 +682,7 @@ pub fn openapi_document() -> Value {
             "/reporter/case": {"get": op("The reporter's case: status, deadlines, report, messages", Some("reporter"), None, ("200", "Case"))},
             "/reporter/messages": {"post": op("Send a message to the handling team", Some("reporter"), Some("Message"), ("201", "Created"))},
             "/staff/session": {"post": op("Staff sign-in", None, Some("StaffSignIn"), ("200", "Token"))},
-            "/cases": {"get": op("Cases the caller may see, newest first", Some("staff"), None, ("200", "CaseList"))},
+            "/cases": {"get": case_list},
             "/cases/{id}": {"get": case_item},
             "/cases/{id}/messages": {"post": case_msg},
             "/cases/{id}/acknowledge": {"post": ack},
@@ -638,7 +699,18 @@ pub fn openapi_document() -> Value {
             "/ledger/key": {"get": op("The instance's checkpoint verifier key", None, None, ("200", "VerifierKey"))},
             "/ledger/checkpoint": {"get": {"summary": "The latest signed checkpoint (C2SP tlog-checkpoint note)", "responses": {"200": {"description": "checkpoint", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/ledger/proof/inclusion": {"get": with_query(op("Inclusion proof of leaf `index` in the tree of size `size`", None, None, ("200", "Proof")), &["index", "size"])},
-            "/ledger/proof/consistency": {"get": with_query(op("Consistency proof between tree sizes `from` and `to`", None, None, ("200", "Proof")), &["from", "to"])}
+            "/ledger/proof/consistency": {"get": with_query(op("Consistency proof between tree sizes `from` and `to`", None, None, ("200", "Proof")), &["from", "to"])},
+            "/cases/count": {"get": op("How many cases the caller may see, by status (cases she is excluded from are not counted)", Some("staff"), None, ("200", "Object"))},
+            "/cases/{id}/recuse": {"post": with_id(op("Declare a conflict of interest: the caller leaves the case at once and for good", Some("staff"), None, ("200", "Object")))},
+            "/cases/{id}/reveal-identity": {"post": with_id(op("Show the reporter's contact details (recorded in the access log)", Some("staff"), None, ("200", "Object")))},
+            "/cases/{id}/people/{position}/match": {"post": match_op},
+            "/cases/{id}/attachments/{attachment}": {"get": download_op},
+            "/cases/{id}/access-log": {"get": with_id(op("Who opened the case, downloaded a file or revealed an identity, and when (oversight only)", Some("staff"), None, ("200", "AccessLog")))},
+            "/oversight/exclusions": {"get": op("Every exclusion from a case the caller may see, with the rule that fired or a declared conflict (oversight only)", Some("staff"), None, ("200", "Object"))},
+            "/admin/directory-tokens": {
+                "get": op("Directory-sync (SCIM) tokens, without their secrets (administrators only)", Some("staff"), None, ("200", "Object")),
+                "post": op("Create a directory-sync (SCIM) bearer token; its secret is shown once (administrators only)", Some("staff"), Some("TokenRequest"), ("201", "Object"))
+            }
         },
         "components": {
             "securitySchemes": {
@@ -672,6 +744,9 @@ pub fn openapi_document() -> Value {
                 "CaseList": {"type": "object", "properties": {"cases": {"type": "array", "items": {"type": "object", "properties": {"id": text, "case_ref": text, "category": text, "status": text, "received_at": text, "access_pending": {"type": "boolean"}, "next_deadline": {"oneOf": [{"$ref": "#/components/schemas/Deadline"}, {"type": "null"}]}}}}}},
                 "Record": {"type": "object", "properties": {"format": text, "case_ref": text, "verifier_key": text, "checkpoint": text, "events": {"type": "array"}, "consistency": {"type": "array"}}},
                 "Object": {"type": "object"},
+                "Match": {"type": "object", "additionalProperties": false, "properties": {"employee_id": opt_text, "internal": {"type": "boolean"}}},
+                "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["label"], "properties": {"label": text}},
+                "AccessLog": {"type": "object", "properties": {"case_id": text, "entries": {"type": "array", "items": {"type": "object", "properties": {"at": text, "action": {"enum": ["opened_by_staff", "file_downloaded", "identity_revealed"]}, "staff_id": opt_text, "staff_name": opt_text}}}}},
                 "Step": {"type": "object", "additionalProperties": false, "required": ["step"], "properties": {"step": {"enum": ["acknowledge", "assess_in_scope", "assess_referred", "assess_dismissed", "interim_measures", "start_investigation", "record_findings", "decide", "close", "reopen", "approve_dismissal", "refuse_dismissal"]}, "reason": text}},
                 "Answer": {"type": "object", "additionalProperties": false, "required": ["outcome", "reason"], "properties": {"outcome": {"enum": ["granted", "partly_granted", "declined"]}, "reason": text}},
                 "DeadlineChange": {"type": "object", "additionalProperties": false, "required": ["kind", "until", "justification", "reason_for_reporter"], "properties": {"kind": {"enum": ["extension", "pause"]}, "until": {"type": "string", "format": "date-time"}, "justification": text, "reason_for_reporter": text}},

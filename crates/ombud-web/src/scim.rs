@@ -1,0 +1,550 @@
+//! A SCIM 2.0 subset (RFC 7643/7644) for directory sync: Users and Groups
+//! with create, replace, patch, delete, and `filter=userName eq "…"`.
+//! Authenticated by a bearer token an administrator created.
+//!
+//! Mapping: `userName` and the primary email are the email; the enterprise
+//! extension carries `employeeNumber`, `department` (the unit) and
+//! `manager.value` (the manager's SCIM id, or her employee id); Ombud's own
+//! extension carries `level` and `hrPartner` (an employee id). A Group is a
+//! unit: its members take its name as their department.
+
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use ombud_service::{GroupRecord, PersonInput, PersonRecord, ServiceError};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const OMBUD: &str = "urn:ombud:params:scim:schemas:extension:2.0:User";
+const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+const MAX_PAGE: usize = 500;
+
+/// The SCIM routes, relative to `/scim/v2`.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/ServiceProviderConfig"),
+    ("get", "/Users"),
+    ("post", "/Users"),
+    ("get", "/Users/{id}"),
+    ("put", "/Users/{id}"),
+    ("patch", "/Users/{id}"),
+    ("delete", "/Users/{id}"),
+    ("get", "/Groups"),
+    ("post", "/Groups"),
+    ("get", "/Groups/{id}"),
+    ("put", "/Groups/{id}"),
+    ("patch", "/Groups/{id}"),
+    ("delete", "/Groups/{id}"),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ServiceProviderConfig", get(service_provider_config))
+        .route("/Users", get(list_users).post(create_user))
+        .route("/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
+        .route("/Groups", get(list_groups).post(create_group))
+        .route("/Groups/{id}", get(get_group).put(replace_group).patch(patch_group).delete(delete_group))
+        .fallback(|| async { ScimError::new(StatusCode::NOT_FOUND, None, "no such SCIM endpoint") })
+}
+
+/// A SCIM error response (RFC 7644 §3.12).
+#[derive(Debug)]
+pub struct ScimError {
+    status: StatusCode,
+    scim_type: Option<&'static str>,
+    detail: String,
+}
+
+impl ScimError {
+    fn new(status: StatusCode, scim_type: Option<&'static str>, detail: impl Into<String>) -> Self {
+        Self { status, scim_type, detail: detail.into() }
+    }
+
+    fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some("invalidValue"), detail)
+    }
+}
+
+impl From<ServiceError> for ScimError {
+    fn from(e: ServiceError) -> Self {
+        crate::error::log_if_internal(&e);
+        match e {
+            ServiceError::Invalid(fields) => {
+                let detail: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.code)).collect();
+                Self::invalid(detail.join("; "))
+            }
+            ServiceError::NotFound => Self::new(StatusCode::NOT_FOUND, None, "resource not found"),
+            ServiceError::DuplicateAccount => {
+                Self::new(StatusCode::CONFLICT, Some("uniqueness"), "a resource with this identifier exists")
+            }
+            ServiceError::BadToken => Self::new(StatusCode::UNAUTHORIZED, None, "a valid bearer token is required"),
+            ServiceError::Forbidden => Self::new(StatusCode::FORBIDDEN, None, "not allowed"),
+            _ => Self::new(StatusCode::INTERNAL_SERVER_ERROR, None, "the server failed; nothing was changed"),
+        }
+    }
+}
+
+impl IntoResponse for ScimError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"schemas": [ERROR_SCHEMA], "status": self.status.as_u16().to_string(), "detail": self.detail});
+        if let Some(t) = self.scim_type {
+            body["scimType"] = json!(t);
+        }
+        let mut response = scim_json(self.status, body);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+fn scim_json(status: StatusCode, body: Value) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/scim+json")], Json(body)).into_response()
+}
+
+type ScimResult = Result<Response, ScimError>;
+
+async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ScimError> {
+    let token = crate::api::bearer(headers).ok_or(ServiceError::BadToken)?;
+    state.ombud.check_api_token(token).await?;
+    Ok(())
+}
+
+/// The body as JSON, whatever its declared type (clients send
+/// `application/scim+json` or `application/json`).
+fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "the body must be a JSON object")),
+    }
+}
+
+async fn service_provider_config(State(state): State<AppState>, headers: HeaderMap) -> ScimResult {
+    authorize(&state, &headers).await?;
+    Ok(scim_json(
+        StatusCode::OK,
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+            "patch": {"supported": true},
+            "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+            "filter": {"supported": true, "maxResults": MAX_PAGE},
+            "changePassword": {"supported": false},
+            "sort": {"supported": false},
+            "etag": {"supported": false},
+            "authenticationSchemes": [{"type": "oauthbearertoken", "name": "Bearer token", "description": "A token created with `ombud directory token` or by an administrator"}]
+        }),
+    ))
+}
+
+// ----------------------------------------------------------------- users
+
+fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
+    let manager = p.manager_id.as_ref().map(|m| json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
+    json!({
+        "schemas": [USER_SCHEMA, ENTERPRISE, OMBUD],
+        "id": p.scim_id,
+        "userName": p.email,
+        "displayName": p.name,
+        "name": {"formatted": p.name},
+        "emails": [{"value": p.email, "primary": true, "type": "work"}],
+        "active": p.active,
+        ENTERPRISE: {"employeeNumber": p.employee_id, "department": p.unit, "manager": manager},
+        OMBUD: {"level": p.level, "hrPartner": p.hr_partner_id},
+        "meta": {"resourceType": "User", "lastModified": p.updated_at, "location": format!("/scim/v2/Users/{}", p.scim_id)}
+    })
+}
+
+/// Employee id by SCIM id, to write managers as SCIM ids and read them back.
+async fn scim_index(state: &AppState) -> Result<(Vec<PersonRecord>, HashMap<String, String>), ScimError> {
+    let people = state.ombud.directory_people().await?;
+    let by_employee = people.iter().map(|p| (p.employee_id.clone(), p.scim_id.clone())).collect();
+    Ok((people, by_employee))
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// Reads a User resource into a person.
+fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimError> {
+    let enterprise = &v[ENTERPRISE];
+    let ombud = &v[OMBUD];
+    let emails = v["emails"].as_array().cloned().unwrap_or_default();
+    let primary = emails.iter().find(|e| e["primary"].as_bool() == Some(true)).or_else(|| emails.first());
+    let user_name = text(&v["userName"]).ok_or_else(|| ScimError::invalid("userName is required"))?;
+    let email = primary.and_then(|e| text(&e["value"])).unwrap_or_else(|| user_name.clone());
+    let employee_id = text(&enterprise["employeeNumber"])
+        .or_else(|| text(&v["externalId"]))
+        .ok_or_else(|| ScimError::invalid(format!("{ENTERPRISE}:employeeNumber is required")))?;
+    let name = text(&v["displayName"])
+        .or_else(|| text(&v["name"]["formatted"]))
+        .or_else(|| {
+            let parts: Vec<String> = [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
+            Some(parts.join(" ")).filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| user_name.clone());
+    let manager = match &enterprise["manager"] {
+        Value::String(s) => text(&Value::String(s.clone())),
+        m => text(&m["value"]),
+    };
+    // A manager is named by her SCIM id, or by her employee id.
+    let manager_id =
+        manager.map(|m| people.iter().find(|p| p.scim_id == m).map_or(m.clone(), |p| p.employee_id.clone()));
+    let level = match &ombud["level"] {
+        Value::Null => 0,
+        Value::Number(n) => n.as_i64().ok_or_else(|| ScimError::invalid("level must be a whole number"))?,
+        Value::String(s) => s.trim().parse().map_err(|_| ScimError::invalid("level must be a whole number"))?,
+        _ => return Err(ScimError::invalid("level must be a whole number")),
+    };
+    let active = match &v["active"] {
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.eq_ignore_ascii_case("false"),
+        _ => true,
+    };
+    Ok(PersonInput {
+        employee_id,
+        name,
+        email,
+        manager_id,
+        unit: text(&enterprise["department"]).unwrap_or_else(|| "unassigned".to_owned()),
+        level,
+        hr_partner_id: text(&ombud["hrPartner"]),
+        active,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ListQuery {
+    filter: Option<String>,
+    start_index: Option<usize>,
+    count: Option<usize>,
+}
+
+/// `attr eq "value"`, the one filter form supported.
+fn parse_filter(filter: &str) -> Result<(String, String), ScimError> {
+    let bad = || ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "only `attribute eq \"value\"` is supported");
+    let (attr, rest) = filter.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
+    let (op, value) = rest.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
+    if !op.eq_ignore_ascii_case("eq") {
+        return Err(bad());
+    }
+    let value = value.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(bad)?;
+    Ok((attr.to_owned(), value.replace("\\\"", "\"")))
+}
+
+fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
+    let total = resources.len();
+    let start = query.start_index.unwrap_or(1).max(1);
+    let count = query.count.unwrap_or(100).min(MAX_PAGE);
+    let page: Vec<Value> = resources.into_iter().skip(start - 1).take(count).collect();
+    scim_json(
+        StatusCode::OK,
+        json!({"schemas": [LIST_SCHEMA], "totalResults": total, "startIndex": start, "itemsPerPage": page.len(), "Resources": page}),
+    )
+}
+
+async fn list_users(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ListQuery>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let (people, ids) = scim_index(&state).await?;
+    let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
+    let matches = |p: &PersonRecord| match &wanted {
+        None => Ok(true),
+        Some((attr, value)) => match attr.to_ascii_lowercase().as_str() {
+            // userName is compared without case (RFC 7643 §4.1.1).
+            "username" => Ok(p.email.eq_ignore_ascii_case(value)),
+            "externalid" => Ok(&p.employee_id == value),
+            "id" => Ok(&p.scim_id == value),
+            _ => Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by userName, externalId or id")),
+        },
+    };
+    let mut resources = Vec::new();
+    for p in &people {
+        if matches(p)? {
+            resources.push(user_json(p, &ids));
+        }
+    }
+    Ok(list_response(resources, &query))
+}
+
+async fn get_user(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let (_, ids) = scim_index(&state).await?;
+    let person = state.ombud.directory_person(&id).await?;
+    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+}
+
+async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let (people, _) = scim_index(&state).await?;
+    let input = user_input(&parse_body(&body)?, &people)?;
+    let person = state.ombud.put_person(None, input).await?;
+    let (_, ids) = scim_index(&state).await?;
+    Ok(scim_json(StatusCode::CREATED, user_json(&person, &ids)))
+}
+
+async fn replace_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let (people, _) = scim_index(&state).await?;
+    let input = user_input(&parse_body(&body)?, &people)?;
+    let person = state.ombud.put_person(Some(&id), input).await?;
+    let (_, ids) = scim_index(&state).await?;
+    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+}
+
+async fn patch_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let (people, ids) = scim_index(&state).await?;
+    let current = state.ombud.directory_person(&id).await?;
+    let mut resource = user_json(&current, &ids);
+    for op in patch_ops(&parse_body(&body)?)? {
+        apply_user_op(&mut resource, &op)?;
+    }
+    let input = user_input(&resource, &people)?;
+    let person = state.ombud.put_person(Some(&id), input).await?;
+    let (_, ids) = scim_index(&state).await?;
+    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+}
+
+async fn delete_user(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    state.ombud.delete_person(&id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+// ----------------------------------------------------------------- patch
+
+struct PatchOp {
+    op: String,
+    path: Option<String>,
+    value: Value,
+}
+
+fn patch_ops(body: &Value) -> Result<Vec<PatchOp>, ScimError> {
+    let schemas = body["schemas"].as_array().cloned().unwrap_or_default();
+    if !schemas.iter().any(|s| s.as_str() == Some(PATCH_SCHEMA)) {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "a PatchOp message is expected"));
+    }
+    let ops = body["Operations"].as_array().ok_or_else(|| ScimError::invalid("Operations is required"))?;
+    ops.iter()
+        .map(|o| {
+            let op = o["op"].as_str().unwrap_or_default().to_ascii_lowercase();
+            if !matches!(op.as_str(), "add" | "replace" | "remove") {
+                return Err(ScimError::invalid("op must be add, replace or remove"));
+            }
+            Ok(PatchOp { op, path: text(&o["path"]), value: o["value"].clone() })
+        })
+        .collect()
+}
+
+/// Applies one operation to a User resource. Paths may name an extension
+/// attribute by its full URN (`urn:…:enterprise:2.0:User:department`) and
+/// an email by filter (`emails[type eq "work"].value`).
+fn apply_user_op(resource: &mut Value, op: &PatchOp) -> Result<(), ScimError> {
+    let value = if op.op == "remove" { Value::Null } else { op.value.clone() };
+    let Some(path) = &op.path else {
+        // No path: the value is a set of attributes to merge.
+        let Value::Object(attrs) = value else { return Err(ScimError::invalid("a value object is required")) };
+        for (key, v) in attrs {
+            set_attribute(resource, &key, v);
+        }
+        return Ok(());
+    };
+    if path.starts_with("emails") {
+        let email = if let Value::Array(items) = &value { items.first().map(|e| e["value"].clone()) } else { None };
+        let email = email.unwrap_or(value);
+        resource["emails"] = json!([{"value": email, "primary": true, "type": "work"}]);
+        return Ok(());
+    }
+    set_attribute(resource, path, value);
+    Ok(())
+}
+
+/// Sets `attr`, `attr.sub` or `urn…:attr[.sub]` (or an extension object by its URN).
+fn set_attribute(resource: &mut Value, path: &str, value: Value) {
+    for schema in [ENTERPRISE, OMBUD] {
+        if path == schema {
+            match (&mut resource[schema], value) {
+                (Value::Object(target), Value::Object(attrs)) => target.extend(attrs),
+                (slot, value) => *slot = value,
+            }
+            return;
+        }
+        if let Some(rest) = path.strip_prefix(schema).and_then(|r| r.strip_prefix(':')) {
+            return set_path(&mut resource[schema], rest, value);
+        }
+    }
+    set_path(resource, path, value);
+}
+
+fn set_path(target: &mut Value, path: &str, value: Value) {
+    let mut node = target;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        if i + 1 == parts.len() {
+            node[*part] = value;
+            return;
+        }
+        node = &mut node[*part];
+    }
+}
+
+// ---------------------------------------------------------------- groups
+
+fn group_json(g: &GroupRecord) -> Value {
+    json!({
+        "schemas": [GROUP_SCHEMA],
+        "id": g.id,
+        "displayName": g.display_name,
+        "members": g.members.iter().map(|m| json!({"value": m, "type": "User"})).collect::<Vec<_>>(),
+        "meta": {"resourceType": "Group", "lastModified": g.updated_at, "location": format!("/scim/v2/Groups/{}", g.id)}
+    })
+}
+
+fn group_members(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(|m| text(&m["value"])).collect()
+}
+
+async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError> {
+    let groups = state.ombud.directory_groups().await?;
+    groups.into_iter().find(|g| g.id == id).ok_or_else(|| ServiceError::NotFound.into())
+}
+
+async fn list_groups(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ListQuery>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
+    if let Some((attr, _)) = &wanted {
+        if !attr.eq_ignore_ascii_case("displayName") && !attr.eq_ignore_ascii_case("id") {
+            return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by displayName or id"));
+        }
+    }
+    let resources = state
+        .ombud
+        .directory_groups()
+        .await?
+        .iter()
+        .filter(|g| wanted.as_ref().is_none_or(|(_, v)| &g.display_name == v || &g.id == v))
+        .map(group_json)
+        .collect();
+    Ok(list_response(resources, &query))
+}
+
+async fn get_group(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    Ok(scim_json(StatusCode::OK, group_json(&find_group(&state, &id).await?)))
+}
+
+async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let body = parse_body(&body)?;
+    let name = text(&body["displayName"]).unwrap_or_default();
+    let group = state.ombud.put_group(None, &name, group_members(&body["members"])).await?;
+    Ok(scim_json(StatusCode::CREATED, group_json(&group)))
+}
+
+async fn replace_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let body = parse_body(&body)?;
+    let name = text(&body["displayName"]).unwrap_or_default();
+    let group = state.ombud.put_group(Some(&id), &name, group_members(&body["members"])).await?;
+    Ok(scim_json(StatusCode::OK, group_json(&group)))
+}
+
+async fn patch_group(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ScimResult {
+    authorize(&state, &headers).await?;
+    let current = find_group(&state, &id).await?;
+    let mut name = current.display_name.clone();
+    let mut members = current.members.clone();
+    for op in patch_ops(&parse_body(&body)?)? {
+        match (op.op.as_str(), op.path.as_deref()) {
+            ("replace", Some("displayName")) => name = text(&op.value).unwrap_or_default(),
+            ("replace", None) => {
+                if let Some(n) = text(&op.value["displayName"]) {
+                    name = n;
+                }
+                if op.value.get("members").is_some() {
+                    members = group_members(&op.value["members"]);
+                }
+            }
+            ("replace", Some("members")) => members = group_members(&op.value),
+            ("add", Some("members")) | ("add", None) => {
+                let added = if op.path.is_some() { &op.value } else { &op.value["members"] };
+                for m in group_members(added) {
+                    if !members.contains(&m) {
+                        members.push(m);
+                    }
+                }
+            }
+            ("remove", Some("members")) if op.value.is_array() => {
+                let gone = group_members(&op.value);
+                members.retain(|m| !gone.contains(m));
+            }
+            ("remove", Some("members")) => members.clear(),
+            ("remove", Some(path)) if path.starts_with("members[") => {
+                let (_, value) = parse_filter(path.trim_start_matches("members[").trim_end_matches(']'))?;
+                members.retain(|m| *m != value);
+            }
+            _ => return Err(ScimError::invalid("unsupported patch path for a Group")),
+        }
+    }
+    let group = state.ombud.put_group(Some(&id), &name, members).await?;
+    Ok(scim_json(StatusCode::OK, group_json(&group)))
+}
+
+async fn delete_group(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
+    authorize(&state, &headers).await?;
+    state.ombud.delete_group(&id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_and_patch_paths() {
+        assert_eq!(parse_filter(r#"userName eq "li.na@example.cn""#).ok(), Some(("userName".into(), "li.na@example.cn".into())));
+        assert!(parse_filter("userName sw \"li\"").is_err());
+        assert!(parse_filter("userName eq li").is_err());
+        let mut user = json!({"userName": "a@x.org", ENTERPRISE: {"department": "Sales"}});
+        set_attribute(&mut user, &format!("{ENTERPRISE}:department"), json!("Legal"));
+        set_attribute(&mut user, &format!("{ENTERPRISE}:manager.value"), json!("m-1"));
+        set_attribute(&mut user, OMBUD, json!({"level": 6}));
+        set_attribute(&mut user, "name.formatted", json!("Ann"));
+        assert_eq!(user[ENTERPRISE]["department"], "Legal");
+        assert_eq!(user[ENTERPRISE]["manager"]["value"], "m-1");
+        assert_eq!(user[OMBUD]["level"], 6);
+        assert_eq!(user["name"]["formatted"], "Ann");
+    }
+}
