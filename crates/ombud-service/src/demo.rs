@@ -72,7 +72,13 @@ pub struct DemoCase {
 
 pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     ombud.import_directory(SAMPLE_DIRECTORY).await?;
-    let names = ["Wang Fang (ethics office)", "Maria Keller (audit committee)", "Zhao Lei (Sales North president)", "Gao Yan (HR partner, Sales North)", "Demo administrator"];
+    let names = [
+        "Wang Fang (ethics office)",
+        "Maria Keller (audit committee)",
+        "Zhao Lei (Sales North president)",
+        "Gao Yan (HR partner, Sales North)",
+        "Demo administrator",
+    ];
     for (account, name) in DEMO_ACCOUNTS.iter().zip(names) {
         ombud.add_staff(account.email, name, account.role, account.password).await?;
     }

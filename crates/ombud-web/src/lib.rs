@@ -15,8 +15,8 @@ mod sessions;
 mod uploads;
 
 pub use api::{ROUTES as API_ROUTES, openapi_document};
-pub use scim::ROUTES as SCIM_ROUTES;
 pub use i18n::{Lang, NoticeTexts};
+pub use scim::ROUTES as SCIM_ROUTES;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -94,7 +94,8 @@ impl From<ServiceError> for ScimError {
 
 impl IntoResponse for ScimError {
     fn into_response(self) -> Response {
-        let mut body = json!({"schemas": [ERROR_SCHEMA], "status": self.status.as_u16().to_string(), "detail": self.detail});
+        let mut body =
+            json!({"schemas": [ERROR_SCHEMA], "status": self.status.as_u16().to_string(), "detail": self.detail});
         if let Some(t) = self.scim_type {
             body["scimType"] = json!(t);
         }
@@ -147,7 +148,8 @@ async fn service_provider_config(State(state): State<AppState>, headers: HeaderM
 // ----------------------------------------------------------------- users
 
 fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
-    let manager = p.manager_id.as_ref().map(|m| json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
+    let manager =
+        p.manager_id.as_ref().map(|m| json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
     json!({
         "schemas": [USER_SCHEMA, ENTERPRISE, OMBUD],
         "id": p.scim_id,
@@ -187,7 +189,8 @@ fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimErr
     let name = text(&v["displayName"])
         .or_else(|| text(&v["name"]["formatted"]))
         .or_else(|| {
-            let parts: Vec<String> = [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
+            let parts: Vec<String> =
+                [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
             Some(parts.join(" ")).filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| user_name.clone());
@@ -231,7 +234,8 @@ struct ListQuery {
 
 /// `attr eq "value"`, the one filter form supported.
 fn parse_filter(filter: &str) -> Result<(String, String), ScimError> {
-    let bad = || ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "only `attribute eq \"value\"` is supported");
+    let bad =
+        || ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "only `attribute eq \"value\"` is supported");
     let (attr, rest) = filter.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
     let (op, value) = rest.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
     if !op.eq_ignore_ascii_case("eq") {
@@ -263,7 +267,11 @@ async fn list_users(State(state): State<AppState>, headers: HeaderMap, Query(que
             "username" => Ok(p.email.eq_ignore_ascii_case(value)),
             "externalid" => Ok(&p.employee_id == value),
             "id" => Ok(&p.scim_id == value),
-            _ => Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by userName, externalId or id")),
+            _ => Err(ScimError::new(
+                StatusCode::BAD_REQUEST,
+                Some("invalidFilter"),
+                "filter by userName, externalId or id",
+            )),
         },
     };
     let mut resources = Vec::new();
@@ -534,7 +542,10 @@ mod tests {
 
     #[test]
     fn filters_and_patch_paths() {
-        assert_eq!(parse_filter(r#"userName eq "li.na@example.cn""#).ok(), Some(("userName".into(), "li.na@example.cn".into())));
+        assert_eq!(
+            parse_filter(r#"userName eq "li.na@example.cn""#).ok(),
+            Some(("userName".into(), "li.na@example.cn".into()))
+        );
         assert!(parse_filter("userName sw \"li\"").is_err());
         assert!(parse_filter("userName eq li").is_err());
         let mut user = json!({"userName": "a@x.org", ENTERPRISE: {"department": "Sales"}});

@@ -72,8 +72,7 @@ pub(super) async fn download(
 ) -> Result<Response, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
     let case = case_id(&id, lang)?;
-    let attachment =
-        attachment.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))?;
+    let attachment = attachment.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()))?;
     let file = state.ombud.staff_attachment(&session, case, attachment).await.map_err(service(lang))?;
     Ok(crate::html::download_response(file))
 }

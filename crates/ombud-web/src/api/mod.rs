@@ -194,6 +194,8 @@ fn case_json(view: &CaseView) -> Value {
         "messages": view.messages,
         "people": view.parties,
         "contact_hidden": view.contact_hidden,
+        // What happened and when, never by whom: for her, when the handling team opened her case.
+        "events": view.events.iter().map(|(kind, at)| json!({"kind": kind.as_str(), "at": at})).collect::<Vec<_>>(),
     })
 }
 
@@ -659,15 +661,32 @@ pub fn openapi_document() -> Value {
     case_msg["parameters"] = id_param();
     let mut ack = op("Acknowledge a received case", Some("staff"), None, ("200", "Acknowledged"));
     ack["parameters"] = id_param();
-    let mut case_list = op("Cases the caller may see, newest first; `q` finds a reference by its beginning, `status` narrows to one status", Some("staff"), None, ("200", "CaseList"));
+    let mut case_list = op(
+        "Cases the caller may see, newest first; `q` finds a reference by its beginning, `status` narrows to one status",
+        Some("staff"),
+        None,
+        ("200", "CaseList"),
+    );
     case_list["parameters"] = json!([
         {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}},
         {"name": "status", "in": "query", "required": false, "schema": {"type": "string"}}
     ]);
-    let mut match_op = with_id(op("Confirm or correct who a named person is in the directory (`internal: false` for an outsider); the case is re-routed at once", Some("staff"), Some("Match"), ("200", "Object")));
-    push_param(&mut match_op, json!({"name": "position", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}));
-    let mut download_op = with_id(op("Download a file of the case (recorded in the access log)", Some("staff"), None, ("200", "Object")));
-    push_param(&mut download_op, json!({"name": "attachment", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}));
+    let mut match_op = with_id(op(
+        "Confirm or correct who a named person is in the directory (`internal: false` for an outsider); the case is re-routed at once",
+        Some("staff"),
+        Some("Match"),
+        ("200", "Object"),
+    ));
+    push_param(
+        &mut match_op,
+        json!({"name": "position", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}),
+    );
+    let mut download_op =
+        with_id(op("Download a file of the case (recorded in the access log)", Some("staff"), None, ("200", "Object")));
+    push_param(
+        &mut download_op,
+        json!({"name": "attachment", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}),
+    );
     let text = json!({"type": "string"});
     let opt_text = json!({"type": ["string", "null"]});
     json!({

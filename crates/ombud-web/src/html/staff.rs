@@ -511,7 +511,8 @@ pub async fn match_person(
     let (Ok(id), Ok(position)) = (parse_case(&id), position.parse::<u32>()) else {
         return error_page(&state, lang, ServiceError::NotFound);
     };
-    let input = ombud_service::MatchInput { employee_id: Some(form.employee_id), internal: form.internal == "internal" };
+    let input =
+        ombud_service::MatchInput { employee_id: Some(form.employee_id), internal: form.internal == "internal" };
     match state.ombud.set_party_match(&session, id, position, &input).await {
         Ok(()) => match state.ombud.staff_case(&session, id).await {
             // The correction may have put the case out of her reach.

@@ -1,0 +1,491 @@
+//! No one judges their own case: the seed scenario through the real server,
+//! and an authorization matrix over every route × relation to the case.
+//!
+//! The organisation is `demo::SAMPLE_DIRECTORY`. Li Na reports Sun Hao (her
+//! manager's peer) and a client for an assault on a business trip, naming
+//! her manager Zhang Wei as a witness. Sun Hao's unit president and the
+//! unit's HR partner both hold handler accounts.
+
+use jiff::SignedDuration;
+use ombud_domain::{Clock, Role, StaffId};
+use ombud_service::demo::SAMPLE_DIRECTORY;
+use ombud_testkit::{TestServer, backends};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// How a staff member stands to the case, and whether the rule lets her see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Relation {
+    /// Named in the report (as a witness).
+    Named,
+    /// The unit president: above the accused.
+    Chain,
+    /// The HR partner of the accused's unit.
+    HrPartner,
+    /// Reports directly to the accused.
+    DirectReport,
+    /// Declared a conflict on this case.
+    Declared,
+    /// The ethics-office handler working the case.
+    Assigned,
+    /// A handler with no tie to anyone in it.
+    Unrelated,
+    Oversight,
+}
+
+use Relation::*;
+
+const RELATIONS: [Relation; 8] = [Named, Chain, HrPartner, DirectReport, Declared, Assigned, Unrelated, Oversight];
+
+impl Relation {
+    fn email(self) -> &'static str {
+        match self {
+            Named => "zhang.wei@demo.ombud.example",
+            Chain => "president@demo.ombud.example",
+            HrPartner => "hr.sales@demo.ombud.example",
+            DirectReport => "zhou.min@demo.ombud.example",
+            Declared => "declared@elsewhere.example",
+            Assigned => "handler@demo.ombud.example",
+            Unrelated => "unrelated@elsewhere.example",
+            Oversight => "oversight@demo.ombud.example",
+        }
+    }
+
+    fn role(self) -> Role {
+        if self == Oversight { Role::Oversight } else { Role::Handler }
+    }
+
+    fn sees_case(self) -> bool {
+        matches!(self, Assigned | Unrelated | Oversight)
+    }
+
+    /// The reason oversight is shown for her exclusion.
+    fn reason(self) -> Option<&'static str> {
+        match self {
+            Named => Some("named"),
+            Chain => Some("management_chain"),
+            HrPartner => Some("hr_partner"),
+            DirectReport => Some("direct_report"),
+            Declared => Some("declared"),
+            _ => None,
+        }
+    }
+}
+
+struct World {
+    s: TestServer,
+    tokens: BTreeMap<Relation, String>,
+    ids: BTreeMap<Relation, StaffId>,
+    admin: String,
+    reporter: String,
+    case_id: String,
+    case_ref: String,
+    request_id: String,
+    deadline_id: String,
+    attachment_id: String,
+}
+
+fn scenario_report() -> Value {
+    json!({
+        "category": "sexual_assault",
+        "description": "出差期间，孙经理和客户在晚宴上一再劝我喝酒。之后发生的事让我非常害怕。",
+        "location": {"kind": "business_trip", "detail": "济南"},
+        "people": [
+            {"name": "孙浩 Sun Hao", "employee_id": "E320", "role": "accused", "internal": true},
+            {"name": "客户代表", "role": "accused", "internal": false},
+            {"name": "张伟", "email": "zhang.wei@demo.ombud.example", "role": "witness", "internal": true}
+        ],
+        "requests": [{"kind": "no_contact"}],
+        "anonymous": false,
+        "contact": {"name": "Li Na", "email": "li.na.private@example.org"}
+    })
+}
+
+async fn world(backend: ombud_testkit::Backend) -> World {
+    let s = TestServer::start(backend).await;
+    s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("directory");
+    let mut passwords = BTreeMap::new();
+    for r in RELATIONS {
+        passwords.insert(r, s.staff(r.email(), r.role()).await);
+    }
+    let admin_pw = s.staff("admin@demo.ombud.example", Role::Admin).await;
+    let (case_ref, receipt) = s.report(scenario_report()).await;
+    let mut tokens = BTreeMap::new();
+    let mut ids = BTreeMap::new();
+    for r in RELATIONS {
+        tokens.insert(r, s.staff_token(r.email(), &passwords[&r]).await);
+        let staff = s.ombud.store().staff_by_email(r.email()).await.expect("store").expect("staff");
+        ids.insert(r, staff.id);
+    }
+    let admin = s.staff_token("admin@demo.ombud.example", &admin_pw).await;
+    let reporter = s.reporter_token(&receipt).await;
+    let (_, list) = s.get_json("/api/v1/cases", &tokens[&Assigned]).await;
+    let case_id = list["cases"][0]["id"].as_str().expect("the ethics handler sees the case").to_owned();
+    // The declared handler could see it, and stepped aside.
+    let (status, _) = s.post_json(&format!("/api/v1/cases/{case_id}/recuse"), &tokens[&Declared], json!({})).await;
+    assert_eq!(status, 200);
+    // The ethics handler sends the reporter a file, so there is one to download.
+    let form = Form::new().text("body", "请看附件中的支持资源。").part(
+        "attachments",
+        Part::bytes(b"support resources".to_vec()).file_name("support.txt").mime_str("text/plain").expect("mime"),
+    );
+    let sent = s
+        .client()
+        .post(s.url(&format!("/staff/cases/{case_id}/reply")))
+        .bearer_auth(&tokens[&Assigned])
+        .multipart(form)
+        .send()
+        .await
+        .expect("reply");
+    assert_eq!(sent.status(), 303);
+    let (_, case) = s.get_json(&format!("/api/v1/cases/{case_id}"), &tokens[&Assigned]).await;
+    let attachment_id = case["messages"][0]["attachments"][0]["id"].as_str().expect("attachment").to_owned();
+    let request_id = case["requests"][0]["id"].as_str().expect("request").to_owned();
+    let deadline_id = case["deadlines"][0]["id"].as_str().expect("deadline").to_owned();
+    World { s, tokens, ids, admin, reporter, case_id, case_ref, request_id, deadline_id, attachment_id }
+}
+
+#[tokio::test]
+async fn the_seed_scenario_keeps_the_accused_chain_and_unit_hr_out_on_every_backend() {
+    for backend in backends() {
+        let w = world(backend).await;
+        let s = &w.s;
+        let case = format!("/api/v1/cases/{}", w.case_id);
+        for r in RELATIONS {
+            let token = &w.tokens[&r];
+            let (_, list) = s.get_json("/api/v1/cases", token).await;
+            let (_, count) = s.get_json("/api/v1/cases/count", token).await;
+            let (_, found) = s.get_json(&format!("/api/v1/cases?q={}", w.case_ref), token).await;
+            let (status, _) = s.get_json(&case, token).await;
+            let listed = list.to_string().contains(&w.case_ref);
+            assert_eq!(listed, r.sees_case(), "{r:?} in the list");
+            assert_eq!(found.to_string().contains(&w.case_ref), r.sees_case(), "{r:?} by search");
+            assert_eq!(count["total"], json!(u64::from(r.sees_case())), "{r:?} counts");
+            assert_eq!(status, if r.sees_case() { 200 } else { 404 }, "{r:?} opens");
+            // No key was ever wrapped to an excluded reader.
+            let access = s.ombud.store().access(w.case_id.parse().expect("id"), w.ids[&r]).await.expect("access");
+            assert_eq!(access.is_some(), r.sees_case(), "{r:?} holds a wrapped key");
+        }
+
+        // Oversight sees every exclusion with its reason; the rest see none.
+        let (status, body) = s.get_json("/api/v1/oversight/exclusions", &w.tokens[&Oversight]).await;
+        assert_eq!(status, 200);
+        for r in RELATIONS {
+            let row = body["exclusions"].as_array().expect("rows").iter().find(|x| x["staff_id"] == json!(w.ids[&r]));
+            assert_eq!(row.map(|x| x["reason"].as_str().unwrap_or_default()), r.reason(), "{r:?}");
+        }
+        for r in [Chain, HrPartner, Assigned] {
+            let (status, body) = s.get_json("/api/v1/oversight/exclusions", &w.tokens[&r]).await;
+            assert_eq!(status, 403);
+            assert!(!body.to_string().contains(&w.case_id), "the excluded learn nothing");
+        }
+
+        // Notifications: reminders 48 h before the 72-hour triage reach the
+        // handlers who may read the case, never the excluded.
+        s.clock.advance(SignedDuration::from_hours(25));
+        s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        let now = s.clock.now();
+        let notices = s.ombud.store().claim_outbox(now, now + SignedDuration::from_mins(5), 100).await.expect("claim");
+        let reminded: Vec<StaffId> = notices.iter().map(|n| n.staff_id).collect();
+        for r in RELATIONS {
+            let expected = r.sees_case() && r.role() == Role::Handler;
+            assert_eq!(reminded.contains(&w.ids[&r]), expected, "{r:?} reminded");
+        }
+        // The triage deadline passes: the escalation goes to oversight only.
+        s.clock.advance(SignedDuration::from_hours(48));
+        s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        let now = s.clock.now();
+        let notices = s.ombud.store().claim_outbox(now, now + SignedDuration::from_mins(5), 100).await.expect("claim");
+        let escalated: Vec<StaffId> = notices.iter().filter(|n| n.kind == "escalation").map(|n| n.staff_id).collect();
+        assert!(!escalated.is_empty());
+        assert!(escalated.iter().all(|id| *id == w.ids[&Oversight]), "escalations reach oversight alone");
+        for n in &notices {
+            let excluded = RELATIONS.iter().filter(|r| !r.sees_case()).any(|r| w.ids[r] == n.staff_id);
+            assert!(!excluded, "no notice of any kind reaches the excluded");
+        }
+
+        // The reporter sees when her case was opened, never by whom.
+        let (_, mine) = s.get_json("/api/v1/reporter/case", &w.reporter).await;
+        let text = mine.to_string();
+        let opened = mine["events"].as_array().expect("events").iter().filter(|e| e["kind"] == "opened_by_staff");
+        assert!(opened.count() >= 2, "each opening is on her page: {text}");
+        for r in RELATIONS {
+            assert!(!text.contains(&w.ids[&r].to_string()), "no staff id on her side");
+        }
+        w.s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_records_every_open_download_and_reveal_for_oversight() {
+    let w = world(ombud_testkit::Backend::Sqlite).await;
+    let s = &w.s;
+    let case = format!("/api/v1/cases/{}", w.case_id);
+    let (_, view) = s.get_json(&case, &w.tokens[&Unrelated]).await;
+    assert_eq!(view["report"]["contact"], Value::Null, "contact details stay hidden until asked for");
+    assert_eq!(view["contact_hidden"], true);
+    let (status, shown) = s.post_json(&format!("{case}/reveal-identity"), &w.tokens[&Unrelated], json!({})).await;
+    assert_eq!((status, shown["contact"]["email"].as_str()), (200, Some("li.na.private@example.org")));
+    let file = s
+        .client()
+        .get(s.url(&format!("{case}/attachments/{}", w.attachment_id)))
+        .bearer_auth(&w.tokens[&Unrelated])
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), b"support resources");
+
+    let (status, log) = s.get_json(&format!("{case}/access-log"), &w.tokens[&Oversight]).await;
+    assert_eq!(status, 200);
+    let entries: Vec<(String, String)> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_owned(),
+                e["staff_name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let unrelated = format!("Staff {}", Unrelated.email());
+    for action in ["opened_by_staff", "identity_revealed", "file_downloaded"] {
+        assert!(entries.contains(&(action.to_owned(), unrelated.clone())), "{action} by her is logged: {entries:?}");
+    }
+    assert!(entries.contains(&("opened_by_staff".to_owned(), format!("Staff {}", Assigned.email()))));
+    // Handlers cannot read it; the excluded cannot tell it exists.
+    assert_eq!(s.get_json(&format!("{case}/access-log"), &w.tokens[&Assigned]).await.0, 403);
+    assert_eq!(s.get_json(&format!("{case}/access-log"), &w.tokens[&Chain]).await.0, 404);
+    // The oversight page lists the log too.
+    let page = s
+        .client()
+        .get(s.url(&format!("/staff/cases/{}", w.case_id)))
+        .bearer_auth(&w.tokens[&Oversight])
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Access log") && page.contains("Viewed the reporter") && page.contains(&unrelated));
+    w.s.stop().await;
+}
+
+/// A value for each path parameter of a route.
+fn fill(path: &str, w: &World, case_id: &str) -> String {
+    path.replace("{id}", case_id)
+        .replace("{request}", &w.request_id)
+        .replace("{deadline}", &w.deadline_id)
+        .replace("{attachment}", &w.attachment_id)
+        .replace("{position}", "0")
+}
+
+/// A plausible body for each API route that takes one.
+fn api_body(path: &str) -> Value {
+    match path {
+        "/reports" => json!({"category": "other", "description": "matrix"}),
+        "/reporter/session" => json!({"receipt": "0000 0000 0000 0000 0000 0000 0000"}),
+        "/staff/session" => json!({"email": "nobody@example.org", "password": "wrong password"}),
+        p if p.ends_with("/messages") => json!({"body": "A note from the matrix."}),
+        p if p.ends_with("/steps") => json!({"step": "assess_in_scope", "reason": "In scope."}),
+        p if p.ends_with("/answer") => json!({"outcome": "granted", "reason": "Done."}),
+        p if p.ends_with("/change") => {
+            json!({"kind": "extension", "until": "2099-01-01T00:00:00Z", "justification": "More time.", "reason_for_reporter": "More time."})
+        }
+        p if p.ends_with("/proceedings") => json!({"authority": "Police", "reference": "R-1", "date": null}),
+        p if p.ends_with("/match") => json!({"employee_id": "E320", "internal": true}),
+        "/admin/directory-tokens" => json!({"label": "matrix"}),
+        _ => json!({}),
+    }
+}
+
+async fn call(s: &TestServer, method: &str, path: &str, token: Option<&str>, body: Value) -> (u16, String) {
+    let client = s.client();
+    let url = s.url(path);
+    let request = match method {
+        "get" => client.get(url),
+        "post" => client.post(url).json(&body),
+        "put" => client.put(url).json(&body),
+        "patch" => client.patch(url).json(&body),
+        "delete" => client.delete(url),
+        other => panic!("method {other}"),
+    };
+    let request = match token {
+        Some(t) => request.bearer_auth(t),
+        None => request,
+    };
+    let response = request.send().await.expect("request");
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+/// The staff pages' case routes, read from the router's source so a new
+/// route cannot escape the matrix.
+fn html_case_routes() -> Vec<(String, String)> {
+    let source = include_str!("../src/html/mod.rs");
+    let mut routes = Vec::new();
+    for line in source.lines().filter(|l| l.contains(".route(\"/staff/cases/{id}")) {
+        let path = line.split('"').nth(1).expect("path").to_owned();
+        for method in ["get", "post"] {
+            if line.contains(&format!("{method}(")) {
+                routes.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+async fn html_call(s: &TestServer, method: &str, path: &str, token: &str) -> (u16, String) {
+    let client = s.client();
+    let request = if method == "get" {
+        client.get(s.url(path))
+    } else if path.ends_with("/reply") {
+        client.post(s.url(path)).multipart(Form::new().text("body", "A note from the matrix."))
+    } else {
+        let form: &[(&str, &str)] = match path.rsplit('/').next().unwrap_or_default() {
+            "step" => &[("step", "assess_in_scope"), ("reason", "In scope.")],
+            "answer" => &[("outcome", "granted"), ("reason", "Done.")],
+            "change" => &[
+                ("kind", "extension"),
+                ("until", "2099-01-01"),
+                ("justification", "More time."),
+                ("reason_for_reporter", "More time."),
+            ],
+            "proceedings" => &[("authority", "Police"), ("reference", "R-2"), ("date", "")],
+            "match" => &[("employee_id", "E320"), ("internal", "internal")],
+            _ => &[],
+        };
+        client.post(s.url(path)).form(&form)
+    };
+    let response = request.bearer_auth(token).send().await.expect("request");
+    (response.status().as_u16(), response.text().await.expect("body"))
+}
+
+/// Every route × every relation: the excluded get exactly what a missing
+/// case gets; the rest are never told "not found"; nobody gets a 5xx; and
+/// no list, count or error carries the case to someone who may not see it.
+#[tokio::test]
+async fn every_route_answers_every_relation_as_the_rule_says() {
+    for backend in backends() {
+        let w = world(backend).await;
+        let s = &w.s;
+        let missing = uuid::Uuid::now_v7().to_string();
+        let mut checked = 0;
+        // Recusal ends her access, so it runs last for each relation: on the
+        // pages against a second case naming the same people, then in the API.
+        let is_recusal = |p: &str| p.ends_with("/recuse");
+        let api: Vec<(&str, &str)> = ombud_web::API_ROUTES.iter().copied().filter(|(_, p)| !is_recusal(p)).collect();
+        let html: Vec<(String, String)> = html_case_routes().into_iter().filter(|(_, p)| !is_recusal(p)).collect();
+        assert!(html.len() >= 10, "found {html:?}");
+        let (second_ref, _) = s.report(scenario_report()).await;
+        let (_, found) = s.get_json(&format!("/api/v1/cases?q={second_ref}"), &w.tokens[&Oversight]).await;
+        let second = found["cases"][0]["id"].as_str().expect("second case").to_owned();
+        for r in RELATIONS {
+            let token = w.tokens[&r].as_str();
+            for (method, route) in &api {
+                let path = format!("/api/v1{}", fill(route, &w, &w.case_id));
+                let (status, body) = call(s, method, &path, Some(token), api_body(route)).await;
+                assert!(status < 500, "{r:?} {method} {path}: {status} {body}");
+                if route.contains("{id}") {
+                    let unknown = format!("/api/v1{}", fill(route, &w, &missing));
+                    let (unknown_status, unknown_body) = call(s, method, &unknown, Some(token), api_body(route)).await;
+                    if r.sees_case() {
+                        assert_ne!(status, 404, "{r:?} may use {method} {route}: {body}");
+                    } else {
+                        assert_eq!(
+                            (status, &body),
+                            (404, &unknown_body),
+                            "{r:?} {method} {route}: as if it did not exist"
+                        );
+                        assert_eq!(unknown_status, 404);
+                    }
+                    if route.ends_with("/access-log") && r.sees_case() {
+                        assert_eq!(status, if r == Oversight { 200 } else { 403 }, "{r:?} reads the access log");
+                    }
+                } else if !r.sees_case() {
+                    assert!(
+                        !body.contains(&w.case_id) && !body.contains(&w.case_ref),
+                        "{r:?} {method} {route} leaks: {body}"
+                    );
+                }
+                if *route == "/cases/count" {
+                    // Counts agree with the list she may see (the matrix files reports as it goes).
+                    let total: Value = serde_json::from_str(&body).expect("json");
+                    let (_, list) = s.get_json("/api/v1/cases", token).await;
+                    assert_eq!(total["total"], json!(list["cases"].as_array().map_or(0, Vec::len)), "{r:?} count");
+                }
+                checked += 1;
+            }
+            for (method, route) in &html {
+                let (status, body) = html_call(s, method, &fill(route, &w, &w.case_id), token).await;
+                let (_, unknown_body) = html_call(s, method, &fill(route, &w, &missing), token).await;
+                assert!(status < 500, "{r:?} {method} {route}: {status}");
+                if r.sees_case() {
+                    assert_ne!(status, 404, "{r:?} may use {method} {route}");
+                } else {
+                    assert_eq!((status, &body), (404, &unknown_body), "{r:?} {method} {route}");
+                }
+                checked += 1;
+            }
+            let (status, body) = html_call(s, "post", &format!("/staff/cases/{second}/recuse"), token).await;
+            let (_, unknown_body) = html_call(s, "post", &format!("/staff/cases/{missing}/recuse"), token).await;
+            // Her declaration covered the first case only.
+            if r.sees_case() || r == Declared {
+                assert_eq!(status, 303, "{r:?} steps aside from the page");
+            } else {
+                assert_eq!((status, &body), (404, &unknown_body), "{r:?} recusal page");
+            }
+            let recuse = format!("/api/v1/cases/{}/recuse", w.case_id);
+            let (status, body) = call(s, "post", &recuse, Some(token), json!({})).await;
+            let unknown = format!("/api/v1/cases/{missing}/recuse");
+            let (_, unknown_body) = call(s, "post", &unknown, Some(token), json!({})).await;
+            if r.sees_case() {
+                assert_eq!(status, 200, "{r:?} steps aside through the API");
+                assert_eq!(
+                    call(s, "get", &format!("/api/v1/cases/{}", w.case_id), Some(token), json!({})).await.0,
+                    404
+                );
+            } else {
+                assert_eq!((status, &body), (404, &unknown_body), "{r:?} recusal");
+            }
+            checked += 2;
+            // The pages' inbox and the oversight page.
+            for page in ["/staff/cases", "/oversight/escalations"] {
+                let (status, body) = html_call(s, "get", page, token).await;
+                assert!(status < 500);
+                if !r.sees_case() {
+                    assert!(!body.contains(&w.case_id) && !body.contains(&w.case_ref), "{r:?} {page} leaks");
+                }
+            }
+        }
+        // Other roles: an administrator reads no case; a reporter's token or none is refused.
+        let others = [("admin", Some(w.admin.as_str())), ("reporter", Some(w.reporter.as_str())), ("nobody", None)];
+        for (who, token) in others {
+            for (method, route) in ombud_web::API_ROUTES.iter().filter(|(_, p)| p.starts_with("/cases")) {
+                let path = format!("/api/v1{}", fill(route, &w, &w.case_id));
+                let (status, body) = call(s, method, &path, token, api_body(route)).await;
+                let expected = match (who, route.contains("{id}")) {
+                    ("admin", true) => 404,
+                    ("admin", false) => 200,
+                    _ => 401,
+                };
+                assert_eq!(status, expected, "{who} {method} {route}: {body}");
+                assert!(!body.contains(&w.case_ref) && !body.contains("Li Na"), "{who} {method} {route} leaks");
+            }
+        }
+        // Directory-sync endpoints take only sync tokens.
+        for (method, route) in ombud_web::SCIM_ROUTES {
+            let (status, _) = call(
+                s,
+                method,
+                &format!("/scim/v2{}", route.replace("{id}", "x")),
+                Some(&w.tokens[&Assigned]),
+                json!({}),
+            )
+            .await;
+            assert_eq!(status, 401, "{method} {route}");
+        }
+        assert!(checked > 8 * 30, "checked {checked}");
+        w.s.stop().await;
+    }
+}
