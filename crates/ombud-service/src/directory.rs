@@ -82,18 +82,24 @@ pub struct NewApiToken {
 /// Reads a directory file: every malformed line is reported with its number,
 /// and nothing is returned unless the whole file is good.
 pub fn parse_directory_csv(text: &str) -> std::result::Result<Vec<(u64, PersonInput)>, Vec<ImportProblem>> {
+    let (rows, problems) = read_directory_csv(text);
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+}
+
+/// The rows that could be read, and every problem found on the way.
+fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(_) => return Err(vec![ImportProblem { line: 1, column: None, code: "unreadable" }]),
+        Err(_) => return (Vec::new(), vec![ImportProblem { line: 1, column: None, code: "unreadable" }]),
     };
     let mut sorted = headers.clone();
     sorted.sort();
     let mut expected: Vec<String> = DIRECTORY_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     expected.sort();
     if sorted != expected {
-        return Err(vec![ImportProblem { line: 1, column: None, code: "wrong-columns" }]);
+        return (Vec::new(), vec![ImportProblem { line: 1, column: None, code: "wrong-columns" }]);
     }
     let position = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
     let mut rows = Vec::new();
@@ -140,12 +146,8 @@ pub fn parse_directory_csv(text: &str) -> std::result::Result<Vec<(u64, PersonIn
             problems.push(ImportProblem { line: *line, column: Some("email"), code: "duplicate" });
         }
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
-    }
+    problems.sort_by_key(|p| p.line);
+    (rows, problems)
 }
 
 /// What is wrong with one person on her own, as (column, code).
@@ -173,11 +175,10 @@ impl Ombud {
     /// are left as they are), in one transaction, then re-routes the cases
     /// the changes touch.
     pub async fn import_directory(&self, text: &str) -> Result<ImportReport> {
-        let rows = parse_directory_csv(text).map_err(ServiceError::BadImport)?;
+        let (rows, mut problems) = read_directory_csv(text);
         let old = self.directory_index().await?;
         let in_file: BTreeSet<&str> = rows.iter().map(|(_, p)| p.employee_id.as_str()).collect();
         let known = |id: &str| in_file.contains(id) || old.people.contains_key(id);
-        let mut problems = Vec::new();
         for (line, p) in &rows {
             for (column, value) in [("manager_id", &p.manager_id), ("hr_partner_id", &p.hr_partner_id)] {
                 if value.as_deref().is_some_and(|id| !known(id)) {
@@ -189,6 +190,7 @@ impl Ombud {
             }
         }
         if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
             return Err(ServiceError::BadImport(problems));
         }
         let now = self.clock.now();
