@@ -49,10 +49,12 @@ async fn a_bad_file_is_reported_line_by_line_and_nothing_is_half_imported() {
     let server = common::serve(&[], data.path(), &logs.path().join("serve.log"), "info").await;
     let client = reqwest::Client::new();
     let users = format!("{}/scim/v2/Users?filter=userName%20eq%20%22SUN.HAO@demo.ombud.example%22", server.base);
-    let found: Value =
-        client.get(&users).bearer_auth(&token).send().await.expect("scim").json().await.expect("json");
+    let found: Value = client.get(&users).bearer_auth(&token).send().await.expect("scim").json().await.expect("json");
     assert_eq!(found["totalResults"], 1);
-    assert_eq!(found["Resources"][0]["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"], "E320");
+    assert_eq!(
+        found["Resources"][0]["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"],
+        "E320"
+    );
     assert_eq!(client.get(&users).bearer_auth("ombud_scim_guess").send().await.expect("scim").status(), 401);
     drop(server);
     let listed = common::run(&["directory", "token", "list"], data.path(), "");

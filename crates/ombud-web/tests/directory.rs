@@ -1,0 +1,279 @@
+//! The directory kept in sync over SCIM, a directory change that revokes a
+//! handler's access at once, and a handler confirming or correcting who the
+//! people named in a report are.
+
+use ombud_domain::Role;
+use ombud_service::demo::SAMPLE_DIRECTORY;
+use ombud_testkit::{TestServer, backends};
+use serde_json::{Value, json};
+
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// A sync token, created by an administrator through the API.
+async fn sync_token(s: &TestServer) -> String {
+    let pw = s.staff("it-admin@example.org", Role::Admin).await;
+    let admin = s.staff_token("it-admin@example.org", &pw).await;
+    let (status, created) = s.post_json("/api/v1/admin/directory-tokens", &admin, json!({"label": "HR sync"})).await;
+    assert_eq!(status, 201);
+    created["token"].as_str().expect("token").to_owned()
+}
+
+async fn scim(s: &TestServer, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let client = s.client();
+    let url = s.url(&format!("/scim/v2{path}"));
+    let request = match method {
+        "get" => client.get(url),
+        "post" => client.post(url),
+        "put" => client.put(url),
+        "patch" => client.patch(url),
+        _ => client.delete(url),
+    };
+    let request = match body {
+        Some(b) => request.header("content-type", "application/scim+json").body(b.to_string()),
+        None => request,
+    };
+    let response = request.bearer_auth(token).send().await.expect("scim");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn user(employee_id: &str, email: &str, name: &str, manager: Option<&str>, level: i64) -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "userName": email,
+        "displayName": name,
+        "emails": [{"value": email, "primary": true}],
+        ENTERPRISE: {"employeeNumber": employee_id, "department": "Sales", "manager": manager.map(|m| json!({"value": m}))},
+        "urn:ombud:params:scim:schemas:extension:2.0:User": {"level": level}
+    })
+}
+
+fn patch(ops: Value) -> Value {
+    json!({"schemas": [PATCH], "Operations": ops})
+}
+
+#[tokio::test]
+async fn scim_creates_filters_replaces_patches_and_deletes_users_and_groups() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        // Only an administrator makes tokens; nothing works without one.
+        let pw = s.staff("h@example.org", Role::Handler).await;
+        let handler = s.staff_token("h@example.org", &pw).await;
+        assert_eq!(s.post_json("/api/v1/admin/directory-tokens", &handler, json!({"label": "x"})).await.0, 403);
+        let token = sync_token(&s).await;
+        let (status, error) = scim(&s, "get", "/Users", "wrong", None).await;
+        assert_eq!((status, error["status"].as_str()), (401, Some("401")));
+        assert_eq!(error["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+
+        let (status, boss) =
+            scim(&s, "post", "/Users", &token, Some(user("B1", "boss@example.org", "Boss", None, 6))).await;
+        assert_eq!(status, 201, "{boss}");
+        let boss_id = boss["id"].as_str().expect("id").to_owned();
+        let (status, ann) =
+            scim(&s, "post", "/Users", &token, Some(user("A1", "ann@example.org", "Ann", Some(&boss_id), 3))).await;
+        assert_eq!(status, 201);
+        let ann_id = ann["id"].as_str().expect("id").to_owned();
+        assert_eq!(ann[ENTERPRISE]["manager"]["value"], json!(boss_id), "managers by SCIM id");
+        let (status, dup) =
+            scim(&s, "post", "/Users", &token, Some(user("A1", "ann2@example.org", "Ann", None, 3))).await;
+        assert_eq!((status, dup["scimType"].as_str()), (409, Some("uniqueness")));
+        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!({"userName": "x@example.org"}))).await;
+        assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidValue")));
+        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!([1, 2]))).await;
+        assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidSyntax")));
+        let bad_email = user("C1", "not-an-email", "Cy", None, 1);
+        assert_eq!(scim(&s, "post", "/Users", &token, Some(bad_email)).await.0, 400);
+
+        let (status, found) =
+            scim(&s, "get", "/Users?filter=userName%20eq%20%22ANN@example.org%22", &token, None).await;
+        assert_eq!((status, found["totalResults"].as_u64()), (200, Some(1)));
+        assert_eq!(found["Resources"][0]["id"], json!(ann_id));
+        let (status, bad) = scim(&s, "get", "/Users?filter=userName%20co%20%22ann%22", &token, None).await;
+        assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidFilter")));
+
+        let (status, replaced) = scim(
+            &s,
+            "put",
+            &format!("/Users/{ann_id}"),
+            &token,
+            Some(user("A1", "ann@example.org", "Ann Lee", None, 4)),
+        )
+        .await;
+        assert_eq!((status, replaced["displayName"].as_str()), (200, Some("Ann Lee")));
+        let moved = patch(json!([
+            {"op": "replace", "path": format!("{ENTERPRISE}:department"), "value": "Legal"},
+            {"op": "replace", "path": "active", "value": false}
+        ]));
+        let (status, patched) = scim(&s, "patch", &format!("/Users/{ann_id}"), &token, Some(moved)).await;
+        assert_eq!((status, patched[ENTERPRISE]["department"].as_str()), (200, Some("Legal")));
+        assert_eq!(patched["active"], false);
+        let renumber = user("A2", "ann@example.org", "Ann", None, 4);
+        assert_eq!(scim(&s, "put", &format!("/Users/{ann_id}"), &token, Some(renumber)).await.0, 400, "ids are fixed");
+
+        // Groups are units: members take the group's name as their department.
+        let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales East", "members": [{"value": ann_id}]});
+        let (status, created) = scim(&s, "post", "/Groups", &token, Some(group)).await;
+        assert_eq!(status, 201);
+        let group_id = created["id"].as_str().expect("id").to_owned();
+        let (_, ann_now) = scim(&s, "get", &format!("/Users/{ann_id}"), &token, None).await;
+        assert_eq!(ann_now[ENTERPRISE]["department"], "Sales East");
+        let add = patch(json!([{"op": "add", "path": "members", "value": [{"value": boss_id}]}]));
+        let (status, grown) = scim(&s, "patch", &format!("/Groups/{group_id}"), &token, Some(add)).await;
+        assert_eq!((status, grown["members"].as_array().map(Vec::len)), (200, Some(2)));
+        let remove = patch(json!([{"op": "remove", "path": format!("members[value eq \"{ann_id}\"]")}]));
+        let (_, shrunk) = scim(&s, "patch", &format!("/Groups/{group_id}"), &token, Some(remove)).await;
+        assert_eq!(shrunk["members"], json!([{"value": boss_id, "type": "User"}]));
+        let (_, listed) = scim(&s, "get", "/Groups?filter=displayName%20eq%20%22Sales%20East%22", &token, None).await;
+        assert_eq!(listed["totalResults"], 1);
+        let unknown = json!({"displayName": "Ghosts", "members": [{"value": "nobody"}]});
+        assert_eq!(scim(&s, "post", "/Groups", &token, Some(unknown)).await.0, 400);
+        assert_eq!(scim(&s, "delete", &format!("/Groups/{group_id}"), &token, None).await.0, 204);
+        assert_eq!(scim(&s, "get", &format!("/Groups/{group_id}"), &token, None).await.0, 404);
+
+        assert_eq!(scim(&s, "delete", &format!("/Users/{ann_id}"), &token, None).await.0, 204);
+        assert_eq!(scim(&s, "get", &format!("/Users/{ann_id}"), &token, None).await.0, 404);
+        let (_, all) = scim(&s, "get", "/Users", &token, None).await;
+        assert_eq!(all["totalResults"], 1);
+        s.stop().await;
+    }
+}
+
+fn scenario() -> Value {
+    json!({
+        "category": "sexual_assault",
+        "description": "On a business trip the manager kept pouring drinks.",
+        "people": [{"name": "Sun Hao", "employee_id": "E320", "role": "accused", "internal": true}]
+    })
+}
+
+/// The SCIM id of a directory person.
+async fn scim_id(s: &TestServer, token: &str, email: &str) -> String {
+    let (_, found) = scim(s, "get", &format!("/Users?filter=userName%20eq%20%22{email}%22"), token, None).await;
+    found["Resources"][0]["id"].as_str().expect("person").to_owned()
+}
+
+#[tokio::test]
+async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_at_once() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+        let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+        let opw = s.staff("oversight@demo.ombud.example", Role::Oversight).await;
+        let token = sync_token(&s).await;
+        let (case_ref, _) = s.report(scenario()).await;
+        let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+        let oversight = s.staff_token("oversight@demo.ombud.example", &opw).await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("she sees it").to_owned();
+        let case_path = format!("/api/v1/cases/{case_id}");
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 200);
+        let me = s.ombud.store().staff_by_email("handler@demo.ombud.example").await.expect("store").expect("me").id;
+
+        // Sun Hao moves under Wang Fang: she is now in the accused's chain.
+        let sun = scim_id(&s, &token, "sun.hao@demo.ombud.example").await;
+        let wang = scim_id(&s, &token, "handler@demo.ombud.example").await;
+        let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": {"value": wang}}]));
+        assert_eq!(scim(&s, "patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404, "her access ended with the change");
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert!(!list.to_string().contains(&case_ref));
+        let case = case_id.parse().expect("id");
+        assert_eq!(s.ombud.store().access(case, me).await.expect("access"), None, "her wrapped key is gone");
+        let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
+        assert_eq!(exclusions["exclusions"][0]["reason"], "management_chain");
+        assert_eq!(exclusions["exclusions"][0]["staff_id"], json!(me));
+
+        // He moves back: she regains access, pending until a reader opens the case.
+        let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager.value"), "value": "E300"}]));
+        assert_eq!(scim(&s, "patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert_eq!(list["cases"][0]["access_pending"], true);
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 409, "pending, not yet wrapped");
+        assert_eq!(s.get_json(&case_path, &oversight).await.0, 200);
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 200, "the next reader completed her grant");
+
+        // A re-imported file that makes her the unit's HR partner: out again.
+        let hr_moved = SAMPLE_DIRECTORY.replace(
+            "E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E500",
+            "E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E600",
+        );
+        let report = s.ombud.import_directory(&hr_moved).await.expect("import");
+        assert_eq!((report.updated, report.cases_rerouted), (1, 1));
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404);
+        let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
+        assert_eq!(exclusions["exclusions"][0]["reason"], "hr_partner");
+
+        // A new account for someone in the chain never gets even a pending grant.
+        let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
+        let president = s.staff_token("president@demo.ombud.example", &ppw).await;
+        let (_, list) = s.get_json("/api/v1/cases", &president).await;
+        assert_eq!(list["cases"], json!([]));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+        let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+        let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
+        let opw = s.staff("oversight@demo.ombud.example", Role::Oversight).await;
+        let report = json!({
+            "category": "sexual_harassment",
+            "description": "My team lead keeps commenting on my clothes.",
+            "people": [
+                {"name": "the team lead", "role": "accused", "internal": true},
+                {"name": "Zhou Min", "role": "witness", "internal": true}
+            ]
+        });
+        s.report(report).await;
+        let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+        let president = s.staff_token("president@demo.ombud.example", &ppw).await;
+        let oversight = s.staff_token("oversight@demo.ombud.example", &opw).await;
+        let (_, list) = s.get_json("/api/v1/cases", &president).await;
+        let id = list["cases"][0]["id"].as_str().expect("unmatched: the president still sees it").to_owned();
+        let case_path = format!("/api/v1/cases/{id}");
+        let (_, case) = s.get_json(&case_path, &handler).await;
+        assert_eq!(case["people"][0]["how"], "unmatched");
+        assert_eq!(case["people"][1]["how"], "name", "a unique name is a suggestion");
+        assert_eq!(case["people"][1]["matched"]["employee_id"], "E321");
+
+        let matching = format!("{case_path}/people/0/match");
+        let (status, body) = s.post_json(&matching, &handler, json!({"employee_id": "E999", "internal": true})).await;
+        assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("unknown-employee")));
+        assert_eq!(s.post_json(&matching, &oversight, json!({"employee_id": "E310", "internal": true})).await.0, 403);
+        // She names the team lead: Zhang Wei. His president is out at once.
+        let (status, _) = s.post_json(&matching, &handler, json!({"employee_id": "e310", "internal": true})).await;
+        assert_eq!(status, 200);
+        assert_eq!(s.get_json(&case_path, &president).await.0, 404);
+        let (_, case) = s.get_json(&case_path, &handler).await;
+        assert_eq!(case["people"][0]["matched"]["name"], "Zhang Wei");
+        assert_eq!(case["people"][0]["how"], "handler");
+        assert_eq!(case["people"][0]["confirmed_by"], "Staff handler@demo.ombud.example");
+        let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
+        assert_eq!(exclusions["exclusions"][0]["reason"], "management_chain");
+        // It was someone outside after all: the president may see it again.
+        let (status, _) = s.post_json(&matching, &handler, json!({"internal": false})).await;
+        assert_eq!(status, 200);
+        let (_, list) = s.get_json("/api/v1/cases", &president).await;
+        assert_eq!(list["cases"][0]["id"], json!(id));
+        let (_, case) = s.get_json(&case_path, &handler).await;
+        assert_eq!(case["people"][0]["how"], "external");
+        // The handler's page shows the match and the form to change it.
+        let page = s
+            .client()
+            .get(s.url(&format!("/staff/cases/{id}")))
+            .bearer_auth(&handler)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(page.contains("Matched to Zhou Min (E321, Sales North, level 3)") && page.contains("Save this match"));
+        s.stop().await;
+    }
+}
