@@ -111,7 +111,7 @@ impl OrgChart {
     /// The lowest level counted as senior leadership: the second-highest
     /// level present (so the top two levels), or the highest if only one.
     pub fn default_senior_level(&self) -> Option<i64> {
-        self.levels.iter().rev().take(2).last().copied()
+        self.levels.iter().rev().nth(1).or_else(|| self.levels.iter().next_back()).copied()
     }
 }
 

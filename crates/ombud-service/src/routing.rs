@@ -180,10 +180,10 @@ impl Ombud {
     /// The directory as of its latest revision (one small query when unchanged).
     pub(crate) async fn directory_index(&self) -> Result<Arc<DirectoryIndex>> {
         let rev = self.store.directory_revision().await?;
-        if let Some(index) = self.directory_cache.lock().map_err(|_| poisoned())?.as_ref() {
-            if index.rev == rev {
-                return Ok(index.clone());
-            }
+        if let Some(index) = self.directory_cache.lock().map_err(|_| poisoned())?.as_ref()
+            && index.rev == rev
+        {
+            return Ok(index.clone());
         }
         let index = Arc::new(DirectoryIndex::build(rev, self.store.directory().await?, &self.keys)?);
         *self.directory_cache.lock().map_err(|_| poisoned())? = Some(index.clone());
@@ -409,11 +409,11 @@ impl Ombud {
                 }
             }
         }
-        if record.role == Role::Handler {
-            if let Some(senior) = self.config.conflict.senior_level(&index.chart) {
-                for person in index.people.values().filter(|p| p.level >= senior) {
-                    tokens.extend(self.person_tokens(person)?);
-                }
+        if record.role == Role::Handler
+            && let Some(senior) = self.config.conflict.senior_level(&index.chart)
+        {
+            for person in index.people.values().filter(|p| p.level >= senior) {
+                tokens.extend(self.person_tokens(person)?);
             }
         }
         let now = self.clock.now();

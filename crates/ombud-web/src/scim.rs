@@ -442,10 +442,11 @@ async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError
 async fn list_groups(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ListQuery>) -> ScimResult {
     authorize(&state, &headers).await?;
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
-    if let Some((attr, _)) = &wanted {
-        if !attr.eq_ignore_ascii_case("displayName") && !attr.eq_ignore_ascii_case("id") {
-            return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by displayName or id"));
-        }
+    if let Some((attr, _)) = &wanted
+        && !attr.eq_ignore_ascii_case("displayName")
+        && !attr.eq_ignore_ascii_case("id")
+    {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by displayName or id"));
     }
     let resources = state
         .ombud
