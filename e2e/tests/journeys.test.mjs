@@ -120,9 +120,64 @@ for (const lang of ['en', 'zh-CN']) {
     await page.fill('#password', OVERSIGHT.password);
     await submit(page);
     await page.click('a[href="/oversight/escalations"]');
-    assert.equal(await page.locator('h2').count(), 3, 'dismissals, overdue, moved deadlines');
+    assert.equal(await page.locator('h2').count(), 4, 'dismissals, overdue, moved deadlines, exclusions');
     await look(browser, page, `${lang}-desktop-14-oversight`);
     await page.context().close();
+  });
+}
+
+const CONFLICT = {
+  en: { contact: 'Show the reporter', recused: 'You have stepped aside', declared: 'declared a conflict', people: 'Who the named people are' },
+  'zh-CN': { contact: '显示举报人的联系方式', recused: '您已回避该案件', declared: '本人申报了利益冲突', people: '被提及人员的身份核对' },
+};
+
+for (const lang of ['en', 'zh-CN']) {
+  test(`a handler sees who is named, reveals the contact on record, and steps aside; oversight sees why, ${lang}`, async () => {
+    const c = CONFLICT[lang];
+    const filed = await fetch(`${ombud.base}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        category: 'sexual_harassment',
+        description: `conflict journey ${lang}`,
+        people: [{ name: 'Team lead', role: 'accused', internal: true }],
+        anonymous: false,
+        contact: { name: 'Li Na', email: 'li.na@example.org' },
+      }),
+    }).then((r) => r.json());
+    const handler = await (await staffContext(browser, { lang, size: 'phone' })).newPage();
+    await handler.goto(`${ombud.base}/staff/sign-in`);
+    await handler.fill('#email', HANDLER.email);
+    await handler.fill('#password', HANDLER.password);
+    await submit(handler);
+    await handler.click(`a:text-is("${filed.case_ref}")`);
+    assert.ok((await handler.textContent('#people-title')).includes(c.people));
+    assert.ok(!(await handler.content()).includes('li.na@example.org'), 'contact hidden until asked for');
+    await look(browser, handler, `${lang}-phone-15-case-people`);
+    await handler.click(`button:has-text("${c.contact}")`);
+    await handler.waitForSelector('.report-text');
+    assert.ok((await handler.content()).includes('li.na@example.org'), 'shown once asked for');
+    await handler.click('details.panel summary >> nth=-1');
+    await submit(handler, 'form[action$="/recuse"]');
+    await handler.waitForSelector('.notice');
+    assert.ok((await handler.textContent('.notice')).includes(c.recused));
+    assert.equal(await handler.locator(`a:text-is("${filed.case_ref}")`).count(), 0, 'gone from her list');
+    await look(browser, handler, `${lang}-phone-16-recused`);
+    await handler.context().close();
+
+    const oversight = await (await staffContext(browser, { lang, size: 'desktop' })).newPage();
+    await oversight.goto(`${ombud.base}/staff/sign-in`);
+    await oversight.fill('#email', OVERSIGHT.email);
+    await oversight.fill('#password', OVERSIGHT.password);
+    await submit(oversight);
+    await oversight.click('a[href="/oversight/escalations"]');
+    const line = oversight.locator('#exclusions li', { hasText: filed.case_ref });
+    assert.ok((await line.textContent()).includes(c.declared));
+    await oversight.click(`#exclusions a:text-is("${filed.case_ref}")`);
+    const log = await oversight.textContent('#access-title + ol');
+    assert.ok(log.includes(HANDLER.name), 'the access log names who opened and revealed');
+    await look(browser, oversight, `${lang}-desktop-17-access-log`);
+    await oversight.context().close();
   });
 }
 
