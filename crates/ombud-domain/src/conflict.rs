@@ -104,10 +104,6 @@ impl OrgChart {
         partners
     }
 
-    pub fn unit_members(&self, unit: &str) -> impl Iterator<Item = &DirectoryPerson> {
-        self.people.values().filter(move |p| p.unit == unit)
-    }
-
     /// The lowest level counted as senior leadership: the second-highest
     /// level present (so the top two levels), or the highest if only one.
     pub fn default_senior_level(&self) -> Option<i64> {

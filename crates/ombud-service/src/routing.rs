@@ -621,17 +621,18 @@ fn matches_role(person: &PersonInvolved) -> PersonRole {
 /// (whose direct reports changed), their units (whose HR partners changed)
 /// and the people they are HR partner for.
 fn people_around(index: &DirectoryIndex, changed: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+    // One pass over the directory, so a large import stays linear.
+    let units: BTreeSet<&str> = changed.iter().filter_map(|id| index.people.get(id)).map(|p| p.unit.as_str()).collect();
+    let mut out: BTreeSet<String> = index
+        .people
+        .values()
+        .filter(|p| units.contains(p.unit.as_str()) || p.hr_partner_id.as_ref().is_some_and(|hr| changed.contains(hr)))
+        .map(|p| p.employee_id.clone())
+        .collect();
     for id in changed {
         out.insert(id.clone());
         out.extend(index.chart.everyone_below(id).into_iter().map(str::to_owned));
-        if let Some(person) = index.people.get(id) {
-            out.extend(person.manager_id.clone());
-            out.extend(index.chart.unit_members(&person.unit).map(|p| p.employee_id.clone()));
-        }
-        out.extend(
-            index.people.values().filter(|p| p.hr_partner_id.as_deref() == Some(id)).map(|p| p.employee_id.clone()),
-        );
+        out.extend(index.people.get(id).and_then(|p| p.manager_id.clone()));
     }
     out
 }
