@@ -105,9 +105,14 @@ impl OrgChart {
     }
 
     /// The lowest level counted as senior leadership: the second-highest
-    /// level present (so the top two levels), or the highest if only one.
+    /// level present, so the top two levels. A directory with two levels or
+    /// fewer has no such top (it would send every case to oversight), so
+    /// none is assumed; `senior_level` in the config can still set one.
     pub fn default_senior_level(&self) -> Option<i64> {
-        self.levels.iter().rev().nth(1).or_else(|| self.levels.iter().next_back()).copied()
+        if self.levels.len() < 3 {
+            return None;
+        }
+        self.levels.iter().rev().nth(1).copied()
     }
 }
 
@@ -338,6 +343,8 @@ mod tests {
             Some(ExclusionReason::OversightOnly)
         );
         assert!(OrgChart::default().default_senior_level().is_none());
+        let flat = OrgChart::new([person("a", None, "u", 2, None), person("b", Some("a"), "u", 1, None)]);
+        assert_eq!(flat.default_senior_level(), None, "a flat organisation does not send everything to oversight");
     }
 
     #[test]

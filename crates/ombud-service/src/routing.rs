@@ -558,6 +558,12 @@ impl Ombud {
         Ok(())
     }
 
+    /// Whether she still holds access to a case (without opening it, so
+    /// nothing is added to the access log).
+    pub async fn may_open(&self, session: &StaffSession, case_id: CaseId) -> Result<bool> {
+        Ok(self.store.access(case_id, session.id).await?.is_some())
+    }
+
     /// Who opened the case, downloaded a file or revealed an identity, and
     /// when: for oversight, on any case it may read.
     pub async fn access_log(&self, session: &StaffSession, case_id: CaseId) -> Result<Vec<AccessEntry>> {

@@ -185,6 +185,12 @@ impl TestServer {
         (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// A page as a signed-in staff member sees it (bearer token), as text.
+    pub async fn page(&self, path: &str, token: &str) -> String {
+        let r = self.client().get(self.url(path)).bearer_auth(token).send().await.expect("page");
+        r.text().await.expect("html")
+    }
+
     /// POST a JSON body with a bearer token: (status, JSON body or null).
     pub async fn post_json(&self, path: &str, token: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
         let r = self.client().post(self.url(path)).bearer_auth(token).json(&body).send().await.expect("post");

@@ -258,16 +258,7 @@ async fn the_access_log_records_every_open_download_and_reveal_for_oversight() {
     assert_eq!(s.get_json(&format!("{case}/access-log"), &w.tokens[&Assigned]).await.0, 403);
     assert_eq!(s.get_json(&format!("{case}/access-log"), &w.tokens[&Chain]).await.0, 404);
     // The oversight page lists the log too.
-    let page = s
-        .client()
-        .get(s.url(&format!("/staff/cases/{}", w.case_id)))
-        .bearer_auth(&w.tokens[&Oversight])
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = s.page(&format!("/staff/cases/{}", w.case_id), &w.tokens[&Oversight]).await;
     assert!(page.contains("Access log") && page.contains("Viewed the reporter") && page.contains(&unrelated));
     w.s.stop().await;
 }

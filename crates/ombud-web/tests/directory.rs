@@ -263,16 +263,7 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         let (_, case) = s.get_json(&case_path, &handler).await;
         assert_eq!(case["people"][0]["how"], "external");
         // The handler's page shows the match and the form to change it.
-        let page = s
-            .client()
-            .get(s.url(&format!("/staff/cases/{id}")))
-            .bearer_auth(&handler)
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let page = s.page(&format!("/staff/cases/{id}"), &handler).await;
         assert!(page.contains("Matched to Zhou Min (E321, Sales North, level 3)") && page.contains("Save this match"));
         s.stop().await;
     }

@@ -381,18 +381,28 @@ fn parse_case(id: &str) -> Result<CaseId, ServiceError> {
     id.parse().map_err(|_| ServiceError::NotFound)
 }
 
+/// The signed-in staff member and the case a path names, or the answer to
+/// give instead: the sign-in page, or "not found" for a malformed id.
+fn signed_in(
+    state: &AppState,
+    lang: Lang,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(StaffSession, CaseId), Box<Response>> {
+    let session = staff_session(state, headers).ok_or_else(|| Box::new(see_other("/staff/sign-in")))?;
+    let id = parse_case(id).map_err(|e| Box::new(error_page(state, lang, e)))?;
+    Ok((session, id))
+}
+
 pub async fn case_page(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(session) = staff_session(&state, &headers) else {
-        return see_other("/staff/sign-in");
-    };
-    match parse_case(&id) {
-        Ok(id) => show_case(&state, lang, &session, id, String::new(), None, None).await,
-        Err(e) => error_page(&state, lang, e),
+    match signed_in(&state, lang, &headers, &id) {
+        Ok((session, id)) => show_case(&state, lang, &session, id, String::new(), None, None).await,
+        Err(response) => *response,
     }
 }
 
@@ -403,12 +413,9 @@ pub async fn reply(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let Some(session) = staff_session(&state, &headers) else {
-        return see_other("/staff/sign-in");
-    };
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&state, lang, e),
+    let (session, id) = match signed_in(&state, lang, &headers, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
     let body = data.text("body");
@@ -432,12 +439,9 @@ pub async fn acknowledge(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(session) = staff_session(&state, &headers) else {
-        return see_other("/staff/sign-in");
-    };
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&state, lang, e),
+    let (session, id) = match signed_in(&state, lang, &headers, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     match state.ombud.staff_acknowledge(&session, id).await {
         Ok(_) => see_other(&format!("/staff/cases/{id}")),
@@ -456,12 +460,9 @@ pub async fn reveal(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(session) = staff_session(&state, &headers) else {
-        return see_other("/staff/sign-in");
-    };
-    let id = match parse_case(&id) {
-        Ok(id) => id,
-        Err(e) => return error_page(&state, lang, e),
+    let (session, id) = match signed_in(&state, lang, &headers, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     match state.ombud.reveal_identity(&session, id).await {
         Ok(view) => render_case(&state, lang, &session, view, String::new(), None, None).await,
@@ -476,14 +477,11 @@ pub async fn recuse(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(session) = staff_session(&state, &headers) else {
-        return see_other("/staff/sign-in");
+    let (session, id) = match signed_in(&state, lang, &headers, &id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
-    let result = match parse_case(&id) {
-        Ok(id) => state.ombud.recuse(&session, id).await,
-        Err(e) => Err(e),
-    };
-    match result {
+    match state.ombud.recuse(&session, id).await {
         Ok(()) => see_other("/staff/cases?recused=1"),
         Err(e) => error_page(&state, lang, e),
     }
@@ -514,10 +512,10 @@ pub async fn match_person(
     let input =
         ombud_service::MatchInput { employee_id: Some(form.employee_id), internal: form.internal == "internal" };
     match state.ombud.set_party_match(&session, id, position, &input).await {
-        Ok(()) => match state.ombud.staff_case(&session, id).await {
-            // The correction may have put the case out of her reach.
-            Ok(_) => see_other(&format!("/staff/cases/{id}#people-title")),
-            Err(_) => see_other("/staff/cases"),
+        // The correction may have put the case out of her reach.
+        Ok(()) => match state.ombud.may_open(&session, id).await {
+            Ok(true) => see_other(&format!("/staff/cases/{id}#people-title")),
+            _ => see_other("/staff/cases"),
         },
         Err(ServiceError::Invalid(errors)) => {
             let tr = lang.tr();
@@ -678,12 +676,9 @@ where
     F: FnOnce(StaffSession, CaseId) -> Fut,
     Fut: std::future::Future<Output = Result<(), ServiceError>>,
 {
-    let Some(session) = staff_session(state, headers) else {
-        return see_other("/staff/sign-in");
-    };
-    let id = match parse_case(id) {
-        Ok(id) => id,
-        Err(e) => return error_page(state, lang, e),
+    let (session, id) = match signed_in(state, lang, headers, id) {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     match action(session.clone(), id).await {
         Ok(()) => see_other(&format!("/staff/cases/{id}")),
