@@ -220,38 +220,7 @@ impl Ombud {
     pub async fn staff_case_counts(&self, session: &StaffSession) -> Result<Vec<(CaseStatus, u64)>> {
         Ok(self.store.case_counts(session.id).await?)
     }
-}
 
-/// A search typed by a person as a reference prefix: upper case, reference
-/// characters only, "OMB-" added when left out. None when nothing is left.
-fn reference_prefix(query: &str) -> Option<String> {
-    let clean: String =
-        query.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    if clean.is_empty() {
-        None
-    } else if clean.starts_with("OMB") {
-        Some(clean)
-    } else {
-        Some(format!("OMB-{}", clean.trim_start_matches('-')))
-    }
-}
-
-fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
-    entries
-        .into_iter()
-        .map(|e| InboxRow {
-            next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
-                kind,
-                due: Some(due),
-                met_at: None,
-            }),
-            case: e.case,
-            access_pending: e.access_pending,
-        })
-        .collect()
-}
-
-impl Ombud {
     /// The case key as this staff member holds it. No access row: NotFound,
     /// exactly as for a case that does not exist.
     pub(crate) async fn staff_case_key(
@@ -267,8 +236,8 @@ impl Ombud {
     }
 
     /// Opens a case for a staff member, records that she did, and completes
-    /// any pending grants for colleagues while the key is at hand.
-    /// The reporter's contact details stay hidden until asked for
+    /// any pending grants for colleagues while the key is at hand. The
+    /// reporter's contact details stay hidden until asked for
     /// (`reveal_identity`), and each reveal is in the access log.
     pub async fn staff_case(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
         self.staff_case_opened(session, case_id, false).await
@@ -606,6 +575,35 @@ impl Ombud {
 
 fn staff_view(s: &StaffRecord) -> StaffView {
     StaffView { id: s.id, email: s.email.clone(), name: s.name.clone(), role: s.role, created_at: s.created_at }
+}
+
+/// A search typed by a person as a reference prefix: upper case, reference
+/// characters only, "OMB-" added when left out. None when nothing is left.
+fn reference_prefix(query: &str) -> Option<String> {
+    let clean: String =
+        query.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if clean.is_empty() {
+        None
+    } else if clean.starts_with("OMB") {
+        Some(clean)
+    } else {
+        Some(format!("OMB-{}", clean.trim_start_matches('-')))
+    }
+}
+
+fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
+    entries
+        .into_iter()
+        .map(|e| InboxRow {
+            next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
+                kind,
+                due: Some(due),
+                met_at: None,
+            }),
+            case: e.case,
+            access_pending: e.access_pending,
+        })
+        .collect()
 }
 
 /// "OMB-7K3Q-9F2D": 8 characters from an alphabet without 0/O, 1/I/L.
