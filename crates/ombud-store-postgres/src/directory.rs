@@ -320,13 +320,21 @@ impl DirectoryStore for PgStore {
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let id = case.to_string();
+        // Writing the case row first serialises writers of one case's
+        // exclusions (the write lock in SQLite, the row lock in PostgreSQL).
+        sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
         let rows = sqlx::query("SELECT * FROM case_exclusions WHERE case_id = $1")
             .bind(&id)
             .fetch_all(&mut *tx)
             .await
             .map_err(backend)?;
         let current: Vec<ExclusionRow> = rows.iter().map(exclusion_from_row).collect::<Result<_>>()?;
-        if same_exclusions(&current, exclusions) {
+        let exclusions = keep_declarations(&current, exclusions);
+        if same_exclusions(&current, &exclusions) {
             return Ok(false);
         }
         sqlx::query("DELETE FROM case_exclusions WHERE case_id = $1")
@@ -334,7 +342,7 @@ impl DirectoryStore for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        insert_exclusions(&mut tx, exclusions).await?;
+        insert_exclusions(&mut tx, &exclusions).await?;
         // Everyone who reads cases and is not excluded holds a row; a new one is pending.
         sqlx::query(
             "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at)

@@ -737,6 +737,14 @@ pub async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_gran
     );
     let kinds: Vec<EventKind> = store.events(id).await.expect("events").into_iter().map(|e| e.kind).collect();
     assert_eq!(kinds.iter().filter(|k| **k == EventKind::AccessChanged).count(), 2);
+    // A declaration stays, whatever a later list says.
+    let declared = vec![excl(a.id, ombud_domain::ExclusionReason::Declared)];
+    assert!(store.set_exclusions(id, &declared, t(5), &event()).await.expect("set"));
+    assert!(!store.set_exclusions(id, &[], t(6), &event()).await.expect("set"), "a re-route cannot lift it");
+    let named = vec![excl(a.id, ombud_domain::ExclusionReason::Named)];
+    assert!(!store.set_exclusions(id, &named, t(6), &event()).await.expect("set"), "nor change its reason");
+    assert_eq!(store.exclusions(id).await.expect("exclusions"), declared);
+    assert_eq!(store.access(id, a.id).await.expect("access"), None);
 }
 
 pub async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store: &dyn Store) {

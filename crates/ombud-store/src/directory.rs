@@ -128,8 +128,10 @@ pub trait DirectoryStore: Send + Sync {
     async fn exclusions(&self, case: CaseId) -> Result<Vec<ExclusionRow>>;
     /// Makes `exclusions` the case's whole list, in one transaction: an
     /// excluded staff member loses her access row and wrapped key at once; a
-    /// reader no longer excluded gets a pending grant back. Returns false and
-    /// writes nothing when the list was already so; else records `event`.
+    /// reader no longer excluded gets a pending grant back. A declared
+    /// conflict already stored is kept whatever the list says, so a re-route
+    /// racing a recusal cannot undo it. Returns false and writes nothing when
+    /// the list was already so; else records `event`.
     async fn set_exclusions(
         &self,
         case: CaseId,
@@ -168,4 +170,15 @@ pub fn same_exclusions(a: &[ExclusionRow], b: &[ExclusionRow]) -> bool {
     let key =
         |rows: &[ExclusionRow]| rows.iter().map(|r| (r.staff_id, r.reason)).collect::<std::collections::BTreeSet<_>>();
     a.len() == b.len() && key(a) == key(b)
+}
+
+/// The list to store: `wanted`, with every declaration already stored kept
+/// (a declaration is for good, and outranks any other reason).
+pub fn keep_declarations(current: &[ExclusionRow], wanted: &[ExclusionRow]) -> Vec<ExclusionRow> {
+    let declared: Vec<&ExclusionRow> =
+        current.iter().filter(|e| e.reason == ombud_domain::ExclusionReason::Declared).collect();
+    let mut out: Vec<ExclusionRow> =
+        wanted.iter().filter(|w| !declared.iter().any(|d| d.staff_id == w.staff_id)).cloned().collect();
+    out.extend(declared.into_iter().cloned());
+    out
 }
