@@ -7,16 +7,43 @@ pub struct DemoAccount {
     pub email: &'static str,
     pub password: &'static str,
     pub role: Role,
+    /// Her name, and what she shows in the demo.
+    pub name: &'static str,
 }
 
 pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
-    DemoAccount { email: "handler@demo.ombud.example", password: "demo-handler-pass", role: Role::Handler },
-    DemoAccount { email: "oversight@demo.ombud.example", password: "demo-oversight-pass", role: Role::Oversight },
+    DemoAccount {
+        email: "handler@demo.ombud.example",
+        password: "demo-handler-pass",
+        role: Role::Handler,
+        name: "Wang Fang (ethics office)",
+    },
+    DemoAccount {
+        email: "oversight@demo.ombud.example",
+        password: "demo-oversight-pass",
+        role: Role::Oversight,
+        name: "Maria Keller (audit committee)",
+    },
     // Both hold handler accounts, and neither may see the assault case:
     // he is above the accused, she is HR partner of the accused's unit.
-    DemoAccount { email: "president@demo.ombud.example", password: "demo-president-pass", role: Role::Handler },
-    DemoAccount { email: "hr.sales@demo.ombud.example", password: "demo-hr-partner-pass", role: Role::Handler },
-    DemoAccount { email: "admin@demo.ombud.example", password: "demo-admin-pass", role: Role::Admin },
+    DemoAccount {
+        email: "president@demo.ombud.example",
+        password: "demo-president-pass",
+        role: Role::Handler,
+        name: "Zhao Lei (Sales North president: above the accused, never sees the assault case)",
+    },
+    DemoAccount {
+        email: "hr.sales@demo.ombud.example",
+        password: "demo-hr-partner-pass",
+        role: Role::Handler,
+        name: "Gao Yan (Sales North HR partner: never sees the assault case)",
+    },
+    DemoAccount {
+        email: "admin@demo.ombud.example",
+        password: "demo-admin-pass",
+        role: Role::Admin,
+        name: "Demo administrator",
+    },
 ];
 
 /// The sample organisation: a chief executive and COO (the top two levels,

@@ -480,3 +480,23 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
         w.s.stop().await;
     }
 }
+
+/// `ombud demo` shows the scenario: the Chinese assault case is missing for
+/// the president and the HR partner, there for the ethics office and oversight.
+#[tokio::test]
+async fn the_demo_organisation_shows_the_scenario() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let cases = ombud_service::demo::seed(&s.ombud).await.expect("demo");
+    let assault = &cases[0].reference;
+    for account in &ombud_service::demo::DEMO_ACCOUNTS {
+        if account.role == Role::Admin {
+            continue;
+        }
+        let token = s.staff_token(account.email, account.password).await;
+        let (_, list) = s.get_json("/api/v1/cases", &token).await;
+        let sees = list.to_string().contains(assault.as_str());
+        let kept_out = account.email.starts_with("president") || account.email.starts_with("hr.");
+        assert_eq!(sees, !kept_out, "{}", account.email);
+    }
+    s.stop().await;
+}

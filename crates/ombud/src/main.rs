@@ -445,6 +445,7 @@ async fn demo(listen: String) -> anyhow::Result<()> {
     println!("  Staff sign-in:   http://{listen}/staff/sign-in\n");
     for account in ombud_service::demo::DEMO_ACCOUNTS {
         println!("  {:<10} {}  password: {}", account.role.as_str(), account.email, account.password);
+        println!("             {}", account.name);
     }
     println!("\n  Sample cases (receipts let you see the reporter's side):");
     for case in &cases {
