@@ -169,6 +169,15 @@ pub struct ExclusionView {
     pub at: Timestamp,
 }
 
+/// Whether a re-route may let an excluded person back in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lifting {
+    /// The directory changed, or oversight corrected a match: the rule decides.
+    Allowed,
+    /// A handler corrected a match: exclusions in force stay.
+    Held,
+}
+
 /// What intake writes for routing: parties, their sealed match and exclusions.
 pub(crate) struct IntakeRouting {
     pub parties: Vec<CasePartyRow>,
@@ -321,13 +330,16 @@ impl Ombud {
     }
 
     /// Re-decides who may read one case and applies it at once: a reader
-    /// who became conflicted loses her access row and wrapped key.
+    /// who became conflicted loses her access row and wrapped key. With
+    /// `Lifting::Held`, exclusions already in force stay even if the rule no
+    /// longer finds them (only tightening happens).
     pub(crate) async fn reroute_case(
         &self,
         index: &DirectoryIndex,
         staff: &[StaffRecord],
         case_id: CaseId,
         event: EventRecord,
+        lifting: Lifting,
     ) -> Result<bool> {
         let current = self.store.exclusions(case_id).await?;
         let declared: BTreeSet<StaffId> =
@@ -343,6 +355,12 @@ impl Ombud {
                 ExclusionRow { case_id, staff_id, reason, at }
             })
             .collect();
+        let mut rows = rows;
+        if lifting == Lifting::Held {
+            let kept: Vec<ExclusionRow> =
+                current.iter().filter(|c| !rows.iter().any(|r| r.staff_id == c.staff_id)).cloned().collect();
+            rows.extend(kept);
+        }
         let changed = self.store.set_exclusions(case_id, &rows, now, &event).await?;
         if changed {
             tracing::info!(case = %case_id, excluded = rows.len(), "case access re-decided");
@@ -386,7 +404,7 @@ impl Ombud {
         let mut moved = 0;
         for case_id in cases {
             let event = EventRecord::new(case_id, EventKind::AccessChanged, self.clock.now(), Actor::System);
-            if self.reroute_case(new, &staff, case_id, event).await? {
+            if self.reroute_case(new, &staff, case_id, event, Lifting::Allowed).await? {
                 moved += 1;
             }
         }
@@ -486,8 +504,11 @@ impl Ombud {
             .collect())
     }
 
-    /// A handler confirms or corrects who one named person is; the case is
-    /// re-routed at once (she may lose it herself if the match names her chain).
+    /// A handler or oversight member confirms or corrects who one named
+    /// person is; the case is re-routed at once (she may lose it herself if
+    /// the match names her chain). A handler's correction only ever tightens:
+    /// letting an excluded person back in takes an oversight member's match,
+    /// so no handler can open a case to the accused's chain by re-labelling him.
     pub async fn set_party_match(
         &self,
         session: &StaffSession,
@@ -496,9 +517,11 @@ impl Ombud {
         input: &MatchInput,
     ) -> Result<()> {
         let (_, key) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
-        }
+        let lifting = match session.role {
+            Role::Handler => Lifting::Held,
+            Role::Oversight => Lifting::Allowed,
+            Role::Admin => return Err(ServiceError::Forbidden),
+        };
         let sealed_report = self.store.report(case_id).await?.ok_or(ServiceError::NotFound)?;
         let report: ombud_domain::ReportContent =
             open_json(&key, &crate::sealing::report_aad(case_id), &sealed_report)?;
@@ -554,7 +577,7 @@ impl Ombud {
         self.store.set_case_parties(&PartiesUpdate { case_id, rows, sealed_matches, at: now, event }).await?;
         let staff = self.store.list_staff().await?;
         let event = EventRecord::new(case_id, EventKind::AccessChanged, now, Actor::System);
-        self.reroute_case(&index, &staff, case_id, event).await?;
+        self.reroute_case(&index, &staff, case_id, event, lifting).await?;
         Ok(())
     }
 

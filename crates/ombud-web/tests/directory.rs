@@ -244,7 +244,6 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         let matching = format!("{case_path}/people/0/match");
         let (status, body) = s.post_json(&matching, &handler, json!({"employee_id": "E999", "internal": true})).await;
         assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("unknown-employee")));
-        assert_eq!(s.post_json(&matching, &oversight, json!({"employee_id": "E310", "internal": true})).await.0, 403);
         // She names the team lead: Zhang Wei. His president is out at once.
         let (status, _) = s.post_json(&matching, &handler, json!({"employee_id": "e310", "internal": true})).await;
         assert_eq!(status, 200);
@@ -255,8 +254,12 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         assert_eq!(case["people"][0]["confirmed_by"], "Staff handler@demo.ombud.example");
         let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
         assert_eq!(exclusions["exclusions"][0]["reason"], "management_chain");
-        // It was someone outside after all: the president may see it again.
+        // A handler re-labelling him an outsider does not let his president back in…
         let (status, _) = s.post_json(&matching, &handler, json!({"internal": false})).await;
+        assert_eq!(status, 200);
+        assert_eq!(s.get_json(&case_path, &president).await.0, 404, "a handler's correction only tightens");
+        // …an oversight member's does.
+        let (status, _) = s.post_json(&matching, &oversight, json!({"internal": false})).await;
         assert_eq!(status, 200);
         let (_, list) = s.get_json("/api/v1/cases", &president).await;
         assert_eq!(list["cases"][0]["id"], json!(id));
