@@ -251,7 +251,7 @@ impl Ombud {
 
     async fn staff_case_opened(&self, session: &StaffSession, case_id: CaseId, reveal: bool) -> Result<CaseView> {
         let (case, key) = self.staff_case_key(session, case_id).await?;
-        self.complete_pending_grants(session, case_id, &key).await?;
+        self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
         let now = self.clock.now();
         let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
         self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
@@ -264,13 +264,17 @@ impl Ombud {
         Ok(view)
     }
 
-    async fn complete_pending_grants(&self, session: &StaffSession, case_id: CaseId, key: &DataKey) -> Result<()> {
+    /// Wraps the key to every reader the rule allows who has no wrap yet. Any
+    /// holder of the key may do it: a staff reader, or the reporter herself,
+    /// so a case whose readers were all conflicted reaches a new independent
+    /// reader the next time she looks at it.
+    async fn complete_pending_grants(&self, actor: Actor, case_id: CaseId, key: &DataKey) -> Result<()> {
         for grant in self.store.pending_grants(case_id).await? {
             let public: [u8; 32] =
                 grant.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
             let wrapped = ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, grant.staff))?;
-            let event = EventRecord::new(case_id, EventKind::AccessGranted, self.clock.now(), Actor::Staff(session.id))
-                .with_payload(&wrapped);
+            let event =
+                EventRecord::new(case_id, EventKind::AccessGranted, self.clock.now(), actor).with_payload(&wrapped);
             self.store.complete_grant(case_id, grant.staff, &wrapped, &event).await?;
         }
         Ok(())
@@ -380,6 +384,12 @@ impl Ombud {
                 wrapped_key: ombud_crypto::wrap_key(&public, &key, &staff_wrap_aad(case_id, reader.id))?,
             });
         }
+        if access.is_empty() && !routing.exclusions.is_empty() {
+            // Everyone who reads cases is conflicted. An independent reader
+            // added later gets a pending grant, completed when the reporter next
+            // looks at her case (she holds the key).
+            tracing::warn!(case = %case_id, "every staff reader is excluded from this case by conflict of interest");
+        }
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), content)?;
 
@@ -473,6 +483,7 @@ impl Ombud {
 
     pub async fn reporter_case(&self, session: &ReporterSession) -> Result<CaseView> {
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
         open_case(self.store.as_ref(), case, &session.key, Audience::Reporter).await
     }
 

@@ -271,3 +271,30 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_case_every_reader_is_conflicted_on_reaches_a_new_independent_reader_through_the_reporter() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+    let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
+    let (case_ref, receipt) = s.report(scenario()).await;
+    let president = s.staff_token("president@demo.ombud.example", &ppw).await;
+    assert_eq!(s.get_json("/api/v1/cases", &president).await.1["cases"], json!([]), "the only reader is conflicted");
+
+    // An independent handler joins: she may read it, but nobody holds the key to wrap it to her…
+    let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+    let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+    let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+    assert_eq!(
+        (list["cases"][0]["case_ref"].as_str(), list["cases"][0]["access_pending"].as_bool()),
+        (Some(case_ref.as_str()), Some(true))
+    );
+    let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 409);
+    // …until the reporter looks at her case: she holds it.
+    let reporter = s.reporter_token(&receipt).await;
+    assert_eq!(s.get_json("/api/v1/reporter/case", &reporter).await.0, 200);
+    assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 200);
+    assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &president).await.0, 404);
+    s.stop().await;
+}
