@@ -290,13 +290,19 @@ async fn get_user(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
 }
 
+/// Creates (`scim_id` None) or replaces a person from a User resource and
+/// answers with the stored resource.
+async fn put_user(state: &AppState, scim_id: Option<&str>, resource: &Value, status: StatusCode) -> ScimResult {
+    let (people, _) = scim_index(state).await?;
+    let input = user_input(resource, &people)?;
+    let person = state.ombud.put_person(scim_id, input).await?;
+    let (_, ids) = scim_index(state).await?;
+    Ok(scim_json(status, user_json(&person, &ids)))
+}
+
 async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ScimResult {
     authorize(&state, &headers).await?;
-    let (people, _) = scim_index(&state).await?;
-    let input = user_input(&parse_body(&body)?, &people)?;
-    let person = state.ombud.put_person(None, input).await?;
-    let (_, ids) = scim_index(&state).await?;
-    Ok(scim_json(StatusCode::CREATED, user_json(&person, &ids)))
+    put_user(&state, None, &parse_body(&body)?, StatusCode::CREATED).await
 }
 
 async fn replace_user(
@@ -306,11 +312,7 @@ async fn replace_user(
     body: axum::body::Bytes,
 ) -> ScimResult {
     authorize(&state, &headers).await?;
-    let (people, _) = scim_index(&state).await?;
-    let input = user_input(&parse_body(&body)?, &people)?;
-    let person = state.ombud.put_person(Some(&id), input).await?;
-    let (_, ids) = scim_index(&state).await?;
-    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+    put_user(&state, Some(&id), &parse_body(&body)?, StatusCode::OK).await
 }
 
 async fn patch_user(
@@ -320,16 +322,13 @@ async fn patch_user(
     body: axum::body::Bytes,
 ) -> ScimResult {
     authorize(&state, &headers).await?;
-    let (people, ids) = scim_index(&state).await?;
+    let (_, ids) = scim_index(&state).await?;
     let current = state.ombud.directory_person(&id).await?;
     let mut resource = user_json(&current, &ids);
     for op in patch_ops(&parse_body(&body)?)? {
         apply_user_op(&mut resource, &op)?;
     }
-    let input = user_input(&resource, &people)?;
-    let person = state.ombud.put_person(Some(&id), input).await?;
-    let (_, ids) = scim_index(&state).await?;
-    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+    put_user(&state, Some(&id), &resource, StatusCode::OK).await
 }
 
 async fn delete_user(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
