@@ -10,7 +10,7 @@
 //! The rule sees people through employee ids and opaque identity tokens
 //! (keyed hashes computed by the service), never through names.
 
-use crate::{PersonRole, Role};
+use crate::{PersonRole, Role, StaffId};
 use std::collections::{BTreeSet, HashMap};
 
 /// One person of the organisation's directory, as the rule needs her.
@@ -104,6 +104,31 @@ impl OrgChart {
         partners
     }
 
+    /// Everyone whose cases a change to these people could re-decide: the
+    /// people themselves, everyone below them (their chain moved), their
+    /// managers (whose direct reports changed), everyone in their units (whose
+    /// HR partners may have changed) and the people they are HR partner for.
+    /// These are the relations `exclusion` looks at; a new one belongs here too.
+    pub fn affected_by(&self, changed: &BTreeSet<String>) -> BTreeSet<String> {
+        // One pass over the directory, so a large import stays linear.
+        let units: BTreeSet<&str> =
+            changed.iter().filter_map(|id| self.people.get(id)).map(|p| p.unit.as_str()).collect();
+        let mut out: BTreeSet<String> = self
+            .people
+            .values()
+            .filter(|p| {
+                units.contains(p.unit.as_str()) || p.hr_partner_id.as_ref().is_some_and(|hr| changed.contains(hr))
+            })
+            .map(|p| p.employee_id.clone())
+            .collect();
+        for id in changed {
+            out.insert(id.clone());
+            out.extend(self.everyone_below(id).into_iter().map(str::to_owned));
+            out.extend(self.people.get(id).and_then(|p| p.manager_id.clone()));
+        }
+        out
+    }
+
     /// The lowest level counted as senior leadership: the second-highest
     /// level present, so the top two levels. A directory with two levels or
     /// fewer has no such top (it would send every case to oversight), so
@@ -130,6 +155,54 @@ impl ConflictPolicy {
     pub fn senior_level(&self, chart: &OrgChart) -> Option<i64> {
         self.senior_level.or_else(|| chart.default_senior_level())
     }
+
+    /// Everyone whose cases a directory change from `old` to `new` could
+    /// re-decide: the people around each change in either chart and, when
+    /// the senior level moved, everyone near the top of either.
+    pub fn affected_by_change(&self, old: &OrgChart, new: &OrgChart, changed: &BTreeSet<String>) -> BTreeSet<String> {
+        let mut out = old.affected_by(changed);
+        out.extend(new.affected_by(changed));
+        let (before, after) = (self.senior_level(old), self.senior_level(new));
+        if before != after {
+            let from = before.into_iter().chain(after).min().unwrap_or(i64::MAX);
+            for chart in [old, new] {
+                out.extend(chart.people.values().filter(|p| p.level >= from).map(|p| p.employee_id.clone()));
+            }
+        }
+        out
+    }
+}
+
+/// Whether re-deciding a case may let an excluded person back in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifting {
+    /// The rule decides alone (a directory change, an oversight member's match).
+    Allowed,
+    /// Exclusions in force stay (a handler's match only tightens, so no
+    /// handler can open a case to the accused's chain by re-labelling him).
+    Held,
+}
+
+/// The exclusions a case keeps after a re-decision: the rule's `decided`,
+/// every declaration already in force (a declaration is for good and
+/// outranks any other reason) and, when lifting is held, every exclusion in force.
+pub fn merge_exclusions(
+    current: &[(StaffId, ExclusionReason)],
+    decided: &[(StaffId, ExclusionReason)],
+    lifting: Lifting,
+) -> Vec<(StaffId, ExclusionReason)> {
+    let kept =
+        |(_, reason): &&(StaffId, ExclusionReason)| lifting == Lifting::Held || *reason == ExclusionReason::Declared;
+    let kept: Vec<(StaffId, ExclusionReason)> = current.iter().filter(kept).copied().collect();
+    let mut out: Vec<(StaffId, ExclusionReason)> = decided
+        .iter()
+        .filter(|(staff, _)| !kept.iter().any(|(k, r)| k == staff && *r == ExclusionReason::Declared))
+        .copied()
+        .collect();
+    let missing: Vec<(StaffId, ExclusionReason)> =
+        kept.into_iter().filter(|(k, _)| !out.iter().any(|(s, _)| s == k)).collect();
+    out.extend(missing);
+    out
 }
 
 /// A person named in a report, as matched against the directory.
@@ -358,6 +431,37 @@ mod tests {
         let looped = OrgChart::new([person("a", Some("b"), "u", 1, None), person("b", Some("a"), "u", 1, None)]);
         assert_eq!(looped.chain_above("a", None), vec!["b"]);
         assert_eq!(looped.everyone_below("a").into_iter().collect::<Vec<_>>(), vec!["b"]);
+    }
+
+    #[test]
+    fn declarations_stay_and_held_lifting_only_tightens() {
+        let (a, b, c) = (StaffId::new(), StaffId::new(), StaffId::new());
+        let current = [(a, ExclusionReason::Declared), (b, ExclusionReason::ManagementChain)];
+        let decided = [(a, ExclusionReason::Named), (c, ExclusionReason::HrPartner)];
+        let mut allowed = merge_exclusions(&current, &decided, Lifting::Allowed);
+        allowed.sort();
+        let mut expected = vec![(a, ExclusionReason::Declared), (c, ExclusionReason::HrPartner)];
+        expected.sort();
+        assert_eq!(allowed, expected, "b is let back in; a's declaration outranks the rule");
+        let mut held = merge_exclusions(&current, &decided, Lifting::Held);
+        held.sort();
+        expected.push((b, ExclusionReason::ManagementChain));
+        expected.sort();
+        assert_eq!(held, expected, "nobody is let back in");
+    }
+
+    #[test]
+    fn a_change_affects_the_people_around_it() {
+        let chart = org();
+        let around = chart.affected_by(&BTreeSet::from(["mgr2".to_owned()]));
+        for id in ["mgr2", "peer-report", "pres", "mgr1", "emp"] {
+            assert!(around.contains(id), "{id}: below, above or in the unit");
+        }
+        assert!(!around.contains("ethics") && !around.contains("ceo"));
+        assert!(chart.affected_by(&BTreeSet::from(["hr".to_owned()])).contains("mgr2"), "whom she is HR partner for");
+        let flat = OrgChart::new([person("a", None, "u", 9, None), person("b", Some("a"), "u", 8, None)]);
+        let around = ConflictPolicy::default().affected_by_change(&flat, &chart, &BTreeSet::new());
+        assert!(around.contains("ceo") && around.contains("vp"), "the senior level moved: the top is affected");
     }
 
     #[test]

@@ -17,7 +17,8 @@ mod workflow;
 pub use case::{CaseStatus, Category, EventKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{
-    ConflictPolicy, DirectoryPerson, ExclusionReason, NamedParty, OrgChart, Reader, accuses_senior_leader, exclusion,
+    ConflictPolicy, DirectoryPerson, ExclusionReason, Lifting, NamedParty, OrgChart, Reader, accuses_senior_leader,
+    exclusion, merge_exclusions,
 };
 pub use deadline::{CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, reporter_may_escalate};
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};

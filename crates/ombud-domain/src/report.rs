@@ -77,7 +77,7 @@ impl PersonRole {
             PersonRole::Other => "other",
         }
     }
-    fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }

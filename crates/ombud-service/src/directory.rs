@@ -2,6 +2,7 @@
 //! sync (SCIM) client performs, and its bearer tokens. Every write re-routes
 //! the cases it could affect before it returns.
 
+use crate::error::invalid;
 use crate::service::{Ombud, StaffSession};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
@@ -334,9 +335,7 @@ impl Ombud {
     /// its keyed hash is kept. From the command line (`by` None) or by an
     /// administrator.
     pub async fn create_api_token(&self, label: &str, by: Option<&StaffSession>) -> Result<NewApiToken> {
-        if by.is_some_and(|s| s.role != Role::Admin) {
-            return Err(ServiceError::Forbidden);
-        }
+        only_admin(by)?;
         let label = label.trim();
         if label.is_empty() || label.chars().count() > MAX_FIELD_CHARS {
             return Err(invalid("label", if label.is_empty() { "required" } else { "too-long" }));
@@ -362,11 +361,14 @@ impl Ombud {
         Ok(record.id)
     }
 
-    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
+    /// The tokens, without their secrets: from the command line (`by` None) or for an administrator.
+    pub async fn api_tokens(&self, by: Option<&StaffSession>) -> Result<Vec<ApiTokenRecord>> {
+        only_admin(by)?;
         Ok(self.store.api_tokens().await?)
     }
 
-    pub async fn revoke_api_token(&self, id: uuid::Uuid) -> Result<()> {
+    pub async fn revoke_api_token(&self, id: uuid::Uuid, by: Option<&StaffSession>) -> Result<()> {
+        only_admin(by)?;
         if self.store.revoke_api_token(id, self.clock.now()).await? { Ok(()) } else { Err(ServiceError::NotFound) }
     }
 
@@ -378,8 +380,10 @@ impl Ombud {
     }
 }
 
-fn invalid(field: &str, code: &'static str) -> ServiceError {
-    ServiceError::Invalid(vec![ombud_domain::FieldError { field: field.into(), code }])
+/// Directory-sync tokens are an administrator's business (or the operator's,
+/// at the command line, where there is no session).
+fn only_admin(by: Option<&StaffSession>) -> Result<()> {
+    if by.is_some_and(|s| s.role != Role::Admin) { Err(ServiceError::Forbidden) } else { Ok(()) }
 }
 
 /// A stored record for an input, keeping an existing person's SCIM id.

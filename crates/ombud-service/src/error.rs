@@ -51,6 +51,11 @@ pub enum ServiceError {
     Crypto(#[from] CryptoError),
 }
 
+/// One problem with one field, as the error a person sees beside it.
+pub(crate) fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError { field: field.to_owned(), code }])
+}
+
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {

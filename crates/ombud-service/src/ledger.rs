@@ -1,8 +1,8 @@
 //! The ledger's use cases: signed checkpoints, proofs, a reporter's record of
 //! handling, and verification of the whole log.
 
+use crate::error::invalid;
 use crate::{Ombud, ReporterSession, Result, ServiceError};
-use ombud_domain::FieldError;
 use ombud_ledger::{
     Checkpoint, ConsistencyFrom, EventLeaf, Hash, LedgerError, NodeId, RECORD_FORMAT, Record, RecordEvent, VerifierKey,
     b64,
@@ -27,10 +27,6 @@ pub struct LedgerProblem {
 }
 
 const PAGE: u32 = 10_000;
-
-fn invalid(field: &str, code: &'static str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError { field: field.to_owned(), code }])
-}
 
 impl Ombud {
     /// The key that verifies this instance's checkpoints.

@@ -6,13 +6,14 @@
 //! hashes of employee ids and emails). The service maps tokens back to the
 //! directory in memory, with the instance secret the database never holds.
 
+use crate::error::invalid;
 use crate::sealing::{open_json, parties_aad, seal_json};
 use crate::service::{Ombud, StaffSession};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::{DataKey, InstanceKeys};
 use ombud_domain::{
-    CaseId, EventKind, ExclusionReason, FieldError, NamedParty, OrgChart, PersonInvolved, PersonRole, Reader, Role,
+    CaseId, EventKind, ExclusionReason, Lifting, NamedParty, OrgChart, PersonInvolved, PersonRole, Reader, Role,
     StaffId, exclusion,
 };
 use ombud_store::*;
@@ -167,15 +168,6 @@ pub struct ExclusionView {
     pub staff_name: String,
     pub reason: ExclusionReason,
     pub at: Timestamp,
-}
-
-/// Whether a re-route may let an excluded person back in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Lifting {
-    /// The directory changed, or oversight corrected a match: the rule decides.
-    Allowed,
-    /// A handler corrected a match: exclusions in force stay.
-    Held,
 }
 
 /// What intake writes for routing: parties, their sealed match and exclusions.
@@ -346,8 +338,9 @@ impl Ombud {
             current.iter().filter(|e| e.reason == ExclusionReason::Declared).map(|e| e.staff_id).collect();
         let parties = Self::named_parties(index, &self.store.case_parties(case_id).await?);
         let now = self.clock.now();
-        let rows: Vec<ExclusionRow> = self
-            .decide(index, &parties, staff, &declared)?
+        let decided = self.decide(index, &parties, staff, &declared)?;
+        let in_force: Vec<(StaffId, ExclusionReason)> = current.iter().map(|e| (e.staff_id, e.reason)).collect();
+        let rows: Vec<ExclusionRow> = ombud_domain::merge_exclusions(&in_force, &decided, lifting)
             .into_iter()
             .map(|(staff_id, reason)| {
                 // An exclusion that stands keeps the time it began.
@@ -355,12 +348,6 @@ impl Ombud {
                 ExclusionRow { case_id, staff_id, reason, at }
             })
             .collect();
-        let mut rows = rows;
-        if lifting == Lifting::Held {
-            let kept: Vec<ExclusionRow> =
-                current.iter().filter(|c| !rows.iter().any(|r| r.staff_id == c.staff_id)).cloned().collect();
-            rows.extend(kept);
-        }
         let changed = self.store.set_exclusions(case_id, &rows, now, &event).await?;
         if changed {
             tracing::info!(case = %case_id, excluded = rows.len(), "case access re-decided");
@@ -377,19 +364,7 @@ impl Ombud {
         new: &DirectoryIndex,
         changed: &BTreeSet<String>,
     ) -> Result<usize> {
-        let mut around: BTreeSet<String> = BTreeSet::new();
-        for index in [old, new] {
-            around.extend(people_around(index, changed));
-        }
-        let senior_old = self.config.conflict.senior_level(&old.chart);
-        let senior_new = self.config.conflict.senior_level(&new.chart);
-        if senior_old != senior_new {
-            // The top levels moved: every case accusing someone near the top may change.
-            let from = senior_old.into_iter().chain(senior_new).min().unwrap_or(i64::MAX);
-            for index in [old, new] {
-                around.extend(index.people.values().filter(|p| p.level >= from).map(|p| p.employee_id.clone()));
-            }
-        }
+        let around = self.config.conflict.affected_by_change(&old.chart, &new.chart, changed);
         let mut tokens = BTreeSet::new();
         for id in &around {
             for index in [old, new] {
@@ -421,7 +396,7 @@ impl Ombud {
         let mut tokens = self.tokens(None, Some(&record.email))?;
         if let Some(me) = index.linked(&record.email) {
             let me = me.to_owned();
-            for id in people_around(&index, &BTreeSet::from([me])) {
+            for id in index.chart.affected_by(&BTreeSet::from([me])) {
                 if let Some(person) = index.people.get(&id) {
                     tokens.extend(self.person_tokens(person)?);
                 }
@@ -435,10 +410,10 @@ impl Ombud {
             }
         }
         let now = self.clock.now();
+        let reader = self.reader(&index, record, false)?;
         let mut rows = Vec::new();
         for case_id in self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await? {
             let parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
-            let reader = self.reader(&index, record, false)?;
             if let Some(reason) = exclusion(&self.config.conflict, &index.chart, &parties, &reader) {
                 rows.push(ExclusionRow { case_id, staff_id: record.id, reason, at: now });
             }
@@ -532,19 +507,10 @@ impl Ombud {
         let employee_id = input.employee_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let matched = match (input.internal, employee_id) {
             (true, Some(id)) => Some(
-                index
-                    .by_employee_id(id)
-                    .ok_or_else(|| {
-                        ServiceError::Invalid(vec![FieldError {
-                            field: "employee_id".into(),
-                            code: "unknown-employee",
-                        }])
-                    })?
-                    .employee_id
-                    .clone(),
+                index.by_employee_id(id).ok_or_else(|| invalid("employee_id", "unknown-employee"))?.employee_id.clone(),
             ),
             (true, None) => {
-                return Err(ServiceError::Invalid(vec![FieldError { field: "employee_id".into(), code: "required" }]));
+                return Err(invalid("employee_id", "required"));
             }
             (false, _) => None,
         };
@@ -641,29 +607,9 @@ impl Ombud {
     }
 }
 
+/// The role a validated report gave a person (validation allows no other).
 fn matches_role(person: &PersonInvolved) -> PersonRole {
-    PersonRole::ALL.into_iter().find(|r| r.as_str() == person.role).unwrap_or(PersonRole::Other)
-}
-
-/// Everyone whose cases a change to these people could re-route: the people
-/// themselves, everyone below them (their chain moved), their managers
-/// (whose direct reports changed), their units (whose HR partners changed)
-/// and the people they are HR partner for.
-fn people_around(index: &DirectoryIndex, changed: &BTreeSet<String>) -> BTreeSet<String> {
-    // One pass over the directory, so a large import stays linear.
-    let units: BTreeSet<&str> = changed.iter().filter_map(|id| index.people.get(id)).map(|p| p.unit.as_str()).collect();
-    let mut out: BTreeSet<String> = index
-        .people
-        .values()
-        .filter(|p| units.contains(p.unit.as_str()) || p.hr_partner_id.as_ref().is_some_and(|hr| changed.contains(hr)))
-        .map(|p| p.employee_id.clone())
-        .collect();
-    for id in changed {
-        out.insert(id.clone());
-        out.extend(index.chart.everyone_below(id).into_iter().map(str::to_owned));
-        out.extend(index.people.get(id).and_then(|p| p.manager_id.clone()));
-    }
-    out
+    PersonRole::parse(&person.role).unwrap_or(PersonRole::Other)
 }
 
 fn poisoned() -> ServiceError {

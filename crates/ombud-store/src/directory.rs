@@ -158,10 +158,7 @@ pub fn parse_reason(s: &str) -> Result<ExclusionReason> {
 }
 
 pub fn parse_person_role(s: &str) -> Result<PersonRole> {
-    PersonRole::ALL
-        .into_iter()
-        .find(|r| r.as_str() == s)
-        .ok_or_else(|| crate::StoreError::Corrupt(format!("person role {s:?}")))
+    PersonRole::parse(s).ok_or_else(|| crate::StoreError::Corrupt(format!("person role {s:?}")))
 }
 
 /// Whether two exclusion lists exclude the same people for the same reasons
@@ -175,10 +172,11 @@ pub fn same_exclusions(a: &[ExclusionRow], b: &[ExclusionRow]) -> bool {
 /// The list to store: `wanted`, with every declaration already stored kept
 /// (a declaration is for good, and outranks any other reason).
 pub fn keep_declarations(current: &[ExclusionRow], wanted: &[ExclusionRow]) -> Vec<ExclusionRow> {
-    let declared: Vec<&ExclusionRow> =
-        current.iter().filter(|e| e.reason == ombud_domain::ExclusionReason::Declared).collect();
-    let mut out: Vec<ExclusionRow> =
-        wanted.iter().filter(|w| !declared.iter().any(|d| d.staff_id == w.staff_id)).cloned().collect();
-    out.extend(declared.into_iter().cloned());
-    out
+    let pairs = |rows: &[ExclusionRow]| rows.iter().map(|r| (r.staff_id, r.reason)).collect::<Vec<_>>();
+    ombud_domain::merge_exclusions(&pairs(current), &pairs(wanted), ombud_domain::Lifting::Allowed)
+        .into_iter()
+        .filter_map(|(staff, reason)| {
+            wanted.iter().chain(current).find(|r| r.staff_id == staff && r.reason == reason).cloned()
+        })
+        .collect()
 }

@@ -194,8 +194,9 @@ fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimErr
             Some(parts.join(" ")).filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| user_name.clone());
+    // Clients send the manager as `{"value": id}` or as a bare id.
     let manager = match &enterprise["manager"] {
-        Value::String(s) => text(&Value::String(s.clone())),
+        bare @ Value::String(_) => text(bare),
         m => text(&m["value"]),
     };
     // A manager is named by her SCIM id, or by her employee id.

@@ -368,14 +368,14 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DirectoryCommand::Token { command: TokenCommand::List { at } } => {
-            for t in open_at(&at).await?.api_tokens().await? {
+            for t in open_at(&at).await?.api_tokens(None).await? {
                 let state = t.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
                 println!("{}\t{}\t{}\t{state}", t.id, t.label, t.created_at);
             }
             Ok(())
         }
         DirectoryCommand::Token { command: TokenCommand::Revoke { at, id } } => {
-            open_at(&at).await?.revoke_api_token(id).await.context("revoking the token")?;
+            open_at(&at).await?.revoke_api_token(id, None).await.context("revoking the token")?;
             println!("revoked token {id}");
             Ok(())
         }

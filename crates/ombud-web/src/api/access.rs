@@ -123,10 +123,7 @@ pub(super) async fn list_tokens(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     let session = staff_auth(&state, &headers, lang)?;
-    if session.role != ombud_domain::Role::Admin {
-        return Err(ApiError::from_service(ombud_service::ServiceError::Forbidden, lang.tr()));
-    }
-    let tokens = state.ombud.api_tokens().await.map_err(service(lang))?;
+    let tokens = state.ombud.api_tokens(Some(&session)).await.map_err(service(lang))?;
     let tokens: Vec<Value> = tokens
         .iter()
         .map(|t| json!({"id": t.id, "label": t.label, "created_at": t.created_at, "revoked_at": t.revoked_at}))
