@@ -243,16 +243,21 @@ pub enum ExclusionReason {
     DirectReport,
     /// The case accuses a senior leader: handlers never see it.
     OversightOnly,
+    /// A rule fired. This is all that is kept at rest: which rule (named,
+    /// in the chain, HR partner of…) would say whom the case concerns to
+    /// anyone reading the database, so it is worked out again when oversight reads it.
+    Conflict,
 }
 
 impl ExclusionReason {
-    pub const ALL: [ExclusionReason; 6] = [
+    pub const ALL: [ExclusionReason; 7] = [
         ExclusionReason::Declared,
         ExclusionReason::Named,
         ExclusionReason::ManagementChain,
         ExclusionReason::HrPartner,
         ExclusionReason::DirectReport,
         ExclusionReason::OversightOnly,
+        ExclusionReason::Conflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -263,7 +268,13 @@ impl ExclusionReason {
             ExclusionReason::HrPartner => "hr_partner",
             ExclusionReason::DirectReport => "direct_report",
             ExclusionReason::OversightOnly => "oversight_only",
+            ExclusionReason::Conflict => "conflict",
         }
+    }
+
+    /// What is stored: a declaration as such, any rule's reason as `Conflict`.
+    pub fn at_rest(self) -> Self {
+        if self == ExclusionReason::Declared { self } else { ExclusionReason::Conflict }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -377,6 +388,8 @@ mod tests {
         assert_eq!(rule(&parties, &reader(Role::Oversight, None)), None);
         // The reporter's own manager is a peer of the accused, not above him.
         assert_eq!(rule(&parties, &reader(Role::Handler, Some("mgr1"))), None);
+        assert_eq!(ExclusionReason::HrPartner.at_rest(), ExclusionReason::Conflict, "no rule's name at rest");
+        assert_eq!(ExclusionReason::Declared.at_rest(), ExclusionReason::Declared);
     }
 
     #[test]

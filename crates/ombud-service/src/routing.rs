@@ -316,8 +316,10 @@ impl Ombud {
         let matches = self.match_parties(&index, people);
         let parties = self.party_rows(&index, people, &matches)?;
         let decided = self.decide(&index, &Self::named_parties(&index, &parties), staff, &BTreeSet::new())?;
-        let exclusions =
-            decided.into_iter().map(|(staff_id, reason)| ExclusionRow { case_id, staff_id, reason, at: now }).collect();
+        let exclusions = decided
+            .into_iter()
+            .map(|(staff_id, reason)| ExclusionRow { case_id, staff_id, reason: reason.at_rest(), at: now })
+            .collect();
         Ok(IntakeRouting { sealed_matches: seal_json(key, &parties_aad(case_id), &matches)?, parties, exclusions })
     }
 
@@ -338,7 +340,8 @@ impl Ombud {
             current.iter().filter(|e| e.reason == ExclusionReason::Declared).map(|e| e.staff_id).collect();
         let parties = Self::named_parties(index, &self.store.case_parties(case_id).await?);
         let now = self.clock.now();
-        let decided = self.decide(index, &parties, staff, &declared)?;
+        let decided: Vec<(StaffId, ExclusionReason)> =
+            self.decide(index, &parties, staff, &declared)?.into_iter().map(|(s, r)| (s, r.at_rest())).collect();
         let in_force: Vec<(StaffId, ExclusionReason)> = current.iter().map(|e| (e.staff_id, e.reason)).collect();
         let rows: Vec<ExclusionRow> = ombud_domain::merge_exclusions(&in_force, &decided, lifting)
             .into_iter()
@@ -415,7 +418,7 @@ impl Ombud {
         for case_id in self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await? {
             let parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
             if let Some(reason) = exclusion(&self.config.conflict, &index.chart, &parties, &reader) {
-                rows.push(ExclusionRow { case_id, staff_id: record.id, reason, at: now });
+                rows.push(ExclusionRow { case_id, staff_id: record.id, reason: reason.at_rest(), at: now });
             }
         }
         Ok(rows)
@@ -588,22 +591,33 @@ impl Ombud {
         if session.role != Role::Oversight {
             return Err(ServiceError::Forbidden);
         }
-        let names: HashMap<StaffId, String> =
-            self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        Ok(self
-            .store
-            .visible_exclusions(session.id, limit)
-            .await?
-            .into_iter()
-            .map(|row| ExclusionView {
-                case_id: row.exclusion.case_id,
+        let staff = self.store.list_staff().await?;
+        let index = self.directory_index().await?;
+        let mut parties: HashMap<CaseId, Vec<NamedParty>> = HashMap::new();
+        let mut out = Vec::new();
+        for row in self.store.visible_exclusions(session.id, limit).await? {
+            let e = row.exclusion;
+            let member = staff.iter().find(|s| s.id == e.staff_id);
+            let mut reason = e.reason;
+            // Only "conflict" is kept at rest; the rule names the relation again now.
+            if let (ExclusionReason::Conflict, Some(member)) = (reason, member) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = parties.entry(e.case_id) {
+                    slot.insert(Self::named_parties(&index, &self.store.case_parties(e.case_id).await?));
+                }
+                let named = parties.get(&e.case_id).map_or(&[][..], Vec::as_slice);
+                let reader = self.reader(&index, member, false)?;
+                reason = exclusion(&self.config.conflict, &index.chart, named, &reader).unwrap_or(reason);
+            }
+            out.push(ExclusionView {
+                case_id: e.case_id,
                 case_ref: row.case_ref,
-                staff_id: row.exclusion.staff_id,
-                staff_name: names.get(&row.exclusion.staff_id).cloned().unwrap_or_default(),
-                reason: row.exclusion.reason,
-                at: row.exclusion.at,
-            })
-            .collect())
+                staff_id: e.staff_id,
+                staff_name: member.map(|m| m.name.clone()).unwrap_or_default(),
+                reason,
+                at: e.at,
+            });
+        }
+        Ok(out)
     }
 }
 

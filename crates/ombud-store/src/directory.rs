@@ -76,7 +76,8 @@ pub struct CasePartyRow {
     pub role: PersonRole,
 }
 
-/// A staff member who may not see a case, and why.
+/// A staff member who may not see a case: declared, or "conflict" (which
+/// rule fired is not stored; the service works it out when oversight reads it).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ExclusionRow {
     pub case_id: CaseId,

@@ -175,6 +175,10 @@ async fn the_seed_scenario_keeps_the_accused_chain_and_unit_hr_out_on_every_back
             let row = body["exclusions"].as_array().expect("rows").iter().find(|x| x["staff_id"] == json!(w.ids[&r]));
             assert_eq!(row.map(|x| x["reason"].as_str().unwrap_or_default()), r.reason(), "{r:?}");
         }
+        // At rest, only "declared" or "conflict": which rule fired would say whom the case concerns.
+        let stored = s.ombud.store().exclusions(w.case_id.parse().expect("id")).await.expect("exclusions");
+        assert_eq!(stored.len(), 5);
+        assert!(stored.iter().all(|e| matches!(e.reason.as_str(), "declared" | "conflict")), "{stored:?}");
         for r in [Chain, HrPartner, Assigned] {
             let (status, body) = s.get_json("/api/v1/oversight/exclusions", &w.tokens[&r]).await;
             assert_eq!(status, 403);

@@ -405,3 +405,4 @@ exclusion-management-chain = in the management chain above a person reported
 exclusion-hr-partner = HR partner of a reported person's unit
 exclusion-direct-report = reports directly to a person reported
 exclusion-oversight-only = the report names a senior leader: oversight only
+exclusion-conflict = a conflict of interest (kept after a handler's correction; the rule no longer names it)

@@ -396,3 +396,4 @@ exclusion-management-chain = 是被举报人的上级管理链成员
 exclusion-hr-partner = 是被举报人所在部门的人力资源业务伙伴
 exclusion-direct-report = 直接向被举报人汇报
 exclusion-oversight-only = 举报涉及高层领导：仅由监督委员会处理
+exclusion-conflict = 存在利益冲突（处理人员更正后仍保留；规则已不再指出具体关系）
