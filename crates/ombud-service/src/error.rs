@@ -59,7 +59,8 @@ pub(crate) fn invalid(field: &str, code: &'static str) -> ServiceError {
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(_) => ServiceError::DuplicateAccount,
+            // An email, a SCIM id or a group id already taken: the caller sent it.
+            StoreError::Conflict(..) => ServiceError::DuplicateAccount,
             other => ServiceError::Store(other),
         }
     }

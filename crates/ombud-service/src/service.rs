@@ -459,7 +459,7 @@ impl Ombud {
         loop {
             match self.store.create_case(&new).await {
                 Ok(()) => return Ok(new.case.reference),
-                Err(StoreError::Conflict(_)) if attempts < 5 => {
+                Err(StoreError::Conflict(ombud_store::Unique::CaseReference, _)) if attempts < 5 => {
                     attempts += 1;
                     new.case.reference = new_reference()?;
                 }

@@ -1,7 +1,10 @@
 //! The directory, the people named in cases (as keyed hashes), exclusions
 //! and directory-sync tokens: the storage side of conflict-of-interest routing.
 
-use crate::{EventRecord, Result};
+use crate::ledger::insert_event;
+use crate::rows::*;
+use crate::sql::{Conn, typed, unsigned};
+use crate::{EventRecord, Result, SqlStore, StoreError, millis, parse};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{CaseId, ExclusionReason, PersonRole, StaffId};
@@ -155,11 +158,11 @@ pub fn members_from_text(text: &str) -> Vec<String> {
 
 /// Parses a stored exclusion reason.
 pub fn parse_reason(s: &str) -> Result<ExclusionReason> {
-    ExclusionReason::parse(s).ok_or_else(|| crate::StoreError::Corrupt(format!("exclusion reason {s:?}")))
+    ExclusionReason::parse(s).ok_or_else(|| StoreError::Corrupt(format!("exclusion reason {s:?}")))
 }
 
 pub fn parse_person_role(s: &str) -> Result<PersonRole> {
-    PersonRole::parse(s).ok_or_else(|| crate::StoreError::Corrupt(format!("person role {s:?}")))
+    PersonRole::parse(s).ok_or_else(|| StoreError::Corrupt(format!("person role {s:?}")))
 }
 
 /// Whether two exclusion lists exclude the same people for the same reasons
@@ -180,4 +183,285 @@ pub fn keep_declarations(current: &[ExclusionRow], wanted: &[ExclusionRow]) -> V
             wanted.iter().chain(current).find(|r| r.staff_id == staff && r.reason == reason).cloned()
         })
         .collect()
+}
+
+/// How many values one `IN (…)` list carries.
+const CHUNK: usize = 500;
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Writes a new case's parties and their sealed match (inside `create_case`).
+pub(crate) async fn insert_parties(
+    conn: &mut Conn,
+    case: CaseId,
+    rows: &[CasePartyRow],
+    sealed: Option<&[u8]>,
+    at: Timestamp,
+) -> Result<()> {
+    for row in rows {
+        sqlx::query("INSERT INTO case_parties (case_id, position, token, role) VALUES ($1, $2, $3, $4)")
+            .bind(case.to_string())
+            .bind(i64::from(row.position))
+            .bind(&row.token)
+            .bind(row.role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let Some(sealed) = sealed {
+        sqlx::query(
+            "INSERT INTO case_party_matches (case_id, sealed, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (case_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+        )
+        .bind(case.to_string())
+        .bind(sealed)
+        .bind(millis(at))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records exclusions and removes the excluded staff's access rows.
+pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) -> Result<()> {
+    for row in rows {
+        sqlx::query("INSERT INTO case_exclusions (case_id, staff_id, reason, at) VALUES ($1, $2, $3, $4)")
+            .bind(row.case_id.to_string())
+            .bind(row.staff_id.to_string())
+            .bind(row.reason.as_str())
+            .bind(millis(row.at))
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM case_access WHERE case_id = $1 AND staff_id = $2")
+            .bind(row.case_id.to_string())
+            .bind(row.staff_id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO directory_people
+           (employee_id, scim_id, name, email, email_key, manager_id, unit, level, hr_partner_id, active, deleted_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (employee_id) DO UPDATE SET
+           scim_id = excluded.scim_id, name = excluded.name, email = excluded.email, email_key = excluded.email_key,
+           manager_id = excluded.manager_id, unit = excluded.unit, level = excluded.level,
+           hr_partner_id = excluded.hr_partner_id, active = excluded.active, deleted_at = excluded.deleted_at,
+           updated_at = excluded.updated_at",
+    )
+    .bind(&p.employee_id)
+    .bind(&p.scim_id)
+    .bind(&p.name)
+    .bind(&p.email)
+    .bind(p.email.trim().to_lowercase())
+    .bind(&p.manager_id)
+    .bind(&p.unit)
+    .bind(p.level)
+    .bind(&p.hr_partner_id)
+    .bind(i64::from(p.active))
+    .bind(p.deleted_at.map(millis))
+    .bind(millis(p.updated_at))
+    .execute(&mut *conn)
+            .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl DirectoryStore for SqlStore {
+    async fn directory_revision(&self) -> Result<u64> {
+        let rev: i64 =
+            sqlx::query_scalar("SELECT rev FROM directory_revision WHERE singleton = 1").fetch_one(&self.pool).await?;
+        unsigned(rev, "directory revision")
+    }
+
+    async fn directory(&self) -> Result<Vec<PersonRecord>> {
+        let rows = sqlx::query_as::<_, PersonColumns>("SELECT * FROM directory_people ORDER BY employee_id")
+            .fetch_all(&self.pool)
+            .await?;
+        typed(rows)
+    }
+
+    async fn write_directory(&self, change: &DirectoryChange) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        // Taking the revision row first serialises concurrent directory writers.
+        sqlx::query("UPDATE directory_revision SET rev = rev + 1 WHERE singleton = 1").execute(&mut *tx).await?;
+        for person in &change.people {
+            put_person(&mut tx, person).await?;
+        }
+        if let Some(g) = &change.put_group {
+            sqlx::query(
+                "INSERT INTO directory_groups (id, display_name, members, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, members = excluded.members,
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&g.id)
+            .bind(&g.display_name)
+            .bind(members_to_text(&g.members))
+            .bind(millis(g.updated_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(id) = &change.delete_group {
+            sqlx::query("DELETE FROM directory_groups WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        Ok(tx.commit().await?)
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupRecord>> {
+        let rows = sqlx::query_as::<_, GroupColumns>("SELECT * FROM directory_groups ORDER BY display_name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        typed(rows)
+    }
+
+    async fn create_api_token(&self, t: &ApiTokenRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, token_hash, label, created_at, created_by, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(t.id.to_string())
+        .bind(&t.token_hash)
+        .bind(&t.label)
+        .bind(millis(t.created_at))
+        .bind(t.created_by.map(|s| s.to_string()))
+        .bind(t.revoked_at.map(millis))
+        .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn api_token(&self, token_hash: &[u8]) -> Result<Option<ApiTokenRecord>> {
+        let row =
+            sqlx::query_as::<_, TokenColumns>("SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
+        let rows = sqlx::query_as::<_, TokenColumns>("SELECT * FROM api_tokens ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        typed(rows)
+    }
+
+    async fn revoke_api_token(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool> {
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(millis(at))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn case_parties(&self, case: CaseId) -> Result<Vec<CasePartyRow>> {
+        let rows =
+            sqlx::query_as::<_, PartyColumns>("SELECT * FROM case_parties WHERE case_id = $1 ORDER BY position, token")
+                .bind(case.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        typed(rows)
+    }
+
+    async fn case_party_matches(&self, case: CaseId) -> Result<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT sealed FROM case_party_matches WHERE case_id = $1")
+            .bind(case.to_string())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn set_case_parties(&self, u: &PartiesUpdate) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM case_parties WHERE case_id = $1")
+            .bind(u.case_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        insert_parties(&mut tx, u.case_id, &u.rows, Some(&u.sealed_matches), u.at).await?;
+        insert_event(&mut tx, &u.event).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn cases_naming(&self, tokens: &[Vec<u8>]) -> Result<Vec<CaseId>> {
+        let mut out = std::collections::BTreeSet::new();
+        for chunk in tokens.chunks(CHUNK) {
+            let sql =
+                format!("SELECT DISTINCT case_id FROM case_parties WHERE token IN ({})", placeholders(1, chunk.len()));
+            let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql));
+            for token in chunk {
+                query = query.bind(token);
+            }
+            for id in query.fetch_all(&self.pool).await? {
+                out.insert(parse::<CaseId>(&id, "case id")?);
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    async fn exclusions(&self, case: CaseId) -> Result<Vec<ExclusionRow>> {
+        let rows = sqlx::query_as::<_, ExclusionColumns>(
+            "SELECT * FROM case_exclusions WHERE case_id = $1 ORDER BY at, staff_id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
+
+    async fn set_exclusions(
+        &self,
+        case: CaseId,
+        exclusions: &[ExclusionRow],
+        at: Timestamp,
+        event: &EventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let id = case.to_string();
+        // Writing the case row first serialises writers of one case's
+        // exclusions (the write lock in SQLite, the row lock in PostgreSQL).
+        sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1").bind(&id).execute(&mut *tx).await?;
+        let rows = sqlx::query_as::<_, ExclusionColumns>("SELECT * FROM case_exclusions WHERE case_id = $1")
+            .bind(&id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let current: Vec<ExclusionRow> = typed(rows)?;
+        let exclusions = keep_declarations(&current, exclusions);
+        if same_exclusions(&current, &exclusions) {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM case_exclusions WHERE case_id = $1").bind(&id).execute(&mut *tx).await?;
+        insert_exclusions(&mut tx, &exclusions).await?;
+        // Everyone who reads cases and is not excluded holds a row; a new one is pending.
+        sqlx::query(
+            "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at)
+             SELECT $1, s.id, NULL, $2 FROM staff s
+             WHERE s.role IN ('handler', 'oversight')
+               AND s.id NOT IN (SELECT staff_id FROM case_exclusions WHERE case_id = $1)
+             ON CONFLICT (case_id, staff_id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(millis(at))
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn visible_exclusions(&self, staff: StaffId, limit: u32) -> Result<Vec<ExclusionListRow>> {
+        let rows = sqlx::query_as::<_, ExclusionListColumns>(
+            "SELECT e.*, c.reference AS case_ref FROM case_exclusions e
+             JOIN case_access a ON a.case_id = e.case_id AND a.staff_id = $1
+             JOIN cases c ON c.id = e.case_id
+             ORDER BY e.at DESC, e.case_id, e.staff_id LIMIT $2",
+        )
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
 }

@@ -1,21 +1,35 @@
-//! Appending an event to the ledger inside a backend's open transaction. The
-//! steps are the same for every backend, so they live here once; a backend
-//! supplies the five primitive operations of [`LedgerTx`].
+//! The tamper-evident ledger as stored: events, the Merkle tree's subtree
+//! hashes, signed checkpoints. Every event is appended with its leaf in the
+//! transaction of the change it records.
 
-use crate::{EventRecord, Result, StoreError};
+use crate::sql::{Conn, index, typed, unsigned};
+use crate::*;
+use async_trait::async_trait;
 use ombud_domain::CaseId;
-use ombud_ledger::{EventLeaf, Hash, NodeId};
+use ombud_ledger::EventLeaf;
 use std::collections::HashMap;
 
-/// What an open transaction of a backend offers the ledger.
-pub trait LedgerTx: Send {
-    /// Reserves the next leaf index. Backends do this with a write to the
-    /// head row first, which serialises concurrent appends.
-    fn next_leaf_index(&mut self) -> impl Future<Output = Result<u64>> + Send;
-    fn case_reference(&mut self, case: CaseId) -> impl Future<Output = Result<String>> + Send;
-    fn ledger_node(&mut self, id: NodeId) -> impl Future<Output = Result<Option<Hash>>> + Send;
-    fn put_ledger_node(&mut self, id: NodeId, hash: Hash) -> impl Future<Output = Result<()>> + Send;
-    fn insert_event_row(&mut self, event: &EventRecord, leaf_index: u64) -> impl Future<Output = Result<()>> + Send;
+#[async_trait]
+pub trait LedgerStore: Send + Sync {
+    /// Writes one event and its ledger leaf in one transaction.
+    async fn record_event(&self, event: &EventRecord) -> Result<()>;
+    /// A case's events in ledger order.
+    async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>>;
+    async fn ledger_size(&self) -> Result<u64>;
+    /// Stored subtree hashes, in the order asked; None where absent.
+    async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Hash>>>;
+    /// Up to `limit` stored hashes of one level from index `from` on, in order.
+    async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>>;
+    /// Up to `limit` events from leaf index `from` on, in ledger order.
+    async fn ledger_entries(&self, from: u64, limit: u32) -> Result<Vec<LedgerEntry>>;
+    /// Events that carry no leaf index (none should).
+    async fn unindexed_events(&self) -> Result<u64>;
+    async fn checkpoints(&self) -> Result<Vec<CheckpointRow>>;
+    async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>>;
+    /// Stores a checkpoint unless one of that size exists.
+    async fn put_checkpoint(&self, checkpoint: &CheckpointRow) -> Result<()>;
+    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()>;
+    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>>;
 }
 
 /// The leaf an event becomes.
@@ -28,14 +42,17 @@ pub fn event_leaf(event: &EventRecord, case_ref: &str) -> EventLeaf {
     }
 }
 
-/// Writes an event and its leaf, in the caller's transaction. Returns its index.
-pub async fn append_event<T: LedgerTx>(tx: &mut T, event: &EventRecord) -> Result<u64> {
-    let index = tx.next_leaf_index().await?;
-    let case_ref = tx.case_reference(event.case_id).await?;
+/// Writes an event and its leaf in the caller's transaction; returns its index.
+pub(crate) async fn insert_event(conn: &mut Conn, event: &EventRecord) -> Result<u64> {
+    let index = next_leaf_index(conn).await?;
+    let case_ref: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1")
+        .bind(event.case_id.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
     let leaf = event_leaf(event, &case_ref).hash();
     let mut known = HashMap::new();
     for id in ombud_ledger::needed(|get| ombud_ledger::append(index, leaf, get)) {
-        let hash = tx.ledger_node(id).await?.ok_or_else(|| missing(id))?;
+        let hash = ledger_node(conn, id).await?.ok_or_else(|| missing(id))?;
         known.insert(id, hash);
     }
     let nodes = ombud_ledger::append(index, leaf, &mut |id| {
@@ -43,10 +60,56 @@ pub async fn append_event<T: LedgerTx>(tx: &mut T, event: &EventRecord) -> Resul
     })
     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     for (id, hash) in nodes {
-        tx.put_ledger_node(id, hash).await?;
+        put_ledger_node(conn, id, hash).await?;
     }
-    tx.insert_event_row(event, index).await?;
+    insert_event_row(conn, event, index).await?;
     Ok(index)
+}
+
+/// Reserves the next leaf index. Writing the head row first serialises
+/// concurrent appends (the write lock in SQLite, the row lock in PostgreSQL).
+async fn next_leaf_index(conn: &mut Conn) -> Result<u64> {
+    let next: i64 = sqlx::query_scalar("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size - 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    unsigned(next, "ledger size")
+}
+
+async fn ledger_node(conn: &mut Conn, id: NodeId) -> Result<Option<Hash>> {
+    let bytes: Option<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM ledger_hashes WHERE level = $1 AND idx = $2")
+        .bind(i64::from(id.level))
+        .bind(index(id.index)?)
+        .fetch_optional(&mut *conn)
+        .await?;
+    bytes.map(hash_from).transpose()
+}
+
+async fn put_ledger_node(conn: &mut Conn, id: NodeId, hash: Hash) -> Result<()> {
+    sqlx::query("INSERT INTO ledger_hashes (level, idx, hash) VALUES ($1, $2, $3)")
+        .bind(i64::from(id.level))
+        .bind(index(id.index)?)
+        .bind(hash.to_vec())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn insert_event_row(conn: &mut Conn, e: &EventRecord, leaf_index: u64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id, payload_hash, leaf_index)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(e.id.to_string())
+    .bind(e.case_id.to_string())
+    .bind(e.kind.as_str())
+    .bind(millis(e.at))
+    .bind(e.actor.kind())
+    .bind(e.actor.staff_id())
+    .bind(e.payload_hash.to_vec())
+    .bind(index(leaf_index)?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn missing(id: NodeId) -> StoreError {
@@ -56,4 +119,191 @@ fn missing(id: NodeId) -> StoreError {
 /// A stored hash read back from a row.
 pub fn hash_from(bytes: Vec<u8>) -> Result<Hash> {
     bytes.try_into().map_err(|_| StoreError::Corrupt("ledger hash length".into()))
+}
+
+#[async_trait]
+impl LedgerStore for SqlStore {
+    async fn record_event(&self, event: &EventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_event(&mut tx, event).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>> {
+        let rows =
+            sqlx::query_as::<_, EventColumns>("SELECT * FROM events WHERE case_id = $1 ORDER BY leaf_index, at, id")
+                .bind(case.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        typed(rows)
+    }
+
+    async fn ledger_size(&self) -> Result<u64> {
+        let size: i64 = sqlx::query_scalar("SELECT size FROM ledger_head WHERE id = 1").fetch_one(&self.pool).await?;
+        unsigned(size, "ledger size")
+    }
+
+    async fn ledger_nodes(&self, ids: &[NodeId]) -> Result<Vec<Option<Hash>>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(ledger_node(&mut conn, *id).await?);
+        }
+        Ok(out)
+    }
+
+    async fn ledger_level(&self, level: u8, from: u64, limit: u32) -> Result<Vec<(u64, Hash)>> {
+        let rows = sqlx::query_as::<_, LevelHashColumns>(
+            "SELECT idx, hash FROM ledger_hashes WHERE level = $1 AND idx >= $2 ORDER BY idx LIMIT $3",
+        )
+        .bind(i64::from(level))
+        .bind(index(from)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
+
+    async fn ledger_entries(&self, from: u64, limit: u32) -> Result<Vec<LedgerEntry>> {
+        let rows = sqlx::query_as::<_, LedgerEntryColumns>(
+            "SELECT e.*, c.reference FROM events e LEFT JOIN cases c ON c.id = e.case_id
+             WHERE e.leaf_index >= $1 ORDER BY e.leaf_index LIMIT $2",
+        )
+        .bind(index(from)?)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
+
+    async fn unindexed_events(&self) -> Result<u64> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE leaf_index IS NULL").fetch_one(&self.pool).await?;
+        unsigned(n, "count")
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<CheckpointRow>> {
+        typed(
+            sqlx::query_as::<_, CheckpointColumns>("SELECT * FROM checkpoints ORDER BY size")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>> {
+        let row = sqlx::query_as::<_, CheckpointColumns>("SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn put_checkpoint(&self, c: &CheckpointRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(index(c.size)?)
+        .bind(c.root.to_vec())
+        .bind(&c.note)
+        .bind(millis(c.created_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO record_downloads (case_id, size) VALUES ($1, $2) ON CONFLICT (case_id, size) DO NOTHING",
+        )
+        .bind(case.to_string())
+        .bind(index(size)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>> {
+        let sizes: Vec<i64> = sqlx::query_scalar("SELECT size FROM record_downloads WHERE case_id = $1 ORDER BY size")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(sizes.into_iter().filter_map(|s| u64::try_from(s).ok()).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventColumns {
+    id: String,
+    case_id: String,
+    kind: String,
+    at: i64,
+    actor_kind: String,
+    staff_id: Option<String>,
+    payload_hash: Option<Vec<u8>>,
+    leaf_index: Option<i64>,
+}
+
+impl TryFrom<EventColumns> for EventRecord {
+    type Error = StoreError;
+    fn try_from(c: EventColumns) -> Result<Self> {
+        Ok(EventRecord {
+            id: parse(&c.id, "event id")?,
+            case_id: parse(&c.case_id, "case id")?,
+            kind: parse(&c.kind, "event kind")?,
+            at: from_millis(c.at)?,
+            actor: Actor::from_parts(&c.actor_kind, c.staff_id)?,
+            payload_hash: match c.payload_hash {
+                Some(bytes) => bytes.try_into().map_err(|_| StoreError::Corrupt("payload hash".into()))?,
+                None => [0; 32],
+            },
+            leaf_index: c.leaf_index.map(|i| unsigned(i, "leaf index")).transpose()?,
+        })
+    }
+}
+
+/// An event joined with its case's reference (none for a case-less event).
+#[derive(sqlx::FromRow)]
+pub(crate) struct LedgerEntryColumns {
+    #[sqlx(flatten)]
+    event: EventColumns,
+    reference: Option<String>,
+}
+
+impl TryFrom<LedgerEntryColumns> for LedgerEntry {
+    type Error = StoreError;
+    fn try_from(c: LedgerEntryColumns) -> Result<Self> {
+        Ok(LedgerEntry { event: c.event.try_into()?, case_ref: c.reference.unwrap_or_default() })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LevelHashColumns {
+    idx: i64,
+    hash: Vec<u8>,
+}
+
+impl TryFrom<LevelHashColumns> for (u64, Hash) {
+    type Error = StoreError;
+    fn try_from(c: LevelHashColumns) -> Result<Self> {
+        Ok((unsigned(c.idx, "index")?, hash_from(c.hash)?))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CheckpointColumns {
+    size: i64,
+    root: Vec<u8>,
+    note: String,
+    created_at: i64,
+}
+
+impl TryFrom<CheckpointColumns> for CheckpointRow {
+    type Error = StoreError;
+    fn try_from(c: CheckpointColumns) -> Result<Self> {
+        Ok(CheckpointRow {
+            size: unsigned(c.size, "checkpoint size")?,
+            root: hash_from(c.root)?,
+            note: c.note,
+            created_at: from_millis(c.created_at)?,
+        })
+    }
 }

@@ -9,7 +9,7 @@ pub use smtp::{Mail, SmtpSink};
 use jiff::Timestamp;
 use ombud_domain::{FixedClock, Role};
 use ombud_service::{KdfParams, Ombud, ServiceConfig};
-use ombud_store::Store;
+use ombud_store::{SqlStore, Store};
 use std::sync::Arc;
 
 /// Which database a test server runs on.
@@ -22,7 +22,7 @@ pub enum Backend {
 /// SQLite always; PostgreSQL too when the environment names a server.
 pub fn backends() -> Vec<Backend> {
     let mut all = vec![Backend::Sqlite];
-    if ombud_store_postgres::testdb::test_server_url().is_some() {
+    if ombud_store::testdb::test_server_url().is_some() {
         all.push(Backend::Postgres);
     }
     all
@@ -68,16 +68,13 @@ impl TestServer {
     pub async fn start_with(options: Options) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
         let (store, pg_cleanup, pg_url): (Arc<dyn Store>, _, _) = match options.backend {
-            Backend::Sqlite => (
-                Arc::new(ombud_store_sqlite::SqliteStore::open(&data.path().join("ombud.db")).await.expect("sqlite")),
-                None,
-                None,
-            ),
+            Backend::Sqlite => {
+                (Arc::new(SqlStore::open(&data.path().join("ombud.db")).await.expect("sqlite")), None, None)
+            }
             Backend::Postgres => {
-                let server = ombud_store_postgres::testdb::test_server_url().expect("OMBUD_TEST_POSTGRES_URL");
-                let (url, name) =
-                    ombud_store_postgres::testdb::create_database(&server).await.expect("create database");
-                let store = ombud_store_postgres::PgStore::connect(&url).await.expect("postgres");
+                let server = ombud_store::testdb::test_server_url().expect("OMBUD_TEST_POSTGRES_URL");
+                let (url, name) = ombud_store::testdb::create_database(&server).await.expect("create database");
+                let store = SqlStore::connect(&url).await.expect("postgres");
                 (Arc::new(store), Some((server, name)), Some(url))
             }
         };
@@ -167,10 +164,8 @@ impl TestServer {
     /// behind one load balancer.
     pub async fn another_instance(&self) -> Arc<Ombud> {
         let store: Arc<dyn Store> = match &self.pg_url {
-            Some(url) => Arc::new(ombud_store_postgres::PgStore::connect(url).await.expect("postgres")),
-            None => Arc::new(
-                ombud_store_sqlite::SqliteStore::open(&self.data.path().join("ombud.db")).await.expect("sqlite"),
-            ),
+            Some(url) => Arc::new(SqlStore::connect(url).await.expect("postgres")),
+            None => Arc::new(SqlStore::open(&self.data.path().join("ombud.db")).await.expect("sqlite")),
         };
         Arc::new(
             Ombud::open(store, self.clock.clone(), &[7u8; 32], self.service_config.clone())
@@ -203,7 +198,7 @@ impl TestServer {
             let _ = tx.send(());
         }
         if let Some((server, name)) = self.pg_cleanup.take() {
-            ombud_store_postgres::testdb::drop_database(&server, &name).await;
+            ombud_store::testdb::drop_database(&server, &name).await;
         }
     }
 }

@@ -15,8 +15,9 @@ use jiff::Timestamp;
 use ombud_domain::{CaseId, CaseStatus, Category, EventKind, FixedClock};
 use ombud_ledger::{Hash, NodeId};
 use ombud_service::{Ombud, ServiceConfig};
-use ombud_store::{Actor, CaseRecord, EventRecord, Store};
-use ombud_store_sqlite::SqliteStore;
+use ombud_store::SqlStore;
+use ombud_store::prelude::*;
+use ombud_store::{Actor, CaseRecord, EventRecord};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -38,7 +39,7 @@ fn case(i: u64) -> CaseRecord {
     }
 }
 
-async fn insert_case(store: &SqliteStore, c: &CaseRecord) {
+async fn insert_case(store: &SqlStore, c: &CaseRecord) {
     sqlx::query("INSERT INTO cases (id, reference, category, status, received_at, updated_at) VALUES (?, ?, 'other', 'received', 0, 0)")
         .bind(c.id.to_string())
         .bind(&c.reference)
@@ -48,7 +49,7 @@ async fn insert_case(store: &SqliteStore, c: &CaseRecord) {
 }
 
 /// Bulk-loads `n` events (over `cases`) and their ledger hashes; returns the leaf hashes.
-async fn bulk_load(store: &SqliteStore, n: u64, cases: &[CaseRecord], with_events: bool) -> Vec<Hash> {
+async fn bulk_load(store: &SqlStore, n: u64, cases: &[CaseRecord], with_events: bool) -> Vec<Hash> {
     let mut levels: Vec<Vec<Hash>> = vec![Vec::new()];
     let mut tx = store.pool().begin().await.expect("tx");
     let mut events = Vec::new();
@@ -86,19 +87,19 @@ async fn bulk_load(store: &SqliteStore, n: u64, cases: &[CaseRecord], with_event
 }
 
 async fn flush(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     nodes: &mut Vec<(NodeId, Hash)>,
     events: &mut Vec<(EventRecord, u64)>,
 ) {
     if !nodes.is_empty() {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO ledger_hashes (level, idx, hash) ");
+        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new("INSERT INTO ledger_hashes (level, idx, hash) ");
         q.push_values(nodes.drain(..), |mut b, (id, h)| {
             b.push_bind(i64::from(id.level)).push_bind(id.index as i64).push_bind(h.to_vec());
         });
         q.build().execute(&mut **tx).await.expect("hashes");
     }
     for chunk in events.chunks(3000) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(
             "INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id, payload_hash, leaf_index) ",
         );
         q.push_values(chunk, |mut b, (e, i)| {
@@ -116,8 +117,8 @@ async fn flush(
     events.clear();
 }
 
-async fn open(dir: &std::path::Path) -> (Arc<SqliteStore>, Ombud) {
-    let store = Arc::new(SqliteStore::open(&dir.join("ombud.db")).await.expect("store"));
+async fn open(dir: &std::path::Path) -> (Arc<SqlStore>, Ombud) {
+    let store = Arc::new(SqlStore::open(&dir.join("ombud.db")).await.expect("store"));
     let clock = Arc::new(FixedClock::new(Timestamp::from_second(1_780_000_000).expect("t")));
     let ombud = Ombud::open(store.clone(), clock, &[3u8; 32], ServiceConfig::default()).await.expect("open");
     (store, ombud)

@@ -17,7 +17,7 @@
 
 use ombud_domain::{FixedClock, ReportDraft, Role};
 use ombud_service::{KdfParams, Ombud, PersonInput, ServiceConfig};
-use ombud_store_sqlite::SqliteStore;
+use ombud_store::SqlStore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -88,7 +88,7 @@ async fn main() {
     let people = env("OMBUD_BENCH_PEOPLE", 10_000);
     let cases = env("OMBUD_BENCH_CASES", 20_000);
     let dir = tempfile::tempdir().expect("dir");
-    let store = Arc::new(SqliteStore::open(&dir.path().join("bench.db")).await.expect("store"));
+    let store = Arc::new(SqlStore::open(&dir.path().join("bench.db")).await.expect("store"));
     let config = ServiceConfig { receipt_kdf: FAST, password_kdf: FAST, ..ServiceConfig::default() };
     let clock = Arc::new(FixedClock::new(jiff::Timestamp::from_second(1_780_000_000).expect("time")));
     let ombud = Ombud::open(store, clock, &[3u8; 32], config).await.expect("open");

@@ -4,7 +4,7 @@
 use anyhow::{Context, bail};
 use ombud_domain::SystemClock;
 use ombud_service::{Ombud, ServiceConfig};
-use ombud_store::Store;
+use ombud_store::{SqlStore, Store};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -52,20 +52,15 @@ fn decode_hex(text: &str) -> anyhow::Result<[u8; 32]> {
 /// Connects the store named by a URL, or the SQLite file in the data directory.
 pub async fn open_store(data: &Path, database_url: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match database_url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Arc::new(ombud_store_postgres::PgStore::connect(url).await.context("connecting to PostgreSQL")?)
-        }
-        Some(url) if url.starts_with("sqlite:") => {
-            Arc::new(ombud_store_sqlite::SqliteStore::open_url(url).await.context("opening SQLite database")?)
+        Some(url)
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") =>
+        {
+            Arc::new(SqlStore::connect(url).await.context("connecting to the database")?)
         }
         Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite:…"),
         None => {
             std::fs::create_dir_all(data)?;
-            Arc::new(
-                ombud_store_sqlite::SqliteStore::open(&data.join(DATABASE_FILE))
-                    .await
-                    .context("opening the embedded database")?,
-            )
+            Arc::new(SqlStore::open(&data.join(DATABASE_FILE)).await.context("opening the embedded database")?)
         }
     })
 }

@@ -19,7 +19,7 @@ impl Db {
         match self {
             Db::Sqlite => vec![],
             Db::Postgres { server, name } => {
-                vec!["--database-url".into(), ombud_store_postgres::testdb::with_database(server, name)]
+                vec!["--database-url".into(), ombud_store::testdb::with_database(server, name)]
             }
         }
     }
@@ -57,9 +57,8 @@ impl Db {
                 c.close().await.expect("close");
             }
             Db::Postgres { server, name } => {
-                let mut c = sqlx::PgConnection::connect(&ombud_store_postgres::testdb::with_database(server, name))
-                    .await
-                    .expect("pg");
+                let mut c =
+                    sqlx::PgConnection::connect(&ombud_store::testdb::with_database(server, name)).await.expect("pg");
                 for s in statements {
                     sqlx::query(sqlx::AssertSqlSafe(s.to_string())).execute(&mut c).await.expect(s);
                 }
@@ -70,7 +69,7 @@ impl Db {
 
     async fn drop_copy(&self) {
         if let Db::Postgres { server, name } = self {
-            ombud_store_postgres::testdb::drop_database(server, name).await;
+            ombud_store::testdb::drop_database(server, name).await;
         }
     }
 }
@@ -265,12 +264,12 @@ async fn tampering_is_caught_on_sqlite() {
 
 #[tokio::test]
 async fn tampering_is_caught_on_postgres() {
-    let Some(server) = ombud_store_postgres::testdb::test_server_url() else {
+    let Some(server) = ombud_store::testdb::test_server_url() else {
         eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
         return;
     };
-    let (_, name) = ombud_store_postgres::testdb::create_database(&server).await.expect("database");
+    let (_, name) = ombud_store::testdb::create_database(&server).await.expect("database");
     let db = Db::Postgres { server: server.clone(), name: name.clone() };
     tampering_is_caught(db).await;
-    ombud_store_postgres::testdb::drop_database(&server, &name).await;
+    ombud_store::testdb::drop_database(&server, &name).await;
 }

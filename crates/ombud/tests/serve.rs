@@ -42,11 +42,11 @@ async fn a_first_start_creates_everything_and_says_how_to_add_staff() {
 
 #[tokio::test]
 async fn serve_runs_end_to_end_against_postgres() {
-    let Some(server_url) = ombud_store_postgres::testdb::test_server_url() else {
+    let Some(server_url) = ombud_store::testdb::test_server_url() else {
         eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
         return;
     };
-    let (url, name) = ombud_store_postgres::testdb::create_database(&server_url).await.expect("database");
+    let (url, name) = ombud_store::testdb::create_database(&server_url).await.expect("database");
     let data = tempfile::tempdir().expect("dir");
     let logs = tempfile::tempdir().expect("dir");
     let added =
@@ -110,7 +110,7 @@ async fn serve_runs_end_to_end_against_postgres() {
         .expect("json");
     assert!(session["token"].is_string());
     drop(server);
-    ombud_store_postgres::testdb::drop_database(&server_url, &name).await;
+    ombud_store::testdb::drop_database(&server_url, &name).await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Throwaway databases for tests: one fresh database per test on the server
 //! named by `OMBUD_TEST_POSTGRES_URL`, dropped when the test is done.
 
-use crate::PgStore;
+use crate::SqlStore;
 use sqlx::Connection;
 
 /// The server to test against, if one is configured.
@@ -42,16 +42,25 @@ pub async fn drop_database(server: &str, name: &str) {
     }
 }
 
-/// A migrated store on a fresh database, and a future that drops it.
-pub async fn fresh_store() -> Option<(PgStore, impl std::future::Future<Output = ()>)> {
+/// A database made for one test, to drop when it is done.
+pub struct Database {
+    pub server: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl Database {
+    pub async fn drop(self) {
+        drop_database(&self.server, &self.name).await;
+    }
+}
+
+/// A migrated store on a fresh database, if a server is configured.
+pub async fn fresh_store() -> Option<(SqlStore, Database)> {
     let server = test_server_url()?;
     let (url, name) = create_database(&server).await.expect("create test database");
-    let store = PgStore::connect(&url).await.expect("connect to test database");
-    let pool = store.pool().clone();
-    Some((store, async move {
-        pool.close().await;
-        drop_database(&server, &name).await;
-    }))
+    let store = SqlStore::connect(&url).await.expect("connect to test database");
+    Some((store, Database { server, name, url }))
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@ CREATE TABLE deadlines (
     id           TEXT PRIMARY KEY,
     case_id      TEXT NOT NULL REFERENCES cases (id),
     kind         TEXT NOT NULL,
-    due_at       INTEGER NOT NULL,
-    met_at       INTEGER,
-    reminded_at  INTEGER,
-    escalated_at INTEGER,
-    created_at   INTEGER NOT NULL
+    due_at       {bigint} NOT NULL,
+    met_at       {bigint},
+    reminded_at  {bigint},
+    escalated_at {bigint},
+    created_at   {bigint} NOT NULL
 );
 CREATE INDEX deadlines_case ON deadlines (case_id);
 -- The sweep's index: only open deadlines, by due time.
@@ -23,7 +23,7 @@ INSERT INTO deadlines (id, case_id, kind, due_at, met_at, created_at)
 DROP INDEX IF EXISTS cases_due;
 ALTER TABLE cases DROP COLUMN acknowledge_due;
 ALTER TABLE cases DROP COLUMN feedback_due;
-ALTER TABLE cases ADD COLUMN escalated_at INTEGER;
+ALTER TABLE cases ADD COLUMN escalated_at {bigint};
 
 -- A case raised to the oversight committee: by a missed deadline, or by her.
 CREATE TABLE escalations (
@@ -31,7 +31,7 @@ CREATE TABLE escalations (
     case_id     TEXT NOT NULL REFERENCES cases (id),
     deadline_id TEXT REFERENCES deadlines (id),
     cause       TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
+    created_at  {bigint} NOT NULL
 );
 CREATE INDEX escalations_case ON escalations (case_id);
 CREATE INDEX escalations_created ON escalations (created_at);
@@ -42,10 +42,10 @@ CREATE TABLE outbox (
     staff_id        TEXT NOT NULL REFERENCES staff (id),
     kind            TEXT NOT NULL,
     case_id         TEXT REFERENCES cases (id),
-    created_at      INTEGER NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    claimed_until   INTEGER,
-    sent_at         INTEGER
+    created_at      {bigint} NOT NULL,
+    attempts        {bigint} NOT NULL DEFAULT 0,
+    next_attempt_at {bigint} NOT NULL,
+    claimed_until   {bigint},
+    sent_at         {bigint}
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL;

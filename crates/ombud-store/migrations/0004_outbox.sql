@@ -5,5 +5,5 @@ ALTER TABLE staff ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';
 CREATE TABLE leases (
     name       TEXT PRIMARY KEY,
     holder     TEXT NOT NULL,
-    expires_at BIGINT NOT NULL
+    expires_at {bigint} NOT NULL
 );

@@ -14,13 +14,13 @@ CREATE TABLE directory_people (
     email_key     TEXT NOT NULL,
     manager_id    TEXT,
     unit          TEXT NOT NULL,
-    level         BIGINT NOT NULL,
+    level         {bigint} NOT NULL,
     hr_partner_id TEXT,
-    active        BIGINT NOT NULL,
+    active        {bigint} NOT NULL,
     -- A deleted person keeps her place in the graph, so the chain above
     -- someone accused stays excluded after he leaves the directory.
-    deleted_at    BIGINT,
-    updated_at    BIGINT NOT NULL
+    deleted_at    {bigint},
+    updated_at    {bigint} NOT NULL
 );
 CREATE INDEX directory_people_email ON directory_people (email_key);
 
@@ -28,31 +28,31 @@ CREATE TABLE directory_groups (
     id           TEXT PRIMARY KEY,
     display_name TEXT NOT NULL,
     members      TEXT NOT NULL,
-    updated_at   BIGINT NOT NULL
+    updated_at   {bigint} NOT NULL
 );
 
 -- Bumped by every directory write, so each instance knows when to reload.
 CREATE TABLE directory_revision (
     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-    rev       BIGINT NOT NULL
+    rev       {bigint} NOT NULL
 );
 INSERT INTO directory_revision (singleton, rev) VALUES (1, 0);
 
 CREATE TABLE api_tokens (
     id         TEXT PRIMARY KEY,
-    token_hash BYTEA NOT NULL UNIQUE,
+    token_hash {bytes} NOT NULL UNIQUE,
     label      TEXT NOT NULL,
-    created_at BIGINT NOT NULL,
+    created_at {bigint} NOT NULL,
     created_by TEXT,
-    revoked_at BIGINT
+    revoked_at {bigint}
 );
 
 -- One row per identity token of each person named (position = her place in
 -- the sealed report). Roles are accused, witness or other.
 CREATE TABLE case_parties (
     case_id  TEXT NOT NULL REFERENCES cases (id),
-    position BIGINT NOT NULL,
-    token    BYTEA NOT NULL,
+    position {bigint} NOT NULL,
+    token    {bytes} NOT NULL,
     role     TEXT NOT NULL,
     PRIMARY KEY (case_id, position, token)
 );
@@ -61,8 +61,8 @@ CREATE INDEX case_parties_token ON case_parties (token);
 -- Who was matched to whom, and who confirmed it: sealed under the case key.
 CREATE TABLE case_party_matches (
     case_id    TEXT PRIMARY KEY REFERENCES cases (id),
-    sealed     BYTEA NOT NULL,
-    updated_at BIGINT NOT NULL
+    sealed     {bytes} NOT NULL,
+    updated_at {bigint} NOT NULL
 );
 
 -- Staff who may not see a case, and which rule said so (oversight reads it).
@@ -70,7 +70,7 @@ CREATE TABLE case_exclusions (
     case_id  TEXT NOT NULL REFERENCES cases (id),
     staff_id TEXT NOT NULL REFERENCES staff (id),
     reason   TEXT NOT NULL,
-    at       BIGINT NOT NULL,
+    at       {bigint} NOT NULL,
     PRIMARY KEY (case_id, staff_id)
 );
 CREATE INDEX case_exclusions_staff ON case_exclusions (staff_id);

@@ -1,55 +1,75 @@
-//! The one suite every backend passes. A backend's tests call
-//! [`conformance_tests!`](crate::conformance_tests) with a factory that
-//! returns a fresh, migrated store and a cleanup future.
+//! The storage contract, checked against SQLite (a fresh file per test)
+//! and PostgreSQL (a fresh database per test, when
+//! `OMBUD_TEST_POSTGRES_URL` names a server). The list of checks is written
+//! once, in the `conformance!` call below.
 
-use crate::*;
 use jiff::{SignedDuration, Timestamp};
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
+use ombud_store::*;
 
-/// Generates one `#[tokio::test]` per conformance check. `$make` is an async
-/// expression returning `Option<(Box<dyn Store>, impl Future<Output = ()>)>`;
-/// None skips (PostgreSQL when `OMBUD_TEST_POSTGRES_URL` is not set).
-#[macro_export]
-macro_rules! conformance_tests {
-    ($make:expr) => {
-        $crate::conformance_tests!(@each $make;
-            meta_is_written_once,
-            staff_accounts_are_unique_by_email,
-            a_case_round_trips_with_everything_it_was_written_with,
-            inbox_is_newest_first_and_only_what_was_granted,
-            new_readers_get_pending_grants_that_a_reader_completes,
-            messages_and_attachments_stay_with_their_case,
-            acknowledge_is_compare_and_set,
-            events_come_back_in_order,
-            every_event_becomes_a_ledger_leaf,
-            concurrent_appends_get_distinct_contiguous_indexes,
-            checkpoints_and_record_downloads_round_trip,
-            due_deadlines_escalate_once_and_reach_oversight,
-            reminders_and_the_outbox_hand_each_notice_out_once,
-            a_lease_has_one_holder_at_a_time,
-            requests_changes_and_proceedings_are_kept_with_their_case,
-            the_directory_is_written_whole_and_counts_its_revisions,
-            api_tokens_are_found_by_hash_until_revoked,
-            parties_are_kept_as_tokens_and_found_by_token,
-            an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
-            a_new_reader_is_kept_out_of_cases_she_is_excluded_from
-        );
-    };
-    (@each $make:expr; $($name:ident),*) => {
-        $(
-            #[tokio::test]
-            async fn $name() {
-                let Some((store, cleanup)) = $make.await else {
-                    eprintln!("skipped: no database for this backend");
-                    return;
-                };
-                $crate::conformance::$name(&*store).await;
-                drop(store);
-                cleanup.await;
-            }
-        )*
+/// A fresh, migrated SQLite store, and the directory that holds it.
+async fn sqlite() -> Option<(SqlStore, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqlStore::open(&dir.path().join("ombud.db")).await.expect("open");
+    Some((store, dir))
+}
+
+/// A fresh PostgreSQL database, dropped when the guard is.
+async fn postgres() -> Option<(SqlStore, testdb::Database)> {
+    testdb::fresh_store().await
+}
+
+/// One `#[tokio::test]` per check and database.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = super::sqlite().await.expect("sqlite");
+                    super::$name(&store).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some((store, db)) = super::postgres().await else {
+                        eprintln!("skipped: set OMBUD_TEST_POSTGRES_URL to run the PostgreSQL suite");
+                        return;
+                    };
+                    super::$name(&store).await;
+                    store.pool().close().await;
+                    db.drop().await;
+                }
+            )*
+        }
     };
 }
+
+conformance!(
+    meta_is_written_once,
+    staff_accounts_are_unique_by_email,
+    a_case_round_trips_with_everything_it_was_written_with,
+    inbox_is_newest_first_and_only_what_was_granted,
+    new_readers_get_pending_grants_that_a_reader_completes,
+    messages_and_attachments_stay_with_their_case,
+    acknowledge_is_compare_and_set,
+    events_come_back_in_order,
+    every_event_becomes_a_ledger_leaf,
+    concurrent_appends_get_distinct_contiguous_indexes,
+    checkpoints_and_record_downloads_round_trip,
+    due_deadlines_escalate_once_and_reach_oversight,
+    reminders_and_the_outbox_hand_each_notice_out_once,
+    a_lease_has_one_holder_at_a_time,
+    requests_changes_and_proceedings_are_kept_with_their_case,
+    the_directory_is_written_whole_and_counts_its_revisions,
+    api_tokens_are_found_by_hash_until_revoked,
+    parties_are_kept_as_tokens_and_found_by_token,
+    an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
+    a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
+);
 
 /// Events as written, before the ledger gave them an index.
 fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
@@ -60,7 +80,7 @@ fn t(secs: i64) -> Timestamp {
     Timestamp::from_second(1_780_000_000 + secs).expect("time in range")
 }
 
-pub fn staff(email: &str, role: Role) -> StaffRecord {
+fn staff(email: &str, role: Role) -> StaffRecord {
     StaffRecord {
         id: StaffId::new(),
         email: email.to_owned(),
@@ -74,7 +94,7 @@ pub fn staff(email: &str, role: Role) -> StaffRecord {
     }
 }
 
-pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCase {
+fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCase {
     let id = CaseId::new();
     NewCase {
         case: CaseRecord {
@@ -120,18 +140,18 @@ pub fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> Ne
     }
 }
 
-pub async fn meta_is_written_once(store: &dyn Store) {
+async fn meta_is_written_once(store: &SqlStore) {
     assert_eq!(store.meta_get("k").await.expect("get"), None);
     assert!(store.meta_put_if_absent("k", b"first").await.expect("put"));
     assert!(!store.meta_put_if_absent("k", b"second").await.expect("put"));
     assert_eq!(store.meta_get("k").await.expect("get"), Some(b"first".to_vec()));
 }
 
-pub async fn staff_accounts_are_unique_by_email(store: &dyn Store) {
+async fn staff_accounts_are_unique_by_email(store: &SqlStore) {
     let a = staff("Li.Na@example.cn", Role::Handler);
     store.create_staff(&a, &[]).await.expect("create");
     let dup = staff("li.na@EXAMPLE.cn", Role::Oversight);
-    assert!(matches!(store.create_staff(&dup, &[]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.create_staff(&dup, &[]).await, Err(StoreError::Conflict(Unique::StaffEmail, _))));
     assert_eq!(store.staff_by_email("LI.NA@example.cn").await.expect("by email"), Some(a.clone()));
     assert_eq!(store.staff_by_id(a.id).await.expect("by id"), Some(a.clone()));
     assert_eq!(store.staff_by_id(StaffId::new()).await.expect("by id"), None);
@@ -141,7 +161,7 @@ pub async fn staff_accounts_are_unique_by_email(store: &dyn Store) {
     assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
 }
 
-pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn Store) {
+async fn a_case_round_trips_with_everything_it_was_written_with(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h, &[]).await.expect("staff");
     let new = new_case("OMB-AAAA-0001", t(100), &[h.id]);
@@ -161,11 +181,11 @@ pub async fn a_case_round_trips_with_everything_it_was_written_with(store: &dyn 
     // A second case may not reuse a reference.
     let mut clash = new_case("OMB-AAAA-0001", t(101), &[]);
     clash.receipt.lookup = b"other".to_vec();
-    assert!(store.create_case(&clash).await.is_err());
+    assert!(matches!(store.create_case(&clash).await, Err(StoreError::Conflict(Unique::CaseReference, _))));
     assert_eq!(store.case(clash.case.id).await.expect("case"), None, "a failed create leaves nothing behind");
 }
 
-pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) {
+async fn inbox_is_newest_first_and_only_what_was_granted(store: &SqlStore) {
     let a = staff("a@example.org", Role::Handler);
     let b = staff("b@example.org", Role::Handler);
     store.create_staff(&a, &[]).await.expect("staff");
@@ -192,7 +212,7 @@ pub async fn inbox_is_newest_first_and_only_what_was_granted(store: &dyn Store) 
     assert_eq!(store.case_counts(b.id).await.expect("counts"), vec![(CaseStatus::Received, 1)]);
 }
 
-pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn Store) {
+async fn new_readers_get_pending_grants_that_a_reader_completes(store: &SqlStore) {
     let first = staff("first@example.org", Role::Handler);
     store.create_staff(&first, &[]).await.expect("staff");
     let case = new_case("OMB-PEND", t(0), &[first.id]);
@@ -214,7 +234,7 @@ pub async fn new_readers_get_pending_grants_that_a_reader_completes(store: &dyn 
     assert!(plain(store.events(case.case.id).await.expect("events")).contains(&event));
 }
 
-pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
+async fn messages_and_attachments_stay_with_their_case(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h, &[]).await.expect("staff");
     let one = new_case("OMB-ONE", t(0), &[h.id]);
@@ -259,7 +279,7 @@ pub async fn messages_and_attachments_stay_with_their_case(store: &dyn Store) {
     assert_eq!(updated.updated_at, t(20), "a message marks the case as updated");
 }
 
-pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
+async fn acknowledge_is_compare_and_set(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h, &[]).await.expect("staff");
     let case = new_case("OMB-ACK", t(0), &[h.id]);
@@ -306,7 +326,7 @@ pub async fn acknowledge_is_compare_and_set(store: &dyn Store) {
     );
 }
 
-pub async fn events_come_back_in_order(store: &dyn Store) {
+async fn events_come_back_in_order(store: &SqlStore) {
     let case = new_case("OMB-EVT", t(0), &[]);
     store.create_case(&case).await.expect("create");
     let h = staff("h@example.org", Role::Handler);
@@ -327,7 +347,7 @@ pub async fn events_come_back_in_order(store: &dyn Store) {
     );
 }
 
-pub async fn every_event_becomes_a_ledger_leaf(store: &dyn Store) {
+async fn every_event_becomes_a_ledger_leaf(store: &SqlStore) {
     assert_eq!(store.ledger_size().await.expect("size"), 0);
     let one = new_case("OMB-LEDG-0001", t(0), &[]);
     store.create_case(&one).await.expect("create");
@@ -357,7 +377,7 @@ pub async fn every_event_becomes_a_ledger_leaf(store: &dyn Store) {
     assert_eq!(store.events(one.case.id).await.expect("events").len(), 2);
 }
 
-pub async fn concurrent_appends_get_distinct_contiguous_indexes(store: &dyn Store) {
+async fn concurrent_appends_get_distinct_contiguous_indexes(store: &SqlStore) {
     let case = new_case("OMB-CONC-0001", t(0), &[]);
     store.create_case(&case).await.expect("create");
     let events: Vec<EventRecord> =
@@ -372,7 +392,7 @@ pub async fn concurrent_appends_get_distinct_contiguous_indexes(store: &dyn Stor
     assert_eq!(store.ledger_level(0, 0, 100).await.expect("leaves").len(), 17);
 }
 
-pub async fn checkpoints_and_record_downloads_round_trip(store: &dyn Store) {
+async fn checkpoints_and_record_downloads_round_trip(store: &SqlStore) {
     assert_eq!(store.latest_checkpoint().await.expect("latest"), None);
     let first = CheckpointRow { size: 3, root: [1; 32], note: "note 3".into(), created_at: t(0) };
     let second = CheckpointRow { size: 9, root: [2; 32], note: "note 9".into(), created_at: t(60) };
@@ -389,7 +409,7 @@ pub async fn checkpoints_and_record_downloads_round_trip(store: &dyn Store) {
     assert_eq!(store.record_downloads(case.case.id).await.expect("downloads"), vec![3, 9]);
 }
 
-pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) {
+async fn due_deadlines_escalate_once_and_reach_oversight(store: &SqlStore) {
     let handler = staff("h@example.org", Role::Handler);
     let watcher = staff("o@example.org", Role::Oversight);
     let outsider = staff("x@example.org", Role::Oversight);
@@ -442,7 +462,7 @@ pub async fn due_deadlines_escalate_once_and_reach_oversight(store: &dyn Store) 
     assert_eq!(store.escalations(watcher.id, 10).await.expect("queue").len(), 2);
 }
 
-pub async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &dyn Store) {
+async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &SqlStore) {
     let handler = staff("h@example.org", Role::Handler);
     let watcher = staff("o@example.org", Role::Oversight);
     store.create_staff(&handler, &[]).await.expect("staff");
@@ -495,7 +515,7 @@ pub async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &dyn Stor
     );
 }
 
-pub async fn a_lease_has_one_holder_at_a_time(store: &dyn Store) {
+async fn a_lease_has_one_holder_at_a_time(store: &SqlStore) {
     assert!(store.try_lease("jobs", "a", t(0), t(90)).await.expect("lease"));
     assert!(!store.try_lease("jobs", "b", t(10), t(100)).await.expect("lease"), "held by a");
     assert!(store.try_lease("jobs", "a", t(60), t(150)).await.expect("lease"), "a renews");
@@ -503,7 +523,7 @@ pub async fn a_lease_has_one_holder_at_a_time(store: &dyn Store) {
     assert!(store.try_lease("jobs", "b", t(151), t(241)).await.expect("lease"), "b takes over once it expired");
 }
 
-pub async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &dyn Store) {
+async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     let o = staff("o@example.org", Role::Oversight);
     store.create_staff(&h, &[]).await.expect("staff");
@@ -603,7 +623,7 @@ pub async fn requests_changes_and_proceedings_are_kept_with_their_case(store: &d
     assert!(store.cases_in_status(o.id, CaseStatus::Received, 10).await.expect("status").iter().any(|c| c.id == id));
 }
 
-pub fn person(employee_id: &str, manager: Option<&str>, level: i64) -> PersonRecord {
+fn person(employee_id: &str, manager: Option<&str>, level: i64) -> PersonRecord {
     PersonRecord {
         employee_id: employee_id.to_owned(),
         scim_id: format!("scim-{employee_id}"),
@@ -619,7 +639,7 @@ pub fn person(employee_id: &str, manager: Option<&str>, level: i64) -> PersonRec
     }
 }
 
-pub async fn the_directory_is_written_whole_and_counts_its_revisions(store: &dyn Store) {
+async fn the_directory_is_written_whole_and_counts_its_revisions(store: &SqlStore) {
     let start = store.directory_revision().await.expect("rev");
     let people = vec![person("E2", Some("E1"), 3), person("E1", None, 7)];
     let group = GroupRecord {
@@ -654,12 +674,12 @@ pub async fn the_directory_is_written_whole_and_counts_its_revisions(store: &dyn
     let mut clash = person("E3", None, 1);
     clash.scim_id = "scim-E1".into();
     let change = DirectoryChange { people: vec![person("E4", None, 1), clash], ..Default::default() };
-    assert!(store.write_directory(&change).await.is_err());
+    assert!(matches!(store.write_directory(&change).await, Err(StoreError::Conflict(Unique::PersonScimId, _))));
     assert_eq!(store.directory().await.expect("directory").len(), 2, "nothing half-written");
     assert_eq!(store.directory_revision().await.expect("rev"), start + 2);
 }
 
-pub async fn api_tokens_are_found_by_hash_until_revoked(store: &dyn Store) {
+async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore) {
     let token = ApiTokenRecord {
         id: uuid::Uuid::now_v7(),
         token_hash: vec![1; 32],
@@ -677,7 +697,7 @@ pub async fn api_tokens_are_found_by_hash_until_revoked(store: &dyn Store) {
     assert_eq!(store.api_tokens().await.expect("list")[0].revoked_at, Some(t(5)));
 }
 
-pub async fn parties_are_kept_as_tokens_and_found_by_token(store: &dyn Store) {
+async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlStore) {
     let mut new = new_case("OMB-PARTY", t(0), &[]);
     let id = new.case.id;
     new.parties = vec![
@@ -705,7 +725,7 @@ pub async fn parties_are_kept_as_tokens_and_found_by_token(store: &dyn Store) {
     assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"corrected".to_vec()));
 }
 
-pub async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant(store: &dyn Store) {
+async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant(store: &SqlStore) {
     let (a, b, o) =
         (staff("a@x.org", Role::Handler), staff("b@x.org", Role::Handler), staff("o@x.org", Role::Oversight));
     for s in [&a, &b, &o] {
@@ -747,7 +767,7 @@ pub async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_gran
     assert_eq!(store.access(id, a.id).await.expect("access"), None);
 }
 
-pub async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store: &dyn Store) {
+async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store: &SqlStore) {
     let first = staff("first@x.org", Role::Handler);
     store.create_staff(&first, &[]).await.expect("staff");
     let (one, two) = (new_case("OMB-ONE", t(0), &[first.id]), new_case("OMB-TWO", t(1), &[first.id]));

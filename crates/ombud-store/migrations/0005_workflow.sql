@@ -9,10 +9,10 @@ CREATE TABLE transitions (
     step          TEXT NOT NULL,
     from_status   TEXT NOT NULL,
     to_status     TEXT NOT NULL,
-    at            INTEGER NOT NULL,
+    at            {bigint} NOT NULL,
     actor_kind    TEXT NOT NULL,
     staff_id      TEXT,
-    sealed_reason BLOB
+    sealed_reason {bytes}
 );
 CREATE INDEX transitions_case ON transitions (case_id, at);
 CREATE INDEX cases_status ON cases (status);
@@ -20,11 +20,11 @@ CREATE INDEX cases_status ON cases (status);
 CREATE TABLE requests (
     id            TEXT PRIMARY KEY,
     case_id       TEXT NOT NULL REFERENCES cases (id),
-    position      INTEGER NOT NULL,
-    created_at    INTEGER NOT NULL,
-    answered_at   INTEGER,
+    position      {bigint} NOT NULL,
+    created_at    {bigint} NOT NULL,
+    answered_at   {bigint},
     staff_id      TEXT,
-    sealed_answer BLOB
+    sealed_answer {bytes}
 );
 CREATE INDEX requests_case ON requests (case_id, position);
 
@@ -36,12 +36,12 @@ CREATE TABLE deadline_changes (
     deadline_id          TEXT NOT NULL REFERENCES deadlines (id),
     case_id              TEXT NOT NULL REFERENCES cases (id),
     kind                 TEXT NOT NULL,
-    old_due              INTEGER NOT NULL,
-    new_due              INTEGER NOT NULL,
-    at                   INTEGER NOT NULL,
+    old_due              {bigint} NOT NULL,
+    new_due              {bigint} NOT NULL,
+    at                   {bigint} NOT NULL,
     staff_id             TEXT NOT NULL,
-    sealed_justification BLOB NOT NULL,
-    sealed_for_reporter  BLOB NOT NULL
+    sealed_justification {bytes} NOT NULL,
+    sealed_for_reporter  {bytes} NOT NULL
 );
 CREATE INDEX deadline_changes_case ON deadline_changes (case_id, at);
 CREATE INDEX deadline_changes_at ON deadline_changes (at);
@@ -49,8 +49,8 @@ CREATE INDEX deadline_changes_at ON deadline_changes (at);
 CREATE TABLE proceedings (
     id         TEXT PRIMARY KEY,
     case_id    TEXT NOT NULL REFERENCES cases (id),
-    created_at INTEGER NOT NULL,
+    created_at {bigint} NOT NULL,
     staff_id   TEXT NOT NULL,
-    sealed     BLOB NOT NULL
+    sealed     {bytes} NOT NULL
 );
 CREATE INDEX proceedings_case ON proceedings (case_id);

@@ -1,0 +1,112 @@
+//! The schema, written once for both dialects. A migration in
+//! `migrations/` names its dialect-dependent types as `{bigint}` (a 64-bit
+//! integer) and `{bytes}` (a byte string), and its dialect as `{dialect}`;
+//! each dialect renders them into exactly the text it has always run, so
+//! databases migrated before the two sets were merged keep their checksums.
+//! Never edit a migration that has shipped: add a new one.
+
+use crate::Dialect;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AssertSqlSafe, SqlSafeStr};
+use std::borrow::Cow;
+
+/// (version, description, template), in order.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "ledger", include_str!("../migrations/0002_ledger.sql")),
+    (3, "deadlines", include_str!("../migrations/0003_deadlines.sql")),
+    (4, "outbox", include_str!("../migrations/0004_outbox.sql")),
+    (5, "workflow", include_str!("../migrations/0005_workflow.sql")),
+    (6, "staff time zone", include_str!("../migrations/0006_staff_time_zone.sql")),
+    (7, "inbox index", include_str!("../migrations/0007_inbox_index.sql")),
+    (8, "directory", include_str!("../migrations/0008_directory.sql")),
+];
+
+/// A migration's text for one dialect.
+fn render(template: &str, dialect: Dialect) -> String {
+    let (bigint, bytes, name) = match dialect {
+        Dialect::Sqlite => ("INTEGER", "BLOB", "SQLite"),
+        Dialect::Postgres => ("BIGINT", "BYTEA", "PostgreSQL"),
+    };
+    template.replace("{bigint}", bigint).replace("{bytes}", bytes).replace("{dialect}", name)
+}
+
+/// Every migration, rendered for one dialect.
+pub(crate) fn migrator(dialect: Dialect) -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, template)| {
+                let sql = AssertSqlSafe(render(template, dialect));
+                Migration::new(*version, Cow::Borrowed(description), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The SHA-384 of each migration as it shipped, per dialect: a database
+    /// migrated by an earlier release refuses to start if any text changed.
+    const SHIPPED: &[(&str, &str)] = &[
+        (
+            "327d6192e09fc235a3e88e7c5ba7d0d48e4de75231ed2c164371bb092e9156d6c141be02c9ed5a083585cfa584bd6d2d",
+            "b420ff6d8fad6f675763b6a459d2416665dae8ce8092c742c7fb7d1db6548973a0b2ebd7e3da93f524fdde92105ff2f6",
+        ),
+        (
+            "dfd5a0dcc9d393d7808de0844c8dfa9591d641b0786852ed411d4ab42ff65495d8e1b3ffa6608981745e522643c290b9",
+            "67e9d57b4585ebb48fbcaa92aa4363af881a90666c0e134ddea95bdcbf1c159801321407a1be69cd9d3f1f105146da29",
+        ),
+        (
+            "d48bc69ec2544e24e8ab00f842b6fa74aed5749fce495598a36900baba0e79dea9500438b96d2fc29c6fec26b7faccf0",
+            "96ce673af78e9c556241bb52c0375ba2aedd1dd976f58a7c94185c78bab50decedb9d139d9556cc88d42a09f33b8f1f4",
+        ),
+        (
+            "e11d662dda0bbabae7bf2a8501b2fb5da81fbe4be76e5532213fdd5a9bee9bbeda2c401c10f8fb41741b448294beb1c5",
+            "ddc143971d29744f07cb24b8eff4c754b5852071eebbd44c8c5c3d546d2c62e2737cf47fd987570265165bff7a198a3e",
+        ),
+        (
+            "1e63ab55e0d637bc6a07dd8e9396a3b101bf3d32a6aeac25fa06591bc8e36c5ccc381f82704ede73cff214d5600d8f6f",
+            "408b64e396f8cff57bb433e535642eecb27944555cf0133fdbccf1a2805fa5b3b7d608ed25898c4fac880b76810b1e25",
+        ),
+        (
+            "583e15a21f759ec81f3f7fb5bd48f2ca8c217365b27f8499c98b404358130e5043320b6c8e88f2b1a92a4c8f821b94f7",
+            "583e15a21f759ec81f3f7fb5bd48f2ca8c217365b27f8499c98b404358130e5043320b6c8e88f2b1a92a4c8f821b94f7",
+        ),
+        (
+            "d246ba2883102323c5db6943ade0fbbee96047e74596dc0607f1cdeb99e682df5d1a698d1973d736baedb23c97f20b22",
+            "d246ba2883102323c5db6943ade0fbbee96047e74596dc0607f1cdeb99e682df5d1a698d1973d736baedb23c97f20b22",
+        ),
+        (
+            "d03faebda6940309345a1c47e3894ef78f1e8c6d655229dfa250c1af3d53e37f35f51972b874c73e7b38e3b7faccded1",
+            "d9a83c8be1626dd372d1ec900675d5c9a311f6298b3ff060d95881344f3801fdbe21749c6a489d9ac46673d5b67db10e",
+        ),
+    ];
+
+    #[test]
+    fn shipped_migrations_render_to_the_text_that_shipped() {
+        let sqlite = migrator(Dialect::Sqlite);
+        let postgres = migrator(Dialect::Postgres);
+        assert_eq!(sqlite.migrations.len(), SHIPPED.len());
+        for ((lite, pg), (want_lite, want_pg)) in sqlite.migrations.iter().zip(postgres.migrations.iter()).zip(SHIPPED)
+        {
+            assert_eq!(hex(&lite.checksum), *want_lite, "SQLite migration {} changed", lite.version);
+            assert_eq!(hex(&pg.checksum), *want_pg, "PostgreSQL migration {} changed", pg.version);
+        }
+    }
+
+    #[test]
+    fn no_placeholder_is_left_unrendered() {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            for m in migrator(dialect).migrations.iter() {
+                assert!(!m.sql.as_str().contains('{'), "migration {} keeps a placeholder", m.version);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The one SQL implementation and the only dialect-specific code: how to
+//! connect and which pragmas (the schema's types are rendered in `schema.rs`). Everything else talks to
+//! `sqlx::Any`, whose values are exactly the primitives Ombud stores
+//! (integers, text, bytes, NULL), with `$N` placeholders that both SQLite
+//! and PostgreSQL accept.
+
+use crate::{Result, Store, StoreError, Unique};
+use async_trait::async_trait;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database a store talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pub(crate) pool: AnyPool,
+    dialect: Dialect,
+}
+
+/// A connection inside a transaction, as the capability files pass it on.
+pub(crate) type Conn = sqlx::AnyConnection;
+
+/// SQLite: WAL so readers never wait for the writer, a busy timeout so
+/// writers queue instead of failing, and foreign keys enforced.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                              PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+impl SqlStore {
+    /// Opens (creating if needed) a SQLite database file and runs migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        // Absolute, so the URL's first segment is never read as a host.
+        let path = std::path::absolute(path).map_err(|e| StoreError::Backend(sqlx::Error::Io(e)))?;
+        let url = SqliteConnectOptions::new().filename(path).create_if_missing(true).to_url_lossy();
+        Self::connect_dialect(url.as_str(), Dialect::Sqlite).await
+    }
+
+    /// Connects to a `sqlite:` or `postgres://` URL and runs migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Self::connect_dialect(url, Dialect::Postgres).await
+        } else {
+            // Parsed by the SQLite driver so its own URL rules apply, then
+            // created if missing, as `open` does for a path.
+            let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+            Self::connect_dialect(options.to_url_lossy().as_str(), Dialect::Sqlite).await
+        }
+    }
+
+    async fn connect_dialect(url: &str, dialect: Dialect) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Dialect::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        crate::schema::migrator(dialect).run(&pool).await?;
+        Ok(Self { pool, dialect })
+    }
+
+    /// The pool, for tools that write rows in bulk (benchmarks, tests).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+    }
+
+    async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool> {
+        let done = sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The unique rules callers tell apart, as (rule, table, column).
+const UNIQUE_RULES: &[(Unique, &str, &str)] = &[
+    (Unique::StaffEmail, "staff", "email_key"),
+    (Unique::CaseReference, "cases", "reference"),
+    (Unique::PersonScimId, "directory_people", "scim_id"),
+];
+
+/// Which unique rule a database error broke, if it is a unique violation.
+/// SQLite names it "table.column" in its message; PostgreSQL names the
+/// constraint, "table_column_key" for a column declared UNIQUE.
+pub(crate) fn unique_violation(e: &sqlx::Error) -> Option<Unique> {
+    let sqlx::Error::Database(db) = e else { return None };
+    if !db.is_unique_violation() {
+        return None;
+    }
+    let sqlite = db.message().strip_prefix("UNIQUE constraint failed: ").unwrap_or_default().to_owned();
+    let postgres = db.constraint().unwrap_or_default().to_owned();
+    let rule = UNIQUE_RULES.iter().find(|(_, table, column)| {
+        sqlite == format!("{table}.{column}") || postgres == format!("{table}_{column}_key")
+    });
+    Some(rule.map_or(Unique::Other, |(rule, _, _)| *rule))
+}
+
+/// A count or position as stored (a signed 64-bit integer).
+pub(crate) fn index(i: u64) -> Result<i64> {
+    i64::try_from(i).map_err(|_| StoreError::Corrupt("index out of range".into()))
+}
+
+/// A stored count or position read back.
+pub(crate) fn unsigned(i: i64, what: &str) -> Result<u64> {
+    u64::try_from(i).map_err(|_| StoreError::Corrupt(format!("{what} {i}")))
+}
+
+/// Converts fetched rows into records.
+pub(crate) fn typed<C, T: TryFrom<C, Error = StoreError>>(rows: Vec<C>) -> Result<Vec<T>> {
+    rows.into_iter().map(T::try_from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pragma's value as text, whether SQLite answers with text or a number.
+    async fn pragma(store: &SqlStore, name: &str) -> String {
+        use sqlx::Row;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}"))).fetch_one(store.pool()).await.expect("pragma");
+        row.try_get::<String, _>(0).or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string())).expect("value")
+    }
+
+    #[tokio::test]
+    async fn sqlite_runs_in_wal_mode_with_foreign_keys_wherever_the_file_is() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let odd = dir.path().join("a folder with spaces #1").join("data?");
+        std::fs::create_dir_all(&odd).expect("dir");
+        let store = SqlStore::open(&odd.join("ombud.db")).await.expect("open");
+        assert_eq!(store.backend(), "sqlite");
+        assert_eq!(pragma(&store, "journal_mode").await, "wal");
+        assert_eq!(pragma(&store, "foreign_keys").await, "1");
+        assert_eq!(pragma(&store, "busy_timeout").await, "10000");
+        assert!(odd.join("ombud.db").exists(), "the file is where it was asked for");
+        // A URL names the same kind of store.
+        let url = format!("sqlite://{}", dir.path().join("by-url.db").display());
+        let by_url = SqlStore::connect(&url).await.expect("connect");
+        assert_eq!(pragma(&by_url, "journal_mode").await, "wal");
+        assert!(dir.path().join("by-url.db").exists());
+    }
+
+    #[tokio::test]
+    async fn a_broken_unique_rule_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqlStore::open(&dir.path().join("ombud.db")).await.expect("open");
+        let insert = "INSERT INTO cases (id, reference, category, status, received_at, updated_at)
+                      VALUES ($1, 'OMB-SAME', 'other', 'received', 0, 0)";
+        sqlx::query(insert).bind("one").execute(store.pool()).await.expect("first");
+        let again = sqlx::query(insert).bind("two").execute(store.pool()).await.expect_err("second");
+        assert!(matches!(StoreError::from(again), StoreError::Conflict(Unique::CaseReference, _)));
+        let same_id = sqlx::query(sqlx::AssertSqlSafe(insert.replace("OMB-SAME", "OMB-OTHER")))
+            .bind("one")
+            .execute(store.pool())
+            .await;
+        assert!(matches!(StoreError::from(same_id.expect_err("same id")), StoreError::Conflict(Unique::Other, _)));
+    }
+}

@@ -1,0 +1,95 @@
+//! Staff accounts.
+
+use crate::rows::StaffColumns;
+use crate::sql::typed;
+use crate::*;
+use async_trait::async_trait;
+use ombud_domain::StaffId;
+
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// Creates a staff account. If her role reads cases, she also gets a
+    /// pending grant on every case she is not excluded from (the exclusions
+    /// are recorded with it), completed by the next reader who opens it.
+    async fn create_staff(&self, staff: &StaffRecord, exclusions: &[ExclusionRow]) -> Result<()>;
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>>;
+    async fn staff_by_id(&self, id: StaffId) -> Result<Option<StaffRecord>>;
+    async fn list_staff(&self) -> Result<Vec<StaffRecord>>;
+    async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()>;
+    async fn set_staff_time_zone(&self, staff: StaffId, time_zone: Option<&str>) -> Result<()>;
+}
+
+#[async_trait]
+impl StaffStore for SqlStore {
+    async fn create_staff(&self, s: &StaffRecord, exclusions: &[ExclusionRow]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(s.id.to_string())
+        .bind(&s.email)
+        .bind(email_key(&s.email))
+        .bind(&s.name)
+        .bind(s.role.as_str())
+        .bind(millis(s.created_at))
+        .bind(&s.public_key)
+        .bind(&s.sealed_secret)
+        .bind(&s.lang)
+        .execute(&mut *tx)
+        .await?;
+        if s.role.reads_cases() {
+            sqlx::query(
+                "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, $1, NULL, $2 FROM cases",
+            )
+            .bind(s.id.to_string())
+            .bind(millis(s.created_at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        directory::insert_exclusions(&mut tx, exclusions).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn staff_by_email(&self, email: &str) -> Result<Option<StaffRecord>> {
+        let row = sqlx::query_as::<_, StaffColumns>("SELECT * FROM staff WHERE email_key = $1")
+            .bind(email_key(email))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn staff_by_id(&self, id: StaffId) -> Result<Option<StaffRecord>> {
+        let row = sqlx::query_as::<_, StaffColumns>("SELECT * FROM staff WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
+        typed(
+            sqlx::query_as::<_, StaffColumns>("SELECT * FROM staff ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()> {
+        sqlx::query("UPDATE staff SET lang = $1 WHERE id = $2")
+            .bind(lang)
+            .bind(staff.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_staff_time_zone(&self, staff: StaffId, time_zone: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE staff SET time_zone = $1 WHERE id = $2")
+            .bind(time_zone)
+            .bind(staff.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
