@@ -1,8 +1,6 @@
 //! A case: its category, its state and the events that move it.
 
 use crate::DomainError;
-use std::fmt;
-use std::str::FromStr;
 
 /// Kept in clear on purpose: routing and deadline policy depend on it while
 /// nobody is signed in. It says what kind of misconduct, not who or what.
@@ -16,41 +14,13 @@ pub enum Category {
     Other,
 }
 
-impl Category {
-    pub const ALL: [Category; 5] = [
-        Category::SexualHarassment,
-        Category::SexualAssault,
-        Category::Retaliation,
-        Category::Discrimination,
-        Category::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::SexualHarassment => "sexual_harassment",
-            Category::SexualAssault => "sexual_assault",
-            Category::Retaliation => "retaliation",
-            Category::Discrimination => "discrimination",
-            Category::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Category {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue { what: "category", value: s.to_owned() })
-    }
-}
+names!(Category, "category" {
+    SexualHarassment => "sexual_harassment",
+    SexualAssault => "sexual_assault",
+    Retaliation => "retaliation",
+    Discrimination => "discrimination",
+    Other => "other",
+});
 
 /// Where a case stands. The foundation knows the first step of the workflow;
 /// the full workflow (assessment, investigation, decision) extends this enum.
@@ -68,31 +38,18 @@ pub enum CaseStatus {
     Closed,
 }
 
+names!(CaseStatus, "status" {
+    Received => "received",
+    Acknowledged => "acknowledged",
+    DismissalPending => "dismissal_pending",
+    Assessed => "assessed",
+    Investigating => "investigating",
+    Findings => "findings",
+    Decision => "decision",
+    Closed => "closed",
+});
+
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 8] = [
-        CaseStatus::Received,
-        CaseStatus::Acknowledged,
-        CaseStatus::DismissalPending,
-        CaseStatus::Assessed,
-        CaseStatus::Investigating,
-        CaseStatus::Findings,
-        CaseStatus::Decision,
-        CaseStatus::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Received => "received",
-            CaseStatus::Acknowledged => "acknowledged",
-            CaseStatus::DismissalPending => "dismissal_pending",
-            CaseStatus::Assessed => "assessed",
-            CaseStatus::Investigating => "investigating",
-            CaseStatus::Findings => "findings",
-            CaseStatus::Decision => "decision",
-            CaseStatus::Closed => "closed",
-        }
-    }
-
     /// received → acknowledged; anything else is refused, so a second click
     /// cannot move the feedback deadline.
     pub fn acknowledge(self) -> Result<CaseStatus, DomainError> {
@@ -100,22 +57,6 @@ impl CaseStatus {
             CaseStatus::Received => Ok(CaseStatus::Acknowledged),
             from => Err(DomainError::InvalidTransition { from, action: "acknowledge" }),
         }
-    }
-}
-
-impl fmt::Display for CaseStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CaseStatus {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaseStatus::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue { what: "status", value: s.to_owned() })
     }
 }
 
@@ -147,60 +88,29 @@ pub enum EventKind {
     Recused,
 }
 
+names!(EventKind, "event" {
+    Submitted => "submitted",
+    Acknowledged => "acknowledged",
+    OpenedByStaff => "opened_by_staff",
+    MessageFromReporter => "message_from_reporter",
+    MessageFromStaff => "message_from_staff",
+    AccessGranted => "access_granted",
+    Escalated => "escalated",
+    StateChanged => "state_changed",
+    RequestAnswered => "request_answered",
+    DeadlineExtended => "deadline_extended",
+    ProceedingLinked => "proceeding_linked",
+    FileDownloaded => "file_downloaded",
+    IdentityRevealed => "identity_revealed",
+    PeopleMatched => "people_matched",
+    AccessChanged => "access_changed",
+    Recused => "recused",
+});
+
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
-        EventKind::Submitted,
-        EventKind::Acknowledged,
-        EventKind::OpenedByStaff,
-        EventKind::MessageFromReporter,
-        EventKind::MessageFromStaff,
-        EventKind::AccessGranted,
-        EventKind::Escalated,
-        EventKind::StateChanged,
-        EventKind::RequestAnswered,
-        EventKind::DeadlineExtended,
-        EventKind::ProceedingLinked,
-        EventKind::FileDownloaded,
-        EventKind::IdentityRevealed,
-        EventKind::PeopleMatched,
-        EventKind::AccessChanged,
-        EventKind::Recused,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Submitted => "submitted",
-            EventKind::Acknowledged => "acknowledged",
-            EventKind::OpenedByStaff => "opened_by_staff",
-            EventKind::MessageFromReporter => "message_from_reporter",
-            EventKind::MessageFromStaff => "message_from_staff",
-            EventKind::AccessGranted => "access_granted",
-            EventKind::Escalated => "escalated",
-            EventKind::StateChanged => "state_changed",
-            EventKind::RequestAnswered => "request_answered",
-            EventKind::DeadlineExtended => "deadline_extended",
-            EventKind::ProceedingLinked => "proceeding_linked",
-            EventKind::FileDownloaded => "file_downloaded",
-            EventKind::IdentityRevealed => "identity_revealed",
-            EventKind::PeopleMatched => "people_matched",
-            EventKind::AccessChanged => "access_changed",
-            EventKind::Recused => "recused",
-        }
-    }
-
     /// Whether the event is an access by a staff member: the access log.
     pub fn is_access(self) -> bool {
         matches!(self, EventKind::OpenedByStaff | EventKind::FileDownloaded | EventKind::IdentityRevealed)
-    }
-}
-
-impl FromStr for EventKind {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EventKind::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue { what: "event", value: s.to_owned() })
     }
 }
 

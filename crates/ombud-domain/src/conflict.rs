@@ -249,36 +249,20 @@ pub enum ExclusionReason {
     Conflict,
 }
 
+names!(ExclusionReason, "exclusion reason" {
+    Declared => "declared",
+    Named => "named",
+    ManagementChain => "management_chain",
+    HrPartner => "hr_partner",
+    DirectReport => "direct_report",
+    OversightOnly => "oversight_only",
+    Conflict => "conflict",
+});
+
 impl ExclusionReason {
-    pub const ALL: [ExclusionReason; 7] = [
-        ExclusionReason::Declared,
-        ExclusionReason::Named,
-        ExclusionReason::ManagementChain,
-        ExclusionReason::HrPartner,
-        ExclusionReason::DirectReport,
-        ExclusionReason::OversightOnly,
-        ExclusionReason::Conflict,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExclusionReason::Declared => "declared",
-            ExclusionReason::Named => "named",
-            ExclusionReason::ManagementChain => "management_chain",
-            ExclusionReason::HrPartner => "hr_partner",
-            ExclusionReason::DirectReport => "direct_report",
-            ExclusionReason::OversightOnly => "oversight_only",
-            ExclusionReason::Conflict => "conflict",
-        }
-    }
-
     /// What is stored: a declaration as such, any rule's reason as `Conflict`.
     pub fn at_rest(self) -> Self {
         if self == ExclusionReason::Declared { self } else { ExclusionReason::Conflict }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 

@@ -63,35 +63,13 @@ pub enum DeadlineKind {
     RequestAnswer,
 }
 
-impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 5] = [
-        DeadlineKind::Acknowledge,
-        DeadlineKind::Triage,
-        DeadlineKind::InterimMeasures,
-        DeadlineKind::Feedback,
-        DeadlineKind::RequestAnswer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadlineKind::Acknowledge => "acknowledge",
-            DeadlineKind::Triage => "triage",
-            DeadlineKind::InterimMeasures => "interim_measures",
-            DeadlineKind::Feedback => "feedback",
-            DeadlineKind::RequestAnswer => "request_answer",
-        }
-    }
-}
-
-impl std::str::FromStr for DeadlineKind {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue { what: "deadline", value: s.to_owned() })
-    }
-}
+names!(DeadlineKind, "deadline" {
+    Acknowledge => "acknowledge",
+    Triage => "triage",
+    InterimMeasures => "interim_measures",
+    Feedback => "feedback",
+    RequestAnswer => "request_answer",
+});
 
 /// One deadline of one case, as shown to the reporter and the handler.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -5,6 +5,8 @@
 //! web layer, the API and the job loop can never disagree.
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod names;
 mod case;
 mod clock;
 mod conflict;

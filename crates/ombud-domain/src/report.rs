@@ -38,27 +38,13 @@ pub enum LocationKind {
     Other,
 }
 
-impl LocationKind {
-    pub const ALL: [LocationKind; 5] = [
-        LocationKind::Workplace,
-        LocationKind::BusinessTrip,
-        LocationKind::ClientOrSocialEvent,
-        LocationKind::Online,
-        LocationKind::Other,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LocationKind::Workplace => "workplace",
-            LocationKind::BusinessTrip => "business_trip",
-            LocationKind::ClientOrSocialEvent => "client_or_social_event",
-            LocationKind::Online => "online",
-            LocationKind::Other => "other",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+names!(LocationKind, "location" {
+    Workplace => "workplace",
+    BusinessTrip => "business_trip",
+    ClientOrSocialEvent => "client_or_social_event",
+    Online => "online",
+    Other => "other",
+});
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,19 +54,11 @@ pub enum PersonRole {
     Other,
 }
 
-impl PersonRole {
-    pub const ALL: [PersonRole; 3] = [PersonRole::Accused, PersonRole::Witness, PersonRole::Other];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonRole::Accused => "accused",
-            PersonRole::Witness => "witness",
-            PersonRole::Other => "other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+names!(PersonRole, "person role" {
+    Accused => "accused",
+    Witness => "witness",
+    Other => "other",
+});
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,27 +70,13 @@ pub enum RequestKind {
     Other,
 }
 
-impl RequestKind {
-    pub const ALL: [RequestKind; 5] = [
-        RequestKind::NoContact,
-        RequestKind::ChangeReportingLine,
-        RequestKind::Leave,
-        RequestKind::Counselling,
-        RequestKind::Other,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestKind::NoContact => "no_contact",
-            RequestKind::ChangeReportingLine => "change_reporting_line",
-            RequestKind::Leave => "leave",
-            RequestKind::Counselling => "counselling",
-            RequestKind::Other => "other",
-        }
-    }
-    fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+names!(RequestKind, "request" {
+    NoContact => "no_contact",
+    ChangeReportingLine => "change_reporting_line",
+    Leave => "leave",
+    Counselling => "counselling",
+    Other => "other",
+});
 
 /// When it happened, as precisely as she can say.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,5 @@
 //! Staff roles and what each may do.
 
-use crate::DomainError;
-use std::fmt;
-use std::str::FromStr;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -15,17 +11,13 @@ pub enum Role {
     Admin,
 }
 
+names!(Role, "role" {
+    Handler => "handler",
+    Oversight => "oversight",
+    Admin => "admin",
+});
+
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Handler, Role::Oversight, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Handler => "handler",
-            Role::Oversight => "oversight",
-            Role::Admin => "admin",
-        }
-    }
-
     /// Whether the role is, in principle, among the readers of new cases.
     /// Conflicts of interest narrow this per case; an administrator never reads.
     pub fn reads_cases(self) -> bool {
@@ -36,22 +28,6 @@ impl Role {
     /// watches and reviews; handling stays with the handlers.
     pub fn handles_cases(self) -> bool {
         matches!(self, Role::Handler)
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = DomainError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| DomainError::UnknownValue { what: "role", value: s.to_owned() })
     }
 }
 

@@ -8,6 +8,7 @@ mod api;
 mod error;
 mod html;
 pub mod i18n;
+pub mod labels;
 mod limits;
 mod scim;
 mod security;

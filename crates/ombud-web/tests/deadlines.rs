@@ -175,3 +175,61 @@ async fn deadlines_are_computed_in_the_organisation_zone_and_shown_in_the_viewer
     assert!(page.contains("9 Nov 2026, 09:00 (UTC)"), "the organisation's zone, named");
     s.stop().await;
 }
+
+/// Every kind of deadline missed at once, and the committee's escalation page
+/// read in both languages: each kind by its name, never a missing-key text.
+#[tokio::test]
+async fn oversight_reads_every_kind_of_missed_deadline_by_its_name() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let handler_pw = s.staff("h@example.org", Role::Handler).await;
+    let oversight_pw = s.staff("o@example.org", Role::Oversight).await;
+    // Assault with a request: acknowledgement, triage, interim measures, the request's answer.
+    s.report(
+        json!({"category": "sexual_assault", "description": "after the party", "requests": [{"kind": "no_contact"}]}),
+    )
+    .await;
+    // Acknowledged at once, then nothing: the three-month feedback.
+    let (quiet_ref, _) = s.report(json!({"category": "sexual_harassment", "description": "in meetings"})).await;
+    let handler = s.staff_token("h@example.org", &handler_pw).await;
+    let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+    let quiet = list["cases"].as_array().expect("cases").iter().find(|c| c["case_ref"] == quiet_ref.as_str());
+    let quiet_id = quiet.and_then(|c| c["id"].as_str()).expect("case id").to_owned();
+    assert_eq!(post(&s, &format!("/api/v1/cases/{quiet_id}/acknowledge"), &handler).await.0, 200);
+
+    s.clock.advance(days(95));
+    let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+    let mut kinds: Vec<&str> = swept.escalated.iter().map(|(_, kind, _)| kind.as_str()).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["acknowledge", "feedback", "interim_measures", "request_answer", "triage"]);
+
+    let committee = s.browser();
+    committee
+        .post(s.url("/staff/sign-in"))
+        .form(&[("email", "o@example.org"), ("password", oversight_pw.as_str())])
+        .send()
+        .await
+        .expect("sign in");
+    let names = [
+        (
+            "en",
+            [
+                "Confirm receipt",
+                "Triage",
+                "Decision on interim measures",
+                "Feedback on what was done",
+                "Answer to a request",
+            ],
+        ),
+        ("zh-CN", ["确认收到", "分诊", "临时措施决定", "反馈处理情况", "答复请求"]),
+    ];
+    for (lang, expected) in names {
+        let url = s.url(&format!("/oversight/escalations?lang={lang}"));
+        let html = committee.get(url).send().await.expect("page").text().await.expect("html");
+        for name in expected {
+            assert!(html.contains(name), "{lang}: the page names {name:?}");
+        }
+        assert!(!html.contains("Unknown localization key"), "{lang}: a key is missing");
+        assert!(!html.contains("interim_measures") && !html.contains("request_answer"), "{lang}: a raw name leaks");
+    }
+    s.stop().await;
+}

@@ -1,7 +1,9 @@
 //! Every key exists in both languages, and every key the code uses exists.
 
 use ombud_domain::{CaseStatus, Category, DeadlineKind, EventKind, LocationKind, PersonRole, RequestKind};
+use ombud_service::EscalationCause;
 use ombud_web::Lang;
+use ombud_web::labels::{self, Label};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -49,6 +51,10 @@ fn literals_after(dir: &str, marker: &str) -> BTreeSet<String> {
 
 fn dashed(s: &str) -> String {
     s.replace('_', "-")
+}
+
+fn keys_of<T: Label>(used: &mut BTreeSet<String>, values: &[T]) {
+    used.extend(values.iter().map(|v| v.key().to_owned()));
 }
 
 #[test]
@@ -101,45 +107,22 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     used.extend(literals_after("src", ".t(\""));
     used.extend(literals_after("src", ".t_with("));
     used.extend(literals_after("src", "Page::new(&state, lang, \"/\", \""));
-    for c in Category::ALL {
-        used.insert(format!("category-{}", dashed(c.as_str())));
-    }
-    for s in CaseStatus::ALL {
-        used.insert(format!("status-{}", dashed(s.as_str())));
-    }
-    for l in LocationKind::ALL {
-        used.insert(format!("location-{}", dashed(l.as_str())));
-    }
-    for r in PersonRole::ALL {
-        used.insert(format!("role-{}", r.as_str()));
-    }
-    for r in RequestKind::ALL {
-        used.insert(format!("request-{}", dashed(r.as_str())));
-    }
-    for e in EventKind::ALL {
-        used.insert(format!("event-{}", dashed(e.as_str())));
-    }
-    for reason in ombud_domain::ExclusionReason::ALL {
-        used.insert(format!("exclusion-{}", dashed(reason.as_str())));
-    }
-    for how in ombud_service::MatchHow::ALL {
-        used.insert(format!("match-{}", dashed(how.as_str())));
-    }
-    for e in EventKind::ALL.into_iter().filter(|e| e.is_access()) {
-        used.insert(format!("access-{}", dashed(e.as_str())));
-    }
-    for cause in ["missed_deadline", "reporter"] {
-        used.insert(format!("cause-{}", dashed(cause)));
-    }
-    for d in DeadlineKind::ALL {
-        used.insert(format!("deadline-{}", dashed(d.as_str())));
-        used.insert(format!("deadline-{}-not-started", dashed(d.as_str())));
-    }
-    for s in ombud_domain::Step::ALL {
-        used.insert(format!("step-{}", dashed(s.as_str())));
-    }
-    for o in ombud_service::ANSWER_OUTCOMES {
-        used.insert(format!("answer-{}", dashed(o)));
+    // Every value a page names, through the very functions the pages use.
+    keys_of(&mut used, &Category::ALL);
+    keys_of(&mut used, &CaseStatus::ALL);
+    keys_of(&mut used, &LocationKind::ALL);
+    keys_of(&mut used, &PersonRole::ALL);
+    keys_of(&mut used, &RequestKind::ALL);
+    keys_of(&mut used, &EventKind::ALL);
+    keys_of(&mut used, &ombud_domain::ExclusionReason::ALL);
+    keys_of(&mut used, &ombud_service::MatchHow::ALL);
+    keys_of(&mut used, &[EscalationCause::MissedDeadline, EscalationCause::Reporter]);
+    keys_of(&mut used, &DeadlineKind::ALL);
+    keys_of(&mut used, &ombud_domain::Step::ALL);
+    used.extend(DeadlineKind::ALL.into_iter().map(|k| labels::not_started_key(k).to_owned()));
+    used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
+    for outcome in ombud_service::ANSWER_OUTCOMES {
+        used.insert(labels::answer_key(outcome).expect("every outcome has a name").to_owned());
     }
     // Every error code the web layer answers with (`StatusCode::X, "code"`), as a title and a body.
     for code in error_codes() {

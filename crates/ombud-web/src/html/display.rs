@@ -2,7 +2,8 @@
 //! formatted, shared by the reporter's and the staff's views.
 
 use super::Page;
-use ombud_domain::{LocationKind, Occurred};
+use crate::labels::{answer_key, label_of};
+use ombud_domain::{LocationKind, Occurred, PersonRole, RequestKind};
 use ombud_service::{AttachmentView, CaseView};
 
 pub struct FileDisplay {
@@ -102,14 +103,8 @@ pub fn case_display(
 ) -> CaseDisplay {
     let tr = &page.tr;
     let r = &view.report;
-    let label = |prefix: &str, value: &str| tr.t(&format!("{prefix}-{}", value.replace('_', "-")));
     let location = {
-        let kind = r
-            .location
-            .kind
-            .as_deref()
-            .filter(|k| LocationKind::ALL.iter().any(|l| l.as_str() == *k))
-            .map(|k| label("location", k));
+        let kind = r.location.kind.as_deref().and_then(LocationKind::parse).map(|k| tr.label(k));
         match (kind, r.location.detail.clone()) {
             (None, None) => None,
             (Some(k), None) => Some(k),
@@ -121,8 +116,10 @@ pub fn case_display(
         .people
         .iter()
         .map(|p| {
-            let mut details =
-                vec![label("role", &p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
+            let mut details = vec![
+                label_of::<PersonRole>(tr, &p.role),
+                tr.t(if p.internal { "person-internal" } else { "person-external" }),
+            ];
             details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
             details.extend(p.email.clone());
             PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
@@ -159,8 +156,8 @@ pub fn case_display(
     CaseDisplay {
         id: view.case.id.to_string(),
         reference: view.case.reference.clone(),
-        category: label("category", view.case.category.as_str()),
-        status: label("status", view.case.status.as_str()),
+        category: tr.label(view.case.category),
+        status: tr.label(view.case.status),
         received: page.time(&view.case.received_at),
         deadlines: view
             .deadlines
@@ -178,18 +175,22 @@ pub fn case_display(
         events: view
             .events
             .iter()
-            .map(|(kind, at)| EventDisplay { what: label("event", kind.as_str()), at: page.time(at) })
+            .map(|(kind, at)| EventDisplay { what: tr.label(*kind), at: page.time(at) })
             .collect(),
         answers: view
             .requests
             .iter()
             .map(|r| {
-                let mut what = label("request", &r.kind);
+                let mut what = label_of::<RequestKind>(tr, &r.kind);
                 if let Some(d) = &r.detail {
                     what = format!("{what} — {d}");
                 }
                 let status = match &r.answer {
-                    Some(a) => format!("{}: {}", label("answer", &a.outcome), a.reason),
+                    Some(a) => format!(
+                        "{}: {}",
+                        answer_key(&a.outcome).map(|k| tr.t(k)).unwrap_or_else(|| a.outcome.clone()),
+                        a.reason
+                    ),
                     None => tr.t_with(
                         "request-answer-due",
                         &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())],
@@ -205,7 +206,7 @@ pub fn case_display(
                 tr.t_with(
                     if c.kind == "pause" { "deadline-paused" } else { "deadline-extended" },
                     &[
-                        ("deadline", label("deadline", c.deadline.as_str()).into()),
+                        ("deadline", tr.label(c.deadline).into()),
                         ("from", page.time(&c.old_due).into()),
                         ("to", page.time(&c.new_due).into()),
                         ("reason", c.reason_for_reporter.clone().into()),

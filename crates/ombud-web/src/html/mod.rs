@@ -81,14 +81,13 @@ impl Page {
 
     /// One line about a deadline: when it is due and how it stands now.
     pub fn deadline(&self, d: &Deadline, now: jiff::Timestamp) -> String {
-        let kind = d.kind.as_str().replace('_', "-");
-        let name = self.tr.t(&format!("deadline-{kind}"));
+        let name = self.tr.label(d.kind);
         let state = match d.state(now) {
             DeadlineState::Met => {
                 let when = d.met_at.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-met", &[("when", when.into())])
             }
-            DeadlineState::NotStarted => self.tr.t(&format!("deadline-{kind}-not-started")),
+            DeadlineState::NotStarted => self.tr.t(crate::labels::not_started_key(d.kind)),
             DeadlineState::Open(left) => {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(left).into())])
@@ -202,11 +201,9 @@ pub struct Choice {
     pub label: String,
 }
 
-pub fn choices(tr: &Tr, prefix: &str, values: impl IntoIterator<Item = &'static str>) -> Vec<Choice> {
-    values
-        .into_iter()
-        .map(|value| Choice { value, label: tr.t(&format!("{prefix}-{}", value.replace('_', "-"))) })
-        .collect()
+/// The choices of an enum: its wire name as the value, its label as the text.
+pub fn choices<T: crate::labels::Label>(tr: &Tr, values: &[T], wire: fn(T) -> &'static str) -> Vec<Choice> {
+    values.iter().map(|v| Choice { value: wire(*v), label: tr.label(*v) }).collect()
 }
 
 /// A file download: attachment disposition, so nothing uploaded is ever

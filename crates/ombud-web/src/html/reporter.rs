@@ -201,10 +201,10 @@ fn form_page(
         map.entry(field.clone()).or_insert_with(|| message.clone());
     }
     ReportFormPage {
-        categories: choices(&tr, "category", Category::ALL.map(Category::as_str)),
-        locations: choices(&tr, "location", LocationKind::ALL.map(LocationKind::as_str)),
-        roles: choices(&tr, "role", PersonRole::ALL.map(PersonRole::as_str)),
-        requests: choices(&tr, "request", RequestKind::ALL.map(RequestKind::as_str)),
+        categories: choices(&tr, &Category::ALL, Category::as_str),
+        locations: choices(&tr, &LocationKind::ALL, LocationKind::as_str),
+        roles: choices(&tr, &PersonRole::ALL, PersonRole::as_str),
+        requests: choices(&tr, &RequestKind::ALL, RequestKind::as_str),
         max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
         page,
         form,

@@ -4,6 +4,7 @@ use super::display::{CaseDisplay, case_display};
 use super::{Page, download_response, error_page, render, render_with, see_other, with_session_cookie};
 use crate::error::field_message;
 use crate::i18n::Lang;
+use crate::labels::label_of;
 use crate::security::read_cookie;
 use crate::{AppState, uploads};
 use askama::Template;
@@ -144,8 +145,8 @@ pub async fn inbox(
             InboxLine {
                 href: format!("/staff/cases/{}", row.case.id),
                 reference: row.case.reference.clone(),
-                category: tr.t(&format!("category-{}", row.case.category.as_str().replace('_', "-"))),
-                status: tr.t(&format!("status-{}", row.case.status.as_str().replace('_', "-"))),
+                category: tr.label(row.case.category),
+                status: tr.label(row.case.status),
                 received: page.time(&row.case.received_at),
                 deadline: next.map(|d| page.deadline(d, now)).unwrap_or_default(),
                 overdue: next.is_some_and(|d| page.overdue(d, now)),
@@ -154,10 +155,7 @@ pub async fn inbox(
         })
         .collect();
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
-    let parts: Vec<String> = counts
-        .iter()
-        .map(|(status, n)| format!("{} {n}", tr.t(&format!("status-{}", status.as_str().replace('_', "-")))))
-        .collect();
+    let parts: Vec<String> = counts.iter().map(|(status, n)| format!("{} {n}", tr.label(*status))).collect();
     let summary = tr.t_with("inbox-summary", &[("count", total.into()), ("parts", parts.join(" · ").into())]);
     let notice = query.recused.map(|_| tr.t("inbox-recused"));
     render(&InboxPage { page, lines, summary, query: query.q, notice })
@@ -248,14 +246,14 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &ombud_service::CaseView
                 None if p.internal => tr.t("party-unmatched"),
                 None => tr.t("party-external"),
             };
-            let mut how = tr.t(&format!("match-{}", p.how.as_str().replace('_', "-")));
+            let mut how = tr.label(p.how);
             if let (Some(by), Some(at)) = (&p.confirmed_by, &p.confirmed_at) {
                 how = tr.t_with("party-confirmed", &[("name", by.clone().into()), ("at", page.time(at).into())]);
             }
             PartyLine {
                 position: p.position,
                 name: p.name.clone(),
-                role: tr.t(&format!("role-{}", p.role)),
+                role: label_of::<ombud_domain::PersonRole>(tr, &p.role),
                 matched,
                 how,
                 employee_id: p.matched.as_ref().map(|m| m.employee_id.clone()).unwrap_or_default(),
@@ -275,7 +273,7 @@ async fn access_lines(state: &AppState, page: &Page, session: &StaffSession, id:
             .iter()
             .map(|e| AccessLine {
                 at: page.time(&e.at),
-                what: tr.t(&format!("access-{}", e.action.as_str().replace('_', "-"))),
+                what: crate::labels::access_key(e.action).map(|k| tr.t(k)).unwrap_or_default(),
                 by: e.staff_name.clone().unwrap_or_default(),
             })
             .collect(),
@@ -302,14 +300,20 @@ async fn render_case(
     let steps = ombud_domain::available_steps(view.case.status, view.case.category, session.role)
         .into_iter()
         .filter(|s| *s != ombud_domain::Step::Acknowledge)
-        .map(|s| super::Choice { value: s.as_str(), label: tr.t(&format!("step-{}", s.as_str().replace('_', "-"))) })
+        .map(|s| super::Choice { value: s.as_str(), label: tr.label(s) })
         .collect();
-    let outcomes = super::choices(&tr, "answer", ombud_service::ANSWER_OUTCOMES);
+    let outcomes = ombud_service::ANSWER_OUTCOMES
+        .into_iter()
+        .map(|value| super::Choice {
+            value,
+            label: crate::labels::answer_key(value).map(|k| tr.t(k)).unwrap_or_default(),
+        })
+        .collect();
     let history = view
         .steps
         .iter()
         .map(|s| HistoryLine {
-            what: tr.t(&format!("step-{}", s.step.replace('_', "-"))),
+            what: label_of::<ombud_domain::Step>(&tr, &s.step),
             at: page.time(&s.at),
             by: s.by.clone().unwrap_or_default(),
             reason: s.reason.clone().unwrap_or_default(),
@@ -321,11 +325,7 @@ async fn render_case(
         .filter(|d| d.met_at.is_none())
         .map(|d| DeadlineOption {
             id: d.id.to_string(),
-            label: format!(
-                "{} — {}",
-                tr.t(&format!("deadline-{}", d.kind.as_str().replace('_', "-"))),
-                page.time(&d.due_at)
-            ),
+            label: format!("{} — {}", tr.label(d.kind), page.time(&d.due_at)),
         })
         .collect();
     let justifications = view
@@ -590,10 +590,10 @@ pub async fn escalations(
         .map(|e| EscalationLine {
             href: format!("/staff/cases/{}", e.case_id),
             reference: e.case_ref.clone(),
-            cause: tr.t(&format!("cause-{}", e.cause.as_str().replace('_', "-"))),
+            cause: tr.label(e.cause),
             missed: e
                 .deadline
-                .map(|(kind, due)| format!("{} — {}", tr.t(&format!("deadline-{}", kind.as_str())), page.time(&due)))
+                .map(|(kind, due)| format!("{} — {}", tr.label(kind), page.time(&due)))
                 .unwrap_or_default(),
             escalated: page.time(&e.created_at),
         })
@@ -611,7 +611,7 @@ pub async fn escalations(
         reference: reference.to_owned(),
         text,
     };
-    let deadline_label = |k: ombud_domain::DeadlineKind| tr.t(&format!("deadline-{}", k.as_str().replace('_', "-")));
+    let deadline_label = |k: ombud_domain::DeadlineKind| tr.label(k);
     let dismissals = dismissals
         .iter()
         .map(|c| {
@@ -659,7 +659,7 @@ pub async fn escalations(
                 "oversight-exclusion",
                 &[
                     ("name", x.staff_name.clone().into()),
-                    ("reason", tr.t(&format!("exclusion-{}", x.reason.as_str().replace('_', "-"))).into()),
+                    ("reason", tr.label(x.reason).into()),
                     ("since", page.time(&x.at).into()),
                 ],
             );

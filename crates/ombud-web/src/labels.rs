@@ -1,0 +1,213 @@
+//! The words a person sees for each value Ombud shows. Every enum a page
+//! names has one exhaustive `match` here from value to Fluent key, so a new
+//! variant does not compile until it has a key, and the i18n test checks
+//! every key of every variant in both languages. No key is ever built with
+//! `format!` from a value's name.
+
+use crate::i18n::Tr;
+use ombud_domain::{
+    CaseStatus, Category, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole, RequestKind,
+    Step,
+};
+use ombud_service::{EscalationCause, MatchHow};
+
+/// A value with a name in both languages.
+pub trait Label: Copy {
+    /// The Fluent key of its name.
+    fn key(self) -> &'static str;
+}
+
+impl Tr {
+    /// The value's name in this language.
+    pub fn label(&self, value: impl Label) -> String {
+        self.t(value.key())
+    }
+}
+
+impl Label for Category {
+    fn key(self) -> &'static str {
+        match self {
+            Category::SexualHarassment => "category-sexual-harassment",
+            Category::SexualAssault => "category-sexual-assault",
+            Category::Retaliation => "category-retaliation",
+            Category::Discrimination => "category-discrimination",
+            Category::Other => "category-other",
+        }
+    }
+}
+
+impl Label for CaseStatus {
+    fn key(self) -> &'static str {
+        match self {
+            CaseStatus::Received => "status-received",
+            CaseStatus::Acknowledged => "status-acknowledged",
+            CaseStatus::DismissalPending => "status-dismissal-pending",
+            CaseStatus::Assessed => "status-assessed",
+            CaseStatus::Investigating => "status-investigating",
+            CaseStatus::Findings => "status-findings",
+            CaseStatus::Decision => "status-decision",
+            CaseStatus::Closed => "status-closed",
+        }
+    }
+}
+
+impl Label for LocationKind {
+    fn key(self) -> &'static str {
+        match self {
+            LocationKind::Workplace => "location-workplace",
+            LocationKind::BusinessTrip => "location-business-trip",
+            LocationKind::ClientOrSocialEvent => "location-client-or-social-event",
+            LocationKind::Online => "location-online",
+            LocationKind::Other => "location-other",
+        }
+    }
+}
+
+impl Label for PersonRole {
+    fn key(self) -> &'static str {
+        match self {
+            PersonRole::Accused => "role-accused",
+            PersonRole::Witness => "role-witness",
+            PersonRole::Other => "role-other",
+        }
+    }
+}
+
+impl Label for RequestKind {
+    fn key(self) -> &'static str {
+        match self {
+            RequestKind::NoContact => "request-no-contact",
+            RequestKind::ChangeReportingLine => "request-change-reporting-line",
+            RequestKind::Leave => "request-leave",
+            RequestKind::Counselling => "request-counselling",
+            RequestKind::Other => "request-other",
+        }
+    }
+}
+
+impl Label for EventKind {
+    fn key(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "event-submitted",
+            EventKind::Acknowledged => "event-acknowledged",
+            EventKind::OpenedByStaff => "event-opened-by-staff",
+            EventKind::MessageFromReporter => "event-message-from-reporter",
+            EventKind::MessageFromStaff => "event-message-from-staff",
+            EventKind::AccessGranted => "event-access-granted",
+            EventKind::Escalated => "event-escalated",
+            EventKind::StateChanged => "event-state-changed",
+            EventKind::RequestAnswered => "event-request-answered",
+            EventKind::DeadlineExtended => "event-deadline-extended",
+            EventKind::ProceedingLinked => "event-proceeding-linked",
+            EventKind::FileDownloaded => "event-file-downloaded",
+            EventKind::IdentityRevealed => "event-identity-revealed",
+            EventKind::PeopleMatched => "event-people-matched",
+            EventKind::AccessChanged => "event-access-changed",
+            EventKind::Recused => "event-recused",
+        }
+    }
+}
+
+impl Label for ExclusionReason {
+    fn key(self) -> &'static str {
+        match self {
+            ExclusionReason::Declared => "exclusion-declared",
+            ExclusionReason::Named => "exclusion-named",
+            ExclusionReason::ManagementChain => "exclusion-management-chain",
+            ExclusionReason::HrPartner => "exclusion-hr-partner",
+            ExclusionReason::DirectReport => "exclusion-direct-report",
+            ExclusionReason::OversightOnly => "exclusion-oversight-only",
+            ExclusionReason::Conflict => "exclusion-conflict",
+        }
+    }
+}
+
+impl Label for MatchHow {
+    fn key(self) -> &'static str {
+        match self {
+            MatchHow::EmployeeId => "match-employee-id",
+            MatchHow::Email => "match-email",
+            MatchHow::Name => "match-name",
+            MatchHow::Handler => "match-handler",
+            MatchHow::External => "match-external",
+            MatchHow::Unmatched => "match-unmatched",
+        }
+    }
+}
+
+impl Label for EscalationCause {
+    fn key(self) -> &'static str {
+        match self {
+            EscalationCause::MissedDeadline => "cause-missed-deadline",
+            EscalationCause::Reporter => "cause-reporter",
+        }
+    }
+}
+
+impl Label for DeadlineKind {
+    fn key(self) -> &'static str {
+        match self {
+            DeadlineKind::Acknowledge => "deadline-acknowledge",
+            DeadlineKind::Triage => "deadline-triage",
+            DeadlineKind::InterimMeasures => "deadline-interim-measures",
+            DeadlineKind::Feedback => "deadline-feedback",
+            DeadlineKind::RequestAnswer => "deadline-request-answer",
+        }
+    }
+}
+
+impl Label for Step {
+    fn key(self) -> &'static str {
+        match self {
+            Step::Acknowledge => "step-acknowledge",
+            Step::Assess(Outcome::InScope) => "step-assess-in-scope",
+            Step::Assess(Outcome::Referred) => "step-assess-referred",
+            Step::Assess(Outcome::Dismissed) => "step-assess-dismissed",
+            Step::InterimMeasures => "step-interim-measures",
+            Step::StartInvestigation => "step-start-investigation",
+            Step::RecordFindings => "step-record-findings",
+            Step::Decide => "step-decide",
+            Step::Close => "step-close",
+            Step::Reopen => "step-reopen",
+            Step::ApproveDismissal => "step-approve-dismissal",
+            Step::RefuseDismissal => "step-refuse-dismissal",
+        }
+    }
+}
+
+/// What a deadline of this kind says before its clock starts.
+pub fn not_started_key(kind: DeadlineKind) -> &'static str {
+    match kind {
+        DeadlineKind::Acknowledge => "deadline-acknowledge-not-started",
+        DeadlineKind::Triage => "deadline-triage-not-started",
+        DeadlineKind::InterimMeasures => "deadline-interim-measures-not-started",
+        DeadlineKind::Feedback => "deadline-feedback-not-started",
+        DeadlineKind::RequestAnswer => "deadline-request-answer-not-started",
+    }
+}
+
+/// How the access log names an access, for the events that are one.
+pub fn access_key(kind: EventKind) -> Option<&'static str> {
+    match kind {
+        EventKind::OpenedByStaff => Some("access-opened-by-staff"),
+        EventKind::FileDownloaded => Some("access-file-downloaded"),
+        EventKind::IdentityRevealed => Some("access-identity-revealed"),
+        _ => None,
+    }
+}
+
+/// The name of a request answer's outcome (`ombud_service::ANSWER_OUTCOMES`).
+pub fn answer_key(outcome: &str) -> Option<&'static str> {
+    match outcome {
+        "granted" => Some("answer-granted"),
+        "partly_granted" => Some("answer-partly-granted"),
+        "declined" => Some("answer-declined"),
+        _ => None,
+    }
+}
+
+/// The name of a value kept as text (a step as recorded, a role as she gave
+/// it): its label when it parses, else the text itself.
+pub fn label_of<T: Label + std::str::FromStr>(tr: &Tr, text: &str) -> String {
+    text.parse::<T>().map(|v| tr.label(v)).unwrap_or_else(|_| text.to_owned())
+}
