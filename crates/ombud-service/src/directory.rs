@@ -3,7 +3,7 @@
 //! the cases it could affect before it returns.
 
 use crate::error::invalid;
-use crate::service::{Ombud, StaffSession};
+use crate::{Ombud, StaffSession};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_domain::{Role, StaffId, valid_email};
@@ -216,7 +216,11 @@ impl Ombud {
     }
 
     /// Writes a directory change and re-routes what it touches.
-    async fn write_directory(&self, old: &crate::routing::DirectoryIndex, change: DirectoryChange) -> Result<usize> {
+    async fn write_directory(
+        &self,
+        old: &crate::directory_index::DirectoryIndex,
+        change: DirectoryChange,
+    ) -> Result<usize> {
         if change.people.is_empty() && change.put_group.is_none() && change.delete_group.is_none() {
             return Ok(0);
         }

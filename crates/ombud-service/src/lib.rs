@@ -7,17 +7,23 @@
 //! while it handles a request; nothing it writes to disk or logs does.
 #![forbid(unsafe_code)]
 
+mod administration;
 mod deadlines;
 pub mod demo;
 mod directory;
+mod directory_index;
 mod error;
+mod intake;
 mod kdf_pool;
 mod ledger;
+mod messages;
 mod notify;
+mod ombud;
+mod reporter;
 mod routing;
 mod sealing;
 mod seed;
-mod service;
+mod staff;
 mod views;
 mod workflow;
 
@@ -26,6 +32,7 @@ pub use directory::{DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken,
 pub use error::ServiceError;
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
+pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
@@ -34,7 +41,6 @@ pub use ombud_store::{
 };
 pub use routing::{AccessEntry, ExclusionView, MatchHow, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
-pub use service::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};
 pub use workflow::{ANSWER_OUTCOMES, ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer};
 

@@ -1,0 +1,57 @@
+//! The directory as the conflict rule reads it: an in-memory index of the
+//! organisation, keyed by person and by identity token, rebuilt when the
+//! directory's revision moves. It knows nothing of `Ombud` or of cases.
+
+use crate::Result;
+use ombud_crypto::InstanceKeys;
+use ombud_domain::OrgChart;
+use ombud_store::*;
+use std::collections::HashMap;
+
+/// The directory as the rule needs it, rebuilt when its revision moves.
+pub(crate) struct DirectoryIndex {
+    pub rev: u64,
+    pub people: HashMap<String, PersonRecord>,
+    pub chart: OrgChart,
+    /// Identity token → employee id (by employee id and by email).
+    pub(crate) by_token: HashMap<Vec<u8>, String>,
+    /// Lower-cased email → employee id (people not deleted).
+    pub(crate) by_email: HashMap<String, String>,
+    /// Lower-cased name → employee ids (people not deleted).
+    pub(crate) by_name: HashMap<String, Vec<String>>,
+}
+
+impl DirectoryIndex {
+    pub(crate) fn build(rev: u64, records: Vec<PersonRecord>, keys: &InstanceKeys) -> Result<Self> {
+        let mut index = DirectoryIndex {
+            rev,
+            people: HashMap::new(),
+            chart: OrgChart::new(records.iter().map(PersonRecord::org_entry)),
+            by_token: HashMap::new(),
+            by_email: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for p in records {
+            let id = p.employee_id.clone();
+            index.by_token.insert(keys.person_by_employee_id(&id)?.to_vec(), id.clone());
+            index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
+            if p.deleted_at.is_none() {
+                index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
+                index.by_name.entry(p.name.trim().to_lowercase()).or_default().push(id.clone());
+            }
+            index.people.insert(id, p);
+        }
+        Ok(index)
+    }
+
+    /// The directory person a staff account is linked to (by email).
+    pub fn linked(&self, email: &str) -> Option<&str> {
+        self.by_email.get(&email.trim().to_lowercase()).map(String::as_str)
+    }
+
+    /// The directory person an employee id names, compared without case.
+    pub fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
+        let wanted = employee_id.trim();
+        self.people.get(wanted).or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
+    }
+}

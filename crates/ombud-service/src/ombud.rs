@@ -1,0 +1,125 @@
+//! The spine of the service: the `Ombud` instance, its configuration and the
+//! sessions callers hold. Use cases live in files named after who does them.
+
+use crate::{Result, ServiceError};
+use ombud_crypto::{DataKey, InstanceKeys, KdfParams, Receipt, StaffSecret};
+use ombud_domain::{CaseId, Clock, DeadlinePolicy, Role, StaffId};
+use ombud_store::*;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+    pub policy: DeadlinePolicy,
+    /// Argon2id parameters for receipts (each submission and follow-up sign-in).
+    pub receipt_kdf: KdfParams,
+    /// Argon2id parameters for staff passwords.
+    pub password_kdf: KdfParams,
+    pub max_attachment_bytes: u64,
+    pub max_attachments: usize,
+    /// How many key derivations may run at once; defaults to the core count.
+    pub kdf_workers: usize,
+    /// The checkpoint origin line; derived from the signing key when None.
+    pub ledger_origin: Option<String>,
+    /// How far up the chain conflicts reach, and who counts as a senior leader.
+    pub conflict: ombud_domain::ConflictPolicy,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self {
+            policy: DeadlinePolicy::default(),
+            receipt_kdf: KdfParams::default(),
+            password_kdf: KdfParams::default(),
+            max_attachment_bytes: 25 * 1024 * 1024,
+            max_attachments: 10,
+            kdf_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ledger_origin: None,
+            conflict: ombud_domain::ConflictPolicy::default(),
+        }
+    }
+}
+
+/// What a reporter gets back, once: the receipt is never stored or shown again.
+#[derive(Debug)]
+pub struct Submitted {
+    pub case_id: CaseId,
+    pub reference: String,
+    pub receipt: Receipt,
+}
+
+/// A reporter signed in with her receipt: the case key, in memory only.
+#[derive(Clone, Debug)]
+pub struct ReporterSession {
+    pub case_id: CaseId,
+    pub(crate) key: DataKey,
+}
+
+/// A staff member signed in: her private key, in memory only.
+#[derive(Clone, Debug)]
+pub struct StaffSession {
+    pub id: StaffId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The zone she sees times in, if she chose one.
+    pub time_zone: Option<String>,
+    pub(crate) secret: StaffSecret,
+}
+
+pub struct Ombud {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) keys: Arc<InstanceKeys>,
+    pub(crate) config: ServiceConfig,
+    /// Argon2id runs here, `kdf_workers` at a time, so a burst of
+    /// submissions queues instead of starving every other request.
+    kdf_pool: Arc<crate::kdf_pool::KdfPool>,
+    /// This instance's copy of the directory, rebuilt when its revision moves.
+    pub(crate) directory_cache: std::sync::Mutex<Option<Arc<crate::directory_index::DirectoryIndex>>>,
+}
+
+const INSTANCE_CHECK: &str = "instance_check";
+
+impl Ombud {
+    /// Binds a store to this instance's secrets; refuses a database that was
+    /// initialised with other secrets.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        master_secret: &[u8; 32],
+        config: ServiceConfig,
+    ) -> Result<Self> {
+        config.receipt_kdf.validate()?;
+        config.password_kdf.validate()?;
+        config.policy.time_zone()?;
+        let keys = InstanceKeys::from_master(master_secret)?;
+        let check = keys.check_value()?;
+        store.meta_put_if_absent(INSTANCE_CHECK, &check).await?;
+        let stored = store.meta_get(INSTANCE_CHECK).await?.unwrap_or_default();
+        if !ombud_crypto::constant_time_eq(&stored, &check) {
+            return Err(ServiceError::InstanceMismatch);
+        }
+        let kdf_pool = Arc::new(
+            crate::kdf_pool::KdfPool::new(config.kdf_workers)
+                .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,
+        );
+        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool, directory_cache: Default::default() })
+    }
+
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Runs slow key derivation on the KDF threads, at most `kdf_workers` at once.
+    pub(crate) async fn derive<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        self.kdf_pool.run(work).await.ok_or_else(|| ServiceError::Config("key derivation pool stopped".into()))
+    }
+}

@@ -1,0 +1,198 @@
+//! A staff member's own work on cases: signing in, her inbox, reading,
+//! replying and acknowledging.
+
+use crate::sealing::*;
+use crate::views::{Audience, CaseView, Download, InboxRow, open_case};
+use crate::{Ombud, Result, ServiceError, StaffSession};
+use ombud_crypto::DataKey;
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, EventKind, MessageId};
+use ombud_store::*;
+
+impl Ombud {
+    /// Checks the password by opening her private key: one derivation. An
+    /// unknown email spends the same time, so timing does not reveal accounts.
+    pub async fn staff_sign_in(&self, email: &str, password: &str) -> Result<StaffSession> {
+        let record = self.store.staff_by_email(email).await?;
+        let password = zeroize::Zeroizing::new(password.to_owned());
+        let Some(record) = record else {
+            let params = self.config.password_kdf;
+            self.derive(move || ombud_crypto::burn_derivation(params)).await??;
+            return Err(ServiceError::BadCredentials);
+        };
+        let (sealed, id) = (record.sealed_secret.clone(), record.id);
+        let secret = self
+            .derive(move || ombud_crypto::unseal_staff_secret(&sealed, &password, id.as_bytes()))
+            .await?
+            .map_err(|e| match e {
+            ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
+            other => other.into(),
+        })?;
+        Ok(StaffSession {
+            id: record.id,
+            name: record.name,
+            email: record.email,
+            role: record.role,
+            time_zone: record.time_zone,
+            secret,
+        })
+    }
+
+    pub async fn staff_inbox(&self, session: &StaffSession, limit: u32) -> Result<Vec<InboxRow>> {
+        Ok(inbox_rows(self.store.inbox(session.id, limit).await?))
+    }
+
+    /// Her cases whose reference starts with what she typed ("7K3Q" or
+    /// "omb-7k3q" both find OMB-7K3Q-…), optionally in one status.
+    pub async fn staff_search(
+        &self,
+        session: &StaffSession,
+        query: &str,
+        status: Option<CaseStatus>,
+        limit: u32,
+    ) -> Result<Vec<InboxRow>> {
+        let filter = CaseFilter { reference_prefix: reference_prefix(query), status };
+        Ok(inbox_rows(self.store.search_cases(session.id, &filter, limit).await?))
+    }
+
+    /// How many cases she may read, by status (nothing of cases she may not).
+    pub async fn staff_case_counts(&self, session: &StaffSession) -> Result<Vec<(CaseStatus, u64)>> {
+        Ok(self.store.case_counts(session.id).await?)
+    }
+
+    /// The case key as this staff member holds it. No access row: NotFound,
+    /// exactly as for a case that does not exist.
+    pub(crate) async fn staff_case_key(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+    ) -> Result<(CaseRecord, DataKey)> {
+        let access = self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
+        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
+        let wrapped = access.wrapped_key.ok_or(ServiceError::AccessPending)?;
+        let key = session.secret.unwrap_case_key(&wrapped, &staff_wrap_aad(case_id, session.id))?;
+        Ok((case, key))
+    }
+
+    /// Opens a case for a staff member, records that she did, and completes
+    /// any pending grants for colleagues while the key is at hand. The
+    /// reporter's contact details stay hidden until asked for
+    /// (`reveal_identity`), and each reveal is in the access log.
+    pub async fn staff_case(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
+        self.staff_case_opened(session, case_id, false).await
+    }
+
+    /// Opens the case with the reporter's contact details shown, and records
+    /// that this staff member saw them.
+    pub async fn reveal_identity(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
+        self.staff_case_opened(session, case_id, true).await
+    }
+
+    async fn staff_case_opened(&self, session: &StaffSession, case_id: CaseId, reveal: bool) -> Result<CaseView> {
+        let (case, key) = self.staff_case_key(session, case_id).await?;
+        self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
+        let now = self.clock.now();
+        let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
+        self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
+        let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
+        let mut view = open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await?;
+        view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
+        if !reveal && view.report.contact.take().is_some() {
+            view.contact_hidden = true;
+        }
+        Ok(view)
+    }
+
+    /// Wraps the key to every reader the rule allows who has no wrap yet. Any
+    /// holder of the key may do it: a staff reader, or the reporter herself,
+    /// so a case whose readers were all conflicted reaches a new independent
+    /// reader the next time she looks at it.
+    pub(crate) async fn complete_pending_grants(&self, actor: Actor, case_id: CaseId, key: &DataKey) -> Result<()> {
+        for grant in self.store.pending_grants(case_id).await? {
+            let public: [u8; 32] =
+                grant.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+            let wrapped = ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, grant.staff))?;
+            let event =
+                EventRecord::new(case_id, EventKind::AccessGranted, self.clock.now(), actor).with_payload(&wrapped);
+            self.store.complete_grant(case_id, grant.staff, &wrapped, &event).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn staff_reply(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        body: &str,
+        uploads: Vec<Upload>,
+    ) -> Result<MessageId> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        if !session.role.handles_cases() {
+            return Err(ServiceError::Forbidden);
+        }
+        self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads).await
+    }
+
+    /// Acknowledges a received case; answers the case and its deadlines as they now stand.
+    pub async fn staff_acknowledge(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+    ) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
+        self.staff_step(session, case_id, ombud_domain::Step::Acknowledge, "").await
+    }
+
+    pub async fn staff_attachment(
+        &self,
+        session: &StaffSession,
+        case_id: CaseId,
+        id: AttachmentId,
+    ) -> Result<Download> {
+        let (_, key) = self.staff_case_key(session, case_id).await?;
+        let download = self.open_attachment(case_id, &key, id).await?;
+        let event = EventRecord::new(case_id, EventKind::FileDownloaded, self.clock.now(), Actor::Staff(session.id))
+            .with_payload(id.as_bytes());
+        self.store.record_event(&event).await?;
+        Ok(download)
+    }
+}
+
+/// A search typed by a person as a reference prefix: upper case, reference
+/// characters only, "OMB-" added when left out. None when nothing is left.
+fn reference_prefix(query: &str) -> Option<String> {
+    let clean: String =
+        query.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+    if clean.is_empty() {
+        None
+    } else if clean.starts_with("OMB") {
+        Some(clean)
+    } else {
+        Some(format!("OMB-{}", clean.trim_start_matches('-')))
+    }
+}
+
+fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
+    entries
+        .into_iter()
+        .map(|e| InboxRow {
+            next_deadline: e.next_deadline.map(|(kind, due)| ombud_domain::Deadline {
+                kind,
+                due: Some(due),
+                met_at: None,
+            }),
+            case: e.case,
+            access_pending: e.access_pending,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_search_keeps_reference_characters_only() {
+        assert_eq!(reference_prefix(" omb-7k3q"), Some("OMB-7K3Q".into()));
+        assert_eq!(reference_prefix("7K3Q%_"), Some("OMB-7K3Q".into()), "no wildcard gets through");
+        assert_eq!(reference_prefix("%"), None);
+    }
+}
