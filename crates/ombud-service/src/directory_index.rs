@@ -10,9 +10,9 @@ use std::collections::HashMap;
 
 /// The directory as the rule needs it, rebuilt when its revision moves.
 pub(crate) struct DirectoryIndex {
-    pub rev: u64,
-    pub people: HashMap<String, PersonRecord>,
-    pub chart: OrgChart,
+    pub(crate) rev: u64,
+    pub(crate) people: HashMap<String, PersonRecord>,
+    pub(crate) chart: OrgChart,
     /// Identity token → employee id (by employee id and by email).
     pub(crate) by_token: HashMap<Vec<u8>, String>,
     /// Lower-cased email → employee id (people not deleted).
@@ -45,12 +45,12 @@ impl DirectoryIndex {
     }
 
     /// The directory person a staff account is linked to (by email).
-    pub fn linked(&self, email: &str) -> Option<&str> {
+    pub(crate) fn linked(&self, email: &str) -> Option<&str> {
         self.by_email.get(&email.trim().to_lowercase()).map(String::as_str)
     }
 
     /// The directory person an employee id names, compared without case.
-    pub fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
+    pub(crate) fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
         let wanted = employee_id.trim();
         self.people.get(wanted).or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
     }

@@ -3,7 +3,7 @@
 
 use crate::ledger::insert_event;
 use crate::rows::*;
-use crate::sql::{Conn, typed, unsigned};
+use crate::sql::{Conn, all_rows, typed, unsigned};
 use crate::{EventRecord, Result, SqlStore, StoreError, millis, parse};
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -279,10 +279,7 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn directory(&self) -> Result<Vec<PersonRecord>> {
-        let rows = sqlx::query_as::<_, PersonColumns>("SELECT * FROM directory_people ORDER BY employee_id")
-            .fetch_all(&self.pool)
-            .await?;
-        typed(rows)
+        all_rows::<PersonColumns, _>(&self.pool, "SELECT * FROM directory_people ORDER BY employee_id").await
     }
 
     async fn write_directory(&self, change: &DirectoryChange) -> Result<()> {
@@ -312,10 +309,7 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn groups(&self) -> Result<Vec<GroupRecord>> {
-        let rows = sqlx::query_as::<_, GroupColumns>("SELECT * FROM directory_groups ORDER BY display_name, id")
-            .fetch_all(&self.pool)
-            .await?;
-        typed(rows)
+        all_rows::<GroupColumns, _>(&self.pool, "SELECT * FROM directory_groups ORDER BY display_name, id").await
     }
 
     async fn create_api_token(&self, t: &ApiTokenRecord) -> Result<()> {
@@ -343,10 +337,7 @@ impl DirectoryStore for SqlStore {
     }
 
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
-        let rows = sqlx::query_as::<_, TokenColumns>("SELECT * FROM api_tokens ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
-        typed(rows)
+        all_rows::<TokenColumns, _>(&self.pool, "SELECT * FROM api_tokens ORDER BY created_at, id").await
     }
 
     async fn revoke_api_token(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool> {

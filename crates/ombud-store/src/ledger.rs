@@ -2,7 +2,7 @@
 //! hashes, signed checkpoints. Every event is appended with its leaf in the
 //! transaction of the change it records.
 
-use crate::sql::{Conn, index, typed, unsigned};
+use crate::sql::{Conn, all_rows, index, typed, unsigned};
 use crate::*;
 use async_trait::async_trait;
 use ombud_domain::CaseId;
@@ -183,11 +183,7 @@ impl LedgerStore for SqlStore {
     }
 
     async fn checkpoints(&self) -> Result<Vec<CheckpointRow>> {
-        typed(
-            sqlx::query_as::<_, CheckpointColumns>("SELECT * FROM checkpoints ORDER BY size")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        all_rows::<CheckpointColumns, _>(&self.pool, "SELECT * FROM checkpoints ORDER BY size").await
     }
 
     async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>> {
@@ -231,7 +227,7 @@ impl LedgerStore for SqlStore {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct EventColumns {
+struct EventColumns {
     id: String,
     case_id: String,
     kind: String,
@@ -262,7 +258,7 @@ impl TryFrom<EventColumns> for EventRecord {
 
 /// An event joined with its case's reference (none for a case-less event).
 #[derive(sqlx::FromRow)]
-pub(crate) struct LedgerEntryColumns {
+struct LedgerEntryColumns {
     #[sqlx(flatten)]
     event: EventColumns,
     reference: Option<String>,
@@ -276,7 +272,7 @@ impl TryFrom<LedgerEntryColumns> for LedgerEntry {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct LevelHashColumns {
+struct LevelHashColumns {
     idx: i64,
     hash: Vec<u8>,
 }
@@ -289,7 +285,7 @@ impl TryFrom<LevelHashColumns> for (u64, Hash) {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct CheckpointColumns {
+struct CheckpointColumns {
     size: i64,
     root: Vec<u8>,
     note: String,

@@ -47,11 +47,14 @@ impl SqlStore {
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Self::connect_dialect(url, Dialect::Postgres).await
-        } else {
+        } else if url.starts_with("sqlite:") {
             // Parsed by the SQLite driver so its own URL rules apply, then
             // created if missing, as `open` does for a path.
             let options = SqliteConnectOptions::from_str(url)?.create_if_missing(true);
             Self::connect_dialect(options.to_url_lossy().as_str(), Dialect::Sqlite).await
+        } else {
+            // Anything else would become a SQLite file named after the URL.
+            Err(StoreError::Backend(sqlx::Error::Configuration("use a postgres:// or sqlite: URL".into())))
         }
     }
 
@@ -149,6 +152,15 @@ pub(crate) fn unsigned(i: i64, what: &str) -> Result<u64> {
     u64::try_from(i).map_err(|_| StoreError::Corrupt(format!("{what} {i}")))
 }
 
+/// Every row of a fixed query without parameters, as records.
+pub(crate) async fn all_rows<C, T>(pool: &sqlx::AnyPool, sql: &'static str) -> Result<Vec<T>>
+where
+    C: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    T: TryFrom<C, Error = StoreError>,
+{
+    typed(sqlx::query_as::<_, C>(sql).fetch_all(pool).await?)
+}
+
 /// Converts fetched rows into records.
 pub(crate) fn typed<C, T: TryFrom<C, Error = StoreError>>(rows: Vec<C>) -> Result<Vec<T>> {
     rows.into_iter().map(T::try_from).collect()
@@ -176,12 +188,17 @@ mod tests {
         assert_eq!(pragma(&store, "journal_mode").await, "wal");
         assert_eq!(pragma(&store, "foreign_keys").await, "1");
         assert_eq!(pragma(&store, "busy_timeout").await, "10000");
+        assert_eq!(pragma(&store, "synchronous").await, "1", "NORMAL: safe in WAL, one fsync per checkpoint");
         assert!(odd.join("ombud.db").exists(), "the file is where it was asked for");
         // A URL names the same kind of store.
         let url = format!("sqlite://{}", dir.path().join("by-url.db").display());
         let by_url = SqlStore::connect(&url).await.expect("connect");
         assert_eq!(pragma(&by_url, "journal_mode").await, "wal");
         assert!(dir.path().join("by-url.db").exists());
+        // Another scheme is refused, not taken for a file name.
+        let other = format!("mysql://{}", dir.path().join("m").display());
+        assert!(SqlStore::connect(&other).await.is_err());
+        assert!(!dir.path().join("m").exists());
     }
 
     #[tokio::test]

@@ -1,7 +1,7 @@
 //! Staff accounts.
 
 use crate::rows::StaffColumns;
-use crate::sql::typed;
+use crate::sql::all_rows;
 use crate::*;
 use async_trait::async_trait;
 use ombud_domain::StaffId;
@@ -68,11 +68,7 @@ impl StaffStore for SqlStore {
     }
 
     async fn list_staff(&self) -> Result<Vec<StaffRecord>> {
-        typed(
-            sqlx::query_as::<_, StaffColumns>("SELECT * FROM staff ORDER BY created_at, id")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        all_rows::<StaffColumns, _>(&self.pool, "SELECT * FROM staff ORDER BY created_at, id").await
     }
 
     async fn set_staff_lang(&self, staff: StaffId, lang: &str) -> Result<()> {

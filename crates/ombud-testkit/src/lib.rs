@@ -122,6 +122,18 @@ impl TestServer {
             .expect("client")
     }
 
+    /// A browser signed in on the staff pages with this email and password.
+    pub async fn staff_browser(&self, email: &str, password: &str) -> reqwest::Client {
+        let browser = self.browser();
+        browser
+            .post(self.url("/staff/sign-in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("sign in");
+        browser
+    }
+
     pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
     }

@@ -71,13 +71,7 @@ async fn an_unacknowledged_case_escalates_to_oversight_after_seven_days() {
         assert!(page.contains("已提交监督委员会"), "the escalation is in her record of handling");
 
         // The committee's page lists it too.
-        let committee = s.browser();
-        committee
-            .post(s.url("/staff/sign-in"))
-            .form(&[("email", "o@example.org"), ("password", oversight_pw.as_str())])
-            .send()
-            .await
-            .expect("sign in");
+        let committee = s.staff_browser("o@example.org", &oversight_pw).await;
         let html = committee
             .get(s.url("/oversight/escalations?lang=en"))
             .send()
@@ -160,13 +154,7 @@ async fn deadlines_are_computed_in_the_organisation_zone_and_shown_in_the_viewer
     s.ombud.set_staff_time_zone("h@example.org", "Asia/Shanghai").await.expect("zone");
     assert!(s.ombud.set_staff_time_zone("h@example.org", "Mars/Olympus").await.is_err());
     let (_, receipt) = s.report(json!({"category": "other", "description": "x"})).await;
-    let handler = s.browser();
-    handler
-        .post(s.url("/staff/sign-in"))
-        .form(&[("email", "h@example.org"), ("password", pw.as_str())])
-        .send()
-        .await
-        .expect("sign in");
+    let handler = s.staff_browser("h@example.org", &pw).await;
     let inbox = handler.get(s.url("/staff/cases?lang=en")).send().await.expect("inbox").text().await.expect("html");
     assert!(inbox.contains("9 Nov 2026, 17:00 (Asia/Shanghai)"), "her zone");
     let reporter = s.browser();
@@ -202,13 +190,7 @@ async fn oversight_reads_every_kind_of_missed_deadline_by_its_name() {
     kinds.sort_unstable();
     assert_eq!(kinds, ["acknowledge", "feedback", "interim_measures", "request_answer", "triage"]);
 
-    let committee = s.browser();
-    committee
-        .post(s.url("/staff/sign-in"))
-        .form(&[("email", "o@example.org"), ("password", oversight_pw.as_str())])
-        .send()
-        .await
-        .expect("sign in");
+    let committee = s.staff_browser("o@example.org", &oversight_pw).await;
     let names = [
         (
             "en",
