@@ -469,3 +469,28 @@ mod tests {
         assert_eq!(chart.hr_partners_of("mgr2").into_iter().collect::<Vec<_>>(), vec!["hr"]);
     }
 }
+
+/// How a named person was matched to the directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchHow {
+    EmployeeId,
+    Email,
+    /// The only person of the directory with that name: a suggestion to confirm.
+    Name,
+    /// A handler set or confirmed it.
+    Handler,
+    /// Outside the organisation (a client, a vendor).
+    External,
+    /// No one in the directory matched.
+    Unmatched,
+}
+
+names!(MatchHow, "match" {
+    EmployeeId => "employee_id",
+    Email => "email",
+    Name => "name",
+    Handler => "handler",
+    External => "external",
+    Unmatched => "unmatched",
+});

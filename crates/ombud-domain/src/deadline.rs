@@ -259,3 +259,18 @@ mod tests {
         }
     }
 }
+
+/// Why a case reached the oversight committee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationCause {
+    /// The sweep found a deadline passed unmet.
+    MissedDeadline,
+    /// She raised it herself, once a deadline was missed.
+    Reporter,
+}
+
+names!(EscalationCause, "escalation cause" {
+    MissedDeadline => "missed_deadline",
+    Reporter => "reporter",
+});

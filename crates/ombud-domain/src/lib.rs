@@ -19,17 +19,20 @@ mod workflow;
 pub use case::{CaseStatus, Category, EventKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{
-    ConflictPolicy, DirectoryPerson, ExclusionReason, Lifting, NamedParty, OrgChart, Reader, accuses_senior_leader,
-    exclusion, merge_exclusions,
+    ConflictPolicy, DirectoryPerson, ExclusionReason, Lifting, MatchHow, NamedParty, OrgChart, Reader,
+    accuses_senior_leader, exclusion, merge_exclusions,
 };
-pub use deadline::{CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, reporter_may_escalate};
+pub use deadline::{
+    CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, EscalationCause, reporter_may_escalate,
+};
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
-    Occurred, PersonInvolved, PersonRole, ReportContent, ReportDraft, ReporterRequest, RequestKind, validate_message,
+    Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,
+    SupportRequest, validate_message,
 };
 pub use staff::{Role, valid_email};
-pub use workflow::{Outcome, Step, available_steps, dismissal_needs_sign_off, next_status};
+pub use workflow::{AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, next_status};
 
 /// Errors of the rules themselves. A caller shows them to a person, so each
 /// variant names one thing that can be explained in a sentence.

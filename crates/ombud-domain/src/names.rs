@@ -3,7 +3,7 @@
 /// Gives a fieldless enum its text names, as stored and sent over the wire:
 /// `ALL` (every value, in order), `as_str`, `parse` (None for an unknown
 /// name), `Display` and `FromStr` (`DomainError::UnknownValue` naming
-/// `$what`). Both `match`es are exhaustive, so a new variant does not compile
+/// `$what`), and its OpenAPI schema listing every name. Both `match`es are exhaustive, so a new variant does not compile
 /// until it has a name. The enum keeps its own docs and derives where it is
 /// declared; its serde names must be the same (`rename_all = "snake_case"`),
 /// which the domain's tests check.
@@ -31,6 +31,18 @@ macro_rules! names {
                 f.write_str(self.as_str())
             }
         }
+
+        /// A string with every name listed, so an API client knows them all.
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $ty {}
 
         impl std::str::FromStr for $ty {
             type Err = $crate::DomainError;
@@ -61,6 +73,9 @@ mod tests {
     #[test]
     fn every_name_round_trips_and_matches_serde() {
         same_names(&Category::ALL, Category::as_str, Category::parse);
+        same_names(&EscalationCause::ALL, EscalationCause::as_str, EscalationCause::parse);
+        same_names(&AnswerOutcome::ALL, AnswerOutcome::as_str, AnswerOutcome::parse);
+        same_names(&MatchHow::ALL, MatchHow::as_str, MatchHow::parse);
         same_names(&CaseStatus::ALL, CaseStatus::as_str, CaseStatus::parse);
         same_names(&EventKind::ALL, EventKind::as_str, EventKind::parse);
         same_names(&DeadlineKind::ALL, DeadlineKind::as_str, DeadlineKind::parse);

@@ -79,61 +79,79 @@ names!(RequestKind, "request" {
 });
 
 /// When it happened, as precisely as she can say.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Occurred {
     /// `YYYY-MM-DD`, if she knows a date.
+    #[schema(format = Date)]
     pub date: Option<String>,
     /// The date is approximate.
     pub approximate: bool,
     /// In her words ("last spring", "over several months").
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Location {
+    #[schema(value_type = Option<LocationKind>)]
     pub kind: Option<String>,
+    #[schema(max_length = 500)]
     pub detail: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PersonInvolved {
+    #[schema(max_length = 500)]
     pub name: String,
+    #[schema(max_length = 500)]
     pub employee_id: Option<String>,
+    #[schema(max_length = 500)]
     pub email: Option<String>,
+    /// `other` when left out.
+    #[schema(value_type = PersonRole)]
     pub role: String,
     /// Inside the organisation (employee) or outside (client, vendor…).
     pub internal: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReporterRequest {
+    #[schema(value_type = RequestKind)]
     pub kind: String,
+    #[schema(max_length = 20000)]
     pub detail: Option<String>,
 }
 
 /// How a confidential reporter can be reached; sealed for the handlers only.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Contact {
+    #[schema(max_length = 500)]
     pub name: String,
+    #[schema(max_length = 500)]
     pub email: Option<String>,
+    #[schema(max_length = 500)]
     pub phone: Option<String>,
 }
 
 /// A report as typed. Every field is a plain string so that nothing she typed
 /// is lost when a form comes back with errors.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportDraft {
+    #[schema(value_type = Category)]
     pub category: String,
+    #[schema(min_length = 1, max_length = 50000)]
     pub description: String,
+    /// `zh-CN` (or any `zh…`) or `en`; the request's language when left out.
     pub language: Option<String>,
     pub occurred: Occurred,
     pub location: Location,
+    #[schema(max_items = 30)]
     pub people: Vec<PersonInvolved>,
     pub requests: Vec<ReporterRequest>,
     /// Anonymous unless she says otherwise.
@@ -157,16 +175,43 @@ impl Default for ReportDraft {
     }
 }
 
-/// The validated report, as it is sealed. Only `category` is ever stored in clear.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where it happened, validated: the kind is one of the kinds or none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Place {
+    pub kind: Option<LocationKind>,
+    pub detail: Option<String>,
+}
+
+/// A person she named, validated: the role decides who is kept out of her
+/// case, so it is a role, never a string to re-parse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Person {
+    pub name: String,
+    pub employee_id: Option<String>,
+    pub email: Option<String>,
+    pub role: PersonRole,
+    pub internal: bool,
+}
+
+/// Something she asked for, validated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SupportRequest {
+    pub kind: RequestKind,
+    pub detail: Option<String>,
+}
+
+/// The validated report, as it is sealed. Only `category` is ever stored in
+/// clear. Its enums serialise to the same names the draft carries, so a
+/// report sealed before they were typed opens unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportContent {
     pub category: Category,
     pub description: String,
     pub language: String,
     pub occurred: Occurred,
-    pub location: Location,
-    pub people: Vec<PersonInvolved>,
-    pub requests: Vec<ReporterRequest>,
+    pub location: Place,
+    pub people: Vec<Person>,
+    pub requests: Vec<SupportRequest>,
     pub anonymous: bool,
     pub contact: Option<Contact>,
 }
@@ -260,17 +305,19 @@ fn validate_occurred(o: &Occurred, today: Date, errors: &mut Vec<FieldError>) ->
     }
 }
 
-fn validate_location(l: &Location, errors: &mut Vec<FieldError>) -> Location {
+fn validate_location(l: &Location, errors: &mut Vec<FieldError>) -> Place {
     let kind = short_text(errors, "location.kind", l.kind.as_deref());
-    if let Some(k) = &kind
-        && LocationKind::parse(k).is_none()
-    {
-        errors.push(FieldError::new("location.kind", "invalid-choice"));
-    }
-    Location { kind, detail: short_text(errors, "location.detail", l.detail.as_deref()) }
+    let kind = kind.and_then(|k| {
+        let parsed = LocationKind::parse(&k);
+        if parsed.is_none() {
+            errors.push(FieldError::new("location.kind", "invalid-choice"));
+        }
+        parsed
+    });
+    Place { kind, detail: short_text(errors, "location.detail", l.detail.as_deref()) }
 }
 
-fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> Vec<PersonInvolved> {
+fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> Vec<Person> {
     let filled: Vec<(usize, &PersonInvolved)> = people
         .iter()
         .enumerate()
@@ -297,35 +344,37 @@ fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> V
                 errors.push(FieldError::new(field("email"), "invalid-email"));
             }
             let role = if p.role.trim().is_empty() { "other" } else { p.role.trim() };
-            if PersonRole::parse(role).is_none() {
+            let role = PersonRole::parse(role).unwrap_or_else(|| {
                 errors.push(FieldError::new(field("role"), "invalid-choice"));
-            }
-            PersonInvolved {
+                // Never sealed: an invalid choice fails the whole report.
+                PersonRole::Other
+            });
+            Person {
                 name,
                 employee_id: short_text(errors, &field("employee_id"), p.employee_id.as_deref()),
                 email,
-                role: role.to_owned(),
+                role,
                 internal: p.internal,
             }
         })
         .collect()
 }
 
-fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>) -> Vec<ReporterRequest> {
+fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>) -> Vec<SupportRequest> {
     requests
         .iter()
         .enumerate()
         .filter(|(_, r)| !r.kind.trim().is_empty())
-        .map(|(i, r)| {
-            let kind = r.kind.trim();
-            if RequestKind::parse(kind).is_none() {
+        .filter_map(|(i, r)| {
+            let Some(kind) = RequestKind::parse(r.kind.trim()) else {
                 errors.push(FieldError::new(format!("requests.{i}.kind"), "invalid-choice"));
-            }
+                return None;
+            };
             let detail = r.detail.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
             if let Some(d) = &detail {
                 check_len(errors, &format!("requests.{i}.detail"), d, MAX_MESSAGE_CHARS);
             }
-            ReporterRequest { kind: kind.to_owned(), detail }
+            Some(SupportRequest { kind, detail })
         })
         .collect()
 }
@@ -406,7 +455,7 @@ mod tests {
         };
         let c = d.validate(date(2026, 1, 1)).expect("valid");
         assert_eq!(c.people.len(), 1);
-        assert_eq!(c.people[0].role, "other");
+        assert_eq!(c.people[0].role, PersonRole::Other);
         assert_eq!(c.requests.len(), 1);
     }
 

@@ -39,6 +39,35 @@ pub enum Step {
     RefuseDismissal,
 }
 
+/// A step's wire name (`assess_in_scope`…), for an API schema listing every one.
+pub struct StepName;
+
+impl utoipa::PartialSchema for StepName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Step::ALL.map(Step::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for StepName {}
+
+/// How a handler answered one of her requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerOutcome {
+    Granted,
+    PartlyGranted,
+    Declined,
+}
+
+names!(AnswerOutcome, "answer" {
+    Granted => "granted",
+    PartlyGranted => "partly_granted",
+    Declined => "declined",
+});
+
 impl Step {
     pub const ALL: [Step; 12] = [
         Step::Acknowledge,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub const RECORD_FORMAT: &str = "ombud-record/v1";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub format: String,
@@ -22,7 +22,7 @@ pub struct Record {
     pub consistency: Vec<ConsistencyFrom>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordEvent {
     pub kind: String,
@@ -33,7 +33,7 @@ pub struct RecordEvent {
     pub proof: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyFrom {
     pub size: u64,

@@ -1,12 +1,12 @@
-//! Administration: staff accounts.
+//! Administration: staff accounts, by an administrator or the operator.
 
 use crate::views::StaffView;
-use crate::{Ombud, Result, ServiceError};
+use crate::{AdminDesk, Result, ServiceError};
 use ombud_crypto::StaffKeys;
 use ombud_domain::{FieldError, Role, StaffId, valid_email};
 use ombud_store::*;
 
-impl Ombud {
+impl AdminDesk<'_> {
     pub async fn add_staff(&self, email: &str, name: &str, role: Role, password: &str) -> Result<StaffView> {
         let mut errors = Vec::new();
         let email = email.trim();

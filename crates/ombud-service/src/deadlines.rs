@@ -2,10 +2,10 @@
 //! escalation once a deadline passed, and the oversight committee's queue.
 
 use crate::views::deadlines_of;
-use crate::{Ombud, ReporterSession, Result, ServiceError, StaffSession};
+use crate::{Ombud, Result};
 use jiff::Timestamp;
-use ombud_domain::{DeadlineKind, EventKind, Role, reporter_may_escalate};
-use ombud_store::{Actor, EscalationCause, EscalationRow, EventRecord, NewEscalation};
+use ombud_domain::{DeadlineKind, EventKind};
+use ombud_store::{Actor, EscalationCause, EventRecord, NewEscalation};
 
 /// What one pass of the sweep did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -59,56 +59,6 @@ impl Ombud {
                 return Ok(report);
             }
         }
-    }
-
-    /// She raises her case to oversight herself: allowed once any deadline was
-    /// missed; asking again changes nothing.
-    pub async fn reporter_escalate(&self, session: &ReporterSession) -> Result<Timestamp> {
-        let now = self.clock.now();
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        let existing = self.store.case_escalations(case.id).await?;
-        if let Some(mine) = existing.iter().find(|e| e.cause == EscalationCause::Reporter) {
-            return Ok(mine.created_at);
-        }
-        let deadlines = deadlines_of(&self.store.deadlines(case.id).await?);
-        if !reporter_may_escalate(&deadlines, now) {
-            return Err(ServiceError::EscalationNotYet);
-        }
-        let escalation = NewEscalation {
-            id: uuid::Uuid::now_v7(),
-            case_id: case.id,
-            deadline_id: None,
-            cause: EscalationCause::Reporter,
-            at: now,
-            event: EventRecord::new(case.id, EventKind::Escalated, now, Actor::Reporter),
-        };
-        self.store.escalate(&escalation).await?;
-        tracing::info!(case = %case.id, "the reporter escalated her case to oversight");
-        Ok(now)
-    }
-
-    /// Where her case stands, without opening its content: status, deadlines
-    /// and escalation. Two indexed reads; the page a reporter reloads most.
-    pub async fn reporter_status(
-        &self,
-        session: &ReporterSession,
-    ) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok((case, deadlines_of(&self.store.deadlines(session.case_id).await?)))
-    }
-
-    /// Whether her case's deadlines allow her to escalate now.
-    pub async fn reporter_may_escalate(&self, session: &ReporterSession) -> Result<bool> {
-        let deadlines = deadlines_of(&self.store.deadlines(session.case_id).await?);
-        Ok(reporter_may_escalate(&deadlines, self.clock.now()))
-    }
-
-    /// The oversight committee's queue: escalations of cases she may read.
-    pub async fn oversight_escalations(&self, session: &StaffSession, limit: u32) -> Result<Vec<EscalationRow>> {
-        if session.role != Role::Oversight {
-            return Err(ServiceError::Forbidden);
-        }
-        Ok(self.store.escalations(session.id, limit).await?)
     }
 
     /// A case's deadlines, for a caller who has just shown she may see it.

@@ -107,7 +107,7 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
         "Demo administrator",
     ];
     for (account, name) in DEMO_ACCOUNTS.iter().zip(names) {
-        ombud.add_staff(account.email, name, account.role, account.password).await?;
+        ombud.operator().add_staff(account.email, name, account.role, account.password).await?;
     }
     let chinese = business_trip_assault();
     let english = ReportDraft {

@@ -2,11 +2,12 @@
 //! sync (SCIM) client performs, and its bearer tokens. Every write re-routes
 //! the cases it could affect before it returns.
 
+use crate::AdminDesk;
+use crate::Ombud;
 use crate::error::invalid;
-use crate::{Ombud, StaffSession};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
-use ombud_domain::{Role, StaffId, valid_email};
+use ombud_domain::{StaffId, valid_email};
 use ombud_store::*;
 use std::collections::{BTreeSet, HashMap};
 
@@ -333,47 +334,11 @@ impl Ombud {
         Ok(())
     }
 
-    // ------------------------------------------------------------- tokens
-
-    /// Creates a bearer token for a directory-sync client. Shown once; only
-    /// its keyed hash is kept. From the command line (`by` None) or by an
-    /// administrator.
-    pub async fn create_api_token(&self, label: &str, by: Option<&StaffSession>) -> Result<NewApiToken> {
-        only_admin(by)?;
-        let label = label.trim();
-        if label.is_empty() || label.chars().count() > MAX_FIELD_CHARS {
-            return Err(invalid("label", if label.is_empty() { "required" } else { "too-long" }));
-        }
-        let token = format!("ombud_scim_{}", ombud_crypto::random_token()?);
-        let record = ApiTokenRecord {
-            id: uuid::Uuid::now_v7(),
-            token_hash: self.keys.api_token_hash(&token)?.to_vec(),
-            label: label.to_owned(),
-            created_at: self.clock.now(),
-            created_by: by.map(|s| s.id),
-            revoked_at: None,
-        };
-        self.store.create_api_token(&record).await?;
-        tracing::info!(token = %record.id, "directory-sync token created");
-        Ok(NewApiToken { id: record.id, label: record.label, token })
-    }
-
     /// Checks a bearer token; every failure is the same `BadToken`.
     pub async fn check_api_token(&self, token: &str) -> Result<uuid::Uuid> {
         let hash = self.keys.api_token_hash(token.trim())?;
         let record = self.store.api_token(&hash).await?.ok_or(ServiceError::BadToken)?;
         Ok(record.id)
-    }
-
-    /// The tokens, without their secrets: from the command line (`by` None) or for an administrator.
-    pub async fn api_tokens(&self, by: Option<&StaffSession>) -> Result<Vec<ApiTokenRecord>> {
-        only_admin(by)?;
-        Ok(self.store.api_tokens().await?)
-    }
-
-    pub async fn revoke_api_token(&self, id: uuid::Uuid, by: Option<&StaffSession>) -> Result<()> {
-        only_admin(by)?;
-        if self.store.revoke_api_token(id, self.clock.now()).await? { Ok(()) } else { Err(ServiceError::NotFound) }
     }
 
     /// The directory person a staff account is linked to, by email.
@@ -384,10 +349,38 @@ impl Ombud {
     }
 }
 
-/// Directory-sync tokens are an administrator's business (or the operator's,
-/// at the command line, where there is no session).
-fn only_admin(by: Option<&StaffSession>) -> Result<()> {
-    if by.is_some_and(|s| s.role != Role::Admin) { Err(ServiceError::Forbidden) } else { Ok(()) }
+impl AdminDesk<'_> {
+    // ------------------------------------------------------------- tokens
+
+    /// Creates a bearer token for a directory-sync client. Shown once; only
+    /// its keyed hash is kept. From the command line or by an administrator.
+    pub async fn create_api_token(&self, label: &str) -> Result<NewApiToken> {
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > MAX_FIELD_CHARS {
+            return Err(invalid("label", if label.is_empty() { "required" } else { "too-long" }));
+        }
+        let token = format!("ombud_scim_{}", ombud_crypto::random_token()?);
+        let record = ApiTokenRecord {
+            id: uuid::Uuid::now_v7(),
+            token_hash: self.keys.api_token_hash(&token)?.to_vec(),
+            label: label.to_owned(),
+            created_at: self.clock.now(),
+            created_by: self.by,
+            revoked_at: None,
+        };
+        self.store.create_api_token(&record).await?;
+        tracing::info!(token = %record.id, "directory-sync token created");
+        Ok(NewApiToken { id: record.id, label: record.label, token })
+    }
+
+    /// The tokens, without their secrets.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>> {
+        Ok(self.store.api_tokens().await?)
+    }
+
+    pub async fn revoke_api_token(&self, id: uuid::Uuid) -> Result<()> {
+        if self.store.revoke_api_token(id, self.clock.now()).await? { Ok(()) } else { Err(ServiceError::NotFound) }
+    }
 }
 
 /// A stored record for an input, keeping an existing person's SCIM id.

@@ -1,8 +1,9 @@
 //! The ledger's use cases: signed checkpoints, proofs, a reporter's record of
 //! handling, and verification of the whole log.
 
+use crate::ReporterDesk;
 use crate::error::invalid;
-use crate::{Ombud, ReporterSession, Result, ServiceError};
+use crate::{Ombud, Result, ServiceError};
 use ombud_ledger::{
     Checkpoint, ConsistencyFrom, EventLeaf, Hash, LedgerError, NodeId, RECORD_FORMAT, Record, RecordEvent, VerifierKey,
     b64,
@@ -102,43 +103,6 @@ impl Ombud {
             return Err(invalid("from", "beyond-tree"));
         }
         self.with_nodes(|get| ombud_ledger::consistency_proof(from, to, get)).await
-    }
-
-    /// Her case's events with inclusion proofs against a fresh signed
-    /// checkpoint, plus proofs that every checkpoint she was given before is a
-    /// prefix of this one.
-    pub async fn reporter_record(&self, session: &ReporterSession) -> Result<Record> {
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        let checkpoint = self.checkpoint().await?;
-        let mut events = Vec::new();
-        for e in self.store.events(case.id).await? {
-            let Some(index) = e.leaf_index.filter(|i| *i < checkpoint.size) else { continue };
-            let proof = self.with_nodes(|get| ombud_ledger::inclusion_proof(index, checkpoint.size, get)).await?;
-            events.push(RecordEvent {
-                kind: e.kind.as_str().to_owned(),
-                at: e.at.to_string(),
-                leaf_index: index,
-                leaf: leaf_of(&e, &case.reference).encode(),
-                proof: proof.iter().map(|h| b64(h)).collect(),
-            });
-        }
-        let mut consistency = Vec::new();
-        for earlier in self.store.record_downloads(case.id).await? {
-            if earlier > 0 && earlier < checkpoint.size {
-                let proof =
-                    self.with_nodes(|get| ombud_ledger::consistency_proof(earlier, checkpoint.size, get)).await?;
-                consistency.push(ConsistencyFrom { size: earlier, proof: proof.iter().map(|h| b64(h)).collect() });
-            }
-        }
-        self.store.note_record_download(case.id, checkpoint.size).await?;
-        Ok(Record {
-            format: RECORD_FORMAT.to_owned(),
-            case_ref: case.reference,
-            verifier_key: self.verifier_key().encode(),
-            checkpoint: checkpoint.note,
-            events,
-            consistency,
-        })
     }
 
     /// Recomputes every leaf from the events it records, every stored subtree
@@ -318,6 +282,46 @@ impl Frontier {
             acc = ombud_ledger::node_hash(left, &acc);
         }
         acc
+    }
+}
+
+impl ReporterDesk<'_> {
+    /// Her case's events with inclusion proofs against a fresh signed
+    /// checkpoint, plus proofs that every checkpoint she was given before is a
+    /// prefix of this one.
+    pub async fn record(&self) -> Result<Record> {
+        let session = self.session;
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let checkpoint = self.checkpoint().await?;
+        let mut events = Vec::new();
+        for e in self.store.events(case.id).await? {
+            let Some(index) = e.leaf_index.filter(|i| *i < checkpoint.size) else { continue };
+            let proof = self.with_nodes(|get| ombud_ledger::inclusion_proof(index, checkpoint.size, get)).await?;
+            events.push(RecordEvent {
+                kind: e.kind.as_str().to_owned(),
+                at: e.at.to_string(),
+                leaf_index: index,
+                leaf: leaf_of(&e, &case.reference).encode(),
+                proof: proof.iter().map(|h| b64(h)).collect(),
+            });
+        }
+        let mut consistency = Vec::new();
+        for earlier in self.store.record_downloads(case.id).await? {
+            if earlier > 0 && earlier < checkpoint.size {
+                let proof =
+                    self.with_nodes(|get| ombud_ledger::consistency_proof(earlier, checkpoint.size, get)).await?;
+                consistency.push(ConsistencyFrom { size: earlier, proof: proof.iter().map(|h| b64(h)).collect() });
+            }
+        }
+        self.store.note_record_download(case.id, checkpoint.size).await?;
+        Ok(Record {
+            format: RECORD_FORMAT.to_owned(),
+            case_ref: case.reference,
+            verifier_key: self.verifier_key().encode(),
+            checkpoint: checkpoint.note,
+            events,
+            consistency,
+        })
     }
 }
 

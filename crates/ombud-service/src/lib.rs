@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod administration;
+mod callers;
 mod deadlines;
 pub mod demo;
 mod directory;
@@ -19,6 +20,7 @@ mod ledger;
 mod messages;
 mod notify;
 mod ombud;
+mod oversight;
 mod reporter;
 mod routing;
 mod sealing;
@@ -27,6 +29,7 @@ mod staff;
 mod views;
 mod workflow;
 
+pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use deadlines::SweepReport;
 pub use directory::{DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, PersonInput, parse_directory_csv};
 pub use error::ServiceError;
@@ -34,15 +37,18 @@ pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};
+pub use ombud_domain::MatchHow;
 pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
 pub use ombud_store::{
-    ApiTokenRecord, CaseRecord, DeadlineRow, EscalationCause, EscalationRow, GroupRecord, PersonRecord,
+    ApiTokenRecord, CaseRecord, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord, PersonRecord,
 };
-pub use routing::{AccessEntry, ExclusionView, MatchHow, MatchInput, MatchedPerson, PartyMatch, PartyView};
+pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
-pub use views::{AttachmentView, CaseView, Download, InboxRow, MessageView, StaffView, deadlines_of};
-pub use workflow::{ANSWER_OUTCOMES, ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer};
+pub use views::{
+    AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,
+};
+pub use workflow::{ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

@@ -1,10 +1,11 @@
 //! The reporter's side: her receipt, her case, her messages and files.
 
 use crate::sealing::*;
-use crate::views::{Audience, CaseView, Download, open_case};
-use crate::{Ombud, ReporterSession, Result, ServiceError};
+use crate::views::{Audience, CaseView, Download, deadlines_of, open_case};
+use crate::{Ombud, ReporterDesk, ReporterSession, Result, ServiceError};
+use jiff::Timestamp;
 use ombud_crypto::Receipt;
-use ombud_domain::{AttachmentId, MessageId};
+use ombud_domain::{AttachmentId, EventKind, MessageId, reporter_may_escalate};
 use ombud_store::*;
 
 impl Ombud {
@@ -21,23 +22,67 @@ impl Ombud {
             .map_err(|_| ServiceError::BadReceipt)?;
         Ok(ReporterSession { case_id: record.case_id, key })
     }
+}
 
-    pub async fn reporter_case(&self, session: &ReporterSession) -> Result<CaseView> {
+impl ReporterDesk<'_> {
+    pub async fn case(&self) -> Result<CaseView> {
+        let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
         open_case(self.store.as_ref(), case, &session.key, Audience::Reporter).await
     }
 
-    pub async fn reporter_reply(
-        &self,
-        session: &ReporterSession,
-        body: &str,
-        uploads: Vec<Upload>,
-    ) -> Result<MessageId> {
+    pub async fn reply(&self, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
+        let session = self.session;
         self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads).await
     }
 
-    pub async fn reporter_attachment(&self, session: &ReporterSession, id: AttachmentId) -> Result<Download> {
+    pub async fn attachment(&self, id: AttachmentId) -> Result<Download> {
+        let session = self.session;
         self.open_attachment(session.case_id, &session.key, id).await
+    }
+}
+
+impl ReporterDesk<'_> {
+    /// She raises her case to oversight herself: allowed once any deadline was
+    /// missed; asking again changes nothing.
+    pub async fn escalate(&self) -> Result<Timestamp> {
+        let session = self.session;
+        let now = self.clock.now();
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let existing = self.store.case_escalations(case.id).await?;
+        if let Some(mine) = existing.iter().find(|e| e.cause == EscalationCause::Reporter) {
+            return Ok(mine.created_at);
+        }
+        let deadlines = deadlines_of(&self.store.deadlines(case.id).await?);
+        if !reporter_may_escalate(&deadlines, now) {
+            return Err(ServiceError::EscalationNotYet);
+        }
+        let escalation = NewEscalation {
+            id: uuid::Uuid::now_v7(),
+            case_id: case.id,
+            deadline_id: None,
+            cause: EscalationCause::Reporter,
+            at: now,
+            event: EventRecord::new(case.id, EventKind::Escalated, now, Actor::Reporter),
+        };
+        self.store.escalate(&escalation).await?;
+        tracing::info!(case = %case.id, "the reporter escalated her case to oversight");
+        Ok(now)
+    }
+
+    /// Where her case stands, without opening its content: status, deadlines
+    /// and escalation. Two indexed reads; the page a reporter reloads most.
+    pub async fn status(&self) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
+        let session = self.session;
+        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((case, deadlines_of(&self.store.deadlines(session.case_id).await?)))
+    }
+
+    /// Whether her case's deadlines allow her to escalate now.
+    pub async fn may_escalate(&self) -> Result<bool> {
+        let session = self.session;
+        let deadlines = deadlines_of(&self.store.deadlines(session.case_id).await?);
+        Ok(reporter_may_escalate(&deadlines, self.clock.now()))
     }
 }

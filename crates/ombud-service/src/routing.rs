@@ -6,62 +6,24 @@
 //! hashes of employee ids and emails). The service maps tokens back to the
 //! directory in memory, with the instance secret the database never holds.
 
+use crate::Ombud;
+use crate::StaffDesk;
 use crate::directory_index::DirectoryIndex;
 use crate::error::invalid;
 use crate::sealing::{open_json, parties_aad, seal_json};
-use crate::{Ombud, StaffSession};
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{
-    CaseId, EventKind, ExclusionReason, Lifting, NamedParty, PersonInvolved, PersonRole, Reader, Role, StaffId,
-    exclusion,
+    CaseId, EventKind, ExclusionReason, Lifting, MatchHow, NamedParty, Person, Reader, Role, StaffId, exclusion,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// How a named person was matched to the directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchHow {
-    EmployeeId,
-    Email,
-    /// The only person of the directory with that name: a suggestion to confirm.
-    Name,
-    /// A handler set or confirmed it.
-    Handler,
-    /// Outside the organisation (a client, a vendor).
-    External,
-    /// No one in the directory matched.
-    Unmatched,
-}
-
-impl MatchHow {
-    pub const ALL: [MatchHow; 6] = [
-        MatchHow::EmployeeId,
-        MatchHow::Email,
-        MatchHow::Name,
-        MatchHow::Handler,
-        MatchHow::External,
-        MatchHow::Unmatched,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MatchHow::EmployeeId => "employee_id",
-            MatchHow::Email => "email",
-            MatchHow::Name => "name",
-            MatchHow::Handler => "handler",
-            MatchHow::External => "external",
-            MatchHow::Unmatched => "unmatched",
-        }
-    }
-}
-
 /// Who one named person is taken to be; sealed under the case key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartyMatch {
     pub position: u32,
     pub employee_id: Option<String>,
@@ -71,11 +33,11 @@ pub struct PartyMatch {
 }
 
 /// A named person as a handler sees her during triage.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PartyView {
     pub position: u32,
     pub name: String,
-    pub role: String,
+    pub role: ombud_domain::PersonRole,
     pub internal: bool,
     pub given_employee_id: Option<String>,
     pub given_email: Option<String>,
@@ -85,7 +47,7 @@ pub struct PartyView {
     pub confirmed_at: Option<Timestamp>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct MatchedPerson {
     pub employee_id: String,
     pub name: String,
@@ -94,7 +56,7 @@ pub struct MatchedPerson {
 }
 
 /// A handler's confirmation or correction of one match.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MatchInput {
     /// The directory person she is; empty with `internal: false` for an outsider.
@@ -103,7 +65,7 @@ pub struct MatchInput {
 }
 
 /// One line of a case's access log.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AccessEntry {
     pub at: Timestamp,
     /// opened_by_staff, file_downloaded or identity_revealed.
@@ -113,7 +75,7 @@ pub struct AccessEntry {
 }
 
 /// An exclusion as oversight sees it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ExclusionView {
     pub case_id: CaseId,
     pub case_ref: String,
@@ -163,7 +125,7 @@ impl Ombud {
 
     /// Matches the people of a new report to the directory: by employee id,
     /// then email, then a name only one person has. Outsiders stay outside.
-    fn match_parties(&self, index: &DirectoryIndex, people: &[PersonInvolved]) -> Vec<PartyMatch> {
+    fn match_parties(&self, index: &DirectoryIndex, people: &[Person]) -> Vec<PartyMatch> {
         people
             .iter()
             .enumerate()
@@ -192,13 +154,13 @@ impl Ombud {
     fn party_rows(
         &self,
         index: &DirectoryIndex,
-        people: &[PersonInvolved],
+        people: &[Person],
         matches: &[PartyMatch],
     ) -> Result<Vec<CasePartyRow>> {
         let mut rows = Vec::new();
         for m in matches {
             let Some(person) = people.get(m.position as usize) else { continue };
-            let role = matches_role(person);
+            let role = person.role;
             let mut tokens = BTreeSet::new();
             if let Some(found) = m.employee_id.as_deref().and_then(|id| index.people.get(id)) {
                 tokens.extend(self.person_tokens(found)?);
@@ -212,7 +174,7 @@ impl Ombud {
     }
 
     /// The stored rows as the rule sees them, one party per position.
-    fn named_parties(index: &DirectoryIndex, rows: &[CasePartyRow]) -> Vec<NamedParty> {
+    pub(crate) fn named_parties(index: &DirectoryIndex, rows: &[CasePartyRow]) -> Vec<NamedParty> {
         let mut by_position: BTreeMap<u32, NamedParty> = BTreeMap::new();
         for row in rows {
             let party = by_position.entry(row.position).or_insert_with(|| NamedParty {
@@ -228,7 +190,7 @@ impl Ombud {
         by_position.into_values().collect()
     }
 
-    fn reader(&self, index: &DirectoryIndex, staff: &StaffRecord, declared: bool) -> Result<Reader> {
+    pub(crate) fn reader(&self, index: &DirectoryIndex, staff: &StaffRecord, declared: bool) -> Result<Reader> {
         let employee_id = index.linked(&staff.email).map(str::to_owned);
         Ok(Reader {
             role: staff.role,
@@ -261,7 +223,7 @@ impl Ombud {
         &self,
         case_id: CaseId,
         key: &DataKey,
-        people: &[PersonInvolved],
+        people: &[Person],
         staff: &[StaffRecord],
         now: Timestamp,
     ) -> Result<IntakeRouting> {
@@ -377,28 +339,12 @@ impl Ombud {
         Ok(rows)
     }
 
-    // ------------------------------------------------------- staff actions
-
-    /// A staff member declares a conflict: she leaves the case at once and
-    /// for good. Oversight sees it; nothing tells the others who.
-    pub async fn recuse(&self, session: &StaffSession, case_id: CaseId) -> Result<()> {
-        self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
-        let now = self.clock.now();
-        let mut rows = self.store.exclusions(case_id).await?;
-        rows.retain(|e| e.staff_id != session.id);
-        rows.push(ExclusionRow { case_id, staff_id: session.id, reason: ExclusionReason::Declared, at: now });
-        let event = EventRecord::new(case_id, EventKind::Recused, now, Actor::Staff(session.id));
-        self.store.set_exclusions(case_id, &rows, now, &event).await?;
-        tracing::info!(case = %case_id, staff = %session.id, "staff member recused");
-        Ok(())
-    }
-
     /// The people named in a case with who the directory says they are.
     pub(crate) async fn party_views(
         &self,
         case_id: CaseId,
         key: &DataKey,
-        people: &[PersonInvolved],
+        people: &[Person],
         names: &HashMap<StaffId, String>,
     ) -> Result<Vec<PartyView>> {
         let index = self.directory_index().await?;
@@ -422,7 +368,7 @@ impl Ombud {
                 PartyView {
                     position: i as u32,
                     name: p.name.clone(),
-                    role: p.role.clone(),
+                    role: p.role,
                     internal: p.internal,
                     given_employee_id: p.employee_id.clone(),
                     given_email: p.email.clone(),
@@ -434,20 +380,34 @@ impl Ombud {
             })
             .collect())
     }
+}
+
+impl StaffDesk<'_> {
+    // ------------------------------------------------------- staff actions
+
+    /// A staff member declares a conflict: she leaves the case at once and
+    /// for good. Oversight sees it; nothing tells the others who.
+    pub async fn recuse(&self, case_id: CaseId) -> Result<()> {
+        let session = self.session;
+        self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
+        let now = self.clock.now();
+        let mut rows = self.store.exclusions(case_id).await?;
+        rows.retain(|e| e.staff_id != session.id);
+        rows.push(ExclusionRow { case_id, staff_id: session.id, reason: ExclusionReason::Declared, at: now });
+        let event = EventRecord::new(case_id, EventKind::Recused, now, Actor::Staff(session.id));
+        self.store.set_exclusions(case_id, &rows, now, &event).await?;
+        tracing::info!(case = %case_id, staff = %session.id, "staff member recused");
+        Ok(())
+    }
 
     /// A handler or oversight member confirms or corrects who one named
     /// person is; the case is re-routed at once (she may lose it herself if
     /// the match names her chain). A handler's correction only ever tightens:
     /// letting an excluded person back in takes an oversight member's match,
     /// so no handler can open a case to the accused's chain by re-labelling him.
-    pub async fn set_party_match(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-        position: u32,
-        input: &MatchInput,
-    ) -> Result<()> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
+    pub async fn set_party_match(&self, case_id: CaseId, position: u32, input: &MatchInput) -> Result<()> {
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
         let lifting = match session.role {
             Role::Handler => Lifting::Held,
             Role::Oversight => Lifting::Allowed,
@@ -491,7 +451,7 @@ impl Ombud {
             // a staff member behind that address is still kept out.
             rows.retain(|r| r.position != position);
             let given = report.people[position as usize].email.as_deref();
-            let role = matches_role(&report.people[position as usize]);
+            let role = report.people[position as usize].role;
             rows.extend(self.tokens(None, given)?.into_iter().map(|token| CasePartyRow { position, token, role }));
         }
         let event = EventRecord::new(case_id, EventKind::PeopleMatched, now, Actor::Staff(session.id))
@@ -505,78 +465,10 @@ impl Ombud {
 
     /// Whether she still holds access to a case (without opening it, so
     /// nothing is added to the access log).
-    pub async fn may_open(&self, session: &StaffSession, case_id: CaseId) -> Result<bool> {
+    pub async fn may_open(&self, case_id: CaseId) -> Result<bool> {
+        let session = self.session;
         Ok(self.store.access(case_id, session.id).await?.is_some())
     }
-
-    /// Who opened the case, downloaded a file or revealed an identity, and
-    /// when: for oversight, on any case it may read.
-    pub async fn access_log(&self, session: &StaffSession, case_id: CaseId) -> Result<Vec<AccessEntry>> {
-        self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
-        if session.role != Role::Oversight {
-            return Err(ServiceError::Forbidden);
-        }
-        let names: HashMap<StaffId, String> =
-            self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        Ok(self
-            .store
-            .events(case_id)
-            .await?
-            .into_iter()
-            .filter(|e| e.kind.is_access())
-            .map(|e| {
-                let staff_id = match e.actor {
-                    Actor::Staff(id) => Some(id),
-                    _ => None,
-                };
-                AccessEntry {
-                    at: e.at,
-                    action: e.kind,
-                    staff_id,
-                    staff_name: staff_id.and_then(|id| names.get(&id).cloned()),
-                }
-            })
-            .collect())
-    }
-
-    /// Every exclusion on cases an oversight member may read, with its reason.
-    pub async fn oversight_exclusions(&self, session: &StaffSession, limit: u32) -> Result<Vec<ExclusionView>> {
-        if session.role != Role::Oversight {
-            return Err(ServiceError::Forbidden);
-        }
-        let staff = self.store.list_staff().await?;
-        let index = self.directory_index().await?;
-        let mut parties: HashMap<CaseId, Vec<NamedParty>> = HashMap::new();
-        let mut out = Vec::new();
-        for row in self.store.visible_exclusions(session.id, limit).await? {
-            let e = row.exclusion;
-            let member = staff.iter().find(|s| s.id == e.staff_id);
-            let mut reason = e.reason;
-            // Only "conflict" is kept at rest; the rule names the relation again now.
-            if let (ExclusionReason::Conflict, Some(member)) = (reason, member) {
-                if let std::collections::hash_map::Entry::Vacant(slot) = parties.entry(e.case_id) {
-                    slot.insert(Self::named_parties(&index, &self.store.case_parties(e.case_id).await?));
-                }
-                let named = parties.get(&e.case_id).map_or(&[][..], Vec::as_slice);
-                let reader = self.reader(&index, member, false)?;
-                reason = exclusion(&self.config.conflict, &index.chart, named, &reader).unwrap_or(reason);
-            }
-            out.push(ExclusionView {
-                case_id: e.case_id,
-                case_ref: row.case_ref,
-                staff_id: e.staff_id,
-                staff_name: member.map(|m| m.name.clone()).unwrap_or_default(),
-                reason,
-                at: e.at,
-            });
-        }
-        Ok(out)
-    }
-}
-
-/// The role a validated report gave a person (validation allows no other).
-fn matches_role(person: &PersonInvolved) -> PersonRole {
-    PersonRole::parse(&person.role).unwrap_or(PersonRole::Other)
 }
 
 fn poisoned() -> ServiceError {

@@ -1,6 +1,8 @@
 //! A staff member's own work on cases: signing in, her inbox, reading,
 //! replying and acknowledging.
 
+use crate::StaffDesk;
+use crate::callers::CaseAccess;
 use crate::sealing::*;
 use crate::views::{Audience, CaseView, Download, InboxRow, open_case};
 use crate::{Ombud, Result, ServiceError, StaffSession};
@@ -37,28 +39,6 @@ impl Ombud {
         })
     }
 
-    pub async fn staff_inbox(&self, session: &StaffSession, limit: u32) -> Result<Vec<InboxRow>> {
-        Ok(inbox_rows(self.store.inbox(session.id, limit).await?))
-    }
-
-    /// Her cases whose reference starts with what she typed ("7K3Q" or
-    /// "omb-7k3q" both find OMB-7K3Q-…), optionally in one status.
-    pub async fn staff_search(
-        &self,
-        session: &StaffSession,
-        query: &str,
-        status: Option<CaseStatus>,
-        limit: u32,
-    ) -> Result<Vec<InboxRow>> {
-        let filter = CaseFilter { reference_prefix: reference_prefix(query), status };
-        Ok(inbox_rows(self.store.search_cases(session.id, &filter, limit).await?))
-    }
-
-    /// How many cases she may read, by status (nothing of cases she may not).
-    pub async fn staff_case_counts(&self, session: &StaffSession) -> Result<Vec<(CaseStatus, u64)>> {
-        Ok(self.store.case_counts(session.id).await?)
-    }
-
     /// The case key as this staff member holds it. No access row: NotFound,
     /// exactly as for a case that does not exist.
     pub(crate) async fn staff_case_key(
@@ -71,35 +51,6 @@ impl Ombud {
         let wrapped = access.wrapped_key.ok_or(ServiceError::AccessPending)?;
         let key = session.secret.unwrap_case_key(&wrapped, &staff_wrap_aad(case_id, session.id))?;
         Ok((case, key))
-    }
-
-    /// Opens a case for a staff member, records that she did, and completes
-    /// any pending grants for colleagues while the key is at hand. The
-    /// reporter's contact details stay hidden until asked for
-    /// (`reveal_identity`), and each reveal is in the access log.
-    pub async fn staff_case(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
-        self.staff_case_opened(session, case_id, false).await
-    }
-
-    /// Opens the case with the reporter's contact details shown, and records
-    /// that this staff member saw them.
-    pub async fn reveal_identity(&self, session: &StaffSession, case_id: CaseId) -> Result<CaseView> {
-        self.staff_case_opened(session, case_id, true).await
-    }
-
-    async fn staff_case_opened(&self, session: &StaffSession, case_id: CaseId, reveal: bool) -> Result<CaseView> {
-        let (case, key) = self.staff_case_key(session, case_id).await?;
-        self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
-        let now = self.clock.now();
-        let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
-        self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
-        let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        let mut view = open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await?;
-        view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
-        if !reveal && view.report.contact.take().is_some() {
-            view.contact_hidden = true;
-        }
-        Ok(view)
     }
 
     /// Wraps the key to every reader the rule allows who has no wrap yet. Any
@@ -117,37 +68,76 @@ impl Ombud {
         }
         Ok(())
     }
+}
 
-    pub async fn staff_reply(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-        body: &str,
-        uploads: Vec<Upload>,
-    ) -> Result<MessageId> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
+impl StaffDesk<'_> {
+    pub async fn inbox(&self, limit: u32) -> Result<Vec<InboxRow>> {
+        let session = self.session;
+        Ok(inbox_rows(self.store.inbox(session.id, limit).await?))
+    }
+
+    /// Her cases whose reference starts with what she typed ("7K3Q" or
+    /// "omb-7k3q" both find OMB-7K3Q-…), optionally in one status.
+    pub async fn search(&self, query: &str, status: Option<CaseStatus>, limit: u32) -> Result<Vec<InboxRow>> {
+        let session = self.session;
+        let filter = CaseFilter { reference_prefix: reference_prefix(query), status };
+        Ok(inbox_rows(self.store.search_cases(session.id, &filter, limit).await?))
+    }
+
+    /// How many cases she may read, by status (nothing of cases she may not).
+    pub async fn case_counts(&self) -> Result<Vec<(CaseStatus, u64)>> {
+        let session = self.session;
+        Ok(self.store.case_counts(session.id).await?)
+    }
+
+    /// Opens a case for a staff member, records that she did, and completes
+    /// any pending grants for colleagues while the key is at hand. The
+    /// reporter's contact details stay hidden until asked for
+    /// (`reveal_identity`), and each reveal is in the access log.
+    pub async fn case(&self, case_id: CaseId) -> Result<CaseView> {
+        let _session = self.session;
+        self.opened(case_id, false).await
+    }
+
+    /// Opens the case with the reporter's contact details shown, and records
+    /// that this staff member saw them.
+    pub async fn reveal_identity(&self, case_id: CaseId) -> Result<CaseView> {
+        let _session = self.session;
+        self.opened(case_id, true).await
+    }
+
+    async fn opened(&self, case_id: CaseId, reveal: bool) -> Result<CaseView> {
+        let session = self.session;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
+        self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
+        let now = self.clock.now();
+        let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
+        self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
+        let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
+        let mut view = open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await?;
+        view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
+        if !reveal && view.report.contact.take().is_some() {
+            view.contact_hidden = true;
         }
+        Ok(view)
+    }
+
+    pub async fn reply(&self, case_id: CaseId, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
+        self.require_case_handler()?;
         self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads).await
     }
 
     /// Acknowledges a received case; answers the case and its deadlines as they now stand.
-    pub async fn staff_acknowledge(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-    ) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
-        self.staff_step(session, case_id, ombud_domain::Step::Acknowledge, "").await
+    pub async fn acknowledge(&self, case_id: CaseId) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
+        let _session = self.session;
+        self.step(case_id, ombud_domain::Step::Acknowledge, "").await
     }
 
-    pub async fn staff_attachment(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-        id: AttachmentId,
-    ) -> Result<Download> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
+    pub async fn attachment(&self, case_id: CaseId, id: AttachmentId) -> Result<Download> {
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
         let download = self.open_attachment(case_id, &key, id).await?;
         let event = EventRecord::new(case_id, EventKind::FileDownloaded, self.clock.now(), Actor::Staff(session.id))
             .with_payload(id.as_bytes());

@@ -9,7 +9,7 @@ use ombud_store::{Actor, CaseRecord, Store};
 use ombud_store::{DeadlineRow, EscalationRow};
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AttachmentView {
     pub id: AttachmentId,
     pub message_id: Option<MessageId>,
@@ -18,7 +18,7 @@ pub struct AttachmentView {
     pub size: u64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     pub id: MessageId,
     pub at: Timestamp,
@@ -57,18 +57,19 @@ pub struct CaseView {
     pub contact_hidden: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     pub id: uuid::Uuid,
-    pub kind: String,
+    pub kind: ombud_domain::RequestKind,
     pub detail: Option<String>,
     pub due: Option<Timestamp>,
     pub answered_at: Option<Timestamp>,
     pub answer: Option<crate::RequestAnswer>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct StepView {
+    #[schema(value_type = ombud_domain::StepName)]
     pub step: String,
     pub to: ombud_domain::CaseStatus,
     pub at: Timestamp,
@@ -84,7 +85,7 @@ pub struct InboxRow {
     pub next_deadline: Option<Deadline>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct StaffView {
     pub id: StaffId,
     pub email: String,
@@ -177,7 +178,8 @@ pub(crate) async fn open_case(
             .transpose()?;
         requests.push(RequestView {
             id: r.id,
-            kind: asked.map(|a| a.kind.clone()).unwrap_or_default(),
+            // A request row always has its entry in the sealed report; `other` only names it.
+            kind: asked.map_or(ombud_domain::RequestKind::Other, |a| a.kind),
             detail: asked.and_then(|a| a.detail.clone()),
             due: deadline_rows.iter().find(|d| d.subject == Some(r.id)).map(|d| d.due_at),
             answered_at: r.answered_at,

@@ -1,31 +1,28 @@
 //! Handling a case: workflow steps with their reasons, answers to her
 //! requests, moved deadlines, linked proceedings, and what oversight reviews.
 
+use crate::StaffDesk;
+use crate::callers::CaseAccess;
 use crate::sealing::{open_json, seal_json};
-use crate::{Ombud, Result, ServiceError, StaffSession};
+use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
-    CaseId, CaseStatus, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Role, Step, next_status,
+    CaseId, CaseStatus, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Step, next_status,
 };
-use ombud_store::{
-    Actor, CaseRecord, DeadlineChange, DeadlineRow, DueDeadline, EventRecord, ProceedingRow, TransitionRecord,
-};
+use ombud_store::{Actor, CaseRecord, DeadlineChange, DeadlineRow, EventRecord, ProceedingRow, TransitionRecord};
 use serde::{Deserialize, Serialize};
 
 /// Her request's answer, as sealed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RequestAnswer {
-    /// granted, partly_granted or declined
-    pub outcome: String,
+    pub outcome: ombud_domain::AnswerOutcome,
     /// The reason, written for her.
     pub reason: String,
 }
 
-pub const ANSWER_OUTCOMES: [&str; 3] = ["granted", "partly_granted", "declined"];
-
 /// A linked police report or court case; it never pauses anything by itself.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Proceeding {
     pub reference: String,
@@ -44,7 +41,7 @@ pub struct DeadlineChangeRequest<'a> {
 }
 
 /// A moved deadline as oversight reviews it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ChangeView {
     pub case_id: CaseId,
     pub case_ref: String,
@@ -57,37 +54,13 @@ pub struct ChangeView {
     pub reason_for_reporter: String,
 }
 
-fn required(field: &str, value: &str, max: usize) -> std::result::Result<String, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(FieldError { field: field.to_owned(), code: "required" });
-    }
-    if v.chars().count() > max {
-        return Err(FieldError { field: field.to_owned(), code: "too-long" });
-    }
-    Ok(v.to_owned())
-}
-
-fn invalid(errors: Vec<FieldError>) -> ServiceError {
-    ServiceError::Invalid(errors)
-}
-
-pub(crate) fn reason_aad(case: CaseId, item: &uuid::Uuid, kind: &str) -> Vec<u8> {
-    item_aad(case.as_bytes(), item.as_bytes(), kind)
-}
-
-impl Ombud {
+impl StaffDesk<'_> {
     /// Takes one workflow step with its reason. Refused with a clear error if
     /// the workflow does not allow it from where the case stands, or her role
     /// may not take it (a sign-off is oversight's).
-    pub async fn staff_step(
-        &self,
-        session: &StaffSession,
-        case_id: CaseId,
-        step: Step,
-        reason: &str,
-    ) -> Result<(CaseRecord, Vec<Deadline>)> {
-        let (case, key) = self.staff_case_key(session, case_id).await?;
+    pub async fn step(&self, case_id: CaseId, step: Step, reason: &str) -> Result<(CaseRecord, Vec<Deadline>)> {
+        let session = self.session;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
         if step.role() != session.role {
             return Err(ServiceError::Forbidden);
         }
@@ -141,26 +114,27 @@ impl Ombud {
     /// reason written for her; it meets the request's deadline.
     pub async fn answer_request(
         &self,
-        session: &StaffSession,
         case_id: CaseId,
         request: uuid::Uuid,
         outcome: &str,
         reason: &str,
     ) -> Result<()> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
-        }
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
+        self.require_case_handler()?;
         let mut errors = Vec::new();
-        if !ANSWER_OUTCOMES.contains(&outcome) {
+        let outcome = ombud_domain::AnswerOutcome::parse(outcome.trim());
+        if outcome.is_none() {
             errors.push(FieldError { field: "outcome".into(), code: "invalid-choice" });
         }
         let reason = required("reason", reason, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok();
-        let (Some(reason), true) = (reason, errors.is_empty()) else { return Err(invalid(errors)) };
+        let (Some(reason), Some(outcome), true) = (reason, outcome, errors.is_empty()) else {
+            return Err(invalid(errors));
+        };
         if !self.store.requests(case_id).await?.iter().any(|r| r.id == request) {
             return Err(ServiceError::NotFound);
         }
-        let answer = RequestAnswer { outcome: outcome.to_owned(), reason };
+        let answer = RequestAnswer { outcome, reason };
         let sealed = seal_json(&key, &reason_aad(case_id, &request, "request-answer"), &answer)?;
         let now = self.clock.now();
         let event =
@@ -180,15 +154,13 @@ impl Ombud {
     /// her; both are on the record.
     pub async fn change_deadline(
         &self,
-        session: &StaffSession,
         case_id: CaseId,
         deadline: uuid::Uuid,
         req: DeadlineChangeRequest<'_>,
     ) -> Result<()> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
-        }
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
+        self.require_case_handler()?;
         let now = self.clock.now();
         let current = self
             .store
@@ -250,11 +222,10 @@ impl Ombud {
 
     /// Links a police report or court case. It changes no deadline: a pause
     /// is only ever an explicit, reasoned decision.
-    pub async fn link_proceeding(&self, session: &StaffSession, case_id: CaseId, p: Proceeding) -> Result<()> {
-        let (_, key) = self.staff_case_key(session, case_id).await?;
-        if !session.role.handles_cases() {
-            return Err(ServiceError::Forbidden);
-        }
+    pub async fn link_proceeding(&self, case_id: CaseId, p: Proceeding) -> Result<()> {
+        let session = self.session;
+        let key = self.case_access(case_id).await?.key;
+        self.require_case_handler()?;
         let mut errors = Vec::new();
         let reference = required("reference", &p.reference, 500).map_err(|e| errors.push(e)).ok();
         let authority = required("authority", &p.authority, 500).map_err(|e| errors.push(e)).ok();
@@ -276,53 +247,28 @@ impl Ombud {
             .await?;
         Ok(())
     }
-
-    fn require_oversight(session: &StaffSession) -> Result<()> {
-        if session.role == Role::Oversight { Ok(()) } else { Err(ServiceError::Forbidden) }
-    }
-
-    /// Dismissals waiting for an oversight member's sign-off.
-    pub async fn pending_dismissals(&self, session: &StaffSession) -> Result<Vec<CaseRecord>> {
-        Self::require_oversight(session)?;
-        Ok(self.store.cases_in_status(session.id, CaseStatus::DismissalPending, 500).await?)
-    }
-
-    /// Open deadlines past due, escalated or not.
-    pub async fn overdue(&self, session: &StaffSession) -> Result<Vec<DueDeadline>> {
-        Self::require_oversight(session)?;
-        Ok(self.store.overdue(session.id, self.clock.now(), 500).await?)
-    }
-
-    /// Every moved deadline with its justification, opened with her key.
-    pub async fn deadline_changes_for_oversight(&self, session: &StaffSession) -> Result<Vec<ChangeView>> {
-        Self::require_oversight(session)?;
-        let mut keys: std::collections::HashMap<CaseId, DataKey> = std::collections::HashMap::new();
-        let mut out = Vec::new();
-        for row in self.store.recent_deadline_changes(session.id, 500).await? {
-            let c = row.change;
-            let key = match keys.get(&c.case_id) {
-                Some(k) => k.clone(),
-                None => match self.staff_case_key(session, c.case_id).await {
-                    Ok((_, k)) => {
-                        keys.insert(c.case_id, k.clone());
-                        k
-                    }
-                    // Access still pending: show the change without its texts.
-                    Err(ServiceError::AccessPending) => {
-                        out.push(change_view(row.case_ref, row.deadline_kind, &c, String::new(), String::new()));
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                },
-            };
-            let (justification, for_her) = open_change(&key, &c)?;
-            out.push(change_view(row.case_ref, row.deadline_kind, &c, justification, for_her));
-        }
-        Ok(out)
-    }
 }
 
-fn change_view(
+fn required(field: &str, value: &str, max: usize) -> std::result::Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(FieldError { field: field.to_owned(), code: "required" });
+    }
+    if v.chars().count() > max {
+        return Err(FieldError { field: field.to_owned(), code: "too-long" });
+    }
+    Ok(v.to_owned())
+}
+
+fn invalid(errors: Vec<FieldError>) -> ServiceError {
+    ServiceError::Invalid(errors)
+}
+
+pub(crate) fn reason_aad(case: CaseId, item: &uuid::Uuid, kind: &str) -> Vec<u8> {
+    item_aad(case.as_bytes(), item.as_bytes(), kind)
+}
+
+pub(crate) fn change_view(
     case_ref: String,
     deadline: DeadlineKind,
     c: &DeadlineChange,

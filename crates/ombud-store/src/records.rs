@@ -3,6 +3,7 @@
 
 use crate::{Result, StoreError};
 use jiff::Timestamp;
+pub use ombud_domain::EscalationCause;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
 use std::str::FromStr;
 
@@ -177,29 +178,6 @@ pub struct ProceedingRow {
 pub struct DueDeadline {
     pub deadline: DeadlineRow,
     pub case_ref: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EscalationCause {
-    MissedDeadline,
-    Reporter,
-}
-
-impl EscalationCause {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EscalationCause::MissedDeadline => "missed_deadline",
-            EscalationCause::Reporter => "reporter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "missed_deadline" => Ok(EscalationCause::MissedDeadline),
-            "reporter" => Ok(EscalationCause::Reporter),
-            other => Err(StoreError::Corrupt(format!("escalation cause {other:?}"))),
-        }
-    }
 }
 
 /// Raising a case to oversight, written in one transaction.

@@ -379,7 +379,8 @@ impl TryFrom<EscalationColumns> for EscalationRow {
             id: parse(&c.id, "escalation id")?,
             case_id: parse(&c.case_id, "case id")?,
             case_ref: c.case_ref,
-            cause: EscalationCause::parse(&c.cause)?,
+            cause: EscalationCause::parse(&c.cause)
+                .ok_or_else(|| StoreError::Corrupt(format!("escalation cause {:?}", c.cause)))?,
             deadline: kind_and_due(c.deadline_kind, c.deadline_due)?,
             created_at: from_millis(c.created_at)?,
         })

@@ -3,6 +3,7 @@
 //! `OMBUD_TEST_POSTGRES_URL` is set), and a clock the test holds.
 #![forbid(unsafe_code)]
 
+pub mod schema_check;
 mod smtp;
 pub use smtp::{Mail, SmtpSink};
 
@@ -42,6 +43,8 @@ pub struct TestServer {
     pg_cleanup: Option<(String, String)>,
     /// The PostgreSQL database URL, for a second instance on the same data.
     pg_url: Option<String>,
+    /// API responses that did not match the OpenAPI document.
+    schema_problems: schema_check::Problems,
 }
 
 pub struct Options {
@@ -86,9 +89,18 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = ombud_web::AppState::new(ombud.clone(), options.web);
-        tokio::spawn(ombud_web::serve(listener, state, async {
-            let _ = rx.await;
-        }));
+        let schema_problems = schema_check::Problems::default();
+        let problems = schema_problems.clone();
+        let app = ombud_web::router(state)
+            .layer(axum::middleware::from_fn(move |req, next| schema_check::check(problems.clone(), req, next)))
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
         Self {
             base,
             clock,
@@ -99,6 +111,7 @@ impl TestServer {
             pg_cleanup,
             pg_url,
             service_config,
+            schema_problems,
         }
     }
 
@@ -109,7 +122,7 @@ impl TestServer {
     /// Creates a staff account and returns its password.
     pub async fn staff(&self, email: &str, role: Role) -> String {
         let password = format!("pw-{email}-long-enough");
-        self.ombud.add_staff(email, &format!("Staff {email}"), role, &password).await.expect("add staff");
+        self.ombud.operator().add_staff(email, &format!("Staff {email}"), role, &password).await.expect("add staff");
         password
     }
 
@@ -212,5 +225,7 @@ impl TestServer {
         if let Some((server, name)) = self.pg_cleanup.take() {
             ombud_store::testdb::drop_database(&server, &name).await;
         }
+        let problems = self.schema_problems.lock().map(|p| p.clone()).unwrap_or_default();
+        assert!(problems.is_empty(), "API responses that do not match the OpenAPI document: {problems:#?}");
     }
 }

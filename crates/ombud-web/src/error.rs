@@ -1,12 +1,16 @@
 //! The one place service errors become HTTP answers: a JSON error for the
-//! API, a status and a sentence in her language for a page.
+//! API, a status and a sentence in her language for a page. Both read the
+//! request's language from the task (`Lang::current`), so a handler can
+//! answer a service error with `?`.
 
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ombud_domain::FieldError;
 use ombud_service::ServiceError;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// How a service error is answered: status, stable code for scripts, and the
 /// message key for people.
@@ -40,6 +44,11 @@ pub fn field_message(tr: &Tr, e: &FieldError) -> String {
     tr.t(&format!("field-{}", e.code))
 }
 
+/// Every field problem, in her language, as one sentence.
+pub fn field_messages(tr: &Tr, errors: &[FieldError]) -> String {
+    errors.iter().map(|e| field_message(tr, e)).collect::<Vec<_>>().join(" ")
+}
+
 /// Logs server faults (they carry no content: store and crypto errors name
 /// operations, never values) and nothing else.
 pub fn log_if_internal(e: &ServiceError) {
@@ -48,44 +57,102 @@ pub fn log_if_internal(e: &ServiceError) {
     }
 }
 
+/// Every API error: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for scripts (`not_found`, `invalid_input`, `unauthorized`…).
+    pub code: String,
+    /// For people, in the request's language.
+    pub message: String,
+    /// One entry per field problem of an `invalid_input`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field, as a path (`people.2.name`).
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub fields: Vec<serde_json::Value>,
+    pub fields: Vec<FieldProblem>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, tr: Tr) -> Self {
-        Self { status, code, message: tr.t(&message_key(code)), fields: Vec::new() }
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
+        Self { status, code, message: Lang::current().tr().t(&message_key(code)), fields: Vec::new() }
     }
 
-    pub fn from_service(e: ServiceError, tr: Tr) -> Self {
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found")
+    }
+
+    /// A 422 naming one field that holds no valid choice.
+    pub fn invalid_choice(field: &str) -> Self {
+        ServiceError::Invalid(vec![FieldError { field: field.into(), code: "invalid-choice" }]).into()
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
         log_if_internal(&e);
         let (status, code) = classify(&e);
-        let mut error = Self::new(status, code, tr);
+        let mut error = Self::new(status, code);
         if let ServiceError::Invalid(fields) = &e {
+            let tr = Lang::current().tr();
             error.fields = fields
                 .iter()
-                .map(|f| serde_json::json!({"field": f.field, "code": f.code, "message": field_message(&tr, f)}))
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    code: f.code.to_owned(),
+                    message: field_message(&tr, f),
+                })
                 .collect();
         }
         error
-    }
-
-    pub fn unauthorized(tr: Tr) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", tr)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = serde_json::json!({"code": self.code, "message": self.message});
-        if !self.fields.is_empty() {
-            error["fields"] = serde_json::Value::Array(self.fields);
-        }
-        (self.status, Json(serde_json::json!({ "error": error }))).into_response()
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message, fields: self.fields } };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// What a page handler answers: the page, or the error page.
+pub type PageResult = Result<Response, PageError>;
+
+/// A service error on a page: its status and a sentence in her language.
+#[derive(Debug)]
+pub struct PageError(pub ServiceError);
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        crate::html::error_page(Lang::current(), self.0)
     }
 }
 

@@ -30,8 +30,19 @@ pub enum Lang {
     ZhCn,
 }
 
+tokio::task_local! {
+    /// The language of the request being answered, so an error turned into a
+    /// response far from the handler still speaks her language.
+    static CURRENT: Lang;
+}
+
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    /// The language of the request this task answers (English outside one).
+    pub fn current() -> Lang {
+        CURRENT.try_with(|l| *l).unwrap_or_default()
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -95,7 +106,7 @@ pub async fn negotiate(mut request: Request, next: Next) -> Response {
         .and_then(Lang::from_accept_language);
     let lang = explicit.or(from_cookie).or(from_header).unwrap_or_default();
     request.extensions_mut().insert(lang);
-    let mut response = next.run(request).await;
+    let mut response = CURRENT.scope(lang, next.run(request)).await;
     if let Some(lang) = explicit {
         // Not a secret and not a tracker: a year is fine, and it is never sent elsewhere.
         let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
@@ -170,6 +181,15 @@ impl ombud_service::NoticeText for NoticeTexts {
             .unwrap_or_default()
             .tr()
             .t_with("email-body", &[("link", FluentValue::from(sign_in_url.to_owned()))])
+    }
+}
+
+/// A handler asks for `lang: Lang`; the negotiation layer has chosen it.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Lang>().copied().unwrap_or_default())
     }
 }
 

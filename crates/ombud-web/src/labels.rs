@@ -6,10 +6,10 @@
 
 use crate::i18n::Tr;
 use ombud_domain::{
-    CaseStatus, Category, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole, RequestKind,
-    Step,
+    AnswerOutcome, CaseStatus, Category, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole,
+    RequestKind, Step,
 };
-use ombud_service::{EscalationCause, MatchHow};
+use ombud_domain::{EscalationCause, MatchHow};
 
 /// A value with a name in both languages.
 pub trait Label: Copy {
@@ -196,18 +196,17 @@ pub fn access_key(kind: EventKind) -> Option<&'static str> {
     }
 }
 
-/// The name of a request answer's outcome (`ombud_service::ANSWER_OUTCOMES`).
-pub fn answer_key(outcome: &str) -> Option<&'static str> {
-    match outcome {
-        "granted" => Some("answer-granted"),
-        "partly_granted" => Some("answer-partly-granted"),
-        "declined" => Some("answer-declined"),
-        _ => None,
+impl Label for AnswerOutcome {
+    fn key(self) -> &'static str {
+        match self {
+            AnswerOutcome::Granted => "answer-granted",
+            AnswerOutcome::PartlyGranted => "answer-partly-granted",
+            AnswerOutcome::Declined => "answer-declined",
+        }
     }
 }
 
-/// The name of a value kept as text (a step as recorded, a role as she gave
-/// it): its label when it parses, else the text itself.
+/// The name of a value kept as text (a step as recorded): its label when it parses, else the text itself.
 pub fn label_of<T: Label + std::str::FromStr>(tr: &Tr, text: &str) -> String {
     text.parse::<T>().map(|v| tr.label(v)).unwrap_or_else(|_| text.to_owned())
 }

@@ -1,11 +1,10 @@
 //! HTTP: the reporter's and staff's HTML pages, the JSON API, and the
 //! middleware around them. Thin by design: parse, call a service, render.
 #![forbid(unsafe_code)]
-// The OpenAPI document is one large `json!` literal.
-#![recursion_limit = "512"]
 
 mod api;
 mod error;
+mod extract;
 mod html;
 pub mod i18n;
 pub mod labels;
@@ -15,7 +14,7 @@ mod security;
 mod sessions;
 mod uploads;
 
-pub use api::{ROUTES as API_ROUTES, openapi_document};
+pub use api::{api_routes, openapi_document};
 pub use i18n::{Lang, NoticeTexts};
 pub use scim::ROUTES as SCIM_ROUTES;
 

@@ -114,7 +114,7 @@ fn scim_json(status: StatusCode, body: Value) -> Response {
 type ScimResult = Result<Response, ScimError>;
 
 async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ScimError> {
-    let token = crate::api::bearer(headers).ok_or(ServiceError::BadToken)?;
+    let token = crate::extract::bearer(headers).ok_or(ServiceError::BadToken)?;
     state.ombud.check_api_token(token).await?;
     Ok(())
 }

@@ -183,17 +183,46 @@ fn uuid_like() -> &'static str {
     "01a20415-0000-7000-8000-000000000000"
 }
 
+/// The values of a schema's enum, following a `$ref` into the components.
+fn enum_values(doc: &Value, schema: &Value) -> Vec<String> {
+    let schema = match schema["$ref"].as_str() {
+        Some(r) => &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+        None => schema,
+    };
+    schema["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+}
+
 #[tokio::test]
 async fn the_openapi_document_is_served_and_lists_every_route() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
     let doc: Value =
         s.client().get(s.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
-    for (method, path) in ombud_web::API_ROUTES {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    let routes = ombud_web::api_routes();
+    assert!(routes.len() >= 34, "{} routes documented", routes.len());
+    for (method, path) in &routes {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path}");
+        // Every path parameter is declared.
+        let declared: Vec<&str> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for segment in path.split('/').filter(|seg| seg.starts_with('{')) {
+            let name = segment.trim_matches(|c| c == '{' || c == '}');
+            assert!(declared.contains(&name), "{method} {path} does not declare {name}");
+        }
         // And the route exists: anything but the router's "no such route".
-        let url = s.url(&format!("/api/v1{}", path.replace("{id}", uuid_like())));
-        let response = match *method {
+        let filled: String = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { if seg == "{position}" { "0" } else { uuid_like() } } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        let url = s.url(&format!("/api/v1{filled}"));
+        let response = match method.as_str() {
             "get" => s.client().get(url),
             _ => s.client().post(url).json(&json!({})),
         }
@@ -204,8 +233,19 @@ async fn the_openapi_document_is_served_and_lists_every_route() {
         let body: Value = response.json().await.unwrap_or(Value::Null);
         assert!(status != 405 && status < 500, "{method} {path}: {status} {body}");
         if status == 404 {
-            assert!(path.contains("{id}"), "{method} {path} is not routed");
+            assert!(path.contains('{'), "{method} {path} is not routed");
         }
     }
+    // Every value an API client can receive is listed.
+    let schemas = &doc["components"]["schemas"];
+    let mut statuses = enum_values(&doc, &schemas["CaseBody"]["properties"]["status"]);
+    statuses.sort();
+    let mut all: Vec<String> = ombud_domain::CaseStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect();
+    all.sort();
+    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    assert_eq!(statuses, all);
+    let kinds = enum_values(&doc, &schemas["CaseDeadline"]["properties"]["kind"]);
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    assert_eq!(enum_values(&doc, &schemas["StepIn"]["properties"]["step"]).len(), 12);
     s.stop().await;
 }

@@ -70,8 +70,10 @@ fn both_languages_have_exactly_the_same_keys() {
 /// Every `StatusCode::X, "code"` pair's code in the web crate's sources.
 fn error_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
-    for file in ["src/error.rs", "src/api/mod.rs", "src/api/access.rs"] {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("file");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api = std::fs::read_dir(root.join("src/api")).expect("api sources").filter_map(|e| e.ok()).map(|e| e.path());
+    for file in [root.join("src/error.rs"), root.join("src/extract.rs")].into_iter().chain(api) {
+        let text = std::fs::read_to_string(&file).expect("file");
         for piece in text.split("StatusCode::").skip(1) {
             let rest = piece.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
             if let Some(rest) = rest.strip_prefix(", \"") {
@@ -116,14 +118,12 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     keys_of(&mut used, &EventKind::ALL);
     keys_of(&mut used, &ombud_domain::ExclusionReason::ALL);
     keys_of(&mut used, &ombud_service::MatchHow::ALL);
-    keys_of(&mut used, &[EscalationCause::MissedDeadline, EscalationCause::Reporter]);
+    keys_of(&mut used, &EscalationCause::ALL);
     keys_of(&mut used, &DeadlineKind::ALL);
     keys_of(&mut used, &ombud_domain::Step::ALL);
     used.extend(DeadlineKind::ALL.into_iter().map(|k| labels::not_started_key(k).to_owned()));
     used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
-    for outcome in ombud_service::ANSWER_OUTCOMES {
-        used.insert(labels::answer_key(outcome).expect("every outcome has a name").to_owned());
-    }
+    keys_of(&mut used, &ombud_domain::AnswerOutcome::ALL);
     // Every error code the web layer answers with (`StatusCode::X, "code"`), as a title and a body.
     for code in error_codes() {
         used.insert(format!("error-{}", dashed(&code)));

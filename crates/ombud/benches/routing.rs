@@ -105,13 +105,19 @@ async fn main() {
     // Readers: an ethics office outside the tree, oversight, and managers in it.
     for i in 0..5 {
         ombud
+            .operator()
             .add_staff(&format!("ethics{i}@bench.example"), "Ethics", Role::Handler, "bench password")
             .await
             .expect("staff");
     }
-    ombud.add_staff("oversight@bench.example", "Oversight", Role::Oversight, "bench password").await.expect("staff");
+    ombud
+        .operator()
+        .add_staff("oversight@bench.example", "Oversight", Role::Oversight, "bench password")
+        .await
+        .expect("staff");
     for i in [1, 9, 10, 80] {
         ombud
+            .operator()
             .add_staff(&format!("p{i}@bench.example"), "Manager", Role::Handler, "bench password")
             .await
             .expect("staff");
@@ -160,7 +166,7 @@ async fn main() {
     );
 
     let started = Instant::now();
-    ombud.add_staff("p3@bench.example", "Director", Role::Handler, "bench password").await.expect("staff");
+    ombud.operator().add_staff("p3@bench.example", "Director", Role::Handler, "bench password").await.expect("staff");
     println!(
         "a new handler account for a director over 1/8 of the company: {:.0} ms (exclusions decided first)",
         started.elapsed().as_secs_f64() * 1000.0

@@ -243,7 +243,7 @@ async fn main() -> anyhow::Result<()> {
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']);
             let ombud = open_at(&at).await?;
-            match ombud.add_staff(&email, &name, role, password).await {
+            match ombud.operator().add_staff(&email, &name, role, password).await {
                 Ok(staff) => {
                     ombud.set_staff_language(&staff.email, &lang).await?;
                     if let Some(zone) = &time_zone {
@@ -262,7 +262,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Loadtest(args) => loadtest::run(args).await,
         Command::Dev { command: DevCommand::Seed { at, cases } } => {
             let ombud = open_at(&at).await?;
-            if ombud.list_staff().await?.iter().all(|s| !s.role.reads_cases()) {
+            if ombud.operator().list_staff().await?.iter().all(|s| !s.role.reads_cases()) {
                 anyhow::bail!("add a handler or oversight account first, so the cases have readers");
             }
             let started = std::time::Instant::now();
@@ -304,7 +304,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Directory { command } => directory(command).await,
         Command::Staff { command: StaffCommand::List { at } } => {
             let ombud = open_at(&at).await?;
-            let staff = ombud.list_staff().await?;
+            let staff = ombud.operator().list_staff().await?;
             if staff.is_empty() {
                 println!("no staff accounts");
             }
@@ -361,21 +361,21 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DirectoryCommand::Token { command: TokenCommand::Create { at, label } } => {
-            let token = open_at(&at).await?.create_api_token(&label, None).await?;
+            let token = open_at(&at).await?.operator().create_api_token(&label).await?;
             println!("created token {} ({})", token.id, token.label);
             println!("Authorization: Bearer {}", token.token);
             println!("Keep it now: it is not shown again. The SCIM base URL is <your Ombud URL>/scim/v2");
             Ok(())
         }
         DirectoryCommand::Token { command: TokenCommand::List { at } } => {
-            for t in open_at(&at).await?.api_tokens(None).await? {
+            for t in open_at(&at).await?.operator().api_tokens().await? {
                 let state = t.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
                 println!("{}\t{}\t{}\t{state}", t.id, t.label, t.created_at);
             }
             Ok(())
         }
         DirectoryCommand::Token { command: TokenCommand::Revoke { at, id } } => {
-            open_at(&at).await?.revoke_api_token(id, None).await.context("revoking the token")?;
+            open_at(&at).await?.operator().revoke_api_token(id).await.context("revoking the token")?;
             println!("revoked token {id}");
             Ok(())
         }
@@ -393,7 +393,7 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     let database_url = at.database_url.clone().or(file.database_url.clone());
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
-    if ombud.list_staff().await?.is_empty() {
+    if ombud.operator().list_staff().await?.is_empty() {
         tracing::info!(
             "no staff accounts yet; create the first with: ombud staff add --data {} --email you@example.org --name \"Your Name\" --role admin --password-stdin",
             data.display()

@@ -2,8 +2,8 @@
 //! formatted, shared by the reporter's and the staff's views.
 
 use super::Page;
-use crate::labels::{answer_key, label_of};
-use ombud_domain::{LocationKind, Occurred, PersonRole, RequestKind};
+
+use ombud_domain::Occurred;
 use ombud_service::{AttachmentView, CaseView};
 
 pub struct FileDisplay {
@@ -104,7 +104,7 @@ pub fn case_display(
     let tr = &page.tr;
     let r = &view.report;
     let location = {
-        let kind = r.location.kind.as_deref().and_then(LocationKind::parse).map(|k| tr.label(k));
+        let kind = r.location.kind.map(|k| tr.label(k));
         match (kind, r.location.detail.clone()) {
             (None, None) => None,
             (Some(k), None) => Some(k),
@@ -116,10 +116,8 @@ pub fn case_display(
         .people
         .iter()
         .map(|p| {
-            let mut details = vec![
-                label_of::<PersonRole>(tr, &p.role),
-                tr.t(if p.internal { "person-internal" } else { "person-external" }),
-            ];
+            let mut details =
+                vec![tr.label(p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
             details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
             details.extend(p.email.clone());
             PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
@@ -181,16 +179,12 @@ pub fn case_display(
             .requests
             .iter()
             .map(|r| {
-                let mut what = label_of::<RequestKind>(tr, &r.kind);
+                let mut what = tr.label(r.kind);
                 if let Some(d) = &r.detail {
                     what = format!("{what} — {d}");
                 }
                 let status = match &r.answer {
-                    Some(a) => format!(
-                        "{}: {}",
-                        answer_key(&a.outcome).map(|k| tr.t(k)).unwrap_or_else(|| a.outcome.clone()),
-                        a.reason
-                    ),
+                    Some(a) => format!("{}: {}", tr.label(a.outcome), a.reason),
                     None => tr.t_with(
                         "request-answer-due",
                         &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())],

@@ -1,7 +1,10 @@
 //! The HTML pages. Reporter pages carry no script at all and work in Tor
 //! Browser's safest mode; staff pages need none either.
 
+mod case;
+mod case_actions;
 mod display;
+mod oversight;
 pub(crate) mod reporter;
 pub(crate) mod staff;
 
@@ -27,22 +30,22 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/attachments/{id}", get(reporter::download))
         .route("/follow-up/record", get(reporter::record))
         .route("/follow-up/escalate", post(reporter::escalate))
-        .route("/oversight/escalations", get(staff::escalations))
+        .route("/oversight/escalations", get(oversight::escalations))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
         .route("/staff/cases", get(staff::inbox))
-        .route("/staff/cases/{id}", get(staff::case_page))
-        .route("/staff/cases/{id}/reply", post(staff::reply))
-        .route("/staff/cases/{id}/acknowledge", post(staff::acknowledge))
-        .route("/staff/cases/{id}/step", post(staff::step))
-        .route("/staff/cases/{id}/requests/{request}/answer", post(staff::answer))
-        .route("/staff/cases/{id}/deadlines/{deadline}/change", post(staff::change_deadline))
-        .route("/staff/cases/{id}/proceedings", post(staff::proceeding))
-        .route("/staff/cases/{id}/attachments/{attachment}", get(staff::download))
-        .route("/staff/cases/{id}/reveal", post(staff::reveal))
-        .route("/staff/cases/{id}/recuse", post(staff::recuse))
-        .route("/staff/cases/{id}/people/{position}/match", post(staff::match_person))
+        .route("/staff/cases/{id}", get(case_actions::case_page))
+        .route("/staff/cases/{id}/reply", post(case_actions::reply))
+        .route("/staff/cases/{id}/acknowledge", post(case_actions::acknowledge))
+        .route("/staff/cases/{id}/step", post(case_actions::step))
+        .route("/staff/cases/{id}/requests/{request}/answer", post(case_actions::answer))
+        .route("/staff/cases/{id}/deadlines/{deadline}/change", post(case_actions::change_deadline))
+        .route("/staff/cases/{id}/proceedings", post(case_actions::proceeding))
+        .route("/staff/cases/{id}/attachments/{attachment}", get(case_actions::download))
+        .route("/staff/cases/{id}/reveal", post(case_actions::reveal))
+        .route("/staff/cases/{id}/recuse", post(case_actions::recuse))
+        .route("/staff/cases/{id}/people/{position}/match", post(case_actions::match_person))
 }
 
 /// What every page's frame needs.
@@ -60,6 +63,14 @@ pub struct Page {
 
 impl Page {
     pub fn new(state: &AppState, lang: Lang, path: &str, title_key: &str) -> Self {
+        Self {
+            zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
+            ..Self::plain(lang, path, title_key)
+        }
+    }
+
+    /// A page that shows no time (a message, an error): no zone needed.
+    pub fn plain(lang: Lang, path: &str, title_key: &str) -> Self {
         let tr = lang.tr();
         Self {
             title: tr.t(title_key),
@@ -67,7 +78,7 @@ impl Page {
             path: Some(path.to_owned()),
             staff_name: None,
             oversight: false,
-            zone: state.ombud.config().policy.time_zone().unwrap_or(TimeZone::UTC),
+            zone: TimeZone::UTC,
         }
     }
 
@@ -138,8 +149,8 @@ pub struct MessagePage {
 }
 
 /// A page with one message, for errors and dead ends.
-pub fn message_page(state: &AppState, lang: Lang, status: StatusCode, key: &str) -> Response {
-    let page = Page::new(state, lang, "/", key);
+pub fn message_page(lang: Lang, status: StatusCode, key: &str) -> Response {
+    let page = Page::plain(lang, "/", key);
     let body = page.tr.t(&format!("{key}-body"));
     let heading = page.title.clone();
     let link = Some(("/".to_owned(), page.tr.t("nav-home")));
@@ -147,21 +158,17 @@ pub fn message_page(state: &AppState, lang: Lang, status: StatusCode, key: &str)
 }
 
 /// The page for a service error that is not a form problem.
-pub fn error_page(state: &AppState, lang: Lang, e: ServiceError) -> Response {
+pub fn error_page(lang: Lang, e: ServiceError) -> Response {
     crate::error::log_if_internal(&e);
     let (status, code) = classify(&e);
-    message_page(state, lang, status, &crate::error::message_key(code))
+    message_page(lang, status, &crate::error::message_key(code))
 }
 
-pub async fn not_found(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::Extension(lang): axum::Extension<Lang>,
-    uri: axum::http::Uri,
-) -> Response {
+pub async fn not_found(lang: Lang, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", lang.tr()).into_response();
+        return crate::error::ApiError::not_found().into_response();
     }
-    message_page(&state, lang, StatusCode::NOT_FOUND, "error-not-found")
+    message_page(lang, StatusCode::NOT_FOUND, "error-not-found")
 }
 
 #[derive(Template)]
@@ -173,17 +180,14 @@ pub struct AboutPage {
 }
 
 /// The instance's public key and latest checkpoint, so anyone can check a record.
-pub async fn about(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::Extension(lang): axum::Extension<Lang>,
-) -> Response {
+pub async fn about(axum::extract::State(state): axum::extract::State<AppState>, lang: Lang) -> Response {
     match state.ombud.latest_checkpoint().await {
         Ok(latest) => render(&AboutPage {
             page: Page::new(&state, lang, "/about", "about-title"),
             verifier_key: state.ombud.verifier_key().encode(),
             checkpoint: latest.map(|c| c.note),
         }),
-        Err(e) => error_page(&state, lang, e),
+        Err(e) => error_page(lang, e),
     }
 }
 

@@ -5,14 +5,17 @@ use super::{
     Choice, Page, choices, download_response, error_page, render, render_with, see_other, with_session_cookie,
 };
 use crate::error::field_message;
+use crate::error::{PageResult, field_messages};
+use crate::extract::{ItemPath, ReporterPage};
 use crate::i18n::Lang;
 use crate::security::read_cookie;
 use crate::{AppState, uploads};
 use askama::Template;
-use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::Form;
+use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::response::Response;
+use ombud_domain::AttachmentId;
 use ombud_domain::{
     Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole, ReportDraft,
     ReporterRequest, RequestKind,
@@ -32,7 +35,7 @@ pub struct LandingPage {
     page: Page,
 }
 
-pub async fn landing(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+pub async fn landing(State(state): State<AppState>, lang: Lang) -> Response {
     render(&LandingPage { page: Page::new(&state, lang, "/", "landing-title") })
 }
 
@@ -214,7 +217,7 @@ fn form_page(
     }
 }
 
-pub async fn report_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+pub async fn report_form(State(state): State<AppState>, lang: Lang) -> Response {
     render(&form_page(&state, lang, ReportFormValues::blank(), &[], false))
 }
 
@@ -226,7 +229,7 @@ pub struct ReceiptPage {
     reference: String,
 }
 
-pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<Lang>, multipart: Multipart) -> Response {
+pub async fn submit(State(state): State<AppState>, lang: Lang, multipart: Multipart) -> Response {
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
     let form = ReportFormValues::from_form(&data);
     let had_files = !data.files.is_empty();
@@ -246,7 +249,7 @@ pub async fn submit(State(state): State<AppState>, Extension(lang): Extension<La
         Err(ServiceError::Invalid(errors)) => {
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, had_files))
         }
-        Err(e) => error_page(&state, lang, e),
+        Err(e) => error_page(lang, e),
     }
 }
 
@@ -288,7 +291,7 @@ async fn case_page(
     reply: String,
     reply_error: Option<String>,
 ) -> Response {
-    match state.ombud.reporter_case(session).await {
+    match state.ombud.reporter(session).case().await {
         Ok(view) => {
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
             let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
@@ -297,7 +300,7 @@ async fn case_page(
             let escalated =
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
-            let can_escalate = !raised_by_her && state.ombud.reporter_may_escalate(session).await.unwrap_or(false);
+            let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
             render_with(
                 status,
                 &FollowUpCasePage {
@@ -312,15 +315,11 @@ async fn case_page(
                 },
             )
         }
-        Err(e) => error_page(state, lang, e),
+        Err(e) => error_page(lang, e),
     }
 }
 
-pub async fn follow_up(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn follow_up(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Response {
     match reporter_session(&state, &headers) {
         Some(session) => case_page(&state, lang, &session, String::new(), None).await,
         None => render(&entry_page(&state, lang, String::new(), None)),
@@ -353,7 +352,7 @@ pub async fn open_with_receipt(
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
+    lang: Lang,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Form(form): Form<ReceiptForm>,
 ) -> Response {
@@ -361,7 +360,7 @@ pub async fn sign_in(
     match open_with_receipt(&state, Some(addr.ip()), &form.receipt).await {
         Ok(session) => match state.reporter_sessions.insert(session) {
             Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
-            Err(e) => error_page(&state, lang, e),
+            Err(e) => error_page(lang, e),
         },
         Err(crate::error::ApiOrPage::RateLimited) => render_with(
             StatusCode::TOO_MANY_REQUESTS,
@@ -370,7 +369,7 @@ pub async fn sign_in(
         Err(crate::error::ApiOrPage::Service(e)) => {
             let (status, code) = crate::error::classify(&e);
             if status.is_server_error() {
-                return error_page(&state, lang, e);
+                return error_page(lang, e);
             }
             let message = tr.t(&crate::error::message_key(code));
             render_with(status, &entry_page(&state, lang, form.receipt, Some(message)))
@@ -380,13 +379,10 @@ pub async fn sign_in(
 
 pub async fn reply(
     State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
+    lang: Lang,
+    ReporterPage(session): ReporterPage,
     multipart: Multipart,
 ) -> Response {
-    let Some(session) = reporter_session(&state, &headers) else {
-        return see_other("/follow-up");
-    };
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
     let body = data.text("body");
     let tr = lang.tr();
@@ -394,43 +390,30 @@ pub async fn reply(
         let message = tr.t(&format!("field-{problem}"));
         return case_page(&state, lang, &session, body, Some(message)).await;
     }
-    match state.ombud.reporter_reply(&session, &body, data.files).await {
+    match state.ombud.reporter(&session).reply(&body, data.files).await {
         Ok(_) => see_other("/follow-up#thread"),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors.iter().map(|e| field_message(&tr, e)).collect::<Vec<_>>().join(" ");
-            case_page(&state, lang, &session, body, Some(message)).await
+            case_page(&state, lang, &session, body, Some(field_messages(&tr, &errors))).await
         }
-        Err(e) => error_page(&state, lang, e),
+        Err(e) => error_page(lang, e),
     }
 }
 
 /// She raises her case to the oversight committee (one button, no script).
-pub async fn escalate(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
-    let Some(session) = reporter_session(&state, &headers) else {
-        return see_other("/follow-up");
-    };
-    match state.ombud.reporter_escalate(&session).await {
-        Ok(_) => see_other("/follow-up"),
-        Err(e) => error_page(&state, lang, e),
-    }
+pub async fn escalate(State(state): State<AppState>, ReporterPage(session): ReporterPage) -> PageResult {
+    state.ombud.reporter(&session).escalate().await?;
+    Ok(see_other("/follow-up"))
 }
 
 /// Her record of handling as a file she keeps, to check offline later.
-pub async fn record(State(state): State<AppState>, Extension(lang): Extension<Lang>, headers: HeaderMap) -> Response {
-    let Some(session) = reporter_session(&state, &headers) else {
-        return see_other("/follow-up");
-    };
-    match state.ombud.reporter_record(&session).await {
-        Ok(record) => match serde_json::to_vec_pretty(&record) {
-            Ok(bytes) => download_response(ombud_service::Download {
-                name: format!("ombud-record-{}.json", record.case_ref),
-                content_type: "application/json".into(),
-                bytes,
-            }),
-            Err(_) => error_page(&state, lang, ServiceError::NotFound),
-        },
-        Err(e) => error_page(&state, lang, e),
-    }
+pub async fn record(State(state): State<AppState>, ReporterPage(session): ReporterPage) -> PageResult {
+    let record = state.ombud.reporter(&session).record().await?;
+    let bytes = serde_json::to_vec_pretty(&record).map_err(|_| ServiceError::NotFound)?;
+    Ok(download_response(ombud_service::Download {
+        name: format!("ombud-record-{}.json", record.case_ref),
+        content_type: "application/json".into(),
+        bytes,
+    }))
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -442,21 +425,10 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
 
 pub async fn download(
     State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let Some(session) = reporter_session(&state, &headers) else {
-        return see_other("/follow-up");
-    };
-    let Ok(id) = id.parse() else {
-        return error_page(&state, lang, ServiceError::NotFound);
-    };
-    match state.ombud.reporter_attachment(&session, id).await {
-        Ok(d) => download_response(d),
-        Err(e) => error_page(&state, lang, e),
-    }
-    .into_response()
+    ReporterPage(session): ReporterPage,
+    ItemPath(id): ItemPath<uuid::Uuid>,
+) -> PageResult {
+    Ok(download_response(state.ombud.reporter(&session).attachment(AttachmentId(id)).await?))
 }
 
 #[cfg(test)]

@@ -1,0 +1,159 @@
+//! Staff case work over the API: signing in, her cases, one case, replying,
+//! acknowledging, recusing, revealing an identity, matching the people named,
+//! and downloading a file.
+
+use super::model::*;
+use super::{ApiJson, ApiResult, errors};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiStaff, CasePath, ItemPath};
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ombud_domain::{AttachmentId, CaseStatus};
+use ombud_service::MatchInput;
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(sign_in))
+        .routes(utoipa_axum::routes!(list))
+        .routes(utoipa_axum::routes!(count))
+        .routes(utoipa_axum::routes!(open))
+        .routes(utoipa_axum::routes!(message))
+        .routes(utoipa_axum::routes!(acknowledge))
+        .routes(utoipa_axum::routes!(recuse))
+        .routes(utoipa_axum::routes!(reveal_identity))
+        .routes(utoipa_axum::routes!(match_person))
+        .routes(utoipa_axum::routes!(download))
+}
+
+/// Staff sign-in.
+#[utoipa::path(post, path = "/staff/session", tag = "cases", request_body = StaffSignIn,
+    responses((status = 200, body = Token), errors::Body, errors::Unauthorized))]
+async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<StaffSignIn>) -> ApiResult<Json<Token>> {
+    let session = state.ombud.staff_sign_in(&body.email, &body.password).await?;
+    Ok(Json(Token { token: state.staff_sessions.insert(session)? }))
+}
+
+/// Cases the caller may see, newest first (at most 500).
+#[utoipa::path(get, path = "/cases", tag = "cases", security(("staff" = [])), params(CaseSearch),
+    responses((status = 200, body = CaseList), errors::Unauthorized, errors::Invalid))]
+async fn list(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    search: Result<Query<CaseSearch>, QueryRejection>,
+) -> ApiResult<Json<CaseList>> {
+    let Query(search) = search.map_err(|_| ApiError::invalid_choice("query"))?;
+    let status = match search.status.as_deref() {
+        Some(s) => Some(CaseStatus::parse(s).ok_or_else(|| ApiError::invalid_choice("status"))?),
+        None => None,
+    };
+    let rows = state.ombud.staff(&s).search(search.q.as_deref().unwrap_or_default(), status, 500).await?;
+    Ok(Json(CaseList { cases: rows.iter().map(CaseLine::from).collect() }))
+}
+
+/// How many cases the caller may see, by status (cases she is kept out of are not counted).
+#[utoipa::path(get, path = "/cases/count", tag = "cases", security(("staff" = [])),
+    responses((status = 200, body = CaseCounts), errors::Unauthorized))]
+async fn count(State(state): State<AppState>, ApiStaff(s): ApiStaff) -> ApiResult<Json<CaseCounts>> {
+    let counts = state.ombud.staff(&s).case_counts().await?;
+    Ok(Json(CaseCounts {
+        total: counts.iter().map(|(_, n)| n).sum(),
+        by_status: counts.into_iter().map(|(status, n)| (status.as_str().to_owned(), n)).collect(),
+    }))
+}
+
+/// Open one case (recorded in its access log).
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", security(("staff" = [])), params(errors::CaseId),
+    responses((status = 200, body = CaseBody), errors::Unauthorized, errors::NotFound, errors::Pending))]
+async fn open(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+) -> ApiResult<Json<CaseBody>> {
+    Ok(Json(state.ombud.staff(&s).case(id).await?.into()))
+}
+
+/// Reply to the reporter.
+#[utoipa::path(post, path = "/cases/{id}/messages", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = MessageIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending, errors::Invalid))]
+async fn message(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<MessageIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let message = state.ombud.staff(&s).reply(id, &body.body, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: message.0 })))
+}
+
+/// Acknowledge a received case.
+#[utoipa::path(post, path = "/cases/{id}/acknowledge", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId),
+    responses((status = 200, body = Moved), errors::Unauthorized, errors::Forbidden, errors::NotFound,
+        errors::Pending))]
+async fn acknowledge(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+) -> ApiResult<Json<Moved>> {
+    let (case, deadlines) = state.ombud.staff(&s).acknowledge(id).await?;
+    Ok(Json(Moved::new(&case, &deadlines)))
+}
+
+/// Declare a conflict of interest: the caller leaves the case at once and for good.
+#[utoipa::path(post, path = "/cases/{id}/recuse", tag = "cases", security(("staff" = [])), params(errors::CaseId),
+    responses((status = 200, body = Done), errors::Unauthorized, errors::NotFound))]
+async fn recuse(State(state): State<AppState>, ApiStaff(s): ApiStaff, CasePath(id): CasePath) -> ApiResult<Json<Done>> {
+    state.ombud.staff(&s).recuse(id).await?;
+    Ok(Json(Done::new("recused")))
+}
+
+/// Show the reporter's contact details (recorded in the access log).
+#[utoipa::path(post, path = "/cases/{id}/reveal-identity", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId),
+    responses((status = 200, body = Identity), errors::Unauthorized, errors::NotFound, errors::Pending))]
+async fn reveal_identity(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+) -> ApiResult<Json<Identity>> {
+    let view = state.ombud.staff(&s).reveal_identity(id).await?;
+    Ok(Json(Identity { anonymous: view.report.anonymous, contact: view.report.contact }))
+}
+
+/// Confirm or correct who a named person is in the directory (`internal: false` for an outsider); the case is re-routed at once.
+#[utoipa::path(post, path = "/cases/{id}/people/{position}/match", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId, ("position" = u32, Path, description = "The person's place in the report, from 0")),
+    request_body = MatchInput,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending, errors::Invalid))]
+async fn match_person(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ItemPath(position): ItemPath<u32>,
+    ApiJson(body): ApiJson<MatchInput>,
+) -> ApiResult<Json<Done>> {
+    state.ombud.staff(&s).set_party_match(id, position, &body).await?;
+    Ok(Json(Done::new("matched")))
+}
+
+/// Download a file of the case (recorded in the access log).
+#[utoipa::path(get, path = "/cases/{id}/attachments/{attachment}", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId, ("attachment" = uuid::Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), errors::Unauthorized,
+        errors::NotFound, errors::Pending))]
+async fn download(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ItemPath(attachment): ItemPath<uuid::Uuid>,
+) -> ApiResult<Response> {
+    let file = state.ombud.staff(&s).attachment(id, AttachmentId(attachment)).await?;
+    Ok(crate::html::download_response(file))
+}

@@ -1,0 +1,458 @@
+//! What the API sends and receives, as types: the OpenAPI document is
+//! derived from these, and a test checks every response against it.
+
+use jiff::Timestamp;
+use ombud_domain::{
+    CaseId, CaseStatus, Category, Deadline, DeadlineKind, EscalationCause, EventKind, ReportContent, StepName,
+};
+use ombud_service::{
+    AccessEntry, AttachmentView, CaseView, ChangeView, EscalationRow, ExclusionView, InboxRow, MessageView, PartyView,
+    Proceeding, RequestView,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A deadline as her status shows it.
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineBody {
+    pub kind: DeadlineKind,
+    /// None until its clock starts (feedback starts at acknowledgement).
+    pub due: Option<Timestamp>,
+    pub met_at: Option<Timestamp>,
+}
+
+impl From<&Deadline> for DeadlineBody {
+    fn from(d: &Deadline) -> Self {
+        Self { kind: d.kind, due: d.due, met_at: d.met_at }
+    }
+}
+
+fn deadlines(list: &[Deadline]) -> Vec<DeadlineBody> {
+    list.iter().map(DeadlineBody::from).collect()
+}
+
+/// A deadline of one case, with the id a change names.
+#[derive(Serialize, ToSchema)]
+pub struct CaseDeadline {
+    pub id: uuid::Uuid,
+    pub kind: DeadlineKind,
+    pub due: Timestamp,
+    pub met_at: Option<Timestamp>,
+    /// The request it is for, if it is a request's answer deadline.
+    pub request_id: Option<uuid::Uuid>,
+}
+
+/// The deadline that was missed, and when it was due.
+#[derive(Serialize, ToSchema)]
+pub struct MissedDeadline {
+    pub kind: DeadlineKind,
+    pub due: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Escalation {
+    pub case_id: CaseId,
+    pub case_ref: String,
+    pub cause: EscalationCause,
+    pub missed_deadline: Option<MissedDeadline>,
+    pub escalated_at: Timestamp,
+}
+
+impl From<&EscalationRow> for Escalation {
+    fn from(e: &EscalationRow) -> Self {
+        Self {
+            case_id: e.case_id,
+            case_ref: e.case_ref.clone(),
+            cause: e.cause,
+            missed_deadline: e.deadline.map(|(kind, due)| MissedDeadline { kind, due }),
+            escalated_at: e.created_at,
+        }
+    }
+}
+
+/// What happened and when, never by whom.
+#[derive(Serialize, ToSchema)]
+pub struct CaseEvent {
+    pub kind: EventKind,
+    pub at: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StepTaken {
+    #[schema(value_type = StepName)]
+    pub step: String,
+    pub to: CaseStatus,
+    pub at: Timestamp,
+    /// The staff member's name (staff only).
+    pub by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One case as its reader sees it: the reporter (her own) or a staff reader.
+#[derive(Serialize, ToSchema)]
+pub struct CaseBody {
+    pub id: CaseId,
+    pub case_ref: String,
+    pub category: Category,
+    pub status: CaseStatus,
+    pub received_at: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub deadlines: Vec<CaseDeadline>,
+    pub requests: Vec<RequestView>,
+    pub steps: Vec<StepTaken>,
+    pub deadline_changes: Vec<ChangeView>,
+    pub proceedings: Vec<Proceeding>,
+    pub escalated_at: Option<Timestamp>,
+    pub escalations: Vec<Escalation>,
+    pub report: ReportContent,
+    pub attachments: Vec<AttachmentView>,
+    pub messages: Vec<MessageView>,
+    pub people: Vec<PartyView>,
+    /// Her contact details are withheld until a reader reveals them (logged).
+    pub contact_hidden: bool,
+    pub events: Vec<CaseEvent>,
+}
+
+impl From<CaseView> for CaseBody {
+    fn from(view: CaseView) -> Self {
+        let c = view.case;
+        Self {
+            id: c.id,
+            case_ref: c.reference,
+            category: c.category,
+            status: c.status,
+            received_at: c.received_at,
+            acknowledged_at: c.acknowledged_at,
+            deadlines: view
+                .deadline_rows
+                .iter()
+                .map(|d| CaseDeadline {
+                    id: d.id,
+                    kind: d.kind,
+                    due: d.due_at,
+                    met_at: d.met_at,
+                    request_id: d.subject,
+                })
+                .collect(),
+            requests: view.requests,
+            steps: view
+                .steps
+                .into_iter()
+                .map(|s| StepTaken { step: s.step, to: s.to, at: s.at, by: s.by, reason: s.reason })
+                .collect(),
+            deadline_changes: view.changes,
+            proceedings: view.proceedings,
+            escalated_at: c.escalated_at,
+            escalations: view.escalations.iter().map(Escalation::from).collect(),
+            report: view.report,
+            attachments: view.attachments,
+            messages: view.messages,
+            people: view.parties,
+            contact_hidden: view.contact_hidden,
+            events: view.events.into_iter().map(|(kind, at)| CaseEvent { kind, at }).collect(),
+        }
+    }
+}
+
+/// Where her case stands, without its content.
+#[derive(Serialize, ToSchema)]
+pub struct Status {
+    pub case_ref: String,
+    pub status: CaseStatus,
+    pub deadlines: Vec<DeadlineBody>,
+    pub escalated_at: Option<Timestamp>,
+}
+
+impl Status {
+    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline]) -> Self {
+        Self {
+            case_ref: case.reference.clone(),
+            status: case.status,
+            deadlines: deadlines(list),
+            escalated_at: case.escalated_at,
+        }
+    }
+}
+
+/// A case after a step: where it stands now.
+#[derive(Serialize, ToSchema)]
+pub struct Moved {
+    pub id: CaseId,
+    pub case_ref: String,
+    pub status: CaseStatus,
+    pub acknowledged_at: Option<Timestamp>,
+    pub deadlines: Vec<DeadlineBody>,
+}
+
+impl Moved {
+    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline]) -> Self {
+        Self {
+            id: case.id,
+            case_ref: case.reference.clone(),
+            status: case.status,
+            acknowledged_at: case.acknowledged_at,
+            deadlines: deadlines(list),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseLine {
+    pub id: CaseId,
+    pub case_ref: String,
+    pub category: Category,
+    pub status: CaseStatus,
+    pub received_at: Timestamp,
+    /// The first deadline not yet met.
+    pub next_deadline: Option<DeadlineBody>,
+    /// Her key to this case is not wrapped yet: it opens once a colleague
+    /// or the reporter opens it.
+    pub access_pending: bool,
+}
+
+impl From<&InboxRow> for CaseLine {
+    fn from(r: &InboxRow) -> Self {
+        Self {
+            id: r.case.id,
+            case_ref: r.case.reference.clone(),
+            category: r.case.category,
+            status: r.case.status,
+            received_at: r.case.received_at,
+            next_deadline: r.next_deadline.as_ref().map(DeadlineBody::from),
+            access_pending: r.access_pending,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseList {
+    pub cases: Vec<CaseLine>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseCounts {
+    pub total: u64,
+    /// Cases by status (`received`, `acknowledged`…), for the statuses that have any.
+    pub by_status: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    pub case_ref: String,
+    /// 28 digits in groups of four; shown once, never stored.
+    pub receipt: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Token {
+    pub token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: uuid::Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Escalated {
+    pub escalated_at: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Escalations {
+    pub escalations: Vec<Escalation>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Dismissal {
+    pub id: CaseId,
+    pub case_ref: String,
+    pub category: Category,
+    /// When the dismissal was asked for.
+    pub since: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Dismissals {
+    pub dismissals: Vec<Dismissal>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OverdueDeadline {
+    pub case_id: CaseId,
+    pub case_ref: String,
+    pub kind: DeadlineKind,
+    pub due: Timestamp,
+    pub escalated_at: Option<Timestamp>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Overdue {
+    pub overdue: Vec<OverdueDeadline>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineChanges {
+    pub deadline_changes: Vec<ChangeView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Exclusions {
+    pub exclusions: Vec<ExclusionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessLog {
+    pub case_id: CaseId,
+    pub entries: Vec<AccessEntry>,
+}
+
+/// Her contact details, shown once asked for (and logged).
+#[derive(Serialize, ToSchema)]
+pub struct Identity {
+    pub anonymous: bool,
+    pub contact: Option<ombud_domain::Contact>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifierKeyBody {
+    pub verifier_key: String,
+    pub origin: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub size: u64,
+    /// Base64 hashes, leaf to root.
+    pub proof: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<String>,
+}
+
+/// A done action: `{"recused": true}`, `{"answered": true}`…
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    #[serde(flatten)]
+    #[schema(value_type = std::collections::BTreeMap<String, bool>)]
+    pub what: std::collections::BTreeMap<&'static str, bool>,
+}
+
+impl Done {
+    pub fn new(what: &'static str) -> Self {
+        Self { what: [(what, true)].into() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    pub id: uuid::Uuid,
+    pub label: String,
+    /// The bearer secret: shown this once.
+    pub token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenLine {
+    pub id: uuid::Uuid,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Tokens {
+    pub tokens: Vec<TokenLine>,
+}
+
+// ------------------------------------------------------------ requests
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptSignIn {
+    #[schema(max_length = 64)]
+    pub receipt: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSignIn {
+    #[schema(max_length = 500)]
+    pub email: String,
+    #[schema(max_length = 1024)]
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageIn {
+    #[schema(min_length = 1, max_length = 20000)]
+    pub body: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepIn {
+    #[schema(value_type = StepName)]
+    pub step: String,
+    /// Required for every step but the acknowledgement.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerIn {
+    #[schema(value_type = ombud_domain::AnswerOutcome)]
+    pub outcome: String,
+    /// Written for her.
+    #[schema(min_length = 1, max_length = 20000)]
+    pub reason: String,
+}
+
+/// `extension` moves the date; `pause` stops the clock until `until`.
+#[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Extension,
+    Pause,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeIn {
+    #[schema(value_type = ChangeKind)]
+    pub kind: String,
+    pub until: Timestamp,
+    /// For oversight.
+    #[schema(min_length = 1, max_length = 20000)]
+    pub justification: String,
+    /// For her.
+    #[schema(min_length = 1, max_length = 20000)]
+    pub reason_for_reporter: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    #[schema(min_length = 1, max_length = 500)]
+    pub label: String,
+}
+
+/// `q` finds a reference by its beginning ("OMB-7K3Q", "7k3q"); `status`
+/// narrows to one status.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseSearch {
+    #[param(max_length = 64)]
+    pub q: Option<String>,
+    #[param(value_type = Option<CaseStatus>)]
+    pub status: Option<String>,
+}

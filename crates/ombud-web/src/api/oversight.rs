@@ -1,0 +1,85 @@
+//! The oversight committee's API: its queues, exclusions and access logs.
+
+use super::model::*;
+use super::{ApiResult, errors};
+use crate::AppState;
+use crate::extract::{ApiOversight, CasePath};
+use axum::Json;
+use axum::extract::State;
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(dismissals))
+        .routes(utoipa_axum::routes!(overdue))
+        .routes(utoipa_axum::routes!(deadline_changes))
+        .routes(utoipa_axum::routes!(escalations))
+        .routes(utoipa_axum::routes!(exclusions))
+        .routes(utoipa_axum::routes!(access_log))
+}
+
+/// Dismissals waiting for a sign-off.
+#[utoipa::path(get, path = "/oversight/dismissals", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = Dismissals), errors::Unauthorized, errors::Forbidden))]
+async fn dismissals(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<Dismissals>> {
+    let cases = state.ombud.oversight(&s)?.pending_dismissals().await?;
+    let dismissals = cases
+        .into_iter()
+        .map(|c| Dismissal { id: c.id, case_ref: c.reference, category: c.category, since: c.updated_at })
+        .collect();
+    Ok(Json(Dismissals { dismissals }))
+}
+
+/// Open deadlines past due.
+#[utoipa::path(get, path = "/oversight/overdue", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = Overdue), errors::Unauthorized, errors::Forbidden))]
+async fn overdue(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<Overdue>> {
+    let rows = state.ombud.oversight(&s)?.overdue().await?;
+    let overdue = rows
+        .into_iter()
+        .map(|d| OverdueDeadline {
+            case_id: d.deadline.case_id,
+            case_ref: d.case_ref,
+            kind: d.deadline.kind,
+            due: d.deadline.due_at,
+            escalated_at: d.deadline.escalated_at,
+        })
+        .collect();
+    Ok(Json(Overdue { overdue }))
+}
+
+/// Every moved deadline with its justification.
+#[utoipa::path(get, path = "/oversight/deadline-changes", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = DeadlineChanges), errors::Unauthorized, errors::Forbidden))]
+async fn deadline_changes(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+) -> ApiResult<Json<DeadlineChanges>> {
+    Ok(Json(DeadlineChanges { deadline_changes: state.ombud.oversight(&s)?.deadline_changes().await? }))
+}
+
+/// The escalation queue: cases raised by a missed deadline or by the reporter.
+#[utoipa::path(get, path = "/oversight/escalations", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = Escalations), errors::Unauthorized, errors::Forbidden))]
+async fn escalations(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<Escalations>> {
+    let rows = state.ombud.oversight(&s)?.escalations(500).await?;
+    Ok(Json(Escalations { escalations: rows.iter().map(Escalation::from).collect() }))
+}
+
+/// Every exclusion from a case the caller may see, with the rule that fired or a declared conflict.
+#[utoipa::path(get, path = "/oversight/exclusions", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = Exclusions), errors::Unauthorized, errors::Forbidden))]
+async fn exclusions(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<Exclusions>> {
+    Ok(Json(Exclusions { exclusions: state.ombud.oversight(&s)?.exclusions(500).await? }))
+}
+
+/// Who opened the case, downloaded a file or revealed an identity, and when.
+#[utoipa::path(get, path = "/cases/{id}/access-log", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId),
+    responses((status = 200, body = AccessLog), errors::Unauthorized, errors::Forbidden, errors::NotFound))]
+async fn access_log(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    CasePath(id): CasePath,
+) -> ApiResult<Json<AccessLog>> {
+    Ok(Json(AccessLog { case_id: id, entries: state.ombud.oversight(&s)?.access_log(id).await? }))
+}

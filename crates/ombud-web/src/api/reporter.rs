@@ -1,0 +1,96 @@
+//! The reporter's API: filing a report, signing in with the receipt, her
+//! case, her status, her messages, her record and her escalation.
+
+use super::model::*;
+use super::{ApiJson, ApiResult, errors};
+use crate::AppState;
+use crate::error::{ApiError, ApiOrPage};
+use crate::extract::ApiReporter;
+use crate::html::reporter::open_with_receipt;
+use crate::i18n::Lang;
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use ombud_domain::ReportDraft;
+use std::net::SocketAddr;
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(submit_report))
+        .routes(utoipa_axum::routes!(sign_in))
+        .routes(utoipa_axum::routes!(case))
+        .routes(utoipa_axum::routes!(status))
+        .routes(utoipa_axum::routes!(message))
+        .routes(utoipa_axum::routes!(record))
+        .routes(utoipa_axum::routes!(escalate))
+}
+
+/// File a report (anonymous unless `anonymous` is false).
+#[utoipa::path(post, path = "/reports", tag = "reporter", request_body = ReportDraft,
+    responses((status = 201, body = Submitted), errors::Body, errors::Invalid))]
+async fn submit_report(
+    State(state): State<AppState>,
+    lang: Lang,
+    ApiJson(mut draft): ApiJson<ReportDraft>,
+) -> ApiResult<(StatusCode, Json<Submitted>)> {
+    draft.language.get_or_insert_with(|| lang.code().to_owned());
+    let done = state.ombud.submit_report(&draft, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(Submitted { case_ref: done.reference, receipt: done.receipt.grouped() })))
+}
+
+/// Sign in with a receipt. Failures count against a limit per client and overall.
+#[utoipa::path(post, path = "/reporter/session", tag = "reporter", request_body = ReceiptSignIn,
+    responses((status = 200, body = Token), errors::Body, errors::Unauthorized, errors::TooMany))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<ReceiptSignIn>,
+) -> ApiResult<Json<Token>> {
+    let session = open_with_receipt(&state, Some(addr.ip()), &body.receipt).await.map_err(|e| match e {
+        ApiOrPage::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        ApiOrPage::Service(e) => e.into(),
+    })?;
+    Ok(Json(Token { token: state.reporter_sessions.insert(session)? }))
+}
+
+/// Her case: status, deadlines, report, messages.
+#[utoipa::path(get, path = "/reporter/case", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = CaseBody), errors::Unauthorized))]
+async fn case(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<CaseBody>> {
+    Ok(Json(state.ombud.reporter(&s).case().await?.into()))
+}
+
+/// Where her case stands: status, deadlines, escalation (no content).
+#[utoipa::path(get, path = "/reporter/status", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = Status), errors::Unauthorized))]
+async fn status(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<Status>> {
+    let (case, deadlines) = state.ombud.reporter(&s).status().await?;
+    Ok(Json(Status::new(&case, &deadlines)))
+}
+
+/// Send a message to the handling team.
+#[utoipa::path(post, path = "/reporter/messages", tag = "reporter", security(("reporter" = [])),
+    request_body = MessageIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Invalid))]
+async fn message(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+    ApiJson(body): ApiJson<MessageIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = state.ombud.reporter(&s).reply(&body.body, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Her record of handling: her case's events with inclusion proofs against a signed checkpoint.
+#[utoipa::path(get, path = "/reporter/record", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = ombud_service::Record), errors::Unauthorized))]
+async fn record(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<ombud_service::Record>> {
+    Ok(Json(state.ombud.reporter(&s).record().await?))
+}
+
+/// Raise her case to the oversight committee (allowed once a deadline was missed).
+#[utoipa::path(post, path = "/reporter/escalate", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = Escalated), errors::Unauthorized, errors::Conflict))]
+async fn escalate(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<Escalated>> {
+    Ok(Json(Escalated { escalated_at: state.ombud.reporter(&s).escalate().await? }))
+}

@@ -1,0 +1,91 @@
+//! Handling a case over the API: steps, answers to her requests, moved
+//! deadlines and linked proceedings.
+
+use super::model::*;
+use super::{ApiJson, ApiResult, errors};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiStaff, CasePath, ItemPath};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use ombud_service::{DeadlineChangeRequest, Proceeding};
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(take_step))
+        .routes(utoipa_axum::routes!(answer_request))
+        .routes(utoipa_axum::routes!(change_deadline))
+        .routes(utoipa_axum::routes!(link_proceeding))
+}
+
+/// Take a workflow step with its reason (a dismissal of harassment or assault waits for an oversight sign-off).
+#[utoipa::path(post, path = "/cases/{id}/steps", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId), request_body = StepIn,
+    responses((status = 200, body = Moved), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Conflict, errors::Invalid))]
+async fn take_step(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<StepIn>,
+) -> ApiResult<Json<Moved>> {
+    let step = body.step.parse().map_err(|_| ApiError::invalid_choice("step"))?;
+    let (case, deadlines) = state.ombud.staff(&s).step(id, step, &body.reason).await?;
+    Ok(Json(Moved::new(&case, &deadlines)))
+}
+
+/// Answer one of her requests with a reason written for her.
+#[utoipa::path(post, path = "/cases/{id}/requests/{request}/answer", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId, ("request" = uuid::Uuid, Path, description = "The request's id, from the case's `requests`")),
+    request_body = AnswerIn,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Conflict, errors::Invalid))]
+async fn answer_request(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ItemPath(request): ItemPath<uuid::Uuid>,
+    ApiJson(body): ApiJson<AnswerIn>,
+) -> ApiResult<Json<Done>> {
+    state.ombud.staff(&s).answer_request(id, request, &body.outcome, &body.reason).await?;
+    Ok(Json(Done::new("answered")))
+}
+
+/// Extend a deadline, or pause it until a date, with a justification and a reason for her.
+#[utoipa::path(post, path = "/cases/{id}/deadlines/{deadline}/change", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId, ("deadline" = uuid::Uuid, Path, description = "The deadline's id, from the case's `deadlines`")),
+    request_body = ChangeIn,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn change_deadline(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ItemPath(deadline): ItemPath<uuid::Uuid>,
+    ApiJson(body): ApiJson<ChangeIn>,
+) -> ApiResult<Json<Done>> {
+    let request = DeadlineChangeRequest {
+        kind: &body.kind,
+        until: body.until,
+        justification: &body.justification,
+        reason_for_reporter: &body.reason_for_reporter,
+    };
+    state.ombud.staff(&s).change_deadline(id, deadline, request).await?;
+    Ok(Json(Done::new("changed")))
+}
+
+/// Link a police report or court case (it pauses nothing by itself).
+#[utoipa::path(post, path = "/cases/{id}/proceedings", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId), request_body = Proceeding,
+    responses((status = 201, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn link_proceeding(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<Proceeding>,
+) -> ApiResult<(StatusCode, Json<Done>)> {
+    state.ombud.staff(&s).link_proceeding(id, body).await?;
+    Ok((StatusCode::CREATED, Json(Done::new("linked"))))
+}

@@ -1,0 +1,171 @@
+//! Who is calling, and which case a path names, taken from the request once.
+//! A handler lists what it needs (`ApiStaff`, `StaffPage`, `CasePath`…) and
+//! starts with the answer; a request without it never reaches the handler.
+//!
+//! API variants answer 401 (no or unknown token) or 403 (wrong role) in the
+//! API's error format; page variants send her to the sign-in page, or show
+//! the forbidden page.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::html::reporter::reporter_session;
+use crate::html::staff::staff_session;
+use crate::i18n::Lang;
+use axum::extract::{FromRequestParts, OriginalUri, Path};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ombud_domain::{CaseId, Role};
+use ombud_service::{ReporterSession, ServiceError, StaffSession};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// A staff member signed in with a bearer token.
+pub struct ApiStaff(pub StaffSession);
+
+/// A reporter signed in with a bearer token from her receipt.
+pub struct ApiReporter(pub ReporterSession);
+
+/// A staff member on the oversight committee (403 for anyone else).
+pub struct ApiOversight(pub StaffSession);
+
+/// An administrator (403 for anyone else).
+pub struct ApiAdmin(pub StaffSession);
+
+impl FromRequestParts<AppState> for ApiStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        bearer(&parts.headers)
+            .and_then(|t| state.staff_sessions.get(t))
+            .map(ApiStaff)
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+impl FromRequestParts<AppState> for ApiReporter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        bearer(&parts.headers)
+            .and_then(|t| state.reporter_sessions.get(t))
+            .map(ApiReporter)
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// The signed-in staff member, if her role is `role`: 401 without a session,
+/// 403 with another role.
+async fn api_staff_in(parts: &mut Parts, state: &AppState, role: Role) -> Result<StaffSession, ApiError> {
+    let ApiStaff(session) = ApiStaff::from_request_parts(parts, state).await?;
+    if session.role == role { Ok(session) } else { Err(ServiceError::Forbidden.into()) }
+}
+
+impl FromRequestParts<AppState> for ApiOversight {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        api_staff_in(parts, state, Role::Oversight).await.map(ApiOversight)
+    }
+}
+
+impl FromRequestParts<AppState> for ApiAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        api_staff_in(parts, state, Role::Admin).await.map(ApiAdmin)
+    }
+}
+
+/// A staff member signed in with her cookie; otherwise the sign-in page.
+pub struct StaffPage(pub StaffSession);
+
+/// An oversight member signed in with her cookie; the forbidden page for
+/// other staff, the sign-in page for nobody.
+pub struct OversightPage(pub StaffSession);
+
+/// A reporter signed in with her receipt; otherwise the follow-up entry page.
+pub struct ReporterPage(pub ReporterSession);
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        staff_session(state, &parts.headers).map(StaffPage).ok_or_else(|| crate::html::see_other("/staff/sign-in"))
+    }
+}
+
+impl FromRequestParts<AppState> for OversightPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let StaffPage(session) = StaffPage::from_request_parts(parts, state).await?;
+        if session.role == Role::Oversight {
+            Ok(OversightPage(session))
+        } else {
+            Err(crate::html::error_page(Lang::current(), ServiceError::Forbidden))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ReporterPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        reporter_session(state, &parts.headers).map(ReporterPage).ok_or_else(|| crate::html::see_other("/follow-up"))
+    }
+}
+
+/// The case a path's `{id}` names. A malformed id answers exactly like a case
+/// that does not exist.
+pub struct CasePath(pub CaseId);
+
+/// The path's other parameter (`{request}`, `{deadline}`, `{position}`,
+/// `{attachment}`), parsed; malformed answers like a missing one.
+pub struct ItemPath<T>(pub T);
+
+/// 404 in the API's format or as a page, whichever the request was for.
+pub struct NotFound {
+    api: bool,
+}
+
+impl IntoResponse for NotFound {
+    fn into_response(self) -> Response {
+        if self.api {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found").into_response()
+        } else {
+            crate::html::error_page(Lang::current(), ServiceError::NotFound)
+        }
+    }
+}
+
+async fn path_params<S: Send + Sync>(parts: &mut Parts, state: &S) -> (HashMap<String, String>, NotFound) {
+    let uri = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.clone(), |u| u.0.clone());
+    let not_found = NotFound { api: uri.path().starts_with("/api/") };
+    let params = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map_or_else(|_| HashMap::new(), |p| p.0);
+    (params, not_found)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CasePath {
+    type Rejection = NotFound;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, NotFound> {
+        let (params, not_found) = path_params(parts, state).await;
+        params.get("id").and_then(|id| id.parse().ok()).map(CasePath).ok_or(not_found)
+    }
+}
+
+impl<S: Send + Sync, T: FromStr> FromRequestParts<S> for ItemPath<T> {
+    type Rejection = NotFound;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, NotFound> {
+        let (params, not_found) = path_params(parts, state).await;
+        params.iter().find(|(name, _)| *name != "id").and_then(|(_, v)| v.parse().ok()).map(ItemPath).ok_or(not_found)
+    }
+}
