@@ -52,28 +52,10 @@ impl Ombud {
     ) -> Result<(NewCase, Receipt)> {
         let case_id = CaseId::new();
         let key = DataKey::generate()?;
-        let receipt = Receipt::generate()?;
-        let params = receipt_kdf;
-        let for_derivation = receipt.clone();
-        let (receipt_key, kdf) = self.derive(move || for_derivation.new_key(params)).await??;
-        let receipt_record = ReceiptRecord {
-            lookup: self.keys.receipt_lookup(&receipt)?.to_vec(),
-            case_id,
-            kdf,
-            wrapped_key: receipt_key.wrap(&key, &receipt_wrap_aad(case_id))?,
-        };
+        let (receipt, receipt_record) = self.new_receipt(case_id, &key, receipt_kdf).await?;
         let staff = self.store.list_staff().await?;
         let routing = self.intake_routing(case_id, &key, &content.people, &staff, now).await?;
-        let excluded: std::collections::BTreeSet<StaffId> = routing.exclusions.iter().map(|e| e.staff_id).collect();
-        let mut access = Vec::new();
-        for reader in staff.iter().filter(|s| s.role.reads_cases() && !excluded.contains(&s.id)) {
-            let public: [u8; 32] =
-                reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
-            access.push(AccessGrant {
-                staff: reader.id,
-                wrapped_key: ombud_crypto::wrap_key(&public, &key, &staff_wrap_aad(case_id, reader.id))?,
-            });
-        }
+        let access = readers_grants(case_id, &key, &staff, &routing.exclusions)?;
         if access.is_empty() && !routing.exclusions.is_empty() {
             // Everyone who reads cases is conflicted. An independent reader
             // added later gets a pending grant, completed when the reporter next
@@ -84,35 +66,7 @@ impl Ombud {
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), content)?;
 
-        // Deadlines from the policy for this category, and one answer deadline per request.
-        let mut deadlines: Vec<DeadlineRow> = self
-            .config
-            .policy
-            .on_receipt(content.category, now)?
-            .into_iter()
-            .map(|(kind, due)| DeadlineRow::new(case_id, kind, due, now))
-            .collect();
-        let mut requests = Vec::new();
-        for position in 0..content.requests.len() {
-            let request = RequestRow {
-                id: uuid::Uuid::now_v7(),
-                case_id,
-                position: position as u32,
-                created_at: now,
-                answered_at: None,
-                answered_by: None,
-                sealed_answer: None,
-            };
-            let mut due = DeadlineRow::new(
-                case_id,
-                ombud_domain::DeadlineKind::RequestAnswer,
-                self.config.policy.request_answer_due(now)?,
-                now,
-            );
-            due.subject = Some(request.id);
-            deadlines.push(due);
-            requests.push(request);
-        }
+        let (requests, deadlines) = self.first_deadlines(case_id, content, now)?;
         // The record binds the report and every file that came with it.
         let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payloads(
             std::iter::once(sealed_report.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
@@ -140,6 +94,55 @@ impl Ombud {
             event,
         };
         Ok((new, receipt))
+    }
+
+    /// A new receipt for the case, and the record that finds and opens the
+    /// case key with it (the receipt itself is never stored).
+    async fn new_receipt(&self, case_id: CaseId, key: &DataKey, kdf: KdfParams) -> Result<(Receipt, ReceiptRecord)> {
+        let receipt = Receipt::generate()?;
+        let for_derivation = receipt.clone();
+        let (receipt_key, kdf) = self.derive(move || for_derivation.new_key(kdf)).await??;
+        let record = ReceiptRecord {
+            lookup: self.keys.receipt_lookup(&receipt)?.to_vec(),
+            case_id,
+            kdf,
+            wrapped_key: receipt_key.wrap(key, &receipt_wrap_aad(case_id))?,
+        };
+        Ok((receipt, record))
+    }
+
+    /// Deadlines from the policy for this category, and one request row
+    /// with its answer deadline per request she made.
+    fn first_deadlines(
+        &self,
+        case_id: CaseId,
+        content: &ombud_domain::ReportContent,
+        now: jiff::Timestamp,
+    ) -> Result<(Vec<RequestRow>, Vec<DeadlineRow>)> {
+        let policy = &self.config.policy;
+        let mut deadlines: Vec<DeadlineRow> = policy
+            .on_receipt(content.category, now)?
+            .into_iter()
+            .map(|(kind, due)| DeadlineRow::new(case_id, kind, due, now))
+            .collect();
+        let mut requests = Vec::new();
+        for position in 0..content.requests.len() {
+            let request = RequestRow {
+                id: uuid::Uuid::now_v7(),
+                case_id,
+                position: position as u32,
+                created_at: now,
+                answered_at: None,
+                answered_by: None,
+                sealed_answer: None,
+            };
+            let kind = ombud_domain::DeadlineKind::RequestAnswer;
+            let mut due = DeadlineRow::new(case_id, kind, policy.request_answer_due(now)?, now);
+            due.subject = Some(request.id);
+            deadlines.push(due);
+            requests.push(request);
+        }
+        Ok((requests, deadlines))
     }
 
     /// Writes a new case. References are short, so a collision is possible
@@ -220,6 +223,27 @@ fn sanitize_file_name(name: &str) -> String {
     let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     let clean = clean.trim();
     if clean.is_empty() { "attachment".to_owned() } else { clean.to_owned() }
+}
+
+/// A wrap of the case key for every staff member who reads cases and is not
+/// excluded from this one.
+fn readers_grants(
+    case_id: CaseId,
+    key: &DataKey,
+    staff: &[StaffRecord],
+    exclusions: &[ExclusionRow],
+) -> Result<Vec<AccessGrant>> {
+    let excluded: std::collections::BTreeSet<StaffId> = exclusions.iter().map(|e| e.staff_id).collect();
+    let mut access = Vec::new();
+    for reader in staff.iter().filter(|s| s.role.reads_cases() && !excluded.contains(&s.id)) {
+        let public: [u8; 32] =
+            reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+        access.push(AccessGrant {
+            staff: reader.id,
+            wrapped_key: ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, reader.id))?,
+        });
+    }
+    Ok(access)
 }
 
 #[cfg(test)]

@@ -129,98 +129,24 @@ pub(crate) async fn open_case(
     audience: Audience<'_>,
 ) -> Result<CaseView> {
     let empty = HashMap::new();
-    let (for_staff, staff_names) = match audience {
+    let (for_staff, names) = match audience {
         Audience::Staff { names } => (true, names),
         Audience::Reporter => (false, &empty),
     };
+    let opener = Opener { store, case_id: case.id, key, names, for_staff };
     let sealed = store.report(case.id).await?.ok_or(ServiceError::NotFound)?;
     let report: ReportContent = open_json(key, &report_aad(case.id), &sealed)?;
-    let mut attachments = Vec::new();
-    for meta in store.attachments(case.id).await? {
-        let content: AttachmentMetaContent = open_json(key, &attachment_meta_aad(case.id, meta.id), &meta.sealed_meta)?;
-        attachments.push(AttachmentView {
-            id: meta.id,
-            message_id: meta.message_id,
-            name: content.name,
-            content_type: content.content_type,
-            size: meta.size,
-        });
-    }
-    let mut messages = Vec::new();
-    for m in store.messages(case.id).await? {
-        let body = String::from_utf8(key.open(&message_aad(case.id, m.id), &m.sealed_body)?)
-            .map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
-        let author_name = match m.author {
-            Actor::Staff(id) => staff_names.get(&id).cloned(),
-            _ => None,
-        };
-        messages.push(MessageView {
-            id: m.id,
-            at: m.created_at,
-            from_reporter: m.author == Actor::Reporter,
-            author_name,
-            body,
-            attachments: attachments.iter().filter(|a| a.message_id == Some(m.id)).cloned().collect(),
-        });
-    }
+    let mut attachments = opener.attachments().await?;
+    let messages = opener.messages(&attachments).await?;
     attachments.retain(|a| a.message_id.is_none());
     let deadline_rows = store.deadlines(case.id).await?;
     let deadlines = deadlines_of(&deadline_rows);
     let escalations = store.case_escalations(case.id).await?;
     let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
-    let mut requests = Vec::new();
-    for r in store.requests(case.id).await? {
-        let asked = report.requests.get(r.position as usize);
-        let answer = r
-            .sealed_answer
-            .as_ref()
-            .map(|sealed| crate::workflow::open_answer(key, case.id, &r.id, sealed))
-            .transpose()?;
-        requests.push(RequestView {
-            id: r.id,
-            // A request row always has its entry in the sealed report; `other` only names it.
-            kind: asked.map_or(ombud_domain::RequestKind::Other, |a| a.kind),
-            detail: asked.and_then(|a| a.detail.clone()),
-            due: deadline_rows.iter().find(|d| d.subject == Some(r.id)).map(|d| d.due_at),
-            answered_at: r.answered_at,
-            answer,
-        });
-    }
-    let mut steps = Vec::new();
-    let mut proceedings = Vec::new();
-    if for_staff {
-        for t in store.transitions(case.id).await? {
-            let reason = t
-                .sealed_reason
-                .as_ref()
-                .map(|sealed| crate::workflow::open_reason(key, case.id, &t.id, sealed))
-                .transpose()?;
-            let by = match t.actor {
-                Actor::Staff(id) => staff_names.get(&id).cloned(),
-                _ => None,
-            };
-            steps.push(StepView { step: t.step, to: t.to, at: t.at, by, reason });
-        }
-        for p in store.proceedings(case.id).await? {
-            proceedings.push(crate::workflow::open_proceeding(key, case.id, &p.id, &p.sealed)?);
-        }
-    }
-    let mut changes = Vec::new();
-    for row in store.deadline_changes(case.id).await? {
-        let (justification, for_her) = crate::workflow::open_change(key, &row.change)?;
-        let c = &row.change;
-        changes.push(crate::ChangeView {
-            case_id: c.case_id,
-            case_ref: row.case_ref.clone(),
-            deadline: row.deadline_kind,
-            kind: c.kind.clone(),
-            old_due: c.old_due,
-            new_due: c.new_due,
-            at: c.at,
-            justification: if for_staff { justification } else { String::new() },
-            reason_for_reporter: for_her,
-        });
-    }
+    let requests = opener.requests(&report, &deadline_rows).await?;
+    let (steps, proceedings) =
+        if for_staff { (opener.steps().await?, opener.proceedings().await?) } else { (Vec::new(), Vec::new()) };
+    let changes = opener.changes().await?;
     Ok(CaseView {
         case,
         report,
@@ -237,4 +163,120 @@ pub(crate) async fn open_case(
         parties: Vec::new(),
         contact_hidden: false,
     })
+}
+
+/// Opens the sealed parts of one case, one kind at a time.
+struct Opener<'a> {
+    store: &'a dyn Store,
+    case_id: ombud_domain::CaseId,
+    key: &'a DataKey,
+    /// Staff names by id (empty for the reporter: she never sees them).
+    names: &'a HashMap<StaffId, String>,
+    for_staff: bool,
+}
+
+impl Opener<'_> {
+    fn staff_name(&self, actor: Actor) -> Option<String> {
+        match actor {
+            Actor::Staff(id) => self.names.get(&id).cloned(),
+            _ => None,
+        }
+    }
+
+    async fn attachments(&self) -> Result<Vec<AttachmentView>> {
+        let mut out = Vec::new();
+        for meta in self.store.attachments(self.case_id).await? {
+            let aad = attachment_meta_aad(self.case_id, meta.id);
+            let content: AttachmentMetaContent = open_json(self.key, &aad, &meta.sealed_meta)?;
+            out.push(AttachmentView {
+                id: meta.id,
+                message_id: meta.message_id,
+                name: content.name,
+                content_type: content.content_type,
+                size: meta.size,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn messages(&self, attachments: &[AttachmentView]) -> Result<Vec<MessageView>> {
+        let mut out = Vec::new();
+        for m in self.store.messages(self.case_id).await? {
+            let body = String::from_utf8(self.key.open(&message_aad(self.case_id, m.id), &m.sealed_body)?)
+                .map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
+            out.push(MessageView {
+                id: m.id,
+                at: m.created_at,
+                from_reporter: m.author == Actor::Reporter,
+                author_name: self.staff_name(m.author),
+                body,
+                attachments: attachments.iter().filter(|a| a.message_id == Some(m.id)).cloned().collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn requests(&self, report: &ReportContent, deadlines: &[DeadlineRow]) -> Result<Vec<RequestView>> {
+        let mut out = Vec::new();
+        for r in self.store.requests(self.case_id).await? {
+            let asked = report.requests.get(r.position as usize);
+            let answer = r
+                .sealed_answer
+                .as_ref()
+                .map(|sealed| crate::workflow::open_answer(self.key, self.case_id, &r.id, sealed))
+                .transpose()?;
+            out.push(RequestView {
+                id: r.id,
+                // A request row always has its entry in the sealed report; `other` only names it.
+                kind: asked.map_or(ombud_domain::RequestKind::Other, |a| a.kind),
+                detail: asked.and_then(|a| a.detail.clone()),
+                due: deadlines.iter().find(|d| d.subject == Some(r.id)).map(|d| d.due_at),
+                answered_at: r.answered_at,
+                answer,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn steps(&self) -> Result<Vec<StepView>> {
+        let mut out = Vec::new();
+        for t in self.store.transitions(self.case_id).await? {
+            let reason = t
+                .sealed_reason
+                .as_ref()
+                .map(|sealed| crate::workflow::open_reason(self.key, self.case_id, &t.id, sealed))
+                .transpose()?;
+            out.push(StepView { step: t.step, to: t.to, at: t.at, by: self.staff_name(t.actor), reason });
+        }
+        Ok(out)
+    }
+
+    async fn proceedings(&self) -> Result<Vec<crate::Proceeding>> {
+        let mut out = Vec::new();
+        for p in self.store.proceedings(self.case_id).await? {
+            out.push(crate::workflow::open_proceeding(self.key, self.case_id, &p.id, &p.sealed)?);
+        }
+        Ok(out)
+    }
+
+    /// Moved deadlines; the justification is for staff, the reason for her.
+    async fn changes(&self) -> Result<Vec<crate::ChangeView>> {
+        let mut out = Vec::new();
+        for row in self.store.deadline_changes(self.case_id).await? {
+            let (justification, for_her) = crate::workflow::open_change(self.key, &row.change)?;
+            let c = &row.change;
+            out.push(crate::ChangeView {
+                case_id: c.case_id,
+                case_ref: row.case_ref.clone(),
+                deadline: row.deadline_kind,
+                kind: c.kind.clone(),
+                old_due: c.old_due,
+                new_due: c.new_due,
+                at: c.at,
+                justification: if self.for_staff { justification } else { String::new() },
+                reason_for_reporter: for_her,
+            });
+        }
+        Ok(out)
+    }
 }

@@ -49,9 +49,29 @@ struct Stats {
 struct Report {
     submit: Stats,
     submit_file: Stats,
+    /// Seconds the submission phase took.
+    submit_secs: f64,
+    mixed_submit: Stats,
     login: Stats,
     status: Stats,
     inbox: Stats,
+    /// Seconds the mixed phase took.
+    mixed_secs: f64,
+}
+
+impl Report {
+    fn print(&mut self) {
+        let (submit_secs, mixed_secs) = (self.submit_secs, self.mixed_secs);
+        println!("\nsubmissions: {submit_secs:.1} s; mixed phase: {mixed_secs:.1} s");
+        print_line("submit (API)", &mut self.submit, submit_secs);
+        print_line("submit (form + file)", &mut self.submit_file, submit_secs);
+        print_line("submit (mixed phase)", &mut self.mixed_submit, mixed_secs);
+        print_line("receipt sign-in", &mut self.login, mixed_secs);
+        print_line("reporter status read", &mut self.status, mixed_secs);
+        print_line("handler inbox read", &mut self.inbox, mixed_secs);
+        let all = [&self.submit, &self.submit_file, &self.mixed_submit, &self.login, &self.status, &self.inbox];
+        println!("errors: {}", all.iter().map(|s| s.errors).sum::<u64>());
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -165,8 +185,22 @@ pub async fn run(args: LoadTest) -> anyhow::Result<()> {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).pool_max_idle_per_host(64).build()?;
     client.get(format!("{base}/healthz")).send().await.context("the target does not answer /healthz")?;
     let mut report = Report::default();
+    let receipts = submission_phase(&client, &base, &args, &mut report).await;
+    if receipts.is_empty() {
+        bail!("no report was accepted; is the target an Ombud server?");
+    }
+    let staff_token = match &args.staff_email {
+        Some(email) => Some(staff_sign_in(&client, &base, email).await?),
+        None => None,
+    };
+    mixed_phase(&client, &base, &args, receipts, staff_token, &mut report).await?;
+    report.print();
+    Ok(())
+}
 
-    // Phase 1: submissions, `concurrency` at a time.
+/// Phase 1: `submissions` reports, `concurrency` at a time; every 20th with
+/// a file through the form. Answers the receipts of those accepted.
+async fn submission_phase(client: &reqwest::Client, base: &str, args: &LoadTest, report: &mut Report) -> Vec<String> {
     println!("submitting {} reports to {base} ({} at a time)…", args.submissions, args.concurrency);
     let started = Instant::now();
     let receipts = Arc::new(Mutex::new(Vec::new()));
@@ -175,7 +209,7 @@ pub async fn run(args: LoadTest) -> anyhow::Result<()> {
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..args.concurrency.max(1) {
         let (client, base, receipts, stats, next) =
-            (client.clone(), base.clone(), receipts.clone(), submit_stats.clone(), next.clone());
+            (client.clone(), base.to_owned(), receipts.clone(), submit_stats.clone(), next.clone());
         let total = args.submissions;
         workers.spawn(async move {
             loop {
@@ -202,101 +236,78 @@ pub async fn run(args: LoadTest) -> anyhow::Result<()> {
         });
     }
     while workers.join_next().await.is_some() {}
-    let submit_secs = started.elapsed().as_secs_f64();
-    let (s0, s1) = std::mem::take(&mut *submit_stats.lock().await);
-    report.submit = s0;
-    report.submit_file = s1;
-    let receipts: Vec<String> = receipts.lock().await.clone();
-    if receipts.is_empty() {
-        bail!("no report was accepted; is the target an Ombud server?");
-    }
+    report.submit_secs = started.elapsed().as_secs_f64();
+    (report.submit, report.submit_file) = std::mem::take(&mut *submit_stats.lock().await);
+    receipts.lock().await.clone()
+}
 
-    // Phase 2: the mix, for `duration` seconds.
+async fn staff_sign_in(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
+    let password = std::env::var("OMBUD_LOADTEST_PASSWORD").context("set OMBUD_LOADTEST_PASSWORD for --staff-email")?;
+    let r = client
+        .post(format!("{base}/api/v1/staff/session"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await?;
+    Ok(r.json::<Value>().await?["token"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Phase 2: status reads, inbox reads, receipt sign-ins and submissions at
+/// their rates, together, for `duration` seconds.
+async fn mixed_phase(
+    client: &reqwest::Client,
+    base: &str,
+    args: &LoadTest,
+    receipts: Vec<String>,
+    staff_token: Option<String>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let mut tokens = Vec::new();
     for r in receipts.iter().take(50) {
-        tokens.push(login(&client, &base, r).await?);
+        tokens.push(login(client, base, r).await?);
     }
-    let tokens = Arc::new(tokens);
-    let receipts = Arc::new(receipts);
-    let staff_token = match &args.staff_email {
-        Some(email) => {
-            let password =
-                std::env::var("OMBUD_LOADTEST_PASSWORD").context("set OMBUD_LOADTEST_PASSWORD for --staff-email")?;
-            let r = client
-                .post(format!("{base}/api/v1/staff/session"))
-                .json(&json!({"email": email, "password": password}))
-                .send()
-                .await?;
-            Some(r.json::<Value>().await?["token"].as_str().unwrap_or_default().to_owned())
-        }
-        None => None,
-    };
+    let (tokens, receipts) = (Arc::new(tokens), Arc::new(receipts));
+    let inbox_rate = if staff_token.is_some() { args.inbox_rate } else { 0 };
     println!(
-        "mixed load for {} s: {} status reads/s, {} inbox reads/s, {} receipt sign-ins/s…",
-        args.duration,
-        args.status_rate,
-        if staff_token.is_some() { args.inbox_rate } else { 0 },
-        args.login_rate
+        "mixed load for {} s: {} status reads/s, {inbox_rate} inbox reads/s, {} receipt sign-ins/s…",
+        args.duration, args.status_rate, args.login_rate
     );
     let until = Instant::now() + Duration::from_secs(args.duration);
-    let (status, inbox, logins) = (
-        Arc::new(Mutex::new(Stats::default())),
-        Arc::new(Mutex::new(Stats::default())),
-        Arc::new(Mutex::new(Stats::default())),
-    );
-    let mixed_started = Instant::now();
+    let [status, inbox, logins, submits] = std::array::from_fn(|_| Arc::new(Mutex::new(Stats::default())));
+    let started = Instant::now();
     let status_task = {
-        let (client, base, tokens) = (client.clone(), base.clone(), tokens.clone());
+        let (client, url) = (client.clone(), format!("{base}/api/v1/reporter/status"));
         paced(args.status_rate as f64, until, status.clone(), move |i| {
-            let (client, url, token) =
-                (client.clone(), format!("{base}/api/v1/reporter/status"), tokens[(i as usize) % tokens.len()].clone());
+            let (client, url, token) = (client.clone(), url.clone(), tokens[(i as usize) % tokens.len()].clone());
             async move { get_ok(&client, url, &token).await }
         })
     };
     let inbox_task = {
-        let (client, base, token) = (client.clone(), base.clone(), staff_token.clone());
-        paced(if token.is_some() { args.inbox_rate as f64 } else { 0.0 }, until, inbox.clone(), move |_| {
-            let (client, url, token) =
-                (client.clone(), format!("{base}/api/v1/cases"), token.clone().unwrap_or_default());
+        let (client, url, token) = (client.clone(), format!("{base}/api/v1/cases"), staff_token.unwrap_or_default());
+        paced(inbox_rate as f64, until, inbox.clone(), move |_| {
+            let (client, url, token) = (client.clone(), url.clone(), token.clone());
             async move { get_ok(&client, url, &token).await }
         })
     };
     let login_task = {
-        let (client, base, receipts) = (client.clone(), base.clone(), receipts.clone());
+        let (client, base) = (client.clone(), base.to_owned());
         paced(args.login_rate as f64, until, logins.clone(), move |i| {
             let (client, base, receipt) =
                 (client.clone(), base.clone(), receipts[(i as usize) % receipts.len()].clone());
             async move { login(&client, &base, &receipt).await.map(|_| ()) }
         })
     };
-    let mixed_submits = Arc::new(Mutex::new(Stats::default()));
     let submit_task = {
-        let (client, base) = (client.clone(), base.clone());
-        paced(args.submit_rate, until, mixed_submits.clone(), move |i| {
+        let (client, base) = (client.clone(), base.to_owned());
+        paced(args.submit_rate, until, submits.clone(), move |i| {
             let (client, base) = (client.clone(), base.clone());
             async move { submit(&client, &base, 1_000_000 + i).await.map(|_| ()) }
         })
     };
     tokio::join!(status_task, inbox_task, login_task, submit_task);
-    let mixed_secs = mixed_started.elapsed().as_secs_f64();
+    report.mixed_secs = started.elapsed().as_secs_f64();
     report.status = std::mem::take(&mut *status.lock().await);
     report.inbox = std::mem::take(&mut *inbox.lock().await);
     report.login = std::mem::take(&mut *logins.lock().await);
-    let mut mixed_submits = std::mem::take(&mut *mixed_submits.lock().await);
-
-    println!("\nsubmissions: {submit_secs:.1} s; mixed phase: {mixed_secs:.1} s");
-    print_line("submit (API)", &mut report.submit, submit_secs);
-    print_line("submit (form + file)", &mut report.submit_file, submit_secs);
-    print_line("submit (mixed phase)", &mut mixed_submits, mixed_secs);
-    print_line("receipt sign-in", &mut report.login, mixed_secs);
-    print_line("reporter status read", &mut report.status, mixed_secs);
-    print_line("handler inbox read", &mut report.inbox, mixed_secs);
-    let errors = report.submit.errors
-        + report.submit_file.errors
-        + mixed_submits.errors
-        + report.login.errors
-        + report.status.errors
-        + report.inbox.errors;
-    println!("errors: {errors}");
+    report.mixed_submit = std::mem::take(&mut *submits.lock().await);
     Ok(())
 }

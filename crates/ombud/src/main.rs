@@ -234,67 +234,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
         Command::Staff { command: StaffCommand::Add { at, email, name, role, lang, time_zone, password_stdin: _ } } => {
-            if let Some(zone) = &time_zone
-                && jiff::tz::TimeZone::get(zone).is_err()
-            {
-                anyhow::bail!("not created: unknown time zone {zone:?} (use an IANA name such as Asia/Shanghai)");
-            }
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            let ombud = open_at(&at).await?;
-            match ombud.operator().add_staff(&email, &name, role, password).await {
-                Ok(staff) => {
-                    ombud.set_staff_language(&staff.email, &lang).await?;
-                    if let Some(zone) = &time_zone {
-                        ombud.set_staff_time_zone(&staff.email, zone).await?;
-                    }
-                    println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
-                    Ok(())
-                }
-                Err(ombud_service::ServiceError::Invalid(errors)) => {
-                    let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
-                    anyhow::bail!("not created: {}", list.join(", "))
-                }
-                Err(e) => Err(e).context("creating the account"),
-            }
+            add_staff(&at, NewStaff { email, name, role, lang, time_zone }).await
         }
+        Command::Staff { command: StaffCommand::List { at } } => list_staff(&at).await,
         Command::Loadtest(args) => loadtest::run(args).await,
-        Command::Dev { command: DevCommand::Seed { at, cases } } => {
-            let ombud = open_at(&at).await?;
-            if ombud.operator().list_staff().await?.iter().all(|s| !s.role.reads_cases()) {
-                anyhow::bail!("add a handler or oversight account first, so the cases have readers");
-            }
-            let started = std::time::Instant::now();
-            ombud
-                .seed_cases(cases, |done| {
-                    if done % 10_000 == 0 || done == cases {
-                        eprintln!(
-                            "seeded {done} of {cases} cases ({:.0}/s)",
-                            done as f64 / started.elapsed().as_secs_f64()
-                        );
-                    }
-                })
-                .await?;
-            println!("seeded {cases} cases in {:.0} s", started.elapsed().as_secs_f64());
-            Ok(())
-        }
-        Command::Deadlines { command: DeadlinesCommand::Sweep { at, as_of } } => {
-            let ombud = open_at(&at).await?;
-            let as_of = as_of.unwrap_or_else(jiff::Timestamp::now);
-            let report = ombud.sweep(as_of).await?;
-            println!("swept as of {as_of}: {} reminded, {} escalated", report.reminded.len(), report.escalated.len());
-            for (case_ref, kind, due) in report.reminded {
-                println!("reminded {case_ref} {} deadline (due {due})", kind.as_str());
-            }
-            for (case_ref, kind, due) in report.escalated {
-                println!("escalated {case_ref} {} deadline (due {due})", kind.as_str());
-            }
-            Ok(())
-        }
+        Command::Dev { command: DevCommand::Seed { at, cases } } => seed(&at, cases).await,
+        Command::Deadlines { command: DeadlinesCommand::Sweep { at, as_of } } => sweep(&at, as_of).await,
         Command::Ledger { command: LedgerCommand::Key { at } } => {
-            let ombud = open_at(&at).await?;
-            println!("{}", ombud.verifier_key().encode());
+            println!("{}", open_at(&at).await?.verifier_key().encode());
             Ok(())
         }
         Command::Ledger { command: LedgerCommand::Verify { at } } => ledger_cmd::verify(&open_at(&at).await?).await,
@@ -302,46 +249,91 @@ async fn main() -> anyhow::Result<()> {
             ledger_cmd::verify_record_file(&file, &key, earlier.as_deref())
         }
         Command::Directory { command } => directory(command).await,
-        Command::Staff { command: StaffCommand::List { at } } => {
-            let ombud = open_at(&at).await?;
-            let staff = ombud.operator().list_staff().await?;
-            if staff.is_empty() {
-                println!("no staff accounts");
+    }
+}
+
+/// A staff account as `ombud staff add` names it; the password comes on standard input.
+struct NewStaff {
+    email: String,
+    name: String,
+    role: Role,
+    lang: String,
+    time_zone: Option<String>,
+}
+
+async fn add_staff(at: &Location, new: NewStaff) -> anyhow::Result<()> {
+    if let Some(zone) = &new.time_zone
+        && jiff::tz::TimeZone::get(zone).is_err()
+    {
+        anyhow::bail!("not created: unknown time zone {zone:?} (use an IANA name such as Asia/Shanghai)");
+    }
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    let ombud = open_at(at).await?;
+    match ombud.operator().add_staff(&new.email, &new.name, new.role, password).await {
+        Ok(staff) => {
+            ombud.set_staff_language(&staff.email, &new.lang).await?;
+            if let Some(zone) = &new.time_zone {
+                ombud.set_staff_time_zone(&staff.email, zone).await?;
             }
-            for s in staff {
-                println!("{}\t{}\t{}\t{}", s.role, s.email, s.name, s.created_at);
-            }
+            println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
             Ok(())
         }
+        Err(ombud_service::ServiceError::Invalid(errors)) => {
+            let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+            anyhow::bail!("not created: {}", list.join(", "))
+        }
+        Err(e) => Err(e).context("creating the account"),
     }
+}
+
+async fn list_staff(at: &Location) -> anyhow::Result<()> {
+    let staff = open_at(at).await?.operator().list_staff().await?;
+    if staff.is_empty() {
+        println!("no staff accounts");
+    }
+    for s in staff {
+        println!("{}\t{}\t{}\t{}", s.role, s.email, s.name, s.created_at);
+    }
+    Ok(())
+}
+
+/// `ombud dev seed`: synthetic cases for measuring, with progress.
+async fn seed(at: &Location, cases: u64) -> anyhow::Result<()> {
+    let ombud = open_at(at).await?;
+    if ombud.operator().list_staff().await?.iter().all(|s| !s.role.reads_cases()) {
+        anyhow::bail!("add a handler or oversight account first, so the cases have readers");
+    }
+    let started = std::time::Instant::now();
+    ombud
+        .seed_cases(cases, |done| {
+            if done % 10_000 == 0 || done == cases {
+                eprintln!("seeded {done} of {cases} cases ({:.0}/s)", done as f64 / started.elapsed().as_secs_f64());
+            }
+        })
+        .await?;
+    println!("seeded {cases} cases in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn sweep(at: &Location, as_of: Option<jiff::Timestamp>) -> anyhow::Result<()> {
+    let ombud = open_at(at).await?;
+    let as_of = as_of.unwrap_or_else(jiff::Timestamp::now);
+    let report = ombud.sweep(as_of).await?;
+    println!("swept as of {as_of}: {} reminded, {} escalated", report.reminded.len(), report.escalated.len());
+    for (case_ref, kind, due) in report.reminded {
+        println!("reminded {case_ref} {} deadline (due {due})", kind.as_str());
+    }
+    for (case_ref, kind, due) in report.escalated {
+        println!("escalated {case_ref} {} deadline (due {due})", kind.as_str());
+    }
+    Ok(())
 }
 
 async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
     match command {
-        DirectoryCommand::Import { at, file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let ombud = open_at(&at).await?;
-            match ombud.import_directory(&text).await {
-                Ok(r) => {
-                    println!(
-                        "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed",
-                        file.display(),
-                        r.created,
-                        r.updated,
-                        r.unchanged,
-                        r.cases_rerouted
-                    );
-                    Ok(())
-                }
-                Err(ombud_service::ServiceError::BadImport(problems)) => {
-                    for p in &problems {
-                        eprintln!("{}: {p}", file.display());
-                    }
-                    anyhow::bail!("nothing was imported: {} problem(s) in {}", problems.len(), file.display())
-                }
-                Err(e) => Err(e).context("importing the directory"),
-            }
-        }
+        DirectoryCommand::Import { at, file } => import_directory(&at, &file).await,
         DirectoryCommand::List { at } => {
             let people = open_at(&at).await?.directory_people().await?;
             println!("{}", ombud_service::DIRECTORY_COLUMNS.join("\t"));
@@ -379,6 +371,32 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             println!("revoked token {id}");
             Ok(())
         }
+    }
+}
+
+/// `ombud directory import`: all of the file or nothing, every problem named.
+async fn import_directory(at: &Location, file: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let ombud = open_at(at).await?;
+    match ombud.import_directory(&text).await {
+        Ok(r) => {
+            println!(
+                "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed",
+                file.display(),
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.cases_rerouted
+            );
+            Ok(())
+        }
+        Err(ombud_service::ServiceError::BadImport(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {p}", file.display());
+            }
+            anyhow::bail!("nothing was imported: {} problem(s) in {}", problems.len(), file.display())
+        }
+        Err(e) => Err(e).context("importing the directory"),
     }
 }
 

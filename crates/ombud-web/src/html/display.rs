@@ -2,9 +2,9 @@
 //! formatted, shared by the reporter's and the staff's views.
 
 use super::Page;
-
-use ombud_domain::Occurred;
-use ombud_service::{AttachmentView, CaseView};
+use crate::i18n::Tr;
+use ombud_domain::{Contact, Occurred, Person, Place};
+use ombud_service::{AttachmentView, CaseView, ChangeView, MessageView, RequestView};
 
 pub struct FileDisplay {
     pub href: String,
@@ -92,6 +92,71 @@ fn occurred(page: &Page, o: &Occurred) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" — "))
 }
 
+fn location(tr: &Tr, place: &Place) -> Option<String> {
+    match (place.kind.map(|k| tr.label(k)), place.detail.clone()) {
+        (None, None) => None,
+        (Some(k), None) => Some(k),
+        (None, Some(d)) => Some(d),
+        (Some(k), Some(d)) => Some(format!("{k} — {d}")),
+    }
+}
+
+fn person(tr: &Tr, p: &Person) -> PersonDisplay {
+    let mut details = vec![tr.label(p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
+    details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
+    details.extend(p.email.clone());
+    PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
+}
+
+fn contact(c: &Contact) -> String {
+    [Some(c.name.clone()), c.email.clone(), c.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+}
+
+/// Who wrote a message, as this reader calls them: staff see colleagues'
+/// names; she sees "you" and "the handling team".
+fn message(page: &Page, m: &MessageView, href_prefix: &str, for_staff: bool) -> MessageDisplay {
+    let tr = &page.tr;
+    let from = match (m.from_reporter, for_staff) {
+        (true, true) => tr.t("thread-from-reporter"),
+        (true, false) => tr.t("thread-from-you"),
+        (false, true) => m.author_name.clone().unwrap_or_else(|| tr.t("thread-from-team")),
+        (false, false) => tr.t("thread-from-team"),
+    };
+    MessageDisplay {
+        from,
+        at: page.time(&m.at),
+        body: m.body.clone(),
+        from_reporter: m.from_reporter,
+        files: m.attachments.iter().map(|a| file(a, href_prefix)).collect(),
+    }
+}
+
+fn request(page: &Page, r: &RequestView) -> RequestDisplay {
+    let tr = &page.tr;
+    let mut what = tr.label(r.kind);
+    if let Some(d) = &r.detail {
+        what = format!("{what} — {d}");
+    }
+    let status = match &r.answer {
+        Some(a) => format!("{}: {}", tr.label(a.outcome), a.reason),
+        None => tr.t_with("request-answer-due", &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())]),
+    };
+    RequestDisplay { id: r.id.to_string(), what, status, answered: r.answer.is_some() }
+}
+
+/// A moved deadline, with the reason written for her.
+fn change(page: &Page, c: &ChangeView) -> String {
+    page.tr.t_with(
+        if c.kind == "pause" { "deadline-paused" } else { "deadline-extended" },
+        &[
+            ("deadline", page.tr.label(c.deadline).into()),
+            ("from", page.time(&c.old_due).into()),
+            ("to", page.time(&c.new_due).into()),
+            ("reason", c.reason_for_reporter.clone().into()),
+        ],
+    )
+}
+
 /// `href_prefix` is where attachments download from; `for_staff` adds the
 /// confidential contact and staff names.
 pub fn case_display(
@@ -103,54 +168,6 @@ pub fn case_display(
 ) -> CaseDisplay {
     let tr = &page.tr;
     let r = &view.report;
-    let location = {
-        let kind = r.location.kind.map(|k| tr.label(k));
-        match (kind, r.location.detail.clone()) {
-            (None, None) => None,
-            (Some(k), None) => Some(k),
-            (None, Some(d)) => Some(d),
-            (Some(k), Some(d)) => Some(format!("{k} — {d}")),
-        }
-    };
-    let people = r
-        .people
-        .iter()
-        .map(|p| {
-            let mut details =
-                vec![tr.label(p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
-            details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
-            details.extend(p.email.clone());
-            PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
-        })
-        .collect();
-    let contact = if for_staff {
-        r.contact.as_ref().map(|c| {
-            [Some(c.name.clone()), c.email.clone(), c.phone.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ")
-        })
-    } else {
-        None
-    };
-    let messages = view
-        .messages
-        .iter()
-        .map(|m| MessageDisplay {
-            from: if m.from_reporter {
-                tr.t(if for_staff { "thread-from-reporter" } else { "thread-from-you" })
-            } else if for_staff {
-                m.author_name.clone().unwrap_or_else(|| tr.t("thread-from-team"))
-            } else {
-                tr.t("thread-from-team")
-            },
-            at: page.time(&m.at),
-            body: m.body.clone(),
-            from_reporter: m.from_reporter,
-            files: m.attachments.iter().map(|a| file(a, href_prefix)).collect(),
-        })
-        .collect();
     CaseDisplay {
         id: view.case.id.to_string(),
         reference: view.case.reference.clone(),
@@ -164,49 +181,18 @@ pub fn case_display(
             .collect(),
         description: r.description.clone(),
         occurred: occurred(page, &r.occurred),
-        location,
-        people,
+        location: location(tr, &r.location),
+        people: r.people.iter().map(|p| person(tr, p)).collect(),
         mode: tr.t(if r.anonymous { "mode-anonymous" } else { "mode-confidential" }),
-        contact,
+        contact: if for_staff { r.contact.as_ref().map(contact) } else { None },
         files: view.attachments.iter().map(|a| file(a, href_prefix)).collect(),
-        messages,
+        messages: view.messages.iter().map(|m| message(page, m, href_prefix, for_staff)).collect(),
         events: view
             .events
             .iter()
             .map(|(kind, at)| EventDisplay { what: tr.label(*kind), at: page.time(at) })
             .collect(),
-        answers: view
-            .requests
-            .iter()
-            .map(|r| {
-                let mut what = tr.label(r.kind);
-                if let Some(d) = &r.detail {
-                    what = format!("{what} — {d}");
-                }
-                let status = match &r.answer {
-                    Some(a) => format!("{}: {}", tr.label(a.outcome), a.reason),
-                    None => tr.t_with(
-                        "request-answer-due",
-                        &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())],
-                    ),
-                };
-                RequestDisplay { id: r.id.to_string(), what, status, answered: r.answer.is_some() }
-            })
-            .collect(),
-        changes: view
-            .changes
-            .iter()
-            .map(|c| {
-                tr.t_with(
-                    if c.kind == "pause" { "deadline-paused" } else { "deadline-extended" },
-                    &[
-                        ("deadline", tr.label(c.deadline).into()),
-                        ("from", page.time(&c.old_due).into()),
-                        ("to", page.time(&c.new_due).into()),
-                        ("reason", c.reason_for_reporter.clone().into()),
-                    ],
-                )
-            })
-            .collect(),
+        answers: view.requests.iter().map(|r| request(page, r)).collect(),
+        changes: view.changes.iter().map(|c| change(page, c)).collect(),
     }
 }

@@ -1,0 +1,210 @@
+//! Cases, staff, access, messages, acknowledgement and events.
+
+use super::*;
+
+pub(crate) async fn meta_is_written_once(store: &SqlStore) {
+    assert_eq!(store.meta_get("k").await.expect("get"), None);
+    assert!(store.meta_put_if_absent("k", b"first").await.expect("put"));
+    assert!(!store.meta_put_if_absent("k", b"second").await.expect("put"));
+    assert_eq!(store.meta_get("k").await.expect("get"), Some(b"first".to_vec()));
+}
+
+pub(crate) async fn staff_accounts_are_unique_by_email(store: &SqlStore) {
+    let a = staff("Li.Na@example.cn", Role::Handler);
+    store.create_staff(&a, &[]).await.expect("create");
+    let dup = staff("li.na@EXAMPLE.cn", Role::Oversight);
+    assert!(matches!(store.create_staff(&dup, &[]).await, Err(StoreError::Conflict(Unique::StaffEmail, _))));
+    assert_eq!(store.staff_by_email("LI.NA@example.cn").await.expect("by email"), Some(a.clone()));
+    assert_eq!(store.staff_by_id(a.id).await.expect("by id"), Some(a.clone()));
+    assert_eq!(store.staff_by_id(StaffId::new()).await.expect("by id"), None);
+    let b = staff("ops@example.cn", Role::Admin);
+    store.create_staff(&b, &[]).await.expect("create");
+    let all = store.list_staff().await.expect("list");
+    assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
+}
+
+pub(crate) async fn a_case_round_trips_with_everything_it_was_written_with(store: &SqlStore) {
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("staff");
+    let new = new_case("OMB-AAAA-0001", t(100), &[h.id]);
+    store.create_case(&new).await.expect("create");
+    let id = new.case.id;
+    assert_eq!(store.case(id).await.expect("case"), Some(new.case.clone()));
+    assert_eq!(store.case(CaseId::new()).await.expect("case"), None);
+    assert_eq!(store.report(id).await.expect("report"), Some(new.sealed_report.clone()));
+    let metas = store.attachments(id).await.expect("attachments");
+    assert_eq!(metas, vec![new.attachments[0].meta.clone()]);
+    assert_eq!(store.attachment_body(id, metas[0].id).await.expect("body"), Some(vec![0, 255, 7]));
+    let access = store.access(id, h.id).await.expect("access").expect("granted");
+    assert_eq!(access.wrapped_key, Some(h.id.as_bytes().to_vec()));
+    assert_eq!(store.receipt(&new.receipt.lookup).await.expect("receipt"), Some(new.receipt.clone()));
+    assert_eq!(store.receipt(b"no such lookup").await.expect("receipt"), None);
+    assert_eq!(plain(store.events(id).await.expect("events")), vec![new.event.clone()]);
+    // A second case may not reuse a reference.
+    let mut clash = new_case("OMB-AAAA-0001", t(101), &[]);
+    clash.receipt.lookup = b"other".to_vec();
+    assert!(matches!(store.create_case(&clash).await, Err(StoreError::Conflict(Unique::CaseReference, _))));
+    assert_eq!(store.case(clash.case.id).await.expect("case"), None, "a failed create leaves nothing behind");
+}
+
+pub(crate) async fn inbox_is_newest_first_and_only_what_was_granted(store: &SqlStore) {
+    let a = staff("a@example.org", Role::Handler);
+    let b = staff("b@example.org", Role::Handler);
+    store.create_staff(&a, &[]).await.expect("staff");
+    store.create_staff(&b, &[]).await.expect("staff");
+    let older = new_case("OMB-OLD", t(10), &[a.id]);
+    let newer = new_case("OMB-NEW", t(20), &[a.id, b.id]);
+    store.create_case(&older).await.expect("create");
+    store.create_case(&newer).await.expect("create");
+    let inbox_a: Vec<String> =
+        store.inbox(a.id, 50).await.expect("inbox").into_iter().map(|e| e.case.reference).collect();
+    assert_eq!(inbox_a, vec!["OMB-NEW", "OMB-OLD"]);
+    let inbox_b = store.inbox(b.id, 50).await.expect("inbox");
+    assert_eq!(inbox_b.len(), 1);
+    assert!(!inbox_b[0].access_pending);
+    assert_eq!(store.inbox(a.id, 1).await.expect("inbox").len(), 1);
+    assert_eq!(store.access(older.case.id, b.id).await.expect("access"), None);
+    let filter = CaseFilter { reference_prefix: Some("OMB-O".into()), status: None };
+    let found = store.search_cases(a.id, &filter, 50).await.expect("search");
+    assert_eq!(found.iter().map(|e| e.case.reference.as_str()).collect::<Vec<_>>(), vec!["OMB-OLD"]);
+    assert!(store.search_cases(b.id, &filter, 50).await.expect("search").is_empty(), "only what she may read");
+    let filter = CaseFilter { reference_prefix: None, status: Some(CaseStatus::Acknowledged) };
+    assert!(store.search_cases(a.id, &filter, 50).await.expect("search").is_empty());
+    assert_eq!(store.case_counts(a.id).await.expect("counts"), vec![(CaseStatus::Received, 2)]);
+    assert_eq!(store.case_counts(b.id).await.expect("counts"), vec![(CaseStatus::Received, 1)]);
+}
+
+pub(crate) async fn new_readers_get_pending_grants_that_a_reader_completes(store: &SqlStore) {
+    let first = staff("first@example.org", Role::Handler);
+    store.create_staff(&first, &[]).await.expect("staff");
+    let case = new_case("OMB-PEND", t(0), &[first.id]);
+    store.create_case(&case).await.expect("create");
+    let later = staff("later@example.org", Role::Oversight);
+    let admin = staff("admin@example.org", Role::Admin);
+    store.create_staff(&later, &[]).await.expect("staff");
+    store.create_staff(&admin, &[]).await.expect("staff");
+    let pending = store.pending_grants(case.case.id).await.expect("pending");
+    assert_eq!(pending, vec![PendingGrant { staff: later.id, public_key: later.public_key.clone() }]);
+    let inbox = store.inbox(later.id, 10).await.expect("inbox");
+    assert!(inbox[0].access_pending);
+    assert!(store.inbox(admin.id, 10).await.expect("inbox").is_empty(), "an administrator reads no case");
+    let event = EventRecord::new(case.case.id, EventKind::AccessGranted, t(5), Actor::Staff(first.id));
+    store.complete_grant(case.case.id, later.id, b"wrapped", &event).await.expect("complete");
+    assert!(store.pending_grants(case.case.id).await.expect("pending").is_empty());
+    let access = store.access(case.case.id, later.id).await.expect("access").expect("row");
+    assert_eq!(access.wrapped_key, Some(b"wrapped".to_vec()));
+    assert!(plain(store.events(case.case.id).await.expect("events")).contains(&event));
+}
+
+pub(crate) async fn messages_and_attachments_stay_with_their_case(store: &SqlStore) {
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("staff");
+    let one = new_case("OMB-ONE", t(0), &[h.id]);
+    let two = new_case("OMB-TWO", t(1), &[h.id]);
+    store.create_case(&one).await.expect("create");
+    store.create_case(&two).await.expect("create");
+    let from_reporter = MessageRecord {
+        id: MessageId::new(),
+        case_id: one.case.id,
+        created_at: t(10),
+        author: Actor::Reporter,
+        sealed_body: b"m1".to_vec(),
+    };
+    let attachment = NewAttachment {
+        meta: AttachmentMeta {
+            id: AttachmentId::new(),
+            case_id: one.case.id,
+            message_id: Some(from_reporter.id),
+            created_at: t(10),
+            size: 2,
+            sealed_meta: b"meta2".to_vec(),
+        },
+        sealed_body: b"xy".to_vec(),
+    };
+    let event = EventRecord::new(one.case.id, EventKind::MessageFromReporter, t(10), Actor::Reporter);
+    store.add_message(&from_reporter, std::slice::from_ref(&attachment), &event).await.expect("add");
+    let from_staff = MessageRecord {
+        id: MessageId::new(),
+        case_id: one.case.id,
+        created_at: t(20),
+        author: Actor::Staff(h.id),
+        sealed_body: b"m2".to_vec(),
+    };
+    let event2 = EventRecord::new(one.case.id, EventKind::MessageFromStaff, t(20), Actor::Staff(h.id));
+    store.add_message(&from_staff, &[], &event2).await.expect("add");
+    assert_eq!(store.messages(one.case.id).await.expect("messages"), vec![from_reporter, from_staff]);
+    assert!(store.messages(two.case.id).await.expect("messages").is_empty());
+    assert_eq!(store.attachments(one.case.id).await.expect("attachments").len(), 2);
+    assert_eq!(store.attachment_body(one.case.id, attachment.meta.id).await.expect("body"), Some(b"xy".to_vec()));
+    assert_eq!(store.attachment_body(two.case.id, attachment.meta.id).await.expect("body"), None);
+    let updated = store.case(one.case.id).await.expect("case").expect("exists");
+    assert_eq!(updated.updated_at, t(20), "a message marks the case as updated");
+}
+
+pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("staff");
+    let case = new_case("OMB-ACK", t(0), &[h.id]);
+    store.create_case(&case).await.expect("create");
+    let event = EventRecord::new(case.case.id, EventKind::Acknowledged, t(50), Actor::Staff(h.id));
+    let (from, to) = (CaseStatus::Received, CaseStatus::Acknowledged);
+    let feedback = DeadlineRow::new(case.case.id, DeadlineKind::Feedback, t(90 * 24 * 3600), t(50));
+    let step = |at: Timestamp, event: EventRecord, new_deadlines: Vec<DeadlineRow>| TransitionRecord {
+        id: uuid::Uuid::now_v7(),
+        case_id: case.case.id,
+        step: "acknowledge".into(),
+        from,
+        to,
+        at,
+        actor: Actor::Staff(h.id),
+        sealed_reason: None,
+        meets: vec![DeadlineKind::Acknowledge],
+        new_deadlines,
+        event,
+    };
+    assert!(store.transition(&step(t(50), event, vec![feedback])).await.expect("ack"));
+    let again = EventRecord::new(case.case.id, EventKind::Acknowledged, t(60), Actor::Staff(h.id));
+    let other = DeadlineRow::new(case.case.id, DeadlineKind::Feedback, t(6000), t(60));
+    assert!(!store.transition(&step(t(60), again, vec![other])).await.expect("ack"));
+    assert_eq!(store.transitions(case.case.id).await.expect("steps").len(), 1, "the refused step left no record");
+    let c = store.case(case.case.id).await.expect("case").expect("exists");
+    assert_eq!((c.status, c.acknowledged_at), (to, Some(t(50))));
+    let deadlines = store.deadlines(case.case.id).await.expect("deadlines");
+    let summary: Vec<(DeadlineKind, Timestamp, Option<Timestamp>)> =
+        deadlines.iter().map(|d| (d.kind, d.due_at, d.met_at)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (DeadlineKind::Acknowledge, t(7 * 24 * 3600), Some(t(50))),
+            (DeadlineKind::Feedback, t(90 * 24 * 3600), None)
+        ],
+        "acknowledging meets its deadline and opens exactly one feedback deadline"
+    );
+    let events = store.events(case.case.id).await.expect("events");
+    assert_eq!(
+        events.iter().filter(|e| e.kind == EventKind::Acknowledged).count(),
+        1,
+        "a refused move records nothing"
+    );
+}
+
+pub(crate) async fn events_come_back_in_order(store: &SqlStore) {
+    let case = new_case("OMB-EVT", t(0), &[]);
+    store.create_case(&case).await.expect("create");
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("staff");
+    let later = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(30), Actor::Staff(h.id));
+    store.record_event(&later).await.expect("record");
+    let system = EventRecord::new(case.case.id, EventKind::OpenedByStaff, t(40), Actor::System);
+    store.record_event(&system).await.expect("record");
+    let kinds: Vec<(EventKind, Actor)> =
+        store.events(case.case.id).await.expect("events").into_iter().map(|e| (e.kind, e.actor)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (EventKind::Submitted, Actor::Reporter),
+            (EventKind::OpenedByStaff, Actor::Staff(h.id)),
+            (EventKind::OpenedByStaff, Actor::System)
+        ]
+    );
+}

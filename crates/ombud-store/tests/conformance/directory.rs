@@ -1,0 +1,168 @@
+//! The directory, sync tokens, the people named and exclusions.
+
+use super::*;
+
+pub(crate) fn person(employee_id: &str, manager: Option<&str>, level: i64) -> PersonRecord {
+    PersonRecord {
+        employee_id: employee_id.to_owned(),
+        scim_id: format!("scim-{employee_id}"),
+        name: format!("Person {employee_id}"),
+        email: format!("{employee_id}@example.org"),
+        manager_id: manager.map(str::to_owned),
+        unit: "sales".to_owned(),
+        level,
+        hr_partner_id: None,
+        active: true,
+        deleted_at: None,
+        updated_at: t(0),
+    }
+}
+
+pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(store: &SqlStore) {
+    let start = store.directory_revision().await.expect("rev");
+    let people = vec![person("E2", Some("E1"), 3), person("E1", None, 7)];
+    let group = GroupRecord {
+        id: "g1".into(),
+        display_name: "Sales".into(),
+        members: vec!["scim-E1".into(), "scim-E2".into()],
+        updated_at: t(1),
+    };
+    store
+        .write_directory(&DirectoryChange {
+            people: people.clone(),
+            put_group: Some(group.clone()),
+            delete_group: None,
+        })
+        .await
+        .expect("write");
+    assert_eq!(store.directory_revision().await.expect("rev"), start + 1);
+    let stored = store.directory().await.expect("directory");
+    assert_eq!(stored, vec![people[1].clone(), people[0].clone()], "ordered by employee id");
+    assert_eq!(store.groups().await.expect("groups"), vec![group]);
+    // A replace keeps one row per employee id; a deleted person stays in the graph.
+    let mut moved = person("E2", None, 3);
+    moved.deleted_at = Some(t(9));
+    moved.active = false;
+    let change = DirectoryChange { people: vec![moved.clone()], put_group: None, delete_group: Some("g1".into()) };
+    store.write_directory(&change).await.expect("write");
+    let stored = store.directory().await.expect("directory");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1], moved);
+    assert!(store.groups().await.expect("groups").is_empty());
+    // A clash of SCIM ids fails whole: nothing of the change is written.
+    let mut clash = person("E3", None, 1);
+    clash.scim_id = "scim-E1".into();
+    let change = DirectoryChange { people: vec![person("E4", None, 1), clash], ..Default::default() };
+    assert!(matches!(store.write_directory(&change).await, Err(StoreError::Conflict(Unique::PersonScimId, _))));
+    assert_eq!(store.directory().await.expect("directory").len(), 2, "nothing half-written");
+    assert_eq!(store.directory_revision().await.expect("rev"), start + 2);
+}
+
+pub(crate) async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore) {
+    let token = ApiTokenRecord {
+        id: uuid::Uuid::now_v7(),
+        token_hash: vec![1; 32],
+        label: "HR sync".into(),
+        created_at: t(0),
+        created_by: None,
+        revoked_at: None,
+    };
+    store.create_api_token(&token).await.expect("create");
+    assert_eq!(store.api_token(&[1; 32]).await.expect("find"), Some(token.clone()));
+    assert_eq!(store.api_token(&[2; 32]).await.expect("find"), None);
+    assert!(store.revoke_api_token(token.id, t(5)).await.expect("revoke"));
+    assert!(!store.revoke_api_token(token.id, t(6)).await.expect("revoke"), "once");
+    assert_eq!(store.api_token(&[1; 32]).await.expect("find"), None);
+    assert_eq!(store.api_tokens().await.expect("list")[0].revoked_at, Some(t(5)));
+}
+
+pub(crate) async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlStore) {
+    let mut new = new_case("OMB-PARTY", t(0), &[]);
+    let id = new.case.id;
+    new.parties = vec![
+        CasePartyRow { position: 0, token: vec![1; 32], role: ombud_domain::PersonRole::Accused },
+        CasePartyRow { position: 1, token: vec![2; 32], role: ombud_domain::PersonRole::Witness },
+    ];
+    new.sealed_matches = Some(b"sealed matches".to_vec());
+    store.create_case(&new).await.expect("create");
+    store.create_case(&new_case("OMB-OTHER", t(1), &[])).await.expect("create");
+    assert_eq!(store.case_parties(id).await.expect("parties"), new.parties);
+    assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"sealed matches".to_vec()));
+    assert_eq!(store.cases_naming(&[vec![2; 32], vec![3; 32]]).await.expect("naming"), vec![id]);
+    let many: Vec<Vec<u8>> = (0..1200u32).map(|i| i.to_be_bytes().to_vec()).chain([vec![1; 32]]).collect();
+    assert_eq!(store.cases_naming(&many).await.expect("naming"), vec![id], "long lists are chunked");
+    let update = PartiesUpdate {
+        case_id: id,
+        rows: vec![CasePartyRow { position: 0, token: vec![4; 32], role: ombud_domain::PersonRole::Accused }],
+        sealed_matches: b"corrected".to_vec(),
+        at: t(3),
+        event: EventRecord::new(id, EventKind::PeopleMatched, t(3), Actor::System),
+    };
+    store.set_case_parties(&update).await.expect("update");
+    assert_eq!(store.case_parties(id).await.expect("parties"), update.rows);
+    assert!(store.cases_naming(&[vec![1; 32]]).await.expect("naming").is_empty());
+    assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"corrected".to_vec()));
+}
+
+pub(crate) async fn an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant(store: &SqlStore) {
+    let (a, b, o) =
+        (staff("a@x.org", Role::Handler), staff("b@x.org", Role::Handler), staff("o@x.org", Role::Oversight));
+    for s in [&a, &b, &o] {
+        store.create_staff(s, &[]).await.expect("staff");
+    }
+    let new = new_case("OMB-EXCL", t(0), &[a.id, b.id, o.id]);
+    let id = new.case.id;
+    store.create_case(&new).await.expect("create");
+    let excl = |staff: StaffId, reason| ExclusionRow { case_id: id, staff_id: staff, reason, at: t(2) };
+    let event = || EventRecord::new(id, EventKind::AccessChanged, t(2), Actor::System);
+    let rows = vec![excl(b.id, ombud_domain::ExclusionReason::ManagementChain)];
+    assert!(store.set_exclusions(id, &rows, t(2), &event()).await.expect("set"));
+    assert!(!store.set_exclusions(id, &rows, t(3), &event()).await.expect("set"), "no change, nothing written");
+    assert_eq!(store.access(id, b.id).await.expect("access"), None, "access and key gone at once");
+    assert!(store.inbox(b.id, 10).await.expect("inbox").is_empty());
+    assert!(store.access(id, a.id).await.expect("access").is_some());
+    assert_eq!(store.exclusions(id).await.expect("exclusions"), rows);
+    let seen = store.visible_exclusions(o.id, 10).await.expect("visible");
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0].case_ref.as_str(), seen[0].exclusion.staff_id), ("OMB-EXCL", b.id));
+    assert!(store.visible_exclusions(b.id, 10).await.expect("visible").is_empty(), "she learns nothing");
+    // Lifted: she is back, pending a wrap; the others keep their keys.
+    assert!(store.set_exclusions(id, &[], t(4), &event()).await.expect("set"));
+    let back = store.access(id, b.id).await.expect("access").expect("row");
+    assert_eq!(back.wrapped_key, None);
+    assert_eq!(
+        store.access(id, a.id).await.expect("access").and_then(|r| r.wrapped_key),
+        Some(a.id.as_bytes().to_vec())
+    );
+    let kinds: Vec<EventKind> = store.events(id).await.expect("events").into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == EventKind::AccessChanged).count(), 2);
+    // A declaration stays, whatever a later list says.
+    let declared = vec![excl(a.id, ombud_domain::ExclusionReason::Declared)];
+    assert!(store.set_exclusions(id, &declared, t(5), &event()).await.expect("set"));
+    assert!(!store.set_exclusions(id, &[], t(6), &event()).await.expect("set"), "a re-route cannot lift it");
+    let named = vec![excl(a.id, ombud_domain::ExclusionReason::Named)];
+    assert!(!store.set_exclusions(id, &named, t(6), &event()).await.expect("set"), "nor change its reason");
+    assert_eq!(store.exclusions(id).await.expect("exclusions"), declared);
+    assert_eq!(store.access(id, a.id).await.expect("access"), None);
+}
+
+pub(crate) async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store: &SqlStore) {
+    let first = staff("first@x.org", Role::Handler);
+    store.create_staff(&first, &[]).await.expect("staff");
+    let (one, two) = (new_case("OMB-ONE", t(0), &[first.id]), new_case("OMB-TWO", t(1), &[first.id]));
+    store.create_case(&one).await.expect("create");
+    store.create_case(&two).await.expect("create");
+    let late = staff("late@x.org", Role::Handler);
+    let rows = vec![ExclusionRow {
+        case_id: one.case.id,
+        staff_id: late.id,
+        reason: ombud_domain::ExclusionReason::Named,
+        at: t(5),
+    }];
+    store.create_staff(&late, &rows).await.expect("staff");
+    let inbox: Vec<String> =
+        store.inbox(late.id, 10).await.expect("inbox").into_iter().map(|e| e.case.reference).collect();
+    assert_eq!(inbox, vec!["OMB-TWO"]);
+    assert!(store.pending_grants(one.case.id).await.expect("pending").is_empty());
+    assert_eq!(store.exclusions(one.case.id).await.expect("exclusions"), rows);
+}

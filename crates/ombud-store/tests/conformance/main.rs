@@ -1,0 +1,152 @@
+//! The storage contract, checked against SQLite (a fresh file per test)
+//! and PostgreSQL (a fresh database per test, when
+//! `OMBUD_TEST_POSTGRES_URL` names a server). The list of checks is written
+//! once, in the `conformance!` call below.
+
+use jiff::{SignedDuration, Timestamp};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
+use ombud_store::*;
+
+mod cases;
+mod deadlines;
+mod directory;
+mod ledger;
+mod workflow;
+use cases::*;
+use deadlines::*;
+use directory::*;
+use ledger::*;
+use workflow::*;
+
+/// A fresh, migrated SQLite store, and the directory that holds it.
+async fn sqlite() -> Option<(SqlStore, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqlStore::open(&dir.path().join("ombud.db")).await.expect("open");
+    Some((store, dir))
+}
+
+/// A fresh PostgreSQL database, dropped when the guard is.
+async fn postgres() -> Option<(SqlStore, testdb::Database)> {
+    testdb::fresh_store().await
+}
+
+/// One `#[tokio::test]` per check and database.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = super::sqlite().await.expect("sqlite");
+                    super::$name(&store).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some((store, db)) = super::postgres().await else {
+                        eprintln!("skipped: set OMBUD_TEST_POSTGRES_URL to run the PostgreSQL suite");
+                        return;
+                    };
+                    super::$name(&store).await;
+                    store.pool().close().await;
+                    db.drop().await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    meta_is_written_once,
+    staff_accounts_are_unique_by_email,
+    a_case_round_trips_with_everything_it_was_written_with,
+    inbox_is_newest_first_and_only_what_was_granted,
+    new_readers_get_pending_grants_that_a_reader_completes,
+    messages_and_attachments_stay_with_their_case,
+    acknowledge_is_compare_and_set,
+    events_come_back_in_order,
+    every_event_becomes_a_ledger_leaf,
+    concurrent_appends_get_distinct_contiguous_indexes,
+    checkpoints_and_record_downloads_round_trip,
+    due_deadlines_escalate_once_and_reach_oversight,
+    reminders_and_the_outbox_hand_each_notice_out_once,
+    a_lease_has_one_holder_at_a_time,
+    requests_changes_and_proceedings_are_kept_with_their_case,
+    the_directory_is_written_whole_and_counts_its_revisions,
+    api_tokens_are_found_by_hash_until_revoked,
+    parties_are_kept_as_tokens_and_found_by_token,
+    an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
+    a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
+);
+
+/// Events as written, before the ledger gave them an index.
+fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
+    events.into_iter().map(|e| EventRecord { leaf_index: None, ..e }).collect()
+}
+
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_second(1_780_000_000 + secs).expect("time in range")
+}
+
+fn staff(email: &str, role: Role) -> StaffRecord {
+    StaffRecord {
+        id: StaffId::new(),
+        email: email.to_owned(),
+        name: format!("Name of {email}"),
+        role,
+        created_at: t(0),
+        public_key: vec![1; 32],
+        sealed_secret: vec![2; 60],
+        lang: "en".to_owned(),
+        time_zone: None,
+    }
+}
+
+fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCase {
+    let id = CaseId::new();
+    NewCase {
+        case: CaseRecord {
+            id,
+            reference: reference.to_owned(),
+            category: Category::SexualHarassment,
+            status: CaseStatus::Received,
+            received_at: received,
+            acknowledged_at: None,
+            updated_at: received,
+            escalated_at: None,
+        },
+        sealed_report: format!("sealed report {reference}").into_bytes(),
+        attachments: vec![NewAttachment {
+            meta: AttachmentMeta {
+                id: AttachmentId::new(),
+                case_id: id,
+                message_id: None,
+                created_at: received,
+                size: 3,
+                sealed_meta: b"meta".to_vec(),
+            },
+            sealed_body: vec![0, 255, 7],
+        }],
+        access: readers.iter().map(|s| AccessGrant { staff: *s, wrapped_key: s.as_bytes().to_vec() }).collect(),
+        parties: Vec::new(),
+        sealed_matches: None,
+        exclusions: Vec::new(),
+        requests: Vec::new(),
+        receipt: ReceiptRecord {
+            lookup: format!("lookup-{reference}").into_bytes(),
+            case_id: id,
+            kdf: vec![9; 28],
+            wrapped_key: vec![8; 73],
+        },
+        deadlines: vec![DeadlineRow::new(
+            id,
+            DeadlineKind::Acknowledge,
+            received + SignedDuration::from_hours(24 * 7),
+            received,
+        )],
+        event: EventRecord::new(id, EventKind::Submitted, received, Actor::Reporter),
+    }
+}
