@@ -27,7 +27,7 @@ pub struct DeadlineOption {
 }
 
 #[derive(Template)]
-#[template(path = "staff_case.html")]
+#[template(path = "staff/case.html")]
 pub struct CasePage {
     page: Page,
     case: CaseDisplay,

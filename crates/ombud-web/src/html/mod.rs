@@ -140,7 +140,7 @@ pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "message.html")]
+#[template(path = "shared/message.html")]
 pub struct MessagePage {
     pub page: Page,
     pub heading: String,
@@ -172,7 +172,7 @@ pub async fn not_found(lang: Lang, uri: axum::http::Uri) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "about.html")]
+#[template(path = "shared/about.html")]
 pub struct AboutPage {
     page: Page,
     verifier_key: String,

@@ -26,7 +26,7 @@ pub struct ReviewLine {
 }
 
 #[derive(Template)]
-#[template(path = "oversight_escalations.html")]
+#[template(path = "oversight/escalations.html")]
 pub struct EscalationsPage {
     page: Page,
     lines: Vec<EscalationLine>,

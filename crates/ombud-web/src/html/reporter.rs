@@ -30,7 +30,7 @@ pub const REPORTER_COOKIE: &str = "ombud_reporter";
 const PEOPLE_ROWS: usize = 3;
 
 #[derive(Template)]
-#[template(path = "landing.html")]
+#[template(path = "reporter/landing.html")]
 pub struct LandingPage {
     page: Page,
 }
@@ -154,7 +154,7 @@ impl ReportFormValues {
 }
 
 #[derive(Template)]
-#[template(path = "report_form.html")]
+#[template(path = "reporter/report_form.html")]
 pub struct ReportFormPage {
     page: Page,
     form: ReportFormValues,
@@ -222,7 +222,7 @@ pub async fn report_form(State(state): State<AppState>, lang: Lang) -> Response 
 }
 
 #[derive(Template)]
-#[template(path = "receipt.html")]
+#[template(path = "reporter/receipt.html")]
 pub struct ReceiptPage {
     page: Page,
     receipt: String,
@@ -254,7 +254,7 @@ pub async fn submit(State(state): State<AppState>, lang: Lang, multipart: Multip
 }
 
 #[derive(Template)]
-#[template(path = "follow_up_entry.html")]
+#[template(path = "reporter/follow_up_entry.html")]
 pub struct FollowUpEntryPage {
     page: Page,
     receipt: String,
@@ -262,7 +262,7 @@ pub struct FollowUpEntryPage {
 }
 
 #[derive(Template)]
-#[template(path = "follow_up_case.html")]
+#[template(path = "reporter/follow_up_case.html")]
 pub struct FollowUpCasePage {
     page: Page,
     case: CaseDisplay,

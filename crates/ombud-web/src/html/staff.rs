@@ -36,7 +36,7 @@ pub(crate) fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, 
 }
 
 #[derive(Template)]
-#[template(path = "staff_sign_in.html")]
+#[template(path = "staff/sign_in.html")]
 pub struct SignInPage {
     page: Page,
     email: String,
@@ -93,7 +93,7 @@ pub struct InboxLine {
 }
 
 #[derive(Template)]
-#[template(path = "staff_inbox.html")]
+#[template(path = "staff/inbox.html")]
 pub struct InboxPage {
     page: Page,
     lines: Vec<InboxLine>,
