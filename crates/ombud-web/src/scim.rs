@@ -10,7 +10,7 @@
 
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -113,10 +113,18 @@ fn scim_json(status: StatusCode, body: Value) -> Response {
 
 type ScimResult = Result<Response, ScimError>;
 
-async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ScimError> {
-    let token = crate::extract::bearer(headers).ok_or(ServiceError::BadToken)?;
-    state.ombud.check_api_token(token).await?;
-    Ok(())
+/// A directory-sync client holding a valid sync token; any other caller is
+/// answered 401 in SCIM's error format.
+struct SyncClient;
+
+impl axum::extract::FromRequestParts<AppState> for SyncClient {
+    type Rejection = ScimError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, ScimError> {
+        let token = crate::extract::bearer(&parts.headers).ok_or(ServiceError::BadToken)?;
+        state.ombud.check_api_token(token).await?;
+        Ok(SyncClient)
+    }
 }
 
 /// The body as JSON, whatever its declared type (clients send
@@ -128,8 +136,7 @@ fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
     }
 }
 
-async fn service_provider_config(State(state): State<AppState>, headers: HeaderMap) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn service_provider_config(_: SyncClient) -> ScimResult {
     Ok(scim_json(
         StatusCode::OK,
         json!({
@@ -257,8 +264,7 @@ fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
     )
 }
 
-async fn list_users(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ListQuery>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn list_users(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
     let (people, ids) = scim_index(&state).await?;
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
     let matches = |p: &PersonRecord| match &wanted {
@@ -284,8 +290,7 @@ async fn list_users(State(state): State<AppState>, headers: HeaderMap, Query(que
     Ok(list_response(resources, &query))
 }
 
-async fn get_user(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn get_user(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
     let (_, ids) = scim_index(&state).await?;
     let person = state.ombud.directory_person(&id).await?;
     Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
@@ -301,28 +306,25 @@ async fn put_user(state: &AppState, scim_id: Option<&str>, resource: &Value, sta
     Ok(scim_json(status, user_json(&person, &ids)))
 }
 
-async fn create_user(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn create_user(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
     put_user(&state, None, &parse_body(&body)?, StatusCode::CREATED).await
 }
 
 async fn replace_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
-    authorize(&state, &headers).await?;
     put_user(&state, Some(&id), &parse_body(&body)?, StatusCode::OK).await
 }
 
 async fn patch_user(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
-    authorize(&state, &headers).await?;
     let (_, ids) = scim_index(&state).await?;
     let current = state.ombud.directory_person(&id).await?;
     let mut resource = user_json(&current, &ids);
@@ -332,8 +334,7 @@ async fn patch_user(
     put_user(&state, Some(&id), &resource, StatusCode::OK).await
 }
 
-async fn delete_user(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn delete_user(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
     state.ombud.delete_person(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -439,8 +440,7 @@ async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError
     groups.into_iter().find(|g| g.id == id).ok_or_else(|| ServiceError::NotFound.into())
 }
 
-async fn list_groups(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<ListQuery>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn list_groups(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
     if let Some((attr, _)) = &wanted
         && !attr.eq_ignore_ascii_case("displayName")
@@ -459,13 +459,11 @@ async fn list_groups(State(state): State<AppState>, headers: HeaderMap, Query(qu
     Ok(list_response(resources, &query))
 }
 
-async fn get_group(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn get_group(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
     Ok(scim_json(StatusCode::OK, group_json(&find_group(&state, &id).await?)))
 }
 
-async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn create_group(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
     let group = state.ombud.put_group(None, &name, group_members(&body["members"])).await?;
@@ -474,11 +472,10 @@ async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: a
 
 async fn replace_group(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
-    authorize(&state, &headers).await?;
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
     let group = state.ombud.put_group(Some(&id), &name, group_members(&body["members"])).await?;
@@ -487,11 +484,10 @@ async fn replace_group(
 
 async fn patch_group(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
-    authorize(&state, &headers).await?;
     let current = find_group(&state, &id).await?;
     let mut name = current.display_name.clone();
     let mut members = current.members.clone();
@@ -531,8 +527,7 @@ async fn patch_group(
     Ok(scim_json(StatusCode::OK, group_json(&group)))
 }
 
-async fn delete_group(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> ScimResult {
-    authorize(&state, &headers).await?;
+async fn delete_group(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
     state.ombud.delete_group(&id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -115,6 +115,10 @@ async fn her_requests_are_answered_for_her_or_escalate_after_five_days() {
         )
         .await;
         assert_eq!(status, 200);
+        // Sent twice (a double click, a retry): the first answer stands.
+        let (status, body) =
+            post(&s, &answer, &handler, json!({"outcome": "declined", "reason": "Changed my mind."})).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("invalid_transition")));
 
         // She sees the answer and its reason.
         let reporter = s.reporter_token(&receipt).await;
