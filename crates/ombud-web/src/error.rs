@@ -137,25 +137,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// What a page handler answers: the page, or the error page.
-pub type PageResult = Result<Response, PageError>;
-
-/// A service error on a page: its status and a sentence in her language.
-#[derive(Debug)]
-pub struct PageError(pub ServiceError);
-
-impl From<ServiceError> for PageError {
-    fn from(e: ServiceError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        crate::html::error_page(Lang::current(), self.0)
-    }
-}
-
 /// Either a service answer or the rate limiter's refusal, for the receipt
 /// sign-in shared by the page and the API.
 pub enum ApiOrPage {

@@ -8,9 +8,9 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::html::reporter::reporter_session;
-use crate::html::staff::staff_session;
+use crate::html::page::{error_page, see_other};
 use crate::i18n::Lang;
+use crate::security::read_cookie;
 use axum::extract::{FromRequestParts, OriginalUri, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,8 +20,22 @@ use ombud_service::{ReporterSession, ServiceError, StaffSession};
 use std::collections::HashMap;
 use std::str::FromStr;
 
+pub const STAFF_COOKIE: &str = "ombud_staff";
+pub const REPORTER_COOKIE: &str = "ombud_reporter";
+
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// The signed-in staff member from her session cookie or bearer token.
+pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
+    let token = bearer(headers).map(str::to_owned).or_else(|| read_cookie(headers, STAFF_COOKIE))?;
+    state.staff_sessions.get(&token)
+}
+
+/// The signed-in reporter from her session cookie.
+pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
+    read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
 }
 
 /// A staff member signed in with a bearer token.
@@ -95,7 +109,7 @@ impl FromRequestParts<AppState> for StaffPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        staff_session(state, &parts.headers).map(StaffPage).ok_or_else(|| crate::html::see_other("/staff/sign-in"))
+        staff_session(state, &parts.headers).map(StaffPage).ok_or_else(|| see_other("/staff/sign-in"))
     }
 }
 
@@ -107,7 +121,7 @@ impl FromRequestParts<AppState> for OversightPage {
         if session.role == Role::Oversight {
             Ok(OversightPage(session))
         } else {
-            Err(crate::html::error_page(Lang::current(), ServiceError::Forbidden))
+            Err(error_page(Lang::current(), ServiceError::Forbidden))
         }
     }
 }
@@ -116,7 +130,7 @@ impl FromRequestParts<AppState> for ReporterPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        reporter_session(state, &parts.headers).map(ReporterPage).ok_or_else(|| crate::html::see_other("/follow-up"))
+        reporter_session(state, &parts.headers).map(ReporterPage).ok_or_else(|| see_other("/follow-up"))
     }
 }
 
@@ -138,7 +152,7 @@ impl IntoResponse for NotFound {
         if self.api {
             ApiError::new(StatusCode::NOT_FOUND, "not_found").into_response()
         } else {
-            crate::html::error_page(Lang::current(), ServiceError::NotFound)
+            error_page(Lang::current(), ServiceError::NotFound)
         }
     }
 }

@@ -155,5 +155,5 @@ async fn download(
     ItemPath(attachment): ItemPath<uuid::Uuid>,
 ) -> ApiResult<Response> {
     let file = state.ombud.staff(&s).attachment(id, AttachmentId(attachment)).await?;
-    Ok(crate::html::download_response(file))
+    Ok(crate::html::page::download_response(file))
 }

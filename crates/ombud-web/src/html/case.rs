@@ -3,8 +3,8 @@
 //! every step her role may take.
 
 use super::display::{CaseDisplay, case_display};
+use super::page::{Choice, Page, choices, error_page, render_with};
 use super::staff::staff_page;
-use super::{Choice, Page, choices, error_page, render_with};
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::labels::label_of;

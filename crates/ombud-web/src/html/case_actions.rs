@@ -5,7 +5,7 @@
 //! the case page with the problem named and what she typed kept.
 
 use super::case::{CaseForm, render_case, show_case};
-use super::{download_response, error_page, see_other};
+use super::page::{download_response, error_page, see_other};
 use crate::error::field_messages;
 use crate::extract::{CasePath, ItemPath, StaffPage};
 use crate::i18n::Lang;

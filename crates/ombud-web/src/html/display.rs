@@ -1,7 +1,7 @@
 //! A case made ready for a page: every label translated, every time
 //! formatted, shared by the reporter's and the staff's views.
 
-use super::Page;
+use super::page::Page;
 use crate::i18n::Tr;
 use ombud_domain::{Contact, Occurred, Person, Place};
 use ombud_service::{AttachmentView, CaseView, ChangeView, MessageView, RequestView};

@@ -1,7 +1,7 @@
 //! The oversight committee's pages.
 
+use super::page::{Page, error_page, render};
 use super::staff::staff_page;
-use super::{Page, error_page, render};
 use crate::AppState;
 use crate::extract::OversightPage;
 use crate::i18n::Lang;

@@ -1,12 +1,14 @@
 //! The reporter's pages: landing, report form, receipt, follow-up.
 
 use super::display::{CaseDisplay, case_display};
-use super::{
+use super::page::PageResult;
+use super::page::{
     Choice, Page, choices, download_response, error_page, render, render_with, see_other, with_session_cookie,
 };
 use crate::error::field_message;
-use crate::error::{PageResult, field_messages};
+use crate::error::field_messages;
 use crate::extract::{ItemPath, ReporterPage};
+use crate::extract::{REPORTER_COOKIE, reporter_session};
 use crate::i18n::Lang;
 use crate::security::read_cookie;
 use crate::{AppState, uploads};
@@ -24,7 +26,6 @@ use ombud_service::{ReporterSession, ServiceError};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-pub const REPORTER_COOKIE: &str = "ombud_reporter";
 /// Rows for people on the form; without JavaScript the count is fixed, and
 /// the form says more people can be named in a message later.
 const PEOPLE_ROWS: usize = 3;
@@ -274,10 +275,6 @@ pub struct FollowUpCasePage {
     escalated: Option<String>,
     /// A deadline was missed and she has not raised it herself yet.
     can_escalate: bool,
-}
-
-pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
-    read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
 }
 
 fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {

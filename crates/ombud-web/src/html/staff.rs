@@ -1,29 +1,19 @@
 //! The staff's pages: sign-in, sign-out and her inbox.
 
-use super::{Page, error_page, render, render_with, with_session_cookie};
+use super::page::{Page, error_page, render, render_with, with_session_cookie};
 use crate::AppState;
+use crate::extract::STAFF_COOKIE;
 use crate::extract::StaffPage;
 use crate::i18n::Lang;
 use crate::security::read_cookie;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use ombud_service::{ServiceError, StaffSession};
 
-pub const STAFF_COOKIE: &str = "ombud_staff";
 const INBOX_SIZE: u32 = 200;
-
-/// The signed-in staff member from her session cookie or bearer token.
-pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    bearer.or_else(|| read_cookie(headers, STAFF_COOKIE)).and_then(|token| state.staff_sessions.get(&token))
-}
 
 pub(crate) fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
     let mut page = Page::new(state, lang, path, title);
