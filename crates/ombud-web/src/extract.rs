@@ -23,8 +23,10 @@ use std::str::FromStr;
 pub const STAFF_COOKIE: &str = "ombud_staff";
 pub const REPORTER_COOKIE: &str = "ombud_reporter";
 
+/// The token of an `Authorization: Bearer …` header (the scheme in any case, RFC 9110).
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    let (scheme, token) = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 /// The signed-in staff member from her session cookie or bearer token.
@@ -138,8 +140,10 @@ impl FromRequestParts<AppState> for ReporterPage {
 /// that does not exist.
 pub struct CasePath(pub CaseId);
 
-/// The path's other parameter (`{request}`, `{deadline}`, `{position}`,
-/// `{attachment}`), parsed; malformed answers like a missing one.
+/// The item a path names within its case — `{request}`, `{deadline}`,
+/// `{position}`, `{attachment}` — or, on a path with no case (her own
+/// attachment at `/follow-up/attachments/{id}`), its only parameter; parsed,
+/// and malformed answers like a missing one.
 pub struct ItemPath<T>(pub T);
 
 /// 404 in the API's format or as a page, whichever the request was for.
@@ -180,6 +184,10 @@ impl<S: Send + Sync, T: FromStr> FromRequestParts<S> for ItemPath<T> {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, NotFound> {
         let (params, not_found) = path_params(parts, state).await;
-        params.iter().find(|(name, _)| *name != "id").and_then(|(_, v)| v.parse().ok()).map(ItemPath).ok_or(not_found)
+        let item = match params.len() {
+            1 => params.values().next(),
+            _ => params.iter().find(|(name, _)| *name != "id").map(|(_, v)| v),
+        };
+        item.and_then(|v| v.parse().ok()).map(ItemPath).ok_or(not_found)
     }
 }

@@ -156,6 +156,9 @@ async fn a_case_someone_may_not_see_answers_exactly_like_a_missing_one() {
         let handler = s.staff_token("late@example.org", &handler_pw).await;
         let (_, list) = get(&s, "/api/v1/cases", &handler).await;
         assert_eq!(list["cases"][0]["access_pending"], true, "a handler added later waits for a grant");
+        // The scheme is case-insensitive (RFC 9110): a client that writes `bearer` is not refused.
+        let lower = s.client().get(s.url("/api/v1/cases")).header("authorization", format!("bearer {handler}"));
+        assert_eq!(lower.send().await.expect("get").status(), 200);
         let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
         let (status, pending) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
         assert_eq!((status, pending["error"]["code"].as_str()), (409, Some("access_pending")));

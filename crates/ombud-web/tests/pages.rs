@@ -102,6 +102,18 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
     assert_eq!(reporter.post(s.url("/follow-up/reply")).multipart(answer).send().await.expect("reply").status(), 303);
     let case = handler.get(s.url(&case_path)).send().await.expect("case").text().await.expect("html");
     assert!(case.contains("谢谢，我还有一张截图") && case.contains("shot.png"));
+    // A step and an answer are chosen by the handler: no option is chosen for her.
+    assert!(case.contains("<select id=\"step\" name=\"step\" required><option value=\"\" selected>"));
+
+    // Her own file downloads from her page.
+    let page = reporter.get(s.url("/follow-up")).send().await.expect("case").text().await.expect("html");
+    let href = between(&page, "href=\"/follow-up/attachments/", "\"").expect("her file's link");
+    let file = reporter.get(s.url(&format!("/follow-up/attachments/{href}"))).send().await.expect("download");
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.expect("bytes").as_ref(), "聊天记录截图".as_bytes(), "the file of her report");
+    let signed_out = s.client().get(s.url(&format!("/follow-up/attachments/{href}"))).send().await.expect("get");
+    assert_eq!(signed_out.status(), 303, "not hers without her receipt");
+    assert_eq!(signed_out.headers()["location"], "/follow-up");
 
     // No page a reporter sees carries a script.
     for path in ["/", "/report", "/follow-up"] {
