@@ -138,13 +138,19 @@ impl CaseStore for SqlStore {
         self.search_cases(staff, &CaseFilter::default(), limit).await
     }
 
+    /// `CROSS JOIN` keeps `cases` the outer loop in SQLite, which walks the
+    /// newest first by `cases_inbox` and stops at `limit`: driven from
+    /// `case_access` by staff id instead, a reader of a million cases had all
+    /// of them sorted for each page (4.5 s against 5 ms). PostgreSQL plans the
+    /// same text as an inner join.
     async fn search_cases(&self, staff: StaffId, filter: &CaseFilter, limit: u32) -> Result<Vec<InboxEntry>> {
         let rows = sqlx::query_as::<_, InboxColumns>(
             "SELECT c.*, CASE WHEN a.wrapped_key IS NULL THEN 1 ELSE 0 END AS pending,
                     (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
                     (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
-             FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = $1
-             WHERE (CAST($2 AS TEXT) IS NULL OR c.reference LIKE $3)
+             FROM cases c CROSS JOIN case_access a
+             WHERE a.case_id = c.id AND a.staff_id = $1
+               AND (CAST($2 AS TEXT) IS NULL OR c.reference LIKE $3)
                AND (CAST($4 AS TEXT) IS NULL OR c.status = $4)
              ORDER BY c.received_at DESC, c.id DESC
              LIMIT $5",
