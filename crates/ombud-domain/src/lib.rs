@@ -12,6 +12,7 @@ mod clock;
 mod conflict;
 mod deadline;
 mod ids;
+mod matching;
 mod report;
 mod staff;
 mod workflow;
@@ -26,6 +27,7 @@ pub use deadline::{
     CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, EscalationCause, reporter_may_escalate,
 };
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
+pub use matching::{NameIndex, NamedEntry, Strength};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,
