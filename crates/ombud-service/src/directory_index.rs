@@ -4,7 +4,7 @@
 
 use crate::Result;
 use ombud_crypto::InstanceKeys;
-use ombud_domain::OrgChart;
+use ombud_domain::{NameIndex, NamedEntry, OrgChart};
 use ombud_store::*;
 use std::collections::HashMap;
 
@@ -17,8 +17,8 @@ pub(crate) struct DirectoryIndex {
     pub(crate) by_token: HashMap<Vec<u8>, String>,
     /// Lower-cased email → employee id (people not deleted).
     pub(crate) by_email: HashMap<String, String>,
-    /// Lower-cased name → employee ids (people not deleted).
-    pub(crate) by_name: HashMap<String, Vec<String>>,
+    /// Names as people write them → employee ids (people not deleted).
+    pub(crate) names: NameIndex,
 }
 
 impl DirectoryIndex {
@@ -29,18 +29,20 @@ impl DirectoryIndex {
             chart: OrgChart::new(records.iter().map(PersonRecord::org_entry)),
             by_token: HashMap::new(),
             by_email: HashMap::new(),
-            by_name: HashMap::new(),
+            names: NameIndex::default(),
         };
+        let mut named = Vec::new();
         for p in records {
             let id = p.employee_id.clone();
             index.by_token.insert(keys.person_by_employee_id(&id)?.to_vec(), id.clone());
             index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
             if p.deleted_at.is_none() {
                 index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
-                index.by_name.entry(p.name.trim().to_lowercase()).or_default().push(id.clone());
+                named.push(NamedEntry { id: id.clone(), names: vec![p.name.clone()], unit: p.unit.clone() });
             }
             index.people.insert(id, p);
         }
+        index.names = NameIndex::new(named);
         Ok(index)
     }
 

@@ -137,9 +137,11 @@ impl Ombud {
                 } else if let Some(found) = p.email.as_deref().and_then(|e| index.linked(e)) {
                     (Some(found.to_owned()), MatchHow::Email)
                 } else {
-                    match index.by_name.get(&p.name.trim().to_lowercase()).map(Vec::as_slice) {
-                        Some([only]) => (Some(only.clone()), MatchHow::Name),
-                        _ => (None, MatchHow::Unmatched),
+                    // A single whole-name match, in any script or order, is a
+                    // suggestion a handler confirms; anything less is unmatched.
+                    match index.names.confident(&p.name) {
+                        Some(only) => (Some(only.to_owned()), MatchHow::Name),
+                        None => (None, MatchHow::Unmatched),
                     }
                 };
                 PartyMatch { position: position as u32, employee_id, how, confirmed_by: None, confirmed_at: None }

@@ -514,3 +514,38 @@ async fn the_demo_organisation_shows_the_scenario() {
     }
     s.stop().await;
 }
+
+/// The accused named the way people write him — in characters, in pinyin in
+/// either order, with his title in brackets or his unit after a comma, by his
+/// email's local part — with no employee id: his chain and his unit's HR
+/// partner get exactly the missing-case answer; oversight reads the case.
+#[tokio::test]
+async fn the_accused_named_as_people_write_him_keeps_his_chain_out() {
+    for backend in backends() {
+        let w = world(backend).await;
+        let s = &w.s;
+        let forms = ["孙浩", "孙浩（销售经理）", "Hao Sun", "SunHao", "Sun Hao, Sales North manager", "sun.hao"];
+        for name in forms {
+            let (case_ref, _) = s
+                .report(json!({
+                    "category": "sexual_harassment",
+                    "description": "他在会议室里说的话让我很不舒服。",
+                    "people": [{"name": name, "role": "accused", "internal": true}],
+                }))
+                .await;
+            let (_, found) = s.get_json(&format!("/api/v1/cases?q={case_ref}"), &w.tokens[&Oversight]).await;
+            let id = found["cases"][0]["id"].as_str().unwrap_or_else(|| panic!("oversight finds {name}")).to_owned();
+            for r in [Chain, HrPartner] {
+                let token = &w.tokens[&r];
+                let (status, body) = s.get_json(&format!("/api/v1/cases/{id}"), token).await;
+                let (_, list) = s.get_json("/api/v1/cases", token).await;
+                assert_eq!(status, 404, "{r:?} opens the case naming {name:?}: {body}");
+                assert!(!list.to_string().contains(&case_ref), "{r:?} lists the case naming {name:?}");
+            }
+            let (status, case) = s.get_json(&format!("/api/v1/cases/{id}"), &w.tokens[&Oversight]).await;
+            assert_eq!(status, 200);
+            assert_eq!(case["people"][0]["how"], "name", "{name:?} is matched by name, for a handler to confirm");
+        }
+        w.s.stop().await;
+    }
+}
