@@ -170,6 +170,15 @@ impl Ombud {
             if m.how != MatchHow::Handler {
                 tokens.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
             }
+            if person.internal && matches!(m.how, MatchHow::Name | MatchHow::Unmatched) {
+                // Fail closed: until a person confirms who she meant, everyone
+                // she could mean is named, and every one's chain is kept out.
+                for (id, _) in index.names.candidates(&person.name) {
+                    if let Some(candidate) = index.people.get(id) {
+                        tokens.extend(self.person_tokens(candidate)?);
+                    }
+                }
+            }
             rows.extend(tokens.into_iter().map(|token| CasePartyRow { position: m.position, token, role }));
         }
         Ok(rows)

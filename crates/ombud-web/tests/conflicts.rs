@@ -524,7 +524,17 @@ async fn the_accused_named_as_people_write_him_keeps_his_chain_out() {
     for backend in backends() {
         let w = world(backend).await;
         let s = &w.s;
-        let forms = ["孙浩", "孙浩（销售经理）", "Hao Sun", "SunHao", "Sun Hao, Sales North manager", "sun.hao"];
+        let forms = [
+            "孙浩",
+            "孙浩（销售经理）",
+            "Hao Sun",
+            "SunHao",
+            "Sun Hao, Sales North manager",
+            "sun.hao",
+            // A surname and a unit: every Sun she could mean is kept out (fail closed).
+            "Manager Sun from Sales North",
+            "孙经理",
+        ];
         for name in forms {
             let (case_ref, _) = s
                 .report(json!({
@@ -544,7 +554,8 @@ async fn the_accused_named_as_people_write_him_keeps_his_chain_out() {
             }
             let (status, case) = s.get_json(&format!("/api/v1/cases/{id}"), &w.tokens[&Oversight]).await;
             assert_eq!(status, 200);
-            assert_eq!(case["people"][0]["how"], "name", "{name:?} is matched by name, for a handler to confirm");
+            let how = case["people"][0]["how"].as_str().unwrap_or_default().to_owned();
+            assert!(how == "name" || how == "unmatched", "{name:?} waits for a person to confirm: {how}");
         }
         w.s.stop().await;
     }
