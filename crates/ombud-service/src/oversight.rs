@@ -90,6 +90,7 @@ impl OversightDesk<'_> {
         let staff = self.store.list_staff().await?;
         let index = self.directory_index().await?;
         let mut parties: HashMap<CaseId, Vec<NamedParty>> = HashMap::new();
+        let mut events: HashMap<CaseId, Vec<EventRecord>> = HashMap::new();
         let mut out = Vec::new();
         for row in self.store.visible_exclusions(session.id, limit).await? {
             let e = row.exclusion;
@@ -104,6 +105,10 @@ impl OversightDesk<'_> {
                 let reader = self.reader(&index, member, false)?;
                 reason = exclusion(&self.config.conflict, &index.chart, named, &reader).unwrap_or(reason);
             }
+            if let std::collections::hash_map::Entry::Vacant(slot) = events.entry(e.case_id) {
+                slot.insert(self.store.events(e.case_id).await?);
+            }
+            let read_at = events.get(&e.case_id).and_then(|list| last_read_before(list, e.staff_id, e.at));
             out.push(ExclusionView {
                 case_id: e.case_id,
                 case_ref: row.case_ref,
@@ -111,8 +116,19 @@ impl OversightDesk<'_> {
                 staff_name: member.map(|m| m.name.clone()).unwrap_or_default(),
                 reason,
                 at: e.at,
+                read_at,
             });
         }
         Ok(out)
     }
+}
+
+/// When a staff member last read a case (opened it, a file, or the reporter's
+/// identity) up to a moment.
+fn last_read_before(events: &[EventRecord], staff: StaffId, until: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    events
+        .iter()
+        .filter(|ev| ev.kind.is_access() && ev.actor == Actor::Staff(staff) && ev.at <= until)
+        .map(|ev| ev.at)
+        .max()
 }

@@ -83,6 +83,9 @@ pub struct ExclusionView {
     pub staff_name: String,
     pub reason: ExclusionReason,
     pub at: Timestamp,
+    /// When she last opened the case (or a file, or the reporter's identity)
+    /// before she was excluded: what she may already know.
+    pub read_at: Option<Timestamp>,
 }
 
 /// What intake writes for routing: parties, their sealed match and exclusions.

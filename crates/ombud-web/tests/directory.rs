@@ -183,6 +183,9 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
         assert_eq!(exclusions["exclusions"][0]["reason"], "management_chain");
         assert_eq!(exclusions["exclusions"][0]["staff_id"], json!(me));
+        assert_eq!(exclusions["exclusions"][0]["read_at"], "2026-11-02T09:00:00Z", "she had read it before");
+        let page = s.page("/oversight/escalations?lang=en", &oversight).await;
+        assert!(page.contains("Had read the case before"), "oversight's page says so");
 
         // He moves back: she regains access, pending until a reader opens the case.
         let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager.value"), "value": "E300"}]));

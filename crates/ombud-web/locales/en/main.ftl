@@ -399,6 +399,7 @@ inbox-summary = { $count ->
 oversight-exclusions = Who is kept out of which case
 oversight-exclusions-lead = Staff who may not see a case, with the rule that excluded them or their own declaration. The people excluded are not told.
 oversight-exclusion = { $name }: { $reason } (since { $since })
+oversight-exclusion-read = Had read the case before, last on { $when }.
 exclusion-declared = declared a conflict
 exclusion-named = named in the report
 exclusion-management-chain = in the management chain above a person reported

@@ -390,6 +390,7 @@ inbox-summary = 您可查看 { $count } 个案件 { $parts }
 oversight-exclusions = 哪些人被排除在哪些案件之外
 oversight-exclusions-lead = 不得查看某案件的工作人员，以及排除他们的规则或其本人的申报。被排除的人不会收到通知。
 oversight-exclusion = { $name }：{ $reason }（自 { $since } 起）
+oversight-exclusion-read = 被排除前已阅读过此案件，最近一次在 { $when }。
 exclusion-declared = 本人申报了利益冲突
 exclusion-named = 在举报中被提及
 exclusion-management-chain = 是被举报人的上级管理链成员

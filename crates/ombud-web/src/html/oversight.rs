@@ -97,7 +97,7 @@ fn change_line(page: &Page, c: &ChangeView) -> ReviewLine {
 }
 
 fn exclusion_line(page: &Page, x: &ExclusionView) -> ReviewLine {
-    let text = page.tr.t_with(
+    let mut text = page.tr.t_with(
         "oversight-exclusion",
         &[
             ("name", x.staff_name.clone().into()),
@@ -105,5 +105,8 @@ fn exclusion_line(page: &Page, x: &ExclusionView) -> ReviewLine {
             ("since", page.time(&x.at).into()),
         ],
     );
+    if let Some(read) = &x.read_at {
+        text = format!("{text} {}", page.tr.t_with("oversight-exclusion-read", &[("when", page.time(read).into())]));
+    }
     line(&x.case_id, &x.case_ref, text)
 }
