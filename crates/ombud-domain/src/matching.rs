@@ -46,6 +46,9 @@ pub struct NameIndex {
 const MAX_COMBINATIONS: usize = 64;
 /// Chinese names are two to four characters.
 const HAN_NAME_LENGTHS: std::ops::RangeInclusive<usize> = 2..=4;
+/// A name field is short; a longer one is read only this far, so a name of
+/// hundreds of many-reading characters cannot make matching costly.
+const MAX_TEXT_CHARS: usize = 120;
 /// Two-character surnames, written first.
 const COMPOUND_SURNAMES: [&str; 12] =
     ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文"];
@@ -192,7 +195,8 @@ impl NameIndex {
     /// person whose surname appears, narrowed to those whose unit the text
     /// also names, when it names one.
     pub fn candidates(&self, text: &str) -> Vec<(&str, Strength)> {
-        let (full, singles) = phrase_keys(text);
+        let text: String = text.chars().take(MAX_TEXT_CHARS).collect();
+        let (full, singles) = phrase_keys(&text);
         let mut found: BTreeSet<usize> = full.iter().filter_map(|k| self.full.get(k)).flatten().copied().collect();
         let strength = if found.is_empty() {
             found = singles.iter().filter_map(|k| self.surname.get(k)).flatten().copied().collect();

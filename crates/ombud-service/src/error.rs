@@ -53,7 +53,15 @@ pub enum ServiceError {
 
 /// One problem with one field, as the error a person sees beside it.
 pub(crate) fn invalid(field: &str, code: &'static str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError { field: field.to_owned(), code }])
+    ServiceError::invalid_field(field, code)
+}
+
+impl ServiceError {
+    /// One field's problem, for a caller that found it before the service (a
+    /// form's date, an unknown choice).
+    pub fn invalid_field(field: &str, code: &'static str) -> Self {
+        ServiceError::Invalid(vec![FieldError { field: field.to_owned(), code }])
+    }
 }
 
 impl From<StoreError> for ServiceError {

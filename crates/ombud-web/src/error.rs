@@ -105,7 +105,7 @@ impl ApiError {
 
     /// A 422 naming one field that holds no valid choice.
     pub fn invalid_choice(field: &str) -> Self {
-        ServiceError::Invalid(vec![FieldError { field: field.into(), code: "invalid-choice" }]).into()
+        ServiceError::invalid_field(field, "invalid-choice").into()
     }
 }
 

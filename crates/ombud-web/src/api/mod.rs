@@ -66,7 +66,12 @@ fn documented() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 description of this API, derived from its types.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, mut doc) = documented().split_for_parts();
+    let (_, doc) = documented().split_for_parts();
+    with_itself(doc)
+}
+
+/// The document names its own route too.
+fn with_itself(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let this = utoipa::openapi::path::OperationBuilder::new()
         .summary(Some("This document"))
         .response("200", utoipa::openapi::ResponseBuilder::new().description("OpenAPI document"))
@@ -90,8 +95,8 @@ pub fn api_routes() -> Vec<(String, String)> {
 }
 
 pub fn routes() -> Router<AppState> {
-    let (router, _) = documented().split_for_parts();
-    let document = openapi_document();
+    let (router, document) = documented().split_for_parts();
+    let document = with_itself(document);
     router
         .route("/openapi.json", get(move || std::future::ready(Json(document.clone()))))
         .fallback(|| async { ApiError::not_found() })

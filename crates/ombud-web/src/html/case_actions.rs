@@ -13,7 +13,7 @@ use crate::{AppState, uploads};
 use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
-use ombud_domain::{AttachmentId, CaseId, FieldError};
+use ombud_domain::{AttachmentId, CaseId};
 use ombud_service::{ServiceError, StaffSession};
 
 pub async fn case_page(
@@ -150,10 +150,6 @@ async fn after_action(
     }
 }
 
-fn invalid(field: &str, code: &'static str) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError { field: field.into(), code }])
-}
-
 #[derive(serde::Deserialize)]
 pub struct StepForm {
     #[serde(default)]
@@ -171,7 +167,7 @@ pub async fn step(
 ) -> Response {
     let result = match form.step.parse::<ombud_domain::Step>() {
         Ok(step) => state.ombud.staff(&session).step(id, step, &form.reason).await.map(|_| ()),
-        Err(_) => Err(invalid("step", "invalid-choice")),
+        Err(_) => Err(ServiceError::invalid_field("step", "invalid-choice")),
     };
     after_action(&state, lang, &session, id, result).await
 }
@@ -216,7 +212,7 @@ fn end_of_day(state: &AppState, date: &str) -> Result<jiff::Timestamp, ServiceEr
         .ok()
         .and_then(|d| d.at(23, 59, 59, 0).to_zoned(zone).ok())
         .map(|z| z.timestamp())
-        .ok_or_else(|| invalid("until", "invalid-date"))
+        .ok_or_else(|| ServiceError::invalid_field("until", "invalid-date"))
 }
 
 pub async fn change_deadline(
