@@ -23,6 +23,8 @@ pub struct InstanceKeys {
     person: [u8; 32],
     /// Keys the hashes of directory-sync (SCIM) bearer tokens.
     api_token: [u8; 32],
+    /// Keys the actor commitments of ledger leaves.
+    actor: ActorKey,
 }
 
 impl InstanceKeys {
@@ -42,7 +44,9 @@ impl InstanceKeys {
         hk.expand(b"person-hash", &mut person).map_err(|_| CryptoError::Malformed)?;
         let mut api_token = [0u8; 32];
         hk.expand(b"api-token", &mut api_token).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token })
+        let mut actor = ActorKey([0u8; 64]);
+        hk.expand(b"ledger-actor", &mut actor.0).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, actor })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -73,6 +77,66 @@ impl InstanceKeys {
     /// of answering "unknown receipt" to everyone.
     pub fn check_value(&self) -> Result<[u8; 32], CryptoError> {
         hmac(&self.check, b"ombud instance check")
+    }
+
+    /// The key of ledger leaves' actor commitments, alone: what writes a
+    /// leaf needs this one derived key, never the master secret or the others.
+    pub fn actor_key(&self) -> &ActorKey {
+        &self.actor
+    }
+}
+
+/// Who acted, as an actor commitment covers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeafActor<'a> {
+    /// A staff member, by her 16-byte id.
+    Staff(&'a [u8; 16]),
+    Reporter,
+    System,
+}
+
+/// The key behind the actor line of a version-2 ledger leaf. Purpose-separated
+/// from the other instance keys (its own HKDF label), so holding it lets one
+/// write and check leaves and nothing else.
+///
+/// 64 bytes, HMAC-SHA256's block size: HMAC takes such a key as it is, so
+/// keying cannot fail and a commitment is a plain value.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct ActorKey([u8; 64]);
+
+impl std::fmt::Debug for ActorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ActorKey(..)")
+    }
+}
+
+impl ActorKey {
+    /// HMAC-SHA256 of the case id, the leaf's index and who acted, in fixed
+    /// widths (16 bytes, 8 bytes big-endian, then a tag byte and for staff
+    /// her 16-byte id), so no two inputs share an encoding.
+    ///
+    /// The case and the index make every commitment unique to its leaf: a
+    /// reporter reading her record cannot tell whether two steps were taken
+    /// by the same person, and a commitment copied from another leaf does not
+    /// fit. Without a staff member (the reporter, the system) the actor part
+    /// is a fixed tag for each, not a missing value: the commitment is still
+    /// keyed and unique, so it reveals nothing, and it still covers the kind
+    /// of actor, so turning a reporter's step into the system's (or either
+    /// into a staff member's) fails verification too. Events that belong to
+    /// no case give the reserved case id their reference stands for.
+    pub fn commit(&self, case_id: &[u8; 16], leaf_index: u64, actor: LeafActor<'_>) -> [u8; 32] {
+        let mut mac = <HmacSha256 as KeyInit>::new(&self.0.into());
+        mac.update(case_id);
+        mac.update(&leaf_index.to_be_bytes());
+        match actor {
+            LeafActor::Staff(id) => {
+                mac.update(&[1]);
+                mac.update(id);
+            }
+            LeafActor::Reporter => mac.update(&[2]),
+            LeafActor::System => mac.update(&[3]),
+        }
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -205,6 +269,45 @@ mod tests {
         let signature = ed25519_dalek::Signature::from_bytes(&a.sign_checkpoint(b"body"));
         let key = ed25519_dalek::VerifyingKey::from_bytes(&a.checkpoint_public_key()).expect("key");
         assert!(ed25519_dalek::Verifier::verify(&key, b"body", &signature).is_ok());
+    }
+
+    #[test]
+    fn actor_commitments_are_keyed_and_unique_to_their_leaf() {
+        let a = InstanceKeys::from_master(&[1; 32]).expect("keys");
+        let b = InstanceKeys::from_master(&[2; 32]).expect("keys");
+        let (case, other_case) = ([7u8; 16], [8u8; 16]);
+        let (staff, colleague) = ([5u8; 16], [6u8; 16]);
+        let commit = |k: &InstanceKeys, case: &[u8; 16], index: u64, actor| k.actor_key().commit(case, index, actor);
+        let first = commit(&a, &case, 3, LeafActor::Staff(&staff));
+        assert_eq!(
+            first,
+            commit(&InstanceKeys::from_master(&[1; 32]).expect("keys"), &case, 3, LeafActor::Staff(&staff))
+        );
+        // The same person at another place, in another case or under another
+        // instance's key gives an unrelated value: nothing links her steps.
+        for other in [
+            commit(&a, &case, 4, LeafActor::Staff(&staff)),
+            commit(&a, &other_case, 3, LeafActor::Staff(&staff)),
+            commit(&b, &case, 3, LeafActor::Staff(&staff)),
+            commit(&a, &case, 3, LeafActor::Staff(&colleague)),
+            commit(&a, &case, 3, LeafActor::Reporter),
+            commit(&a, &case, 3, LeafActor::System),
+        ] {
+            assert_ne!(first, other);
+        }
+        assert_ne!(commit(&a, &case, 3, LeafActor::Reporter), commit(&a, &case, 3, LeafActor::System));
+        assert_ne!(commit(&a, &case, 3, LeafActor::System), commit(&a, &case, 4, LeafActor::System));
+        // Pinned: every stored version-2 leaf depends on these exact bytes
+        // (HKDF "ledger-actor", then HMAC-SHA256; computed independently).
+        let hex = |h: [u8; 32]| h.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(hex(first), "82b0061bd716b626a73867d7efc2c238f2006fc300cbe1cfe0008cda9ab84d5c");
+        assert_eq!(
+            hex(commit(&a, &case, 3, LeafActor::Reporter)),
+            "d4db80be4cb9c1bd3b67b53c8e0bd975b9d8c1704a006da3e4faa7a2a697e6bc"
+        );
+        // Not the key of any other keyed hash: purpose-separated.
+        assert_ne!(a.actor_key().0[..32], a.person[..]);
+        assert_eq!(format!("{:?}", a.actor_key()), "ActorKey(..)");
     }
 
     #[test]

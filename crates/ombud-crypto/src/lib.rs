@@ -22,7 +22,9 @@ mod receipt;
 mod seal;
 
 pub use kdf::KdfParams;
-pub use keys::{InstanceKeys, StaffKeys, StaffSecret, burn_derivation, seal_staff_secret, unseal_staff_secret};
+pub use keys::{
+    ActorKey, InstanceKeys, LeafActor, StaffKeys, StaffSecret, burn_derivation, seal_staff_secret, unseal_staff_secret,
+};
 pub use receipt::{Receipt, ReceiptKey};
 pub use seal::{DataKey, item_aad, unwrap_key, wrap_key};
 

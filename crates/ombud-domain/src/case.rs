@@ -31,6 +31,9 @@ pub enum CaseStatus {
     Acknowledged,
     /// Dismissal proposed; waits for an oversight member's sign-off.
     DismissalPending,
+    /// Referral of a sexual harassment or assault case proposed; waits for
+    /// an oversight member's sign-off, like a dismissal.
+    ReferralPending,
     Assessed,
     Investigating,
     Findings,
@@ -42,6 +45,7 @@ names!(CaseStatus, "status" {
     Received => "received",
     Acknowledged => "acknowledged",
     DismissalPending => "dismissal_pending",
+    ReferralPending => "referral_pending",
     Assessed => "assessed",
     Investigating => "investigating",
     Findings => "findings",
@@ -57,6 +61,36 @@ impl CaseStatus {
             CaseStatus::Received => Ok(CaseStatus::Acknowledged),
             from => Err(DomainError::InvalidTransition { from, action: "acknowledge" }),
         }
+    }
+}
+
+/// Whether a case's readers are settled. In the case Ombud answers, the
+/// report reached the accused's own chain: when the accused is a colleague
+/// nobody in the directory matches, nobody can tell whose chain that is, so
+/// the case stays with the oversight committee until a member identifies him.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseRouting {
+    /// The rule routed the case.
+    Decided,
+    /// An accused inside the organisation matched nobody: oversight only,
+    /// and no step may be taken, until a member identifies him.
+    Restricted,
+    /// Oversight recorded that he cannot be identified: the case stays with
+    /// oversight (and any handler it assigns).
+    Oversight,
+}
+
+names!(CaseRouting, "routing" {
+    Decided => "decided",
+    Restricted => "restricted",
+    Oversight => "oversight",
+});
+
+impl CaseRouting {
+    /// Whether handlers are kept out whatever the rule says of them.
+    pub fn oversight_only(self) -> bool {
+        self != CaseRouting::Decided
     }
 }
 

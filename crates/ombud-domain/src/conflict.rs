@@ -305,6 +305,25 @@ pub fn exclusion(
     None
 }
 
+/// No case is left with nobody to read it. When every oversight member is
+/// kept out (each is conflicted, or there is none), the handlers kept out
+/// only because the case is oversight's — not for a conflict of their own —
+/// read it instead: they are independent of everyone it concerns. Returns
+/// the exclusions to apply and whether that fallback was needed.
+pub fn keep_an_independent_reader(
+    readers: &[(StaffId, Role)],
+    mut decided: Vec<(StaffId, ExclusionReason)>,
+) -> (Vec<(StaffId, ExclusionReason)>, bool) {
+    let excluded = |id: &StaffId| decided.iter().any(|(s, _)| s == id);
+    let oversight_reads = readers.iter().any(|(id, role)| *role == Role::Oversight && !excluded(id));
+    let only_oversights = decided.iter().any(|(_, r)| *r == ExclusionReason::OversightOnly);
+    if oversight_reads || !only_oversights {
+        return (decided, false);
+    }
+    decided.retain(|(_, r)| *r != ExclusionReason::OversightOnly);
+    (decided, true)
+}
+
 /// Whether a case with these accused goes to the oversight committee only.
 pub fn accuses_senior_leader(policy: &ConflictPolicy, chart: &OrgChart, accused: &[&str]) -> bool {
     let Some(senior) = policy.senior_level(chart) else { return false };
@@ -386,6 +405,29 @@ mod tests {
         let mut outsider = reader(Role::Oversight, None);
         outsider.tokens.insert(token);
         assert_eq!(rule(&[party], &outsider), Some(ExclusionReason::Named));
+    }
+
+    #[test]
+    fn a_case_whose_every_oversight_member_is_kept_out_still_has_an_independent_reader() {
+        let (o1, o2, h1, h2) = (StaffId::new(), StaffId::new(), StaffId::new(), StaffId::new());
+        let readers = [(o1, Role::Oversight), (o2, Role::Oversight), (h1, Role::Handler), (h2, Role::Handler)];
+        let oversight_only = vec![(h1, ExclusionReason::OversightOnly), (h2, ExclusionReason::Conflict)];
+        // One oversight member may read: the case stays with oversight.
+        let one_conflicted = [oversight_only.clone(), vec![(o1, ExclusionReason::Conflict)]].concat();
+        assert_eq!(keep_an_independent_reader(&readers, one_conflicted.clone()), (one_conflicted, false));
+        // Both are conflicted: the handler kept out only because the case is
+        // oversight's reads it; the conflicted handler stays out.
+        let all_conflicted =
+            [oversight_only, vec![(o1, ExclusionReason::Conflict), (o2, ExclusionReason::Declared)]].concat();
+        let (kept, fell_back) = keep_an_independent_reader(&readers, all_conflicted);
+        assert!(fell_back);
+        assert_eq!(
+            kept,
+            vec![(h2, ExclusionReason::Conflict), (o1, ExclusionReason::Conflict), (o2, ExclusionReason::Declared)]
+        );
+        // No oversight member at all: the same.
+        let (kept, fell_back) = keep_an_independent_reader(&readers[2..], vec![(h1, ExclusionReason::OversightOnly)]);
+        assert!(fell_back && kept.is_empty());
     }
 
     #[test]
@@ -484,6 +526,9 @@ pub enum MatchHow {
     External,
     /// No one in the directory matched.
     Unmatched,
+    /// An oversight member recorded that nobody can tell who he is: the case
+    /// stays with oversight.
+    Unidentified,
 }
 
 names!(MatchHow, "match" {
@@ -493,4 +538,5 @@ names!(MatchHow, "match" {
     Handler => "handler",
     External => "external",
     Unmatched => "unmatched",
+    Unidentified => "unidentified",
 });

@@ -19,6 +19,9 @@ pub struct DeadlinePolicy {
     pub remind_before_hours: i64,
     /// Calendar days to answer each of her requests.
     pub request_answer_days: i32,
+    /// Hours the oversight committee has to identify an accused colleague
+    /// who matched nobody in the directory (the case is restricted meanwhile).
+    pub routing_hours: i64,
     /// Tighter or looser rules per category, by its name ("sexual_assault").
     pub categories: std::collections::BTreeMap<String, CategoryPolicy>,
 }
@@ -45,6 +48,7 @@ impl Default for DeadlinePolicy {
             time_zone: "UTC".to_owned(),
             remind_before_hours: 48,
             request_answer_days: 5,
+            routing_hours: 24,
             categories: [("sexual_assault".to_owned(), assault)].into_iter().collect(),
         }
     }
@@ -61,6 +65,9 @@ pub enum DeadlineKind {
     Feedback,
     /// An answer to one of her requests.
     RequestAnswer,
+    /// Oversight identifies an accused who matched nobody (restricted case).
+    /// Shown to staff only: nothing tells her whether a name matched.
+    Routing,
 }
 
 names!(DeadlineKind, "deadline" {
@@ -69,7 +76,15 @@ names!(DeadlineKind, "deadline" {
     InterimMeasures => "interim_measures",
     Feedback => "feedback",
     RequestAnswer => "request_answer",
+    Routing => "routing",
 });
+
+impl DeadlineKind {
+    /// Whether she sees deadlines of this kind on her case.
+    pub fn shown_to_reporter(self) -> bool {
+        self != DeadlineKind::Routing
+    }
+}
 
 /// One deadline of one case, as shown to the reporter and the handler.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -151,6 +166,13 @@ impl DeadlinePolicy {
 
     pub fn request_answer_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
         self.add_in_zone(received, Span::new().try_days(self.request_answer_days))
+    }
+
+    /// When oversight must have identified an accused who matched nobody.
+    pub fn routing_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {
+        received
+            .checked_add(jiff::SignedDuration::from_hours(self.routing_hours))
+            .map_err(|_| DomainError::DeadlineOutOfRange)
     }
 
     pub fn feedback_due(&self, acknowledged: Timestamp) -> Result<Timestamp, DomainError> {

@@ -17,11 +17,11 @@ mod report;
 mod staff;
 mod workflow;
 
-pub use case::{CaseStatus, Category, EventKind};
+pub use case::{CaseRouting, CaseStatus, Category, EventKind};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{
     ConflictPolicy, DirectoryPerson, ExclusionReason, Lifting, MatchHow, NamedParty, OrgChart, Reader,
-    accuses_senior_leader, exclusion, merge_exclusions,
+    accuses_senior_leader, exclusion, keep_an_independent_reader, merge_exclusions,
 };
 pub use deadline::{
     CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, EscalationCause, reporter_may_escalate,
@@ -34,7 +34,10 @@ pub use report::{
     SupportRequest, validate_message,
 };
 pub use staff::{Role, valid_email};
-pub use workflow::{AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, next_status};
+pub use workflow::{
+    AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, may_take, next_status,
+    routing_allows,
+};
 
 /// Errors of the rules themselves. A caller shows them to a person, so each
 /// variant names one thing that can be explained in a sentence.

@@ -80,12 +80,13 @@ mod tests {
         same_names(&EventKind::ALL, EventKind::as_str, EventKind::parse);
         same_names(&DeadlineKind::ALL, DeadlineKind::as_str, DeadlineKind::parse);
         same_names(&LocationKind::ALL, LocationKind::as_str, LocationKind::parse);
+        same_names(&crate::CaseRouting::ALL, crate::CaseRouting::as_str, crate::CaseRouting::parse);
         same_names(&PersonRole::ALL, PersonRole::as_str, PersonRole::parse);
         same_names(&RequestKind::ALL, RequestKind::as_str, RequestKind::parse);
         same_names(&Role::ALL, Role::as_str, Role::parse);
         same_names(&ExclusionReason::ALL, ExclusionReason::as_str, ExclusionReason::parse);
-        assert_eq!(CaseStatus::ALL.len(), 8);
-        assert_eq!(DeadlineKind::ALL.len(), 5);
+        assert_eq!(CaseStatus::ALL.len(), 9);
+        assert_eq!(DeadlineKind::ALL.len(), 6);
         assert!(matches!("closing".parse::<CaseStatus>(), Err(DomainError::UnknownValue { what: "status", .. })));
     }
 }

@@ -113,8 +113,10 @@ pub struct PersonInvolved {
     /// `other` when left out.
     #[schema(value_type = PersonRole)]
     pub role: String,
-    /// Inside the organisation (employee) or outside (client, vendor…).
-    pub internal: bool,
+    /// Inside the organisation (`true`: an employee), outside (`false`: a
+    /// client, a vendor…), or not known (left out or `null`). Not known is
+    /// routed as inside: an unknown colleague must not reach his own chain.
+    pub internal: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -190,7 +192,17 @@ pub struct Person {
     pub employee_id: Option<String>,
     pub email: Option<String>,
     pub role: PersonRole,
-    pub internal: bool,
+    /// `None`: she did not say. Reports sealed before this was optional
+    /// hold a plain `true` or `false`, which reads the same.
+    pub internal: Option<bool>,
+}
+
+impl Person {
+    /// Whether routing treats her as inside the organisation: yes unless
+    /// the reporter said she is outside (fail closed).
+    pub fn inside(&self) -> bool {
+        self.internal != Some(false)
+    }
 }
 
 /// Something she asked for, validated.

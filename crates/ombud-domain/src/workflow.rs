@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! received → acknowledged → assessed (in scope) → investigating → findings → decision → closed
-//!                        ↘ referred elsewhere ─────────────────────────────────────────↗
+//!                        ↘ referred elsewhere → (sexual harassment or assault: oversight sign-off) → closed
 //!                        ↘ dismissed → (sexual harassment or assault: oversight sign-off) → closed
 //! closed → reopened → investigating
 //! ```
@@ -10,7 +10,7 @@
 //! Every step but the acknowledgement needs a written reason; the web layer
 //! and the API only ever ask this module what is allowed.
 
-use crate::{CaseStatus, Category, DeadlineKind, DomainError, Role};
+use crate::{CaseRouting, CaseStatus, Category, DeadlineKind, DomainError, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,6 +37,10 @@ pub enum Step {
     ApproveDismissal,
     /// …or refuses it, sending the case back to assessment.
     RefuseDismissal,
+    /// Oversight approves a pending referral elsewhere…
+    ApproveReferral,
+    /// …or refuses it, sending the case back to assessment.
+    RefuseReferral,
 }
 
 /// A step's wire name (`assess_in_scope`…), for an API schema listing every one.
@@ -69,7 +73,7 @@ names!(AnswerOutcome, "answer" {
 });
 
 impl Step {
-    pub const ALL: [Step; 12] = [
+    pub const ALL: [Step; 14] = [
         Step::Acknowledge,
         Step::Assess(Outcome::InScope),
         Step::Assess(Outcome::Referred),
@@ -82,6 +86,8 @@ impl Step {
         Step::Reopen,
         Step::ApproveDismissal,
         Step::RefuseDismissal,
+        Step::ApproveReferral,
+        Step::RefuseReferral,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,13 +104,17 @@ impl Step {
             Step::Reopen => "reopen",
             Step::ApproveDismissal => "approve_dismissal",
             Step::RefuseDismissal => "refuse_dismissal",
+            Step::ApproveReferral => "approve_referral",
+            Step::RefuseReferral => "refuse_referral",
         }
     }
 
     /// Who may take the step: sign-offs belong to oversight, the rest to handlers.
     pub fn role(self) -> Role {
         match self {
-            Step::ApproveDismissal | Step::RefuseDismissal => Role::Oversight,
+            Step::ApproveDismissal | Step::RefuseDismissal | Step::ApproveReferral | Step::RefuseReferral => {
+                Role::Oversight
+            }
             _ => Role::Handler,
         }
     }
@@ -144,7 +154,8 @@ impl std::str::FromStr for Step {
     }
 }
 
-/// Dismissing these needs an oversight member's sign-off before it takes effect.
+/// Dismissing or referring these elsewhere needs an oversight member's
+/// sign-off before it takes effect: neither may close one quietly.
 pub fn dismissal_needs_sign_off(category: Category) -> bool {
     matches!(category, Category::SexualHarassment | Category::SexualAssault)
 }
@@ -155,7 +166,10 @@ pub fn next_status(from: CaseStatus, step: Step, category: Category) -> Result<C
     let to = match (from, step) {
         (S::Received, Step::Acknowledge) => S::Acknowledged,
         (S::Acknowledged, Step::Assess(Outcome::InScope)) => S::Assessed,
+        (S::Acknowledged, Step::Assess(Outcome::Referred)) if dismissal_needs_sign_off(category) => S::ReferralPending,
         (S::Acknowledged, Step::Assess(Outcome::Referred)) => S::Closed,
+        (S::ReferralPending, Step::ApproveReferral) => S::Closed,
+        (S::ReferralPending, Step::RefuseReferral) => S::Acknowledged,
         (S::Acknowledged, Step::Assess(Outcome::Dismissed)) if dismissal_needs_sign_off(category) => {
             S::DismissalPending
         }
@@ -173,9 +187,26 @@ pub fn next_status(from: CaseStatus, step: Step, category: Category) -> Result<C
     Ok(to)
 }
 
+/// Whether someone of this role may take a step on a case so routed. A
+/// sign-off is oversight's and the rest handlers'; on a case that is
+/// oversight's alone no handler reads it, so oversight takes its steps.
+pub fn may_take(role: Role, step: Step, routing: CaseRouting) -> bool {
+    step.role() == role || (role == Role::Oversight && routing.oversight_only())
+}
+
+/// Whether a step may be taken before anyone independent has settled who
+/// the accused is: only her acknowledgement may go out meanwhile.
+pub fn routing_allows(step: Step, routing: CaseRouting) -> bool {
+    routing != CaseRouting::Restricted || step == Step::Acknowledge
+}
+
 /// The steps a person with `role` may take now, for a form's choices.
-pub fn available_steps(from: CaseStatus, category: Category, role: Role) -> Vec<Step> {
-    Step::ALL.into_iter().filter(|s| s.role() == role && next_status(from, *s, category).is_ok()).collect()
+pub fn available_steps(from: CaseStatus, category: Category, role: Role, routing: CaseRouting) -> Vec<Step> {
+    Step::ALL
+        .into_iter()
+        .filter(|s| may_take(role, *s, routing) && routing_allows(*s, routing))
+        .filter(|s| next_status(from, *s, category).is_ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -218,14 +249,52 @@ mod tests {
     }
 
     #[test]
-    fn steps_offered_are_steps_allowed() {
+    fn referring_harassment_or_assault_elsewhere_waits_for_oversight() {
+        for c in [Category::SexualHarassment, Category::SexualAssault] {
+            let s = next_status(CaseStatus::Acknowledged, Step::Assess(Outcome::Referred), c).expect("allowed");
+            assert_eq!(s, CaseStatus::ReferralPending);
+            assert_eq!(next_status(s, Step::ApproveReferral, c), Ok(CaseStatus::Closed));
+            assert_eq!(next_status(s, Step::RefuseReferral, c), Ok(CaseStatus::Acknowledged));
+            assert!(next_status(s, Step::Close, c).is_err(), "a handler cannot close around the sign-off");
+            assert!(next_status(s, Step::ApproveDismissal, c).is_err(), "a referral is not signed off as a dismissal");
+            assert_eq!(Step::ApproveReferral.role(), Role::Oversight);
+        }
         assert_eq!(
-            available_steps(CaseStatus::Received, Category::Other, Role::Handler),
+            next_status(CaseStatus::Acknowledged, Step::Assess(Outcome::Referred), Category::Discrimination),
+            Ok(CaseStatus::Closed)
+        );
+    }
+
+    #[test]
+    fn steps_offered_are_steps_allowed() {
+        let decided = CaseRouting::Decided;
+        assert_eq!(
+            available_steps(CaseStatus::Received, Category::Other, Role::Handler, decided),
             vec![Step::Acknowledge, Step::InterimMeasures]
         );
         assert_eq!(
-            available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight),
+            available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight, decided),
             vec![Step::ApproveDismissal, Step::RefuseDismissal]
+        );
+        assert!(available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, decided).is_empty());
+        // A restricted case: oversight may acknowledge it, and nothing more.
+        assert_eq!(
+            available_steps(CaseStatus::Received, Category::Other, Role::Oversight, CaseRouting::Restricted),
+            vec![Step::Acknowledge]
+        );
+        assert!(
+            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Restricted)
+                .is_empty()
+        );
+        // Kept with oversight: oversight takes the handlers' steps.
+        assert_eq!(
+            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Oversight),
+            vec![
+                Step::Assess(Outcome::InScope),
+                Step::Assess(Outcome::Referred),
+                Step::Assess(Outcome::Dismissed),
+                Step::InterimMeasures
+            ]
         );
         for s in Step::ALL {
             assert_eq!(s.as_str().parse::<Step>(), Ok(s));
@@ -234,7 +303,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn no_sequence_of_steps_closes_a_harassment_dismissal_without_oversight(steps in proptest::collection::vec(0usize..12, 0..30)) {
+        fn no_sequence_of_steps_closes_a_harassment_dismissal_without_oversight(steps in proptest::collection::vec(0usize..14, 0..30)) {
             let c = Category::SexualHarassment;
             let mut s = CaseStatus::Received;
             let mut pending_seen = false;
@@ -242,7 +311,9 @@ mod tests {
                 let step = Step::ALL[i];
                 if step.role() == Role::Oversight { continue; }
                 if let Ok(next) = next_status(s, step, c) {
-                    if s == CaseStatus::DismissalPending { prop_assert_ne!(next, CaseStatus::Closed); }
+                    if matches!(s, CaseStatus::DismissalPending | CaseStatus::ReferralPending) {
+                        prop_assert_ne!(next, CaseStatus::Closed);
+                    }
                     pending_seen |= next == CaseStatus::DismissalPending;
                     s = next;
                 }

@@ -139,3 +139,92 @@ fn compare_with_earlier(
         Err(RecordProblem::Rewritten { earlier: before.size, now: now.size })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NodeId, append, b64, inclusion_proof, root, signed_note};
+    use ed25519_dalek::{Signer, SigningKey};
+    use std::collections::HashMap;
+
+    const CASE: &str = "OMB-RCRD-0001";
+
+    fn leaf(kind: &str, at_ms: i64, actor: Option<Hash>) -> EventLeaf {
+        EventLeaf { kind: kind.into(), case_ref: CASE.into(), at_ms, payload_hash: [at_ms as u8; 32], actor }
+    }
+
+    /// A signed record of `leaves`, as a server would give it, over a log
+    /// that holds them and nothing else.
+    fn record_of(leaves: &[EventLeaf]) -> (Record, VerifierKey) {
+        let signing = SigningKey::from_bytes(&[4u8; 32]);
+        let key = VerifierKey::new("ombud.example/log", signing.verifying_key().to_bytes());
+        let mut stored: HashMap<NodeId, Hash> = HashMap::new();
+        for (i, l) in leaves.iter().enumerate() {
+            let nodes = append(i as u64, l.hash(), &mut |id| Ok(stored[&id])).expect("append");
+            stored.extend(nodes);
+        }
+        let size = leaves.len() as u64;
+        let root = root(size, &mut |id| Ok(stored[&id])).expect("root");
+        let checkpoint = Checkpoint { origin: key.name.clone(), size, root };
+        let note = signed_note(&checkpoint, &key, &signing.sign(checkpoint.body().as_bytes()).to_bytes());
+        let events = leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| RecordEvent {
+                kind: l.kind.clone(),
+                at: "2026-06-01T00:00:00Z".into(),
+                leaf_index: i as u64,
+                leaf: l.encode(),
+                proof: inclusion_proof(i as u64, size, &mut |id| Ok(stored[&id]))
+                    .expect("proof")
+                    .iter()
+                    .map(|h| b64(h))
+                    .collect(),
+            })
+            .collect();
+        let record = Record {
+            format: RECORD_FORMAT.into(),
+            case_ref: CASE.into(),
+            verifier_key: key.encode(),
+            checkpoint: note,
+            events,
+            consistency: vec![],
+        };
+        (record, key)
+    }
+
+    #[test]
+    fn a_record_of_leaves_written_before_version_2_still_verifies() {
+        // Her case began before the upgrade: its first steps are version-1
+        // leaves, its later ones version 2. Both are hers to check.
+        let leaves = [
+            leaf("submitted", 1_000, None),
+            leaf("opened_by_staff", 2_000, None),
+            leaf("acknowledged", 3_000, Some([0x11; 32])),
+            leaf("message_from_staff", 4_000, Some([0x22; 32])),
+        ];
+        let (record, key) = record_of(&leaves);
+        assert!(record.events[0].leaf.starts_with("ombud-event/v1\n"));
+        assert!(record.events[3].leaf.starts_with("ombud-event/v2\n"));
+        assert_eq!(verify_record(&record, &key, None).map(|c| c.size), Ok(4));
+
+        let (only_v1, key) = record_of(&leaves[..2]);
+        assert_eq!(verify_record(&only_v1, &key, None).map(|c| c.size), Ok(2));
+    }
+
+    #[test]
+    fn a_changed_actor_commitment_fails_her_check() {
+        let (mut record, key) =
+            record_of(&[leaf("submitted", 1_000, Some([0x11; 32])), leaf("acknowledged", 2_000, Some([0x22; 32]))]);
+        let changed = EventLeaf { actor: Some([0x33; 32]), ..leaf("acknowledged", 2_000, None) };
+        record.events[1].leaf = changed.encode();
+        assert!(matches!(
+            verify_record(&record, &key, None),
+            Err(RecordProblem::Event { position: 2, why: "it is not in the signed log at this position", .. })
+        ));
+        // Nor may a version-2 leaf be passed off as the version-1 leaf of the same event.
+        let downgraded = EventLeaf { actor: None, ..leaf("acknowledged", 2_000, None) };
+        record.events[1].leaf = downgraded.encode();
+        assert!(verify_record(&record, &key, None).is_err());
+    }
+}

@@ -78,10 +78,10 @@ pub fn business_trip_assault() -> ReportDraft {
                 name: "孙浩 Sun Hao".into(),
                 employee_id: Some("E320".into()),
                 role: "accused".into(),
-                internal: true,
+                internal: Some(true),
                 ..Default::default()
             },
-            PersonInvolved { name: "客户代表".into(), role: "accused".into(), internal: false, ..Default::default() },
+            PersonInvolved { name: "客户代表".into(), role: "accused".into(), internal: Some(false), ..Default::default() },
         ],
         requests: vec![
             ReporterRequest { kind: "no_contact".into(), detail: None },
@@ -98,7 +98,7 @@ pub struct DemoCase {
 }
 
 pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
-    ombud.import_directory(SAMPLE_DIRECTORY).await?;
+    ombud.import_directory(SAMPLE_DIRECTORY, crate::ChangeSource::CommandLine).await?;
     let names = [
         "Wang Fang (ethics office)",
         "Maria Keller (audit committee)",
@@ -119,7 +119,7 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
         people: vec![PersonInvolved {
             name: "Team lead".into(),
             role: "accused".into(),
-            internal: true,
+            internal: Some(true),
             ..Default::default()
         }],
         requests: vec![ReporterRequest { kind: "change_reporting_line".into(), detail: None }],

@@ -15,6 +15,12 @@ use std::collections::{BTreeSet, HashMap};
 pub const DIRECTORY_COLUMNS: [&str; 7] =
     ["employee_id", "name", "email", "manager_id", "unit", "level", "hr_partner_id"];
 
+/// Columns a directory file may add: other names, separated by `;`.
+pub const OPTIONAL_DIRECTORY_COLUMNS: [&str; 1] = ["other_names"];
+
+/// How many other names one person may carry.
+const MAX_OTHER_NAMES: usize = 20;
+
 const MAX_FIELD_CHARS: usize = 200;
 
 /// One person as a file or a sync client describes her.
@@ -22,12 +28,32 @@ const MAX_FIELD_CHARS: usize = 200;
 pub struct PersonInput {
     pub employee_id: String,
     pub name: String,
+    /// Other names she goes by (a Chinese name, an English name, a former
+    /// name): name matching reads them as it reads `name`.
+    pub other_names: Vec<String>,
     pub email: String,
     pub manager_id: Option<String>,
     pub unit: String,
     pub level: i64,
     pub hr_partner_id: Option<String>,
     pub active: bool,
+}
+
+/// Splits the `other_names` column: names separated by `;` (or the
+/// full-width `；` a Chinese keyboard types), blanks and repeats dropped.
+pub fn split_other_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.split([';', '；']).map(clean_name).filter(|n| !n.is_empty()) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// A name on one line, its spaces trimmed.
+fn clean_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
 }
 
 /// One problem with a directory file: its line, the column, what is wrong.
@@ -51,8 +77,10 @@ impl std::fmt::Display for ImportProblem {
             "unknown-person" => "names no one in this file or the directory",
             "own-manager" => "a person cannot be her own manager",
             "wrong-columns" => {
-                "the header must name the columns employee_id,name,email,manager_id,unit,level,hr_partner_id"
+                "the header must name the columns employee_id,name,email,manager_id,unit,level,hr_partner_id \
+                 (and may add other_names)"
             }
+            "too-many" => "more than 20 other names",
             "email-taken" => "another person in the directory has this email",
             _ => "the line cannot be read (a quote left open, or a different number of fields)",
         };
@@ -96,14 +124,18 @@ fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(_) => return (Vec::new(), vec![ImportProblem { line: 1, column: None, code: "unreadable" }]),
     };
-    let mut sorted = headers.clone();
+    let mut sorted: Vec<String> =
+        headers.iter().filter(|h| !OPTIONAL_DIRECTORY_COLUMNS.contains(&h.as_str())).cloned().collect();
     sorted.sort();
     let mut expected: Vec<String> = DIRECTORY_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     expected.sort();
     if sorted != expected {
         return (Vec::new(), vec![ImportProblem { line: 1, column: None, code: "wrong-columns" }]);
     }
-    let position = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
+    if headers.iter().filter(|h| OPTIONAL_DIRECTORY_COLUMNS.contains(&h.as_str())).count() > 1 {
+        return (Vec::new(), vec![ImportProblem { line: 1, column: None, code: "wrong-columns" }]);
+    }
+    let position = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
@@ -116,13 +148,14 @@ fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem
             }
         };
         let line = record.position().map_or(0, |p| p.line());
-        let field = |name: &str| record.get(position(name)).unwrap_or_default().to_owned();
+        let field = |name: &str| position(name).and_then(|i| record.get(i)).unwrap_or_default().to_owned();
         let optional = |name: &str| Some(field(name)).filter(|v| !v.is_empty());
         let level_text = field("level");
         let level = level_text.parse::<i64>();
         let person = PersonInput {
             employee_id: field("employee_id"),
             name: field("name"),
+            other_names: split_other_names(&field("other_names")),
             email: field("email"),
             manager_id: optional("manager_id"),
             unit: field("unit"),
@@ -163,6 +196,11 @@ fn check_person(p: &PersonInput) -> Vec<(Option<&'static str>, &'static str)> {
             out.push((Some(column), "too-long"));
         }
     }
+    if p.other_names.len() > MAX_OTHER_NAMES {
+        out.push((Some("other_names"), "too-many"));
+    } else if p.other_names.iter().any(|n| n.chars().count() > MAX_FIELD_CHARS) {
+        out.push((Some("other_names"), "too-long"));
+    }
     if !p.email.trim().is_empty() && !valid_email(&p.email) {
         out.push((Some("email"), "invalid-email"));
     }
@@ -176,7 +214,7 @@ impl Ombud {
     /// Imports a directory file: adds and updates the people in it (others
     /// are left as they are), in one transaction, then re-routes the cases
     /// the changes touch.
-    pub async fn import_directory(&self, text: &str) -> Result<ImportReport> {
+    pub async fn import_directory(&self, text: &str, by: ChangeSource) -> Result<ImportReport> {
         let (rows, mut problems) = read_directory_csv(text);
         let old = self.directory_index().await?;
         let in_file: BTreeSet<&str> = rows.iter().map(|(_, p)| p.employee_id.as_str()).collect();
@@ -211,24 +249,34 @@ impl Ombud {
             }
             change.people.push(record);
         }
-        report.cases_rerouted = self.write_directory(&old, change).await?;
+        report.cases_rerouted = self.write_directory(&old, change, by).await?;
         tracing::info!(created = report.created, updated = report.updated, "directory imported");
         Ok(report)
     }
 
-    /// Writes a directory change and re-routes what it touches.
+    /// Writes a directory change with the record of who made it, and
+    /// re-routes what it touches.
     async fn write_directory(
         &self,
         old: &crate::directory_index::DirectoryIndex,
-        change: DirectoryChange,
+        mut change: DirectoryChange,
+        by: ChangeSource,
     ) -> Result<usize> {
         if change.people.is_empty() && change.put_group.is_none() && change.delete_group.is_none() {
             return Ok(0);
         }
+        let record = DirectoryChangeRecord {
+            id: uuid::Uuid::now_v7(),
+            at: self.clock.now(),
+            source: by,
+            people: change.people.len() as u64,
+        };
+        let change_id = record.id;
+        change.record = Some(record);
         let changed: BTreeSet<String> = change.people.iter().map(|p| p.employee_id.clone()).collect();
         self.store.write_directory(&change).await?;
         let new = self.directory_index().await?;
-        self.reroute_after_directory_change(old, &new, &changed).await
+        self.reroute_after_directory_change(old, &new, &changed, change_id).await
     }
 
     /// The people of the directory, deleted ones left out.
@@ -245,7 +293,12 @@ impl Ombud {
 
     /// Creates a person (`scim_id` None) or replaces one. A sync client may
     /// send someone before her manager, so managers need not exist yet.
-    pub async fn put_person(&self, scim_id: Option<&str>, input: PersonInput) -> Result<PersonRecord> {
+    pub async fn put_person(
+        &self,
+        scim_id: Option<&str>,
+        input: PersonInput,
+        by: ChangeSource,
+    ) -> Result<PersonRecord> {
         let problems = check_person(&input);
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(
@@ -274,19 +327,19 @@ impl Ombud {
             return Err(invalid("email", "email-taken"));
         }
         let record = person_record(input, existing, self.clock.now());
-        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }).await?;
+        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
         Ok(record)
     }
 
     /// Deletes a person from the directory. Her last place in it still
     /// counts for the cases that name her.
-    pub async fn delete_person(&self, scim_id: &str) -> Result<()> {
+    pub async fn delete_person(&self, scim_id: &str, by: ChangeSource) -> Result<()> {
         let old = self.directory_index().await?;
         let mut record = self.directory_person(scim_id).await?;
         record.active = false;
         record.deleted_at = Some(self.clock.now());
         record.updated_at = self.clock.now();
-        self.write_directory(&old, DirectoryChange { people: vec![record], ..Default::default() }).await?;
+        self.write_directory(&old, DirectoryChange { people: vec![record], ..Default::default() }, by).await?;
         Ok(())
     }
 
@@ -296,7 +349,13 @@ impl Ombud {
 
     /// Creates or replaces a group. A group is a unit: its members take its
     /// name as their unit, which may change who their HR partners are.
-    pub async fn put_group(&self, id: Option<&str>, display_name: &str, members: Vec<String>) -> Result<GroupRecord> {
+    pub async fn put_group(
+        &self,
+        id: Option<&str>,
+        display_name: &str,
+        members: Vec<String>,
+        by: ChangeSource,
+    ) -> Result<GroupRecord> {
         let display_name = display_name.trim();
         if display_name.is_empty() {
             return Err(invalid("displayName", "required"));
@@ -321,16 +380,17 @@ impl Ombud {
         }
         let group = GroupRecord { id, display_name: display_name.to_owned(), members, updated_at: now };
         change.put_group = Some(group.clone());
-        self.write_directory(&old, change).await?;
+        self.write_directory(&old, change, by).await?;
         Ok(group)
     }
 
-    pub async fn delete_group(&self, id: &str) -> Result<()> {
+    pub async fn delete_group(&self, id: &str, by: ChangeSource) -> Result<()> {
         if !self.store.groups().await?.iter().any(|g| g.id == id) {
             return Err(ServiceError::NotFound);
         }
         let old = self.directory_index().await?;
-        self.write_directory(&old, DirectoryChange { delete_group: Some(id.to_owned()), ..Default::default() }).await?;
+        let change = DirectoryChange { delete_group: Some(id.to_owned()), ..Default::default() };
+        self.write_directory(&old, change, by).await?;
         Ok(())
     }
 
@@ -388,6 +448,12 @@ fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Times
     PersonRecord {
         scim_id: existing.map_or_else(|| uuid::Uuid::now_v7().to_string(), |p| p.scim_id.clone()),
         employee_id: input.employee_id.trim().to_owned(),
+        other_names: input
+            .other_names
+            .iter()
+            .map(|n| clean_name(n))
+            .filter(|n| !n.is_empty() && *n != input.name.trim())
+            .collect(),
         name: input.name.trim().to_owned(),
         email: input.email.trim().to_owned(),
         manager_id: input.manager_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -425,6 +491,7 @@ mod tests {
                 PersonInput {
                     employee_id: "E2".into(),
                     name: "李娜".into(),
+                    other_names: Vec::new(),
                     email: "li@example.cn".into(),
                     manager_id: Some("E1".into()),
                     unit: "Sales".into(),
@@ -459,5 +526,26 @@ mod tests {
         assert_eq!(problems[3].to_string(), "line 3, level: not a whole number");
         let wrong = parse_directory_csv("id,name\nE1,Ann\n").expect_err("wrong header");
         assert_eq!(wrong[0].code, "wrong-columns");
+    }
+
+    #[test]
+    fn other_names_are_an_optional_column_split_on_either_semicolon() {
+        let text = "employee_id,name,other_names,email,manager_id,unit,level,hr_partner_id\n\
+                    E1,Sun Hao,孙浩； Harry Sun ;;孙浩,sun@example.cn,,Sales North,5,\n\
+                    E2,Li Na,,li@example.cn,E1,Sales North,3,\n";
+        let rows = parse_directory_csv(text).expect("good file");
+        assert_eq!(rows[0].1.other_names, vec!["孙浩".to_owned(), "Harry Sun".to_owned()]);
+        assert!(rows[1].1.other_names.is_empty());
+        let many = format!(
+            "employee_id,name,email,manager_id,unit,level,hr_partner_id,other_names\nE1,Ann,a@example.org,,S,3,,{}\n",
+            (0..21).map(|i| format!("n{i}")).collect::<Vec<_>>().join(";")
+        );
+        let problems = parse_directory_csv(&many).expect_err("too many names");
+        assert_eq!((problems[0].column, problems[0].code), (Some("other_names"), "too-many"));
+        let twice = parse_directory_csv(
+            "employee_id,name,email,manager_id,unit,level,hr_partner_id,other_names,other_names\nE1,A,a@x.org,,S,3,,,\n",
+        )
+        .expect_err("column twice");
+        assert_eq!(twice[0].code, "wrong-columns");
     }
 }

@@ -38,7 +38,8 @@ impl DirectoryIndex {
             index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
             if p.deleted_at.is_none() {
                 index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
-                named.push(NamedEntry { id: id.clone(), names: vec![p.name.clone()], unit: p.unit.clone() });
+                let names = std::iter::once(&p.name).chain(&p.other_names).cloned().collect();
+                named.push(NamedEntry { id: id.clone(), names, unit: p.unit.clone() });
             }
             index.people.insert(id, p);
         }

@@ -29,6 +29,10 @@ pub enum ServiceError {
     /// The workflow refuses this step now.
     #[error(transparent)]
     Rule(#[from] DomainError),
+    /// The case is restricted: no step until oversight has settled who the
+    /// accused is.
+    #[error("the case waits for oversight to identify the person accused")]
+    RoutingPending,
     /// She may raise her case herself only once a deadline was missed.
     #[error("no deadline of this case has passed yet")]
     EscalationNotYet,

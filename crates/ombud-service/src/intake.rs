@@ -66,7 +66,11 @@ impl Ombud {
         let attachments = self.seal_uploads(case_id, &key, None, uploads)?;
         let sealed_report = seal_json(&key, &report_aad(case_id), content)?;
 
-        let (requests, deadlines) = self.first_deadlines(case_id, content, now)?;
+        let (requests, mut deadlines) = self.first_deadlines(case_id, content, now)?;
+        if routing.routing == ombud_domain::CaseRouting::Restricted {
+            let due = self.config.policy.routing_due(now)?;
+            deadlines.push(DeadlineRow::new(case_id, ombud_domain::DeadlineKind::Routing, due, now));
+        }
         // The record binds the report and every file that came with it.
         let event = EventRecord::new(case_id, EventKind::Submitted, now, Actor::Reporter).with_payloads(
             std::iter::once(sealed_report.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
@@ -81,6 +85,7 @@ impl Ombud {
                 acknowledged_at: None,
                 updated_at: now,
                 escalated_at: None,
+                routing: routing.routing,
             },
             sealed_report,
             attachments,

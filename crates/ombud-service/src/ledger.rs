@@ -4,11 +4,12 @@
 use crate::ReporterDesk;
 use crate::error::invalid;
 use crate::{Ombud, Result, ServiceError};
+use ombud_crypto::{ActorKey, LeafActor};
 use ombud_ledger::{
     Checkpoint, ConsistencyFrom, EventLeaf, Hash, LedgerError, NodeId, RECORD_FORMAT, Record, RecordEvent, VerifierKey,
     b64,
 };
-use ombud_store::{CheckpointRow, EventRecord};
+use ombud_store::{Actor, CheckpointRow, EventRecord};
 use std::collections::HashMap;
 
 /// How far a whole-log check got, or the first thing wrong.
@@ -117,6 +118,7 @@ impl Ombud {
         let checkpoints = self.store.checkpoints().await?;
         let mut pending = checkpoints.iter().peekable();
         let mut frontier = Frontier::default();
+        let mut seen_version_2 = false;
         let mut next = 0u64;
         while next < size {
             let entries = match self.store.ledger_entries(next, PAGE).await {
@@ -137,13 +139,35 @@ impl Ombud {
                     let why = if index >= size { "an event was added outside the log" } else { "the event is missing" };
                     return Ok(Err(LedgerProblem { index: next.min(index), why: why.into() }));
                 }
-                let leaf = leaf_of(&entry.event, &entry.case_ref).hash();
-                if stored.get(i) != Some(&(index, leaf)) {
-                    return Ok(Err(LedgerProblem {
-                        index,
-                        why: "the event does not match its recorded leaf (edited or moved)".into(),
-                    }));
-                }
+                let e = &entry.event;
+                let recorded = stored.get(i).filter(|(at, _)| *at == index).map(|(_, hash)| *hash);
+                let leaf = match self.written_leaf(e, &entry.case_ref, index, recorded) {
+                    Written::As(leaf) if leaf.version() == 1 && seen_version_2 => {
+                        // Instances write version 2 only, since version 2: an
+                        // older leaf after a newer one was written without the
+                        // key, to pass off an edit of who acted.
+                        return Ok(Err(LedgerProblem {
+                            index,
+                            why: format!(
+                                "event {} ({}) has a version-1 leaf after version-2 leaves (rewritten)",
+                                e.id, e.kind
+                            ),
+                        }));
+                    }
+                    Written::As(leaf) => leaf,
+                    Written::Edited(_) => {
+                        return Ok(Err(LedgerProblem {
+                            index,
+                            why: format!(
+                                "event {} ({}) does not match its recorded leaf: its kind, time, payload or \
+                                 acting person was edited, or it was moved",
+                                e.id, e.kind
+                            ),
+                        }));
+                    }
+                };
+                seen_version_2 |= leaf.version() == 2;
+                let leaf = leaf.hash();
                 frontier.push(leaf);
                 next += 1;
                 while let Some(c) = pending.next_if(|c| c.size <= next) {
@@ -232,8 +256,62 @@ impl Ombud {
     }
 }
 
-fn leaf_of(e: &EventRecord, case_ref: &str) -> EventLeaf {
-    ombud_store::ledger::event_leaf(e, case_ref)
+/// The store's hasher of actor commitments: the instance's actor key alone,
+/// and how an event's actor is named to it. Bound to the store when the
+/// instance opens, so the store writes version-2 leaves without ever holding
+/// the instance secret.
+#[derive(Debug)]
+pub(crate) struct LeafActors(pub(crate) ActorKey);
+
+impl ombud_store::ledger::ActorCommitments for LeafActors {
+    fn commit(&self, event: &EventRecord, leaf_index: u64) -> Hash {
+        actor_commitment(&self.0, event, leaf_index)
+    }
+}
+
+/// The one mapping from an event's actor to its commitment, for writing a
+/// leaf (through the store) and for checking it (here).
+fn actor_commitment(key: &ActorKey, e: &EventRecord, leaf_index: u64) -> Hash {
+    let actor = match &e.actor {
+        Actor::Staff(id) => LeafActor::Staff(id.as_bytes()),
+        Actor::Reporter => LeafActor::Reporter,
+        Actor::System => LeafActor::System,
+    };
+    key.commit(e.case_id.as_bytes(), leaf_index, actor)
+}
+
+impl Ombud {
+    /// The leaf `e` was written as, recomputed from its row with the instance
+    /// keys: version 2 when its commitment to who acted (from
+    /// `events.staff_id` and `actor_kind`) gives the recorded hash, version 1
+    /// when the recorded hash is the leaf of a log written before version 2.
+    /// When neither is, the row no longer says what was recorded. The version
+    /// is not stored beside the event; the recorded hash says it, and stating
+    /// it in a column would only be one more thing to edit.
+    fn written_leaf(&self, e: &EventRecord, case_ref: &str, index: u64, recorded: Option<Hash>) -> Written {
+        let v2 = ombud_store::ledger::event_leaf(e, case_ref, Some(actor_commitment(self.keys.actor_key(), e, index)));
+        if recorded == Some(v2.hash()) {
+            return Written::As(v2);
+        }
+        let v1 = EventLeaf { actor: None, ..v2.clone() };
+        if recorded == Some(v1.hash()) { Written::As(v1) } else { Written::Edited(v2) }
+    }
+}
+
+/// An event's leaf recomputed from its row, against the recorded hash.
+enum Written {
+    /// The recorded leaf, in the version it was written in.
+    As(EventLeaf),
+    /// Not the recorded leaf: the version-2 leaf the edited row gives now.
+    Edited(EventLeaf),
+}
+
+impl Written {
+    fn leaf(self) -> EventLeaf {
+        match self {
+            Written::As(leaf) | Written::Edited(leaf) => leaf,
+        }
+    }
 }
 
 fn check_checkpoint(c: &CheckpointRow, key: &VerifierKey, frontier: &Frontier, size: u64) -> Option<LedgerProblem> {
@@ -293,15 +371,23 @@ impl ReporterDesk<'_> {
         let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         let checkpoint = self.checkpoint().await?;
+        let case_events: Vec<(EventRecord, u64)> = (self.store.events(case.id).await?.into_iter())
+            .filter_map(|e| e.leaf_index.filter(|i| *i < checkpoint.size).map(|i| (e, i)))
+            .collect();
+        let ids: Vec<NodeId> = case_events.iter().map(|(_, i)| NodeId { level: 0, index: *i }).collect();
+        let recorded = self.store.ledger_nodes(&ids).await?;
         let mut events = Vec::new();
-        for e in self.store.events(case.id).await? {
-            let Some(index) = e.leaf_index.filter(|i| *i < checkpoint.size) else { continue };
+        for ((e, index), recorded) in case_events.into_iter().zip(recorded) {
             let proof = self.with_nodes(|get| ombud_ledger::inclusion_proof(index, checkpoint.size, get)).await?;
+            // Her leaf in the version it was written in. An edited row gives
+            // the version-2 leaf it reads as now, which her check refuses: an
+            // edit is shown to her, never papered over.
+            let leaf = self.written_leaf(&e, &case.reference, index, recorded).leaf();
             events.push(RecordEvent {
                 kind: e.kind.as_str().to_owned(),
                 at: e.at.to_string(),
                 leaf_index: index,
-                leaf: leaf_of(&e, &case.reference).encode(),
+                leaf: leaf.encode(),
                 proof: proof.iter().map(|h| b64(h)).collect(),
             });
         }

@@ -31,7 +31,10 @@ mod workflow;
 
 pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use deadlines::SweepReport;
-pub use directory::{DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, PersonInput, parse_directory_csv};
+pub use directory::{
+    DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, OPTIONAL_DIRECTORY_COLUMNS, PersonInput,
+    parse_directory_csv, split_other_names,
+};
 pub use error::ServiceError;
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
@@ -41,8 +44,10 @@ pub use ombud_domain::MatchHow;
 pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
 pub use ombud_store::{
-    ApiTokenRecord, CaseRecord, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord, PersonRecord,
+    ApiTokenRecord, CaseRecord, ChangeSource, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord,
+    PersonRecord,
 };
+pub use oversight::{DirectoryChangeView, QueueItem, QueueKind};
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use views::{

@@ -99,6 +99,9 @@ impl Ombud {
         if !ombud_crypto::constant_time_eq(&stored, &check) {
             return Err(ServiceError::InstanceMismatch);
         }
+        // Only now, with the secret known to be this database's: from here
+        // the store writes version-2 leaves, committing to who acted.
+        store.bind_actor_commitments(Arc::new(crate::ledger::LeafActors(keys.actor_key().clone())));
         let kdf_pool = Arc::new(
             crate::kdf_pool::KdfPool::new(config.kdf_workers)
                 .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,

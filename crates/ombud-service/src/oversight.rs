@@ -4,12 +4,181 @@
 use crate::routing::{AccessEntry, ExclusionView};
 use crate::workflow::{ChangeView, change_view, open_change};
 use crate::{OversightDesk, Result, ServiceError};
+use jiff::Timestamp;
 use ombud_crypto::DataKey;
-use ombud_domain::{CaseId, CaseStatus, ExclusionReason, NamedParty, StaffId, exclusion};
+use ombud_domain::{CaseId, CaseRouting, CaseStatus, DeadlineKind, EventKind, ExclusionReason, NamedParty, StaffId};
 use ombud_store::*;
+use serde::Serialize;
 use std::collections::HashMap;
 
+/// What waits on oversight, one list (DECISIONS #14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    /// A restricted case: identify the person accused. Always first.
+    RestrictedRouting,
+    /// A directory change would let an excluded person back into a case.
+    AccessLift,
+    /// A dismissal of a sexual harassment or assault case to sign off.
+    Dismissal,
+    /// A referral elsewhere of such a case to sign off.
+    Referral,
+    /// A case raised by a missed deadline or by the reporter.
+    Escalation,
+}
+
+/// One thing waiting on oversight.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    pub kind: QueueKind,
+    pub case_id: Option<CaseId>,
+    pub case_ref: Option<String>,
+    pub since: Timestamp,
+    pub due: Option<Timestamp>,
+    /// For an access lift: who would be let back in, and by which change.
+    pub staff_id: Option<StaffId>,
+    pub staff_name: Option<String>,
+    pub change_id: Option<uuid::Uuid>,
+}
+
+impl QueueItem {
+    fn case(kind: QueueKind, case: &CaseRecord, since: Timestamp, due: Option<Timestamp>) -> Self {
+        QueueItem {
+            kind,
+            case_id: Some(case.id),
+            case_ref: Some(case.reference.clone()),
+            since,
+            due,
+            staff_id: None,
+            staff_name: None,
+            change_id: None,
+        }
+    }
+}
+
+/// A directory change as oversight reads it: who made it and what waits.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DirectoryChangeView {
+    pub id: uuid::Uuid,
+    pub at: Timestamp,
+    /// command_line, administrator or sync_token.
+    pub source: String,
+    /// The administrator who made it, or who created the sync token used.
+    pub by: Option<String>,
+    pub token_label: Option<String>,
+    pub people: u64,
+    pub lifts_waiting: u64,
+}
+
 impl OversightDesk<'_> {
+    /// Everything waiting on oversight: restricted cases first (someone must
+    /// identify the accused within hours), then the rest by due date, oldest first.
+    pub async fn queue(&self, limit: u32) -> Result<Vec<QueueItem>> {
+        let session = self.session;
+        let mut items = Vec::new();
+        for case in self.store.cases_routed(session.id, CaseRouting::Restricted, limit).await? {
+            let due = self.store.deadlines(case.id).await?.into_iter().find(|d| d.kind == DeadlineKind::Routing);
+            items.push(QueueItem::case(QueueKind::RestrictedRouting, &case, case.received_at, due.map(|d| d.due_at)));
+        }
+        let names = self.staff_names().await?;
+        for lift in self.store.visible_lifts(session.id, limit).await? {
+            items.push(QueueItem {
+                kind: QueueKind::AccessLift,
+                case_id: Some(lift.case_id),
+                case_ref: Some(lift.case_ref),
+                since: lift.since,
+                due: None,
+                staff_name: names.get(&lift.staff_id).cloned(),
+                staff_id: Some(lift.staff_id),
+                change_id: Some(lift.change_id),
+            });
+        }
+        for (status, kind) in
+            [(CaseStatus::DismissalPending, QueueKind::Dismissal), (CaseStatus::ReferralPending, QueueKind::Referral)]
+        {
+            for case in self.store.cases_in_status(session.id, status, limit).await? {
+                items.push(QueueItem::case(kind, &case, case.updated_at, None));
+            }
+        }
+        for e in self.store.escalations(session.id, limit).await? {
+            items.push(QueueItem {
+                kind: QueueKind::Escalation,
+                case_id: Some(e.case_id),
+                case_ref: Some(e.case_ref),
+                since: e.created_at,
+                due: None,
+                staff_id: None,
+                staff_name: None,
+                change_id: None,
+            });
+        }
+        items.sort_by_key(|i| (i.kind != QueueKind::RestrictedRouting, i.due.is_none(), i.due, i.since));
+        items.truncate(limit as usize);
+        Ok(items)
+    }
+
+    /// Approves or refuses letting a staff member back into a case that a
+    /// directory change would have opened to her again. Approving re-checks
+    /// the rule first: if she is conflicted again by now, she stays out.
+    /// Nobody decides her own way back in. Returns whether she was let in.
+    pub async fn decide_lift(&self, case_id: CaseId, staff_id: StaffId, approve: bool) -> Result<bool> {
+        let session = self.session;
+        self.as_staff().case_access(case_id).await?;
+        if staff_id == session.id {
+            return Err(ServiceError::Forbidden);
+        }
+        let waiting = self.store.visible_lifts(session.id, u32::MAX).await?;
+        if !waiting.iter().any(|l| l.case_id == case_id && l.staff_id == staff_id) {
+            return Err(ServiceError::NotFound);
+        }
+        if !approve {
+            self.store.drop_lift(case_id, staff_id).await?;
+            tracing::info!(case = %case_id, "access lift refused by oversight");
+            return Ok(false);
+        }
+        let index = self.directory_index().await?;
+        let staff = self.store.list_staff().await?;
+        let member = staff.iter().find(|s| s.id == staff_id).ok_or(ServiceError::NotFound)?;
+        let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
+        let parties = crate::Ombud::named_parties(&index, &self.store.case_parties(case_id).await?);
+        let current = self.store.exclusions(case_id).await?;
+        let declared = current.iter().any(|e| e.staff_id == staff_id && e.reason == ExclusionReason::Declared);
+        let reader = self.reader(&index, member, declared)?;
+        if self.rule(&index, &parties, &reader, case.routing).is_some() {
+            self.store.drop_lift(case_id, staff_id).await?;
+            return Ok(false);
+        }
+        let rows: Vec<ExclusionRow> = current.into_iter().filter(|e| e.staff_id != staff_id).collect();
+        let now = self.clock.now();
+        let event = EventRecord::new(case_id, EventKind::AccessChanged, now, Actor::Staff(session.id));
+        self.store.set_exclusions(case_id, &rows, now, &event).await?;
+        tracing::info!(case = %case_id, "access lift approved by oversight");
+        Ok(true)
+    }
+
+    /// Who changed the directory, newest first.
+    pub async fn directory_changes(&self, limit: u32) -> Result<Vec<DirectoryChangeView>> {
+        let names = self.staff_names().await?;
+        Ok(self
+            .store
+            .directory_changes(limit)
+            .await?
+            .into_iter()
+            .map(|row| DirectoryChangeView {
+                id: row.change.id,
+                at: row.change.at,
+                source: row.change.source.as_str().to_owned(),
+                by: row.by_staff.and_then(|id| names.get(&id).cloned()),
+                token_label: row.token_label,
+                people: row.change.people,
+                lifts_waiting: row.lifts_waiting,
+            })
+            .collect())
+    }
+
+    async fn staff_names(&self) -> Result<HashMap<StaffId, String>> {
+        Ok(self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect())
+    }
     /// The oversight committee's queue: escalations of cases she may read.
     pub async fn escalations(&self, limit: u32) -> Result<Vec<EscalationRow>> {
         let session = self.session;
@@ -61,8 +230,7 @@ impl OversightDesk<'_> {
     pub async fn access_log(&self, case_id: CaseId) -> Result<Vec<AccessEntry>> {
         let session = self.session;
         self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
-        let names: HashMap<StaffId, String> =
-            self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
+        let names = self.staff_names().await?;
         Ok(self
             .store
             .events(case_id)
@@ -103,7 +271,8 @@ impl OversightDesk<'_> {
                 }
                 let named = parties.get(&e.case_id).map_or(&[][..], Vec::as_slice);
                 let reader = self.reader(&index, member, false)?;
-                reason = exclusion(&self.config.conflict, &index.chart, named, &reader).unwrap_or(reason);
+                let routing = self.store.case(e.case_id).await?.map_or(CaseRouting::Restricted, |c| c.routing);
+                reason = self.rule(&index, named, &reader, routing).unwrap_or(reason);
             }
             if let std::collections::hash_map::Entry::Vacant(slot) = events.entry(e.case_id) {
                 slot.insert(self.store.events(e.case_id).await?);

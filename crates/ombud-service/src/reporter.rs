@@ -1,7 +1,7 @@
 //! The reporter's side: her receipt, her case, her messages and files.
 
 use crate::sealing::*;
-use crate::views::{Audience, CaseView, Download, deadlines_of, open_case};
+use crate::views::{Audience, CaseView, Download, deadlines_of, open_case, shown_to_her};
 use crate::{Ombud, ReporterDesk, ReporterSession, Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::Receipt;
@@ -54,7 +54,7 @@ impl ReporterDesk<'_> {
         if let Some(mine) = existing.iter().find(|e| e.cause == EscalationCause::Reporter) {
             return Ok(mine.created_at);
         }
-        let deadlines = deadlines_of(&self.store.deadlines(case.id).await?);
+        let deadlines = deadlines_of(&shown_to_her(self.store.deadlines(case.id).await?));
         if !reporter_may_escalate(&deadlines, now) {
             return Err(ServiceError::EscalationNotYet);
         }
@@ -76,13 +76,13 @@ impl ReporterDesk<'_> {
     pub async fn status(&self) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
         let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok((case, deadlines_of(&self.store.deadlines(session.case_id).await?)))
+        Ok((case, deadlines_of(&shown_to_her(self.store.deadlines(session.case_id).await?))))
     }
 
     /// Whether her case's deadlines allow her to escalate now.
     pub async fn may_escalate(&self) -> Result<bool> {
         let session = self.session;
-        let deadlines = deadlines_of(&self.store.deadlines(session.case_id).await?);
+        let deadlines = deadlines_of(&shown_to_her(self.store.deadlines(session.case_id).await?));
         Ok(reporter_may_escalate(&deadlines, self.clock.now()))
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::Ombud;
 use crate::StaffDesk;
+use crate::callers::CaseAccess;
 use crate::directory_index::DirectoryIndex;
 use crate::error::invalid;
 use crate::sealing::{open_json, parties_aad, seal_json};
@@ -15,7 +16,8 @@ use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{
-    CaseId, EventKind, ExclusionReason, Lifting, MatchHow, NamedParty, Person, Reader, Role, StaffId, exclusion,
+    CaseId, CaseRouting, EventKind, ExclusionReason, Lifting, MatchHow, NamedParty, Person, PersonRole, Reader, Role,
+    StaffId, exclusion, keep_an_independent_reader,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
@@ -62,6 +64,9 @@ pub struct MatchInput {
     /// The directory person she is; empty with `internal: false` for an outsider.
     pub employee_id: Option<String>,
     pub internal: bool,
+    /// Oversight only: nobody can tell who this colleague is. The case stays
+    /// with oversight.
+    pub unidentified: bool,
 }
 
 /// One line of a case's access log.
@@ -93,6 +98,28 @@ pub(crate) struct IntakeRouting {
     pub parties: Vec<CasePartyRow>,
     pub sealed_matches: Vec<u8>,
     pub exclusions: Vec<ExclusionRow>,
+    pub routing: CaseRouting,
+}
+
+/// Whether the people she named leave the case's readers unsettled: an
+/// accused she did not place outside the organisation, whom neither an id,
+/// an email nor any name in the directory leads to, restricts the case to
+/// oversight (nobody can tell whose chain to keep out); one that oversight
+/// recorded as unidentifiable keeps it with oversight.
+fn routing_of(index: &DirectoryIndex, people: &[Person], matches: &[PartyMatch]) -> CaseRouting {
+    let mut routing = CaseRouting::Decided;
+    for m in matches {
+        let Some(p) = people.get(m.position as usize) else { continue };
+        if p.role != PersonRole::Accused || !p.inside() {
+            continue;
+        }
+        match m.how {
+            MatchHow::Unmatched if index.names.candidates(&p.name).is_empty() => return CaseRouting::Restricted,
+            MatchHow::Unidentified => routing = CaseRouting::Oversight,
+            _ => {}
+        }
+    }
+    routing
 }
 
 impl Ombud {
@@ -133,7 +160,7 @@ impl Ombud {
             .iter()
             .enumerate()
             .map(|(position, p)| {
-                let (employee_id, how) = if !p.internal {
+                let (employee_id, how) = if !p.inside() {
                     (None, MatchHow::External)
                 } else if let Some(found) = p.employee_id.as_deref().and_then(|id| index.by_employee_id(id)) {
                     (Some(found.employee_id.clone()), MatchHow::EmployeeId)
@@ -173,7 +200,7 @@ impl Ombud {
             if m.how != MatchHow::Handler {
                 tokens.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
             }
-            if person.internal && matches!(m.how, MatchHow::Name | MatchHow::Unmatched) {
+            if person.inside() && matches!(m.how, MatchHow::Name | MatchHow::Unmatched) {
                 // Fail closed: until a person confirms who she meant, everyone
                 // she could mean is named, and every one's chain is kept out.
                 for (id, _) in index.names.candidates(&person.name) {
@@ -187,21 +214,23 @@ impl Ombud {
         Ok(rows)
     }
 
-    /// The stored rows as the rule sees them, one party per position.
+    /// The stored rows as the rule sees them: one party per directory person
+    /// the tokens of a position lead to (a name she wrote may stand for
+    /// several candidates, and each one's chain is kept out), and one for
+    /// tokens that lead to nobody in the directory (an email she gave, an
+    /// employee id not in it yet).
     pub(crate) fn named_parties(index: &DirectoryIndex, rows: &[CasePartyRow]) -> Vec<NamedParty> {
-        let mut by_position: BTreeMap<u32, NamedParty> = BTreeMap::new();
+        let mut parties: BTreeMap<(u32, Option<String>), NamedParty> = BTreeMap::new();
         for row in rows {
-            let party = by_position.entry(row.position).or_insert_with(|| NamedParty {
-                employee_id: None,
+            let employee_id = index.by_token.get(&row.token).cloned();
+            let party = parties.entry((row.position, employee_id.clone())).or_insert_with(|| NamedParty {
+                employee_id,
                 tokens: BTreeSet::new(),
                 role: row.role,
             });
-            if party.employee_id.is_none() {
-                party.employee_id = index.by_token.get(&row.token).cloned();
-            }
             party.tokens.insert(row.token.clone());
         }
-        by_position.into_values().collect()
+        parties.into_values().collect()
     }
 
     pub(crate) fn reader(&self, index: &DirectoryIndex, staff: &StaffRecord, declared: bool) -> Result<Reader> {
@@ -214,20 +243,43 @@ impl Ombud {
         })
     }
 
-    /// Every reader of cases who may not see a case with these parties.
+    /// Why this reader may not see a case with these parties and this
+    /// routing: the conflict rule first, then a case that is oversight's.
+    pub(crate) fn rule(
+        &self,
+        index: &DirectoryIndex,
+        parties: &[NamedParty],
+        reader: &Reader,
+        routing: CaseRouting,
+    ) -> Option<ExclusionReason> {
+        exclusion(&self.config.conflict, &index.chart, parties, reader).or_else(|| {
+            (routing.oversight_only() && reader.role == Role::Handler).then_some(ExclusionReason::OversightOnly)
+        })
+    }
+
+    /// Every reader of cases who may not see a case with these parties,
+    /// leaving it at least one independent reader.
     fn decide(
         &self,
         index: &DirectoryIndex,
         parties: &[NamedParty],
         staff: &[StaffRecord],
         declared: &BTreeSet<StaffId>,
+        routing: CaseRouting,
     ) -> Result<Vec<(StaffId, ExclusionReason)>> {
         let mut out = Vec::new();
-        for s in staff.iter().filter(|s| s.role.reads_cases()) {
+        let readers: Vec<&StaffRecord> = staff.iter().filter(|s| s.role.reads_cases()).collect();
+        for s in &readers {
             let reader = self.reader(index, s, declared.contains(&s.id))?;
-            if let Some(reason) = exclusion(&self.config.conflict, &index.chart, parties, &reader) {
+            if let Some(reason) = self.rule(index, parties, &reader, routing) {
                 out.push((s.id, reason));
             }
+        }
+        let roles: Vec<(StaffId, Role)> = readers.iter().map(|s| (s.id, s.role)).collect();
+        let (out, fell_back) = keep_an_independent_reader(&roles, out);
+        if fell_back {
+            // No case id: it would hint at whom the case concerns.
+            tracing::warn!("no oversight member may read a case: handlers with no conflict read it instead");
         }
         Ok(out)
     }
@@ -244,18 +296,22 @@ impl Ombud {
         let index = self.directory_index().await?;
         let matches = self.match_parties(&index, people);
         let parties = self.party_rows(&index, people, &matches)?;
-        let decided = self.decide(&index, &Self::named_parties(&index, &parties), staff, &BTreeSet::new())?;
+        let routing = routing_of(&index, people, &matches);
+        let named = Self::named_parties(&index, &parties);
+        let decided = self.decide(&index, &named, staff, &BTreeSet::new(), routing)?;
         let exclusions = decided
             .into_iter()
             .map(|(staff_id, reason)| ExclusionRow { case_id, staff_id, reason: reason.at_rest(), at: now })
             .collect();
-        Ok(IntakeRouting { sealed_matches: seal_json(key, &parties_aad(case_id), &matches)?, parties, exclusions })
+        let sealed_matches = seal_json(key, &parties_aad(case_id), &matches)?;
+        Ok(IntakeRouting { sealed_matches, parties, exclusions, routing })
     }
 
     /// Re-decides who may read one case and applies it at once: a reader
     /// who became conflicted loses her access row and wrapped key. With
     /// `Lifting::Held`, exclusions already in force stay even if the rule no
-    /// longer finds them (only tightening happens).
+    /// longer finds them (only tightening happens); with a directory change
+    /// given, each of those waits for an oversight member's approval.
     pub(crate) async fn reroute_case(
         &self,
         index: &DirectoryIndex,
@@ -263,14 +319,20 @@ impl Ombud {
         case_id: CaseId,
         event: EventRecord,
         lifting: Lifting,
+        change: Option<uuid::Uuid>,
     ) -> Result<bool> {
         let current = self.store.exclusions(case_id).await?;
         let declared: BTreeSet<StaffId> =
             current.iter().filter(|e| e.reason == ExclusionReason::Declared).map(|e| e.staff_id).collect();
         let parties = Self::named_parties(index, &self.store.case_parties(case_id).await?);
+        // A case that cannot be found routes as oversight's: fail closed.
+        let routing = self.store.case(case_id).await?.map_or(CaseRouting::Restricted, |c| c.routing);
         let now = self.clock.now();
-        let decided: Vec<(StaffId, ExclusionReason)> =
-            self.decide(index, &parties, staff, &declared)?.into_iter().map(|(s, r)| (s, r.at_rest())).collect();
+        let decided: Vec<(StaffId, ExclusionReason)> = self
+            .decide(index, &parties, staff, &declared, routing)?
+            .into_iter()
+            .map(|(s, r)| (s, r.at_rest()))
+            .collect();
         let in_force: Vec<(StaffId, ExclusionReason)> = current.iter().map(|e| (e.staff_id, e.reason)).collect();
         let rows: Vec<ExclusionRow> = ombud_domain::merge_exclusions(&in_force, &decided, lifting)
             .into_iter()
@@ -284,17 +346,33 @@ impl Ombud {
         if changed {
             tracing::info!(case = %case_id, excluded = rows.len(), "case access re-decided");
         }
+        if let Some(change) = change {
+            // In force, not a declaration, and the rule no longer finds it:
+            // lifting it is oversight's to approve.
+            let waiting: Vec<StaffId> = rows
+                .iter()
+                .filter(|r| r.reason != ExclusionReason::Declared)
+                .filter(|r| !decided.iter().any(|(s, _)| *s == r.staff_id))
+                .map(|r| r.staff_id)
+                .collect();
+            if !waiting.is_empty() {
+                self.store.request_lifts(case_id, &waiting, change, now).await?;
+            }
+        }
         Ok(changed)
     }
 
     /// After a directory change: re-decides every case whose verdict could
     /// have moved, found through the tokens of the people around the change.
-    /// Returns how many cases changed hands.
+    /// New exclusions apply at once; an exclusion the change would lift
+    /// waits for oversight (no import, sync or token can quietly let an
+    /// excluded person back in). Returns how many cases changed hands.
     pub(crate) async fn reroute_after_directory_change(
         &self,
         old: &DirectoryIndex,
         new: &DirectoryIndex,
         changed: &BTreeSet<String>,
+        change: uuid::Uuid,
     ) -> Result<usize> {
         let around = self.config.conflict.affected_by_change(&old.chart, &new.chart, changed);
         let mut tokens = BTreeSet::new();
@@ -311,7 +389,7 @@ impl Ombud {
         let mut moved = 0;
         for case_id in cases {
             let event = EventRecord::new(case_id, EventKind::AccessChanged, self.clock.now(), Actor::System);
-            if self.reroute_case(new, &staff, case_id, event, Lifting::Allowed).await? {
+            if self.reroute_case(new, &staff, case_id, event, Lifting::Held, Some(change)).await? {
                 moved += 1;
             }
         }
@@ -343,10 +421,14 @@ impl Ombud {
         }
         let now = self.clock.now();
         let reader = self.reader(&index, record, false)?;
+        let mut cases: BTreeSet<CaseId> =
+            self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await?.into_iter().collect();
+        cases.extend(self.store.oversight_only_cases().await?);
         let mut rows = Vec::new();
-        for case_id in self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await? {
+        for case_id in cases {
             let parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
-            if let Some(reason) = exclusion(&self.config.conflict, &index.chart, &parties, &reader) {
+            let routing = self.store.case(case_id).await?.map_or(CaseRouting::Restricted, |c| c.routing);
+            if let Some(reason) = self.rule(&index, &parties, &reader, routing) {
                 rows.push(ExclusionRow { case_id, staff_id: record.id, reason: reason.at_rest(), at: now });
             }
         }
@@ -383,7 +465,7 @@ impl Ombud {
                     position: i as u32,
                     name: p.name.clone(),
                     role: p.role,
-                    internal: p.internal,
+                    internal: p.inside(),
                     given_employee_id: p.employee_id.clone(),
                     given_email: p.email.clone(),
                     matched,
@@ -419,10 +501,16 @@ impl StaffDesk<'_> {
     /// the match names her chain). A handler's correction only ever tightens:
     /// letting an excluded person back in takes an oversight member's match,
     /// so no handler can open a case to the accused's chain by re-labelling him.
+    ///
+    /// On a restricted case this is how oversight settles its routing: a
+    /// member identifies the accused, records that he is outside, or records
+    /// that he cannot be identified (`unidentified`, oversight's alone: the
+    /// case then stays with oversight).
     pub async fn set_party_match(&self, case_id: CaseId, position: u32, input: &MatchInput) -> Result<()> {
         let session = self.session;
-        let key = self.case_access(case_id).await?.key;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
         let lifting = match session.role {
+            Role::Handler if input.unidentified => return Err(ServiceError::Forbidden),
             Role::Handler => Lifting::Held,
             Role::Oversight => Lifting::Allowed,
             Role::Admin => return Err(ServiceError::Forbidden),
@@ -436,6 +524,7 @@ impl StaffDesk<'_> {
         let index = self.directory_index().await?;
         let employee_id = input.employee_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let matched = match (input.internal, employee_id) {
+            _ if input.unidentified => None,
             (true, Some(id)) => Some(
                 index.by_employee_id(id).ok_or_else(|| invalid("employee_id", "unknown-employee"))?.employee_id.clone(),
             ),
@@ -450,9 +539,14 @@ impl StaffDesk<'_> {
             None => self.match_parties(&index, &report.people),
         };
         matches.retain(|m| m.position != position);
+        let how = match (&matched, input.unidentified) {
+            (_, true) => MatchHow::Unidentified,
+            (Some(_), false) => MatchHow::Handler,
+            (None, false) => MatchHow::External,
+        };
         matches.push(PartyMatch {
             position,
-            how: if matched.is_some() { MatchHow::Handler } else { MatchHow::External },
+            how,
             employee_id: matched,
             confirmed_by: Some(session.id),
             confirmed_at: Some(now),
@@ -460,7 +554,7 @@ impl StaffDesk<'_> {
         matches.sort_by_key(|m| m.position);
         let sealed_matches = seal_json(&key, &parties_aad(case_id), &matches)?;
         let mut rows = self.party_rows(&index, &report.people, &matches)?;
-        if !input.internal {
+        if !input.internal && !input.unidentified {
             // A confirmed outsider keeps only the email she was named with, so
             // a staff member behind that address is still kept out.
             rows.retain(|r| r.position != position);
@@ -468,12 +562,18 @@ impl StaffDesk<'_> {
             let role = report.people[position as usize].role;
             rows.extend(self.tokens(None, given)?.into_iter().map(|token| CasePartyRow { position, token, role }));
         }
+        // Only a case not yet decided changes its routing; a decided case's
+        // readers follow the rule alone.
+        let routing = case.routing.oversight_only().then(|| routing_of(&index, &report.people, &matches));
+        // The same event as any match: her record must not tell her that a
+        // name she wrote matched nobody.
         let event = EventRecord::new(case_id, EventKind::PeopleMatched, now, Actor::Staff(session.id))
             .with_payload(&sealed_matches);
-        self.store.set_case_parties(&PartiesUpdate { case_id, rows, sealed_matches, at: now, event }).await?;
+        let update = PartiesUpdate { case_id, rows, sealed_matches, at: now, event, routing };
+        self.store.set_case_parties(&update).await?;
         let staff = self.store.list_staff().await?;
         let event = EventRecord::new(case_id, EventKind::AccessChanged, now, Actor::System);
-        self.reroute_case(&index, &staff, case_id, event, lifting).await?;
+        self.reroute_case(&index, &staff, case_id, event, lifting, None).await?;
         Ok(())
     }
 

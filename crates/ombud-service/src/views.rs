@@ -114,6 +114,12 @@ pub fn deadlines_of(rows: &[DeadlineRow]) -> Vec<Deadline> {
     out
 }
 
+/// The deadlines she sees: all but the staff's own (the routing deadline
+/// would tell her that a name she wrote matched nobody).
+pub(crate) fn shown_to_her(rows: Vec<DeadlineRow>) -> Vec<DeadlineRow> {
+    rows.into_iter().filter(|d| d.kind.shown_to_reporter()).collect()
+}
+
 /// Who a case is opened for. A reporter never sees staff names, internal
 /// reasons, justifications or linked proceedings.
 pub(crate) enum Audience<'a> {
@@ -139,9 +145,13 @@ pub(crate) async fn open_case(
     let mut attachments = opener.attachments().await?;
     let messages = opener.messages(&attachments).await?;
     attachments.retain(|a| a.message_id.is_none());
-    let deadline_rows = store.deadlines(case.id).await?;
+    let mut deadline_rows = store.deadlines(case.id).await?;
+    let mut escalations = store.case_escalations(case.id).await?;
+    if !for_staff {
+        deadline_rows = shown_to_her(deadline_rows);
+        escalations.retain(|e| e.deadline.is_none_or(|(kind, _)| kind.shown_to_reporter()));
+    }
     let deadlines = deadlines_of(&deadline_rows);
-    let escalations = store.case_escalations(case.id).await?;
     let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
     let requests = opener.requests(&report, &deadline_rows).await?;
     let (steps, proceedings) =

@@ -61,8 +61,11 @@ impl StaffDesk<'_> {
     pub async fn step(&self, case_id: CaseId, step: Step, reason: &str) -> Result<(CaseRecord, Vec<Deadline>)> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        if step.role() != session.role {
+        if !ombud_domain::may_take(session.role, step, case.routing) {
             return Err(ServiceError::Forbidden);
+        }
+        if !ombud_domain::routing_allows(step, case.routing) {
+            return Err(ServiceError::RoutingPending);
         }
         let reason = if step.needs_reason() {
             Some(required("reason", reason, MAX_MESSAGE_CHARS).map_err(|e| invalid(vec![e]))?)

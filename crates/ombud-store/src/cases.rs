@@ -1,6 +1,5 @@
 //! Cases: intake, who may read them, her report, messages and files.
 
-use crate::ledger::insert_event;
 use crate::rows::*;
 use crate::sql::{Conn, index, typed};
 use crate::*;
@@ -42,8 +41,9 @@ pub trait CaseStore: Send + Sync {
 
 async fn insert_case_row(conn: &mut Conn, c: &CaseRecord) -> Result<()> {
     sqlx::query(
-        "INSERT INTO cases (id, reference, category, status, received_at, acknowledged_at, updated_at, escalated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO cases (id, reference, category, status, received_at, acknowledged_at, updated_at, escalated_at,
+                            routing)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(c.id.to_string())
     .bind(&c.reference)
@@ -53,6 +53,7 @@ async fn insert_case_row(conn: &mut Conn, c: &CaseRecord) -> Result<()> {
     .bind(c.acknowledged_at.map(millis))
     .bind(millis(c.updated_at))
     .bind(c.escalated_at.map(millis))
+    .bind(c.routing.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -122,7 +123,7 @@ impl CaseStore for SqlStore {
         }
         directory::insert_parties(&mut tx, c.id, &new.parties, new.sealed_matches.as_deref(), c.received_at).await?;
         directory::insert_exclusions(&mut tx, &new.exclusions).await?;
-        insert_event(&mut tx, &new.event).await?;
+        self.insert_event(&mut tx, &new.event).await?;
         Ok(tx.commit().await?)
     }
 
@@ -216,7 +217,7 @@ impl CaseStore for SqlStore {
         .await?;
         // Another reader may have completed it a moment earlier: nothing to record then.
         if done.rows_affected() == 1 {
-            insert_event(&mut tx, event).await?;
+            self.insert_event(&mut tx, event).await?;
         }
         Ok(tx.commit().await?)
     }
@@ -285,7 +286,7 @@ impl CaseStore for SqlStore {
             .bind(m.case_id.to_string())
             .execute(&mut *tx)
             .await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)
     }
 }

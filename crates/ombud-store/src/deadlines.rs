@@ -1,6 +1,5 @@
 //! Deadlines: what is due, moved, reminded of and escalated to oversight.
 
-use crate::ledger::insert_event;
 use crate::rows::*;
 use crate::sql::{Conn, typed};
 use crate::*;
@@ -73,7 +72,8 @@ pub(crate) async fn meet_case_deadline(conn: &mut Conn, case: CaseId, kind: Dead
 
 /// Queues one content-free notice of `kind` for every staff member of
 /// `role` who may read the case; `id_prefix` makes each notice's id unique
-/// and repeatable, so a retried write queues nothing twice.
+/// and repeatable, so a retried write queues nothing twice. A case that is
+/// oversight's alone has no handler reading it: there every reader is told.
 async fn queue_notices(
     conn: &mut Conn,
     id_prefix: &str,
@@ -85,7 +85,8 @@ async fn queue_notices(
     sqlx::query(
         "INSERT INTO outbox (id, staff_id, kind, case_id, created_at, next_attempt_at)
          SELECT $1 || '-' || s.id, s.id, $2, $3, $4, $4 FROM case_access a JOIN staff s ON s.id = a.staff_id
-         WHERE a.case_id = $3 AND s.role = $5",
+         WHERE a.case_id = $3 AND (s.role = $5 OR (s.role IN ('handler', 'oversight') AND EXISTS
+               (SELECT 1 FROM cases c WHERE c.id = $3 AND c.routing <> 'decided')))",
     )
     .bind(id_prefix)
     .bind(kind)
@@ -174,7 +175,7 @@ impl DeadlineStore for SqlStore {
             return Ok(false);
         }
         insert_change(&mut tx, c).await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -242,7 +243,7 @@ impl DeadlineStore for SqlStore {
         }
         insert_escalation(&mut tx, e).await?;
         queue_notices(&mut tx, &e.id.to_string(), "escalation", "oversight", e.case_id, e.at).await?;
-        insert_event(&mut tx, &e.event).await?;
+        self.insert_event(&mut tx, &e.event).await?;
         tx.commit().await?;
         Ok(true)
     }

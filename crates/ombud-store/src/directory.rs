@@ -1,13 +1,12 @@
 //! The directory, the people named in cases (as keyed hashes), exclusions
 //! and directory-sync tokens: the storage side of conflict-of-interest routing.
 
-use crate::ledger::insert_event;
 use crate::rows::*;
 use crate::sql::{Conn, all_rows, typed, unsigned};
 use crate::{EventRecord, Result, SqlStore, StoreError, millis, parse};
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ombud_domain::{CaseId, ExclusionReason, PersonRole, StaffId};
+use ombud_domain::{CaseId, CaseRouting, DeadlineKind, ExclusionReason, PersonRole, StaffId};
 
 /// One person of the organisation, as imported or synchronised.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +15,8 @@ pub struct PersonRecord {
     /// Her id for the directory-sync (SCIM) client; stable across renames.
     pub scim_id: String,
     pub name: String,
+    /// Other names she goes by: a Chinese name, an English name, a former name.
+    pub other_names: Vec<String>,
     pub email: String,
     pub manager_id: Option<String>,
     pub unit: String,
@@ -57,6 +58,8 @@ pub struct DirectoryChange {
     pub people: Vec<PersonRecord>,
     pub put_group: Option<GroupRecord>,
     pub delete_group: Option<String>,
+    /// Who made it, kept beside it for oversight.
+    pub record: Option<crate::DirectoryChangeRecord>,
 }
 
 /// A bearer token for directory sync; only its keyed hash is stored.
@@ -104,6 +107,9 @@ pub struct PartiesUpdate {
     pub sealed_matches: Vec<u8>,
     pub at: Timestamp,
     pub event: EventRecord,
+    /// The case's routing after this match, when it settles a restricted
+    /// case: written with it, and its routing deadline met unless still restricted.
+    pub routing: Option<CaseRouting>,
 }
 
 #[async_trait]
@@ -245,10 +251,12 @@ pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) ->
 async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO directory_people
-           (employee_id, scim_id, name, email, email_key, manager_id, unit, level, hr_partner_id, active, deleted_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           (employee_id, scim_id, name, email, email_key, manager_id, unit, level, hr_partner_id, active, deleted_at, updated_at,
+            other_names)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (employee_id) DO UPDATE SET
-           scim_id = excluded.scim_id, name = excluded.name, email = excluded.email, email_key = excluded.email_key,
+           scim_id = excluded.scim_id, name = excluded.name, other_names = excluded.other_names,
+           email = excluded.email, email_key = excluded.email_key,
            manager_id = excluded.manager_id, unit = excluded.unit, level = excluded.level,
            hr_partner_id = excluded.hr_partner_id, active = excluded.active, deleted_at = excluded.deleted_at,
            updated_at = excluded.updated_at",
@@ -265,6 +273,7 @@ async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     .bind(i64::from(p.active))
     .bind(p.deleted_at.map(millis))
     .bind(millis(p.updated_at))
+    .bind(members_to_text(&p.other_names))
     .execute(&mut *conn)
             .await?;
     Ok(())
@@ -304,6 +313,9 @@ impl DirectoryStore for SqlStore {
         }
         if let Some(id) = &change.delete_group {
             sqlx::query("DELETE FROM directory_groups WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        if let Some(record) = &change.record {
+            crate::lifts::insert_change(&mut tx, record).await?;
         }
         Ok(tx.commit().await?)
     }
@@ -372,7 +384,23 @@ impl DirectoryStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         insert_parties(&mut tx, u.case_id, &u.rows, Some(&u.sealed_matches), u.at).await?;
-        insert_event(&mut tx, &u.event).await?;
+        self.insert_event(&mut tx, &u.event).await?;
+        if let Some(routing) = u.routing {
+            let id = u.case_id.to_string();
+            sqlx::query("UPDATE cases SET routing = $1 WHERE id = $2")
+                .bind(routing.as_str())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            if routing != CaseRouting::Restricted {
+                sqlx::query("UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL")
+                    .bind(millis(u.at))
+                    .bind(&id)
+                    .bind(DeadlineKind::Routing.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         Ok(tx.commit().await?)
     }
 
@@ -425,6 +453,7 @@ impl DirectoryStore for SqlStore {
         }
         sqlx::query("DELETE FROM case_exclusions WHERE case_id = $1").bind(&id).execute(&mut *tx).await?;
         insert_exclusions(&mut tx, &exclusions).await?;
+        crate::lifts::drop_stale_lifts(&mut tx, &id).await?;
         // Everyone who reads cases and is not excluded holds a row; a new one is pending.
         sqlx::query(
             "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at)
@@ -437,7 +466,7 @@ impl DirectoryStore for SqlStore {
         .bind(millis(at))
         .execute(&mut *tx)
         .await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)
     }

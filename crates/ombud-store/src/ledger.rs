@@ -1,6 +1,16 @@
 //! The tamper-evident ledger as stored: events, the Merkle tree's subtree
 //! hashes, signed checkpoints. Every event is appended with its leaf in the
 //! transaction of the change it records.
+//!
+//! A leaf is written in version 2 (`ombud-event/v2`): it also commits to who
+//! acted, by a keyed hash of the actor, the case and the leaf's index. The
+//! index is only known inside the appending transaction (it is reserved
+//! there, which serialises writers), so the commitment cannot be computed
+//! ahead by the caller; and the key must not live here. So the service binds
+//! the store, once, to an [`ActorCommitments`]: an opaque hasher it builds
+//! from the instance keys, holding only the one purpose-separated key that
+//! commitments need. SQL stays in the store, keys in the crypto crate, and
+//! no caller that appends an event has to carry anything more.
 
 use crate::sql::{Conn, all_rows, index, typed, unsigned};
 use crate::*;
@@ -8,6 +18,14 @@ use async_trait::async_trait;
 use ombud_domain::CaseId;
 use ombud_ledger::EventLeaf;
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Computes the actor commitment of an event at its place in the log (see
+/// `ombud_crypto::ActorKey::commit`). Implemented by the service over the
+/// instance's actor key; the store only calls it.
+pub trait ActorCommitments: Send + Sync + std::fmt::Debug {
+    fn commit(&self, event: &EventRecord, leaf_index: u64) -> Hash;
+}
 
 #[async_trait]
 pub trait LedgerStore: Send + Sync {
@@ -30,26 +48,43 @@ pub trait LedgerStore: Send + Sync {
     async fn put_checkpoint(&self, checkpoint: &CheckpointRow) -> Result<()>;
     async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()>;
     async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>>;
+    /// Binds the store to the hasher of actor commitments, so that it writes
+    /// version-2 leaves. The first binding stands: the service binds after
+    /// checking the instance secret, so any later one is by the same key.
+    fn bind_actor_commitments(&self, commitments: Arc<dyn ActorCommitments>);
 }
 
-/// The leaf an event becomes.
-pub fn event_leaf(event: &EventRecord, case_ref: &str) -> EventLeaf {
+/// The leaf an event becomes: version 2 with its actor commitment, or
+/// version 1 (`None`), as every event was written before version 2.
+pub fn event_leaf(event: &EventRecord, case_ref: &str, actor: Option<Hash>) -> EventLeaf {
     EventLeaf {
         kind: event.kind.as_str().to_owned(),
         case_ref: case_ref.to_owned(),
         at_ms: event.at.as_millisecond(),
         payload_hash: event.payload_hash,
+        actor,
     }
 }
 
-/// Writes an event and its leaf in the caller's transaction; returns its index.
-pub(crate) async fn insert_event(conn: &mut Conn, event: &EventRecord) -> Result<u64> {
+impl SqlStore {
+    /// Writes an event and its leaf in the caller's transaction; returns its index.
+    ///
+    /// A store no service has bound (the store's own tests, bulk tools) has no
+    /// key to commit with and writes version-1 leaves, as before version 2;
+    /// `Ombud::open` always binds, so every instance writes version 2.
+    pub(crate) async fn insert_event(&self, conn: &mut Conn, event: &EventRecord) -> Result<u64> {
+        append_event(conn, event, self.actors.get().map(Arc::as_ref)).await
+    }
+}
+
+async fn append_event(conn: &mut Conn, event: &EventRecord, actors: Option<&dyn ActorCommitments>) -> Result<u64> {
     let index = next_leaf_index(conn).await?;
     let case_ref: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1")
         .bind(event.case_id.to_string())
         .fetch_one(&mut *conn)
         .await?;
-    let leaf = event_leaf(event, &case_ref).hash();
+    let actor = actors.map(|a| a.commit(event, index));
+    let leaf = event_leaf(event, &case_ref, actor).hash();
     let mut known = HashMap::new();
     for id in ombud_ledger::needed(|get| ombud_ledger::append(index, leaf, get)) {
         let hash = ledger_node(conn, id).await?.ok_or_else(|| missing(id))?;
@@ -125,8 +160,13 @@ pub fn hash_from(bytes: Vec<u8>) -> Result<Hash> {
 impl LedgerStore for SqlStore {
     async fn record_event(&self, event: &EventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)
+    }
+
+    fn bind_actor_commitments(&self, commitments: Arc<dyn ActorCommitments>) {
+        // Err means already bound, by the same instance key (see the trait).
+        let _ = self.actors.set(commitments);
     }
 
     async fn events(&self, case: CaseId) -> Result<Vec<EventRecord>> {

@@ -12,6 +12,7 @@ mod cases;
 mod deadlines;
 mod directory;
 pub mod ledger;
+mod lifts;
 mod outbox;
 mod records;
 mod rows;
@@ -26,6 +27,7 @@ pub use cases::CaseStore;
 pub use deadlines::DeadlineStore;
 pub use directory::*;
 pub use ledger::LedgerStore;
+pub use lifts::*;
 pub use outbox::OutboxStore;
 pub use records::*;
 pub use sql::{Dialect, SqlStore};
@@ -39,7 +41,7 @@ use async_trait::async_trait;
 /// Every capability trait, for callers that hold an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DeadlineStore, DirectoryStore, LedgerStore, OutboxStore, StaffStore, Store, WorkflowStore,
+        CaseStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -103,6 +105,7 @@ pub trait Store:
     + OutboxStore
     + LedgerStore
     + DirectoryStore
+    + LiftStore
     + StaffStore
     + Send
     + Sync

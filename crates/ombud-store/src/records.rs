@@ -4,7 +4,9 @@
 use crate::{Result, StoreError};
 use jiff::Timestamp;
 pub use ombud_domain::EscalationCause;
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{
+    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId,
+};
 use std::str::FromStr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +47,9 @@ pub struct CaseRecord {
     pub updated_at: Timestamp,
     /// When the case was first raised to the oversight committee.
     pub escalated_at: Option<Timestamp>,
+    /// Whether its readers are settled, or oversight still has to identify
+    /// an accused who matched nobody.
+    pub routing: CaseRouting,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "staff time zone", include_str!("../migrations/0006_staff_time_zone.sql")),
     (7, "inbox index", include_str!("../migrations/0007_inbox_index.sql")),
     (8, "directory", include_str!("../migrations/0008_directory.sql")),
+    (9, "routing", include_str!("../migrations/0009_routing.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -86,6 +87,10 @@ mod tests {
         (
             "d03faebda6940309345a1c47e3894ef78f1e8c6d655229dfa250c1af3d53e37f35f51972b874c73e7b38e3b7faccded1",
             "d9a83c8be1626dd372d1ec900675d5c9a311f6298b3ff060d95881344f3801fdbe21749c6a489d9ac46673d5b67db10e",
+        ),
+        (
+            "28e13c0d413f2827089c317443ee20241c649114d1dac03dcb6e8d8b13faaf24ac6d62ba14ed16b6fbece7d8452b94de",
+            "77f0b553448e0cf5b8d312251625dd69bad08b38da850a3fc4b99d763707e9639010b655bf24dead1aebd4239b1393ab",
         ),
     ];
 

@@ -11,6 +11,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Which database a store talks to.
@@ -24,6 +25,9 @@ pub enum Dialect {
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
     dialect: Dialect,
+    /// The hasher of ledger leaves' actor commitments, once the service has
+    /// bound it (`LedgerStore::bind_actor_commitments`); shared by clones.
+    pub(crate) actors: Arc<OnceLock<Arc<dyn crate::ledger::ActorCommitments>>>,
 }
 
 /// A connection inside a transaction, as the capability files pass it on.
@@ -83,7 +87,7 @@ impl SqlStore {
             }
         };
         crate::schema::migrator(dialect).run(&pool).await?;
-        Ok(Self { pool, dialect })
+        Ok(Self { pool, dialect, actors: Default::default() })
     }
 
     /// The pool, for tools that write rows in bulk (benchmarks, tests).

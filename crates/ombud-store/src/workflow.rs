@@ -1,12 +1,11 @@
 //! The workflow: steps, her requests and their answers, linked proceedings.
 
-use crate::ledger::insert_event;
 use crate::rows::*;
 use crate::sql::{Conn, typed};
 use crate::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ombud_domain::{CaseId, CaseStatus, StaffId};
+use ombud_domain::{CaseId, CaseRouting, CaseStatus, StaffId};
 
 #[async_trait]
 pub trait WorkflowStore: Send + Sync {
@@ -17,6 +16,11 @@ pub trait WorkflowStore: Send + Sync {
     async fn transitions(&self, case: CaseId) -> Result<Vec<TransitionRow>>;
     /// Cases in a status that a staff member may read (pending dismissals…).
     async fn cases_in_status(&self, staff: StaffId, status: CaseStatus, limit: u32) -> Result<Vec<CaseRecord>>;
+    /// Every case that is oversight's alone (restricted, or kept with
+    /// oversight), whoever may read it: a new handler is kept out of them.
+    async fn oversight_only_cases(&self) -> Result<Vec<CaseId>>;
+    /// Cases she may read whose routing is in this state, oldest first.
+    async fn cases_routed(&self, staff: StaffId, routing: CaseRouting, limit: u32) -> Result<Vec<CaseRecord>>;
 
     async fn requests(&self, case: CaseId) -> Result<Vec<RequestRow>>;
     /// Records an answer unless the request was answered already; meets its deadline.
@@ -96,7 +100,7 @@ impl WorkflowStore for SqlStore {
             deadlines::insert_deadline(&mut tx, d).await?;
         }
         insert_transition(&mut tx, t).await?;
-        insert_event(&mut tx, &t.event).await?;
+        self.insert_event(&mut tx, &t.event).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -107,6 +111,27 @@ impl WorkflowStore for SqlStore {
                 .bind(case.to_string())
                 .fetch_all(&self.pool)
                 .await?;
+        typed(rows)
+    }
+
+    async fn oversight_only_cases(&self) -> Result<Vec<CaseId>> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE routing <> $1")
+            .bind(CaseRouting::Decided.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        ids.iter().map(|id| parse(id, "case id")).collect()
+    }
+
+    async fn cases_routed(&self, staff: StaffId, routing: CaseRouting, limit: u32) -> Result<Vec<CaseRecord>> {
+        let rows = sqlx::query_as::<_, CaseColumns>(
+            "SELECT c.* FROM cases c JOIN case_access a ON a.case_id = c.id AND a.staff_id = $1
+             WHERE c.routing = $2 ORDER BY c.received_at, c.id LIMIT $3",
+        )
+        .bind(staff.to_string())
+        .bind(routing.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
         typed(rows)
     }
 
@@ -160,7 +185,7 @@ impl WorkflowStore for SqlStore {
             .bind(request.to_string())
             .execute(&mut *tx)
             .await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -175,7 +200,7 @@ impl WorkflowStore for SqlStore {
             .bind(&p.sealed)
             .execute(&mut *tx)
             .await?;
-        insert_event(&mut tx, event).await?;
+        self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)
     }
 

@@ -42,6 +42,7 @@ impl Label for CaseStatus {
             CaseStatus::Received => "status-received",
             CaseStatus::Acknowledged => "status-acknowledged",
             CaseStatus::DismissalPending => "status-dismissal-pending",
+            CaseStatus::ReferralPending => "status-referral-pending",
             CaseStatus::Assessed => "status-assessed",
             CaseStatus::Investigating => "status-investigating",
             CaseStatus::Findings => "status-findings",
@@ -131,6 +132,7 @@ impl Label for MatchHow {
             MatchHow::Handler => "match-handler",
             MatchHow::External => "match-external",
             MatchHow::Unmatched => "match-unmatched",
+            MatchHow::Unidentified => "match-unidentified",
         }
     }
 }
@@ -152,6 +154,7 @@ impl Label for DeadlineKind {
             DeadlineKind::InterimMeasures => "deadline-interim-measures",
             DeadlineKind::Feedback => "deadline-feedback",
             DeadlineKind::RequestAnswer => "deadline-request-answer",
+            DeadlineKind::Routing => "deadline-routing",
         }
     }
 }
@@ -171,6 +174,8 @@ impl Label for Step {
             Step::Reopen => "step-reopen",
             Step::ApproveDismissal => "step-approve-dismissal",
             Step::RefuseDismissal => "step-refuse-dismissal",
+            Step::ApproveReferral => "step-approve-referral",
+            Step::RefuseReferral => "step-refuse-referral",
         }
     }
 }
@@ -183,6 +188,7 @@ pub fn not_started_key(kind: DeadlineKind) -> &'static str {
         DeadlineKind::InterimMeasures => "deadline-interim-measures-not-started",
         DeadlineKind::Feedback => "deadline-feedback-not-started",
         DeadlineKind::RequestAnswer => "deadline-request-answer-not-started",
+        DeadlineKind::Routing => "deadline-routing-not-started",
     }
 }
 

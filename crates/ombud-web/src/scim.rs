@@ -115,15 +115,21 @@ type ScimResult = Result<Response, ScimError>;
 
 /// A directory-sync client holding a valid sync token; any other caller is
 /// answered 401 in SCIM's error format.
-struct SyncClient;
+/// The sync client, by its token: named on the record of every change it makes.
+struct SyncClient(uuid::Uuid);
+
+impl SyncClient {
+    fn source(&self) -> ombud_service::ChangeSource {
+        ombud_service::ChangeSource::SyncToken(self.0)
+    }
+}
 
 impl axum::extract::FromRequestParts<AppState> for SyncClient {
     type Rejection = ScimError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, ScimError> {
         let token = crate::extract::bearer(&parts.headers).ok_or(ServiceError::BadToken)?;
-        state.ombud.check_api_token(token).await?;
-        Ok(SyncClient)
+        Ok(SyncClient(state.ombud.check_api_token(token).await?))
     }
 }
 
@@ -166,7 +172,7 @@ fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
         "emails": [{"value": p.email, "primary": true, "type": "work"}],
         "active": p.active,
         ENTERPRISE: {"employeeNumber": p.employee_id, "department": p.unit, "manager": manager},
-        OMBUD: {"level": p.level, "hrPartner": p.hr_partner_id},
+        OMBUD: {"level": p.level, "hrPartner": p.hr_partner_id, "otherNames": p.other_names},
         "meta": {"resourceType": "User", "lastModified": p.updated_at, "location": format!("/scim/v2/Users/{}", p.scim_id)}
     })
 }
@@ -180,6 +186,26 @@ async fn scim_index(state: &AppState) -> Result<(Vec<PersonRecord>, HashMap<Stri
 
 fn text(v: &Value) -> Option<String> {
     v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// Every other name a User carries, for name matching: Ombud's own
+/// `otherNames`, `nickName`, `name.formatted`, and the given and family names
+/// together (matching reads them in either order). The display name aside.
+fn other_names(v: &Value, name: &str) -> Vec<String> {
+    let given_family: Vec<String> =
+        [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
+    let listed = v[OMBUD]["otherNames"].as_array().into_iter().flatten().filter_map(text);
+    let mut out: Vec<String> = Vec::new();
+    for candidate in listed
+        .chain(text(&v["nickName"]))
+        .chain(text(&v["name"]["formatted"]))
+        .chain(Some(given_family.join(" ")).filter(|s| !s.is_empty()))
+    {
+        if candidate != name && !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    }
+    out
 }
 
 /// Reads a User resource into a person.
@@ -220,8 +246,10 @@ fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimErr
         Value::String(s) => !s.eq_ignore_ascii_case("false"),
         _ => true,
     };
+    let other_names = other_names(v, &name);
     Ok(PersonInput {
         employee_id,
+        other_names,
         name,
         email,
         manager_id,
@@ -298,30 +326,36 @@ async fn get_user(State(state): State<AppState>, _: SyncClient, Path(id): Path<S
 
 /// Creates (`scim_id` None) or replaces a person from a User resource and
 /// answers with the stored resource.
-async fn put_user(state: &AppState, scim_id: Option<&str>, resource: &Value, status: StatusCode) -> ScimResult {
+async fn put_user(
+    state: &AppState,
+    client: SyncClient,
+    scim_id: Option<&str>,
+    resource: &Value,
+    status: StatusCode,
+) -> ScimResult {
     let (people, _) = scim_index(state).await?;
     let input = user_input(resource, &people)?;
-    let person = state.ombud.put_person(scim_id, input).await?;
+    let person = state.ombud.put_person(scim_id, input, client.source()).await?;
     let (_, ids) = scim_index(state).await?;
     Ok(scim_json(status, user_json(&person, &ids)))
 }
 
-async fn create_user(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
-    put_user(&state, None, &parse_body(&body)?, StatusCode::CREATED).await
+async fn create_user(State(state): State<AppState>, client: SyncClient, body: axum::body::Bytes) -> ScimResult {
+    put_user(&state, client, None, &parse_body(&body)?, StatusCode::CREATED).await
 }
 
 async fn replace_user(
     State(state): State<AppState>,
-    _: SyncClient,
+    client: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
-    put_user(&state, Some(&id), &parse_body(&body)?, StatusCode::OK).await
+    put_user(&state, client, Some(&id), &parse_body(&body)?, StatusCode::OK).await
 }
 
 async fn patch_user(
     State(state): State<AppState>,
-    _: SyncClient,
+    client: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
@@ -331,11 +365,11 @@ async fn patch_user(
     for op in patch_ops(&parse_body(&body)?)? {
         apply_user_op(&mut resource, &op)?;
     }
-    put_user(&state, Some(&id), &resource, StatusCode::OK).await
+    put_user(&state, client, Some(&id), &resource, StatusCode::OK).await
 }
 
-async fn delete_user(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
-    state.ombud.delete_person(&id).await?;
+async fn delete_user(State(state): State<AppState>, client: SyncClient, Path(id): Path<String>) -> ScimResult {
+    state.ombud.delete_person(&id, client.source()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -463,28 +497,28 @@ async fn get_group(State(state): State<AppState>, _: SyncClient, Path(id): Path<
     Ok(scim_json(StatusCode::OK, group_json(&find_group(&state, &id).await?)))
 }
 
-async fn create_group(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
+async fn create_group(State(state): State<AppState>, client: SyncClient, body: axum::body::Bytes) -> ScimResult {
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
-    let group = state.ombud.put_group(None, &name, group_members(&body["members"])).await?;
+    let group = state.ombud.put_group(None, &name, group_members(&body["members"]), client.source()).await?;
     Ok(scim_json(StatusCode::CREATED, group_json(&group)))
 }
 
 async fn replace_group(
     State(state): State<AppState>,
-    _: SyncClient,
+    client: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
-    let group = state.ombud.put_group(Some(&id), &name, group_members(&body["members"])).await?;
+    let group = state.ombud.put_group(Some(&id), &name, group_members(&body["members"]), client.source()).await?;
     Ok(scim_json(StatusCode::OK, group_json(&group)))
 }
 
 async fn patch_group(
     State(state): State<AppState>,
-    _: SyncClient,
+    client: SyncClient,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> ScimResult {
@@ -523,12 +557,12 @@ async fn patch_group(
             _ => return Err(ScimError::invalid("unsupported patch path for a Group")),
         }
     }
-    let group = state.ombud.put_group(Some(&id), &name, members).await?;
+    let group = state.ombud.put_group(Some(&id), &name, members, client.source()).await?;
     Ok(scim_json(StatusCode::OK, group_json(&group)))
 }
 
-async fn delete_group(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
-    state.ombud.delete_group(&id).await?;
+async fn delete_group(State(state): State<AppState>, client: SyncClient, Path(id): Path<String>) -> ScimResult {
+    state.ombud.delete_group(&id, client.source()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

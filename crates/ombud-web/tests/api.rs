@@ -245,10 +245,10 @@ async fn the_openapi_document_is_served_and_lists_every_route() {
     statuses.sort();
     let mut all: Vec<String> = ombud_domain::CaseStatus::ALL.iter().map(|s| s.as_str().to_owned()).collect();
     all.sort();
-    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    assert_eq!(statuses.len(), 9, "{statuses:?}");
     assert_eq!(statuses, all);
     let kinds = enum_values(&doc, &schemas["CaseDeadline"]["properties"]["kind"]);
-    assert_eq!(kinds.len(), 5, "{kinds:?}");
-    assert_eq!(enum_values(&doc, &schemas["StepIn"]["properties"]["step"]).len(), 12);
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(enum_values(&doc, &schemas["StepIn"]["properties"]["step"]).len(), 14);
     s.stop().await;
 }

@@ -157,7 +157,7 @@ async fn scim_id(s: &TestServer, token: &str, email: &str) -> String {
 async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_at_once() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+        s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
         let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
         let opw = s.staff("oversight@demo.ombud.example", Role::Oversight).await;
         let token = sync_token(&s).await;
@@ -187,9 +187,32 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         let page = s.page("/oversight/escalations?lang=en", &oversight).await;
         assert!(page.contains("Had read the case before"), "oversight's page says so");
 
-        // He moves back: she regains access, pending until a reader opens the case.
+        // He moves back. The change alone does not let her in again: it waits
+        // for an oversight member, in oversight's queue with the case and the change.
         let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager.value"), "value": "E300"}]));
         assert_eq!(scim(&s, "patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404, "no directory change lets her back in alone");
+        let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
+        let lift = queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "access_lift").expect("lift");
+        assert_eq!(
+            (lift["case_id"].as_str(), lift["staff_id"].as_str()),
+            (Some(case_id.as_str()), Some(me.to_string().as_str()))
+        );
+        let (_, changes) = s.get_json("/api/v1/oversight/directory-changes", &oversight).await;
+        assert_eq!(changes["changes"][0]["id"], lift["change_id"], "the change that would lift it");
+        assert_eq!(changes["changes"][0]["source"], "sync_token");
+        assert_eq!(changes["changes"][0]["by"], "Staff it-admin@example.org", "the token's administrator is named");
+        assert_eq!(changes["changes"][0]["lifts_waiting"], 1);
+        let page = s.page("/oversight/escalations?lang=en", &oversight).await;
+        assert!(page.contains("A directory change would lift an exclusion") && page.contains("Let back in"));
+        let decide = format!("{case_path}/access-lifts/{me}");
+        let (status, _) = s.post_json(&decide, &handler, json!({"approve": true})).await;
+        assert_eq!(status, 403, "oversight's alone to decide");
+        let (status, body) = s.post_json(&decide, &oversight, json!({"approve": true})).await;
+        assert_eq!((status, body["lifted"].as_bool()), (200, Some(true)));
+        let (status, _) = s.post_json(&decide, &oversight, json!({"approve": true})).await;
+        assert_eq!(status, 404, "decided once");
+        // Approved: she regains access, pending until a reader opens the case.
         let (_, list) = s.get_json("/api/v1/cases", &handler).await;
         assert_eq!(list["cases"][0]["access_pending"], true);
         assert_eq!(s.get_json(&case_path, &handler).await.0, 409, "pending, not yet wrapped");
@@ -201,7 +224,8 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
             "E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E500",
             "E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E600",
         );
-        let report = s.ombud.import_directory(&hr_moved).await.expect("import");
+        let report =
+            s.ombud.import_directory(&hr_moved, ombud_service::ChangeSource::CommandLine).await.expect("import");
         assert_eq!((report.updated, report.cases_rerouted), (1, 1));
         assert_eq!(s.get_json(&case_path, &handler).await.0, 404);
         let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
@@ -220,7 +244,7 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
 async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+        s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
         let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
         let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
         let opw = s.staff("oversight@demo.ombud.example", Role::Oversight).await;
@@ -236,25 +260,41 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
         let president = s.staff_token("president@demo.ombud.example", &ppw).await;
         let oversight = s.staff_token("oversight@demo.ombud.example", &opw).await;
-        let (_, list) = s.get_json("/api/v1/cases", &president).await;
-        let id = list["cases"][0]["id"].as_str().expect("unmatched: the president still sees it").to_owned();
+        // "The team lead" leads to nobody: nobody can tell whose chain to keep
+        // out, so the case is restricted to oversight.
+        for who in [&president, &handler] {
+            assert_eq!(s.get_json("/api/v1/cases", who).await.1["cases"], json!([]), "restricted: oversight only");
+        }
+        let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
+        assert_eq!(queue["items"][0]["kind"], "restricted_routing", "first in oversight's queue");
+        assert!(queue["items"][0]["due"].is_string(), "with its routing deadline");
+        let id = queue["items"][0]["case_id"].as_str().expect("restricted case").to_owned();
         let case_path = format!("/api/v1/cases/{id}");
-        let (_, case) = s.get_json(&case_path, &handler).await;
+        let (_, case) = s.get_json(&case_path, &oversight).await;
         assert_eq!(case["people"][0]["how"], "unmatched");
         assert_eq!(case["people"][1]["how"], "name", "a unique name is a suggestion");
         assert_eq!(case["people"][1]["matched"]["employee_id"], "E321");
+        // Oversight may acknowledge it (her deadline is met), but take no other step yet.
+        assert_eq!(s.post_json(&format!("{case_path}/acknowledge"), &oversight, json!({})).await.0, 200);
+        let step = json!({"step": "assess_in_scope", "reason": "Within policy."});
+        let (status, body) = s.post_json(&format!("{case_path}/steps"), &oversight, step).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("routing_pending")));
 
         let matching = format!("{case_path}/people/0/match");
-        let (status, body) = s.post_json(&matching, &handler, json!({"employee_id": "E999", "internal": true})).await;
+        let (status, body) = s.post_json(&matching, &oversight, json!({"employee_id": "E999", "internal": true})).await;
         assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("unknown-employee")));
-        // She names the team lead: Zhang Wei. His president is out at once.
-        let (status, _) = s.post_json(&matching, &handler, json!({"employee_id": "e310", "internal": true})).await;
+        // Oversight identifies the team lead: Zhang Wei. The case is routed:
+        // the handler may read it, his president never.
+        let (status, _) = s.post_json(&matching, &oversight, json!({"employee_id": "e310", "internal": true})).await;
         assert_eq!(status, 200);
         assert_eq!(s.get_json(&case_path, &president).await.0, 404);
+        let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
+        assert!(!queue.to_string().contains("restricted_routing"), "settled: off the queue");
+        assert_eq!(s.get_json(&case_path, &oversight).await.0, 200, "completes the handler's grant");
         let (_, case) = s.get_json(&case_path, &handler).await;
         assert_eq!(case["people"][0]["matched"]["name"], "Zhang Wei");
         assert_eq!(case["people"][0]["how"], "handler");
-        assert_eq!(case["people"][0]["confirmed_by"], "Staff handler@demo.ombud.example");
+        assert_eq!(case["people"][0]["confirmed_by"], "Staff oversight@demo.ombud.example");
         let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
         assert_eq!(exclusions["exclusions"][0]["reason"], "management_chain");
         // A handler re-labelling him an outsider does not let his president back in…
@@ -278,7 +318,7 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
 #[tokio::test]
 async fn a_case_every_reader_is_conflicted_on_reaches_a_new_independent_reader_through_the_reporter() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    s.ombud.import_directory(SAMPLE_DIRECTORY).await.expect("import");
+    s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
     let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
     let (case_ref, receipt) = s.report(scenario()).await;
     let president = s.staff_token("president@demo.ombud.example", &ppw).await;

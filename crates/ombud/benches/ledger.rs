@@ -9,7 +9,8 @@
 //! - full verification of 1 million events (`ombud ledger verify`'s work).
 //!
 //! The large logs are bulk-loaded with the same leaf and hash functions the
-//! store uses, so that setting up does not take longer than measuring.
+//! store uses (version-2 leaves, committed under the instance's actor key),
+//! so that setting up does not take longer than measuring.
 
 use jiff::Timestamp;
 use ombud_domain::{CaseId, CaseStatus, Category, EventKind, FixedClock};
@@ -20,6 +21,9 @@ use ombud_store::prelude::*;
 use ombud_store::{Actor, CaseRecord, EventRecord};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The instance secret of every benchmark instance.
+const MASTER: [u8; 32] = [3u8; 32];
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -36,6 +40,7 @@ fn case(i: u64) -> CaseRecord {
         acknowledged_at: None,
         updated_at: at,
         escalated_at: None,
+        routing: ombud_domain::CaseRouting::Decided,
     }
 }
 
@@ -54,6 +59,7 @@ async fn bulk_load(store: &SqlStore, n: u64, cases: &[CaseRecord], with_events: 
     let mut tx = store.pool().begin().await.expect("tx");
     let mut events = Vec::new();
     let mut nodes: Vec<(NodeId, Hash)> = Vec::new();
+    let keys = ombud_crypto::InstanceKeys::from_master(&MASTER).expect("keys");
     for i in 0..n {
         let c = &cases[(i as usize) % cases.len()];
         let mut e = EventRecord::new(
@@ -63,7 +69,8 @@ async fn bulk_load(store: &SqlStore, n: u64, cases: &[CaseRecord], with_events: 
             Actor::System,
         );
         e.payload_hash = ombud_ledger::payload_hash(&i.to_le_bytes());
-        let leaf = ombud_store::ledger::event_leaf(&e, &c.reference).hash();
+        let actor = keys.actor_key().commit(c.id.as_bytes(), i, ombud_crypto::LeafActor::System);
+        let leaf = ombud_store::ledger::event_leaf(&e, &c.reference, Some(actor)).hash();
         let new =
             ombud_ledger::append(i, leaf, &mut |id| Ok(levels[id.level as usize][id.index as usize])).expect("append");
         for (id, h) in &new {
@@ -120,7 +127,7 @@ async fn flush(
 async fn open(dir: &std::path::Path) -> (Arc<SqlStore>, Ombud) {
     let store = Arc::new(SqlStore::open(&dir.join("ombud.db")).await.expect("store"));
     let clock = Arc::new(FixedClock::new(Timestamp::from_second(1_780_000_000).expect("t")));
-    let ombud = Ombud::open(store.clone(), clock, &[3u8; 32], ServiceConfig::default()).await.expect("open");
+    let ombud = Ombud::open(store.clone(), clock, &MASTER, ServiceConfig::default()).await.expect("open");
     (store, ombud)
 }
 

@@ -70,7 +70,7 @@ fn report(accused: Option<usize>) -> ReportDraft {
             name: format!("Person {i}"),
             employee_id: Some(format!("P{i}")),
             role: "accused".into(),
-            internal: true,
+            internal: Some(true),
             ..Default::default()
         });
     }
@@ -95,7 +95,7 @@ async fn main() {
 
     let csv = directory(people);
     let started = Instant::now();
-    let imported = ombud.import_directory(&csv).await.expect("import");
+    let imported = ombud.import_directory(&csv, ombud_service::ChangeSource::CommandLine).await.expect("import");
     println!(
         "import of {people} people: {:.0} ms ({} added)",
         started.elapsed().as_secs_f64() * 1000.0,
@@ -147,6 +147,7 @@ async fn main() {
     let input = PersonInput {
         employee_id: p10.employee_id.clone(),
         name: p10.name.clone(),
+        other_names: p10.other_names.clone(),
         email: p10.email.clone(),
         manager_id: Some("P2".into()),
         unit: p10.unit.clone(),
@@ -157,7 +158,7 @@ async fn main() {
     // Each case whose readers change gets one ledger event, so the log's growth counts them.
     let before = ombud.store().ledger_size().await.expect("size");
     let started = Instant::now();
-    ombud.put_person(Some(&p10.scim_id.clone()), input).await.expect("move");
+    ombud.put_person(Some(&p10.scim_id.clone()), input, ombud_service::ChangeSource::CommandLine).await.expect("move");
     let elapsed = started.elapsed();
     let rerouted = ombud.store().ledger_size().await.expect("size") - before;
     println!(

@@ -378,7 +378,7 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
 async fn import_directory(at: &Location, file: &std::path::Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let ombud = open_at(at).await?;
-    match ombud.import_directory(&text).await {
+    match ombud.import_directory(&text, ombud_service::ChangeSource::CommandLine).await {
         Ok(r) => {
             println!(
                 "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed",

@@ -1,6 +1,8 @@
 //! Nothing lost, nothing silently changed: a database altered in any of four
-//! ways is caught by `ombud ledger verify` (naming the first bad index) and
-//! by the reporter's offline check of a newer record against her old one.
+//! ways, or in who is recorded as having acted, is caught by `ombud ledger
+//! verify` (naming the first bad index) and by the reporter's offline check
+//! of a newer record against her old one. Logs begun before leaves committed
+//! to who acted (version 1) still verify.
 
 mod common;
 
@@ -183,10 +185,19 @@ fn ledger(args: &[&str], data: &Path, db: &Db) -> std::process::Output {
     common::run(&all, data, "")
 }
 
-/// (what, first bad index, SQL, whether the reporter's server can still produce a record)
-const TAMPERS: &[(&str, u64, &[&str], bool)] = &[
-    ("edit: the acknowledgement backdated a day", 3, &["UPDATE events SET at = at - 86400000 WHERE leaf_index = 3"], true),
-    ("delete: the handler's message removed", 4, &["DELETE FROM events WHERE leaf_index = 4"], true),
+/// (what, first bad index, SQL, whether the reporter's server can still
+/// produce a record, what the failure must name)
+type Tamper = (&'static str, u64, &'static [&'static str], bool, Option<&'static str>);
+
+const TAMPERS: &[Tamper] = &[
+    (
+        "edit: the acknowledgement backdated a day",
+        3,
+        &["UPDATE events SET at = at - 86400000 WHERE leaf_index = 3"],
+        true,
+        Some("(acknowledged) does not match its recorded leaf"),
+    ),
+    ("delete: the handler's message removed", 4, &["DELETE FROM events WHERE leaf_index = 4"], true, None),
     (
         "reorder: opened and acknowledged swapped",
         2,
@@ -196,6 +207,7 @@ const TAMPERS: &[(&str, u64, &[&str], bool)] = &[
             "UPDATE events SET leaf_index = 3 WHERE leaf_index = 1000",
         ],
         true,
+        None,
     ),
     (
         "insert: a fabricated acknowledgement slipped into the history",
@@ -207,8 +219,25 @@ const TAMPERS: &[(&str, u64, &[&str], bool)] = &[
              SELECT '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d11', case_id, 'acknowledged', at, 'system', NULL, payload_hash, 4 FROM events WHERE leaf_index = 0",
         ],
         true,
+        None,
     ),
-    ("edit: a row made unreadable", 5, &["UPDATE events SET kind = 'nonsense' WHERE leaf_index = 5"], false),
+    ("edit: a row made unreadable", 5, &["UPDATE events SET kind = 'nonsense' WHERE leaf_index = 5"], false, None),
+    (
+        // The leaf commits to who acted (version 2), so the record of who
+        // read her case cannot be pinned on someone else.
+        "edit: another staff member recorded as having opened her case",
+        2,
+        &["UPDATE events SET staff_id = '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d12' WHERE leaf_index = 2"],
+        true,
+        Some("(opened_by_staff) does not match its recorded leaf"),
+    ),
+    (
+        "edit: her own message recorded as the system's",
+        5,
+        &["UPDATE events SET actor_kind = 'system' WHERE leaf_index = 5"],
+        true,
+        Some("(message_from_reporter) does not match its recorded leaf"),
+    ),
 ];
 
 async fn tampering_is_caught(db: Db) {
@@ -228,7 +257,7 @@ async fn tampering_is_caught(db: Db) {
     let offline = common::run_plain(&["ledger", "verify-record", record, "--key", &history.key]);
     assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
 
-    for (i, (what, first_bad, sql, offline)) in TAMPERS.iter().enumerate() {
+    for (i, (what, first_bad, sql, offline, names)) in TAMPERS.iter().enumerate() {
         let copy_dir = root.path().join(format!("tampered-{i}"));
         let copy = db.copy(&data, &copy_dir).await;
         copy.execute(&copy_dir, sql).await;
@@ -236,6 +265,9 @@ async fn tampering_is_caught(db: Db) {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{what}: verify passed");
         assert!(stderr.contains(&format!("FAILED at index {first_bad}:")), "{what}: {stderr}");
+        if let Some(names) = names {
+            assert!(stderr.contains(names), "{what}: {stderr}");
+        }
 
         if !offline {
             copy.drop_copy().await;
@@ -272,4 +304,79 @@ async fn tampering_is_caught_on_postgres() {
     let db = Db::Postgres { server: server.clone(), name: name.clone() };
     tampering_is_caught(db).await;
     ombud_store::testdb::drop_database(&server, &name).await;
+}
+
+/// A log begun before version 2: its version-1 leaves (no actor commitment)
+/// still verify, and so do the version-2 leaves the instance writes after
+/// them. A version-1 leaf after version-2 ones does not: since version 2 only
+/// a writer without the instance key writes one.
+#[tokio::test]
+async fn leaves_written_before_version_2_still_verify() {
+    use ombud_domain::{CaseId, EventKind, StaffId};
+    use ombud_store::prelude::*;
+    use ombud_store::{Actor, EventRecord, SqlStore};
+
+    let root = tempfile::tempdir().expect("dir");
+    let data = root.path().join("data");
+    std::fs::create_dir_all(&data).expect("dir");
+    let at = jiff::Timestamp::from_second(1_780_000_000).expect("time");
+    let case = CaseId::new();
+    let reference = "OMB-OLD1-0001";
+    let earlier_staff = StaffId::new();
+    // What an instance wrote before version 2: a store the service has not
+    // bound to its actor key writes version-1 leaves.
+    let store = SqlStore::open(&data.join("ombud.db")).await.expect("store");
+    sqlx::query(
+        "INSERT INTO cases (id, reference, category, status, received_at, updated_at)
+         VALUES ($1, $2, 'other', 'received', 0, 0)",
+    )
+    .bind(case.to_string())
+    .bind(reference)
+    .execute(store.pool())
+    .await
+    .expect("case");
+    let old = [
+        EventRecord::new(case, EventKind::Submitted, at, Actor::Reporter).with_payload(b"sealed report"),
+        EventRecord::new(case, EventKind::OpenedByStaff, at, Actor::Staff(earlier_staff)),
+    ];
+    for e in &old {
+        store.record_event(e).await.expect("record");
+    }
+    let stored = store.ledger_level(0, 0, 10).await.expect("leaves");
+    let v1: Vec<_> = old
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (i as u64, ombud_store::ledger::event_leaf(e, reference, None).hash()))
+        .collect();
+    assert_eq!(stored, v1, "written as version-1 leaves");
+    store.pool().close().await;
+
+    let out = ledger(&["ledger", "verify"], &data, &Db::Sqlite);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ledger OK: 2 entries"));
+
+    // The instance, now writing version 2, appends to the same log.
+    {
+        let server = common::serve(&[], &data, &root.path().join("serve.log"), "info").await;
+        let filed = reqwest::Client::new()
+            .post(format!("{}/api/v1/reports", server.base))
+            .json(&json!({"category": "other", "description": "after the upgrade"}))
+            .send()
+            .await
+            .expect("report");
+        assert_eq!(filed.status(), 201);
+    }
+    let out = ledger(&["ledger", "verify"], &data, &Db::Sqlite);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ledger OK: 3 entries"));
+
+    // A version-1 leaf appended after them is refused.
+    let store = SqlStore::open(&data.join("ombud.db")).await.expect("store");
+    let late = EventRecord::new(case, EventKind::OpenedByStaff, at, Actor::Staff(earlier_staff));
+    store.record_event(&late).await.expect("record");
+    store.pool().close().await;
+    let out = ledger(&["ledger", "verify"], &data, &Db::Sqlite);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a version-1 leaf after version 2 passed");
+    assert!(stderr.contains("FAILED at index 3:") && stderr.contains("version-1 leaf after version-2"), "{stderr}");
 }

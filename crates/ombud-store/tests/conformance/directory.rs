@@ -7,6 +7,7 @@ pub(crate) fn person(employee_id: &str, manager: Option<&str>, level: i64) -> Pe
         employee_id: employee_id.to_owned(),
         scim_id: format!("scim-{employee_id}"),
         name: format!("Person {employee_id}"),
+        other_names: vec![format!("别名 {employee_id}")],
         email: format!("{employee_id}@example.org"),
         manager_id: manager.map(str::to_owned),
         unit: "sales".to_owned(),
@@ -32,6 +33,12 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
             people: people.clone(),
             put_group: Some(group.clone()),
             delete_group: None,
+            record: Some(DirectoryChangeRecord {
+                id: uuid::Uuid::now_v7(),
+                at: t(1),
+                source: ChangeSource::CommandLine,
+                people: 2,
+            }),
         })
         .await
         .expect("write");
@@ -43,8 +50,36 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
     let mut moved = person("E2", None, 3);
     moved.deleted_at = Some(t(9));
     moved.active = false;
-    let change = DirectoryChange { people: vec![moved.clone()], put_group: None, delete_group: Some("g1".into()) };
+    let admin = staff("admin@x.org", Role::Admin);
+    store.create_staff(&admin, &[]).await.expect("admin");
+    let token = ApiTokenRecord {
+        id: uuid::Uuid::now_v7(),
+        token_hash: vec![9; 32],
+        label: "Entra ID".into(),
+        created_at: t(0),
+        created_by: Some(admin.id),
+        revoked_at: None,
+    };
+    store.create_api_token(&token).await.expect("token");
+    let by_token = DirectoryChangeRecord {
+        id: uuid::Uuid::now_v7(),
+        at: t(9),
+        source: ChangeSource::SyncToken(token.id),
+        people: 1,
+    };
+    let change = DirectoryChange {
+        people: vec![moved.clone()],
+        put_group: None,
+        delete_group: Some("g1".into()),
+        record: Some(by_token.clone()),
+    };
     store.write_directory(&change).await.expect("write");
+    let log = store.directory_changes(10).await.expect("changes");
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].change, by_token, "newest first");
+    assert_eq!(log[0].by_staff, Some(admin.id), "a token's changes name the administrator who created it");
+    assert_eq!(log[0].token_label.as_deref(), Some("Entra ID"));
+    assert_eq!((log[1].change.source, log[1].by_staff), (ChangeSource::CommandLine, None));
     let stored = store.directory().await.expect("directory");
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[1], moved);
@@ -77,8 +112,12 @@ pub(crate) async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore)
 }
 
 pub(crate) async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlStore) {
-    let mut new = new_case("OMB-PARTY", t(0), &[]);
+    let reader = staff("reader@x.org", Role::Oversight);
+    store.create_staff(&reader, &[]).await.expect("staff");
+    let mut new = new_case("OMB-PARTY", t(0), &[reader.id]);
     let id = new.case.id;
+    new.case.routing = ombud_domain::CaseRouting::Restricted;
+    new.deadlines.push(DeadlineRow::new(id, ombud_domain::DeadlineKind::Routing, t(24 * 3600), t(0)));
     new.parties = vec![
         CasePartyRow { position: 0, token: vec![1; 32], role: ombud_domain::PersonRole::Accused },
         CasePartyRow { position: 1, token: vec![2; 32], role: ombud_domain::PersonRole::Witness },
@@ -97,8 +136,23 @@ pub(crate) async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlSto
         sealed_matches: b"corrected".to_vec(),
         at: t(3),
         event: EventRecord::new(id, EventKind::PeopleMatched, t(3), Actor::System),
+        routing: None,
     };
+    let restricted = store.cases_routed(reader.id, ombud_domain::CaseRouting::Restricted, 10).await.expect("routed");
+    assert_eq!(restricted.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
     store.set_case_parties(&update).await.expect("update");
+    let routing_due = |rows: Vec<DeadlineRow>| {
+        rows.into_iter().find(|d| d.kind == ombud_domain::DeadlineKind::Routing).expect("routing deadline")
+    };
+    assert_eq!(routing_due(store.deadlines(id).await.expect("deadlines")).met_at, None, "no routing given, none met");
+    let event = EventRecord::new(id, EventKind::PeopleMatched, t(3), Actor::System);
+    store
+        .set_case_parties(&PartiesUpdate { routing: Some(ombud_domain::CaseRouting::Decided), event, ..update.clone() })
+        .await
+        .expect("settled");
+    assert_eq!(store.case(id).await.expect("case").expect("found").routing, ombud_domain::CaseRouting::Decided);
+    assert_eq!(routing_due(store.deadlines(id).await.expect("deadlines")).met_at, Some(t(3)));
+    assert!(store.cases_routed(reader.id, ombud_domain::CaseRouting::Restricted, 10).await.expect("routed").is_empty());
     assert_eq!(store.case_parties(id).await.expect("parties"), update.rows);
     assert!(store.cases_naming(&[vec![1; 32]]).await.expect("naming").is_empty());
     assert_eq!(store.case_party_matches(id).await.expect("matches"), Some(b"corrected".to_vec()));
@@ -165,4 +219,44 @@ pub(crate) async fn a_new_reader_is_kept_out_of_cases_she_is_excluded_from(store
     assert_eq!(inbox, vec!["OMB-TWO"]);
     assert!(store.pending_grants(one.case.id).await.expect("pending").is_empty());
     assert_eq!(store.exclusions(one.case.id).await.expect("exclusions"), rows);
+}
+
+pub(crate) async fn a_lift_waits_only_while_its_exclusion_stands(store: &SqlStore) {
+    let (a, b, o) =
+        (staff("la@x.org", Role::Handler), staff("lb@x.org", Role::Handler), staff("lo@x.org", Role::Oversight));
+    for s in [&a, &b, &o] {
+        store.create_staff(s, &[]).await.expect("staff");
+    }
+    let new = new_case("OMB-LIFT", t(0), &[a.id, b.id, o.id]);
+    let id = new.case.id;
+    store.create_case(&new).await.expect("create");
+    let change =
+        DirectoryChangeRecord { id: uuid::Uuid::now_v7(), at: t(1), source: ChangeSource::CommandLine, people: 1 };
+    let record = DirectoryChange { record: Some(change.clone()), ..Default::default() };
+    store.write_directory(&record).await.expect("change");
+    let excl = |staff: StaffId| ExclusionRow {
+        case_id: id,
+        staff_id: staff,
+        reason: ombud_domain::ExclusionReason::Conflict,
+        at: t(1),
+    };
+    let event = || EventRecord::new(id, EventKind::AccessChanged, t(2), Actor::System);
+    store.set_exclusions(id, &[excl(a.id)], t(2), &event()).await.expect("exclude");
+    // Only a standing exclusion can wait to be lifted; asking twice keeps the first.
+    store.request_lifts(id, &[a.id, b.id], change.id, t(3)).await.expect("request");
+    store.request_lifts(id, &[a.id], change.id, t(4)).await.expect("again");
+    let waiting = store.visible_lifts(o.id, 10).await.expect("lifts");
+    assert_eq!(waiting.len(), 1);
+    assert_eq!((waiting[0].staff_id, waiting[0].since, waiting[0].case_ref.as_str()), (a.id, t(3), "OMB-LIFT"));
+    assert!(store.visible_lifts(a.id, 10).await.expect("lifts").is_empty(), "not hers to see: she cannot read it");
+    assert_eq!(store.directory_changes(1).await.expect("log")[0].lifts_waiting, 1);
+    // Lifting the exclusion (an approval) drops the lift with it.
+    store.set_exclusions(id, &[], t(5), &event()).await.expect("lift");
+    assert!(store.visible_lifts(o.id, 10).await.expect("lifts").is_empty());
+    assert!(store.access(id, a.id).await.expect("access").is_some(), "back, with a pending grant");
+    store.set_exclusions(id, &[excl(a.id)], t(6), &event()).await.expect("exclude");
+    store.request_lifts(id, &[a.id], change.id, t(6)).await.expect("request");
+    assert!(store.drop_lift(id, a.id).await.expect("refuse"));
+    assert!(!store.drop_lift(id, a.id).await.expect("once"));
+    assert_eq!(store.access(id, a.id).await.expect("access"), None, "a refusal keeps her out");
 }

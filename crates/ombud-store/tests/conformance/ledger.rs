@@ -1,6 +1,19 @@
 //! Events as ledger leaves, checkpoints and record downloads.
 
 use super::*;
+use ombud_store::ledger::{ActorCommitments, event_leaf};
+use std::sync::Arc;
+
+/// A stand-in for the service's keyed hasher: what matters here is that the
+/// store asks it with the event and the index the leaf gets.
+#[derive(Debug)]
+struct Commitments;
+
+impl ActorCommitments for Commitments {
+    fn commit(&self, event: &EventRecord, leaf_index: u64) -> Hash {
+        ombud_ledger::payload_hash(format!("{:?} {} {leaf_index}", event.actor, event.case_id).as_bytes())
+    }
+}
 
 pub(crate) async fn every_event_becomes_a_ledger_leaf(store: &SqlStore) {
     assert_eq!(store.ledger_size().await.expect("size"), 0);
@@ -8,7 +21,11 @@ pub(crate) async fn every_event_becomes_a_ledger_leaf(store: &SqlStore) {
     store.create_case(&one).await.expect("create");
     let two = new_case("OMB-LEDG-0002", t(1), &[]);
     store.create_case(&two).await.expect("create");
-    let later = EventRecord::new(one.case.id, EventKind::OpenedByStaff, t(5), Actor::System).with_payload(b"sealed");
+    // Unbound, the store writes version-1 leaves (as before version 2); once
+    // the service has bound its hasher, version 2, committing to who acted.
+    store.bind_actor_commitments(Arc::new(Commitments));
+    let later = EventRecord::new(one.case.id, EventKind::OpenedByStaff, t(5), Actor::Staff(StaffId::new()))
+        .with_payload(b"sealed");
     store.record_event(&later).await.expect("record");
     assert_eq!(store.ledger_size().await.expect("size"), 3);
     let entries = store.ledger_entries(0, 100).await.expect("entries");
@@ -17,8 +34,14 @@ pub(crate) async fn every_event_becomes_a_ledger_leaf(store: &SqlStore) {
     assert_eq!(entries[2].event.payload_hash, ombud_ledger::payload_hash(b"sealed"));
     assert_eq!(store.unindexed_events().await.expect("count"), 0);
     // The stored leaves are the events' leaves, and the stored tree has the right root.
-    let leaves: Vec<Hash> =
-        entries.iter().map(|e| ombud_store::ledger::event_leaf(&e.event, &e.case_ref).hash()).collect();
+    let leaves: Vec<Hash> = entries
+        .iter()
+        .map(|e| {
+            let index = e.event.leaf_index.expect("index");
+            let actor = (index == 2).then(|| Commitments.commit(&e.event, index));
+            event_leaf(&e.event, &e.case_ref, actor).hash()
+        })
+        .collect();
     let stored: Vec<Hash> = store.ledger_level(0, 0, 100).await.expect("level 0").into_iter().map(|(_, h)| h).collect();
     assert_eq!(stored, leaves);
     let expected = ombud_ledger::node_hash(&ombud_ledger::node_hash(&leaves[0], &leaves[1]), &leaves[2]);

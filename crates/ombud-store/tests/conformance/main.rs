@@ -79,6 +79,7 @@ conformance!(
     api_tokens_are_found_by_hash_until_revoked,
     parties_are_kept_as_tokens_and_found_by_token,
     an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
+    a_lift_waits_only_while_its_exclusion_stands,
     a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
 );
 
@@ -117,6 +118,7 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
             acknowledged_at: None,
             updated_at: received,
             escalated_at: None,
+            routing: ombud_domain::CaseRouting::Decided,
         },
         sealed_report: format!("sealed report {reference}").into_bytes(),
         attachments: vec![NewAttachment {

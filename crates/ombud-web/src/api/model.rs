@@ -297,6 +297,29 @@ pub struct DeadlineChanges {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct Queue {
+    pub items: Vec<ombud_service::QueueItem>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiftDecision {
+    /// true lets her back in (if the rule still finds no conflict); false keeps her out.
+    pub approve: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LiftDecided {
+    /// Whether she may read the case again (she gets a pending grant).
+    pub lifted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DirectoryChanges {
+    pub changes: Vec<ombud_service::DirectoryChangeView>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct Exclusions {
     pub exclusions: Vec<ExclusionView>,
 }

@@ -1,9 +1,9 @@
 //! The oversight committee's API: its queues, exclusions and access logs.
 
 use super::model::*;
-use super::{ApiResult, errors};
+use super::{ApiJson, ApiResult, errors};
 use crate::AppState;
-use crate::extract::{ApiOversight, CasePath};
+use crate::extract::{ApiOversight, CasePath, ItemPath};
 use axum::Json;
 use axum::extract::State;
 
@@ -15,6 +15,45 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(escalations))
         .routes(utoipa_axum::routes!(exclusions))
         .routes(utoipa_axum::routes!(access_log))
+        .routes(utoipa_axum::routes!(queue))
+        .routes(utoipa_axum::routes!(decide_lift))
+        .routes(utoipa_axum::routes!(directory_changes))
+}
+
+/// Everything waiting on oversight, one list: restricted cases first, then by due date and age.
+#[utoipa::path(get, path = "/oversight/queue", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = Queue), errors::Unauthorized, errors::Forbidden))]
+async fn queue(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<Queue>> {
+    Ok(Json(Queue { items: state.ombud.oversight(&s)?.queue(500).await? }))
+}
+
+/// Approve or refuse letting a staff member back into a case that a directory change would have opened
+/// to her again. Approving checks the conflict rule again first (`lifted` false if she is conflicted again).
+#[utoipa::path(post, path = "/cases/{id}/access-lifts/{staff_id}", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId, ("staff_id" = uuid::Uuid, Path, description = "The staff member who would be let back in")),
+    request_body = LiftDecision,
+    responses((status = 200, body = LiftDecided), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending))]
+async fn decide_lift(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    CasePath(id): CasePath,
+    ItemPath(staff): ItemPath<ombud_domain::StaffId>,
+    ApiJson(body): ApiJson<LiftDecision>,
+) -> ApiResult<Json<LiftDecided>> {
+    let lifted = state.ombud.oversight(&s)?.decide_lift(id, staff, body.approve).await?;
+    Ok(Json(LiftDecided { lifted }))
+}
+
+/// Who changed the directory and when: the administrator, the sync token (and who created it) or the
+/// command line, with how many exclusions each change would lift that still wait for approval.
+#[utoipa::path(get, path = "/oversight/directory-changes", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = DirectoryChanges), errors::Unauthorized, errors::Forbidden))]
+async fn directory_changes(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+) -> ApiResult<Json<DirectoryChanges>> {
+    Ok(Json(DirectoryChanges { changes: state.ombud.oversight(&s)?.directory_changes(500).await? }))
 }
 
 /// Dismissals waiting for a sign-off.

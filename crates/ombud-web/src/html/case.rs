@@ -48,6 +48,8 @@ pub struct CasePage {
     access_log: Vec<AccessLine>,
     contact_hidden: bool,
     is_oversight: bool,
+    /// Why only oversight reads the case, when it is oversight's alone.
+    routing_notice: Option<String>,
 }
 
 /// What the case page shows besides the case: her reply as typed when it
@@ -180,7 +182,7 @@ fn proceeding_lines(view: &CaseView) -> Vec<String> {
 
 /// The steps her role may take from where the case stands (acknowledging has its own button).
 fn step_choices(page: &Page, view: &CaseView, session: &StaffSession) -> Vec<Choice> {
-    ombud_domain::available_steps(view.case.status, view.case.category, session.role)
+    ombud_domain::available_steps(view.case.status, view.case.category, session.role, view.case.routing)
         .into_iter()
         .filter(|s| *s != ombud_domain::Step::Acknowledge)
         .map(|s| Choice { value: s.as_str(), label: page.tr.label(s) })
@@ -212,7 +214,8 @@ pub async fn render_case(
             .collect(),
         proceedings: proceeding_lines(&view),
         can_handle,
-        can_acknowledge: can_handle && view.case.status.acknowledge().is_ok(),
+        can_acknowledge: ombud_domain::may_take(session.role, ombud_domain::Step::Acknowledge, view.case.routing)
+            && view.case.status.acknowledge().is_ok(),
         reply: form.reply,
         reply_action: format!("/staff/cases/{id}/reply"),
         reply_error: form.reply_error,
@@ -222,6 +225,11 @@ pub async fn render_case(
         access_log: access_lines(state, &page, session, id).await,
         contact_hidden: view.contact_hidden,
         is_oversight: session.role == ombud_domain::Role::Oversight,
+        routing_notice: match view.case.routing {
+            ombud_domain::CaseRouting::Decided => None,
+            ombud_domain::CaseRouting::Restricted => Some(tr.t("case-routing-restricted")),
+            ombud_domain::CaseRouting::Oversight => Some(tr.t("case-routing-oversight")),
+        },
         page,
     };
     render_with(status, &template)

@@ -102,8 +102,11 @@ pub async fn match_person(
     ItemPath(position): ItemPath<u32>,
     Form(form): Form<MatchForm>,
 ) -> Response {
-    let input =
-        ombud_service::MatchInput { employee_id: Some(form.employee_id), internal: form.internal == "internal" };
+    let input = ombud_service::MatchInput {
+        employee_id: Some(form.employee_id),
+        internal: form.internal == "internal",
+        unidentified: form.internal == "unidentified",
+    };
     let desk = state.ombud.staff(&session);
     match desk.set_party_match(id, position, &input).await {
         // The correction may have put the case out of her reach.

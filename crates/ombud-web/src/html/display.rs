@@ -102,7 +102,14 @@ fn location(tr: &Tr, place: &Place) -> Option<String> {
 }
 
 fn person(tr: &Tr, p: &Person) -> PersonDisplay {
-    let mut details = vec![tr.label(p.role), tr.t(if p.internal { "person-internal" } else { "person-external" })];
+    let mut details = vec![
+        tr.label(p.role),
+        tr.t(match p.internal {
+            Some(true) => "person-internal",
+            Some(false) => "person-external",
+            None => "person-side-unknown",
+        }),
+    ];
     details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
     details.extend(p.email.clone());
     PersonDisplay { name: p.name.clone(), details: details.join(" · ") }

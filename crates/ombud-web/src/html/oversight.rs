@@ -4,12 +4,17 @@ use super::page::{Page, error_page, render};
 use super::staff::staff_page;
 use crate::AppState;
 use crate::extract::OversightPage;
+use crate::extract::{CasePath, ItemPath};
 use crate::i18n::Lang;
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use ombud_domain::CaseId;
-use ombud_service::{CaseRecord, ChangeView, DueDeadline, EscalationRow, ExclusionView, ServiceError, StaffSession};
+use ombud_service::{
+    CaseRecord, ChangeView, DirectoryChangeView, DueDeadline, EscalationRow, ExclusionView, QueueItem, QueueKind,
+    ServiceError, StaffSession,
+};
 
 pub struct EscalationLine {
     href: String,
@@ -25,16 +30,29 @@ pub struct ReviewLine {
     text: String,
 }
 
+/// One thing waiting on oversight; an access lift carries its two choices.
+pub struct QueueLine {
+    href: String,
+    reference: String,
+    kind: String,
+    text: String,
+    /// Where approve and refuse post, for an access lift.
+    lift_action: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "oversight/escalations.html")]
 pub struct EscalationsPage {
     page: Page,
+    queue: Vec<QueueLine>,
     lines: Vec<EscalationLine>,
     dismissals: Vec<ReviewLine>,
     overdue: Vec<ReviewLine>,
     changes: Vec<ReviewLine>,
     /// Who is kept out of which case, and why.
     exclusions: Vec<ReviewLine>,
+    /// Who changed the directory.
+    directory_changes: Vec<String>,
 }
 
 /// The oversight committee's page: escalations, dismissals waiting for a
@@ -54,7 +72,90 @@ async fn review(state: &AppState, lang: Lang, session: &StaffSession) -> Result<
     let overdue = desk.overdue().await?.iter().map(|d| overdue_line(&page, d)).collect();
     let changes = desk.deadline_changes().await?.iter().map(|c| change_line(&page, c)).collect();
     let exclusions = desk.exclusions(500).await?.iter().map(|x| exclusion_line(&page, x)).collect();
-    Ok(EscalationsPage { page, lines, dismissals, overdue, changes, exclusions })
+    let queue = desk.queue(500).await?.iter().map(|i| queue_line(&page, i)).collect();
+    let directory_changes = desk.directory_changes(50).await?.iter().map(|c| directory_change_line(&page, c)).collect();
+    Ok(EscalationsPage { page, queue, lines, dismissals, overdue, changes, exclusions, directory_changes })
+}
+
+/// Approves or refuses an access lift from the oversight page.
+pub async fn decide_lift(
+    State(state): State<AppState>,
+    lang: Lang,
+    OversightPage(session): OversightPage,
+    CasePath(id): CasePath,
+    ItemPath(staff): ItemPath<ombud_domain::StaffId>,
+    Form(form): Form<LiftForm>,
+) -> Response {
+    let result = match state.ombud.oversight(&session) {
+        Ok(desk) => desk.decide_lift(id, staff, form.decision == "approve").await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => super::page::see_other("/oversight/escalations#queue"),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct LiftForm {
+    #[serde(default)]
+    decision: String,
+}
+
+fn queue_line(page: &Page, item: &QueueItem) -> QueueLine {
+    let tr = page.tr;
+    let mut parts = vec![tr.t_with("oversight-queue-since", &[("when", page.time(&item.since).into())])];
+    if let Some(due) = &item.due {
+        parts.push(tr.t_with("oversight-queue-due", &[("when", page.time(due).into())]));
+    }
+    if let Some(name) = &item.staff_name {
+        parts.push(tr.t_with("oversight-queue-lift", &[("name", name.clone().into())]));
+    }
+    let lift_action = match (item.kind, item.case_id, item.staff_id) {
+        (QueueKind::AccessLift, Some(case), Some(staff)) => Some(format!("/oversight/lifts/{case}/{staff}")),
+        _ => None,
+    };
+    QueueLine {
+        href: item.case_id.map(|id| format!("/staff/cases/{id}")).unwrap_or_default(),
+        reference: item.case_ref.clone().unwrap_or_default(),
+        kind: tr.t(queue_key(item.kind)),
+        text: parts.join(" · "),
+        lift_action,
+    }
+}
+
+fn queue_key(kind: QueueKind) -> &'static str {
+    match kind {
+        QueueKind::RestrictedRouting => "queue-restricted-routing",
+        QueueKind::AccessLift => "queue-access-lift",
+        QueueKind::Dismissal => "queue-dismissal",
+        QueueKind::Referral => "queue-referral",
+        QueueKind::Escalation => "queue-escalation",
+    }
+}
+
+fn directory_change_line(page: &Page, c: &DirectoryChangeView) -> String {
+    let tr = page.tr;
+    let by = match (c.source.as_str(), &c.by, &c.token_label) {
+        ("command_line", _, _) => tr.t("directory-change-command-line"),
+        ("sync_token", by, label) => tr.t_with(
+            "directory-change-token",
+            &[
+                ("label", label.clone().unwrap_or_default().into()),
+                ("name", by.clone().unwrap_or_else(|| "—".into()).into()),
+            ],
+        ),
+        (_, by, _) => tr.t_with("directory-change-admin", &[("name", by.clone().unwrap_or_else(|| "—".into()).into())]),
+    };
+    tr.t_with(
+        "directory-change",
+        &[
+            ("when", page.time(&c.at).into()),
+            ("by", by.into()),
+            ("people", (c.people as i64).into()),
+            ("waiting", (c.lifts_waiting as i64).into()),
+        ],
+    )
 }
 
 fn escalation_line(page: &Page, e: &EscalationRow) -> EscalationLine {

@@ -66,7 +66,8 @@ pub struct PersonRow {
     pub employee_id: String,
     pub email: String,
     pub role: String,
-    pub external: bool,
+    /// "internal", "external" or "" (she is not sure: routed as inside).
+    pub side: String,
 }
 
 impl ReportFormValues {
@@ -93,7 +94,7 @@ impl ReportFormValues {
                     employee_id: f.text(&format!("person_{i}_employee_id")),
                     email: f.text(&format!("person_{i}_email")),
                     role: f.text(&format!("person_{i}_role")),
-                    external: f.text(&format!("person_{i}_side")) == "external",
+                    side: f.text(&format!("person_{i}_side")),
                 })
                 .collect(),
             requests: RequestKind::ALL
@@ -129,7 +130,11 @@ impl ReportFormValues {
                     employee_id: opt(&p.employee_id),
                     email: opt(&p.email),
                     role: p.role.clone(),
-                    internal: !p.external,
+                    internal: match p.side.as_str() {
+                        "internal" => Some(true),
+                        "external" => Some(false),
+                        _ => None,
+                    },
                 })
                 .collect(),
             requests: self
