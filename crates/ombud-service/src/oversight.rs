@@ -226,12 +226,14 @@ impl OversightDesk<'_> {
     }
 
     /// Who opened the case, downloaded a file or revealed an identity, and
-    /// when: for oversight, on any case it may read.
+    /// when: for oversight, on any case it may read. Reads by someone who has
+    /// since been excluded come first, newest first; then every read in order.
     pub async fn access_log(&self, case_id: CaseId) -> Result<Vec<AccessEntry>> {
         let session = self.session;
         self.store.access(case_id, session.id).await?.ok_or(ServiceError::NotFound)?;
         let names = self.staff_names().await?;
-        Ok(self
+        let exclusions = self.store.exclusions(case_id).await?;
+        let mut entries: Vec<AccessEntry> = self
             .store
             .events(case_id)
             .await?
@@ -242,14 +244,20 @@ impl OversightDesk<'_> {
                     Actor::Staff(id) => Some(id),
                     _ => None,
                 };
+                let excluded_at =
+                    exclusions.iter().find(|x| Some(x.staff_id) == staff_id && x.at >= e.at).map(|x| x.at);
                 AccessEntry {
                     at: e.at,
                     action: e.kind,
                     staff_id,
                     staff_name: staff_id.and_then(|id| names.get(&id).cloned()),
+                    excluded_at,
                 }
             })
-            .collect())
+            .collect();
+        // Stable: the excluded's reads first (newest first), the rest as they happened.
+        entries.sort_by_key(|e| (e.excluded_at.is_none(), e.excluded_at.map(|_| std::cmp::Reverse(e.at))));
+        Ok(entries)
     }
 
     /// Every exclusion on cases an oversight member may read, with its reason.

@@ -77,6 +77,9 @@ pub struct AccessEntry {
     pub action: EventKind,
     pub staff_id: Option<StaffId>,
     pub staff_name: Option<String>,
+    /// When she was excluded from the case after this read: what someone now
+    /// kept out may already know. These reads come first in the log.
+    pub excluded_at: Option<Timestamp>,
 }
 
 /// An exclusion as oversight sees it.

@@ -563,3 +563,205 @@ async fn the_accused_named_as_people_write_him_keeps_his_chain_out() {
         w.s.stop().await;
     }
 }
+
+/// Asserts that a staff member is told of a case exactly what she is told
+/// of a case that does not exist, on every route of the API and the pages,
+/// and that her list carries nothing of it.
+async fn sees_nothing_of(s: &TestServer, token: &str, case_id: &str, case_ref: &str, what: &str) {
+    let missing = uuid::Uuid::now_v7().to_string();
+    let item = uuid::Uuid::now_v7().to_string();
+    let fill = |route: &str, case: &str| {
+        route
+            .replace("{id}", case)
+            .replace("{request}", &item)
+            .replace("{deadline}", &item)
+            .replace("{attachment}", &item)
+            .replace("{staff_id}", &item)
+            .replace("{position}", "0")
+    };
+    for (method, route) in ombud_web::api_routes().iter().filter(|(_, p)| p.contains("{id}")) {
+        let (method, route) = (method.as_str(), route.as_str());
+        let seen = call(s, method, &format!("/api/v1{}", fill(route, case_id)), Some(token), api_body(route)).await;
+        let unknown = call(s, method, &format!("/api/v1{}", fill(route, &missing)), Some(token), api_body(route)).await;
+        assert_eq!(seen, unknown, "{what}: {method} {route} tells her the case exists");
+        assert!(seen.0 == 404 || seen.0 == 403, "{what}: {method} {route}: {}", seen.0);
+    }
+    for (method, route) in html_case_routes() {
+        let seen = html_call(s, &method, &fill(&route, case_id), token).await;
+        let unknown = html_call(s, &method, &fill(&route, &missing), token).await;
+        assert_eq!((seen.0, &seen.1), (404, &unknown.1), "{what}: page {method} {route}");
+    }
+    for list in ["/api/v1/cases", &format!("/api/v1/cases?q={case_ref}"), "/api/v1/cases/count"] {
+        let (_, body) = call(s, "get", list, Some(token), json!({})).await;
+        assert!(!body.contains(case_id) && !body.contains(case_ref), "{what}: {list} carries the case");
+    }
+    let (_, inbox) = html_call(s, "get", "/staff/cases", token).await;
+    assert!(!inbox.contains(case_ref), "{what}: her inbox page lists it");
+}
+
+/// The sample organisation as three directories hold it: names in pinyin
+/// (the demo's), in characters only, and under another name with the
+/// Chinese one in `other_names`. A second sales unit has a second Sun.
+fn directories() -> [(&'static str, String); 3] {
+    let south = "E700,Wu Gang,president.south@demo.ombud.example,E200,Sales South,7,E510\n\
+                 E710,Sun Mei,sun.mei@demo.ombud.example,E700,Sales South,5,E510\n\
+                 E510,Xu Jing,hr.south@demo.ombud.example,E400,People,5,\n";
+    let pinyin = format!("{SAMPLE_DIRECTORY}{south}");
+    let characters = [
+        ("Chen Jun", "陈军"),
+        ("Liu Yang", "刘洋"),
+        ("Zhao Lei", "赵磊"),
+        ("Zhang Wei", "张伟"),
+        ("Sun Hao", "孙浩"),
+        ("Li Na", "李娜"),
+        ("Zhou Min", "周敏"),
+        ("He Qing", "何青"),
+        ("Gao Yan", "高燕"),
+        ("Wang Fang", "王芳"),
+        ("Wu Gang", "吴刚"),
+        ("Sun Mei", "孙梅"),
+        ("Xu Jing", "徐静"),
+    ]
+    .iter()
+    .fold(pinyin.clone(), |text, (latin, han)| text.replace(&format!(",{latin},"), &format!(",{han},")));
+    // In the third he is "Harry S." to the directory; his Chinese name is another name.
+    let other = pinyin
+        .replace("employee_id,name,email,", "employee_id,name,other_names,email,")
+        .lines()
+        .map(|line| match line.split_once(',') {
+            Some(("E320", rest)) => format!("E320,Harry S.,孙浩,{}", rest.split_once(',').map_or("", |r| r.1)),
+            Some((id, rest)) if id.starts_with('E') => {
+                let (name, rest) = rest.split_once(',').unwrap_or((rest, ""));
+                format!("{id},{name},,{rest}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    [("pinyin", pinyin), ("characters", characters), ("other_names", other)]
+}
+
+/// Staff around Sun Hao (E320) who must never see a case accusing him.
+const AROUND_SUN_HAO: [(&str, &str); 4] = [
+    ("president@demo.ombud.example", "his unit president"),
+    ("coo@demo.ombud.example", "the president's manager"),
+    ("hr.sales@demo.ombud.example", "his unit's HR partner"),
+    ("zhou.min@demo.ombud.example", "his direct report"),
+];
+
+async fn staff_tokens(s: &TestServer, accounts: &[(&str, Role)]) -> BTreeMap<String, String> {
+    let mut tokens = BTreeMap::new();
+    for (email, role) in accounts {
+        let password = s.staff(email, *role).await;
+        tokens.insert((*email).to_owned(), s.staff_token(email, &password).await);
+    }
+    tokens
+}
+
+async fn report_naming(s: &TestServer, oversight: &str, name: &str) -> (String, String) {
+    let (case_ref, _) = s
+        .report(json!({
+            "category": "sexual_harassment",
+            "description": "他在会议室里说的话让我很不舒服。",
+            "people": [{"name": name, "role": "accused"}],
+        }))
+        .await;
+    let (_, found) = s.get_json(&format!("/api/v1/cases?q={case_ref}"), oversight).await;
+    let id = found["cases"][0]["id"].as_str().unwrap_or_else(|| panic!("oversight finds the case naming {name}"));
+    (id.to_owned(), case_ref)
+}
+
+#[tokio::test]
+async fn names_as_people_write_them_keep_his_chain_out_whatever_the_directory_holds() {
+    let forms = [
+        "孙浩",
+        "Sun Hao",
+        "Hao Sun",
+        "孙浩（销售经理）",
+        "it was Sun Hao from Sales North, at the team dinner",
+        "销售北区的孙浩经理",
+        "sun.hao",
+    ];
+    for backend in backends() {
+        for (directory, text) in directories() {
+            let s = TestServer::start(backend).await;
+            s.ombud.import_directory(&text, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+            let mut accounts: Vec<(&str, Role)> = AROUND_SUN_HAO.iter().map(|(e, _)| (*e, Role::Handler)).collect();
+            accounts.extend([
+                ("handler@demo.ombud.example", Role::Handler),
+                ("oversight@elsewhere.example", Role::Oversight),
+            ]);
+            let tokens = staff_tokens(&s, &accounts).await;
+            let oversight = &tokens["oversight@elsewhere.example"];
+            for name in forms {
+                let (id, case_ref) = report_naming(&s, oversight, name).await;
+                for (email, relation) in AROUND_SUN_HAO {
+                    let what = format!("{directory} directory, {name:?}: {relation}");
+                    sees_nothing_of(&s, &tokens[email], &id, &case_ref, &what).await;
+                }
+                let (status, case) = s.get_json(&format!("/api/v1/cases/{id}"), oversight).await;
+                assert_eq!(status, 200, "{directory}, {name:?}: oversight reads it");
+                assert_eq!(
+                    case["people"][0]["matched"]["employee_id"], "E320",
+                    "{directory}, {name:?}: he is suggested"
+                );
+                let handler = &tokens["handler@demo.ombud.example"];
+                assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), handler).await.0, 200, "{directory}, {name:?}");
+            }
+            // A colleague nobody in the directory leads to: oversight alone reads it.
+            let (id, case_ref) = report_naming(&s, oversight, "钱多多").await;
+            for (email, relation) in AROUND_SUN_HAO.iter().chain(&[("handler@demo.ombud.example", "an ethics handler")])
+            {
+                let what = format!("{directory} directory, an unknown colleague: {relation}");
+                sees_nothing_of(&s, &tokens[*email], &id, &case_ref, &what).await;
+            }
+            assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), oversight).await.0, 200);
+            let (_, queue) = s.get_json("/api/v1/oversight/queue", oversight).await;
+            assert_eq!(
+                (queue["items"][0]["kind"].as_str(), queue["items"][0]["case_ref"].as_str()),
+                (Some("restricted_routing"), Some(case_ref.as_str()))
+            );
+            s.stop().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_surname_many_people_share_keeps_every_one_of_their_chains_out() {
+    for backend in backends() {
+        let (_, text) = directories()[0].clone();
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(&text, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let around_both = [
+            ("president@demo.ombud.example", "Sun Hao's president"),
+            ("hr.sales@demo.ombud.example", "Sun Hao's HR partner"),
+            ("president.south@demo.ombud.example", "Sun Mei's president"),
+            ("hr.south@demo.ombud.example", "Sun Mei's HR partner"),
+        ];
+        let mut accounts: Vec<(&str, Role)> = around_both.iter().map(|(e, _)| (*e, Role::Handler)).collect();
+        accounts
+            .extend([("handler@demo.ombud.example", Role::Handler), ("oversight@elsewhere.example", Role::Oversight)]);
+        let tokens = staff_tokens(&s, &accounts).await;
+        let oversight = &tokens["oversight@elsewhere.example"];
+        for name in ["孙经理", "Manager Sun", "Mr Sun"] {
+            let (id, case_ref) = report_naming(&s, oversight, name).await;
+            for (email, relation) in around_both {
+                sees_nothing_of(&s, &tokens[email], &id, &case_ref, &format!("{name:?}: {relation}")).await;
+            }
+            let handler = &tokens["handler@demo.ombud.example"];
+            assert_eq!(
+                s.get_json(&format!("/api/v1/cases/{id}"), handler).await.0,
+                200,
+                "{name:?}: routed, not restricted"
+            );
+        }
+        // Naming the unit narrows it: Sun Mei's chain may read a case about Sales North's Sun.
+        let (id, _) = report_naming(&s, oversight, "Manager Sun from Sales North").await;
+        assert_eq!(
+            s.get_json(&format!("/api/v1/cases/{id}"), &tokens["president.south@demo.ombud.example"]).await.0,
+            200
+        );
+        assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &tokens["president@demo.ombud.example"]).await.0, 404);
+        s.stop().await;
+    }
+}

@@ -8,6 +8,7 @@ use ombud_testkit::{TestServer, backends};
 use serde_json::{Value, json};
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const OMBUD: &str = "urn:ombud:params:scim:schemas:extension:2.0:User";
 const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// A sync token, created by an administrator through the API.
@@ -186,6 +187,14 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         assert_eq!(exclusions["exclusions"][0]["read_at"], "2026-11-02T09:00:00Z", "she had read it before");
         let page = s.page("/oversight/escalations?lang=en", &oversight).await;
         assert!(page.contains("Had read the case before"), "oversight's page says so");
+        // The case's access log puts her earlier read at the top, marked.
+        s.get_json(&case_path, &oversight).await;
+        let (_, log) = s.get_json(&format!("{case_path}/access-log"), &oversight).await;
+        assert_eq!(log["entries"][0]["staff_id"], json!(me), "{log}");
+        assert!(log["entries"][0]["excluded_at"].is_string());
+        assert!(log["entries"][1]["excluded_at"].is_null(), "oversight's own read is not flagged");
+        let page = s.page(&format!("/staff/cases/{case_id}?lang=en"), &oversight).await;
+        assert!(page.contains("excluded from this case since"));
 
         // He moves back. The change alone does not let her in again: it waits
         // for an oversight member, in oversight's queue with the case and the change.
@@ -339,5 +348,127 @@ async fn a_case_every_reader_is_conflicted_on_reaches_a_new_independent_reader_t
     assert_eq!(s.get_json("/api/v1/reporter/case", &reporter).await.0, 200);
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 200);
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &president).await.0, 404);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn no_case_is_left_without_an_independent_reader() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
+        // The only oversight member is the COO; a handler in the ethics office; the COO's direct report.
+        let cpw = s.staff("coo@demo.ombud.example", Role::Oversight).await;
+        let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+        let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;
+        let coo = s.staff_token("coo@demo.ombud.example", &cpw).await;
+        let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+        let president = s.staff_token("president@demo.ombud.example", &ppw).await;
+        // A senior leader accused goes to oversight only; here oversight is him.
+        let (case_ref, _) = s
+            .report(json!({"category": "sexual_harassment", "description": "x",
+                "people": [{"name": "刘洋", "role": "accused", "internal": true}]}))
+            .await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert_eq!(list["cases"][0]["case_ref"], json!(case_ref), "the independent handler reads it instead");
+        for conflicted in [&coo, &president] {
+            assert!(!s.get_json("/api/v1/cases", conflicted).await.1.to_string().contains(&case_ref));
+        }
+        s.stop().await;
+        // With no oversight member at all, a restricted case still has a reader.
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
+        let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+        let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+        let (case_ref, _) = s
+            .report(json!({"category": "sexual_harassment", "description": "y",
+                "people": [{"name": "钱多多", "role": "accused"}]}))
+            .await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert_eq!(list["cases"][0]["case_ref"], json!(case_ref), "no reader would be worse than an independent one");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_colleague_nobody_can_identify_keeps_the_case_with_oversight() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
+        let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
+        let opw = s.staff("oversight@elsewhere.example", Role::Oversight).await;
+        let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
+        let oversight = s.staff_token("oversight@elsewhere.example", &opw).await;
+        s.report(json!({"category": "retaliation", "description": "x",
+            "people": [{"name": "the new guy in logistics", "role": "accused", "internal": null}]}))
+            .await;
+        let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
+        let id = queue["items"][0]["case_id"].as_str().expect("restricted").to_owned();
+        let case_path = format!("/api/v1/cases/{id}");
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404);
+        let page = s.page(&format!("/staff/cases/{id}?lang=zh-CN"), &oversight).await;
+        assert!(page.contains("受限案件") && page.contains("无法确认身份"), "the notice and the choice, in Chinese");
+        let unidentified = json!({"unidentified": true});
+        let matching = format!("{case_path}/people/0/match");
+        assert_eq!(s.post_json(&matching, &oversight, unidentified).await.0, 200);
+        let (_, case) = s.get_json(&case_path, &oversight).await;
+        assert_eq!(case["people"][0]["how"], "unidentified");
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404, "it stays with oversight");
+        let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
+        assert!(!queue.to_string().contains("restricted_routing"), "settled");
+        // Oversight takes its steps itself.
+        let steps = format!("{case_path}/steps");
+        assert_eq!(s.post_json(&steps, &oversight, json!({"step": "acknowledge"})).await.0, 200);
+        let (status, body) = s
+            .post_json(&steps, &oversight, json!({"step": "assess_in_scope", "reason": "Retaliation, in scope"}))
+            .await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("assessed")));
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn names_a_sync_client_sends_are_matched_like_the_name_itself() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let token = sync_token(&s).await;
+    let opw = s.staff("oversight@elsewhere.example", Role::Oversight).await;
+    let oversight = s.staff_token("oversight@elsewhere.example", &opw).await;
+    let boss = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "userName": "boss@example.org",
+        "displayName": "Jack Ma",
+        ENTERPRISE: {"employeeNumber": "B1", "department": "Sales"},
+    });
+    let (status, boss) = scim(&s, "post", "/Users", &token, Some(boss)).await;
+    assert_eq!(status, 201, "{boss}");
+    let person = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        "userName": "harry@example.org",
+        "displayName": "Harry S.",
+        "nickName": "孙浩",
+        "name": {"givenName": "Hao", "familyName": "Sun", "formatted": "Sun Hao (Sales)"},
+        ENTERPRISE: {"employeeNumber": "H1", "department": "Sales", "manager": {"value": boss["id"]}},
+    });
+    let (status, harry) = scim(&s, "post", "/Users", &token, Some(person)).await;
+    assert_eq!(status, 201, "{harry}");
+    let other: Vec<&str> =
+        harry[OMBUD]["otherNames"].as_array().expect("other names").iter().filter_map(Value::as_str).collect();
+    assert_eq!(other, ["孙浩", "Sun Hao (Sales)", "Hao Sun"]);
+    // A PATCH of something else keeps them.
+    let op = patch(json!([{"op": "replace", "path": "active", "value": true}]));
+    let (_, patched) =
+        scim(&s, "patch", &format!("/Users/{}", harry["id"].as_str().expect("id")), &token, Some(op)).await;
+    assert_eq!(patched[OMBUD]["otherNames"], harry[OMBUD]["otherNames"]);
+    // She writes his Chinese name: it leads to him, and his manager is kept out.
+    let bpw = s.staff("boss@example.org", Role::Handler).await;
+    let boss_token = s.staff_token("boss@example.org", &bpw).await;
+    s.report(
+        json!({"category": "sexual_harassment", "description": "x", "people": [{"name": "孙浩", "role": "accused"}]}),
+    )
+    .await;
+    let (_, list) = s.get_json("/api/v1/cases", &oversight).await;
+    let id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+    let (_, case) = s.get_json(&format!("/api/v1/cases/{id}"), &oversight).await;
+    assert_eq!(case["people"][0]["matched"]["employee_id"], "H1");
+    assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &boss_token).await.0, 404);
     s.stop().await;
 }

@@ -3,11 +3,11 @@
 //! even by two instances sharing one database.
 
 use jiff::SignedDuration;
-use ombud_domain::{Clock, Role};
+use ombud_domain::{Clock, DeadlineKind, Role};
 use ombud_service::SmtpMailer;
 use ombud_testkit::{Backend, SmtpSink, TestServer, backends};
 use ombud_web::NoticeTexts;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const SENTINEL: &str = "SNTL-MAIL-7c1d 哨兵邮件";
 const SIGN_IN: &str = "http://ombud.test/staff/sign-in";
@@ -129,4 +129,46 @@ async fn two_job_loops_on_one_postgres_database_send_each_notification_once() {
     assert_eq!(sink.messages().len(), 24, "and no message twice");
     assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 0);
     s.stop().await;
+}
+
+#[tokio::test]
+async fn a_restricted_case_reminds_and_escalates_to_oversight_only_and_she_sees_nothing_of_it() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud
+            .import_directory(ombud_service::demo::SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine)
+            .await
+            .expect("directory");
+        s.staff("handler@demo.ombud.example", Role::Handler).await;
+        s.staff("o@example.org", Role::Oversight).await;
+        let unknown = json!({"category": "sexual_harassment", "description": SENTINEL,
+            "people": [{"name": "钱多多", "role": "accused"}]});
+        let (restricted_ref, receipt) = s.report(unknown).await;
+        let (_, ordinary_receipt) = s.report(json!({"category": "sexual_harassment", "description": "x"})).await;
+        // Her case reads like any other: no routing deadline, no word of a match.
+        let kinds = |case: &Value| -> Vec<String> {
+            case["deadlines"].as_array().expect("deadlines").iter().map(|d| d["kind"].to_string()).collect()
+        };
+        let (_, hers) = s.get_json("/api/v1/reporter/case", &s.reporter_token(&receipt).await).await;
+        let (_, other) = s.get_json("/api/v1/reporter/case", &s.reporter_token(&ordinary_receipt).await).await;
+        assert_eq!(kinds(&hers), kinds(&other));
+        assert!(!hers.to_string().contains("routing") && !hers.to_string().contains("unmatched"), "{hers}");
+
+        let sink = SmtpSink::start().await;
+        let mailer = SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+        // The 24-hour routing deadline is within the reminder window at once.
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert!(swept.reminded.iter().any(|(r, kind, _)| r == &restricted_ref && *kind == DeadlineKind::Routing));
+        s.clock.advance(SignedDuration::from_hours(25));
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert!(swept.escalated.iter().any(|(r, kind, _)| r == &restricted_ref && *kind == DeadlineKind::Routing));
+        s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+        let mail = sink.messages();
+        assert!(mail.len() >= 2, "a reminder and an escalation: {}", mail.len());
+        for m in &mail {
+            assert!(m.to.contains("o@example.org"), "only oversight reads a restricted case, so only it is told");
+            assert!(!m.raw.contains(SENTINEL) && !m.raw.contains(&restricted_ref), "no content");
+        }
+        s.stop().await;
+    }
 }

@@ -91,6 +91,50 @@ async fn a_harassment_dismissal_takes_effect_only_with_an_oversight_sign_off() {
 }
 
 #[tokio::test]
+async fn referring_an_assault_elsewhere_waits_for_oversight_and_sits_in_its_queue() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let opw = s.staff("o@example.org", Role::Oversight).await;
+        s.report(json!({"category": "sexual_assault", "description": "x"})).await;
+        s.report(json!({"category": "discrimination", "description": "y"})).await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let oversight = s.staff_token("o@example.org", &opw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id_of = |category: &str| {
+            list["cases"].as_array().expect("cases").iter().find(|c| c["category"] == category).expect("case")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        };
+        let (assault, other) = (id_of("sexual_assault"), id_of("discrimination"));
+        for id in [&assault, &other] {
+            assert_eq!(
+                post(&s, &format!("/api/v1/cases/{id}/steps"), &handler, json!({"step": "acknowledge"})).await.0,
+                200
+            );
+        }
+        let refer = json!({"step": "assess_referred", "reason": "The police handle it"});
+        let (status, body) = post(&s, &format!("/api/v1/cases/{other}/steps"), &handler, refer.clone()).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("closed")), "other categories close at once");
+        let steps = format!("/api/v1/cases/{assault}/steps");
+        let (status, body) = post(&s, &steps, &handler, refer).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("referral_pending")), "an assault waits");
+        assert_eq!(post(&s, &steps, &handler, json!({"step": "close", "reason": "anyway"})).await.0, 409);
+        assert_eq!(post(&s, &steps, &handler, json!({"step": "approve_referral", "reason": "mine"})).await.0, 403);
+        let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;
+        let item = queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "referral").expect("queued");
+        assert_eq!(item["case_id"], json!(assault));
+        let sign = json!({"step": "approve_referral", "reason": "Agreed: the police have it"});
+        let (status, body) = post(&s, &steps, &oversight, sign).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("closed")));
+        let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;
+        assert!(!queue.to_string().contains("\"referral\""), "signed off: off the queue");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn her_requests_are_answered_for_her_or_escalate_after_five_days() {
     for backend in backends() {
         let s = TestServer::start(backend).await;

@@ -396,6 +396,7 @@ field-unknown-employee = No one in the directory has this employee ID.
 field-unknown-person = This names no one in the directory.
 field-unreadable = This line cannot be read.
 field-wrong-columns = The header must name the columns employee_id, name, email, manager_id, unit, level, hr_partner_id.
+access-since-excluded = excluded from this case since { $when }
 access-opened-by-staff = Opened the case
 access-file-downloaded = Downloaded a file
 access-identity-revealed = Viewed the reporter's contact details

@@ -384,6 +384,7 @@ field-unknown-employee = 目录中没有此员工编号。
 field-unknown-person = 目录中找不到此人。
 field-unreadable = 无法读取这一行。
 field-wrong-columns = 表头必须包含以下列：employee_id、name、email、manager_id、unit、level、hr_partner_id。
+access-since-excluded = 自 { $when } 起已被排除在本案件之外
 access-opened-by-staff = 查阅了案件
 access-file-downloaded = 下载了文件
 access-identity-revealed = 查看了举报人的联系方式

@@ -90,6 +90,8 @@ pub struct AccessLine {
     at: String,
     what: String,
     by: String,
+    /// Read by someone excluded since: shown first, with when.
+    excluded: Option<String>,
 }
 
 fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyLine> {
@@ -137,6 +139,9 @@ async fn access_lines(state: &AppState, page: &Page, session: &StaffSession, id:
                 at: page.time(&e.at),
                 what: crate::labels::access_key(e.action).map(|k| tr.t(k)).unwrap_or_default(),
                 by: e.staff_name.clone().unwrap_or_default(),
+                excluded: e
+                    .excluded_at
+                    .map(|at| tr.t_with("access-since-excluded", &[("when", page.time(&at).into())])),
             })
             .collect(),
         Err(_) => Vec::new(),
