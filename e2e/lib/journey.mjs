@@ -60,3 +60,33 @@ export async function fillReport(page, t, { withFile = true } = {}) {
     await page.setInputFiles('#attachments', { name: 'chat-聊天.txt', mimeType: 'text/plain', buffer: Buffer.from('22:41 他说：再喝一杯') });
   }
 }
+
+/** Signs a staff member in on `page`; she lands on her inbox. */
+export async function signIn(page, base, who) {
+  await page.goto(`${base}/staff/sign-in`);
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  await submit(page);
+}
+
+/** A case's id as an oversight member finds it by its reference through the API. */
+export async function caseIdOf(base, who, caseRef) {
+  const session = await fetch(`${base}/api/v1/staff/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: who.email, password: who.password }),
+  });
+  assert.equal(session.status, 200, 'signed in to the API');
+  const { token } = await session.json();
+  const found = await fetch(`${base}/api/v1/cases?q=${encodeURIComponent(caseRef)}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(found.status, 200);
+  const { cases } = await found.json();
+  assert.equal(cases.length, 1, `${who.email} finds ${caseRef}`);
+  return cases[0].id;
+}
+
+/** What a staff member's browser shows at a URL: status, heading and the page's main text. */
+export async function shown(page, url) {
+  const response = await page.goto(url);
+  return { status: response.status(), heading: (await page.textContent('h1')).trim(), main: (await page.textContent('main')).replace(/\s+/g, ' ').trim() };
+}

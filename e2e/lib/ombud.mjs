@@ -1,6 +1,6 @@
 // Starts a real `ombud serve` on a free loopback port with a fresh data directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -19,22 +19,54 @@ function freePort() {
   });
 }
 
+// The ethics handler and the oversight member are not in the directory (staff
+// are linked to it by email), so no rule ties them to anyone a report names:
+// they are independent of every case the journeys file.
 export const HANDLER = { email: 'handler@e2e.example', password: 'e2e handler password', name: 'Wang Fang' };
 export const OVERSIGHT = { email: 'oversight@e2e.example', password: 'e2e oversight password', name: 'Maria Keller' };
+// Handlers who are in the directory: Sales North's president (above Sun Hao
+// and Zhang Wei) and the unit's HR partner.
+export const PRESIDENT = { email: 'president@demo.ombud.example', password: 'e2e president password', name: 'Zhao Lei' };
+export const HR_PARTNER = { email: 'hr.sales@demo.ombud.example', password: 'e2e hr partner password', name: 'Gao Yan' };
+
+/**
+ * The organisation's sample directory (crates/ombud-service/src/demo.rs,
+ * `SAMPLE_DIRECTORY`): Li Na (E311) reports to Zhang Wei (E310); Zhang Wei
+ * and Sun Hao (E320) report to Zhao Lei (E300), Sales North's president;
+ * Zhou Min (E321) reports to Sun Hao; Gao Yan (E500) is Sales North's HR partner.
+ */
+export const DIRECTORY_CSV = `employee_id,name,email,manager_id,unit,level,hr_partner_id
+E100,Chen Jun,ceo@demo.ombud.example,,Executive,9,
+E200,Liu Yang,coo@demo.ombud.example,E100,Executive,8,
+E300,Zhao Lei,president@demo.ombud.example,E200,Sales North,7,E500
+E310,Zhang Wei,zhang.wei@demo.ombud.example,E300,Sales North,5,E500
+E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E500
+E311,Li Na,li.na@demo.ombud.example,E310,Sales North,3,E500
+E321,Zhou Min,zhou.min@demo.ombud.example,E320,Sales North,3,E500
+E400,He Qing,people.lead@demo.ombud.example,E200,People,7,
+E500,Gao Yan,hr.sales@demo.ombud.example,E400,People,5,
+E600,Wang Fang,handler@demo.ombud.example,E400,Ethics Office,5,
+`;
+
+function run(args, input) {
+  const done = spawnSync(BIN, args, { input, encoding: 'utf8' });
+  if (done.status !== 0) throw new Error(`ombud ${args.slice(0, 2).join(' ')} failed: ${done.stderr}`);
+}
 
 export async function startOmbud() {
-  const data = mkdtempSync(join(tmpdir(), 'ombud-e2e-'));
-  for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight']]) {
-    const added = spawnSync(
-      BIN,
-      ['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'],
-      { input: `${who.password}\n`, encoding: 'utf8' },
-    );
-    if (added.status !== 0) throw new Error(`staff add failed: ${added.stderr}`);
+  // One temporary folder holds the data directory, the directory's CSV and the server's log.
+  const root = mkdtempSync(join(tmpdir(), 'ombud-e2e-'));
+  const data = join(root, 'data');
+  const csv = join(root, 'directory.csv');
+  writeFileSync(csv, DIRECTORY_CSV);
+  run(['directory', 'import', '--data', data, csv]);
+  for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight'], [PRESIDENT, 'handler'], [HR_PARTNER, 'handler']]) {
+    run(['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'], `${who.password}\n`);
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const log = openSync(join(data, '..', `${data.split('/').pop()}.log`), 'w');
+  // The log outlives the run, beside the data it no longer needs.
+  const log = openSync(join(root, 'serve.log'), 'w');
   const child = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', log] });
   for (let i = 0; i < 150; i++) {
     try {
@@ -51,6 +83,7 @@ export async function startOmbud() {
       child.kill();
       await new Promise((r) => child.once('exit', r));
       rmSync(data, { recursive: true, force: true });
+      rmSync(csv, { force: true });
     },
   };
 }

@@ -33,7 +33,7 @@ pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use deadlines::SweepReport;
 pub use directory::{
     DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, OPTIONAL_DIRECTORY_COLUMNS, PersonInput,
-    parse_directory_csv, split_other_names,
+    parse_directory_csv,
 };
 pub use error::ServiceError;
 pub use ledger::{LedgerProblem, LedgerReport};

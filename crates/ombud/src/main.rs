@@ -90,7 +90,8 @@ enum Command {
 #[derive(Subcommand)]
 enum DirectoryCommand {
     /// Add or update people from a CSV file with the columns
-    /// employee_id,name,email,manager_id,unit,level,hr_partner_id.
+    /// employee_id,name,email,manager_id,unit,level,hr_partner_id and,
+    /// optionally, other_names (separated by ";").
     /// Every malformed line is reported and nothing is imported.
     Import {
         #[command(flatten)]
@@ -336,18 +337,20 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         DirectoryCommand::Import { at, file } => import_directory(&at, &file).await,
         DirectoryCommand::List { at } => {
             let people = open_at(&at).await?.directory_people().await?;
-            println!("{}", ombud_service::DIRECTORY_COLUMNS.join("\t"));
+            let columns = ombud_service::DIRECTORY_COLUMNS.iter().chain(&ombud_service::OPTIONAL_DIRECTORY_COLUMNS);
+            println!("{}", columns.copied().collect::<Vec<_>>().join("\t"));
             for p in people {
                 let opt = |v: &Option<String>| v.clone().unwrap_or_default();
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     p.employee_id,
                     p.name,
                     p.email,
                     opt(&p.manager_id),
                     p.unit,
                     p.level,
-                    opt(&p.hr_partner_id)
+                    opt(&p.hr_partner_id),
+                    p.other_names.join(";")
                 );
             }
             Ok(())
