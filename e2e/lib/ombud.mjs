@@ -1,6 +1,6 @@
 // Starts a real `ombud serve` on a free loopback port with a fresh data directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -30,23 +30,18 @@ export const PRESIDENT = { email: 'president@demo.ombud.example', password: 'e2e
 export const HR_PARTNER = { email: 'hr.sales@demo.ombud.example', password: 'e2e hr partner password', name: 'Gao Yan' };
 
 /**
- * The organisation's sample directory (crates/ombud-service/src/demo.rs,
- * `SAMPLE_DIRECTORY`): Li Na (E311) reports to Zhang Wei (E310); Zhang Wei
- * and Sun Hao (E320) report to Zhao Lei (E300), Sales North's president;
- * Zhou Min (E321) reports to Sun Hao; Gao Yan (E500) is Sales North's HR partner.
+ * The organisation's sample directory, read from where the demo keeps it
+ * (crates/ombud-service/src/demo.rs, `SAMPLE_DIRECTORY`): Li Na (E311) reports
+ * to Zhang Wei (E310); Zhang Wei and Sun Hao (E320) report to Zhao Lei (E300),
+ * Sales North's president; Zhou Min (E321) reports to Sun Hao; Gao Yan (E500)
+ * is Sales North's HR partner.
  */
-export const DIRECTORY_CSV = `employee_id,name,email,manager_id,unit,level,hr_partner_id
-E100,Chen Jun,ceo@demo.ombud.example,,Executive,9,
-E200,Liu Yang,coo@demo.ombud.example,E100,Executive,8,
-E300,Zhao Lei,president@demo.ombud.example,E200,Sales North,7,E500
-E310,Zhang Wei,zhang.wei@demo.ombud.example,E300,Sales North,5,E500
-E320,Sun Hao,sun.hao@demo.ombud.example,E300,Sales North,5,E500
-E311,Li Na,li.na@demo.ombud.example,E310,Sales North,3,E500
-E321,Zhou Min,zhou.min@demo.ombud.example,E320,Sales North,3,E500
-E400,He Qing,people.lead@demo.ombud.example,E200,People,7,
-E500,Gao Yan,hr.sales@demo.ombud.example,E400,People,5,
-E600,Wang Fang,handler@demo.ombud.example,E400,Ethics Office,5,
-`;
+export const DIRECTORY_CSV = (() => {
+  const source = readFileSync(join(root, 'crates', 'ombud-service', 'src', 'demo.rs'), 'utf8');
+  const found = source.match(/SAMPLE_DIRECTORY: &str = "\\\n([^"]*)";/);
+  if (!found) throw new Error('SAMPLE_DIRECTORY not found in demo.rs');
+  return found[1];
+})();
 
 function run(args, input) {
   const done = spawnSync(BIN, args, { input, encoding: 'utf8' });

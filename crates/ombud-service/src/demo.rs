@@ -74,13 +74,8 @@ pub fn business_trip_assault() -> ReportDraft {
         occurred: Occurred { date: None, approximate: true, description: Some("上个月出差期间".into()) },
         location: Location { kind: Some("business_trip".into()), detail: Some("济南，客户晚宴".into()) },
         people: vec![
-            PersonInvolved {
-                name: "孙浩 Sun Hao".into(),
-                employee_id: Some("E320".into()),
-                role: "accused".into(),
-                internal: Some(true),
-                ..Default::default()
-            },
+            // As she would write him: in characters, with his title, no id.
+            PersonInvolved { name: "孙浩（销售经理）".into(), role: "accused".into(), ..Default::default() },
             PersonInvolved { name: "客户代表".into(), role: "accused".into(), internal: Some(false), ..Default::default() },
         ],
         requests: vec![
@@ -116,8 +111,10 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
             "After I supported a colleague's complaint, my shifts were cut and I was left out of team meetings.".into(),
         language: Some("en".into()),
         location: Location { kind: Some("workplace".into()), detail: None },
+        // Nobody in the directory is "the team lead": the case is restricted to
+        // oversight until a member identifies him.
         people: vec![PersonInvolved {
-            name: "Team lead".into(),
+            name: "the team lead".into(),
             role: "accused".into(),
             internal: Some(true),
             ..Default::default()

@@ -514,6 +514,9 @@ async fn the_demo_organisation_shows_the_scenario() {
         let sees = list.to_string().contains(assault.as_str());
         let kept_out = account.email.starts_with("president") || account.email.starts_with("hr.");
         assert_eq!(sees, !kept_out, "{}", account.email);
+        // The second case names a team lead nobody can place: oversight's alone.
+        let sees_restricted = list.to_string().contains(cases[1].reference.as_str());
+        assert_eq!(sees_restricted, account.role == Role::Oversight, "{}", account.email);
     }
     s.stop().await;
 }
