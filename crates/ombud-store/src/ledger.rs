@@ -20,12 +20,7 @@ use ombud_ledger::EventLeaf;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Computes the actor commitment of an event at its place in the log (see
-/// `ombud_crypto::ActorKey::commit`). Implemented by the service over the
-/// instance's actor key; the store only calls it.
-pub trait ActorCommitments: Send + Sync + std::fmt::Debug {
-    fn commit(&self, event: &EventRecord, leaf_index: u64) -> Hash;
-}
+pub use crate::records::ActorCommitments;
 
 #[async_trait]
 pub trait LedgerStore: Send + Sync {

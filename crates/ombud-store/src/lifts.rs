@@ -2,9 +2,8 @@
 //! waits for an oversight member's approval. Tightening is immediate;
 //! lifting an exclusion never happens by a directory change alone.
 
-use crate::rows::*;
-use crate::sql::{Conn, typed};
-use crate::{Result, SqlStore, millis, parse};
+use crate::sql::{Conn, typed, unsigned};
+use crate::{Result, SqlStore, StoreError, from_millis, millis, parse};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{CaseId, StaffId};
@@ -174,6 +173,58 @@ pub(crate) fn change_source(source: &str, staff: Option<&str>, token: Option<&st
         ("command_line", _, _) => Ok(ChangeSource::CommandLine),
         ("administrator", Some(id), _) => Ok(ChangeSource::Administrator(parse(id, "staff id")?)),
         ("sync_token", _, Some(id)) => Ok(ChangeSource::SyncToken(parse(id, "token id")?)),
-        _ => Err(crate::StoreError::Corrupt(format!("directory change source {source:?}"))),
+        _ => Err(StoreError::Corrupt(format!("directory change source {source:?}"))),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DirectoryChangeColumns {
+    id: String,
+    at: i64,
+    source: String,
+    staff_id: Option<String>,
+    token_id: Option<String>,
+    people: i64,
+    by_staff: Option<String>,
+    token_label: Option<String>,
+    lifts_waiting: i64,
+}
+
+impl TryFrom<DirectoryChangeColumns> for DirectoryChangeRow {
+    type Error = StoreError;
+    fn try_from(c: DirectoryChangeColumns) -> Result<Self> {
+        Ok(DirectoryChangeRow {
+            change: DirectoryChangeRecord {
+                id: parse(&c.id, "change id")?,
+                at: from_millis(c.at)?,
+                source: change_source(&c.source, c.staff_id.as_deref(), c.token_id.as_deref())?,
+                people: unsigned(c.people, "people changed")?,
+            },
+            by_staff: c.by_staff.as_deref().map(|id| parse(id, "staff id")).transpose()?,
+            token_label: c.token_label,
+            lifts_waiting: unsigned(c.lifts_waiting, "lifts waiting")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LiftColumns {
+    case_id: String,
+    case_ref: String,
+    staff_id: String,
+    change_id: String,
+    since: i64,
+}
+
+impl TryFrom<LiftColumns> for AccessLiftRow {
+    type Error = StoreError;
+    fn try_from(c: LiftColumns) -> Result<Self> {
+        Ok(AccessLiftRow {
+            case_id: parse(&c.case_id, "case id")?,
+            case_ref: c.case_ref,
+            staff_id: parse(&c.staff_id, "staff id")?,
+            change_id: parse(&c.change_id, "change id")?,
+            since: from_millis(c.since)?,
+        })
     }
 }

@@ -386,3 +386,10 @@ pub fn from_millis_opt(ms: Option<i64>) -> Result<Option<Timestamp>> {
 pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
+
+/// Computes the actor commitment of an event at its place in the log (see
+/// `ombud_crypto::ActorKey::commit`). Implemented by the service over the
+/// instance's actor key; the store only calls it.
+pub trait ActorCommitments: Send + Sync + std::fmt::Debug {
+    fn commit(&self, event: &EventRecord, leaf_index: u64) -> ombud_ledger::Hash;
+}

@@ -412,7 +412,7 @@ impl TryFrom<PersonColumns> for PersonRecord {
             employee_id: c.employee_id,
             scim_id: c.scim_id,
             name: c.name,
-            other_names: crate::directory::members_from_text(&c.other_names),
+            other_names: members_from_text(&c.other_names),
             email: c.email,
             manager_id: c.manager_id,
             unit: c.unit,
@@ -519,57 +519,5 @@ impl TryFrom<ExclusionListColumns> for ExclusionListRow {
     type Error = StoreError;
     fn try_from(c: ExclusionListColumns) -> Result<Self> {
         Ok(ExclusionListRow { exclusion: c.exclusion.try_into()?, case_ref: c.case_ref })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct DirectoryChangeColumns {
-    id: String,
-    at: i64,
-    source: String,
-    staff_id: Option<String>,
-    token_id: Option<String>,
-    people: i64,
-    by_staff: Option<String>,
-    token_label: Option<String>,
-    lifts_waiting: i64,
-}
-
-impl TryFrom<DirectoryChangeColumns> for DirectoryChangeRow {
-    type Error = StoreError;
-    fn try_from(c: DirectoryChangeColumns) -> Result<Self> {
-        Ok(DirectoryChangeRow {
-            change: DirectoryChangeRecord {
-                id: parse(&c.id, "change id")?,
-                at: from_millis(c.at)?,
-                source: crate::lifts::change_source(&c.source, c.staff_id.as_deref(), c.token_id.as_deref())?,
-                people: unsigned(c.people, "people changed")?,
-            },
-            by_staff: c.by_staff.as_deref().map(|id| parse(id, "staff id")).transpose()?,
-            token_label: c.token_label,
-            lifts_waiting: unsigned(c.lifts_waiting, "lifts waiting")?,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct LiftColumns {
-    case_id: String,
-    case_ref: String,
-    staff_id: String,
-    change_id: String,
-    since: i64,
-}
-
-impl TryFrom<LiftColumns> for AccessLiftRow {
-    type Error = StoreError;
-    fn try_from(c: LiftColumns) -> Result<Self> {
-        Ok(AccessLiftRow {
-            case_id: parse(&c.case_id, "case id")?,
-            case_ref: c.case_ref,
-            staff_id: parse(&c.staff_id, "staff id")?,
-            change_id: parse(&c.change_id, "change id")?,
-            since: from_millis(c.since)?,
-        })
     }
 }

@@ -27,7 +27,7 @@ pub struct SqlStore {
     dialect: Dialect,
     /// The hasher of ledger leaves' actor commitments, once the service has
     /// bound it (`LedgerStore::bind_actor_commitments`); shared by clones.
-    pub(crate) actors: Arc<OnceLock<Arc<dyn crate::ledger::ActorCommitments>>>,
+    pub(crate) actors: Arc<OnceLock<Arc<dyn crate::records::ActorCommitments>>>,
 }
 
 /// A connection inside a transaction, as the capability files pass it on.
