@@ -142,6 +142,17 @@ names!(EventKind, "event" {
 });
 
 impl EventKind {
+    /// Whether her page lists the event. Who was matched, who may read the
+    /// case and who stepped aside would tell her how the names she wrote
+    /// were placed (or that one matched nobody), so they stay on the staff's
+    /// side; her downloadable record still carries every leaf.
+    pub fn shown_to_reporter(self) -> bool {
+        !matches!(
+            self,
+            EventKind::PeopleMatched | EventKind::AccessChanged | EventKind::AccessGranted | EventKind::Recused
+        )
+    }
+
     /// Whether the event is an access by a staff member: the access log.
     pub fn is_access(self) -> bool {
         matches!(self, EventKind::OpenedByStaff | EventKind::FileDownloaded | EventKind::IdentityRevealed)

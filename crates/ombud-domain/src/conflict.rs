@@ -283,7 +283,7 @@ pub fn exclusion(
     }
     let accused: Vec<&str> = parties
         .iter()
-        .filter(|p| p.role == PersonRole::Accused)
+        .filter(|p| p.role.brings_chain())
         .filter_map(|p| p.employee_id.as_deref())
         .filter(|id| chart.person(id).is_some())
         .collect();
@@ -428,6 +428,12 @@ mod tests {
         // No oversight member at all: the same.
         let (kept, fell_back) = keep_an_independent_reader(&readers[2..], vec![(h1, ExclusionReason::OversightOnly)]);
         assert!(fell_back && kept.is_empty());
+    }
+
+    #[test]
+    fn a_person_whose_part_she_left_out_brings_his_chain_like_the_accused() {
+        let other = NamedParty { employee_id: Some("mgr2".into()), tokens: BTreeSet::new(), role: PersonRole::Other };
+        assert_eq!(rule(&[other], &reader(Role::Handler, Some("pres"))), Some(ExclusionReason::ManagementChain));
     }
 
     #[test]

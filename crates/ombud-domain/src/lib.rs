@@ -36,7 +36,7 @@ pub use report::{
 pub use staff::{Role, valid_email};
 pub use workflow::{
     AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, may_take, next_status,
-    routing_allows,
+    routing_allows, works_case,
 };
 
 /// Errors of the rules themselves. A caller shows them to a person, so each

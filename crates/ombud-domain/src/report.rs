@@ -60,6 +60,15 @@ names!(PersonRole, "person role" {
     Other => "other",
 });
 
+impl PersonRole {
+    /// Whether routing keeps this person's chain out. A part left out reads
+    /// as `other`, and nothing says "other" is not the person she reports:
+    /// only a witness, named as one, brings no chain (fail closed).
+    pub fn brings_chain(self) -> bool {
+        self != PersonRole::Witness
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {

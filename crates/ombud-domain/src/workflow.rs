@@ -194,6 +194,13 @@ pub fn may_take(role: Role, step: Step, routing: CaseRouting) -> bool {
     step.role() == role || (role == Role::Oversight && routing.oversight_only())
 }
 
+/// Who writes to her and answers her requests on a case so routed: its
+/// handlers, and oversight on a case that is oversight's alone (no handler
+/// reads it, and she must not go unanswered).
+pub fn works_case(role: Role, routing: CaseRouting) -> bool {
+    role.handles_cases() || (role == Role::Oversight && routing.oversight_only())
+}
+
 /// Whether a step may be taken before anyone independent has settled who
 /// the accused is: only her acknowledgement may go out meanwhile.
 pub fn routing_allows(step: Step, routing: CaseRouting) -> bool {

@@ -108,8 +108,10 @@ impl StaffDesk<'_> {
         Ok(CaseAccess { case, key })
     }
 
-    /// Forbidden for an administrator: she keeps the system, not cases.
-    pub(crate) fn require_case_handler(&self) -> Result<()> {
-        if self.session.role.handles_cases() { Ok(()) } else { Err(ServiceError::Forbidden) }
+    /// Forbidden unless she works this case (`ombud_domain::works_case`): an
+    /// administrator keeps the system, not cases, and oversight works only
+    /// the cases that are its alone.
+    pub(crate) fn require_case_worker(&self, case: &CaseRecord) -> Result<()> {
+        if ombud_domain::works_case(self.session.role, case.routing) { Ok(()) } else { Err(ServiceError::Forbidden) }
     }
 }

@@ -16,8 +16,8 @@ use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{
-    CaseId, CaseRouting, EventKind, ExclusionReason, Lifting, MatchHow, NamedParty, Person, PersonRole, Reader, Role,
-    StaffId, exclusion, keep_an_independent_reader,
+    CaseId, CaseRouting, EventKind, ExclusionReason, Lifting, MatchHow, NamedParty, Person, Reader, Role, StaffId,
+    exclusion, keep_an_independent_reader,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
@@ -104,20 +104,22 @@ pub(crate) struct IntakeRouting {
     pub routing: CaseRouting,
 }
 
-/// Whether the people she named leave the case's readers unsettled: an
-/// accused she did not place outside the organisation, whom neither an id,
-/// an email nor any name in the directory leads to, restricts the case to
-/// oversight (nobody can tell whose chain to keep out); one that oversight
-/// recorded as unidentifiable keeps it with oversight.
-fn routing_of(index: &DirectoryIndex, people: &[Person], matches: &[PartyMatch]) -> CaseRouting {
+/// Whether the people she named leave the case's readers unsettled. A person
+/// who brings a chain (the accused, or someone whose part she left out) and
+/// whom she did not place outside, whom no id, email or single whole name in
+/// the directory leads to, restricts the case to oversight: nobody can tell
+/// for sure whose chain to keep out. Everyone she could mean is kept out
+/// meanwhile (their chains too), and a member settles who he is. One that
+/// oversight recorded as unidentifiable keeps the case with oversight.
+fn routing_of(people: &[Person], matches: &[PartyMatch]) -> CaseRouting {
     let mut routing = CaseRouting::Decided;
     for m in matches {
         let Some(p) = people.get(m.position as usize) else { continue };
-        if p.role != PersonRole::Accused || !p.inside() {
+        if !p.role.brings_chain() || !p.inside() {
             continue;
         }
         match m.how {
-            MatchHow::Unmatched if index.names.candidates(&p.name).is_empty() => return CaseRouting::Restricted,
+            MatchHow::Unmatched => return CaseRouting::Restricted,
             MatchHow::Unidentified => routing = CaseRouting::Oversight,
             _ => {}
         }
@@ -203,10 +205,16 @@ impl Ombud {
             if m.how != MatchHow::Handler {
                 tokens.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
             }
-            if person.inside() && matches!(m.how, MatchHow::Name | MatchHow::Unmatched) {
-                // Fail closed: until a person confirms who she meant, everyone
-                // she could mean is named, and every one's chain is kept out.
-                for (id, _) in index.names.candidates(&person.name) {
+            // Fail closed: until a person confirms who she meant, everyone she
+            // could mean is named, and every one's chain is kept out. That
+            // holds too when the id or email she gave leads to someone her
+            // name for him does not: either may be the slip.
+            let candidates = if person.inside() { index.names.candidates(&person.name) } else { Vec::new() };
+            let given_disagrees = matches!(m.how, MatchHow::EmployeeId | MatchHow::Email)
+                && !candidates.is_empty()
+                && !candidates.iter().any(|(id, _)| Some(*id) == m.employee_id.as_deref());
+            if matches!(m.how, MatchHow::Name | MatchHow::Unmatched) || given_disagrees {
+                for (id, _) in candidates {
                     if let Some(candidate) = index.people.get(id) {
                         tokens.extend(self.person_tokens(candidate)?);
                     }
@@ -299,7 +307,7 @@ impl Ombud {
         let index = self.directory_index().await?;
         let matches = self.match_parties(&index, people);
         let parties = self.party_rows(&index, people, &matches)?;
-        let routing = routing_of(&index, people, &matches);
+        let routing = routing_of(people, &matches);
         let named = Self::named_parties(&index, &parties);
         let decided = self.decide(&index, &named, staff, &BTreeSet::new(), routing)?;
         let exclusions = decided
@@ -567,7 +575,7 @@ impl StaffDesk<'_> {
         }
         // Only a case not yet decided changes its routing; a decided case's
         // readers follow the rule alone.
-        let routing = case.routing.oversight_only().then(|| routing_of(&index, &report.people, &matches));
+        let routing = case.routing.oversight_only().then(|| routing_of(&report.people, &matches));
         // The same event as any match: her record must not tell her that a
         // name she wrote matched nobody.
         let event = EventRecord::new(case_id, EventKind::PeopleMatched, now, Actor::Staff(session.id))

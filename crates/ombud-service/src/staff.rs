@@ -124,9 +124,9 @@ impl StaffDesk<'_> {
 
     pub async fn reply(&self, case_id: CaseId, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
         let session = self.session;
-        let key = self.case_access(case_id).await?.key;
-        self.require_case_handler()?;
-        self.add_message(case_id, &key, Actor::Staff(session.id), body, uploads).await
+        let access = self.case_access(case_id).await?;
+        self.require_case_worker(&access.case)?;
+        self.add_message(case_id, &access.key, Actor::Staff(session.id), body, uploads).await
     }
 
     /// Acknowledges a received case; answers the case and its deadlines as they now stand.

@@ -152,7 +152,13 @@ pub(crate) async fn open_case(
         escalations.retain(|e| e.deadline.is_none_or(|(kind, _)| kind.shown_to_reporter()));
     }
     let deadlines = deadlines_of(&deadline_rows);
-    let events = store.events(case.id).await?.into_iter().map(|e| (e.kind, e.at)).collect();
+    let events = store
+        .events(case.id)
+        .await?
+        .into_iter()
+        .filter(|e| for_staff || e.kind.shown_to_reporter())
+        .map(|e| (e.kind, e.at))
+        .collect();
     let requests = opener.requests(&report, &deadline_rows).await?;
     let (steps, proceedings) =
         if for_staff { (opener.steps().await?, opener.proceedings().await?) } else { (Vec::new(), Vec::new()) };

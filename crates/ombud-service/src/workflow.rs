@@ -123,8 +123,8 @@ impl StaffDesk<'_> {
         reason: &str,
     ) -> Result<()> {
         let session = self.session;
-        let key = self.case_access(case_id).await?.key;
-        self.require_case_handler()?;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
+        self.require_case_worker(&case)?;
         let mut errors = Vec::new();
         let outcome = ombud_domain::AnswerOutcome::parse(outcome.trim());
         if outcome.is_none() {
@@ -162,8 +162,8 @@ impl StaffDesk<'_> {
         req: DeadlineChangeRequest<'_>,
     ) -> Result<()> {
         let session = self.session;
-        let key = self.case_access(case_id).await?.key;
-        self.require_case_handler()?;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
+        self.require_case_worker(&case)?;
         let now = self.clock.now();
         let current = self
             .store
@@ -227,8 +227,8 @@ impl StaffDesk<'_> {
     /// is only ever an explicit, reasoned decision.
     pub async fn link_proceeding(&self, case_id: CaseId, p: Proceeding) -> Result<()> {
         let session = self.session;
-        let key = self.case_access(case_id).await?.key;
-        self.require_case_handler()?;
+        let CaseAccess { case, key } = self.case_access(case_id).await?;
+        self.require_case_worker(&case)?;
         let mut errors = Vec::new();
         let reference = required("reference", &p.reference, 500).map_err(|e| errors.push(e)).ok();
         let authority = required("authority", &p.authority, 500).map_err(|e| errors.push(e)).ok();

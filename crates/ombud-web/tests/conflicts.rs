@@ -752,19 +752,75 @@ async fn a_surname_many_people_share_keeps_every_one_of_their_chains_out() {
                 sees_nothing_of(&s, &tokens[email], &id, &case_ref, &format!("{name:?}: {relation}")).await;
             }
             let handler = &tokens["handler@demo.ombud.example"];
-            assert_eq!(
-                s.get_json(&format!("/api/v1/cases/{id}"), handler).await.0,
-                200,
-                "{name:?}: routed, not restricted"
-            );
+            assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), handler).await.0, 404, "{name:?}: restricted");
+            let (_, queue) = s.get_json("/api/v1/oversight/queue", oversight).await;
+            assert!(queue.to_string().contains(&case_ref), "{name:?} waits for oversight to say which Sun");
         }
-        // Naming the unit narrows it: Sun Mei's chain may read a case about Sales North's Sun.
+        // Naming the unit narrows the candidates; oversight settles who he is,
+        // and Sun Mei's chain, never a candidate, may then read it.
         let (id, _) = report_naming(&s, oversight, "Manager Sun from Sales North").await;
-        assert_eq!(
-            s.get_json(&format!("/api/v1/cases/{id}"), &tokens["president.south@demo.ombud.example"]).await.0,
-            200
-        );
-        assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &tokens["president@demo.ombud.example"]).await.0, 404);
+        let case = format!("/api/v1/cases/{id}");
+        assert_eq!(s.get_json(&case, &tokens["president.south@demo.ombud.example"]).await.0, 404, "restricted");
+        let matching = format!("{case}/people/0/match");
+        assert_eq!(s.post_json(&matching, oversight, json!({"employee_id": "E320", "internal": true})).await.0, 200);
+        assert_eq!(s.get_json(&case, oversight).await.0, 200, "completes the new readers' grants");
+        assert_eq!(s.get_json(&case, &tokens["president.south@demo.ombud.example"]).await.0, 200);
+        assert_eq!(s.get_json(&case, &tokens["president@demo.ombud.example"]).await.0, 404);
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn slips_a_reporter_makes_keep_his_chain_out_and_oversight_answers_her() {
+    for backend in backends() {
+        let (_, text) = directories()[0].clone();
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(&text, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let mut accounts: Vec<(&str, Role)> = AROUND_SUN_HAO.iter().map(|(e, _)| (*e, Role::Handler)).collect();
+        accounts.push(("oversight@elsewhere.example", Role::Oversight));
+        let tokens = staff_tokens(&s, &accounts).await;
+        let oversight = &tokens["oversight@elsewhere.example"];
+        let slips = [
+            // Her part left on "Choose…".
+            json!({"name": "孙浩（销售经理）"}),
+            // An employee id or an email that leads to someone else.
+            json!({"name": "Sun Hao", "employee_id": "E400", "role": "accused"}),
+            json!({"name": "Sun Hao", "email": "hr.sales@demo.ombud.example", "role": "accused"}),
+        ];
+        for person in slips {
+            let body = json!({"category": "sexual_harassment", "description": "x", "people": [person.clone()]});
+            let (case_ref, _) = s.report(body).await;
+            let (_, found) = s.get_json(&format!("/api/v1/cases?q={case_ref}"), oversight).await;
+            let id = found["cases"][0]["id"].as_str().expect("oversight reads it").to_owned();
+            for (email, relation) in AROUND_SUN_HAO {
+                if person["email"] == email {
+                    continue; // she named the HR partner herself: kept out as named, checked below
+                }
+                sees_nothing_of(&s, &tokens[email], &id, &case_ref, &format!("{person}: {relation}")).await;
+            }
+        }
+        // A restricted case: oversight writes to her, and her page shows nothing of the routing.
+        let (case_ref, receipt) = s
+            .report(json!({"category": "sexual_harassment", "description": "y",
+                "people": [{"name": "钱多多", "role": "accused"}], "requests": [{"kind": "no_contact"}]}))
+            .await;
+        let (_, found) = s.get_json(&format!("/api/v1/cases?q={case_ref}"), oversight).await;
+        let id = found["cases"][0]["id"].as_str().expect("restricted").to_owned();
+        let message = json!({"body": "We have your report and are looking into who is involved."});
+        assert_eq!(s.post_json(&format!("/api/v1/cases/{id}/messages"), oversight, message).await.0, 201);
+        let (_, case) = s.get_json(&format!("/api/v1/cases/{id}"), oversight).await;
+        let request = case["requests"][0]["id"].as_str().expect("request").to_owned();
+        let answer = json!({"outcome": "granted", "reason": "He will not contact you."});
+        let answered = s.post_json(&format!("/api/v1/cases/{id}/requests/{request}/answer"), oversight, answer).await;
+        assert_eq!(answered.0, 200, "oversight answers her request: no handler reads the case");
+        let matching = format!("/api/v1/cases/{id}/people/0/match");
+        assert_eq!(s.post_json(&matching, oversight, json!({"internal": false})).await.0, 200);
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, hers) = s.get_json("/api/v1/reporter/case", &reporter).await;
+        assert!(hers.to_string().contains("He will not contact you."));
+        for hidden in ["people_matched", "access_changed", "access_granted", "routing"] {
+            assert!(!hers.to_string().contains(hidden), "her view says {hidden}: {hers}");
+        }
         s.stop().await;
     }
 }

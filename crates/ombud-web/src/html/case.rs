@@ -204,7 +204,7 @@ pub async fn render_case(
     let id = view.case.id;
     let page = staff_page(state, lang, &format!("/staff/cases/{id}"), "case-title", session);
     let tr = page.tr;
-    let can_handle = session.role.handles_cases();
+    let can_handle = ombud_domain::works_case(session.role, view.case.routing);
     let status = if form.reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
