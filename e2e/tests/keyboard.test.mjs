@@ -40,6 +40,11 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
     await reporter.keyboard.type(t.description);
     await tabTo(reporter, '#person_0_name');
     await reporter.keyboard.type(t.person);
+    // A client: outside the organisation (a select is changed with the arrow keys).
+    await tabTo(reporter, '#person_0_side');
+    await reporter.keyboard.press('ArrowDown');
+    await reporter.keyboard.press('ArrowDown');
+    assert.equal(await reporter.inputValue('#person_0_side'), 'external');
     await tabTo(reporter, 'input[name=request_leave]');
     await reporter.keyboard.press('Space');
     await tabTo(reporter, 'main form button[type=submit]');

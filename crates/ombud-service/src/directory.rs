@@ -99,6 +99,8 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Cases whose readers changed because of it.
     pub cases_rerouted: usize,
+    /// Exclusions it would lift, held for an oversight member's approval.
+    pub lifts_held: u64,
 }
 
 /// A directory-sync token as shown once, on creation.
@@ -249,21 +251,27 @@ impl Ombud {
             }
             change.people.push(record);
         }
-        report.cases_rerouted = self.write_directory(&old, change, by).await?;
+        let (rerouted, change_id) = self.write_directory(&old, change, by).await?;
+        report.cases_rerouted = rerouted;
+        if let Some(id) = change_id {
+            let changes = self.store.directory_changes(50).await?;
+            report.lifts_held = changes.iter().find(|c| c.change.id == id).map_or(0, |c| c.lifts_waiting);
+        }
         tracing::info!(created = report.created, updated = report.updated, "directory imported");
         Ok(report)
     }
 
     /// Writes a directory change with the record of who made it, and
-    /// re-routes what it touches.
+    /// re-routes what it touches: how many cases changed hands, and the
+    /// change's id (None when there was nothing to write).
     async fn write_directory(
         &self,
         old: &crate::directory_index::DirectoryIndex,
         mut change: DirectoryChange,
         by: ChangeSource,
-    ) -> Result<usize> {
+    ) -> Result<(usize, Option<uuid::Uuid>)> {
         if change.people.is_empty() && change.put_group.is_none() && change.delete_group.is_none() {
-            return Ok(0);
+            return Ok((0, None));
         }
         let record = DirectoryChangeRecord {
             id: uuid::Uuid::now_v7(),
@@ -276,7 +284,7 @@ impl Ombud {
         let changed: BTreeSet<String> = change.people.iter().map(|p| p.employee_id.clone()).collect();
         self.store.write_directory(&change).await?;
         let new = self.directory_index().await?;
-        self.reroute_after_directory_change(old, &new, &changed, change_id).await
+        Ok((self.reroute_after_directory_change(old, &new, &changed, change_id).await?, Some(change_id)))
     }
 
     /// The people of the directory, deleted ones left out.

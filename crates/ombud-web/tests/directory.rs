@@ -235,10 +235,14 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         );
         let report =
             s.ombud.import_directory(&hr_moved, ombud_service::ChangeSource::CommandLine).await.expect("import");
-        assert_eq!((report.updated, report.cases_rerouted), (1, 1));
+        assert_eq!((report.updated, report.cases_rerouted, report.lifts_held), (1, 1, 0));
         assert_eq!(s.get_json(&case_path, &handler).await.0, 404);
         let (_, exclusions) = s.get_json("/api/v1/oversight/exclusions", &oversight).await;
         assert_eq!(exclusions["exclusions"][0]["reason"], "hr_partner");
+        // The file again, as before: the import says what it holds back.
+        let back = s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await;
+        assert_eq!(back.expect("import").lifts_held, 1, "her way back waits for oversight");
+        assert_eq!(s.get_json(&case_path, &handler).await.0, 404);
 
         // A new account for someone in the chain never gets even a pending grant.
         let ppw = s.staff("president@demo.ombud.example", Role::Handler).await;

@@ -384,12 +384,14 @@ async fn import_directory(at: &Location, file: &std::path::Path) -> anyhow::Resu
     match ombud.import_directory(&text, ombud_service::ChangeSource::CommandLine).await {
         Ok(r) => {
             println!(
-                "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed",
+                "imported {}: {} added, {} updated, {} unchanged; {} case(s) re-routed; \
+                 {} exclusion(s) it would lift wait for an oversight member's approval",
                 file.display(),
                 r.created,
                 r.updated,
                 r.unchanged,
-                r.cases_rerouted
+                r.cases_rerouted,
+                r.lifts_held
             );
             Ok(())
         }
