@@ -120,6 +120,8 @@ pub enum EventKind {
     AccessChanged,
     /// A staff member declared a conflict and left the case.
     Recused,
+    /// Feedback for her on what was done and why.
+    FeedbackSent,
 }
 
 names!(EventKind, "event" {
@@ -139,6 +141,7 @@ names!(EventKind, "event" {
     PeopleMatched => "people_matched",
     AccessChanged => "access_changed",
     Recused => "recused",
+    FeedbackSent => "feedback_sent",
 });
 
 impl EventKind {

@@ -123,8 +123,8 @@ impl Step {
         self != Step::Acknowledge
     }
 
-    /// The deadlines this step meets, given where it leads: telling her what
-    /// was decided (or that the case was closed) is the feedback.
+    /// The deadlines this step meets, given where it leads. Feedback is not
+    /// among them: only feedback written for her meets its deadline.
     pub fn meets(self, to: CaseStatus) -> Vec<DeadlineKind> {
         let mut kinds = match self {
             Step::Acknowledge => vec![DeadlineKind::Acknowledge],
@@ -133,7 +133,7 @@ impl Step {
             _ => Vec::new(),
         };
         if matches!(to, CaseStatus::Decision | CaseStatus::Closed) && self != Step::Reopen {
-            kinds.extend([DeadlineKind::Feedback, DeadlineKind::Triage]);
+            kinds.push(DeadlineKind::Triage);
         }
         kinds
     }

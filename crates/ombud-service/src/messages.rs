@@ -8,6 +8,9 @@ use ombud_domain::{AttachmentId, CaseId, EventKind, FieldError, MessageId, valid
 use ombud_store::*;
 
 impl Ombud {
+    /// Seals and writes a message (and its files) with its event. `feedback`
+    /// marks one written for her on what was done and why: it meets the
+    /// feedback deadline, which no ordinary message does.
     pub(crate) async fn add_message(
         &self,
         case_id: CaseId,
@@ -15,6 +18,7 @@ impl Ombud {
         author: Actor,
         body: &str,
         uploads: Vec<Upload>,
+        feedback: bool,
     ) -> Result<MessageId> {
         let mut errors: Vec<FieldError> = validate_message(body).err().into_iter().collect();
         errors.extend(self.check_uploads(&uploads));
@@ -30,9 +34,14 @@ impl Ombud {
             created_at: now,
             author,
             sealed_body: key.seal(&message_aad(case_id, id), body.as_bytes())?,
+            feedback,
         };
         let attachments = self.seal_uploads(case_id, key, Some(id), uploads)?;
-        let kind = if author == Actor::Reporter { EventKind::MessageFromReporter } else { EventKind::MessageFromStaff };
+        let kind = match (author, feedback) {
+            (Actor::Reporter, _) => EventKind::MessageFromReporter,
+            (_, true) => EventKind::FeedbackSent,
+            (_, false) => EventKind::MessageFromStaff,
+        };
         let event = EventRecord::new(case_id, kind, now, author).with_payloads(
             std::iter::once(message.sealed_body.as_slice()).chain(attachments.iter().map(|a| a.sealed_body.as_slice())),
         );

@@ -34,7 +34,7 @@ impl ReporterDesk<'_> {
 
     pub async fn reply(&self, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
         let session = self.session;
-        self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads).await
+        self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads, false).await
     }
 
     pub async fn attachment(&self, id: AttachmentId) -> Result<Download> {

@@ -126,7 +126,17 @@ impl StaffDesk<'_> {
         let session = self.session;
         let access = self.case_access(case_id).await?;
         self.require_case_worker(&access.case)?;
-        self.add_message(case_id, &access.key, Actor::Staff(session.id), body, uploads).await
+        self.add_message(case_id, &access.key, Actor::Staff(session.id), body, uploads, false).await
+    }
+
+    /// Feedback for her: what has been done and why. Sealed like any
+    /// message, shown to her as feedback, and the one thing that meets the
+    /// feedback deadline (an ordinary message or a workflow step does not).
+    pub async fn send_feedback(&self, case_id: CaseId, body: &str) -> Result<MessageId> {
+        let session = self.session;
+        let access = self.case_access(case_id).await?;
+        self.require_case_worker(&access.case)?;
+        self.add_message(case_id, &access.key, Actor::Staff(session.id), body, Vec::new(), true).await
     }
 
     /// Acknowledges a received case; answers the case and its deadlines as they now stand.

@@ -27,6 +27,8 @@ pub struct MessageView {
     pub author_name: Option<String>,
     pub body: String,
     pub attachments: Vec<AttachmentView>,
+    /// Feedback on what was done and why, as distinct from an ordinary message.
+    pub feedback: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -227,6 +229,7 @@ impl Opener<'_> {
                 author_name: self.staff_name(m.author),
                 body,
                 attachments: attachments.iter().filter(|a| a.message_id == Some(m.id)).cloned().collect(),
+                feedback: m.feedback,
             });
         }
         Ok(out)

@@ -4,7 +4,7 @@ use crate::rows::*;
 use crate::sql::{Conn, index, typed};
 use crate::*;
 use async_trait::async_trait;
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, StaffId};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, DeadlineKind, StaffId};
 
 #[async_trait]
 pub trait CaseStore: Send + Sync {
@@ -268,7 +268,8 @@ impl CaseStore for SqlStore {
     async fn add_message(&self, m: &MessageRecord, attachments: &[NewAttachment], event: &EventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO messages (id, case_id, created_at, actor_kind, staff_id, sealed_body, feedback)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(m.id.to_string())
         .bind(m.case_id.to_string())
@@ -276,8 +277,12 @@ impl CaseStore for SqlStore {
         .bind(m.author.kind())
         .bind(m.author.staff_id())
         .bind(&m.sealed_body)
+        .bind(i64::from(m.feedback))
         .execute(&mut *tx)
         .await?;
+        if m.feedback {
+            crate::deadlines::meet_case_deadline(&mut tx, m.case_id, DeadlineKind::Feedback, m.created_at).await?;
+        }
         for a in attachments {
             insert_attachment(&mut tx, a).await?;
         }

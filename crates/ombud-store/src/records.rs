@@ -279,6 +279,8 @@ pub struct MessageRecord {
     pub created_at: Timestamp,
     pub author: Actor,
     pub sealed_body: Vec<u8>,
+    /// Feedback on what was done and why: it meets the feedback deadline.
+    pub feedback: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -164,6 +164,7 @@ pub(crate) struct MessageColumns {
     actor_kind: String,
     staff_id: Option<String>,
     sealed_body: Vec<u8>,
+    feedback: i64,
 }
 
 impl TryFrom<MessageColumns> for MessageRecord {
@@ -175,6 +176,7 @@ impl TryFrom<MessageColumns> for MessageRecord {
             created_at: from_millis(c.created_at)?,
             author: Actor::from_parts(&c.actor_kind, c.staff_id)?,
             sealed_body: c.sealed_body,
+            feedback: c.feedback != 0,
         })
     }
 }

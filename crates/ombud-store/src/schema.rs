@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "inbox index", include_str!("../migrations/0007_inbox_index.sql")),
     (8, "directory", include_str!("../migrations/0008_directory.sql")),
     (9, "routing", include_str!("../migrations/0009_routing.sql")),
+    (10, "feedback", include_str!("../migrations/0010_feedback.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -91,6 +92,10 @@ mod tests {
         (
             "28e13c0d413f2827089c317443ee20241c649114d1dac03dcb6e8d8b13faaf24ac6d62ba14ed16b6fbece7d8452b94de",
             "77f0b553448e0cf5b8d312251625dd69bad08b38da850a3fc4b99d763707e9639010b655bf24dead1aebd4239b1393ab",
+        ),
+        (
+            "9c9e183dc0e7a108720b27ab07bb08264a45569b5f72fadcdbdbc63e8e9db21e7a99b33e877d15e3a8f852345459ad2c",
+            "5c35a54d0a1f83fc3744c218bb3468ac4e57dba2e3ac1ec0b511ad94b2463840717700bb274e3fae21fae352b5155f1c",
         ),
     ];
 

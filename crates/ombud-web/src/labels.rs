@@ -105,6 +105,7 @@ impl Label for EventKind {
             EventKind::PeopleMatched => "event-people-matched",
             EventKind::AccessChanged => "event-access-changed",
             EventKind::Recused => "event-recused",
+            EventKind::FeedbackSent => "event-feedback-sent",
         }
     }
 }

@@ -285,7 +285,7 @@ fn api_body(path: &str) -> Value {
         "/reports" => json!({"category": "other", "description": "matrix"}),
         "/reporter/session" => json!({"receipt": "0000 0000 0000 0000 0000 0000 0000"}),
         "/staff/session" => json!({"email": "nobody@example.org", "password": "wrong password"}),
-        p if p.ends_with("/messages") => json!({"body": "A note from the matrix."}),
+        p if p.ends_with("/messages") || p.ends_with("/feedback") => json!({"body": "A note from the matrix."}),
         p if p.ends_with("/steps") => json!({"step": "assess_in_scope", "reason": "In scope."}),
         p if p.ends_with("/answer") => json!({"outcome": "granted", "reason": "Done."}),
         p if p.ends_with("/change") => {

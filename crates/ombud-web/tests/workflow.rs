@@ -235,3 +235,50 @@ async fn a_moved_deadline_needs_reasons_shows_to_oversight_and_to_her_while_a_po
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn only_feedback_written_for_her_meets_the_feedback_deadline() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let (_, receipt) = s.report(json!({"category": "discrimination", "description": "x"})).await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+        let case = format!("/api/v1/cases/{id}");
+        let feedback_met = |case: &Value| {
+            case["deadlines"].as_array().expect("deadlines").iter().find(|d| d["kind"] == "feedback").expect("feedback")
+                ["met_at"]
+                .clone()
+        };
+        assert_eq!(post(&s, &format!("{case}/steps"), &handler, json!({"step": "acknowledge"})).await.0, 200);
+        let note = json!({"body": "We are looking into it."});
+        assert_eq!(post(&s, &format!("{case}/messages"), &handler, note).await.0, 201);
+        let step = json!({"step": "assess_in_scope", "reason": "In scope"});
+        assert_eq!(post(&s, &format!("{case}/steps"), &handler, step).await.0, 200);
+        assert!(feedback_met(&get(&s, &case, &handler).await.1).is_null(), "a message and a step are not feedback");
+        let (status, body) = post(&s, &format!("{case}/feedback"), &handler, json!({"body": "  "})).await;
+        assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("body")));
+        let text = "We spoke to the team lead and moved your shifts back; the investigation goes on.";
+        assert_eq!(post(&s, &format!("{case}/feedback"), &handler, json!({"body": text})).await.0, 201);
+        assert!(feedback_met(&get(&s, &case, &handler).await.1).is_string(), "feedback meets it");
+        // She sees it as feedback, set apart from ordinary messages, in her language.
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, hers) = get(&s, "/api/v1/reporter/case", &reporter).await;
+        let messages = hers["messages"].as_array().expect("messages");
+        assert_eq!(messages.iter().filter(|m| m["feedback"] == true).count(), 1);
+        assert!(messages.iter().any(|m| m["feedback"] == true && m["body"] == text));
+        let browser = s.browser();
+        browser.post(s.url("/follow-up?lang=zh-CN")).form(&[("receipt", receipt.as_str())]).send().await.expect("in");
+        let page = browser.get(s.url("/follow-up?lang=zh-CN")).send().await.expect("page");
+        let page = page.text().await.expect("text");
+        assert!(page.contains("message from-team feedback") && page.contains("反馈"), "set apart on her page");
+        // From the case page: an empty one is refused beside the field; what was typed comes back.
+        let staff = s.staff_browser("h@example.org", &hpw).await;
+        let sent = staff.post(s.url(&format!("/staff/cases/{id}/feedback?lang=en"))).form(&[("body", "   ")]);
+        let sent = sent.send().await.expect("post");
+        assert_eq!(sent.status().as_u16(), 422);
+        assert!(sent.text().await.expect("html").contains("id=\"feedback-body-error\""));
+        s.stop().await;
+    }
+}

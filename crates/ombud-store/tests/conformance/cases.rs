@@ -99,7 +99,8 @@ pub(crate) async fn new_readers_get_pending_grants_that_a_reader_completes(store
 pub(crate) async fn messages_and_attachments_stay_with_their_case(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h, &[]).await.expect("staff");
-    let one = new_case("OMB-ONE", t(0), &[h.id]);
+    let mut one = new_case("OMB-ONE", t(0), &[h.id]);
+    one.deadlines.push(DeadlineRow::new(one.case.id, DeadlineKind::Feedback, t(90 * 24 * 3600), t(0)));
     let two = new_case("OMB-TWO", t(1), &[h.id]);
     store.create_case(&one).await.expect("create");
     store.create_case(&two).await.expect("create");
@@ -109,6 +110,7 @@ pub(crate) async fn messages_and_attachments_stay_with_their_case(store: &SqlSto
         created_at: t(10),
         author: Actor::Reporter,
         sealed_body: b"m1".to_vec(),
+        feedback: false,
     };
     let attachment = NewAttachment {
         meta: AttachmentMeta {
@@ -129,16 +131,25 @@ pub(crate) async fn messages_and_attachments_stay_with_their_case(store: &SqlSto
         created_at: t(20),
         author: Actor::Staff(h.id),
         sealed_body: b"m2".to_vec(),
+        feedback: false,
     };
     let event2 = EventRecord::new(one.case.id, EventKind::MessageFromStaff, t(20), Actor::Staff(h.id));
     store.add_message(&from_staff, &[], &event2).await.expect("add");
-    assert_eq!(store.messages(one.case.id).await.expect("messages"), vec![from_reporter, from_staff]);
+    let feedback_due = |rows: Vec<DeadlineRow>| rows.into_iter().find(|d| d.kind == DeadlineKind::Feedback);
+    assert_eq!(feedback_due(store.deadlines(one.case.id).await.expect("deadlines")).and_then(|d| d.met_at), None);
+    // Feedback, and feedback alone, meets the feedback deadline.
+    let feedback = MessageRecord { id: MessageId::new(), created_at: t(30), feedback: true, ..from_staff.clone() };
+    let event3 = EventRecord::new(one.case.id, EventKind::MessageFromStaff, t(30), Actor::Staff(h.id));
+    store.add_message(&feedback, &[], &event3).await.expect("feedback");
+    let met = feedback_due(store.deadlines(one.case.id).await.expect("deadlines")).expect("feedback deadline").met_at;
+    assert_eq!(met, Some(t(30)));
+    assert_eq!(store.messages(one.case.id).await.expect("messages"), vec![from_reporter, from_staff, feedback]);
     assert!(store.messages(two.case.id).await.expect("messages").is_empty());
     assert_eq!(store.attachments(one.case.id).await.expect("attachments").len(), 2);
     assert_eq!(store.attachment_body(one.case.id, attachment.meta.id).await.expect("body"), Some(b"xy".to_vec()));
     assert_eq!(store.attachment_body(two.case.id, attachment.meta.id).await.expect("body"), None);
     let updated = store.case(one.case.id).await.expect("case").expect("exists");
-    assert_eq!(updated.updated_at, t(20), "a message marks the case as updated");
+    assert_eq!(updated.updated_at, t(30), "a message marks the case as updated");
 }
 
 pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {

@@ -22,6 +22,7 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(count))
         .routes(utoipa_axum::routes!(open))
         .routes(utoipa_axum::routes!(message))
+        .routes(utoipa_axum::routes!(feedback))
         .routes(utoipa_axum::routes!(acknowledge))
         .routes(utoipa_axum::routes!(recuse))
         .routes(utoipa_axum::routes!(reveal_identity))
@@ -88,6 +89,22 @@ async fn message(
     ApiJson(body): ApiJson<MessageIn>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let message = state.ombud.staff(&s).reply(id, &body.body, Vec::new()).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: message.0 })))
+}
+
+/// Feedback for the reporter: what has been done and why. Shown to her as feedback; it alone meets the
+/// feedback deadline (an ordinary message or a workflow step does not).
+#[utoipa::path(post, path = "/cases/{id}/feedback", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = MessageIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending, errors::Invalid))]
+async fn feedback(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<MessageIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let message = state.ombud.staff(&s).send_feedback(id, &body.body).await?;
     Ok((StatusCode::CREATED, Json(Created { id: message.0 })))
 }
 

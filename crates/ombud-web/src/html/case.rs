@@ -43,6 +43,8 @@ pub struct CasePage {
     reply_action: String,
     reply_error: Option<String>,
     notice: Option<String>,
+    feedback: String,
+    feedback_error: Option<String>,
     max_file_mb: u64,
     parties: Vec<PartyLine>,
     access_log: Vec<AccessLine>,
@@ -59,6 +61,9 @@ pub struct CaseForm {
     pub reply: String,
     pub reply_error: Option<String>,
     pub notice: Option<String>,
+    /// Her feedback as typed, when it came back with a problem.
+    pub feedback: String,
+    pub feedback_error: Option<String>,
 }
 
 impl CaseForm {
@@ -205,7 +210,8 @@ pub async fn render_case(
     let page = staff_page(state, lang, &format!("/staff/cases/{id}"), "case-title", session);
     let tr = page.tr;
     let can_handle = ombud_domain::works_case(session.role, view.case.routing);
-    let status = if form.reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let invalid = form.reply_error.is_some() || form.feedback_error.is_some();
+    let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
         steps: step_choices(&page, &view, session),
@@ -225,6 +231,8 @@ pub async fn render_case(
         reply_action: format!("/staff/cases/{id}/reply"),
         reply_error: form.reply_error,
         notice: form.notice,
+        feedback: form.feedback,
+        feedback_error: form.feedback_error,
         max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
         parties: party_lines(&tr, &page, &view),
         access_log: access_lines(state, &page, session, id).await,

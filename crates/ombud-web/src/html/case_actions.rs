@@ -36,13 +36,38 @@ pub async fn reply(
     let reply = data.text("body");
     let tr = lang.tr();
     if let Some(problem) = data.file_problem {
-        let form = CaseForm { reply, reply_error: Some(tr.t(&format!("field-{problem}"))), notice: None };
+        let form = CaseForm { reply, reply_error: Some(tr.t(&format!("field-{problem}"))), ..Default::default() };
         return show_case(&state, lang, &session, id, form).await;
     }
     match state.ombud.staff(&session).reply(id, &reply, data.files).await {
         Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
         Err(ServiceError::Invalid(errors)) => {
-            let form = CaseForm { reply, reply_error: Some(field_messages(&tr, &errors)), notice: None };
+            let form = CaseForm { reply, reply_error: Some(field_messages(&tr, &errors)), ..Default::default() };
+            show_case(&state, lang, &session, id, form).await
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct FeedbackForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// Feedback for her, from the case page; what was typed comes back with any problem.
+pub async fn feedback(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(form): Form<FeedbackForm>,
+) -> Response {
+    match state.ombud.staff(&session).send_feedback(id, &form.body).await {
+        Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
+        Err(ServiceError::Invalid(errors)) => {
+            let feedback_error = Some(field_messages(&lang.tr(), &errors));
+            let form = CaseForm { feedback: form.body, feedback_error, ..Default::default() };
             show_case(&state, lang, &session, id, form).await
         }
         Err(e) => error_page(lang, e),

@@ -23,6 +23,8 @@ pub struct MessageDisplay {
     pub body: String,
     pub from_reporter: bool,
     pub files: Vec<FileDisplay>,
+    /// Feedback on what was done and why: set apart from ordinary messages.
+    pub feedback: bool,
 }
 
 pub struct DeadlineDisplay {
@@ -135,6 +137,7 @@ fn message(page: &Page, m: &MessageView, href_prefix: &str, for_staff: bool) -> 
         body: m.body.clone(),
         from_reporter: m.from_reporter,
         files: m.attachments.iter().map(|a| file(a, href_prefix)).collect(),
+        feedback: m.feedback,
     }
 }
 

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases", get(staff::inbox))
         .route("/staff/cases/{id}", get(case_actions::case_page))
         .route("/staff/cases/{id}/reply", post(case_actions::reply))
+        .route("/staff/cases/{id}/feedback", post(case_actions::feedback))
         .route("/staff/cases/{id}/acknowledge", post(case_actions::acknowledge))
         .route("/staff/cases/{id}/step", post(case_actions::step))
         .route("/staff/cases/{id}/requests/{request}/answer", post(case_actions::answer))
