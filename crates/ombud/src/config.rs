@@ -136,10 +136,11 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("max_attachement_mb = 5").is_err());
         assert_eq!(c.policy.categories["sexual_assault"].triage_hours, Some(72), "assault's defaults stay");
         let tighter: FileConfig = toml::from_str(
-            "[policy]\nrequest_answer_days = 3\n[policy.categories.sexual_harassment]\ntriage_hours = 48\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n",
+            "[policy]\nrequest_answer_days = 3\nrouting_hours = 12\n[policy.categories.sexual_harassment]\ntriage_hours = 48\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n",
         )
         .expect("valid");
         assert_eq!(tighter.policy.request_answer_days, 3);
+        assert_eq!(tighter.policy.routing_hours, 12);
         assert_eq!(tighter.policy.categories["sexual_harassment"].triage_hours, Some(48));
         assert_eq!(tighter.mail.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
         let merged = tighter.service().policy;
