@@ -254,8 +254,7 @@ impl Ombud {
         let (rerouted, change_id) = self.write_directory(&old, change, by).await?;
         report.cases_rerouted = rerouted;
         if let Some(id) = change_id {
-            let changes = self.store.directory_changes(50).await?;
-            report.lifts_held = changes.iter().find(|c| c.change.id == id).map_or(0, |c| c.lifts_waiting);
+            report.lifts_held = self.store.lifts_waiting(id).await?;
         }
         tracing::info!(created = report.created, updated = report.updated, "directory imported");
         Ok(report)

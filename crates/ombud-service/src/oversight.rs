@@ -127,8 +127,8 @@ impl OversightDesk<'_> {
         if staff_id == session.id {
             return Err(ServiceError::Forbidden);
         }
-        let waiting = self.store.visible_lifts(session.id, u32::MAX).await?;
-        if !waiting.iter().any(|l| l.case_id == case_id && l.staff_id == staff_id) {
+        // She may read the case (checked above), so a lift on it is hers to see.
+        if !self.store.lift_waits(case_id, staff_id).await? {
             return Err(ServiceError::NotFound);
         }
         if !approve {

@@ -71,6 +71,10 @@ pub trait LiftStore: Send + Sync {
     async fn request_lifts(&self, case: CaseId, staff: &[StaffId], change: uuid::Uuid, at: Timestamp) -> Result<()>;
     /// Lifts waiting on cases this staff member may read, oldest first.
     async fn visible_lifts(&self, staff: StaffId, limit: u32) -> Result<Vec<AccessLiftRow>>;
+    /// Whether a lift waits for this staff member on this case.
+    async fn lift_waits(&self, case: CaseId, staff: StaffId) -> Result<bool>;
+    /// How many lifts one directory change left waiting.
+    async fn lifts_waiting(&self, change: uuid::Uuid) -> Result<u64>;
     /// Drops a waiting lift (refused, or decided); false if there was none.
     async fn drop_lift(&self, case: CaseId, staff: StaffId) -> Result<bool>;
 }
@@ -155,6 +159,23 @@ impl LiftStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         typed(rows)
+    }
+
+    async fn lift_waits(&self, case: CaseId, staff: StaffId) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM access_lifts WHERE case_id = $1 AND staff_id = $2")
+            .bind(case.to_string())
+            .bind(staff.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn lifts_waiting(&self, change: uuid::Uuid) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_lifts WHERE change_id = $1")
+            .bind(change.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        unsigned(n, "lifts waiting")
     }
 
     async fn drop_lift(&self, case: CaseId, staff: StaffId) -> Result<bool> {

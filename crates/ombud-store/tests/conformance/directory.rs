@@ -250,6 +250,8 @@ pub(crate) async fn a_lift_waits_only_while_its_exclusion_stands(store: &SqlStor
     assert_eq!((waiting[0].staff_id, waiting[0].since, waiting[0].case_ref.as_str()), (a.id, t(3), "OMB-LIFT"));
     assert!(store.visible_lifts(a.id, 10).await.expect("lifts").is_empty(), "not hers to see: she cannot read it");
     assert_eq!(store.directory_changes(1).await.expect("log")[0].lifts_waiting, 1);
+    assert_eq!(store.lifts_waiting(change.id).await.expect("count"), 1);
+    assert!(store.lift_waits(id, a.id).await.expect("waits") && !store.lift_waits(id, b.id).await.expect("waits"));
     // Lifting the exclusion (an approval) drops the lift with it.
     store.set_exclusions(id, &[], t(5), &event()).await.expect("lift");
     assert!(store.visible_lifts(o.id, 10).await.expect("lifts").is_empty());
