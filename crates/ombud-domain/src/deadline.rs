@@ -86,6 +86,19 @@ impl DeadlineKind {
     }
 }
 
+/// Why a deadline ended without being met. Only what a deadline asks for
+/// meets it; everything else that ends one says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedReason {
+    /// The case was closed: nothing is due on it any more.
+    CaseClosed,
+}
+
+names!(ClosedReason, "closed reason" {
+    CaseClosed => "case_closed",
+});
+
 /// One deadline of one case, as shown to the reporter and the handler.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Deadline {
@@ -94,6 +107,8 @@ pub struct Deadline {
     pub due: Option<Timestamp>,
     /// When it was met, if it was.
     pub met_at: Option<Timestamp>,
+    /// When and why it ended unmet (the case closed), if it did.
+    pub closed: Option<(Timestamp, ClosedReason)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,25 +120,70 @@ pub enum DeadlineState {
     Overdue(SignedDuration),
     /// Starts when an earlier step happens.
     NotStarted,
+    /// Ended without being met, for a reason: nothing is due any more.
+    Closed(ClosedReason),
+}
+
+/// A deadline's state by name, as the API gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineStateName {
+    Open,
+    Met,
+    Overdue,
+    NotStarted,
+    Closed,
+}
+
+names!(DeadlineStateName, "deadline state" {
+    Open => "open",
+    Met => "met",
+    Overdue => "overdue",
+    NotStarted => "not_started",
+    Closed => "closed",
+});
+
+impl DeadlineState {
+    pub fn name(self) -> DeadlineStateName {
+        match self {
+            DeadlineState::Met => DeadlineStateName::Met,
+            DeadlineState::Open(_) => DeadlineStateName::Open,
+            DeadlineState::Overdue(_) => DeadlineStateName::Overdue,
+            DeadlineState::NotStarted => DeadlineStateName::NotStarted,
+            DeadlineState::Closed(_) => DeadlineStateName::Closed,
+        }
+    }
+
+    /// Why it ended unmet, if it did.
+    pub fn closed_reason(self) -> Option<ClosedReason> {
+        match self {
+            DeadlineState::Closed(reason) => Some(reason),
+            _ => None,
+        }
+    }
 }
 
 impl Deadline {
     /// A deadline that passed unmet, or was met only after it passed: it
     /// stays missed on the record.
+    /// A deadline closed with its case counts as missed only if it had
+    /// already passed when the case closed.
     pub fn missed(&self, now: Timestamp) -> bool {
-        match (self.due, self.met_at) {
-            (Some(due), None) => due <= now,
-            (Some(due), Some(met)) => met > due,
-            (None, _) => false,
+        match (self.due, self.met_at, self.closed) {
+            (Some(due), None, None) => due <= now,
+            (Some(due), None, Some((closed, _))) => due <= closed,
+            (Some(due), Some(met), _) => met > due,
+            (None, _, _) => false,
         }
     }
 
     pub fn state(&self, now: Timestamp) -> DeadlineState {
-        match (self.met_at, self.due) {
-            (Some(_), _) => DeadlineState::Met,
-            (None, None) => DeadlineState::NotStarted,
-            (None, Some(due)) if due > now => DeadlineState::Open(due.duration_since(now)),
-            (None, Some(due)) => DeadlineState::Overdue(now.duration_since(due)),
+        match (self.met_at, self.closed, self.due) {
+            (Some(_), _, _) => DeadlineState::Met,
+            (None, Some((_, why)), _) => DeadlineState::Closed(why),
+            (None, None, None) => DeadlineState::NotStarted,
+            (None, None, Some(due)) if due > now => DeadlineState::Open(due.duration_since(now)),
+            (None, None, Some(due)) => DeadlineState::Overdue(now.duration_since(due)),
         }
     }
 }
@@ -192,8 +252,9 @@ impl DeadlinePolicy {
                 kind: DeadlineKind::Acknowledge,
                 due: Some(self.acknowledge_due(received)?),
                 met_at: acknowledged,
+                closed: None,
             },
-            Deadline { kind: DeadlineKind::Feedback, due: feedback_due, met_at: None },
+            Deadline { kind: DeadlineKind::Feedback, due: feedback_due, met_at: None, closed: None },
         ])
     }
 
@@ -245,6 +306,13 @@ mod tests {
         let [ack, feedback] = p.deadlines(received, Some(ts("2026-01-03T00:00:00Z"))).expect("deadlines");
         assert_eq!(ack.state(ts("2026-02-01T00:00:00Z")), DeadlineState::Met);
         assert_eq!(feedback.due, Some(ts("2026-04-03T00:00:00Z")));
+        let closed_at = ts("2026-01-05T00:00:00Z");
+        let ended = Deadline { closed: Some((closed_at, ClosedReason::CaseClosed)), ..feedback };
+        assert_eq!(ended.state(ts("2026-09-01T00:00:00Z")), DeadlineState::Closed(ClosedReason::CaseClosed));
+        assert_eq!(ended.state(ts("2026-09-01T00:00:00Z")).name().as_str(), "closed");
+        assert!(!ended.missed(ts("2026-09-01T00:00:00Z")), "closed before it fell due: not missed");
+        let late = Deadline { closed: Some((ts("2026-05-01T00:00:00Z"), ClosedReason::CaseClosed)), ..feedback };
+        assert!(late.missed(ts("2026-09-01T00:00:00Z")), "closed after it passed: missed on the record");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 #[macro_use]
 mod names;
 mod case;
+mod channels;
 mod clock;
 mod conflict;
 mod deadline;
@@ -18,13 +19,15 @@ mod staff;
 mod workflow;
 
 pub use case::{CaseRouting, CaseStatus, Category, EventKind};
+pub use channels::ExternalChannel;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflict::{
     ConflictPolicy, DirectoryPerson, ExclusionReason, Lifting, MatchHow, NamedParty, OrgChart, Reader,
     accuses_senior_leader, exclusion, keep_an_independent_reader, merge_exclusions,
 };
 pub use deadline::{
-    CategoryPolicy, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, EscalationCause, reporter_may_escalate,
+    CategoryPolicy, ClosedReason, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, DeadlineStateName, EscalationCause,
+    reporter_may_escalate,
 };
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use matching::{NameIndex, NamedEntry, Strength};

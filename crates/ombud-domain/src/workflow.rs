@@ -123,6 +123,34 @@ impl Step {
         self != Step::Acknowledge
     }
 
+    /// Whether the step ends the case or turns its direction, so she must be
+    /// told what happened and why, in a text written for her (`for_reporter`):
+    /// referral, dismissal, findings, decision, closure, reopening, and
+    /// oversight's sign-offs that close a case or send it back.
+    pub fn needs_for_reporter(self) -> bool {
+        matches!(
+            self,
+            Step::Assess(Outcome::Referred | Outcome::Dismissed)
+                | Step::RecordFindings
+                | Step::Decide
+                | Step::Close
+                | Step::Reopen
+                | Step::ApproveDismissal
+                | Step::RefuseDismissal
+                | Step::ApproveReferral
+                | Step::RefuseReferral
+        )
+    }
+
+    /// Whether the step sends her elsewhere (a referral or a dismissal), so
+    /// her page names the outside channels she can turn to next.
+    pub fn points_elsewhere(self) -> bool {
+        matches!(
+            self,
+            Step::Assess(Outcome::Referred | Outcome::Dismissed) | Step::ApproveDismissal | Step::ApproveReferral
+        )
+    }
+
     /// The deadlines this step meets, given where it leads. Feedback is not
     /// among them: only feedback written for her meets its deadline.
     pub fn meets(self, to: CaseStatus) -> Vec<DeadlineKind> {
@@ -270,6 +298,26 @@ mod tests {
             next_status(CaseStatus::Acknowledged, Step::Assess(Outcome::Referred), Category::Discrimination),
             Ok(CaseStatus::Closed)
         );
+    }
+
+    #[test]
+    fn every_step_that_ends_or_turns_a_case_tells_her_why() {
+        for category in Category::ALL {
+            for from in CaseStatus::ALL {
+                for step in Step::ALL {
+                    let Ok(to) = next_status(from, step, category) else { continue };
+                    let ends = to == CaseStatus::Closed || from == CaseStatus::Closed;
+                    let pending = [CaseStatus::DismissalPending, CaseStatus::ReferralPending];
+                    let turns = from != to && (pending.contains(&to) || pending.contains(&from));
+                    if ends || turns {
+                        assert!(step.needs_for_reporter(), "{step:?} from {from} to {to} says nothing to her");
+                    }
+                }
+            }
+        }
+        assert!(!Step::Acknowledge.needs_for_reporter());
+        assert!(Step::Assess(Outcome::Dismissed).points_elsewhere());
+        assert!(!Step::Close.points_elsewhere());
     }
 
     #[test]

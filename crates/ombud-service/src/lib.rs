@@ -53,7 +53,7 @@ pub use sealing::Upload;
 pub use views::{
     AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,
 };
-pub use workflow::{ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer};
+pub use workflow::{ChangeView, DeadlineChangeRequest, Proceeding, RequestAnswer, StepText};
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 

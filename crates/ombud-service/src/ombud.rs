@@ -22,6 +22,9 @@ pub struct ServiceConfig {
     pub ledger_origin: Option<String>,
     /// How far up the chain conflicts reach, and who counts as a senior leader.
     pub conflict: ombud_domain::ConflictPolicy,
+    /// Where she can turn outside the organisation; a dismissal or a
+    /// referral names them on her page.
+    pub external_channels: Vec<ombud_domain::ExternalChannel>,
 }
 
 impl Default for ServiceConfig {
@@ -35,6 +38,7 @@ impl Default for ServiceConfig {
             kdf_workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             ledger_origin: None,
             conflict: ombud_domain::ConflictPolicy::default(),
+            external_channels: ombud_domain::ExternalChannel::china(),
         }
     }
 }

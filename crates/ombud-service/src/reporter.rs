@@ -1,7 +1,7 @@
 //! The reporter's side: her receipt, her case, her messages and files.
 
 use crate::sealing::*;
-use crate::views::{Audience, CaseView, Download, deadlines_of, open_case, shown_to_her};
+use crate::views::{Audience, CaseView, Download, ViewContext, deadlines_of, open_case, shown_to_her};
 use crate::{Ombud, ReporterDesk, ReporterSession, Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::Receipt;
@@ -29,7 +29,8 @@ impl ReporterDesk<'_> {
         let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
-        open_case(self.store.as_ref(), case, &session.key, Audience::Reporter).await
+        let ctx = ViewContext::new(&self.config, self.clock.now());
+        open_case(self.store.as_ref(), case, &session.key, Audience::Reporter, &ctx).await
     }
 
     pub async fn reply(&self, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {

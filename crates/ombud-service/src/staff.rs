@@ -4,7 +4,7 @@
 use crate::StaffDesk;
 use crate::callers::CaseAccess;
 use crate::sealing::*;
-use crate::views::{Audience, CaseView, Download, InboxRow, open_case};
+use crate::views::{Audience, CaseView, Download, InboxRow, ViewContext, open_case};
 use crate::{Ombud, Result, ServiceError, StaffSession};
 use ombud_crypto::DataKey;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, EventKind, MessageId};
@@ -114,7 +114,8 @@ impl StaffDesk<'_> {
         let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
         self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
-        let mut view = open_case(self.store.as_ref(), case, &key, Audience::Staff { names: &names }).await?;
+        let audience = Audience::Staff { names: &names };
+        let mut view = open_case(self.store.as_ref(), case, &key, audience, &ViewContext::new(&self.config, now)).await?;
         view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
         if !reveal && view.report.contact.take().is_some() {
             view.contact_hidden = true;
@@ -142,7 +143,7 @@ impl StaffDesk<'_> {
     /// Acknowledges a received case; answers the case and its deadlines as they now stand.
     pub async fn acknowledge(&self, case_id: CaseId) -> Result<(CaseRecord, Vec<ombud_domain::Deadline>)> {
         let _session = self.session;
-        self.step(case_id, ombud_domain::Step::Acknowledge, "").await
+        self.step(case_id, ombud_domain::Step::Acknowledge, &crate::StepText::default()).await
     }
 
     pub async fn attachment(&self, case_id: CaseId, id: AttachmentId) -> Result<Download> {
@@ -178,6 +179,7 @@ fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
                 kind,
                 due: Some(due),
                 met_at: None,
+                closed: None,
             }),
             case: e.case,
             access_pending: e.access_pending,

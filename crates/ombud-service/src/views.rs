@@ -5,7 +5,8 @@ use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{AttachmentId, Deadline, DeadlineKind, MessageId, ReportContent, Role, StaffId};
-use ombud_store::{Actor, CaseRecord, Store};
+use ombud_domain::EventKind;
+use ombud_store::{Actor, CaseRecord, EventRecord, Store};
 use ombud_store::{DeadlineRow, EscalationRow};
 use std::collections::HashMap;
 
@@ -57,6 +58,11 @@ pub struct CaseView {
     pub parties: Vec<crate::PartyView>,
     /// She left contact details that this view does not show until revealed.
     pub contact_hidden: bool,
+    /// Where she can turn outside the organisation: named once the case was
+    /// dismissed or referred elsewhere, empty otherwise.
+    pub external_channels: Vec<ombud_domain::ExternalChannel>,
+    /// When it was opened: deadlines are shown as they stood then.
+    pub opened_at: Timestamp,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -76,7 +82,10 @@ pub struct StepView {
     pub to: ombud_domain::CaseStatus,
     pub at: Timestamp,
     pub by: Option<String>,
+    /// The internal reason (staff views only).
     pub reason: Option<String>,
+    /// What happened and why, written for her.
+    pub for_reporter: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -109,9 +118,9 @@ pub struct Download {
 /// "starts at acknowledgement" until it has a date.
 pub fn deadlines_of(rows: &[DeadlineRow]) -> Vec<Deadline> {
     let mut out: Vec<Deadline> =
-        rows.iter().map(|d| Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at }).collect();
+        rows.iter().map(|d| Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at, closed: d.closed }).collect();
     if !rows.iter().any(|d| d.kind == DeadlineKind::Feedback) {
-        out.push(Deadline { kind: DeadlineKind::Feedback, due: None, met_at: None });
+        out.push(Deadline { kind: DeadlineKind::Feedback, due: None, met_at: None, closed: None });
     }
     out
 }
@@ -129,12 +138,46 @@ pub(crate) enum Audience<'a> {
     Reporter,
 }
 
-/// Opens everything of a case with its data key, for one audience.
+/// What opening a case needs besides the case: the moment (deadlines are
+/// shown as they stand then), the organisation's zone (her record counts
+/// days in it) and the outside channels a dismissal or referral names.
+pub(crate) struct ViewContext<'a> {
+    pub now: Timestamp,
+    pub zone: jiff::tz::TimeZone,
+    pub channels: &'a [ombud_domain::ExternalChannel],
+}
+
+impl<'a> ViewContext<'a> {
+    pub fn new(config: &'a crate::ServiceConfig, now: Timestamp) -> Self {
+        let zone = config.policy.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
+        Self { now, zone, channels: &config.external_channels }
+    }
+}
+
+/// Her record shows how her case was handled, not every page view: an
+/// access (opened, a file downloaded, her contact viewed) shows once per
+/// person, kind and day in the organisation's zone. The ledger keeps every
+/// access for oversight.
+fn once_a_day(events: Vec<EventRecord>, zone: &jiff::tz::TimeZone) -> Vec<EventRecord> {
+    let mut seen = std::collections::HashSet::new();
+    events
+        .into_iter()
+        .filter(|e| {
+            let access =
+                matches!(e.kind, EventKind::OpenedByStaff | EventKind::FileDownloaded | EventKind::IdentityRevealed);
+            !access || seen.insert((e.kind, e.actor, e.at.to_zoned(zone.clone()).date()))
+        })
+        .collect()
+}
+
+/// Opens everything of a case with its data key, for one audience. The
+/// outside channels are named once a step sent her elsewhere.
 pub(crate) async fn open_case(
     store: &dyn Store,
     case: CaseRecord,
     key: &DataKey,
     audience: Audience<'_>,
+    ctx: &ViewContext<'_>,
 ) -> Result<CaseView> {
     let empty = HashMap::new();
     let (for_staff, names) = match audience {
@@ -154,16 +197,16 @@ pub(crate) async fn open_case(
         escalations.retain(|e| e.deadline.is_none_or(|(kind, _)| kind.shown_to_reporter()));
     }
     let deadlines = deadlines_of(&deadline_rows);
-    let events = store
-        .events(case.id)
-        .await?
-        .into_iter()
-        .filter(|e| for_staff || e.kind.shown_to_reporter())
-        .map(|e| (e.kind, e.at))
-        .collect();
+    let mut events = store.events(case.id).await?;
+    if !for_staff {
+        events.retain(|e| e.kind.shown_to_reporter());
+        events = once_a_day(events, &ctx.zone);
+    }
+    let events = events.into_iter().map(|e| (e.kind, e.at)).collect();
     let requests = opener.requests(&report, &deadline_rows).await?;
-    let (steps, proceedings) =
-        if for_staff { (opener.steps().await?, opener.proceedings().await?) } else { (Vec::new(), Vec::new()) };
+    let steps = opener.steps().await?;
+    let proceedings = if for_staff { opener.proceedings().await? } else { Vec::new() };
+    let sent_elsewhere = sent_elsewhere(&steps);
     let changes = opener.changes().await?;
     Ok(CaseView {
         case,
@@ -180,7 +223,20 @@ pub(crate) async fn open_case(
         deadline_rows,
         parties: Vec::new(),
         contact_hidden: false,
+        external_channels: if sent_elsewhere { ctx.channels.to_vec() } else { Vec::new() },
+        opened_at: ctx.now,
     })
+}
+
+/// Whether the last step that ended or turned the case sent her elsewhere (a
+/// dismissal or referral that was not refused or reopened since).
+fn sent_elsewhere(steps: &[StepView]) -> bool {
+    steps
+        .iter()
+        .filter_map(|s| s.step.parse::<ombud_domain::Step>().ok())
+        .filter(|s| s.needs_for_reporter())
+        .last()
+        .is_some_and(ombud_domain::Step::points_elsewhere)
 }
 
 /// Opens the sealed parts of one case, one kind at a time.
@@ -257,15 +313,28 @@ impl Opener<'_> {
         Ok(out)
     }
 
+    /// Steps with their texts. Staff see every step with its reason; she
+    /// sees only the steps that carry a text written for her, and only that.
     async fn steps(&self) -> Result<Vec<StepView>> {
         let mut out = Vec::new();
         for t in self.store.transitions(self.case_id).await? {
+            let for_reporter = t
+                .sealed_for_reporter
+                .as_ref()
+                .map(|sealed| crate::workflow::open_for_reporter(self.key, self.case_id, &t.id, sealed))
+                .transpose()?;
+            if !self.for_staff {
+                if for_reporter.is_some() {
+                    out.push(StepView { step: t.step, to: t.to, at: t.at, by: None, reason: None, for_reporter });
+                }
+                continue;
+            }
             let reason = t
                 .sealed_reason
                 .as_ref()
                 .map(|sealed| crate::workflow::open_reason(self.key, self.case_id, &t.id, sealed))
                 .transpose()?;
-            out.push(StepView { step: t.step, to: t.to, at: t.at, by: self.staff_name(t.actor), reason });
+            out.push(StepView { step: t.step, to: t.to, at: t.at, by: self.staff_name(t.actor), reason, for_reporter });
         }
         Ok(out)
     }

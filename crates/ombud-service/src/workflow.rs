@@ -8,7 +8,8 @@ use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
-    CaseId, CaseStatus, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Step, next_status,
+    CaseId, CaseStatus, ClosedReason, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Step,
+    next_status,
 };
 use ombud_store::{Actor, CaseRecord, DeadlineChange, DeadlineRow, EventRecord, ProceedingRow, TransitionRecord};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,14 @@ pub struct Proceeding {
     #[serde(default)]
     pub date: Option<String>,
     pub authority: String,
+}
+
+/// What a step carries: the internal reason (for staff and oversight) and
+/// the text written for her (`for_reporter`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StepText<'a> {
+    pub reason: &'a str,
+    pub for_reporter: &'a str,
 }
 
 /// What the deadline-change form and API ask for.
@@ -55,10 +64,12 @@ pub struct ChangeView {
 }
 
 impl StaffDesk<'_> {
-    /// Takes one workflow step with its reason. Refused with a clear error if
-    /// the workflow does not allow it from where the case stands, or her role
-    /// may not take it (a sign-off is oversight's).
-    pub async fn step(&self, case_id: CaseId, step: Step, reason: &str) -> Result<(CaseRecord, Vec<Deadline>)> {
+    /// Takes one workflow step with its reason, and the text written for her
+    /// that a step ending or turning the case must carry. Refused with a
+    /// clear error if the workflow does not allow it from where the case
+    /// stands, her role may not take it (a sign-off is oversight's), or it
+    /// would close the case while one of her requests is unanswered.
+    pub async fn step(&self, case_id: CaseId, step: Step, text: &StepText<'_>) -> Result<(CaseRecord, Vec<Deadline>)> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
         if !ombud_domain::may_take(session.role, step, case.routing) {
@@ -67,16 +78,15 @@ impl StaffDesk<'_> {
         if !ombud_domain::routing_allows(step, case.routing) {
             return Err(ServiceError::RoutingPending);
         }
-        let reason = if step.needs_reason() {
-            Some(required("reason", reason, MAX_MESSAGE_CHARS).map_err(|e| invalid(vec![e]))?)
-        } else {
-            None
-        };
         let to = next_status(case.status, step, case.category)?;
+        let (reason, for_her) = self.step_texts(case_id, step, to, text).await?;
         let now = self.clock.now();
         let id = uuid::Uuid::now_v7();
-        let sealed_reason =
-            reason.map(|r| key.seal(&reason_aad(case_id, &id, "transition-reason"), r.as_bytes())).transpose()?;
+        let seal = |kind: &str, text: Option<String>| {
+            text.map(|t| key.seal(&reason_aad(case_id, &id, kind), t.as_bytes())).transpose()
+        };
+        let sealed_reason = seal("transition-reason", reason)?;
+        let sealed_for_reporter = seal("transition-for-reporter", for_her)?;
         let mut new_deadlines = Vec::new();
         if step.starts_feedback() {
             new_deadlines.push(DeadlineRow::new(
@@ -87,9 +97,12 @@ impl StaffDesk<'_> {
             ));
         }
         let kind = if step == Step::Acknowledge { EventKind::Acknowledged } else { EventKind::StateChanged };
-        let event = match &sealed_reason {
-            Some(sealed) => EventRecord::new(case_id, kind, now, Actor::Staff(session.id)).with_payload(sealed),
-            None => EventRecord::new(case_id, kind, now, Actor::Staff(session.id)),
+        let event = EventRecord::new(case_id, kind, now, Actor::Staff(session.id));
+        // The ledger commits to what was written: the reason, and the text for her when there is one.
+        let event = match (&sealed_reason, &sealed_for_reporter) {
+            (Some(reason), Some(for_her)) => event.with_payloads([reason.as_slice(), for_her.as_slice()]),
+            (Some(one), None) | (None, Some(one)) => event.with_payload(one),
+            (None, None) => event,
         };
         let record = TransitionRecord {
             id,
@@ -100,7 +113,9 @@ impl StaffDesk<'_> {
             at: now,
             actor: Actor::Staff(session.id),
             sealed_reason,
+            sealed_for_reporter,
             meets: step.meets(to),
+            closes_deadlines: (to == CaseStatus::Closed).then_some(ClosedReason::CaseClosed),
             new_deadlines,
             event,
         };
@@ -111,6 +126,34 @@ impl StaffDesk<'_> {
         tracing::info!(case = %case_id, step = step.as_str(), "workflow step");
         let case = self.store.case(case_id).await?.ok_or(ServiceError::NotFound)?;
         Ok((case, self.deadlines(case_id).await?))
+    }
+
+    /// A step's two texts, checked: the internal reason every step but the
+    /// acknowledgement needs, and the text for her that a step ending or
+    /// turning the case needs. A step that would close the case while one of
+    /// her requests is unanswered is refused, naming `requests`.
+    async fn step_texts(
+        &self,
+        case_id: CaseId,
+        step: Step,
+        to: CaseStatus,
+        text: &StepText<'_>,
+    ) -> Result<(Option<String>, Option<String>)> {
+        let mut errors = Vec::new();
+        let reason = if step.needs_reason() {
+            required("reason", text.reason, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok()
+        } else {
+            None
+        };
+        let for_her = if step.needs_for_reporter() {
+            required("for_reporter", text.for_reporter, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok()
+        } else {
+            optional("for_reporter", text.for_reporter, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok().flatten()
+        };
+        if to == CaseStatus::Closed && self.store.requests(case_id).await?.iter().any(|r| r.answered_at.is_none()) {
+            errors.push(FieldError { field: "requests".into(), code: "unanswered-requests" });
+        }
+        if errors.is_empty() { Ok((reason, for_her)) } else { Err(invalid(errors)) }
     }
 
     /// Answers one of her requests (granted, partly granted, declined) with a
@@ -263,6 +306,11 @@ fn required(field: &str, value: &str, max: usize) -> std::result::Result<String,
     Ok(v.to_owned())
 }
 
+/// Text she may leave out: None when blank, refused when too long.
+fn optional(field: &str, value: &str, max: usize) -> std::result::Result<Option<String>, FieldError> {
+    if value.trim().is_empty() { Ok(None) } else { required(field, value, max).map(Some) }
+}
+
 fn invalid(errors: Vec<FieldError>) -> ServiceError {
     ServiceError::Invalid(errors)
 }
@@ -309,6 +357,10 @@ pub(crate) fn open_answer(key: &DataKey, case: CaseId, request: &uuid::Uuid, sea
 
 pub(crate) fn open_reason(key: &DataKey, case: CaseId, transition: &uuid::Uuid, sealed: &[u8]) -> Result<String> {
     utf8(key.open(&reason_aad(case, transition, "transition-reason"), sealed)?)
+}
+
+pub(crate) fn open_for_reporter(key: &DataKey, case: CaseId, transition: &uuid::Uuid, sealed: &[u8]) -> Result<String> {
+    utf8(key.open(&reason_aad(case, transition, "transition-for-reporter"), sealed)?)
 }
 
 pub(crate) fn open_proceeding(key: &DataKey, case: CaseId, id: &uuid::Uuid, sealed: &[u8]) -> Result<Proceeding> {

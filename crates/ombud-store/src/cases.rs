@@ -147,8 +147,8 @@ impl CaseStore for SqlStore {
     async fn search_cases(&self, staff: StaffId, filter: &CaseFilter, limit: u32) -> Result<Vec<InboxEntry>> {
         let rows = sqlx::query_as::<_, InboxColumns>(
             "SELECT c.*, CASE WHEN a.wrapped_key IS NULL THEN 1 ELSE 0 END AS pending,
-                    (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
-                    (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) AS next_due
+                    (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL AND d.closed_at IS NULL ORDER BY d.due_at LIMIT 1) AS next_kind,
+                    (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL AND d.closed_at IS NULL) AS next_due
              FROM cases c CROSS JOIN case_access a
              WHERE a.case_id = c.id AND a.staff_id = $1
                AND (CAST($2 AS TEXT) IS NULL OR c.reference LIKE $3)

@@ -5,7 +5,7 @@ use crate::sql::{Conn, typed};
 use crate::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ombud_domain::{CaseId, DeadlineKind, StaffId};
+use ombud_domain::{CaseId, ClosedReason, DeadlineKind, StaffId};
 
 #[async_trait]
 pub trait DeadlineStore: Send + Sync {
@@ -57,10 +57,30 @@ pub(crate) async fn insert_deadline(conn: &mut Conn, d: &DeadlineRow) -> Result<
     Ok(())
 }
 
+/// Closes every deadline of a case that is neither met nor closed: nothing
+/// is due on a closed case, so no reminder or escalation concerns it again.
+pub(crate) async fn close_open_deadlines(
+    conn: &mut Conn,
+    case: CaseId,
+    reason: ClosedReason,
+    at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE deadlines SET closed_at = $1, closed_reason = $2
+         WHERE case_id = $3 AND met_at IS NULL AND closed_at IS NULL",
+    )
+    .bind(millis(at))
+    .bind(reason.as_str())
+    .bind(case.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Meets a case's own open deadline of a kind (not one of a request's).
 pub(crate) async fn meet_case_deadline(conn: &mut Conn, case: CaseId, kind: DeadlineKind, at: Timestamp) -> Result<()> {
     sqlx::query(
-        "UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND subject IS NULL",
+        "UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND closed_at IS NULL AND subject IS NULL",
     )
     .bind(millis(at))
     .bind(case.to_string())
@@ -163,7 +183,7 @@ impl DeadlineStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let moved = sqlx::query(
             "UPDATE deadlines SET due_at = $1, reminded_at = NULL
-             WHERE id = $2 AND case_id = $3 AND due_at = $4 AND met_at IS NULL",
+             WHERE id = $2 AND case_id = $3 AND due_at = $4 AND met_at IS NULL AND closed_at IS NULL",
         )
         .bind(millis(c.new_due))
         .bind(c.deadline_id.to_string())
@@ -204,7 +224,7 @@ impl DeadlineStore for SqlStore {
         let rows = sqlx::query_as::<_, DueColumns>(
             "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
              JOIN case_access a ON a.case_id = d.case_id AND a.staff_id = $1
-             WHERE d.met_at IS NULL AND d.due_at <= $2 ORDER BY d.due_at LIMIT $3",
+             WHERE d.met_at IS NULL AND d.closed_at IS NULL AND d.due_at <= $2 ORDER BY d.due_at LIMIT $3",
         )
         .bind(staff.to_string())
         .bind(millis(now))
@@ -217,7 +237,7 @@ impl DeadlineStore for SqlStore {
     async fn due_deadlines(&self, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {
         let rows = sqlx::query_as::<_, DueColumns>(
             "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
-             WHERE d.met_at IS NULL AND d.escalated_at IS NULL AND d.due_at <= $1
+             WHERE d.met_at IS NULL AND d.closed_at IS NULL AND d.escalated_at IS NULL AND d.due_at <= $1
              ORDER BY d.due_at LIMIT $2",
         )
         .bind(millis(now))
@@ -231,7 +251,7 @@ impl DeadlineStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         if let Some(deadline) = e.deadline_id {
             let flagged = sqlx::query(
-                "UPDATE deadlines SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL AND met_at IS NULL",
+                "UPDATE deadlines SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL AND met_at IS NULL AND closed_at IS NULL",
             )
             .bind(millis(e.at))
             .bind(deadline.to_string())
@@ -275,7 +295,7 @@ impl DeadlineStore for SqlStore {
     async fn deadlines_to_remind(&self, now: Timestamp, until: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {
         let rows = sqlx::query_as::<_, DueColumns>(
             "SELECT d.*, c.reference FROM deadlines d JOIN cases c ON c.id = d.case_id
-             WHERE d.met_at IS NULL AND d.reminded_at IS NULL AND d.escalated_at IS NULL AND d.due_at > $1 AND d.due_at <= $2
+             WHERE d.met_at IS NULL AND d.closed_at IS NULL AND d.reminded_at IS NULL AND d.escalated_at IS NULL AND d.due_at > $1 AND d.due_at <= $2
              ORDER BY d.due_at LIMIT $3",
         )
         .bind(millis(now))
@@ -289,7 +309,7 @@ impl DeadlineStore for SqlStore {
     async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let marked = sqlx::query(
-            "UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL",
+            "UPDATE deadlines SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND met_at IS NULL AND closed_at IS NULL",
         )
         .bind(millis(at))
         .bind(deadline.to_string())

@@ -393,7 +393,7 @@ impl DirectoryStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
             if routing != CaseRouting::Restricted {
-                sqlx::query("UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL")
+                sqlx::query("UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND closed_at IS NULL")
                     .bind(millis(u.at))
                     .bind(&id)
                     .bind(DeadlineKind::Routing.as_str())

@@ -5,7 +5,7 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 pub use ombud_domain::EscalationCause;
 use ombud_domain::{
-    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId,
+    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId,
 };
 use std::str::FromStr;
 
@@ -82,6 +82,8 @@ pub struct DeadlineRow {
     pub created_at: Timestamp,
     /// What in the case it concerns (a request's id), if not the case itself.
     pub subject: Option<uuid::Uuid>,
+    /// When and why it ended unmet (its case closed), if it did.
+    pub closed: Option<(Timestamp, ClosedReason)>,
 }
 
 impl DeadlineRow {
@@ -96,7 +98,13 @@ impl DeadlineRow {
             escalated_at: None,
             created_at,
             subject: None,
+            closed: None,
         }
+    }
+
+    /// Neither met nor closed: reminders and escalations still concern it.
+    pub fn is_open(&self) -> bool {
+        self.met_at.is_none() && self.closed.is_none()
     }
 }
 
@@ -112,8 +120,13 @@ pub struct TransitionRecord {
     pub actor: Actor,
     /// Why, sealed under the case key.
     pub sealed_reason: Option<Vec<u8>>,
+    /// What happened and why, written for her, sealed under the case key.
+    pub sealed_for_reporter: Option<Vec<u8>>,
     /// Deadlines of these kinds that are still open are met by the step.
     pub meets: Vec<DeadlineKind>,
+    /// Every deadline still open afterwards is closed for this reason (the
+    /// step closes the case).
+    pub closes_deadlines: Option<ClosedReason>,
     pub new_deadlines: Vec<DeadlineRow>,
     pub event: EventRecord,
 }
@@ -128,6 +141,7 @@ pub struct TransitionRow {
     pub at: Timestamp,
     pub actor: Actor,
     pub sealed_reason: Option<Vec<u8>>,
+    pub sealed_for_reporter: Option<Vec<u8>>,
 }
 
 /// One of her requests; what she asked is in the sealed report, at `position`.
@@ -239,7 +253,7 @@ pub struct ReceiptRecord {
     pub wrapped_key: Vec<u8>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Actor {
     Reporter,
     Staff(StaffId),

@@ -215,6 +215,7 @@ pub(crate) struct TransitionColumns {
     actor_kind: String,
     staff_id: Option<String>,
     sealed_reason: Option<Vec<u8>>,
+    sealed_for_reporter: Option<Vec<u8>>,
 }
 
 impl TryFrom<TransitionColumns> for TransitionRow {
@@ -228,6 +229,7 @@ impl TryFrom<TransitionColumns> for TransitionRow {
             at: from_millis(c.at)?,
             actor: Actor::from_parts(&c.actor_kind, c.staff_id)?,
             sealed_reason: c.sealed_reason,
+            sealed_for_reporter: c.sealed_for_reporter,
         })
     }
 }
@@ -291,6 +293,8 @@ pub(crate) struct DeadlineColumns {
     escalated_at: Option<i64>,
     created_at: i64,
     subject: Option<String>,
+    closed_at: Option<i64>,
+    closed_reason: Option<String>,
 }
 
 impl TryFrom<DeadlineColumns> for DeadlineRow {
@@ -306,6 +310,10 @@ impl TryFrom<DeadlineColumns> for DeadlineRow {
             escalated_at: from_millis_opt(c.escalated_at)?,
             created_at: from_millis(c.created_at)?,
             subject: c.subject.map(|s| parse(&s, "deadline subject")).transpose()?,
+            closed: match (c.closed_at, c.closed_reason) {
+                (Some(at), Some(why)) => Some((from_millis(at)?, parse(&why, "closed reason")?)),
+                _ => None,
+            },
         })
     }
 }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "directory", include_str!("../migrations/0008_directory.sql")),
     (9, "routing", include_str!("../migrations/0009_routing.sql")),
     (10, "feedback", include_str!("../migrations/0010_feedback.sql")),
+    (11, "outcomes", include_str!("../migrations/0011_outcomes.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -96,6 +97,10 @@ mod tests {
         (
             "9c9e183dc0e7a108720b27ab07bb08264a45569b5f72fadcdbdbc63e8e9db21e7a99b33e877d15e3a8f852345459ad2c",
             "5c35a54d0a1f83fc3744c218bb3468ac4e57dba2e3ac1ec0b511ad94b2463840717700bb274e3fae21fae352b5155f1c",
+        ),
+        (
+            "56ac78cb46c8dc2deaa10b824071a0618d4202b04c2f51d7682534963f84f85179504a445e4dc3e26d38e3d3152b3044",
+            "62c4db5c9d3b33f37a5f91c79bb05b1e101e131951a85381a64a09d90b8527a053a047b1c44fed7b17929dbbce2bf661",
         ),
     ];
 

@@ -10,8 +10,9 @@ use ombud_domain::{CaseId, CaseRouting, CaseStatus, StaffId};
 #[async_trait]
 pub trait WorkflowStore: Send + Sync {
     /// Takes one workflow step if the case is still in `from`: moves it to
-    /// `to`, meets the listed open deadlines, opens the new ones, records the
-    /// step and its event — in one transaction. False if the case had moved.
+    /// `to`, meets the listed open deadlines, closes the rest if the step
+    /// closes the case, opens the new ones, records the step and its event —
+    /// in one transaction. False if the case had moved.
     async fn transition(&self, t: &TransitionRecord) -> Result<bool>;
     async fn transitions(&self, case: CaseId) -> Result<Vec<TransitionRow>>;
     /// Cases in a status that a staff member may read (pending dismissals…).
@@ -69,8 +70,9 @@ async fn move_case(conn: &mut Conn, t: &TransitionRecord) -> Result<bool> {
 
 async fn insert_transition(conn: &mut Conn, t: &TransitionRecord) -> Result<()> {
     sqlx::query(
-        "INSERT INTO transitions (id, case_id, step, from_status, to_status, at, actor_kind, staff_id, sealed_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO transitions
+           (id, case_id, step, from_status, to_status, at, actor_kind, staff_id, sealed_reason, sealed_for_reporter)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(t.id.to_string())
     .bind(t.case_id.to_string())
@@ -81,6 +83,7 @@ async fn insert_transition(conn: &mut Conn, t: &TransitionRecord) -> Result<()> 
     .bind(t.actor.kind())
     .bind(t.actor.staff_id())
     .bind(t.sealed_reason.as_deref())
+    .bind(t.sealed_for_reporter.as_deref())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -98,6 +101,9 @@ impl WorkflowStore for SqlStore {
         }
         for d in &t.new_deadlines {
             deadlines::insert_deadline(&mut tx, d).await?;
+        }
+        if let Some(reason) = t.closes_deadlines {
+            deadlines::close_open_deadlines(&mut tx, t.case_id, reason, t.at).await?;
         }
         insert_transition(&mut tx, t).await?;
         self.insert_event(&mut tx, &t.event).await?;
@@ -180,7 +186,7 @@ impl WorkflowStore for SqlStore {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("UPDATE deadlines SET met_at = $1 WHERE subject = $2 AND met_at IS NULL")
+        sqlx::query("UPDATE deadlines SET met_at = $1 WHERE subject = $2 AND met_at IS NULL AND closed_at IS NULL")
             .bind(millis(at))
             .bind(request.to_string())
             .execute(&mut *tx)

@@ -6,7 +6,7 @@
 
 use crate::i18n::Tr;
 use ombud_domain::{
-    AnswerOutcome, CaseStatus, Category, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole,
+    AnswerOutcome, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole,
     RequestKind, Step,
 };
 use ombud_domain::{EscalationCause, MatchHow};
@@ -178,6 +178,34 @@ impl Label for Step {
             Step::ApproveReferral => "step-approve-referral",
             Step::RefuseReferral => "step-refuse-referral",
         }
+    }
+}
+
+impl Label for ClosedReason {
+    fn key(self) -> &'static str {
+        match self {
+            ClosedReason::CaseClosed => "deadline-closed-case-closed",
+        }
+    }
+}
+
+/// What a step means to her, as her page names the outcome it records.
+pub fn outcome_key(step: Step) -> &'static str {
+    match step {
+        Step::Acknowledge => "outcome-acknowledge",
+        Step::Assess(Outcome::InScope) => "outcome-assess-in-scope",
+        Step::Assess(Outcome::Referred) => "outcome-assess-referred",
+        Step::Assess(Outcome::Dismissed) => "outcome-assess-dismissed",
+        Step::InterimMeasures => "outcome-interim-measures",
+        Step::StartInvestigation => "outcome-start-investigation",
+        Step::RecordFindings => "outcome-record-findings",
+        Step::Decide => "outcome-decide",
+        Step::Close => "outcome-close",
+        Step::Reopen => "outcome-reopen",
+        Step::ApproveDismissal => "outcome-approve-dismissal",
+        Step::RefuseDismissal => "outcome-refuse-dismissal",
+        Step::ApproveReferral => "outcome-approve-referral",
+        Step::RefuseReferral => "outcome-refuse-referral",
     }
 }
 

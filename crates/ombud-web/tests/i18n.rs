@@ -122,6 +122,8 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     keys_of(&mut used, &DeadlineKind::ALL);
     keys_of(&mut used, &ombud_domain::Step::ALL);
     used.extend(DeadlineKind::ALL.into_iter().map(|k| labels::not_started_key(k).to_owned()));
+    keys_of(&mut used, &ombud_domain::ClosedReason::ALL);
+    used.extend(ombud_domain::Step::ALL.into_iter().map(|s| labels::outcome_key(s).to_owned()));
     used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
     keys_of(&mut used, &ombud_domain::AnswerOutcome::ALL);
     // Every error code the web layer answers with (`StatusCode::X, "code"`), as a title and a body.

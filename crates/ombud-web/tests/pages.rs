@@ -104,10 +104,12 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
     assert!(case.contains("谢谢，我还有一张截图") && case.contains("shot.png"));
     // A step and an answer are chosen by the handler: no option is chosen for her.
     assert!(case.contains("<select id=\"step\" name=\"step\" required><option value=\"\" selected>"));
+    assert!(!case.contains("\" selected>Assess"), "no step is chosen for the handler");
 
     // Her own file downloads from her page.
     let page = reporter.get(s.url("/follow-up")).send().await.expect("case").text().await.expect("html");
-    let href = between(&page, "href=\"/follow-up/attachments/", "\"").expect("her file's link");
+    let report = &page[page.find("<details class=\"panel\" id=\"report\">").expect("her report, folded below")..];
+    let href = between(report, "href=\"/follow-up/attachments/", "\"").expect("her file's link");
     let file = reporter.get(s.url(&format!("/follow-up/attachments/{href}"))).send().await.expect("download");
     assert_eq!(file.status(), 200);
     assert_eq!(file.bytes().await.expect("bytes").as_ref(), "聊天记录截图".as_bytes(), "the file of her report");

@@ -64,6 +64,14 @@ async fn a_harassment_dismissal_takes_effect_only_with_an_oversight_sign_off() {
         );
         let (status, body) =
             post(&s, &steps, &handler, json!({"step": "assess_dismissed", "reason": "Outside our remit"})).await;
+        assert_eq!(
+            (status, body["error"]["fields"][0]["field"].as_str()),
+            (422, Some("for_reporter")),
+            "a dismissal tells her why"
+        );
+        let dismiss = json!({"step": "assess_dismissed", "reason": "Outside our remit",
+            "for_reporter": "We cannot act on this: it concerns a supplier outside our organisation."});
+        let (status, body) = post(&s, &steps, &handler, dismiss).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("dismissal_pending")), "not closed: waiting");
         let (status, _) = post(&s, &steps, &handler, json!({"step": "close", "reason": "closing anyway"})).await;
         assert_eq!(status, 409, "the handler cannot close around the sign-off");
@@ -71,8 +79,9 @@ async fn a_harassment_dismissal_takes_effect_only_with_an_oversight_sign_off() {
 
         let (_, pending) = get(&s, "/api/v1/oversight/dismissals", &oversight).await;
         assert_eq!(pending["dismissals"].as_array().map(Vec::len), Some(1));
-        let (status, body) =
-            post(&s, &steps, &oversight, json!({"step": "refuse_dismissal", "reason": "Investigate first"})).await;
+        let refuse = json!({"step": "refuse_dismissal", "reason": "Investigate first",
+            "for_reporter": "The oversight committee asked for your report to be looked at again."});
+        let (status, body) = post(&s, &steps, &oversight, refuse).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("acknowledged")));
         let (_, case) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
         let recorded: Vec<(&str, &str)> = case["steps"]
@@ -114,7 +123,8 @@ async fn referring_an_assault_elsewhere_waits_for_oversight_and_sits_in_its_queu
                 200
             );
         }
-        let refer = json!({"step": "assess_referred", "reason": "The police handle it"});
+        let refer = json!({"step": "assess_referred", "reason": "The police handle it",
+            "for_reporter": "The police are the right body for this; see where you can turn below."});
         let (status, body) = post(&s, &format!("/api/v1/cases/{other}/steps"), &handler, refer.clone()).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("closed")), "other categories close at once");
         let steps = format!("/api/v1/cases/{assault}/steps");
@@ -125,7 +135,8 @@ async fn referring_an_assault_elsewhere_waits_for_oversight_and_sits_in_its_queu
         let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;
         let item = queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "referral").expect("queued");
         assert_eq!(item["case_id"], json!(assault));
-        let sign = json!({"step": "approve_referral", "reason": "Agreed: the police have it"});
+        let sign = json!({"step": "approve_referral", "reason": "Agreed: the police have it",
+            "for_reporter": "The oversight committee agreed that the police handle your report."});
         let (status, body) = post(&s, &steps, &oversight, sign).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("closed")));
         let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;

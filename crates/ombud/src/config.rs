@@ -22,6 +22,9 @@ pub struct FileConfig {
     pub ledger: LedgerConfig,
     pub mail: MailConfig,
     pub conflict: ConflictConfig,
+    /// Where a reporter can turn outside the organisation (`[[external_channels]]`
+    /// with `name_en`, `name_zh`, `contact`); China's channels when absent.
+    pub external_channels: Option<Vec<ombud_domain::ExternalChannel>>,
 }
 
 /// Conflict-of-interest routing (`[conflict]`).
@@ -73,6 +76,7 @@ impl Default for FileConfig {
             ledger: LedgerConfig::default(),
             mail: MailConfig::default(),
             conflict: ConflictConfig::default(),
+            external_channels: None,
         }
     }
 }
@@ -108,6 +112,7 @@ impl FileConfig {
                 chain_levels: self.conflict.chain_levels,
                 senior_level: self.conflict.senior_level,
             },
+            external_channels: self.external_channels.clone().unwrap_or_else(ombud_domain::ExternalChannel::china),
             ..ServiceConfig::default()
         }
     }
@@ -150,5 +155,19 @@ mod tests {
             "defaults kept under the file's rules"
         );
         assert_eq!(merged.categories["sexual_harassment"].triage_hours, Some(48));
+    }
+
+    #[test]
+    fn external_channels_come_from_the_file_or_default_to_china() {
+        let none = FileConfig::default().service().external_channels;
+        assert!(none.iter().any(|c| c.contact == "12338"), "the women's federation hotline by default");
+        let eu: FileConfig = toml::from_str(
+            "[[external_channels]]\nname_en = \"The competent authority (Whistleblower Directive)\"\nname_zh = \"主管机关\"\ncontact = \"https://example.eu/report\"\n",
+        )
+        .expect("valid");
+        let channels = eu.service().external_channels;
+        assert_eq!(channels.len(), 1, "a list in the file replaces the default");
+        assert_eq!(channels[0].name("zh-CN"), "主管机关");
+        assert!(toml::from_str::<FileConfig>("[[external_channels]]\nname = \"x\"\n").is_err(), "typos refused");
     }
 }

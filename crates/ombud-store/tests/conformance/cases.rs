@@ -169,7 +169,9 @@ pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
         at,
         actor: Actor::Staff(h.id),
         sealed_reason: None,
+        sealed_for_reporter: None,
         meets: vec![DeadlineKind::Acknowledge],
+        closes_deadlines: None,
         new_deadlines,
         event,
     };
@@ -197,6 +199,57 @@ pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
         1,
         "a refused move records nothing"
     );
+}
+
+pub(crate) async fn closing_a_case_ends_every_open_deadline(store: &SqlStore) {
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("staff");
+    let case = new_case("OMB-END", t(0), &[h.id]);
+    store.create_case(&case).await.expect("create");
+    let id = case.case.id;
+    let request_due = DeadlineRow {
+        subject: Some(uuid::Uuid::now_v7()),
+        ..DeadlineRow::new(id, DeadlineKind::RequestAnswer, t(100), t(0))
+    };
+    let late = DeadlineRow::new(id, DeadlineKind::Feedback, t(10), t(0));
+    let close = TransitionRecord {
+        id: uuid::Uuid::now_v7(),
+        case_id: id,
+        step: "assess_dismissed".into(),
+        from: CaseStatus::Received,
+        to: CaseStatus::Closed,
+        at: t(50),
+        actor: Actor::Staff(h.id),
+        sealed_reason: Some(b"sealed reason".to_vec()),
+        sealed_for_reporter: Some(b"sealed for her".to_vec()),
+        meets: vec![DeadlineKind::Acknowledge],
+        closes_deadlines: Some(ClosedReason::CaseClosed),
+        new_deadlines: vec![request_due.clone(), late.clone()],
+        event: EventRecord::new(id, EventKind::StateChanged, t(50), Actor::Staff(h.id)),
+    };
+    assert!(store.transition(&close).await.expect("close"));
+    let deadlines = store.deadlines(id).await.expect("deadlines");
+    let summary: Vec<(DeadlineKind, Option<Timestamp>, Option<(Timestamp, ClosedReason)>)> =
+        deadlines.iter().map(|d| (d.kind, d.met_at, d.closed)).collect();
+    let closed = Some((t(50), ClosedReason::CaseClosed));
+    assert_eq!(
+        summary,
+        vec![
+            (DeadlineKind::Feedback, None, closed),
+            (DeadlineKind::RequestAnswer, None, closed),
+            (DeadlineKind::Acknowledge, Some(t(50)), None),
+        ],
+        "what was met stays met; everything else open is closed with the reason"
+    );
+    assert!(deadlines.iter().all(|d| !d.is_open()));
+    let steps = store.transitions(id).await.expect("steps");
+    assert_eq!(steps[0].sealed_for_reporter.as_deref(), Some(&b"sealed for her"[..]));
+    // No sweep sees a closed deadline again, whenever it runs.
+    assert!(store.due_deadlines(t(1_000_000), 10).await.expect("due").is_empty());
+    assert!(store.deadlines_to_remind(t(0), t(1_000_000), 10).await.expect("remind").is_empty());
+    assert!(!store.remind(late.id, id, t(70)).await.expect("remind"), "a closed deadline is reminded of never");
+    let inbox = store.inbox(h.id, 10).await.expect("inbox");
+    assert_eq!(inbox[0].next_deadline, None, "the inbox shows nothing due on a closed case");
 }
 
 pub(crate) async fn events_come_back_in_order(store: &SqlStore) {

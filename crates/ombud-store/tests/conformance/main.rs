@@ -4,7 +4,7 @@
 //! once, in the `conformance!` call below.
 
 use jiff::{SignedDuration, Timestamp};
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, DeadlineKind, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId};
 use ombud_store::*;
 
 mod cases;
@@ -67,6 +67,7 @@ conformance!(
     new_readers_get_pending_grants_that_a_reader_completes,
     messages_and_attachments_stay_with_their_case,
     acknowledge_is_compare_and_set,
+    closing_a_case_ends_every_open_deadline,
     events_come_back_in_order,
     every_event_becomes_a_ledger_leaf,
     concurrent_appends_get_distinct_contiguous_indexes,

@@ -169,7 +169,6 @@ follow-up-receipt-label = Receipt
 follow-up-receipt-hint = 28 digits. Spaces and dashes do not matter.
 follow-up-submit = Open my report
 follow-up-case-heading = Your report
-follow-up-case-lead = Here you can see where your report stands, read messages from the handling team and answer them.
 reply-heading-reporter = Write to the handling team
 follow-up-sign-out = Close my report on this device
 
@@ -449,3 +448,29 @@ exclusion-hr-partner = HR partner of a reported person's unit
 exclusion-direct-report = reports directly to a person reported
 exclusion-oversight-only = the case is oversight's alone: it accuses a senior leader, or someone not yet identified
 exclusion-conflict = a conflict of interest (kept after a handler's correction; the rule no longer names it)
+
+## She learns what happened and why
+deadline-closed = ended { $when }: { $reason }
+deadline-closed-case-closed = the case was closed
+outcome-heading = What was decided, and why
+outcome-acknowledge = Receipt confirmed
+outcome-assess-in-scope = Your report was assessed: it is within scope
+outcome-assess-referred = Your report was referred elsewhere
+outcome-assess-dismissed = Your report was dismissed
+outcome-interim-measures = Interim measures were decided
+outcome-start-investigation = The investigation started
+outcome-record-findings = The findings were recorded
+outcome-decide = A decision was taken
+outcome-close = Your case was closed
+outcome-reopen = Your case was reopened
+outcome-approve-dismissal = The oversight committee confirmed the dismissal
+outcome-refuse-dismissal = The oversight committee refused the dismissal: your report is assessed again
+outcome-approve-referral = The oversight committee confirmed the referral elsewhere
+outcome-refuse-referral = The oversight committee refused the referral: your report is assessed again
+channels-heading = Where you can turn next
+channels-lead = You can also take this outside the organisation. These services do not depend on it:
+case-step-for-reporter = For her: what happened and why
+case-step-for-reporter-hint = She reads this on her page, in her language if you write it so. Required to refer elsewhere, dismiss, record findings, decide, close or reopen; optional for other steps.
+case-step-see-requests = Her requests
+case-history-told-her = Told her:
+field-unanswered-requests = One of her requests is not answered yet. Answer every request before the case is closed.

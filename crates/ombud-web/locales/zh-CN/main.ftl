@@ -169,7 +169,6 @@ follow-up-receipt-label = 凭证
 follow-up-receipt-hint = 28 位数字。空格和横线都没有关系。
 follow-up-submit = 打开我的举报
 follow-up-case-heading = 您的举报
-follow-up-case-lead = 在这里您可以看到举报的进展，阅读处理团队的留言并回复。
 reply-heading-reporter = 给处理团队留言
 follow-up-sign-out = 在此设备上关闭我的举报
 
@@ -434,3 +433,29 @@ exclusion-hr-partner = 是被举报人所在部门的人力资源业务伙伴
 exclusion-direct-report = 直接向被举报人汇报
 exclusion-oversight-only = 本案件只由监督委员会处理：被举报人是高层领导，或尚未确认身份
 exclusion-conflict = 存在利益冲突（处理人员更正后仍保留；规则已不再指出具体关系）
+
+## She learns what happened and why
+deadline-closed = 已于 { $when } 结束：{ $reason }
+deadline-closed-case-closed = 案件已结案
+outcome-heading = 处理结果及理由
+outcome-acknowledge = 已确认收到
+outcome-assess-in-scope = 您的举报已评估：属于受理范围
+outcome-assess-referred = 您的举报已转交其他机构处理
+outcome-assess-dismissed = 您的举报未予受理
+outcome-interim-measures = 已决定临时措施
+outcome-start-investigation = 调查已开始
+outcome-record-findings = 调查结论已记录
+outcome-decide = 已作出处理决定
+outcome-close = 您的案件已结案
+outcome-reopen = 您的案件已重新开启
+outcome-approve-dismissal = 监督委员会确认不予受理
+outcome-refuse-dismissal = 监督委员会驳回了不予受理的决定：您的举报将重新评估
+outcome-approve-referral = 监督委员会确认转交其他机构
+outcome-refuse-referral = 监督委员会驳回了转交决定：您的举报将重新评估
+channels-heading = 您接下来可以求助的渠道
+channels-lead = 您也可以向组织以外的机构求助。以下机构独立于本组织：
+case-step-for-reporter = 写给举报人：发生了什么，为什么
+case-step-for-reporter-hint = 举报人会在她的页面上看到这段文字，请用她的语言书写。转交、不予受理、记录调查结论、作出决定、结案或重新开启时必须填写；其他步骤可选。
+case-step-see-requests = 她的请求
+case-history-told-her = 已告知她：
+field-unanswered-requests = 她有请求尚未答复。结案前请答复所有请求。

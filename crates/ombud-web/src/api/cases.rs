@@ -52,7 +52,8 @@ async fn list(
         None => None,
     };
     let rows = state.ombud.staff(&s).search(search.q.as_deref().unwrap_or_default(), status, 500).await?;
-    Ok(Json(CaseList { cases: rows.iter().map(CaseLine::from).collect() }))
+    let now = state.ombud.clock().now();
+    Ok(Json(CaseList { cases: rows.iter().map(|r| CaseLine::new(r, now)).collect() }))
 }
 
 /// How many cases the caller may see, by status (cases she is kept out of are not counted).
@@ -119,7 +120,7 @@ async fn acknowledge(
     CasePath(id): CasePath,
 ) -> ApiResult<Json<Moved>> {
     let (case, deadlines) = state.ombud.staff(&s).acknowledge(id).await?;
-    Ok(Json(Moved::new(&case, &deadlines)))
+    Ok(Json(Moved::new(&case, &deadlines, state.ombud.clock().now())))
 }
 
 /// Declare a conflict of interest: the caller leaves the case at once and for good.

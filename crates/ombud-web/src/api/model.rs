@@ -3,7 +3,8 @@
 
 use jiff::Timestamp;
 use ombud_domain::{
-    CaseId, CaseStatus, Category, Deadline, DeadlineKind, EscalationCause, EventKind, ReportContent, StepName,
+    CaseId, CaseStatus, Category, ClosedReason, Deadline, DeadlineKind, DeadlineStateName, EscalationCause, EventKind,
+    ExternalChannel, ReportContent, StepName,
 };
 use ombud_service::{
     AccessEntry, AttachmentView, CaseView, ChangeView, EscalationRow, ExclusionView, InboxRow, MessageView, PartyView,
@@ -19,16 +20,29 @@ pub struct DeadlineBody {
     /// None until its clock starts (feedback starts at acknowledgement).
     pub due: Option<Timestamp>,
     pub met_at: Option<Timestamp>,
+    /// `open`, `met`, `overdue`, `not_started` or `closed`.
+    pub state: DeadlineStateName,
+    /// Why it ended unmet (`case_closed`), when `state` is `closed`.
+    pub closed_reason: Option<ClosedReason>,
+    pub closed_at: Option<Timestamp>,
 }
 
-impl From<&Deadline> for DeadlineBody {
-    fn from(d: &Deadline) -> Self {
-        Self { kind: d.kind, due: d.due, met_at: d.met_at }
+impl DeadlineBody {
+    pub fn new(d: &Deadline, now: Timestamp) -> Self {
+        let state = d.state(now);
+        Self {
+            kind: d.kind,
+            due: d.due,
+            met_at: d.met_at,
+            state: state.name(),
+            closed_reason: state.closed_reason(),
+            closed_at: d.closed.map(|(at, _)| at),
+        }
     }
 }
 
-fn deadlines(list: &[Deadline]) -> Vec<DeadlineBody> {
-    list.iter().map(DeadlineBody::from).collect()
+fn deadlines(list: &[Deadline], now: Timestamp) -> Vec<DeadlineBody> {
+    list.iter().map(|d| DeadlineBody::new(d, now)).collect()
 }
 
 /// A deadline of one case, with the id a change names.
@@ -38,8 +52,29 @@ pub struct CaseDeadline {
     pub kind: DeadlineKind,
     pub due: Timestamp,
     pub met_at: Option<Timestamp>,
+    /// `open`, `met`, `overdue` or `closed` (a row always has a date).
+    pub state: DeadlineStateName,
+    /// Why it ended unmet (`case_closed`), when `state` is `closed`.
+    pub closed_reason: Option<ClosedReason>,
+    pub closed_at: Option<Timestamp>,
     /// The request it is for, if it is a request's answer deadline.
     pub request_id: Option<uuid::Uuid>,
+}
+
+impl CaseDeadline {
+    fn new(d: &ombud_service::DeadlineRow, now: Timestamp) -> Self {
+        let state = Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at, closed: d.closed }.state(now);
+        Self {
+            id: d.id,
+            kind: d.kind,
+            due: d.due_at,
+            met_at: d.met_at,
+            state: state.name(),
+            closed_reason: state.closed_reason(),
+            closed_at: d.closed.map(|(at, _)| at),
+            request_id: d.subject,
+        }
+    }
 }
 
 /// The deadline that was missed, and when it was due.
@@ -85,7 +120,10 @@ pub struct StepTaken {
     pub at: Timestamp,
     /// The staff member's name (staff only).
     pub by: Option<String>,
+    /// The internal reason (staff only).
     pub reason: Option<String>,
+    /// What happened and why, written for her. She sees only the steps that carry one.
+    pub for_reporter: Option<String>,
 }
 
 /// One case as its reader sees it: the reporter (her own) or a staff reader.
@@ -111,6 +149,8 @@ pub struct CaseBody {
     /// Her contact details are withheld until a reader reveals them (logged).
     pub contact_hidden: bool,
     pub events: Vec<CaseEvent>,
+    /// Where she can turn outside the organisation, once the case was dismissed or referred elsewhere.
+    pub external_channels: Vec<ExternalChannel>,
 }
 
 impl From<CaseView> for CaseBody {
@@ -123,22 +163,19 @@ impl From<CaseView> for CaseBody {
             status: c.status,
             received_at: c.received_at,
             acknowledged_at: c.acknowledged_at,
-            deadlines: view
-                .deadline_rows
-                .iter()
-                .map(|d| CaseDeadline {
-                    id: d.id,
-                    kind: d.kind,
-                    due: d.due_at,
-                    met_at: d.met_at,
-                    request_id: d.subject,
-                })
-                .collect(),
+            deadlines: view.deadline_rows.iter().map(|d| CaseDeadline::new(d, view.opened_at)).collect(),
             requests: view.requests,
             steps: view
                 .steps
                 .into_iter()
-                .map(|s| StepTaken { step: s.step, to: s.to, at: s.at, by: s.by, reason: s.reason })
+                .map(|s| StepTaken {
+                    step: s.step,
+                    to: s.to,
+                    at: s.at,
+                    by: s.by,
+                    reason: s.reason,
+                    for_reporter: s.for_reporter,
+                })
                 .collect(),
             deadline_changes: view.changes,
             proceedings: view.proceedings,
@@ -150,6 +187,7 @@ impl From<CaseView> for CaseBody {
             people: view.parties,
             contact_hidden: view.contact_hidden,
             events: view.events.into_iter().map(|(kind, at)| CaseEvent { kind, at }).collect(),
+            external_channels: view.external_channels,
         }
     }
 }
@@ -164,11 +202,11 @@ pub struct Status {
 }
 
 impl Status {
-    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline]) -> Self {
+    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline], now: Timestamp) -> Self {
         Self {
             case_ref: case.reference.clone(),
             status: case.status,
-            deadlines: deadlines(list),
+            deadlines: deadlines(list, now),
             escalated_at: case.escalated_at,
         }
     }
@@ -185,13 +223,13 @@ pub struct Moved {
 }
 
 impl Moved {
-    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline]) -> Self {
+    pub fn new(case: &ombud_service::CaseRecord, list: &[Deadline], now: Timestamp) -> Self {
         Self {
             id: case.id,
             case_ref: case.reference.clone(),
             status: case.status,
             acknowledged_at: case.acknowledged_at,
-            deadlines: deadlines(list),
+            deadlines: deadlines(list, now),
         }
     }
 }
@@ -210,15 +248,15 @@ pub struct CaseLine {
     pub access_pending: bool,
 }
 
-impl From<&InboxRow> for CaseLine {
-    fn from(r: &InboxRow) -> Self {
+impl CaseLine {
+    pub fn new(r: &InboxRow, now: Timestamp) -> Self {
         Self {
             id: r.case.id,
             case_ref: r.case.reference.clone(),
             category: r.case.category,
             status: r.case.status,
             received_at: r.case.received_at,
-            next_deadline: r.next_deadline.as_ref().map(DeadlineBody::from),
+            next_deadline: r.next_deadline.as_ref().map(|d| DeadlineBody::new(d, now)),
             access_pending: r.access_pending,
         }
     }
@@ -427,6 +465,12 @@ pub struct StepIn {
     #[serde(default)]
     #[schema(max_length = 20000)]
     pub reason: String,
+    /// What happened and why, written for her: required for a referral,
+    /// dismissal, findings, decision, closure, reopening and oversight's
+    /// sign-offs; optional (and shown to her) on the other steps.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub for_reporter: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -434,9 +478,10 @@ pub struct StepIn {
 pub struct AnswerIn {
     #[schema(value_type = ombud_domain::AnswerOutcome)]
     pub outcome: String,
-    /// Written for her.
+    /// The answer's reason, written for her (`reason` is accepted as well).
+    #[serde(alias = "reason")]
     #[schema(min_length = 1, max_length = 20000)]
-    pub reason: String,
+    pub for_reporter: String,
 }
 
 /// `extension` moves the date; `pause` stops the clock until `until`.
@@ -456,9 +501,10 @@ pub struct ChangeIn {
     /// For oversight.
     #[schema(min_length = 1, max_length = 20000)]
     pub justification: String,
-    /// For her.
+    /// For her (`reason_for_reporter` is accepted as well).
+    #[serde(alias = "reason_for_reporter")]
     #[schema(min_length = 1, max_length = 20000)]
-    pub reason_for_reporter: String,
+    pub for_reporter: String,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -65,7 +65,7 @@ async fn case(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> Api
     responses((status = 200, body = Status), errors::Unauthorized))]
 async fn status(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<Status>> {
     let (case, deadlines) = state.ombud.reporter(&s).status().await?;
-    Ok(Json(Status::new(&case, &deadlines)))
+    Ok(Json(Status::new(&case, &deadlines, state.ombud.clock().now())))
 }
 
 /// Send a message to the handling team.

@@ -9,7 +9,7 @@ use crate::extract::{ApiStaff, CasePath, ItemPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use ombud_service::{DeadlineChangeRequest, Proceeding};
+use ombud_service::{DeadlineChangeRequest, Proceeding, StepText};
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -19,7 +19,9 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(link_proceeding))
 }
 
-/// Take a workflow step with its reason (a dismissal of harassment or assault waits for an oversight sign-off).
+/// Take a workflow step with its reason and, for a step that ends or turns the case, the text for her
+/// (`for_reporter`). A dismissal or referral of harassment or assault waits for an oversight sign-off; a step
+/// that would close the case while one of her requests is unanswered is refused (422 naming `requests`).
 #[utoipa::path(post, path = "/cases/{id}/steps", tag = "workflow", security(("staff" = [])),
     params(errors::CaseId), request_body = StepIn,
     responses((status = 200, body = Moved), errors::Body, errors::Unauthorized, errors::Forbidden,
@@ -31,8 +33,9 @@ async fn take_step(
     ApiJson(body): ApiJson<StepIn>,
 ) -> ApiResult<Json<Moved>> {
     let step = body.step.parse().map_err(|_| ApiError::invalid_choice("step"))?;
-    let (case, deadlines) = state.ombud.staff(&s).step(id, step, &body.reason).await?;
-    Ok(Json(Moved::new(&case, &deadlines)))
+    let text = StepText { reason: &body.reason, for_reporter: &body.for_reporter };
+    let (case, deadlines) = state.ombud.staff(&s).step(id, step, &text).await?;
+    Ok(Json(Moved::new(&case, &deadlines, state.ombud.clock().now())))
 }
 
 /// Answer one of her requests with a reason written for her.
@@ -48,7 +51,7 @@ async fn answer_request(
     ItemPath(request): ItemPath<uuid::Uuid>,
     ApiJson(body): ApiJson<AnswerIn>,
 ) -> ApiResult<Json<Done>> {
-    state.ombud.staff(&s).answer_request(id, request, &body.outcome, &body.reason).await?;
+    state.ombud.staff(&s).answer_request(id, request, &body.outcome, &body.for_reporter).await?;
     Ok(Json(Done::new("answered")))
 }
 
@@ -69,7 +72,7 @@ async fn change_deadline(
         kind: &body.kind,
         until: body.until,
         justification: &body.justification,
-        reason_for_reporter: &body.reason_for_reporter,
+        reason_for_reporter: &body.for_reporter,
     };
     state.ombud.staff(&s).change_deadline(id, deadline, request).await?;
     Ok(Json(Done::new("changed")))

@@ -19,6 +19,8 @@ pub struct HistoryLine {
     at: String,
     by: String,
     reason: String,
+    /// What she was told with the step.
+    for_reporter: String,
 }
 
 pub struct DeadlineOption {
@@ -52,6 +54,7 @@ pub struct CasePage {
     is_oversight: bool,
     /// Why only oversight reads the case, when it is oversight's alone.
     routing_notice: Option<String>,
+    step_form: StepValues,
 }
 
 /// What the case page shows besides the case: her reply as typed when it
@@ -64,6 +67,24 @@ pub struct CaseForm {
     /// Her feedback as typed, when it came back with a problem.
     pub feedback: String,
     pub feedback_error: Option<String>,
+    /// The step form as typed, when it came back with a problem.
+    pub step: StepValues,
+}
+
+/// The step form as typed, with each problem by the field it concerns
+/// (`step`, `reason`, `for_reporter`, `requests`).
+#[derive(Default)]
+pub struct StepValues {
+    pub step: String,
+    pub reason: String,
+    pub for_reporter: String,
+    pub errors: Vec<(String, String)>,
+}
+
+impl StepValues {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
 }
 
 impl CaseForm {
@@ -161,6 +182,7 @@ fn history_lines(page: &Page, view: &CaseView) -> Vec<HistoryLine> {
             at: page.time(&s.at),
             by: s.by.clone().unwrap_or_default(),
             reason: s.reason.clone().unwrap_or_default(),
+            for_reporter: s.for_reporter.clone().unwrap_or_default(),
         })
         .collect()
 }
@@ -169,7 +191,7 @@ fn history_lines(page: &Page, view: &CaseView) -> Vec<HistoryLine> {
 fn open_deadlines(page: &Page, view: &CaseView) -> Vec<DeadlineOption> {
     view.deadline_rows
         .iter()
-        .filter(|d| d.met_at.is_none())
+        .filter(|d| d.is_open())
         .map(|d| DeadlineOption {
             id: d.id.to_string(),
             label: format!("{} — {}", page.tr.label(d.kind), page.time(&d.due_at)),
@@ -210,7 +232,7 @@ pub async fn render_case(
     let page = staff_page(state, lang, &format!("/staff/cases/{id}"), "case-title", session);
     let tr = page.tr;
     let can_handle = ombud_domain::works_case(session.role, view.case.routing);
-    let invalid = form.reply_error.is_some() || form.feedback_error.is_some();
+    let invalid = form.reply_error.is_some() || form.feedback_error.is_some() || !form.step.errors.is_empty();
     let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
@@ -243,6 +265,7 @@ pub async fn render_case(
             ombud_domain::CaseRouting::Restricted => Some(tr.t("case-routing-restricted")),
             ombud_domain::CaseRouting::Oversight => Some(tr.t("case-routing-oversight")),
         },
+        step_form: form.step,
         page,
     };
     render_with(status, &template)

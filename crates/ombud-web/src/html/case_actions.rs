@@ -6,7 +6,7 @@
 
 use super::case::{CaseForm, render_case, show_case};
 use super::page::{download_response, error_page, see_other};
-use crate::error::field_messages;
+use crate::error::{field_message, field_messages};
 use crate::extract::{CasePath, ItemPath, StaffPage};
 use crate::i18n::Lang;
 use crate::{AppState, uploads};
@@ -184,8 +184,13 @@ pub struct StepForm {
     step: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    for_reporter: String,
 }
 
+/// A step from the case page. When it is refused for a field, the page
+/// comes back with the chosen step and both texts as typed, and each
+/// problem beside its field.
 pub async fn step(
     State(state): State<AppState>,
     lang: Lang,
@@ -194,10 +199,25 @@ pub async fn step(
     Form(form): Form<StepForm>,
 ) -> Response {
     let result = match form.step.parse::<ombud_domain::Step>() {
-        Ok(step) => state.ombud.staff(&session).step(id, step, &form.reason).await.map(|_| ()),
+        Ok(step) => {
+            let text = ombud_service::StepText { reason: &form.reason, for_reporter: &form.for_reporter };
+            state.ombud.staff(&session).step(id, step, &text).await.map(|_| ())
+        }
         Err(_) => Err(ServiceError::invalid_field("step", "invalid-choice")),
     };
-    after_action(&state, lang, &session, id, result).await
+    match result {
+        Err(ServiceError::Invalid(errors)) => {
+            let tr = lang.tr();
+            let step_form = super::case::StepValues {
+                step: form.step,
+                reason: form.reason,
+                for_reporter: form.for_reporter,
+                errors: errors.iter().map(|e| (e.field.clone(), field_message(&tr, e))).collect(),
+            };
+            show_case(&state, lang, &session, id, CaseForm { step: step_form, ..Default::default() }).await
+        }
+        result => after_action(&state, lang, &session, id, result).await,
+    }
 }
 
 #[derive(serde::Deserialize)]

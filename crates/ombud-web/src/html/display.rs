@@ -3,7 +3,8 @@
 
 use super::page::Page;
 use crate::i18n::Tr;
-use ombud_domain::{Contact, Occurred, Person, Place};
+use crate::labels;
+use ombud_domain::{Contact, EventKind, Occurred, Person, Place};
 use ombud_service::{AttachmentView, CaseView, ChangeView, MessageView, RequestView};
 
 pub struct FileDisplay {
@@ -35,6 +36,21 @@ pub struct DeadlineDisplay {
 pub struct EventDisplay {
     pub what: String,
     pub at: String,
+    /// What she was told with this step, when it carried a text for her.
+    pub text: String,
+}
+
+/// A step that told her what happened and why.
+pub struct OutcomeDisplay {
+    pub what: String,
+    pub at: String,
+    pub text: String,
+}
+
+/// Where she can turn outside the organisation.
+pub struct ChannelDisplay {
+    pub name: String,
+    pub contact: String,
 }
 
 pub struct RequestDisplay {
@@ -65,6 +81,10 @@ pub struct CaseDisplay {
     pub answers: Vec<RequestDisplay>,
     /// Moved deadlines, with the reason written for her.
     pub changes: Vec<String>,
+    /// What was decided and why, as written for her; the newest first.
+    pub outcomes: Vec<OutcomeDisplay>,
+    /// Where she can turn next, once the case was dismissed or referred elsewhere.
+    pub channels: Vec<ChannelDisplay>,
 }
 
 fn size(bytes: u64) -> String {
@@ -167,6 +187,41 @@ fn change(page: &Page, c: &ChangeView) -> String {
     )
 }
 
+/// The steps that carry a text for her, newest first, named as she would.
+fn outcomes(page: &Page, view: &CaseView) -> Vec<OutcomeDisplay> {
+    view.steps
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let text = s.for_reporter.clone()?;
+            let what = s.step.parse().map(|step| page.tr.t(labels::outcome_key(step))).unwrap_or_else(|_| s.step.clone());
+            Some(OutcomeDisplay { what, at: page.time(&s.at), text })
+        })
+        .collect()
+}
+
+/// Her record: each event, and for a step that told her something, what it
+/// told her (the step and its event are written at the same moment).
+fn events(page: &Page, view: &CaseView) -> Vec<EventDisplay> {
+    let tr = &page.tr;
+    view.events
+        .iter()
+        .map(|(kind, at)| {
+            let step = (*kind == EventKind::StateChanged)
+                .then(|| view.steps.iter().find(|s| s.at == *at && s.for_reporter.is_some()))
+                .flatten();
+            match step {
+                Some(s) => EventDisplay {
+                    what: s.step.parse().map(|st| tr.t(labels::outcome_key(st))).unwrap_or_else(|_| tr.label(*kind)),
+                    at: page.time(at),
+                    text: s.for_reporter.clone().unwrap_or_default(),
+                },
+                None => EventDisplay { what: tr.label(*kind), at: page.time(at), text: String::new() },
+            }
+        })
+        .collect()
+}
+
 /// `href_prefix` is where attachments download from; `for_staff` adds the
 /// confidential contact and staff names.
 pub fn case_display(
@@ -197,12 +252,14 @@ pub fn case_display(
         contact: if for_staff { r.contact.as_ref().map(contact) } else { None },
         files: view.attachments.iter().map(|a| file(a, href_prefix)).collect(),
         messages: view.messages.iter().map(|m| message(page, m, href_prefix, for_staff)).collect(),
-        events: view
-            .events
-            .iter()
-            .map(|(kind, at)| EventDisplay { what: tr.label(*kind), at: page.time(at) })
-            .collect(),
+        events: events(page, view),
         answers: view.requests.iter().map(|r| request(page, r)).collect(),
         changes: view.changes.iter().map(|c| change(page, c)).collect(),
+        outcomes: outcomes(page, view),
+        channels: view
+            .external_channels
+            .iter()
+            .map(|c| ChannelDisplay { name: c.name(page.tr.code()).to_owned(), contact: c.contact.clone() })
+            .collect(),
     }
 }

@@ -70,6 +70,10 @@ impl Page {
                 let due = d.due.map(|t| self.time(&t)).unwrap_or_default();
                 self.tr.t_with("deadline-due", &[("when", due.into()), ("left", self.tr.remaining(-by).into())])
             }
+            DeadlineState::Closed(why) => {
+                let when = d.closed.map(|(t, _)| self.time(&t)).unwrap_or_default();
+                self.tr.t_with("deadline-closed", &[("when", when.into()), ("reason", self.tr.label(why).into())])
+            }
         };
         format!("{name}: {state}")
     }
