@@ -13,6 +13,11 @@ pub struct DeadlinePolicy {
     pub acknowledge_days: i32,
     /// Calendar months from acknowledgement to feedback.
     pub feedback_months: i32,
+    /// How many months the feedback deadline may be extended by (0: not at
+    /// all). It is never paused: the Directive's three months run from
+    /// acknowledgement. An organisation under another jurisdiction may allow
+    /// an extension here.
+    pub feedback_extension_months: i32,
     /// IANA name of the organisation's time zone, e.g. "Asia/Shanghai".
     pub time_zone: String,
     /// How long before a deadline the handlers are reminded.
@@ -45,6 +50,7 @@ impl Default for DeadlinePolicy {
         Self {
             acknowledge_days: 7,
             feedback_months: 3,
+            feedback_extension_months: 0,
             time_zone: "UTC".to_owned(),
             remind_before_hours: 48,
             request_answer_days: 5,
@@ -237,6 +243,13 @@ impl DeadlinePolicy {
 
     pub fn feedback_due(&self, acknowledged: Timestamp) -> Result<Timestamp, DomainError> {
         self.add_in_zone(acknowledged, Span::new().try_months(self.feedback_months))
+    }
+
+    /// The latest the feedback deadline of a case acknowledged at this time
+    /// may be moved to: its due date plus the allowed extension.
+    pub fn feedback_latest(&self, acknowledged: Timestamp) -> Result<Timestamp, DomainError> {
+        let months = self.feedback_months.saturating_add(self.feedback_extension_months.max(0));
+        self.add_in_zone(acknowledged, Span::new().try_months(months))
     }
 
     /// The deadlines of a case from its two dates. The acknowledgement

@@ -115,7 +115,8 @@ impl StaffDesk<'_> {
         self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
         let audience = Audience::Staff { names: &names };
-        let mut view = open_case(self.store.as_ref(), case, &key, audience, &ViewContext::new(&self.config, now)).await?;
+        let mut view =
+            open_case(self.store.as_ref(), case, &key, audience, &ViewContext::new(&self.config, now)).await?;
         view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
         if !reveal && view.report.contact.take().is_some() {
             view.contact_hidden = true;

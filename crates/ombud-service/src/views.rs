@@ -4,8 +4,8 @@ use crate::sealing::{AttachmentMetaContent, attachment_meta_aad, message_aad, op
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
-use ombud_domain::{AttachmentId, Deadline, DeadlineKind, MessageId, ReportContent, Role, StaffId};
 use ombud_domain::EventKind;
+use ombud_domain::{AttachmentId, Deadline, DeadlineKind, MessageId, ReportContent, Role, StaffId};
 use ombud_store::{Actor, CaseRecord, EventRecord, Store};
 use ombud_store::{DeadlineRow, EscalationRow};
 use std::collections::HashMap;
@@ -117,8 +117,10 @@ pub struct Download {
 /// later policy change never moves one already shown. Feedback appears as
 /// "starts at acknowledgement" until it has a date.
 pub fn deadlines_of(rows: &[DeadlineRow]) -> Vec<Deadline> {
-    let mut out: Vec<Deadline> =
-        rows.iter().map(|d| Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at, closed: d.closed }).collect();
+    let mut out: Vec<Deadline> = rows
+        .iter()
+        .map(|d| Deadline { kind: d.kind, due: Some(d.due_at), met_at: d.met_at, closed: d.closed })
+        .collect();
     if !rows.iter().any(|d| d.kind == DeadlineKind::Feedback) {
         out.push(Deadline { kind: DeadlineKind::Feedback, due: None, met_at: None, closed: None });
     }
@@ -233,9 +235,9 @@ pub(crate) async fn open_case(
 fn sent_elsewhere(steps: &[StepView]) -> bool {
     steps
         .iter()
+        .rev()
         .filter_map(|s| s.step.parse::<ombud_domain::Step>().ok())
-        .filter(|s| s.needs_for_reporter())
-        .last()
+        .find(|s| s.needs_for_reporter())
         .is_some_and(ombud_domain::Step::points_elsewhere)
 }
 

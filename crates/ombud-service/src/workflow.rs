@@ -221,6 +221,9 @@ impl StaffDesk<'_> {
         let for_her = required("reason_for_reporter", req.reason_for_reporter, MAX_MESSAGE_CHARS)
             .map_err(|e| errors.push(e))
             .ok();
+        if current.kind == DeadlineKind::Feedback {
+            errors.extend(self.feedback_may_move(&current, &req)?);
+        }
         let new_due = match req.kind {
             "extension" if req.until > current.due_at => Some(req.until),
             // The clock stops now and runs on from `until`: the time left is kept.
@@ -238,6 +241,8 @@ impl StaffDesk<'_> {
         };
         if current.met_at.is_some() {
             errors.push(FieldError { field: "deadline".into(), code: "already-met" });
+        } else if current.closed.is_some() {
+            errors.push(FieldError { field: "deadline".into(), code: "deadline-ended" });
         }
         let (Some(justification), Some(for_her), Some(new_due), true) =
             (justification, for_her, new_due, errors.is_empty())
@@ -264,6 +269,21 @@ impl StaffDesk<'_> {
             return Err(invalid(vec![FieldError { field: "deadline".into(), code: "already-met" }]));
         }
         Ok(())
+    }
+
+    /// The feedback deadline is never paused, and extended only within what
+    /// the policy allows (nothing by default): she is told what was done
+    /// within three months of the acknowledgement.
+    fn feedback_may_move(&self, current: &DeadlineRow, req: &DeadlineChangeRequest<'_>) -> Result<Vec<FieldError>> {
+        if req.kind == "pause" {
+            return Ok(vec![FieldError { field: "kind".into(), code: "feedback-not-paused" }]);
+        }
+        let latest = self.config.policy.feedback_latest(current.created_at)?;
+        Ok(if req.kind == "extension" && req.until > latest {
+            vec![FieldError { field: "until".into(), code: "beyond-allowed-extension" }]
+        } else {
+            Vec::new()
+        })
     }
 
     /// Links a police report or court case. It changes no deadline: a pause

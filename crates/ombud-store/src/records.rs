@@ -5,7 +5,8 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 pub use ombud_domain::EscalationCause;
 use ombud_domain::{
-    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId,
+    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role,
+    StaffId,
 };
 use std::str::FromStr;
 

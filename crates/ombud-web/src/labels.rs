@@ -6,8 +6,8 @@
 
 use crate::i18n::Tr;
 use ombud_domain::{
-    AnswerOutcome, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome, PersonRole,
-    RequestKind, Step,
+    AnswerOutcome, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome,
+    PersonRole, RequestKind, Step,
 };
 use ombud_domain::{EscalationCause, MatchHow};
 

@@ -229,8 +229,7 @@ pub(crate) async fn closing_a_case_ends_every_open_deadline(store: &SqlStore) {
     };
     assert!(store.transition(&close).await.expect("close"));
     let deadlines = store.deadlines(id).await.expect("deadlines");
-    let summary: Vec<(DeadlineKind, Option<Timestamp>, Option<(Timestamp, ClosedReason)>)> =
-        deadlines.iter().map(|d| (d.kind, d.met_at, d.closed)).collect();
+    let summary: Vec<_> = deadlines.iter().map(|d| (d.kind, d.met_at, d.closed)).collect();
     let closed = Some((t(50), ClosedReason::CaseClosed));
     assert_eq!(
         summary,

@@ -4,7 +4,9 @@
 //! once, in the `conformance!` call below.
 
 use jiff::{SignedDuration, Timestamp};
-use ombud_domain::{AttachmentId, CaseId, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId};
+use ombud_domain::{
+    AttachmentId, CaseId, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId,
+};
 use ombud_store::*;
 
 mod cases;

@@ -474,3 +474,6 @@ case-step-for-reporter-hint = She reads this on her page, in her language if you
 case-step-see-requests = Her requests
 case-history-told-her = Told her:
 field-unanswered-requests = One of her requests is not answered yet. Answer every request before the case is closed.
+field-deadline-ended = This deadline ended when the case was closed.
+field-feedback-not-paused = The feedback deadline cannot be paused: she is told what was done within three months of the acknowledgement, even if the investigation goes on.
+field-beyond-allowed-extension = The feedback deadline cannot be moved this far under the organisation's policy.

@@ -459,3 +459,6 @@ case-step-for-reporter-hint = 举报人会在她的页面上看到这段文字�
 case-step-see-requests = 她的请求
 case-history-told-her = 已告知她：
 field-unanswered-requests = 她有请求尚未答复。结案前请答复所有请求。
+field-deadline-ended = 该期限已随结案而结束。
+field-feedback-not-paused = 反馈期限不能暂停：即使调查仍在进行，也须在确认收到后三个月内告知她处理情况。
+field-beyond-allowed-extension = 根据本组织的政策，反馈期限不能延后这么久。

@@ -194,7 +194,8 @@ fn outcomes(page: &Page, view: &CaseView) -> Vec<OutcomeDisplay> {
         .rev()
         .filter_map(|s| {
             let text = s.for_reporter.clone()?;
-            let what = s.step.parse().map(|step| page.tr.t(labels::outcome_key(step))).unwrap_or_else(|_| s.step.clone());
+            let what =
+                s.step.parse().map(|step| page.tr.t(labels::outcome_key(step))).unwrap_or_else(|_| s.step.clone());
             Some(OutcomeDisplay { what, at: page.time(&s.at), text })
         })
         .collect()
