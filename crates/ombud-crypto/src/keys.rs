@@ -23,6 +23,8 @@ pub struct InstanceKeys {
     person: [u8; 32],
     /// Keys the hashes of directory-sync (SCIM) bearer tokens.
     api_token: [u8; 32],
+    /// Keys the hashes of used report-form tokens.
+    form_token: [u8; 32],
     /// Keys the actor commitments of ledger leaves.
     actor: ActorKey,
 }
@@ -44,9 +46,11 @@ impl InstanceKeys {
         hk.expand(b"person-hash", &mut person).map_err(|_| CryptoError::Malformed)?;
         let mut api_token = [0u8; 32];
         hk.expand(b"api-token", &mut api_token).map_err(|_| CryptoError::Malformed)?;
+        let mut form_token = [0u8; 32];
+        hk.expand(b"form-token", &mut form_token).map_err(|_| CryptoError::Malformed)?;
         let mut actor = ActorKey([0u8; 64]);
         hk.expand(b"ledger-actor", &mut actor.0).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, actor })
+        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -70,6 +74,12 @@ impl InstanceKeys {
     /// database cannot be replayed against the directory API.
     pub fn api_token_hash(&self, token: &str) -> Result<[u8; 32], CryptoError> {
         hmac(&self.api_token, token.as_bytes())
+    }
+
+    /// What is stored of a report form's one-time token once a report was
+    /// filed with it: a keyed hash, which says nothing without the secret.
+    pub fn form_token_hash(&self, token: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.form_token, token.trim().as_bytes())
     }
 
     /// A value stored in the database at initialisation, so that starting

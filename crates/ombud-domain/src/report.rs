@@ -207,6 +207,16 @@ pub struct Person {
 }
 
 impl Person {
+    /// What to call her on a page: her name, or when only an employee id or
+    /// an email was given, that.
+    pub fn shown_name(&self) -> &str {
+        [Some(self.name.as_str()), self.employee_id.as_deref(), self.email.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or("")
+    }
+
     /// Whether routing treats her as inside the organisation: yes unless
     /// the reporter said she is outside (fail closed).
     pub fn inside(&self) -> bool {
@@ -339,13 +349,17 @@ fn validate_location(l: &Location, errors: &mut Vec<FieldError>) -> Place {
 }
 
 fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> Vec<Person> {
+    let blank = |v: Option<&str>| v.unwrap_or("").trim().is_empty();
+    // A row with only a part chosen is not blank: she meant someone, and is
+    // asked who rather than having the row dropped.
     let filled: Vec<(usize, &PersonInvolved)> = people
         .iter()
         .enumerate()
         .filter(|(_, p)| {
-            !(p.name.trim().is_empty()
-                && p.employee_id.as_deref().unwrap_or("").trim().is_empty()
-                && p.email.as_deref().unwrap_or("").trim().is_empty())
+            !(blank(Some(&p.name))
+                && blank(p.employee_id.as_deref())
+                && blank(p.email.as_deref())
+                && blank(Some(&p.role)))
         })
         .collect();
     if filled.len() > MAX_PEOPLE {
@@ -356,8 +370,9 @@ fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> V
         .map(|(i, p)| {
             let field = |f: &str| format!("people.{i}.{f}");
             let name = p.name.trim().to_owned();
-            if name.is_empty() {
-                errors.push(FieldError::new(field("name"), "required"));
+            // An employee id or an email says who it is; a name is then optional.
+            if name.is_empty() && blank(p.employee_id.as_deref()) && blank(p.email.as_deref()) {
+                errors.push(FieldError::new(field("name"), "name-needed"));
             }
             check_len(errors, &field("name"), &name, MAX_SHORT_CHARS);
             let email = short_text(errors, &field("email"), p.email.as_deref());
@@ -394,6 +409,9 @@ fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>)
             let detail = r.detail.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
             if let Some(d) = &detail {
                 check_len(errors, &format!("requests.{i}.detail"), d, MAX_MESSAGE_CHARS);
+            } else if kind == RequestKind::Other {
+                // "Something else" with nothing said cannot be answered.
+                errors.push(FieldError::new(format!("requests.{i}.detail"), "other-needs-detail"));
             }
             Some(SupportRequest { kind, detail })
         })
@@ -458,13 +476,28 @@ mod tests {
             ("description", "required"),
             ("occurred.date", "future-date"),
             ("location.kind", "invalid-choice"),
-            ("people.0.name", "required"),
             ("people.0.role", "invalid-choice"),
             ("contact.name", "required"),
             ("contact.email", "contact-needed"),
         ] {
             assert!(fields.contains(&expected), "{expected:?} missing from {fields:?}");
         }
+    }
+
+    #[test]
+    fn a_person_needs_something_that_says_who_and_something_else_needs_a_word() {
+        let d = ReportDraft {
+            people: vec![
+                PersonInvolved { role: "accused".into(), ..Default::default() },
+                PersonInvolved { employee_id: Some("E1042".into()), role: "accused".into(), ..Default::default() },
+                PersonInvolved { email: Some("w@example.org".into()), ..Default::default() },
+            ],
+            requests: vec![ReporterRequest { kind: "other".into(), detail: Some("  ".into()) }],
+            ..draft()
+        };
+        let errors = d.validate(date(2026, 1, 1)).expect_err("invalid");
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(fields, [("people.0.name", "name-needed"), ("requests.0.detail", "other-needs-detail")]);
     }
 
     #[test]

@@ -56,9 +56,13 @@ impl Ombud {
                 }
             }
             if (due.len() as u32) < BATCH {
-                return Ok(report);
+                break;
             }
         }
+        // A used form token is kept a day: long enough for any reload or
+        // retry, and no longer than it must.
+        self.store.forget_form_tokens(as_of - jiff::SignedDuration::from_hours(24)).await?;
+        Ok(report)
     }
 
     /// A case's deadlines, for a caller who has just shown she may see it.

@@ -124,7 +124,7 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     };
     let mut cases = Vec::new();
     for draft in [chinese, english] {
-        let submitted = ombud.submit_report(&draft, Vec::new()).await?;
+        let submitted = ombud.submit_report(&draft, Vec::new(), None).await?;
         cases.push(DemoCase { reference: submitted.reference, receipt: submitted.receipt.grouped() });
     }
     Ok(cases)

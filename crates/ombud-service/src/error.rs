@@ -44,6 +44,10 @@ pub enum ServiceError {
     BadToken,
     #[error("an account with this email already exists")]
     DuplicateAccount,
+    /// The report form was sent again (a reload, a double click): its report
+    /// was filed the first time, and no second case is made.
+    #[error("this report was already received")]
+    AlreadyReceived,
     /// The data directory's secrets do not belong to this database.
     #[error("the data directory's instance secret does not match this database")]
     InstanceMismatch,
@@ -71,6 +75,7 @@ impl ServiceError {
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
+            StoreError::Conflict(ombud_store::Unique::FormToken, _) => ServiceError::AlreadyReceived,
             // An email, a SCIM id or a group id already taken: the caller sent it.
             StoreError::Conflict(..) => ServiceError::DuplicateAccount,
             other => ServiceError::Store(other),

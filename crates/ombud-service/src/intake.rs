@@ -1,7 +1,7 @@
 //! Intake: a report checked, sealed, routed and written as a new case.
 
 use crate::sealing::*;
-use crate::{Ombud, Result, ServiceError, Submitted};
+use crate::{Ombud, ReporterSession, Result, ServiceError, Submitted};
 use ombud_crypto::{DataKey, KdfParams, Receipt, random_below};
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, EventKind, FieldError, MessageId, ReportDraft, StaffId};
 use ombud_store::*;
@@ -19,8 +19,21 @@ impl Ombud {
     }
 
     /// Files a report: validates, seals, wraps the key to every current reader
-    /// and to the receipt, and writes it all in one transaction.
-    pub async fn submit_report(&self, draft: &ReportDraft, uploads: Vec<Upload>) -> Result<Submitted> {
+    /// and to the receipt, and writes it all in one transaction. A report
+    /// form's one-time token files one report however often the form is
+    /// sent: every send after the first answers `AlreadyReceived`.
+    pub async fn submit_report(
+        &self,
+        draft: &ReportDraft,
+        uploads: Vec<Upload>,
+        form_token: Option<&str>,
+    ) -> Result<Submitted> {
+        let form_token = form_token.map(|t| self.keys.form_token_hash(t)).transpose()?;
+        if let Some(hash) = &form_token
+            && self.store.form_token_used(hash).await?
+        {
+            return Err(ServiceError::AlreadyReceived);
+        }
         let now = self.clock.now();
         let today = now.to_zoned(self.config.policy.time_zone()?).date();
         let mut errors = match draft.validate(today) {
@@ -33,11 +46,12 @@ impl Ombud {
         }
         let content = draft.validate(today).map_err(ServiceError::Invalid)?;
 
-        let (new, receipt) = self.build_case(&content, uploads, now, self.config.receipt_kdf).await?;
+        let (mut new, receipt, key) = self.build_case(&content, uploads, now, self.config.receipt_kdf).await?;
+        new.form_token = form_token;
         let case_id = new.case.id;
         let reference = self.store_new_case(new).await?;
         tracing::info!(case = %case_id, category = %content.category, "report received");
-        Ok(Submitted { case_id, reference, receipt })
+        Ok(Submitted { case_id, reference, receipt, session: ReporterSession { case_id, key } })
     }
 
     /// Everything a new case writes, sealed and wrapped: the report, its
@@ -49,7 +63,7 @@ impl Ombud {
         uploads: Vec<Upload>,
         now: jiff::Timestamp,
         receipt_kdf: KdfParams,
-    ) -> Result<(NewCase, Receipt)> {
+    ) -> Result<(NewCase, Receipt, DataKey)> {
         let case_id = CaseId::new();
         let key = DataKey::generate()?;
         let (receipt, receipt_record) = self.new_receipt(case_id, &key, receipt_kdf).await?;
@@ -97,8 +111,9 @@ impl Ombud {
             requests,
             deadlines,
             event,
+            form_token: None,
         };
-        Ok((new, receipt))
+        Ok((new, receipt, key))
     }
 
     /// A new receipt for the case, and the record that finds and opens the
@@ -160,6 +175,10 @@ impl Ombud {
                 Err(StoreError::Conflict(ombud_store::Unique::CaseReference, _)) if attempts < 5 => {
                     attempts += 1;
                     new.case.reference = new_reference()?;
+                }
+                // The same form, sent again while the first send was being written.
+                Err(StoreError::Conflict(ombud_store::Unique::FormToken, _)) => {
+                    return Err(ServiceError::AlreadyReceived);
                 }
                 Err(e) => return Err(ServiceError::Store(e)),
             }

@@ -49,6 +49,9 @@ pub struct Submitted {
     pub case_id: CaseId,
     pub reference: String,
     pub receipt: Receipt,
+    /// Her session on the new case, for "check on my report" right after
+    /// submitting (the case key never leaves memory).
+    pub session: ReporterSession,
 }
 
 /// A reporter signed in with her receipt: the case key, in memory only.

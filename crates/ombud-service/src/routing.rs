@@ -474,7 +474,7 @@ impl Ombud {
                 });
                 PartyView {
                     position: i as u32,
-                    name: p.name.clone(),
+                    name: p.shown_name().to_owned(),
                     role: p.role,
                     internal: p.inside(),
                     given_employee_id: p.employee_id.clone(),

@@ -35,7 +35,7 @@ impl Ombud {
             let content = draft
                 .validate(received.to_zoned(self.config.policy.time_zone()?).date())
                 .map_err(crate::ServiceError::Invalid)?;
-            let (mut new, _) = self.build_case(&content, Vec::new(), received, SEED_KDF).await?;
+            let (mut new, _, _) = self.build_case(&content, Vec::new(), received, SEED_KDF).await?;
             if age > SignedDuration::from_hours(24 * 30) {
                 let done = received.checked_add(SignedDuration::from_hours(48)).unwrap_or(received);
                 new.case.status = CaseStatus::Closed;

@@ -4,13 +4,19 @@ use crate::rows::*;
 use crate::sql::{Conn, index, typed};
 use crate::*;
 use async_trait::async_trait;
+use jiff::Timestamp;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, DeadlineKind, StaffId};
 
 #[async_trait]
 pub trait CaseStore: Send + Sync {
     /// Writes a new case with its report, attachments, access rows, parties,
-    /// exclusions, receipt and first event in one transaction.
+    /// exclusions, receipt and first event in one transaction. A form token
+    /// already used answers `Conflict(FormToken)` and writes nothing.
     async fn create_case(&self, new: &NewCase) -> Result<()>;
+    /// Whether a report was already filed with this form token.
+    async fn form_token_used(&self, hash: &[u8; 32]) -> Result<bool>;
+    /// Forgets the form tokens used before `before`; how many.
+    async fn forget_form_tokens(&self, before: Timestamp) -> Result<u64>;
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
     /// Cases a staff member has an access row for, newest first.
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>>;
@@ -37,6 +43,10 @@ pub trait CaseStore: Send + Sync {
         attachments: &[NewAttachment],
         event: &EventRecord,
     ) -> Result<()>;
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn insert_case_row(conn: &mut Conn, c: &CaseRecord) -> Result<()> {
@@ -113,6 +123,13 @@ impl CaseStore for SqlStore {
     async fn create_case(&self, new: &NewCase) -> Result<()> {
         let c = &new.case;
         let mut tx = self.pool.begin().await?;
+        if let Some(hash) = &new.form_token {
+            sqlx::query("INSERT INTO form_tokens (hash, used_at) VALUES ($1, $2)")
+                .bind(hex(hash))
+                .bind(millis(c.received_at))
+                .execute(&mut *tx)
+                .await?;
+        }
         insert_case_row(&mut tx, c).await?;
         insert_sealed_parts(&mut tx, new).await?;
         for r in &new.requests {
@@ -125,6 +142,20 @@ impl CaseStore for SqlStore {
         directory::insert_exclusions(&mut tx, &new.exclusions).await?;
         self.insert_event(&mut tx, &new.event).await?;
         Ok(tx.commit().await?)
+    }
+
+    async fn form_token_used(&self, hash: &[u8; 32]) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT used_at FROM form_tokens WHERE hash = $1")
+            .bind(hex(hash))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    async fn forget_form_tokens(&self, before: Timestamp) -> Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM form_tokens WHERE used_at < $1").bind(millis(before)).execute(&self.pool).await?;
+        Ok(done.rows_affected())
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {

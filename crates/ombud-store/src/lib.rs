@@ -70,6 +70,8 @@ pub enum Unique {
     CaseReference,
     /// A directory person with this SCIM id.
     PersonScimId,
+    /// A report form's one-time token, already used to file a report.
+    FormToken,
     /// Any other primary key or unique index.
     Other,
 }
@@ -80,6 +82,7 @@ impl std::fmt::Display for Unique {
             Unique::StaffEmail => "a staff account with this email",
             Unique::CaseReference => "a case with this reference",
             Unique::PersonScimId => "a directory person with this id",
+            Unique::FormToken => "a report filed with this form",
             Unique::Other => "a row with this key",
         })
     }

@@ -379,6 +379,9 @@ pub struct NewCase {
     pub requests: Vec<RequestRow>,
     pub deadlines: Vec<DeadlineRow>,
     pub event: EventRecord,
+    /// The keyed hash of the report form's one-time token, when it came
+    /// from the form: a second case with the same token is refused.
+    pub form_token: Option<[u8; 32]>,
 }
 
 /// Parses a stored id or enum, naming what was corrupt.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "routing", include_str!("../migrations/0009_routing.sql")),
     (10, "feedback", include_str!("../migrations/0010_feedback.sql")),
     (11, "outcomes", include_str!("../migrations/0011_outcomes.sql")),
+    (12, "form tokens", include_str!("../migrations/0012_form_tokens.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -101,6 +102,10 @@ mod tests {
         (
             "56ac78cb46c8dc2deaa10b824071a0618d4202b04c2f51d7682534963f84f85179504a445e4dc3e26d38e3d3152b3044",
             "62c4db5c9d3b33f37a5f91c79bb05b1e101e131951a85381a64a09d90b8527a053a047b1c44fed7b17929dbbce2bf661",
+        ),
+        (
+            "2075e69bb0851236a2c09841c719a952f68e2b7fc1e901d5429745f89d928e4a440c16cab42e6b2be6cb6753afa4187e",
+            "9aff0492654ee7d2754fcc4416d13b91199437931bcc6d0a1fd6459d001aa5ab9ef32134b6f0d7bc0c06568982e8efda",
         ),
     ];
 

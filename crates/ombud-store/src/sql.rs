@@ -128,6 +128,7 @@ const UNIQUE_RULES: &[(Unique, &str, &str)] = &[
     (Unique::StaffEmail, "staff", "email_key"),
     (Unique::CaseReference, "cases", "reference"),
     (Unique::PersonScimId, "directory_people", "scim_id"),
+    (Unique::FormToken, "form_tokens", "hash"),
 ];
 
 /// Which unique rule a database error broke, if it is a unique violation.

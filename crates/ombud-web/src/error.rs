@@ -27,6 +27,7 @@ pub fn classify(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::DuplicateAccount => (StatusCode::CONFLICT, "duplicate_account"),
         ServiceError::EscalationNotYet => (StatusCode::CONFLICT, "escalation_not_yet"),
         ServiceError::RoutingPending => (StatusCode::CONFLICT, "routing_pending"),
+        ServiceError::AlreadyReceived => (StatusCode::CONFLICT, "already_received"),
         ServiceError::BadImport(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input"),
         ServiceError::BadToken => (StatusCode::UNAUTHORIZED, "unauthorized"),
         ServiceError::InstanceMismatch | ServiceError::Config(_) | ServiceError::Store(_) | ServiceError::Crypto(_) => {

@@ -60,6 +60,9 @@ pub struct AppState {
     pub(crate) config: Arc<WebConfig>,
     pub(crate) staff_sessions: Arc<sessions::Sessions<StaffSession>>,
     pub(crate) reporter_sessions: Arc<sessions::Sessions<ReporterSession>>,
+    /// "Check on my report" right after submitting: a one-time token, valid
+    /// ten minutes, that starts her session (submitting itself sets no cookie).
+    pub(crate) continue_tokens: Arc<sessions::Sessions<ReporterSession>>,
     pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
 }
 
@@ -68,6 +71,7 @@ impl AppState {
         Self {
             staff_sessions: Arc::new(sessions::Sessions::new(config.staff_session_idle)),
             reporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
+            continue_tokens: Arc::new(sessions::Sessions::new(std::time::Duration::from_secs(10 * 60))),
             receipt_limiter: Arc::new(limits::FailureLimiter::new(
                 config.receipt_failures_per_client,
                 config.receipt_failures_global,

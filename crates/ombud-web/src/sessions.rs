@@ -46,6 +46,13 @@ impl<T: Clone> Sessions<T> {
     pub fn remove(&self, token: &str) {
         self.lock().remove(token);
     }
+
+    /// The value for a one-time token, once: it is removed whether or not
+    /// it had expired, so it can never be used twice.
+    pub fn take(&self, token: &str) -> Option<T> {
+        let (value, last) = self.lock().remove(token)?;
+        (last.elapsed() < self.idle).then_some(value)
+    }
 }
 
 #[cfg(test)]
@@ -63,5 +70,11 @@ mod tests {
         let t2 = s.insert(8).expect("insert");
         s.remove(&t2);
         assert_eq!(s.get(&t2), None);
+        let once = s.insert(9).expect("insert");
+        assert_eq!(s.take(&once), Some(9));
+        assert_eq!(s.take(&once), None, "a one-time token works once");
+        let late = s.insert(10).expect("insert");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(s.take(&late), None, "and not after it expired");
     }
 }

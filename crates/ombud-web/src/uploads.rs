@@ -12,6 +12,9 @@ pub struct FormData {
     pub files: Vec<Upload>,
     /// Files were chosen but refused (too large, or the request was cut off).
     pub file_problem: Option<&'static str>,
+    /// The name of every file she chose, kept or not: a form that comes back
+    /// names the files she must choose again.
+    pub file_names: Vec<String>,
 }
 
 impl FormData {
@@ -23,8 +26,6 @@ impl FormData {
         self.fields.contains_key(name)
     }
 }
-
-const MAX_TEXT_FIELD: usize = 256 * 1024;
 
 pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
     let mut form = FormData::default();
@@ -39,6 +40,9 @@ pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
         };
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(file_name) = field.file_name().map(str::to_owned) {
+            if !file_name.is_empty() {
+                form.file_names.push(file_name.clone());
+            }
             let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
             let mut bytes = Vec::new();
             let mut too_large = false;
@@ -66,9 +70,10 @@ pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
                 form.files.push(Upload { name: file_name, content_type, bytes });
             }
         } else {
+            // A text field is kept whatever its length: the request's own
+            // limit bounds it, and everything she typed must come back.
             match field.text().await {
-                Ok(text) if text.len() <= MAX_TEXT_FIELD => form.fields.entry(name).or_default().push(text),
-                Ok(_) => form.file_problem = Some("request-too-large"),
+                Ok(text) => form.fields.entry(name).or_default().push(text),
                 Err(_) => {
                     form.file_problem = Some("request-too-large");
                     break;

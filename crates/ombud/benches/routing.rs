@@ -131,7 +131,7 @@ async fn main() {
         let accused = (c % 2 == 1).then(|| (c * 7919) % people);
         let draft = report(accused);
         let started = Instant::now();
-        ombud.submit_report(&draft, Vec::new()).await.expect("submit");
+        ombud.submit_report(&draft, Vec::new(), None).await.expect("submit");
         if accused.is_some() { named.push(started.elapsed()) } else { plain.push(started.elapsed()) }
     }
     println!(
@@ -156,7 +156,7 @@ async fn main() {
             draft.people.push(ombud_domain::PersonInvolved { name, role: role.into(), ..Default::default() });
         }
         let started = Instant::now();
-        ombud.submit_report(&draft, Vec::new()).await.expect("submit");
+        ombud.submit_report(&draft, Vec::new(), None).await.expect("submit");
         three.push(started.elapsed());
     }
     println!(

@@ -201,6 +201,22 @@ pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
     );
 }
 
+pub(crate) async fn a_form_token_files_one_case_and_is_forgotten_after_a_day(store: &SqlStore) {
+    let token = [7u8; 32];
+    assert!(!store.form_token_used(&token).await.expect("lookup"));
+    let first = NewCase { form_token: Some(token), ..new_case("OMB-FORM-1", t(0), &[]) };
+    store.create_case(&first).await.expect("first send");
+    assert!(store.form_token_used(&token).await.expect("lookup"));
+    // The same form sent again, as its own new case: refused whole.
+    let again = NewCase { form_token: Some(token), ..new_case("OMB-FORM-2", t(5), &[]) };
+    assert!(matches!(store.create_case(&again).await, Err(StoreError::Conflict(Unique::FormToken, _))));
+    assert_eq!(store.case(again.case.id).await.expect("case"), None, "nothing of the second send was written");
+    assert!(store.events(again.case.id).await.expect("events").is_empty());
+    assert_eq!(store.forget_form_tokens(t(0)).await.expect("forget"), 0, "kept while young");
+    assert_eq!(store.forget_form_tokens(t(24 * 3600 + 1)).await.expect("forget"), 1);
+    assert!(!store.form_token_used(&token).await.expect("lookup"));
+}
+
 pub(crate) async fn closing_a_case_ends_every_open_deadline(store: &SqlStore) {
     let h = staff("h@example.org", Role::Handler);
     store.create_staff(&h, &[]).await.expect("staff");

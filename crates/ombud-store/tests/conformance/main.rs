@@ -69,6 +69,7 @@ conformance!(
     new_readers_get_pending_grants_that_a_reader_completes,
     messages_and_attachments_stay_with_their_case,
     acknowledge_is_compare_and_set,
+    a_form_token_files_one_case_and_is_forgotten_after_a_day,
     closing_a_case_ends_every_open_deadline,
     events_come_back_in_order,
     every_event_becomes_a_ledger_leaf,
@@ -153,5 +154,6 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
             received,
         )],
         event: EventRecord::new(id, EventKind::Submitted, received, Actor::Reporter),
+        form_token: None,
     }
 }

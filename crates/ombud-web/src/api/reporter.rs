@@ -34,7 +34,7 @@ async fn submit_report(
     ApiJson(mut draft): ApiJson<ReportDraft>,
 ) -> ApiResult<(StatusCode, Json<Submitted>)> {
     draft.language.get_or_insert_with(|| lang.code().to_owned());
-    let done = state.ombud.submit_report(&draft, Vec::new()).await?;
+    let done = state.ombud.submit_report(&draft, Vec::new(), None).await?;
     Ok((StatusCode::CREATED, Json(Submitted { case_ref: done.reference, receipt: done.receipt.grouped() })))
 }
 

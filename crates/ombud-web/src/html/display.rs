@@ -134,7 +134,7 @@ fn person(tr: &Tr, p: &Person) -> PersonDisplay {
     ];
     details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
     details.extend(p.email.clone());
-    PersonDisplay { name: p.name.clone(), details: details.join(" · ") }
+    PersonDisplay { name: p.shown_name().to_owned(), details: details.join(" · ") }
 }
 
 fn contact(c: &Contact) -> String {

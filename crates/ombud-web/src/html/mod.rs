@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(reporter::landing))
         .route("/report", get(reporter::report_form).post(reporter::submit))
         .route("/follow-up", get(reporter::follow_up).post(reporter::sign_in))
+        .route("/follow-up/continue", post(reporter::continue_to_case))
         .route("/follow-up/reply", post(reporter::reply))
         .route("/follow-up/sign-out", post(reporter::sign_out))
         .route("/follow-up/attachments/{id}", get(reporter::download))

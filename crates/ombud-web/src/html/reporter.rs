@@ -19,16 +19,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use ombud_domain::AttachmentId;
 use ombud_domain::{
-    Category, Contact, FieldError, Location, LocationKind, Occurred, PersonInvolved, PersonRole, ReportDraft,
-    ReporterRequest, RequestKind,
+    Category, Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_PEOPLE, Occurred, PersonInvolved,
+    PersonRole, ReportDraft, ReporterRequest, RequestKind,
 };
 use ombud_service::{ReporterSession, ServiceError};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-
-/// Rows for people on the form; without JavaScript the count is fixed, and
-/// the form says more people can be named in a message later.
-const PEOPLE_ROWS: usize = 3;
 
 #[derive(Template)]
 #[template(path = "reporter/landing.html")]
@@ -57,6 +53,8 @@ pub struct ReportFormValues {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// The form's one-time token: the same form sent twice files one report.
+    pub form_token: String,
 }
 
 #[derive(Default, Clone)]
@@ -71,10 +69,35 @@ pub struct PersonRow {
 }
 
 impl ReportFormValues {
-    fn blank() -> Self {
-        Self {
-            people: (0..PEOPLE_ROWS).map(|index| PersonRow { index, ..Default::default() }).collect(),
+    /// A new form: one person block, and a fresh one-time token. Serving the
+    /// form writes nothing; the token's hash is written only with a report.
+    fn blank() -> Result<Self, ServiceError> {
+        Ok(Self {
+            people: vec![PersonRow::default()],
+            form_token: ombud_service::random_token()?,
             ..Default::default()
+        })
+    }
+
+    /// How many person blocks the form showed: its own count, or more if a
+    /// later block holds something, never fewer than one.
+    fn people_shown(f: &uploads::FormData) -> usize {
+        let said = f.text("people_count").trim().parse::<usize>().unwrap_or(1);
+        let used = (0..MAX_PEOPLE)
+            .rev()
+            .find(|i| {
+                ["name", "employee_id", "email", "role", "side"]
+                    .iter()
+                    .any(|k| !f.text(&format!("person_{i}_{k}")).is_empty())
+            })
+            .map_or(0, |i| i + 1);
+        said.max(used).clamp(1, MAX_PEOPLE)
+    }
+
+    /// Another empty person block, up to the most a report can name.
+    fn add_person(&mut self) {
+        if self.people.len() < MAX_PEOPLE {
+            self.people.push(PersonRow { index: self.people.len(), ..Default::default() });
         }
     }
 
@@ -87,7 +110,7 @@ impl ReportFormValues {
             occurred_description: f.text("occurred_description"),
             location_kind: f.text("location_kind"),
             location_detail: f.text("location_detail"),
-            people: (0..PEOPLE_ROWS)
+            people: (0..Self::people_shown(f))
                 .map(|i| PersonRow {
                     index: i,
                     name: f.text(&format!("person_{i}_name")),
@@ -107,6 +130,7 @@ impl ReportFormValues {
             contact_name: f.text("contact_name"),
             contact_email: f.text("contact_email"),
             contact_phone: f.text("contact_phone"),
+            form_token: f.text("form_token"),
         }
     }
 
@@ -166,14 +190,19 @@ pub struct ReportFormPage {
     form: ReportFormValues,
     /// Field id → message, shown beside the field.
     errors: HashMap<String, String>,
-    /// The same messages in form order, for the summary at the top.
-    summary: Vec<(String, String)>,
+    /// Each problem in form order, for the summary at the top: (field id,
+    /// the field's name, the message).
+    summary: Vec<(String, String, String)>,
     categories: Vec<Choice>,
     locations: Vec<Choice>,
     roles: Vec<Choice>,
     requests: Vec<Choice>,
     max_file_mb: u64,
-    files_dropped: bool,
+    /// Text and files together, the most one send may carry.
+    max_total_mb: usize,
+    max_description: usize,
+    /// Files she had chosen when the form came back: to be chosen again.
+    chosen_files: Vec<String>,
 }
 
 impl ReportFormPage {
@@ -185,14 +214,71 @@ impl ReportFormPage {
     fn described(&self, field: &str) -> String {
         if self.errors.contains_key(field) { format!("{field}-error") } else { String::new() }
     }
+
+    fn can_add_person(&self) -> bool {
+        self.form.people.len() < MAX_PEOPLE
+    }
+
+    /// The form's limits, stated before she starts.
+    fn limits(&self) -> String {
+        let tr = &self.page.tr;
+        tr.t_with("report-limits", &[("chars", self.max_description.into()), ("mb", self.max_total_mb.into())])
+    }
+
+    fn description_limit(&self) -> String {
+        self.page.tr.t_with("report-description-limit", &[("chars", self.max_description.into())])
+    }
 }
 
 /// The form field a domain error belongs to: `people.1.name` → `person_1_name`.
 fn form_field(domain_field: &str) -> String {
     if domain_field.starts_with("requests.") {
-        return "requests".to_owned();
+        return if domain_field.ends_with(".detail") { "request_other_detail" } else { "requests" }.to_owned();
     }
     domain_field.replacen("people.", "person_", 1).replace('.', "_")
+}
+
+/// What the error summary calls a form field, so each line says which
+/// answer to look at ("Person 2 — Name: …").
+fn field_name(tr: &crate::i18n::Tr, field: &str) -> String {
+    if let Some(rest) = field.strip_prefix("person_")
+        && let Some((n, part)) = rest.split_once('_')
+        && let Ok(n) = n.parse::<usize>()
+    {
+        let part = match part {
+            "name" => "report-person-name",
+            "email" => "report-person-email",
+            "employee_id" => "report-person-employee-id",
+            "side" => "report-person-side",
+            _ => "report-person-role",
+        };
+        return format!("{} {} — {}", tr.t("report-person"), n + 1, tr.t(part));
+    }
+    tr.t(match field {
+        "category" => "report-category-legend",
+        "description" => "report-description-label",
+        "occurred_date" => "report-when-date",
+        "occurred_description" => "report-when-description",
+        "location_kind" => "report-where-kind",
+        "location_detail" => "report-where-detail",
+        "people" => "report-people-legend",
+        "requests" => "report-requests-legend",
+        "request_other_detail" => "report-requests-other-detail",
+        "contact_name" => "report-contact-name",
+        "contact_email" => "report-contact-email",
+        "contact_phone" => "report-contact-phone",
+        _ => "report-attachments-label",
+    })
+}
+
+/// A problem in her words; a description over the limit says by how much.
+fn problem(tr: &crate::i18n::Tr, form: &ReportFormValues, e: &FieldError) -> String {
+    if e.field == "description" && e.code == "too-long" {
+        let count = form.description.trim().chars().count();
+        return tr
+            .t_with("field-description-too-long", &[("count", count.into()), ("max", MAX_DESCRIPTION_CHARS.into())]);
+    }
+    field_message(tr, e)
 }
 
 fn form_page(
@@ -200,13 +286,19 @@ fn form_page(
     lang: Lang,
     form: ReportFormValues,
     errors: &[FieldError],
-    files_dropped: bool,
+    chosen_files: Vec<String>,
 ) -> ReportFormPage {
     let page = Page::new(state, lang, "/report", "report-title");
     let tr = page.tr;
-    let summary: Vec<(String, String)> = errors.iter().map(|e| (form_field(&e.field), field_message(&tr, e))).collect();
+    let summary: Vec<(String, String, String)> = errors
+        .iter()
+        .map(|e| {
+            let field = form_field(&e.field);
+            (field.clone(), field_name(&tr, &field), problem(&tr, &form, e))
+        })
+        .collect();
     let mut map = HashMap::new();
-    for (field, message) in &summary {
+    for (field, _, message) in &summary {
         map.entry(field.clone()).or_insert_with(|| message.clone());
     }
     ReportFormPage {
@@ -215,16 +307,21 @@ fn form_page(
         roles: choices(&tr, &PersonRole::ALL, PersonRole::as_str),
         requests: choices(&tr, &RequestKind::ALL, RequestKind::as_str),
         max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
+        max_total_mb: state.config.max_upload_request_bytes / (1024 * 1024),
+        max_description: MAX_DESCRIPTION_CHARS,
         page,
         form,
         errors: map,
         summary,
-        files_dropped,
+        chosen_files,
     }
 }
 
 pub async fn report_form(State(state): State<AppState>, lang: Lang) -> Response {
-    render(&form_page(&state, lang, ReportFormValues::blank(), &[], false))
+    match ReportFormValues::blank() {
+        Ok(form) => render(&form_page(&state, lang, form, &[], Vec::new())),
+        Err(e) => error_page(lang, e),
+    }
 }
 
 #[derive(Template)]
@@ -233,29 +330,85 @@ pub struct ReceiptPage {
     page: Page,
     receipt: String,
     reference: String,
+    /// Posts once to start her session: "Check on my report".
+    continue_token: String,
 }
 
-pub async fn submit(State(state): State<AppState>, lang: Lang, multipart: Multipart) -> Response {
+/// More than the server reads at once: nothing of it was read, and the page
+/// says so plainly, with the limit (a form can only come back with what
+/// was received).
+fn too_large(state: &AppState, lang: Lang) -> Response {
+    let page = Page::plain(lang, "/report", "report-too-large");
+    let mb = state.config.max_upload_request_bytes / (1024 * 1024);
+    let body = page.tr.t_with("report-too-large-body", &[("mb", mb.into())]);
+    let heading = page.title.clone();
+    let link = Some(("/report".to_owned(), page.tr.t("report-too-large-again")));
+    render_with(StatusCode::PAYLOAD_TOO_LARGE, &super::page::MessagePage { page, heading, body, link })
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers.get(axum::http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+pub async fn submit(State(state): State<AppState>, lang: Lang, headers: HeaderMap, multipart: Multipart) -> Response {
+    if declared_length(&headers).is_some_and(|n| n > state.config.max_upload_request_bytes) {
+        return too_large(&state, lang);
+    }
     let data = uploads::read(multipart, state.ombud.config().max_attachment_bytes).await;
-    let form = ReportFormValues::from_form(&data);
-    let had_files = !data.files.is_empty();
+    if data.file_problem == Some("request-too-large") {
+        // Cut off on the way: what arrived is not all she sent.
+        return too_large(&state, lang);
+    }
+    let mut form = ReportFormValues::from_form(&data);
+    let chosen = data.file_names.clone();
+    if data.checked("add_person") {
+        // "Add another person": the form comes back whole, one block longer.
+        form.add_person();
+        return render(&form_page(&state, lang, form, &[], chosen));
+    }
     if let Some(problem) = data.file_problem {
         // Keep her words; the files themselves must be chosen again.
         let error = FieldError { field: "attachments".into(), code: problem };
         let mut errors = vec![error];
         errors.extend(state.ombud.check_report(&form.draft(lang)));
-        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, true));
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, chosen));
     }
-    match state.ombud.submit_report(&form.draft(lang), data.files).await {
+    let token = Some(form.form_token.trim()).filter(|t| !t.is_empty());
+    match state.ombud.submit_report(&form.draft(lang), data.files, token).await {
         Ok(done) => {
+            let continue_token = match state.continue_tokens.insert(done.session) {
+                Ok(token) => token,
+                Err(e) => return error_page(lang, e),
+            };
             let mut page = Page::new(&state, lang, "/report", "receipt-title");
             page.path = None;
-            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference })
+            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference, continue_token })
         }
         Err(ServiceError::Invalid(errors)) => {
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, had_files))
+            render_with(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, lang, form, &errors, chosen))
         }
         Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ContinueForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// "Check on my report" from the receipt page: her session starts from the
+/// one-time token, without retyping the receipt. Used once, within ten minutes.
+pub async fn continue_to_case(State(state): State<AppState>, lang: Lang, Form(form): Form<ContinueForm>) -> Response {
+    match state.continue_tokens.take(form.token.trim()) {
+        Some(session) => match state.reporter_sessions.insert(session) {
+            Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
+            Err(e) => error_page(lang, e),
+        },
+        None => {
+            let message = lang.tr().t("follow-up-continue-expired");
+            render_with(StatusCode::GONE, &entry_page(&state, lang, String::new(), Some(message)))
+        }
     }
 }
 
