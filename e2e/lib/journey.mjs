@@ -39,7 +39,13 @@ export async function look(browser, page, name) {
 }
 
 export async function submit(page, formSelector = 'main form') {
-  await Promise.all([page.waitForLoadState('load'), page.locator(`${formSelector} button[type=submit]`).first().click()]);
+  const button = page.locator(`${formSelector} button[type=submit]:not([name=add_person])`).first();
+  await Promise.all([page.waitForLoadState('load'), button.click()]);
+}
+
+/** "Add another person": the form posts and comes back, one person block longer. */
+export async function addPerson(page) {
+  await Promise.all([page.waitForLoadState('load'), page.click('button[name=add_person]')]);
 }
 
 export async function fillReport(page, t, { withFile = true } = {}) {
@@ -52,6 +58,9 @@ export async function fillReport(page, t, { withFile = true } = {}) {
   await page.fill('#person_0_name', t.person);
   await page.selectOption('#person_0_role', 'accused');
   await page.selectOption('#person_0_side', 'external');
+  await addPerson(page);
+  assert.equal(await page.inputValue('#person_0_name'), t.person, 'the first person is kept');
+  assert.equal(await page.inputValue('#description'), t.description, 'and every word before it');
   await page.fill('#person_1_name', t.witness);
   await page.selectOption('#person_1_role', 'witness');
   await page.check('input[name=request_no_contact]');

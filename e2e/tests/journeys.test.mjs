@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOmbud, HANDLER, OVERSIGHT, PRESIDENT, HR_PARTNER } from '../lib/ombud.mjs';
 import { launch, reporterContext, staffContext } from '../lib/browser.mjs';
-import { TEXT, look, submit, fillReport, signIn, caseIdOf, shown } from '../lib/journey.mjs';
+import { TEXT, look, submit, addPerson, fillReport, signIn, caseIdOf, shown } from '../lib/journey.mjs';
 
 let ombud;
 let browser;
@@ -48,6 +48,10 @@ for (const lang of ['en', 'zh-CN']) {
       await look(browser, reporter, `${tag}-05-follow-up-mistyped`);
       await reporter.fill('#receipt', receipt);
       await submit(reporter);
+      await reporter.waitForSelector('.status');
+      // Her own report is folded below what she came for, and opens without a script.
+      assert.equal(await reporter.locator('details#report[open]').count(), 0);
+      await reporter.click('details#report summary');
       await reporter.waitForSelector('.report-text');
       assert.equal((await reporter.textContent('.report-text')).trim(), t.description);
       assert.ok((await reporter.textContent('.status')).includes(t.received));
@@ -255,6 +259,7 @@ for (const lang of ['en', 'zh-CN']) {
     await reporter.fill('#location_detail', n.place);
     await reporter.fill('#person_0_name', SUN_HAO);
     await reporter.selectOption('#person_0_role', 'accused');
+    await addPerson(reporter);
     await reporter.fill('#person_1_name', n.client);
     await reporter.selectOption('#person_1_role', 'accused');
     await reporter.selectOption('#person_1_side', 'external');

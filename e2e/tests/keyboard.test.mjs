@@ -47,7 +47,7 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
     assert.equal(await reporter.inputValue('#person_0_side'), 'external');
     await tabTo(reporter, 'input[name=request_leave]');
     await reporter.keyboard.press('Space');
-    await tabTo(reporter, 'main form button[type=submit]');
+    await tabTo(reporter, '#send-report');
     await pressAndWait(reporter, 'Enter');
     const receipt = (await reporter.textContent('#receipt')).trim();
 

@@ -478,3 +478,4 @@ field-name-needed = 请写下此人的姓名；如果知道，也可以写工号
 field-other-needs-detail = 请说明您还需要什么，以便我们答复。
 error-already-received = 这份举报已经收到
 error-already-received-body = 同一份表单被再次发送，例如刷新了页面或按了两次按钮。您的举报第一次已收到，没有重复立案。为了您的安全，收据只显示一次：如果您没有保存，请重新举报，并说明这是对之前举报的重复。
+receipt-follow-up-later = 改用收据打开我的案件
