@@ -151,19 +151,16 @@ impl Step {
         )
     }
 
-    /// The deadlines this step meets, given where it leads. Feedback is not
-    /// among them: only feedback written for her meets its deadline.
-    pub fn meets(self, to: CaseStatus) -> Vec<DeadlineKind> {
-        let mut kinds = match self {
+    /// The deadlines this step meets: only what each deadline asks for.
+    /// Feedback is not among them (only feedback written for her meets it),
+    /// and closing meets nothing: it closes what is still open, with the reason.
+    pub fn meets(self) -> Vec<DeadlineKind> {
+        match self {
             Step::Acknowledge => vec![DeadlineKind::Acknowledge],
             Step::Assess(_) => vec![DeadlineKind::Triage],
             Step::InterimMeasures => vec![DeadlineKind::InterimMeasures],
             _ => Vec::new(),
-        };
-        if matches!(to, CaseStatus::Decision | CaseStatus::Closed) && self != Step::Reopen {
-            kinds.push(DeadlineKind::Triage);
         }
-        kinds
     }
 
     /// Whether the step starts a new feedback deadline (acknowledging, reopening).

@@ -114,7 +114,7 @@ impl StaffDesk<'_> {
             actor: Actor::Staff(session.id),
             sealed_reason,
             sealed_for_reporter,
-            meets: step.meets(to),
+            meets: step.meets(),
             closes_deadlines: (to == CaseStatus::Closed).then_some(ClosedReason::CaseClosed),
             new_deadlines,
             event,
