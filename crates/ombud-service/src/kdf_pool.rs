@@ -3,12 +3,15 @@
 //! ran a 19 MiB derivation keeps the memory in its own allocator arena. A
 //! fixed pool bounds both the concurrency and the memory.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 type Job = Box<dyn FnOnce() + Send>;
 
 pub(crate) struct KdfPool {
     sender: Mutex<mpsc::Sender<Job>>,
+    /// How many jobs were handed to the pool since it started.
+    runs: AtomicU64,
 }
 
 impl KdfPool {
@@ -31,7 +34,11 @@ impl KdfPool {
                 }
             })?;
         }
-        Ok(Self { sender: Mutex::new(sender) })
+        Ok(Self { sender: Mutex::new(sender), runs: AtomicU64::new(0) })
+    }
+
+    pub(crate) fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
     }
 
     /// Runs `work` on the pool and waits for it without blocking the runtime.
@@ -40,6 +47,7 @@ impl KdfPool {
         let job: Job = Box::new(move || {
             let _ = tx.send(work());
         });
+        self.runs.fetch_add(1, Ordering::Relaxed);
         self.sender.lock().ok()?.send(job).ok()?;
         rx.await.ok()
     }

@@ -48,6 +48,7 @@ pub use ombud_store::{
     PersonRecord,
 };
 pub use oversight::{DirectoryChangeView, QueueItem, QueueKind};
+pub use reporter::FoundReceipt;
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use views::{

@@ -129,6 +129,12 @@ impl Ombud {
     }
 
     /// Runs slow key derivation on the KDF threads, at most `kdf_workers` at once.
+    /// How many key derivations (receipts, passwords) ran since start: the
+    /// costly work a caller can make the server do.
+    pub fn key_derivations(&self) -> u64 {
+        self.kdf_pool.runs()
+    }
+
     pub(crate) async fn derive<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         self.kdf_pool.run(work).await.ok_or_else(|| ServiceError::Config("key derivation pool stopped".into()))
     }

@@ -8,19 +8,40 @@ use ombud_crypto::Receipt;
 use ombud_domain::{AttachmentId, EventKind, MessageId, reporter_may_escalate};
 use ombud_store::*;
 
+/// A receipt that matched a case, before its key was derived.
+pub struct FoundReceipt {
+    receipt: Receipt,
+    record: ReceiptRecord,
+}
+
 impl Ombud {
-    /// Signs a reporter in with her receipt. Every failure past the shape
-    /// check is the same `BadReceipt`, whether or not a case exists.
-    pub async fn reporter_open(&self, receipt: &str) -> Result<ReporterSession> {
+    /// Finds the case a receipt belongs to with one keyed hash: no key
+    /// derivation, so a wrong receipt costs the server nothing. A typo is
+    /// `MalformedReceipt`; a receipt of no case is `BadReceipt`.
+    pub async fn find_receipt(&self, receipt: &str) -> Result<FoundReceipt> {
         let receipt = Receipt::parse(receipt).map_err(|_| ServiceError::MalformedReceipt)?;
         let lookup = self.keys.receipt_lookup(&receipt)?;
         let record = self.store.receipt(&lookup).await?.ok_or(ServiceError::BadReceipt)?;
+        Ok(FoundReceipt { receipt, record })
+    }
+
+    /// Opens the case of a receipt that was found: the one costly step (the
+    /// key derivation), spent only on a receipt that exists.
+    pub async fn open_receipt(&self, found: FoundReceipt) -> Result<ReporterSession> {
+        let FoundReceipt { receipt, record } = found;
         let kdf = record.kdf.clone();
         let receipt_key = self.derive(move || receipt.key_from(&kdf)).await?.map_err(|_| ServiceError::BadReceipt)?;
         let key = receipt_key
             .unwrap(&record.wrapped_key, &receipt_wrap_aad(record.case_id))
             .map_err(|_| ServiceError::BadReceipt)?;
         Ok(ReporterSession { case_id: record.case_id, key })
+    }
+
+    /// Signs a reporter in with her receipt. Every failure past the shape
+    /// check is the same `BadReceipt`, whether or not a case exists.
+    pub async fn reporter_open(&self, receipt: &str) -> Result<ReporterSession> {
+        let found = self.find_receipt(receipt).await?;
+        self.open_receipt(found).await
     }
 }
 

@@ -315,8 +315,9 @@ impl Opener<'_> {
         Ok(out)
     }
 
-    /// Steps with their texts. Staff see every step with its reason; she
-    /// sees only the steps that carry a text written for her, and only that.
+    /// Steps with their texts. Staff see every step with its reason and who
+    /// took it; she sees each step and the text written for her, never the
+    /// internal reason or a name.
     async fn steps(&self) -> Result<Vec<StepView>> {
         let mut out = Vec::new();
         for t in self.store.transitions(self.case_id).await? {
@@ -326,9 +327,7 @@ impl Opener<'_> {
                 .map(|sealed| crate::workflow::open_for_reporter(self.key, self.case_id, &t.id, sealed))
                 .transpose()?;
             if !self.for_staff {
-                if for_reporter.is_some() {
-                    out.push(StepView { step: t.step, to: t.to, at: t.at, by: None, reason: None, for_reporter });
-                }
+                out.push(StepView { step: t.step, to: t.to, at: t.at, by: None, reason: None, for_reporter });
                 continue;
             }
             let reason = t

@@ -150,7 +150,10 @@ impl StaffDesk<'_> {
         } else {
             optional("for_reporter", text.for_reporter, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok().flatten()
         };
-        if to == CaseStatus::Closed && self.store.requests(case_id).await?.iter().any(|r| r.answered_at.is_none()) {
+        // A dismissal or referral waiting for a sign-off closes the case when
+        // signed: her requests are answered before it is proposed, not after.
+        let closing = matches!(to, CaseStatus::Closed | CaseStatus::DismissalPending | CaseStatus::ReferralPending);
+        if closing && self.store.requests(case_id).await?.iter().any(|r| r.answered_at.is_none()) {
             errors.push(FieldError { field: "requests".into(), code: "unanswered-requests" });
         }
         if errors.is_empty() { Ok((reason, for_her)) } else { Err(invalid(errors)) }
@@ -277,6 +280,9 @@ impl StaffDesk<'_> {
     fn feedback_may_move(&self, current: &DeadlineRow, req: &DeadlineChangeRequest<'_>) -> Result<Vec<FieldError>> {
         if req.kind == "pause" {
             return Ok(vec![FieldError { field: "kind".into(), code: "feedback-not-paused" }]);
+        }
+        if self.config.policy.feedback_extension_months <= 0 {
+            return Ok(vec![FieldError { field: "kind".into(), code: "feedback-not-extended" }]);
         }
         let latest = self.config.policy.feedback_latest(current.created_at)?;
         Ok(if req.kind == "extension" && req.until > latest {

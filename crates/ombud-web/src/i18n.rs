@@ -143,6 +143,19 @@ impl Tr {
         self.lang.code()
     }
 
+    /// A count with its thousands grouped ("3,299,999"), as both languages write it.
+    pub fn number(&self, n: usize) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
     /// A point in time, in the organisation's zone, with the zone named.
     pub fn time(&self, at: Timestamp, zone: &TimeZone) -> String {
         let z = at.to_zoned(zone.clone());

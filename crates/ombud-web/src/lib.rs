@@ -31,11 +31,13 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest request body on the form routes that carry files.
     pub max_upload_request_bytes: usize,
-    /// Failed receipt attempts allowed per client per window.
+    /// Failed receipt attempts allowed per client per window. There is no
+    /// global ceiling: it would let anyone lock every reporter out.
     pub receipt_failures_per_client: u32,
-    /// Failed receipt attempts allowed across all clients per window.
-    pub receipt_failures_global: u32,
     pub receipt_failure_window: Duration,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` name the client (the
+    /// address is used for the limit above, never stored or logged).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub staff_session_idle: Duration,
     pub reporter_session_idle: Duration,
 }
@@ -46,8 +48,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_upload_request_bytes: 64 * 1024 * 1024,
             receipt_failures_per_client: 10,
-            receipt_failures_global: 200,
             receipt_failure_window: Duration::from_secs(15 * 60),
+            trusted_proxies: Vec::new(),
             staff_session_idle: Duration::from_secs(60 * 60),
             reporter_session_idle: Duration::from_secs(30 * 60),
         }
@@ -74,7 +76,6 @@ impl AppState {
             continue_tokens: Arc::new(sessions::Sessions::new(std::time::Duration::from_secs(10 * 60))),
             receipt_limiter: Arc::new(limits::FailureLimiter::new(
                 config.receipt_failures_per_client,
-                config.receipt_failures_global,
                 config.receipt_failure_window,
             )),
             ombud,

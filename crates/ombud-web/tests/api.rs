@@ -142,6 +142,44 @@ async fn a_wrong_receipt_gets_one_answer_and_guessing_is_limited() {
     }
     assert!(answers[..10].iter().all(|(_, status)| *status == 401), "{answers:?}");
     assert_eq!(answers[11].1, 429, "the eleventh failure from one client is refused");
+    // Her correct receipt still opens her case, from that very client.
+    let right = s.client().post(s.url("/api/v1/reporter/session")).json(&json!({"receipt": receipt}));
+    assert_eq!(right.send().await.expect("send").status(), 200, "a correct receipt always gets in");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn no_number_of_wrong_receipts_from_any_number_of_addresses_locks_her_out() {
+    let web = ombud_web::WebConfig { trusted_proxies: vec!["127.0.0.1".parse().expect("ip")], ..Default::default() };
+    let s = TestServer::start_with(ombud_testkit::Options { web, ..Default::default() }).await;
+    let (_, receipt) = s.report(json!({"category": "other", "description": "x"})).await;
+    let derivations = s.ombud.key_derivations();
+    // Three hundred wrong receipts from thirty addresses behind the proxy, and from the proxy itself.
+    for i in 0..300u32 {
+        let wrong = ombud_crypto::Receipt::generate().expect("receipt").grouped();
+        let from = format!("198.51.100.{}", i % 30);
+        let r = s
+            .client()
+            .post(s.url("/api/v1/reporter/session"))
+            .header("x-forwarded-for", from)
+            .json(&json!({"receipt": wrong}));
+        assert!(matches!(r.send().await.expect("send").status().as_u16(), 401 | 429));
+    }
+    assert_eq!(s.ombud.key_derivations(), derivations, "a receipt that matches no case costs no key derivation");
+    for from in ["198.51.100.3", "203.0.113.50"] {
+        let api = s.client().post(s.url("/api/v1/reporter/session")).header("x-forwarded-for", from);
+        assert_eq!(api.json(&json!({"receipt": receipt})).send().await.expect("send").status(), 200, "API from {from}");
+        let form = s.browser().post(s.url("/follow-up")).header("x-forwarded-for", from);
+        let page = form.form(&[("receipt", receipt.as_str())]).send().await.expect("send");
+        assert_eq!(page.status(), 303, "the follow-up form from {from} opens her case");
+    }
+    // What a client writes before the address the proxy added does not count: the nearest untrusted hop does.
+    let guess = ombud_crypto::Receipt::generate().expect("receipt").grouped();
+    let spoofed = s
+        .client()
+        .post(s.url("/api/v1/reporter/session"))
+        .header("x-forwarded-for", "203.0.113.77, 198.51.100.1, 127.0.0.1");
+    assert_eq!(spoofed.json(&json!({"receipt": guess})).send().await.expect("send").status(), 429);
     s.stop().await;
 }
 

@@ -102,6 +102,9 @@ async fn check_on_my_report_opens_her_case_once_without_the_receipt() {
     assert_eq!((opened.status().as_u16(), opened.headers()["location"].to_str().ok()), (303, Some("/follow-up")));
     let page = browser.get(s.url("/follow-up")).send().await.expect("case").text().await.expect("html");
     assert!(page.contains("Check me"), "her case, without typing 28 digits");
+    let pressed_again =
+        browser.post(s.url("/follow-up/continue")).form(&[("token", go.as_str())]).send().await.expect("go");
+    assert_eq!(pressed_again.status(), 303, "pressed again on her device: her case is open here already");
     let stranger = s.browser();
     let again = stranger.post(s.url("/follow-up/continue")).form(&[("token", go.as_str())]).send().await.expect("go");
     assert_eq!(again.status(), 410, "used once");

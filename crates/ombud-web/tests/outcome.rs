@@ -99,7 +99,7 @@ async fn a_harassment_case_from_receipt_to_closure_tells_her_what_was_decided_an
             .as_array()
             .expect("steps")
             .iter()
-            .map(|s| (s["step"].as_str().unwrap_or(""), s["for_reporter"].as_str().unwrap_or("")))
+            .filter_map(|s| Some((s["step"].as_str()?, s["for_reporter"].as_str()?)))
             .collect();
         assert_eq!(told, [("record_findings", FINDINGS), ("decide", DECISION), ("close", CLOSED)]);
         assert!(mine["steps"].as_array().expect("steps").iter().all(|s| s["reason"].is_null()), "no internal reason");
@@ -194,6 +194,15 @@ async fn a_dismissal_and_a_referral_each_tell_her_why_and_where_she_can_turn() {
         let refer = json!({"step": "assess_referred", "reason": "labour law", "for_reporter": where_});
         assert_eq!(post(&s, &steps, &handler, refer).await.1["status"], "closed");
 
+        // A dismissal proposed while her request waits is refused before oversight ever sees it.
+        s.report(json!({"category": "sexual_harassment", "description": "x", "requests": [{"kind": "leave"}]})).await;
+        let id = first_case(&s, &handler).await;
+        let steps = format!("/api/v1/cases/{id}/steps");
+        assert_eq!(post(&s, &steps, &handler, json!({"step": "acknowledge"})).await.0, 200);
+        let dismiss = json!({"step": "assess_dismissed", "reason": "thin", "for_reporter": "We cannot go on."});
+        let (status, body) = post(&s, &steps, &handler, dismiss).await;
+        assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("requests")));
+
         let reporter = s.reporter_token(&dismissed).await;
         let (_, mine) = get(&s, "/api/v1/reporter/case", &reporter).await;
         assert!(mine["external_channels"].to_string().contains("12338"), "{}", mine["external_channels"]);
@@ -245,10 +254,15 @@ async fn a_refused_dismissal_sends_her_nowhere_and_feedback_is_never_paused() {
         .clone();
     let change = format!("/api/v1/cases/{id}/deadlines/{}/change", feedback["id"].as_str().expect("id"));
     let later = (s.clock.now() + SignedDuration::from_hours(24 * 200)).to_string();
-    for (kind, field) in [("pause", "kind"), ("extension", "until")] {
+    for (kind, code) in [("pause", "feedback-not-paused"), ("extension", "feedback-not-extended")] {
         let body = json!({"kind": kind, "until": later, "justification": "busy", "for_reporter": "We need longer."});
         let (status, body) = post(&s, &change, &handler, body).await;
-        assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some(field)), "{kind}");
+        let field = &body["error"]["fields"][0];
+        assert_eq!(
+            (status, field["field"].as_str(), field["code"].as_str()),
+            (422, Some("kind"), Some(code)),
+            "{kind}"
+        );
     }
     s.stop().await;
 }

@@ -14,6 +14,9 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// Set when Ombud is served over HTTPS (behind a TLS proxy).
     pub secure_cookies: bool,
+    /// Proxies whose forwarding headers name the client (for the receipt
+    /// limit only; the address is never stored or logged).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub max_attachment_mb: u64,
     pub max_attachments: usize,
     pub policy: DeadlinePolicy,
@@ -68,6 +71,7 @@ impl Default for FileConfig {
             data: None,
             database_url: None,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             max_attachment_mb: 25,
             max_attachments: 10,
             policy: DeadlinePolicy::default(),
@@ -120,7 +124,12 @@ impl FileConfig {
     pub fn web(&self) -> ombud_web::WebConfig {
         let max_upload_request_bytes =
             usize::try_from(self.max_attachment_mb * 1024 * 1024 * 2 + 1024 * 1024).unwrap_or(usize::MAX);
-        ombud_web::WebConfig { secure_cookies: self.secure_cookies, max_upload_request_bytes, ..Default::default() }
+        ombud_web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            max_upload_request_bytes,
+            trusted_proxies: self.trusted_proxies.clone(),
+            ..Default::default()
+        }
     }
 }
 
@@ -135,6 +144,9 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(c.max_attachment_mb, 5);
+        let proxied: FileConfig = toml::from_str("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n").expect("valid");
+        assert_eq!(proxied.web().trusted_proxies.len(), 2);
+        assert!(toml::from_str::<FileConfig>("trusted_proxies = [\"localhost\"]\n").is_err(), "addresses only");
         assert_eq!(c.policy.time_zone, "Asia/Shanghai");
         assert_eq!(c.policy.acknowledge_days, 7);
         assert_eq!(c.receipt_kdf.m_kib, 65536);

@@ -494,3 +494,5 @@ field-other-needs-detail = Say what else you need, so it can be answered.
 error-already-received = This report was already received
 error-already-received-body = The same form was sent again, for example by reloading the page or pressing the button twice. Your report was received the first time, and nothing was filed twice. For your safety a receipt is shown only once: if you did not keep it, make a new report and say that it repeats an earlier one.
 receipt-follow-up-later = Open my case with the receipt instead
+form-error-line = { $field }: { $message }
+field-feedback-not-extended = The feedback deadline cannot be moved: she is told what was done within three months of the acknowledgement. Send feedback instead, even if the investigation goes on.

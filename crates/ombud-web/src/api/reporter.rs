@@ -38,15 +38,17 @@ async fn submit_report(
     Ok((StatusCode::CREATED, Json(Submitted { case_ref: done.reference, receipt: done.receipt.grouped() })))
 }
 
-/// Sign in with a receipt. Failures count against a limit per client and overall.
+/// Sign in with a receipt. A correct receipt always gets in; receipts that match no case count against a limit per client.
 #[utoipa::path(post, path = "/reporter/session", tag = "reporter", request_body = ReceiptSignIn,
     responses((status = 200, body = Token), errors::Body, errors::Unauthorized, errors::TooMany))]
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ReceiptSignIn>,
 ) -> ApiResult<Json<Token>> {
-    let session = open_with_receipt(&state, Some(addr.ip()), &body.receipt).await.map_err(|e| match e {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    let session = open_with_receipt(&state, client, &body.receipt).await.map_err(|e| match e {
         ApiOrPage::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         ApiOrPage::Service(e) => e.into(),
     })?;

@@ -187,11 +187,12 @@ fn history_lines(page: &Page, view: &CaseView) -> Vec<HistoryLine> {
         .collect()
 }
 
-/// The deadlines a handler may still move.
-fn open_deadlines(page: &Page, view: &CaseView) -> Vec<DeadlineOption> {
+/// The deadlines a handler may still move: open ones, and the feedback
+/// deadline only where the policy allows extending it.
+fn open_deadlines(page: &Page, view: &CaseView, feedback_movable: bool) -> Vec<DeadlineOption> {
     view.deadline_rows
         .iter()
-        .filter(|d| d.is_open())
+        .filter(|d| d.is_open() && (feedback_movable || d.kind != ombud_domain::DeadlineKind::Feedback))
         .map(|d| DeadlineOption {
             id: d.id.to_string(),
             label: format!("{} — {}", page.tr.label(d.kind), page.time(&d.due_at)),
@@ -239,7 +240,7 @@ pub async fn render_case(
         steps: step_choices(&page, &view, session),
         outcomes: choices(&tr, &AnswerOutcome::ALL, AnswerOutcome::as_str),
         history: history_lines(&page, &view),
-        open_deadlines: open_deadlines(&page, &view),
+        open_deadlines: open_deadlines(&page, &view, state.ombud.config().policy.feedback_extension_months > 0),
         justifications: view
             .changes
             .iter()

@@ -208,9 +208,7 @@ fn events(page: &Page, view: &CaseView) -> Vec<EventDisplay> {
     view.events
         .iter()
         .map(|(kind, at)| {
-            let step = (*kind == EventKind::StateChanged)
-                .then(|| view.steps.iter().find(|s| s.at == *at && s.for_reporter.is_some()))
-                .flatten();
+            let step = (*kind == EventKind::StateChanged).then(|| view.steps.iter().find(|s| s.at == *at)).flatten();
             match step {
                 Some(s) => EventDisplay {
                     what: s.step.parse().map(|st| tr.t(labels::outcome_key(st))).unwrap_or_else(|_| tr.label(*kind)),

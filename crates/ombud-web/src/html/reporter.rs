@@ -191,8 +191,8 @@ pub struct ReportFormPage {
     /// Field id → message, shown beside the field.
     errors: HashMap<String, String>,
     /// Each problem in form order, for the summary at the top: (field id,
-    /// the field's name, the message).
-    summary: Vec<(String, String, String)>,
+    /// "the field's name: the message").
+    summary: Vec<(String, String)>,
     categories: Vec<Choice>,
     locations: Vec<Choice>,
     roles: Vec<Choice>,
@@ -222,11 +222,13 @@ impl ReportFormPage {
     /// The form's limits, stated before she starts.
     fn limits(&self) -> String {
         let tr = &self.page.tr;
-        tr.t_with("report-limits", &[("chars", self.max_description.into()), ("mb", self.max_total_mb.into())])
+        let chars = tr.number(self.max_description);
+        tr.t_with("report-limits", &[("chars", chars.into()), ("mb", self.max_total_mb.into())])
     }
 
     fn description_limit(&self) -> String {
-        self.page.tr.t_with("report-description-limit", &[("chars", self.max_description.into())])
+        let chars = self.page.tr.number(self.max_description);
+        self.page.tr.t_with("report-description-limit", &[("chars", chars.into())])
     }
 }
 
@@ -274,9 +276,9 @@ fn field_name(tr: &crate::i18n::Tr, field: &str) -> String {
 /// A problem in her words; a description over the limit says by how much.
 fn problem(tr: &crate::i18n::Tr, form: &ReportFormValues, e: &FieldError) -> String {
     if e.field == "description" && e.code == "too-long" {
-        let count = form.description.trim().chars().count();
-        return tr
-            .t_with("field-description-too-long", &[("count", count.into()), ("max", MAX_DESCRIPTION_CHARS.into())]);
+        let count = tr.number(form.description.trim().chars().count());
+        let max = tr.number(MAX_DESCRIPTION_CHARS);
+        return tr.t_with("field-description-too-long", &[("count", count.into()), ("max", max.into())]);
     }
     field_message(tr, e)
 }
@@ -290,16 +292,20 @@ fn form_page(
 ) -> ReportFormPage {
     let page = Page::new(state, lang, "/report", "report-title");
     let tr = page.tr;
-    let summary: Vec<(String, String, String)> = errors
+    let summary: Vec<(String, String)> = errors
         .iter()
         .map(|e| {
             let field = form_field(&e.field);
-            (field.clone(), field_name(&tr, &field), problem(&tr, &form, e))
+            let line = tr.t_with(
+                "form-error-line",
+                &[("field", field_name(&tr, &field).into()), ("message", problem(&tr, &form, e).into())],
+            );
+            (field.clone(), line)
         })
         .collect();
     let mut map = HashMap::new();
-    for (field, _, message) in &summary {
-        map.entry(field.clone()).or_insert_with(|| message.clone());
+    for (e, (field, _)) in errors.iter().zip(&summary) {
+        map.entry(field.clone()).or_insert_with(|| problem(&tr, &form, e));
     }
     ReportFormPage {
         categories: choices(&tr, &Category::ALL, Category::as_str),
@@ -399,8 +405,18 @@ pub struct ContinueForm {
 
 /// "Check on my report" from the receipt page: her session starts from the
 /// one-time token, without retyping the receipt. Used once, within ten minutes.
-pub async fn continue_to_case(State(state): State<AppState>, lang: Lang, Form(form): Form<ContinueForm>) -> Response {
-    match state.continue_tokens.take(form.token.trim()) {
+pub async fn continue_to_case(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    Form(form): Form<ContinueForm>,
+) -> Response {
+    let token = state.continue_tokens.take(form.token.trim());
+    if token.is_none() && reporter_session(&state, &headers).is_some() {
+        // Pressed again on this device: her case is already open here.
+        return see_other("/follow-up");
+    }
+    match token {
         Some(session) => match state.reporter_sessions.insert(session) {
             Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
             Err(e) => error_page(lang, e),
@@ -487,32 +503,39 @@ pub struct ReceiptForm {
     receipt: String,
 }
 
-/// Checks a receipt against the failure limits and the service; every kind
-/// of failure counts against the limit.
+/// Opens a case with a receipt. A correct receipt always gets in, however
+/// many wrong ones came before it from anywhere: only a receipt that matches
+/// no case counts against its client's limit, and only such a receipt is
+/// ever refused for it (a wrong receipt costs no key derivation).
 pub async fn open_with_receipt(
     state: &AppState,
-    client: Option<std::net::IpAddr>,
+    client: std::net::IpAddr,
     receipt: &str,
 ) -> Result<ReporterSession, crate::error::ApiOrPage> {
-    if !state.receipt_limiter.allowed(client) {
-        return Err(crate::error::ApiOrPage::RateLimited);
-    }
-    state.ombud.reporter_open(receipt).await.map_err(|e| {
-        if matches!(e, ServiceError::BadReceipt | ServiceError::MalformedReceipt) {
+    use crate::error::ApiOrPage;
+    match state.ombud.find_receipt(receipt).await {
+        Ok(found) => state.ombud.open_receipt(found).await.map_err(ApiOrPage::Service),
+        Err(e @ (ServiceError::BadReceipt | ServiceError::MalformedReceipt)) => {
+            if !state.receipt_limiter.allowed(client) {
+                return Err(ApiOrPage::RateLimited);
+            }
             state.receipt_limiter.record_failure(client);
+            Err(ApiOrPage::Service(e))
         }
-        crate::error::ApiOrPage::Service(e)
-    })
+        Err(e) => Err(ApiOrPage::Service(e)),
+    }
 }
 
 pub async fn sign_in(
     State(state): State<AppState>,
     lang: Lang,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<ReceiptForm>,
 ) -> Response {
     let tr = lang.tr();
-    match open_with_receipt(&state, Some(addr.ip()), &form.receipt).await {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    match open_with_receipt(&state, client, &form.receipt).await {
         Ok(session) => match state.reporter_sessions.insert(session) {
             Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
             Err(e) => error_page(lang, e),
