@@ -16,6 +16,7 @@ mod ids;
 mod matching;
 mod report;
 mod staff;
+mod text;
 mod workflow;
 
 pub use case::{CaseRouting, CaseStatus, Category, EventKind};
@@ -37,6 +38,7 @@ pub use report::{
     SupportRequest, validate_message,
 };
 pub use staff::{Role, valid_email};
+pub use text::{is_invisible, plain_file_name, shown_plainly};
 pub use workflow::{
     AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, may_take, next_status,
     routing_allows, works_case,

@@ -164,6 +164,8 @@ pub struct ReportDraft {
     pub location: Location,
     #[schema(max_items = 30)]
     pub people: Vec<PersonInvolved>,
+    /// Each kind at most once.
+    #[schema(max_items = 5)]
     pub requests: Vec<ReporterRequest>,
     /// Anonymous unless she says otherwise.
     pub anonymous: bool,
@@ -396,7 +398,15 @@ fn validate_people(people: &[PersonInvolved], errors: &mut Vec<FieldError>) -> V
         .collect()
 }
 
+/// Her requests: each kind at most once, so a report carries at most one
+/// request (and one answer deadline) of each kind.
 fn validate_requests(requests: &[ReporterRequest], errors: &mut Vec<FieldError>) -> Vec<SupportRequest> {
+    let mut seen = std::collections::HashSet::new();
+    let filled = requests.iter().filter(|r| !r.kind.trim().is_empty());
+    if filled.clone().any(|r| !seen.insert(r.kind.trim())) {
+        errors.push(FieldError::new("requests", "duplicate-request"));
+        return Vec::new();
+    }
     requests
         .iter()
         .enumerate()
@@ -498,6 +508,27 @@ mod tests {
         let errors = d.validate(date(2026, 1, 1)).expect_err("invalid");
         let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
         assert_eq!(fields, [("people.0.name", "name-needed"), ("requests.0.detail", "other-needs-detail")]);
+    }
+
+    #[test]
+    fn each_request_kind_comes_once() {
+        let many = ReportDraft {
+            requests: (0..30_000).map(|_| ReporterRequest { kind: "leave".into(), detail: None }).collect(),
+            ..draft()
+        };
+        let errors = many.validate(date(2026, 1, 1)).expect_err("refused");
+        assert_eq!(
+            errors.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>(),
+            [("requests", "duplicate-request")]
+        );
+        let each_once = ReportDraft {
+            requests: RequestKind::ALL
+                .iter()
+                .map(|k| ReporterRequest { kind: k.as_str().into(), detail: Some("details".into()) })
+                .collect(),
+            ..draft()
+        };
+        assert_eq!(each_once.validate(date(2026, 1, 1)).expect("valid").requests.len(), RequestKind::ALL.len());
     }
 
     #[test]

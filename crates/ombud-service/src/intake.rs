@@ -208,7 +208,7 @@ impl Ombud {
             .into_iter()
             .map(|u| {
                 let id = AttachmentId::new();
-                let name = sanitize_file_name(&u.name);
+                let name = ombud_domain::plain_file_name(&u.name);
                 let meta = AttachmentMetaContent { name, content_type: u.content_type };
                 Ok(NewAttachment {
                     meta: AttachmentMeta {
@@ -242,13 +242,6 @@ fn new_reference() -> Result<String> {
 
 /// Keeps the last path component, drops control characters, caps the length;
 /// an empty name becomes "attachment".
-fn sanitize_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
-    let clean = clean.trim();
-    if clean.is_empty() { "attachment".to_owned() } else { clean.to_owned() }
-}
-
 /// A wrap of the case key for every staff member who reads cases and is not
 /// excluded from this one.
 fn readers_grants(
@@ -279,8 +272,8 @@ mod tests {
         let r = new_reference().expect("reference");
         assert_eq!(r.len(), 13);
         assert!(r.starts_with("OMB-") && r.chars().nth(8) == Some('-'));
-        assert_eq!(sanitize_file_name("C:\\Users\\me\\证据.png"), "证据.png");
-        assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(sanitize_file_name("  \n"), "attachment");
+        assert_eq!(ombud_domain::plain_file_name("C:\\Users\\me\\证据.png"), "证据.png");
+        assert_eq!(ombud_domain::plain_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(ombud_domain::plain_file_name("  \n"), "attachment");
     }
 }

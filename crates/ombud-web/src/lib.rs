@@ -96,9 +96,9 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(security::csrf_layer())
 }
 
 /// Serves the application on a bound listener until the future resolves.

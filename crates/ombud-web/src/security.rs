@@ -3,7 +3,7 @@
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 /// No script anywhere, no third party, no framing, no referrer.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
@@ -31,9 +31,35 @@ pub async fn headers(request: Request, next: Next) -> Response {
 }
 
 /// Refuses state-changing requests that a browser marks as cross-site
-/// (Sec-Fetch-Site / Origin), with no token and no JavaScript needed.
-pub fn csrf_layer() -> tower_http::csrf::CsrfLayer {
-    tower_http::csrf::CsrfLayer::new()
+/// (`Sec-Fetch-Site`, else `Origin` against `Host`), with no token and no
+/// JavaScript needed. It runs inside the language and header layers, so the
+/// refusal is a page in her language (or the API's JSON error) with every
+/// security header, never an empty 403.
+pub async fn csrf(request: Request, next: Next) -> Response {
+    if !is_cross_site(&request) {
+        return next.run(request).await;
+    }
+    if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/scim/") {
+        return crate::error::ApiError::new(axum::http::StatusCode::FORBIDDEN, "cross_site").into_response();
+    }
+    crate::html::page::message_page(crate::i18n::Lang::current(), axum::http::StatusCode::FORBIDDEN, "error-cross-site")
+}
+
+fn is_cross_site(request: &Request) -> bool {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
+        return false;
+    }
+    let header = |name: header::HeaderName| request.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header(header::ORIGIN), header(header::HOST)) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
 }
 
 /// A cookie carrying a secret: HttpOnly, SameSite=Strict, Secure over HTTPS.

@@ -211,6 +211,21 @@ async fn pages_carry_strict_headers_and_cross_site_posts_are_refused() {
         .await
         .expect("post");
     assert_eq!(forged.status(), 403);
+    assert!(forged.headers().contains_key("content-security-policy"), "the refusal carries every security header");
+    assert_eq!(forged.headers()["cache-control"], "no-store");
+    assert!(forged.text().await.expect("html").contains("sent from another site"), "a page that says why");
+    let forged_zh = s.client().post(s.url("/report?lang=zh-CN")).header("origin", "https://evil.example");
+    let forged_zh = forged_zh.form(&[("description", "x")]).send().await.expect("post");
+    assert_eq!(forged_zh.status(), 403, "an Origin of another host, without Sec-Fetch-Site");
+    assert!(forged_zh.text().await.expect("html").contains("此表单来自其他网站"), "in her language");
+    let api = s.client().post(s.url("/api/v1/reports")).header("sec-fetch-site", "cross-site");
+    let api = api.json(&serde_json::json!({"category": "other", "description": "x"})).send().await.expect("post");
+    assert_eq!(api.status(), 403);
+    let body: serde_json::Value = api.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "cross_site");
+    let same = s.client().post(s.url("/api/v1/reports")).header("sec-fetch-site", "same-origin");
+    let same = same.json(&serde_json::json!({"category": "other", "description": "x"})).send().await.expect("post");
+    assert_eq!(same.status(), 201, "a page of Ombud's own may post");
 
     let password = s.staff("h@example.org", Role::Handler).await;
     let r = s
@@ -223,5 +238,24 @@ async fn pages_carry_strict_headers_and_cross_site_posts_are_refused() {
     let cookie = r.headers()["set-cookie"].to_str().expect("cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     assert_eq!(s.client().get(s.url("/healthz")).send().await.expect("health").status(), 200);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_name_cannot_disguise_its_extension() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let password = s.staff("h@example.org", Role::Handler).await;
+    let form =
+        Form::new().text("category", "other").text("description", "See the invoice").text("mode", "anonymous").part(
+            "attachments",
+            Part::bytes(b"<html>".to_vec()).file_name("invoice\u{202E}lmth.exe").mime_str("text/html").expect("mime"),
+        );
+    assert_eq!(s.client().post(s.url("/report")).multipart(form).send().await.expect("send").status(), 200);
+    let staff = s.staff_browser("h@example.org", &password).await;
+    let inbox = staff.get(s.url("/staff/cases")).send().await.expect("inbox").text().await.expect("html");
+    let id = between(&inbox, "href=\"/staff/cases/", "\"").expect("a case");
+    let page = staff.get(s.url(&format!("/staff/cases/{id}"))).send().await.expect("case").text().await.expect("html");
+    assert!(page.contains("invoicelmth.exe"), "the name as it really ends");
+    assert!(!page.contains('\u{202E}'), "no right-to-left override reaches the page");
     s.stop().await;
 }

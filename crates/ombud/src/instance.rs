@@ -22,10 +22,38 @@ pub fn instance_secret(data: &Path) -> anyhow::Result<[u8; 32]> {
     }
     let secret = ombud_crypto::InstanceKeys::generate_master()?;
     let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(&path, format!("{hex}\n")).with_context(|| format!("writing {}", path.display()))?;
-    restrict(&path, 0o600)?;
+    write_private(&path, format!("{hex}\n").as_bytes())?;
     tracing::info!(path = %path.display(), "created the instance secret; back it up: without it no receipt can be looked up");
     Ok(secret)
+}
+
+/// Creates a file only its owner can read, with that mode from the first
+/// byte (never world-readable, not even for a moment).
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    file.sync_all().with_context(|| format!("writing {}", path.display()))
+}
+
+/// The embedded database and its journals are the owner's alone (SQLite
+/// gives its WAL and shared-memory files the database file's mode).
+fn private_database(path: &Path) -> anyhow::Result<()> {
+    if !path.exists() {
+        return write_private(path, b"");
+    }
+    restrict(path, 0o600)?;
+    for journal in ["-wal", "-shm"] {
+        let side = path.with_file_name(format!("{DATABASE_FILE}{journal}"));
+        if side.exists() {
+            restrict(&side, 0o600)?;
+        }
+    }
+    Ok(())
 }
 
 fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
@@ -60,7 +88,9 @@ pub async fn open_store(data: &Path, database_url: Option<&str>) -> anyhow::Resu
         Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite:…"),
         None => {
             std::fs::create_dir_all(data)?;
-            Arc::new(SqlStore::open(&data.join(DATABASE_FILE)).await.context("opening the embedded database")?)
+            let path = data.join(DATABASE_FILE);
+            private_database(&path)?;
+            Arc::new(SqlStore::open(&path).await.context("opening the embedded database")?)
         }
     })
 }
@@ -82,5 +112,27 @@ mod tests {
         assert_eq!(instance_secret(dir.path()).expect("read"), first);
         std::fs::write(dir.path().join(SECRET_FILE), "nonsense").expect("write");
         assert!(instance_secret(dir.path()).is_err());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_secret_the_database_and_its_journals_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let data = dir.path().join("data");
+        let ombud = open(&data, None, ServiceConfig::default()).await.expect("open");
+        ombud.operator().list_staff().await.expect("a write-ahead log in use");
+        let mode = |name: &str| std::fs::metadata(data.join(name)).map(|m| m.permissions().mode() & 0o777).ok();
+        assert_eq!(mode(SECRET_FILE), Some(0o600));
+        assert_eq!(mode(DATABASE_FILE), Some(0o600));
+        assert_eq!(mode(""), Some(0o700), "the data directory");
+        for journal in ["ombud.db-wal", "ombud.db-shm"] {
+            assert!(mode(journal).is_none_or(|m| m == 0o600), "{journal}: {:o}", mode(journal).unwrap_or(0));
+        }
+        // An older install's world-readable database is closed up at the next start.
+        drop(ombud);
+        std::fs::set_permissions(data.join(DATABASE_FILE), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        open_store(&data, None).await.expect("reopen");
+        assert_eq!(mode(DATABASE_FILE), Some(0o600));
     }
 }

@@ -221,8 +221,15 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 /// Logs to standard error; `RUST_LOG` overrides the default level.
 fn init_logging(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // No client address at any level: the connection layers that would name
+    // one stay quiet whatever RUST_LOG asks for.
+    for quiet in ["axum::serve=off", "hyper_util=off"] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 

@@ -175,6 +175,19 @@ async fn no_content_reaches_the_disk_or_the_logs() {
         .expect("json");
     assert_eq!(back["messages"][2]["body"], SENTINELS[18], "the reporter reads the reply");
 
+    // A request over a plain connection whose port is known: at trace level, no log line names it.
+    let client_port = {
+        use std::io::{Read, Write};
+        let host = base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        let port = stream.local_addr().expect("local").port();
+        write!(stream, "GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        port
+    };
+
     // While running (WAL in use) and after stopping, nothing is in clear.
     let mut found = Vec::new();
     scan(data.path(), &mut found);
@@ -183,5 +196,6 @@ async fn no_content_reaches_the_disk_or_the_logs() {
     scan(logs.path(), &mut found);
     let log = std::fs::read_to_string(&log_path).expect("log");
     assert!(log.contains("report received"), "the log was captured at all");
+    assert!(!log.contains(&format!(":{client_port}")), "no client address or port in the trace log");
     assert!(found.is_empty(), "plaintext leaked: {found:#?}");
 }

@@ -496,3 +496,6 @@ error-already-received-body = The same form was sent again, for example by reloa
 receipt-follow-up-later = Open my case with the receipt instead
 form-error-line = { $field }: { $message }
 field-feedback-not-extended = The feedback deadline cannot be moved: she is told what was done within three months of the acknowledgement. Send feedback instead, even if the investigation goes on.
+field-duplicate-request = Each kind of request can be made once.
+error-cross-site = This form was sent from another site
+error-cross-site-body = For your safety, Ombud only accepts forms sent from its own pages. Nothing was received. Open the page again from Ombud's address and send it from there.

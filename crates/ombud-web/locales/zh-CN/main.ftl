@@ -481,3 +481,6 @@ error-already-received-body = 同一份表单被再次发送，例如刷新了�
 receipt-follow-up-later = 改用凭证打开我的案件
 form-error-line = { $field }：{ $message }
 field-feedback-not-extended = 反馈期限不能更改：须在确认收到后三个月内告知她处理情况。即使调查仍在进行，也请先发送反馈。
+field-duplicate-request = 每种请求只能提出一次。
+error-cross-site = 此表单来自其他网站
+error-cross-site-body = 为了您的安全，Ombud 只接受从其自身页面发送的表单。我们没有收到任何内容。请从 Ombud 的网址重新打开页面并从那里发送。

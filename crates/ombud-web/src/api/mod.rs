@@ -70,8 +70,30 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     with_itself(doc)
 }
 
+/// Every operation that changes something may be refused as sent
+/// cross-site from a browser (403 `cross_site`), before any handler runs.
+fn with_cross_site_refusal(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+    let refusal = ResponseBuilder::new()
+        .description(
+            "Refused: sent cross-site from a browser (`cross_site`), or the role may not do this (`forbidden`)",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody")))).build(),
+        )
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            operation.responses.responses.entry("403".to_owned()).or_insert_with(|| RefOr::T(refusal.clone()));
+        }
+    }
+    doc
+}
+
 /// The document names its own route too.
-fn with_itself(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+fn with_itself(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut doc = with_cross_site_refusal(doc);
     let this = utoipa::openapi::path::OperationBuilder::new()
         .summary(Some("This document"))
         .response("200", utoipa::openapi::ResponseBuilder::new().description("OpenAPI document"))

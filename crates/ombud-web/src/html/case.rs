@@ -143,7 +143,7 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyL
             }
             PartyLine {
                 position: p.position,
-                name: p.name.clone(),
+                name: ombud_domain::shown_plainly(&p.name),
                 role: tr.label(p.role),
                 matched,
                 how,

@@ -4,7 +4,7 @@
 use super::page::Page;
 use crate::i18n::Tr;
 use crate::labels;
-use ombud_domain::{Contact, EventKind, Occurred, Person, Place};
+use ombud_domain::{Contact, EventKind, Occurred, Person, Place, shown_plainly};
 use ombud_service::{AttachmentView, CaseView, ChangeView, MessageView, RequestView};
 
 pub struct FileDisplay {
@@ -96,7 +96,7 @@ fn size(bytes: u64) -> String {
 }
 
 fn file(a: &AttachmentView, href_prefix: &str) -> FileDisplay {
-    FileDisplay { href: format!("{href_prefix}{}", a.id), name: a.name.clone(), size: size(a.size) }
+    FileDisplay { href: format!("{href_prefix}{}", a.id), name: shown_plainly(&a.name), size: size(a.size) }
 }
 
 fn occurred(page: &Page, o: &Occurred) -> Option<String> {
@@ -134,7 +134,7 @@ fn person(tr: &Tr, p: &Person) -> PersonDisplay {
     ];
     details.extend(p.employee_id.clone().map(|id| tr.t_with("person-employee-id", &[("id", id.into())])));
     details.extend(p.email.clone());
-    PersonDisplay { name: p.shown_name().to_owned(), details: details.join(" · ") }
+    PersonDisplay { name: shown_plainly(p.shown_name()), details: details.join(" · ") }
 }
 
 fn contact(c: &Contact) -> String {
