@@ -122,6 +122,10 @@ pub enum EventKind {
     Recused,
     /// Feedback for her on what was done and why.
     FeedbackSent,
+    /// A pause past the policy's limit was asked for; it waits for oversight.
+    PauseAsked,
+    /// Oversight refused such a pause; nothing moved.
+    PauseRefused,
 }
 
 names!(EventKind, "event" {
@@ -142,6 +146,8 @@ names!(EventKind, "event" {
     AccessChanged => "access_changed",
     Recused => "recused",
     FeedbackSent => "feedback_sent",
+    PauseAsked => "pause_asked",
+    PauseRefused => "pause_refused",
 });
 
 impl EventKind {
@@ -152,7 +158,12 @@ impl EventKind {
     pub fn shown_to_reporter(self) -> bool {
         !matches!(
             self,
-            EventKind::PeopleMatched | EventKind::AccessChanged | EventKind::AccessGranted | EventKind::Recused
+            EventKind::PeopleMatched
+                | EventKind::AccessChanged
+                | EventKind::AccessGranted
+                | EventKind::Recused
+                | EventKind::PauseAsked
+                | EventKind::PauseRefused
         )
     }
 

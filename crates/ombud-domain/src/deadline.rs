@@ -18,6 +18,9 @@ pub struct DeadlinePolicy {
     /// acknowledgement. An organisation under another jurisdiction may allow
     /// an extension here.
     pub feedback_extension_months: i32,
+    /// The longest pause a handler may set alone, in days; a longer one
+    /// waits for an oversight member's approval before it takes effect.
+    pub pause_max_days: i64,
     /// IANA name of the organisation's time zone, e.g. "Asia/Shanghai".
     pub time_zone: String,
     /// How long before a deadline the handlers are reminded.
@@ -51,6 +54,7 @@ impl Default for DeadlinePolicy {
             acknowledge_days: 7,
             feedback_months: 3,
             feedback_extension_months: 0,
+            pause_max_days: 14,
             time_zone: "UTC".to_owned(),
             remind_before_hours: 48,
             request_answer_days: 5,
@@ -103,6 +107,22 @@ pub enum ClosedReason {
 
 names!(ClosedReason, "closed reason" {
     CaseClosed => "case_closed",
+});
+
+/// Where a moved deadline stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeState {
+    Applied,
+    /// A pause past the policy's limit: nothing moves until oversight approves.
+    Pending,
+    Refused,
+}
+
+names!(ChangeState, "change state" {
+    Applied => "applied",
+    Pending => "pending",
+    Refused => "refused",
 });
 
 /// One deadline of one case, as shown to the reporter and the handler.

@@ -27,8 +27,8 @@ pub use conflict::{
     accuses_senior_leader, exclusion, keep_an_independent_reader, merge_exclusions,
 };
 pub use deadline::{
-    CategoryPolicy, ClosedReason, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState, DeadlineStateName,
-    EscalationCause, reporter_may_escalate,
+    CategoryPolicy, ChangeState, ClosedReason, Deadline, DeadlineKind, DeadlinePolicy, DeadlineState,
+    DeadlineStateName, EscalationCause, reporter_may_escalate,
 };
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use matching::{NameIndex, NamedEntry, Strength};

@@ -23,6 +23,8 @@ pub enum QueueKind {
     Dismissal,
     /// A referral elsewhere of such a case to sign off.
     Referral,
+    /// A pause past the policy's limit, waiting for approval before it takes effect.
+    Pause,
     /// A case raised by a missed deadline or by the reporter.
     Escalation,
 }
@@ -35,7 +37,8 @@ pub struct QueueItem {
     pub case_ref: Option<String>,
     pub since: Timestamp,
     pub due: Option<Timestamp>,
-    /// For an access lift: who would be let back in, and by which change.
+    /// For an access lift: who would be let back in, and by which directory
+    /// change; for a pause: the deadline change to approve or refuse.
     pub staff_id: Option<StaffId>,
     pub staff_name: Option<String>,
     pub change_id: Option<uuid::Uuid>,
@@ -100,6 +103,18 @@ impl OversightDesk<'_> {
                 items.push(QueueItem::case(kind, &case, case.updated_at, None));
             }
         }
+        for row in self.store.pending_changes(session.id, limit).await? {
+            items.push(QueueItem {
+                kind: QueueKind::Pause,
+                case_id: Some(row.change.case_id),
+                case_ref: Some(row.case_ref),
+                since: row.change.at,
+                due: Some(row.change.old_due),
+                staff_id: None,
+                staff_name: names.get(&row.change.staff).cloned(),
+                change_id: Some(row.change.id),
+            });
+        }
         for e in self.store.escalations(session.id, limit).await? {
             items.push(QueueItem {
                 kind: QueueKind::Escalation,
@@ -115,6 +130,24 @@ impl OversightDesk<'_> {
         items.sort_by_key(|i| (i.kind != QueueKind::RestrictedRouting, i.due.is_none(), i.due, i.since));
         items.truncate(limit as usize);
         Ok(items)
+    }
+
+    /// Approves or refuses a pause past the policy's limit that a handler
+    /// asked for. Approved, it takes effect as asked (and she is told, with
+    /// the reason written for her); refused, nothing moves. A pause whose
+    /// deadline was met or ended meanwhile cannot be approved.
+    pub async fn decide_pause(&self, change: uuid::Uuid, approve: bool) -> Result<ombud_domain::ChangeState> {
+        let session = self.session;
+        let pending = self.store.pending_changes(session.id, u32::MAX).await?;
+        let row = pending.into_iter().find(|r| r.change.id == change).ok_or(ServiceError::NotFound)?;
+        let now = self.clock.now();
+        let kind = if approve { EventKind::DeadlineExtended } else { EventKind::PauseRefused };
+        let event = EventRecord::new(row.change.case_id, kind, now, Actor::Staff(session.id))
+            .with_payload(row.change.id.as_bytes());
+        if !self.store.decide_change(change, approve, session.id, now, &event).await? {
+            return Err(crate::error::invalid("deadline", "deadline-ended"));
+        }
+        Ok(if approve { ombud_domain::ChangeState::Applied } else { ombud_domain::ChangeState::Refused })
     }
 
     /// Approves or refuses letting a staff member back into a case that a

@@ -354,7 +354,12 @@ impl Opener<'_> {
         for row in self.store.deadline_changes(self.case_id).await? {
             let (justification, for_her) = crate::workflow::open_change(self.key, &row.change)?;
             let c = &row.change;
+            if !self.for_staff && c.state != ombud_domain::ChangeState::Applied {
+                // She is told of a moved deadline once it moved.
+                continue;
+            }
             out.push(crate::ChangeView {
+                id: c.id,
                 case_id: c.case_id,
                 case_ref: row.case_ref.clone(),
                 deadline: row.deadline_kind,
@@ -364,6 +369,7 @@ impl Opener<'_> {
                 at: c.at,
                 justification: if self.for_staff { justification } else { String::new() },
                 reason_for_reporter: for_her,
+                state: c.state,
             });
         }
         Ok(out)

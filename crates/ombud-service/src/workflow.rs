@@ -8,8 +8,8 @@ use crate::{Result, ServiceError};
 use jiff::Timestamp;
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
-    CaseId, CaseStatus, ClosedReason, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS, Step,
-    next_status,
+    CaseId, CaseStatus, ChangeState, ClosedReason, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS,
+    Step, next_status,
 };
 use ombud_store::{Actor, CaseRecord, DeadlineChange, DeadlineRow, EventRecord, ProceedingRow, TransitionRecord};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,7 @@ pub struct DeadlineChangeRequest<'a> {
 /// A moved deadline as oversight reviews it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ChangeView {
+    pub id: uuid::Uuid,
     pub case_id: CaseId,
     pub case_ref: String,
     pub deadline: DeadlineKind,
@@ -61,6 +62,8 @@ pub struct ChangeView {
     pub at: Timestamp,
     pub justification: String,
     pub reason_for_reporter: String,
+    /// `applied`, `pending` (a long pause waiting for oversight) or `refused`.
+    pub state: ChangeState,
 }
 
 impl StaffDesk<'_> {
@@ -200,13 +203,15 @@ impl StaffDesk<'_> {
 
     /// Extends a deadline, or pauses it until a date (the remaining time then
     /// runs on). Both need a justification (for oversight) and a reason for
-    /// her; both are on the record.
+    /// her of at least a sentence; both are on the record. The
+    /// acknowledgement is never paused, and a pause past the policy's limit
+    /// waits for an oversight member's approval (`Pending`).
     pub async fn change_deadline(
         &self,
         case_id: CaseId,
         deadline: uuid::Uuid,
         req: DeadlineChangeRequest<'_>,
-    ) -> Result<()> {
+    ) -> Result<ChangeState> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
         self.require_case_worker(&case)?;
@@ -219,11 +224,12 @@ impl StaffDesk<'_> {
             .find(|d| d.id == deadline)
             .ok_or(ServiceError::NotFound)?;
         let mut errors = Vec::new();
-        let justification =
-            required("justification", req.justification, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok();
-        let for_her = required("reason_for_reporter", req.reason_for_reporter, MAX_MESSAGE_CHARS)
-            .map_err(|e| errors.push(e))
-            .ok();
+        let justification = sentence("justification", req.justification).map_err(|e| errors.push(e)).ok();
+        let for_her = sentence("reason_for_reporter", req.reason_for_reporter).map_err(|e| errors.push(e)).ok();
+        if current.kind == DeadlineKind::Acknowledge && req.kind == "pause" {
+            // Confirming receipt takes a click; nothing justifies stopping its clock.
+            errors.push(FieldError { field: "kind".into(), code: "acknowledge-not-paused" });
+        }
         if current.kind == DeadlineKind::Feedback {
             errors.extend(self.feedback_may_move(&current, &req)?);
         }
@@ -252,6 +258,10 @@ impl StaffDesk<'_> {
         else {
             return Err(invalid(errors));
         };
+        // A pause past the policy's limit waits for oversight before it takes effect.
+        let long_pause = req.kind == "pause"
+            && req.until.duration_since(now) > jiff::SignedDuration::from_hours(24 * self.config.policy.pause_max_days);
+        let state = if long_pause { ChangeState::Pending } else { ChangeState::Applied };
         let id = uuid::Uuid::now_v7();
         let change = DeadlineChange {
             id,
@@ -265,13 +275,18 @@ impl StaffDesk<'_> {
             sealed_justification: key
                 .seal(&reason_aad(case_id, &id, "change-justification"), justification.as_bytes())?,
             sealed_for_reporter: key.seal(&reason_aad(case_id, &id, "change-for-reporter"), for_her.as_bytes())?,
+            state,
         };
-        let event = EventRecord::new(case_id, EventKind::DeadlineExtended, now, Actor::Staff(session.id))
+        let kind = if long_pause { EventKind::PauseAsked } else { EventKind::DeadlineExtended };
+        let event = EventRecord::new(case_id, kind, now, Actor::Staff(session.id))
             .with_payloads([change.sealed_justification.as_slice(), change.sealed_for_reporter.as_slice()]);
         if !self.store.change_deadline(&change, &event).await? {
             return Err(invalid(vec![FieldError { field: "deadline".into(), code: "already-met" }]));
         }
-        Ok(())
+        if long_pause {
+            tracing::info!(case = %case_id, "a long pause waits for oversight");
+        }
+        Ok(state)
     }
 
     /// The feedback deadline is never paused, and extended only within what
@@ -332,6 +347,19 @@ fn required(field: &str, value: &str, max: usize) -> std::result::Result<String,
     Ok(v.to_owned())
 }
 
+/// The fewest characters that make a reason a sentence ("Interpreter
+/// needed for her interview." rather than "x"); ten CJK characters are one.
+const SENTENCE_CHARS: usize = 10;
+
+/// A reason of at least a sentence, at most a message.
+fn sentence(field: &str, value: &str) -> std::result::Result<String, FieldError> {
+    let text = required(field, value, MAX_MESSAGE_CHARS)?;
+    if text.chars().filter(|c| !c.is_whitespace()).count() < SENTENCE_CHARS {
+        return Err(FieldError { field: field.to_owned(), code: "too-short" });
+    }
+    Ok(text)
+}
+
 /// Text she may leave out: None when blank, refused when too long.
 fn optional(field: &str, value: &str, max: usize) -> std::result::Result<Option<String>, FieldError> {
     if value.trim().is_empty() { Ok(None) } else { required(field, value, max).map(Some) }
@@ -353,6 +381,7 @@ pub(crate) fn change_view(
     reason_for_reporter: String,
 ) -> ChangeView {
     ChangeView {
+        id: c.id,
         case_id: c.case_id,
         case_ref,
         deadline,
@@ -362,6 +391,7 @@ pub(crate) fn change_view(
         at: c.at,
         justification,
         reason_for_reporter,
+        state: c.state,
     }
 }
 

@@ -5,15 +5,29 @@ use crate::sql::{Conn, typed};
 use crate::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
-use ombud_domain::{CaseId, ClosedReason, DeadlineKind, StaffId};
+use ombud_domain::{CaseId, ChangeState, ClosedReason, DeadlineKind, StaffId};
 
 #[async_trait]
 pub trait DeadlineStore: Send + Sync {
     /// A case's deadlines, by due time.
     async fn deadlines(&self, case: CaseId) -> Result<Vec<DeadlineRow>>;
     /// Moves an open deadline from `old_due` to `new_due` (false if it had
-    /// moved or was met), records why, and forgets an earlier reminder.
+    /// moved or was met), records why, and forgets an earlier reminder. A
+    /// change in state `Pending` is only recorded: nothing moves yet.
     async fn change_deadline(&self, change: &DeadlineChange, event: &EventRecord) -> Result<bool>;
+    /// Decides a pending change: approved, it moves the deadline as
+    /// `change_deadline` would (false, and refused, if the deadline moved or
+    /// ended meanwhile); refused, nothing moves. False if it was not pending.
+    async fn decide_change(
+        &self,
+        change: uuid::Uuid,
+        approve: bool,
+        by: StaffId,
+        at: Timestamp,
+        event: &EventRecord,
+    ) -> Result<bool>;
+    /// Pending changes on cases a staff member may read, oldest first.
+    async fn pending_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>>;
     async fn deadline_changes(&self, case: CaseId) -> Result<Vec<DeadlineChangeRow>>;
     /// Every deadline change on cases a staff member may read, newest first.
     async fn recent_deadline_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>>;
@@ -138,8 +152,9 @@ async fn insert_escalation(conn: &mut Conn, e: &NewEscalation) -> Result<()> {
 async fn insert_change(conn: &mut Conn, c: &DeadlineChange) -> Result<()> {
     sqlx::query(
         "INSERT INTO deadline_changes
-           (id, deadline_id, case_id, kind, old_due, new_due, at, staff_id, sealed_justification, sealed_for_reporter)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           (id, deadline_id, case_id, kind, old_due, new_due, at, staff_id, sealed_justification, sealed_for_reporter,
+            state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(c.id.to_string())
     .bind(c.deadline_id.to_string())
@@ -151,6 +166,7 @@ async fn insert_change(conn: &mut Conn, c: &DeadlineChange) -> Result<()> {
     .bind(c.staff.to_string())
     .bind(&c.sealed_justification)
     .bind(&c.sealed_for_reporter)
+    .bind(c.state.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -181,6 +197,12 @@ impl DeadlineStore for SqlStore {
 
     async fn change_deadline(&self, c: &DeadlineChange, event: &EventRecord) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        if c.state == ChangeState::Pending {
+            insert_change(&mut tx, c).await?;
+            self.insert_event(&mut tx, event).await?;
+            tx.commit().await?;
+            return Ok(true);
+        }
         let moved = sqlx::query(
             "UPDATE deadlines SET due_at = $1, reminded_at = NULL
              WHERE id = $2 AND case_id = $3 AND due_at = $4 AND met_at IS NULL AND closed_at IS NULL",
@@ -198,6 +220,59 @@ impl DeadlineStore for SqlStore {
         self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn decide_change(
+        &self,
+        change: uuid::Uuid,
+        approve: bool,
+        by: StaffId,
+        at: Timestamp,
+        event: &EventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let rows = sqlx::query_as::<_, ChangeColumns>(fixed(CHANGES, "WHERE x.id = $1 AND x.state = 'pending'"))
+            .bind(change.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+        let Some(row) = typed::<_, DeadlineChangeRow>(rows)?.into_iter().next() else { return Ok(false) };
+        let c = row.change;
+        let moved = approve
+            && sqlx::query(
+                "UPDATE deadlines SET due_at = $1, reminded_at = NULL
+                 WHERE id = $2 AND due_at = $3 AND met_at IS NULL AND closed_at IS NULL",
+            )
+            .bind(millis(c.new_due))
+            .bind(c.deadline_id.to_string())
+            .bind(millis(c.old_due))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+        let state = if moved { ChangeState::Applied } else { ChangeState::Refused };
+        sqlx::query("UPDATE deadline_changes SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
+            .bind(state.as_str())
+            .bind(by.to_string())
+            .bind(millis(at))
+            .bind(change.to_string())
+            .execute(&mut *tx)
+            .await?;
+        self.insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(moved || !approve)
+    }
+
+    async fn pending_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>> {
+        let rows = sqlx::query_as::<_, ChangeColumns>(fixed(
+            CHANGES,
+            "JOIN case_access a ON a.case_id = x.case_id AND a.staff_id = $1
+             WHERE x.state = 'pending' ORDER BY x.at, x.id LIMIT $2",
+        ))
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
     }
 
     async fn deadline_changes(&self, case: CaseId) -> Result<Vec<DeadlineChangeRow>> {

@@ -5,8 +5,8 @@ use crate::{Result, StoreError};
 use jiff::Timestamp;
 pub use ombud_domain::EscalationCause;
 use ombud_domain::{
-    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role,
-    StaffId,
+    AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ChangeState, ClosedReason, DeadlineKind, EventKind,
+    MessageId, Role, StaffId,
 };
 use std::str::FromStr;
 
@@ -174,6 +174,8 @@ pub struct DeadlineChange {
     pub sealed_justification: Vec<u8>,
     /// The reason as written for her.
     pub sealed_for_reporter: Vec<u8>,
+    /// Applied at once, or waiting for oversight (a long pause), or refused.
+    pub state: ChangeState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

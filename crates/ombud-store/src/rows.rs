@@ -346,6 +346,7 @@ pub(crate) struct ChangeColumns {
     staff_id: String,
     sealed_justification: Vec<u8>,
     sealed_for_reporter: Vec<u8>,
+    state: String,
     deadline_kind: String,
     reference: String,
 }
@@ -365,6 +366,7 @@ impl TryFrom<ChangeColumns> for DeadlineChangeRow {
                 staff: parse(&c.staff_id, "staff id")?,
                 sealed_justification: c.sealed_justification,
                 sealed_for_reporter: c.sealed_for_reporter,
+                state: parse(&c.state, "change state")?,
             },
             deadline_kind: parse(&c.deadline_kind, "deadline kind")?,
             case_ref: c.reference,

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "feedback", include_str!("../migrations/0010_feedback.sql")),
     (11, "outcomes", include_str!("../migrations/0011_outcomes.sql")),
     (12, "form tokens", include_str!("../migrations/0012_form_tokens.sql")),
+    (13, "pause approval", include_str!("../migrations/0013_pause_approval.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -106,6 +107,10 @@ mod tests {
         (
             "2075e69bb0851236a2c09841c719a952f68e2b7fc1e901d5429745f89d928e4a440c16cab42e6b2be6cb6753afa4187e",
             "9aff0492654ee7d2754fcc4416d13b91199437931bcc6d0a1fd6459d001aa5ab9ef32134b6f0d7bc0c06568982e8efda",
+        ),
+        (
+            "0ce7aa436558fbf43349db61f948184fcf4964f5a4fe68d6adde36c5d9716373f6618e8d6b7687c3bc0ff186209a60ff",
+            "bab75715ed26dad6201c5965fe727e7b44e88132bcdc5c7eac6082f242722bbc859473bfd535379603f340a56ff098b2",
         ),
     ];
 

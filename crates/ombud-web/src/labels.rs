@@ -106,6 +106,8 @@ impl Label for EventKind {
             EventKind::AccessChanged => "event-access-changed",
             EventKind::Recused => "event-recused",
             EventKind::FeedbackSent => "event-feedback-sent",
+            EventKind::PauseAsked => "event-pause-asked",
+            EventKind::PauseRefused => "event-pause-refused",
         }
     }
 }

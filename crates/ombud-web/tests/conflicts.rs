@@ -289,7 +289,7 @@ fn api_body(path: &str) -> Value {
         p if p.ends_with("/steps") => json!({"step": "assess_in_scope", "reason": "In scope."}),
         p if p.ends_with("/answer") => json!({"outcome": "granted", "reason": "Done."}),
         p if p.ends_with("/change") => {
-            json!({"kind": "extension", "until": "2099-01-01T00:00:00Z", "justification": "More time.", "reason_for_reporter": "More time."})
+            json!({"kind": "extension", "until": "2099-01-01T00:00:00Z", "justification": "More time is needed.", "reason_for_reporter": "We need more time for this."})
         }
         p if p.ends_with("/proceedings") => json!({"authority": "Police", "reference": "R-1", "date": null}),
         p if p.ends_with("/match") => json!({"employee_id": "E320", "internal": true}),

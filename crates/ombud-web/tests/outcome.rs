@@ -255,7 +255,7 @@ async fn a_refused_dismissal_sends_her_nowhere_and_feedback_is_never_paused() {
     let change = format!("/api/v1/cases/{id}/deadlines/{}/change", feedback["id"].as_str().expect("id"));
     let later = (s.clock.now() + SignedDuration::from_hours(24 * 200)).to_string();
     for (kind, code) in [("pause", "feedback-not-paused"), ("extension", "feedback-not-extended")] {
-        let body = json!({"kind": kind, "until": later, "justification": "busy", "for_reporter": "We need longer."});
+        let body = json!({"kind": kind, "until": later, "justification": "The team is very busy.", "for_reporter": "We need longer to look at this."});
         let (status, body) = post(&s, &change, &handler, body).await;
         let field = &body["error"]["fields"][0];
         assert_eq!(

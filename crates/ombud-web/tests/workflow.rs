@@ -293,3 +293,70 @@ async fn only_feedback_written_for_her_meets_the_feedback_deadline() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_pause_until_2099_waits_for_oversight_and_a_one_letter_reason_is_refused() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let hpw = s.staff("h@example.org", Role::Handler).await;
+        let opw = s.staff("o@example.org", Role::Oversight).await;
+        let (_, receipt) = s.report(json!({"category": "sexual_assault", "description": "x"})).await;
+        let handler = s.staff_token("h@example.org", &hpw).await;
+        let oversight = s.staff_token("o@example.org", &opw).await;
+        let (_, list) = get(&s, "/api/v1/cases", &handler).await;
+        let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
+        let case = format!("/api/v1/cases/{id}");
+        let deadline = |case: &Value, kind: &str| {
+            case["deadlines"]
+                .as_array()
+                .expect("deadlines")
+                .iter()
+                .find(|d| d["kind"] == kind)
+                .expect("deadline")
+                .clone()
+        };
+        let (_, before) = get(&s, &case, &handler).await;
+        let change =
+            |kind: &str| format!("{case}/deadlines/{}/change", deadline(&before, kind)["id"].as_str().expect("id"));
+        let ask = |kind: &str, why: &str| {
+            json!({"kind": kind, "until": "2099-01-01T00:00:00Z", "justification": why,
+                "for_reporter": "We must wait for the police to finish their part."})
+        };
+        // The acknowledgement is never paused; a one-letter justification is no sentence.
+        let (status, body) = post(&s, &change("acknowledge"), &handler, ask("pause", "Police asked us to wait.")).await;
+        assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("acknowledge-not-paused")));
+        let (status, body) = post(&s, &change("interim_measures"), &handler, ask("pause", "x")).await;
+        assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("too-short")));
+        // Until 2099: recorded, nothing moved, and it heads to oversight's queue.
+        let (status, body) =
+            post(&s, &change("interim_measures"), &handler, ask("pause", "The police asked us to hold back.")).await;
+        assert_eq!((status, body), (202, json!({"pending_approval": true})));
+        let (_, after) = get(&s, &case, &handler).await;
+        assert_eq!(deadline(&after, "interim_measures")["due"], deadline(&before, "interim_measures")["due"]);
+        assert_eq!(after["deadline_changes"][0]["state"], "pending");
+        let reporter = s.reporter_token(&receipt).await;
+        let (_, mine) = get(&s, "/api/v1/reporter/case", &reporter).await;
+        assert_eq!(mine["deadline_changes"], json!([]), "she is told of a move once it is made");
+        let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;
+        let item =
+            queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "pause").expect("queued").clone();
+        let decision =
+            format!("/api/v1/oversight/deadline-changes/{}/decision", item["change_id"].as_str().expect("id"));
+        assert_eq!(
+            post(&s, &decision, &handler, json!({"approve": true})).await.0,
+            403,
+            "not the handler's to approve"
+        );
+        assert_eq!(post(&s, &decision, &oversight, json!({"approve": false})).await, (200, json!({"refused": true})));
+        assert_eq!(post(&s, &decision, &oversight, json!({"approve": true})).await.0, 404, "decided once");
+        let (_, after) = get(&s, &case, &handler).await;
+        assert_eq!(deadline(&after, "interim_measures")["due"], deadline(&before, "interim_measures")["due"]);
+        assert_eq!(after["deadline_changes"][0]["state"], "refused");
+        // A short pause, within the policy's fourteen days, takes effect at once.
+        let soon = (s.clock.now() + SignedDuration::from_hours(24 * 10)).to_string();
+        let short = json!({"kind": "pause", "until": soon, "justification": "Her interview is next week.",
+            "for_reporter": "We will decide after we have spoken with you."});
+        assert_eq!(post(&s, &change("interim_measures"), &handler, short).await, (200, json!({"changed": true})));
+        s.stop().await;
+    }
+}

@@ -5,7 +5,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use ombud_domain::{
-    AttachmentId, CaseId, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, MessageId, Role, StaffId,
+    AttachmentId, CaseId, CaseStatus, Category, ChangeState, ClosedReason, DeadlineKind, EventKind, MessageId, Role,
+    StaffId,
 };
 use ombud_store::*;
 

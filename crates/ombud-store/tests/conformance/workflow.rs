@@ -44,6 +44,7 @@ pub(crate) async fn requests_changes_and_proceedings_are_kept_with_their_case(st
         staff: h.id,
         sealed_justification: b"why".to_vec(),
         sealed_for_reporter: b"for her".to_vec(),
+        state: ChangeState::Applied,
     };
     let moved = EventRecord::new(id, EventKind::DeadlineExtended, t(100), Actor::Staff(h.id));
     assert!(store.change_deadline(&change, &moved).await.expect("extend"));
@@ -57,6 +58,30 @@ pub(crate) async fn requests_changes_and_proceedings_are_kept_with_their_case(st
         (1, DeadlineKind::Acknowledge, "OMB-REQS-0001")
     );
     assert_eq!(store.recent_deadline_changes(o.id, 10).await.expect("changes").len(), 1, "oversight sees every change");
+
+    // A long pause waits for oversight: nothing moves until it is approved, and only once.
+    let long = DeadlineChange {
+        id: uuid::Uuid::now_v7(),
+        old_due: change.new_due,
+        new_due: change.new_due + SignedDuration::from_hours(24 * 60),
+        kind: "pause".into(),
+        state: ChangeState::Pending,
+        ..change.clone()
+    };
+    let asked = EventRecord::new(id, EventKind::DeadlineExtended, t(110), Actor::Staff(h.id));
+    assert!(store.change_deadline(&long, &asked).await.expect("ask"));
+    assert_eq!(ack_due(store, id, ack.id).await, change.new_due, "a pending pause moves nothing");
+    let pending = store.pending_changes(o.id, 10).await.expect("pending");
+    assert_eq!(pending.iter().map(|p| p.change.id).collect::<Vec<_>>(), [long.id]);
+    assert!(store.pending_changes(h.id, 10).await.expect("pending").len() == 1, "on cases she may read");
+    let decided = EventRecord::new(id, EventKind::DeadlineExtended, t(120), Actor::Staff(o.id));
+    assert!(store.decide_change(long.id, true, o.id, t(120), &decided).await.expect("approve"));
+    assert_eq!(ack_due(store, id, ack.id).await, long.new_due, "approved: it takes effect");
+    assert!(!store.decide_change(long.id, false, o.id, t(130), &decided).await.expect("again"), "decided once");
+    assert!(store.pending_changes(o.id, 10).await.expect("pending").is_empty());
+    let states: Vec<ChangeState> =
+        store.deadline_changes(id).await.expect("changes").iter().map(|c| c.change.state).collect();
+    assert_eq!(states, [ChangeState::Applied, ChangeState::Applied]);
 
     // Answering a request meets its deadline, once.
     let answered = EventRecord::new(id, EventKind::RequestAnswered, t(200), Actor::Staff(h.id));
@@ -77,7 +102,7 @@ pub(crate) async fn requests_changes_and_proceedings_are_kept_with_their_case(st
     assert_eq!(met.met_at, Some(t(200)));
 
     // Overdue: only open deadlines past due, on cases she may read.
-    let late = t(20 * 24 * 3600);
+    let late = t(90 * 24 * 3600);
     let overdue = store.overdue(o.id, late, 10).await.expect("overdue");
     assert_eq!(overdue.iter().map(|d| d.deadline.kind).collect::<Vec<_>>(), vec![DeadlineKind::Acknowledge]);
     let stranger = staff("x@example.org", Role::Admin);
@@ -100,4 +125,8 @@ pub(crate) async fn requests_changes_and_proceedings_are_kept_with_their_case(st
     assert_eq!(store.proceedings(id).await.expect("proceedings"), vec![p]);
     assert_eq!(store.deadlines(id).await.expect("deadlines"), before);
     assert!(store.cases_in_status(o.id, CaseStatus::Received, 10).await.expect("status").iter().any(|c| c.id == id));
+}
+
+async fn ack_due(store: &SqlStore, case: CaseId, deadline: uuid::Uuid) -> Timestamp {
+    store.deadlines(case).await.expect("deadlines").into_iter().find(|d| d.id == deadline).expect("deadline").due_at
 }

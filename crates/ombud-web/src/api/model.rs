@@ -396,6 +396,13 @@ pub struct ConsistencyProof {
     pub proof: Vec<String>,
 }
 
+/// An oversight member's decision on a long pause.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PauseDecision {
+    pub approve: bool,
+}
+
 /// A done action: `{"recused": true}`, `{"answered": true}`…
 #[derive(Serialize, ToSchema)]
 pub struct Done {

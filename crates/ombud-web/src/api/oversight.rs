@@ -17,6 +17,7 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(access_log))
         .routes(utoipa_axum::routes!(queue))
         .routes(utoipa_axum::routes!(decide_lift))
+        .routes(utoipa_axum::routes!(decide_pause))
         .routes(utoipa_axum::routes!(directory_changes))
 }
 
@@ -43,6 +44,25 @@ async fn decide_lift(
 ) -> ApiResult<Json<LiftDecided>> {
     let lifted = state.ombud.oversight(&s)?.decide_lift(id, staff, body.approve).await?;
     Ok(Json(LiftDecided { lifted }))
+}
+
+/// Approve or refuse a pause past the policy's limit that a handler asked for: approved, it takes effect
+/// (and she is told, with the reason written for her); refused, nothing moves.
+#[utoipa::path(post, path = "/oversight/deadline-changes/{change}/decision", tag = "oversight", security(("staff" = [])),
+    params(("change" = uuid::Uuid, Path, description = "The change's id, from the queue's `change_id`")),
+    request_body = PauseDecision,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn decide_pause(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    ItemPath(change): ItemPath<uuid::Uuid>,
+    ApiJson(body): ApiJson<PauseDecision>,
+) -> ApiResult<Json<Done>> {
+    Ok(Json(match state.ombud.oversight(&s)?.decide_pause(change, body.approve).await? {
+        ombud_domain::ChangeState::Applied => Done::new("approved"),
+        _ => Done::new("refused"),
+    }))
 }
 
 /// Who changed the directory and when: the administrator, the sync token (and who created it) or the

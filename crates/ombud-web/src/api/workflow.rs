@@ -55,27 +55,32 @@ async fn answer_request(
     Ok(Json(Done::new("answered")))
 }
 
-/// Extend a deadline, or pause it until a date, with a justification and a reason for her.
+/// Extend a deadline, or pause it until a date, with a justification and a reason for her (each at least a
+/// sentence). The acknowledgement is never paused; the feedback deadline is never paused and extended only
+/// within the policy. A pause past the policy's limit (`pause_max_days`, 14 by default) is recorded and
+/// waits for an oversight member's approval: 202 `{"pending_approval": true}`, nothing moves yet.
 #[utoipa::path(post, path = "/cases/{id}/deadlines/{deadline}/change", tag = "workflow", security(("staff" = [])),
     params(errors::CaseId, ("deadline" = uuid::Uuid, Path, description = "The deadline's id, from the case's `deadlines`")),
     request_body = ChangeIn,
-    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
-        errors::NotFound, errors::Invalid))]
+    responses((status = 200, body = Done), (status = 202, body = Done), errors::Body, errors::Unauthorized,
+        errors::Forbidden, errors::NotFound, errors::Invalid))]
 async fn change_deadline(
     State(state): State<AppState>,
     ApiStaff(s): ApiStaff,
     CasePath(id): CasePath,
     ItemPath(deadline): ItemPath<uuid::Uuid>,
     ApiJson(body): ApiJson<ChangeIn>,
-) -> ApiResult<Json<Done>> {
+) -> ApiResult<(StatusCode, Json<Done>)> {
     let request = DeadlineChangeRequest {
         kind: &body.kind,
         until: body.until,
         justification: &body.justification,
         reason_for_reporter: &body.for_reporter,
     };
-    state.ombud.staff(&s).change_deadline(id, deadline, request).await?;
-    Ok(Json(Done::new("changed")))
+    Ok(match state.ombud.staff(&s).change_deadline(id, deadline, request).await? {
+        ombud_domain::ChangeState::Pending => (StatusCode::ACCEPTED, Json(Done::new("pending_approval"))),
+        _ => (StatusCode::OK, Json(Done::new("changed"))),
+    })
 }
 
 /// Link a police report or court case (it pauses nothing by itself).

@@ -283,7 +283,8 @@ pub async fn change_deadline(
         }
         Err(e) => Err(e),
     };
-    after_action(&state, lang, &session, id, result).await
+    // A long pause shows on the case page as waiting for oversight.
+    after_action(&state, lang, &session, id, result.map(|_| ())).await
 }
 
 pub async fn proceeding(

@@ -174,9 +174,10 @@ fn request(page: &Page, r: &RequestView) -> RequestDisplay {
     RequestDisplay { id: r.id.to_string(), what, status, answered: r.answer.is_some() }
 }
 
-/// A moved deadline, with the reason written for her.
+/// A moved deadline, with the reason written for her, and whether it waits
+/// for oversight or was refused (staff see those; she sees only moves made).
 fn change(page: &Page, c: &ChangeView) -> String {
-    page.tr.t_with(
+    let text = page.tr.t_with(
         if c.kind == "pause" { "deadline-paused" } else { "deadline-extended" },
         &[
             ("deadline", page.tr.label(c.deadline).into()),
@@ -184,7 +185,12 @@ fn change(page: &Page, c: &ChangeView) -> String {
             ("to", page.time(&c.new_due).into()),
             ("reason", c.reason_for_reporter.clone().into()),
         ],
-    )
+    );
+    match c.state {
+        ombud_domain::ChangeState::Applied => text,
+        ombud_domain::ChangeState::Pending => format!("{text} — {}", page.tr.t("deadline-change-pending")),
+        ombud_domain::ChangeState::Refused => format!("{text} — {}", page.tr.t("deadline-change-refused")),
+    }
 }
 
 /// The steps that carry a text for her, newest first, named as she would.

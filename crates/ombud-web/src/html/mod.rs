@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/escalate", post(reporter::escalate))
         .route("/oversight/escalations", get(oversight::escalations))
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))
+        .route("/oversight/pauses/{id}", post(oversight::decide_pause))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))

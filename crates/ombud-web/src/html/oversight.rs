@@ -36,8 +36,8 @@ pub struct QueueLine {
     reference: String,
     kind: String,
     text: String,
-    /// Where approve and refuse post, for an access lift.
-    lift_action: Option<String>,
+    /// Where approve and refuse post, for an access lift or a long pause.
+    action: Option<String>,
 }
 
 #[derive(Template)]
@@ -96,6 +96,24 @@ pub async fn decide_lift(
     }
 }
 
+/// A long pause approved or refused from the queue.
+pub async fn decide_pause(
+    State(state): State<AppState>,
+    lang: Lang,
+    OversightPage(session): OversightPage,
+    ItemPath(change): ItemPath<uuid::Uuid>,
+    Form(form): Form<LiftForm>,
+) -> Response {
+    let result = match state.ombud.oversight(&session) {
+        Ok(desk) => desk.decide_pause(change, form.decision == "approve").await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => super::page::see_other("/oversight/escalations#queue"),
+        Err(e) => error_page(lang, e),
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct LiftForm {
     #[serde(default)]
@@ -109,10 +127,12 @@ fn queue_line(page: &Page, item: &QueueItem) -> QueueLine {
         parts.push(tr.t_with("oversight-queue-due", &[("when", page.time(due).into())]));
     }
     if let Some(name) = &item.staff_name {
-        parts.push(tr.t_with("oversight-queue-lift", &[("name", name.clone().into())]));
+        let key = if item.kind == QueueKind::Pause { "oversight-queue-pause" } else { "oversight-queue-lift" };
+        parts.push(tr.t_with(key, &[("name", name.clone().into())]));
     }
-    let lift_action = match (item.kind, item.case_id, item.staff_id) {
-        (QueueKind::AccessLift, Some(case), Some(staff)) => Some(format!("/oversight/lifts/{case}/{staff}")),
+    let action = match (item.kind, item.case_id, item.staff_id, item.change_id) {
+        (QueueKind::AccessLift, Some(case), Some(staff), _) => Some(format!("/oversight/lifts/{case}/{staff}")),
+        (QueueKind::Pause, _, _, Some(change)) => Some(format!("/oversight/pauses/{change}")),
         _ => None,
     };
     QueueLine {
@@ -120,7 +140,7 @@ fn queue_line(page: &Page, item: &QueueItem) -> QueueLine {
         reference: item.case_ref.clone().unwrap_or_default(),
         kind: tr.t(queue_key(item.kind)),
         text: parts.join(" · "),
-        lift_action,
+        action,
     }
 }
 
@@ -130,6 +150,7 @@ fn queue_key(kind: QueueKind) -> &'static str {
         QueueKind::AccessLift => "queue-access-lift",
         QueueKind::Dismissal => "queue-dismissal",
         QueueKind::Referral => "queue-referral",
+        QueueKind::Pause => "queue-pause",
         QueueKind::Escalation => "queue-escalation",
     }
 }
