@@ -88,19 +88,16 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let limits = options.web.connections.clone();
         let state = ombud_web::AppState::new(ombud.clone(), options.web);
         let schema_problems = schema_check::Problems::default();
         let problems = schema_problems.clone();
         let app = ombud_web::router(state)
-            .layer(axum::middleware::from_fn(move |req, next| schema_check::check(problems.clone(), req, next)))
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-        });
+            .layer(axum::middleware::from_fn(move |req, next| schema_check::check(problems.clone(), req, next)));
+        // The same bounded server `ombud serve` runs.
+        tokio::spawn(ombud_web::serve_app(listener, app, limits, async {
+            let _ = rx.await;
+        }));
         Self {
             base,
             clock,

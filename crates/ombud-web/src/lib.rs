@@ -11,12 +11,14 @@ pub mod labels;
 mod limits;
 mod scim;
 mod security;
+mod server;
 mod sessions;
 mod uploads;
 
 pub use api::{api_routes, openapi_document};
 pub use i18n::{Lang, NoticeTexts};
 pub use scim::ROUTES as SCIM_ROUTES;
+pub use server::{ConnectionLimits, serve, serve_app};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -40,6 +42,8 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub staff_session_idle: Duration,
     pub reporter_session_idle: Duration,
+    /// Bounds on connections: how many, and how long each may take.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for WebConfig {
@@ -52,6 +56,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             staff_session_idle: Duration::from_secs(60 * 60),
             reporter_session_idle: Duration::from_secs(30 * 60),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -99,14 +104,4 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))
-}
-
-/// Serves the application on a bound listener until the future resolves.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

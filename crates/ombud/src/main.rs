@@ -453,16 +453,32 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     run(ombud, file.web(), &listen).await
 }
 
-async fn run(ombud: Arc<ombud_service::Ombud>, web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
+async fn run(ombud: Arc<ombud_service::Ombud>, mut web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
+    web.connections.max_connections = connection_cap(web.connections.max_connections);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(backend = ombud.store().backend(), "Ombud is listening on http://{addr}");
+    tracing::info!(max_connections = web.connections.max_connections, "connections are capped");
     let state = ombud_web::AppState::new(ombud, web);
     ombud_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
     .context("serving")
+}
+
+/// Raises the open-file limit as far as the system allows, and caps
+/// connections below it, leaving room for the database, the log and the
+/// mail server: the server refuses a connection rather than run out of
+/// descriptors ("Too many open files").
+fn connection_cap(wanted: usize) -> usize {
+    const RESERVED: u64 = 256;
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let room = usize::try_from(limit.saturating_sub(RESERVED).max(16)).unwrap_or(usize::MAX);
+    if room < wanted {
+        tracing::warn!(open_files = limit, "the open-file limit allows fewer connections than configured");
+    }
+    wanted.min(room)
 }
 
 async fn demo(listen: String) -> anyhow::Result<()> {
