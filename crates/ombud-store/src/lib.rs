@@ -30,7 +30,7 @@ pub use ledger::LedgerStore;
 pub use lifts::*;
 pub use outbox::OutboxStore;
 pub use records::*;
-pub use sql::{Dialect, SqlStore};
+pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
 pub use workflow::WorkflowStore;
 

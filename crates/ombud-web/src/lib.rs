@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::no_nul))
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))

@@ -62,6 +62,48 @@ fn is_cross_site(request: &Request) -> bool {
     }
 }
 
+/// Refuses text carrying the NUL character (`%00` in a query or a form,
+/// `\u0000` in JSON) before any handler sees it: it is never meaningful in
+/// text, and PostgreSQL cannot store it, so it would otherwise end as a
+/// server error. Multipart text fields lose it where they are read; files
+/// keep every byte.
+pub async fn no_nul(request: Request, next: Next) -> Response {
+    let refuse = |api: bool| -> Response {
+        if api {
+            crate::error::ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_body").into_response()
+        } else {
+            crate::html::page::message_page(
+                crate::i18n::Lang::current(),
+                axum::http::StatusCode::BAD_REQUEST,
+                "error-invalid-body",
+            )
+        }
+    };
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") || path.starts_with("/scim/");
+    if request.uri().query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+        return refuse(api);
+    }
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let marker = if content_type.contains("json") {
+        "\\u0000"
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        "%00"
+    } else {
+        return next.run(request).await;
+    };
+    let (parts, body) = request.into_parts();
+    // These bodies are small by design; a larger one is refused as the route's own limit would.
+    let Ok(bytes) = axum::body::to_bytes(body, crate::api::MAX_JSON_BYTES).await else {
+        return crate::error::ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+            .into_response();
+    };
+    if String::from_utf8_lossy(&bytes).to_ascii_lowercase().contains(marker) {
+        return refuse(api);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
 /// A cookie carrying a secret: HttpOnly, SameSite=Strict, Secure over HTTPS.
 pub fn cookie(name: &str, value: &str, secure: bool, max_age: Option<u64>) -> String {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");

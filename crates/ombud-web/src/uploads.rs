@@ -73,7 +73,8 @@ pub async fn read(mut multipart: Multipart, max_file: u64) -> FormData {
             // A text field is kept whatever its length: the request's own
             // limit bounds it, and everything she typed must come back.
             match field.text().await {
-                Ok(text) => form.fields.entry(name).or_default().push(text),
+                // NUL is never meaningful in text, and PostgreSQL cannot store it.
+                Ok(text) => form.fields.entry(name).or_default().push(text.replace('\0', "")),
                 Err(_) => {
                     form.file_problem = Some("request-too-large");
                     break;

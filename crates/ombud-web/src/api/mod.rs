@@ -83,9 +83,22 @@ fn with_cross_site_refusal(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi
             ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody")))).build(),
         )
         .build();
+    // Any operation may be refused for a NUL character in its query or body.
+    let nul = ResponseBuilder::new()
+        .description("Refused: the query or the body carries the NUL character (`invalid_body`)")
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody")))).build(),
+        )
+        .build();
     for item in doc.paths.paths.values_mut() {
         for operation in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
             operation.responses.responses.entry("403".to_owned()).or_insert_with(|| RefOr::T(refusal.clone()));
+        }
+        for operation in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            operation.responses.responses.entry("400".to_owned()).or_insert_with(|| RefOr::T(nul.clone()));
         }
     }
     doc
