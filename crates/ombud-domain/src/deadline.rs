@@ -18,8 +18,9 @@ pub struct DeadlinePolicy {
     /// acknowledgement. An organisation under another jurisdiction may allow
     /// an extension here.
     pub feedback_extension_months: i32,
-    /// The longest pause a handler may set alone, in days; a longer one
-    /// waits for an oversight member's approval before it takes effect.
+    /// How far a handler may move a deadline alone, in days past its first
+    /// date, by pauses and extensions together; a move past it waits for an
+    /// oversight member's approval before it takes effect.
     pub pause_max_days: i64,
     /// IANA name of the organisation's time zone, e.g. "Asia/Shanghai".
     pub time_zone: String,

@@ -226,8 +226,8 @@ impl StaffDesk<'_> {
         let mut errors = Vec::new();
         let justification = sentence("justification", req.justification).map_err(|e| errors.push(e)).ok();
         let for_her = sentence("reason_for_reporter", req.reason_for_reporter).map_err(|e| errors.push(e)).ok();
-        if current.kind == DeadlineKind::Acknowledge && req.kind == "pause" {
-            // Confirming receipt takes a click; nothing justifies stopping its clock.
+        if current.kind == DeadlineKind::Acknowledge {
+            // Confirming receipt takes a click: nothing justifies moving its date, paused or extended.
             errors.push(FieldError { field: "kind".into(), code: "acknowledge-not-paused" });
         }
         if current.kind == DeadlineKind::Feedback {
@@ -259,8 +259,11 @@ impl StaffDesk<'_> {
             return Err(invalid(errors));
         };
         // A pause past the policy's limit waits for oversight before it takes effect.
-        let long_pause = req.kind == "pause"
-            && req.until.duration_since(now) > jiff::SignedDuration::from_hours(24 * self.config.policy.pause_max_days);
+        // A move past the policy's limit waits for oversight, counted from the
+        // deadline's first date, so short moves in a row cannot add up to a long one.
+        let first_due = self.first_due(case_id, &current).await?;
+        let long_pause = new_due.duration_since(first_due)
+            > jiff::SignedDuration::from_hours(24 * self.config.policy.pause_max_days);
         let state = if long_pause { ChangeState::Pending } else { ChangeState::Applied };
         let id = uuid::Uuid::now_v7();
         let change = DeadlineChange {
@@ -287,6 +290,17 @@ impl StaffDesk<'_> {
             tracing::info!(case = %case_id, "a long pause waits for oversight");
         }
         Ok(state)
+    }
+
+    /// A deadline's date before any move was made to it.
+    async fn first_due(&self, case_id: CaseId, current: &DeadlineRow) -> Result<Timestamp> {
+        let changes = self.store.deadline_changes(case_id).await?;
+        Ok(changes
+            .iter()
+            .filter(|c| c.change.deadline_id == current.id && c.change.state == ChangeState::Applied)
+            .map(|c| c.change.old_due)
+            .min()
+            .unwrap_or(current.due_at))
     }
 
     /// The feedback deadline is never paused, and extended only within what
@@ -347,14 +361,16 @@ fn required(field: &str, value: &str, max: usize) -> std::result::Result<String,
     Ok(v.to_owned())
 }
 
-/// The fewest characters that make a reason a sentence ("Interpreter
-/// needed for her interview." rather than "x"); ten CJK characters are one.
-const SENTENCE_CHARS: usize = 10;
+/// The fewest letters that make a reason a sentence ("Interpreter needed
+/// for her interview." rather than "x" or "........"); eight CJK characters
+/// are one.
+const SENTENCE_CHARS: usize = 8;
 
 /// A reason of at least a sentence, at most a message.
 fn sentence(field: &str, value: &str) -> std::result::Result<String, FieldError> {
     let text = required(field, value, MAX_MESSAGE_CHARS)?;
-    if text.chars().filter(|c| !c.is_whitespace()).count() < SENTENCE_CHARS {
+    // Letters or ideographs, so a row of dots or digits is not a sentence.
+    if text.chars().filter(|c| c.is_alphabetic()).count() < SENTENCE_CHARS {
         return Err(FieldError { field: field.to_owned(), code: "too-short" });
     }
     Ok(text)

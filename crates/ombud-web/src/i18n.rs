@@ -109,7 +109,9 @@ pub async fn negotiate(mut request: Request, next: Next) -> Response {
     let mut response = CURRENT.scope(lang, next.run(request)).await;
     if let Some(lang) = explicit {
         // Not a secret and not a tracker: a year is fine, and it is never sent elsewhere.
-        let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+        // Kept for the browser session only: a year-long cookie would mark a
+        // shared computer as one that visited the speak-up site.
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax", lang.code());
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }

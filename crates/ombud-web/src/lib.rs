@@ -5,6 +5,7 @@
 mod api;
 mod error;
 mod extract;
+mod guards;
 mod html;
 pub mod i18n;
 pub mod labels;
@@ -101,8 +102,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)
         .with_state(state)
-        .layer(axum::middleware::from_fn(security::no_nul))
-        .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn(guards::no_nul))
+        .layer(axum::middleware::from_fn(guards::csrf))
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))
 }

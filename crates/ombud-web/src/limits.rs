@@ -14,6 +14,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The largest JSON or small-form body read (the API, SCIM, staff forms).
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
 /// How many clients one window remembers. Past it, every new client shares
 /// one count, so many addresses cannot grow memory without bound (and share
 /// a limit rather than escape it).
@@ -54,7 +57,7 @@ impl FailureLimiter {
     }
 
     fn key(&self, state: &State, client: IpAddr) -> u64 {
-        let key = self.hasher.hash_one(client).max(1);
+        let key = self.hasher.hash_one(network(client)).max(1);
         if state.clients.contains_key(&key) || state.clients.len() < MAX_CLIENTS { key } else { OVERFLOW }
     }
 
@@ -69,6 +72,19 @@ impl FailureLimiter {
         let mut state = self.state();
         let key = self.key(&state, client);
         *state.clients.entry(key).or_insert(0) += 1;
+    }
+}
+
+/// What one client holds: an IPv4 address, or an IPv6 /64 (a single host
+/// is usually given a whole /64, so its addresses count as one).
+fn network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(segments.into())
+        }
     }
 }
 
@@ -132,6 +148,11 @@ mod tests {
             l.record_failure(b);
         }
         assert!(l.allowed([127, 0, 0, 3].into()), "no one else's failures limit a third client");
+        let one: IpAddr = "2001:db8:1:2::1".parse().expect("ip");
+        let same_host: IpAddr = "2001:db8:1:2:ffff::9".parse().expect("ip");
+        l.record_failure(one);
+        l.record_failure(one);
+        assert!(!l.allowed(same_host), "addresses of one /64 are one client");
     }
 
     #[test]

@@ -27,8 +27,11 @@ pub struct ConnectionLimits {
     pub header_read: Duration,
     /// A connection with no byte read or written for this long is closed.
     pub idle: Duration,
-    /// A request, its body included, is answered 408 after this long.
+    /// A request with files (multipart), its body included, is answered 408
+    /// after this long.
     pub request: Duration,
+    /// Any other request (a form, an API call: small bodies), the same.
+    pub small_request: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -39,6 +42,9 @@ impl Default for ConnectionLimits {
             idle: Duration::from_secs(60),
             // A 50 MB upload on a slow mobile line takes minutes.
             request: Duration::from_secs(600),
+            // A form or an API body is small: a minute is plenty, and a body
+            // trickled to hold a connection is cut then.
+            small_request: Duration::from_secs(60),
         }
     }
 }
@@ -61,10 +67,21 @@ pub async fn serve_app(
     limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app.layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        axum::http::StatusCode::REQUEST_TIMEOUT,
-        limits.request,
-    ));
+    let (large, small) = (limits.request, limits.small_request);
+    let app =
+        app.layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let with_files = request
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|c| c.starts_with("multipart/"));
+            async move {
+                match tokio::time::timeout(if with_files { large } else { small }, next.run(request)).await {
+                    Ok(response) => response,
+                    Err(_) => axum::response::IntoResponse::into_response(axum::http::StatusCode::REQUEST_TIMEOUT),
+                }
+            }
+        }));
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

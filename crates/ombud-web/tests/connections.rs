@@ -12,7 +12,8 @@ fn limited(max_connections: usize) -> Options {
         max_connections,
         header_read: Duration::from_secs(1),
         idle: Duration::from_secs(2),
-        request: Duration::from_secs(3),
+        request: Duration::from_secs(30),
+        small_request: Duration::from_secs(3),
     };
     Options { web: ombud_web::WebConfig { connections, ..Default::default() }, ..Options::default() }
 }

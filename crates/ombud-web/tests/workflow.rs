@@ -197,7 +197,8 @@ async fn a_moved_deadline_needs_reasons_shows_to_oversight_and_to_her_while_a_po
         let s = TestServer::start(backend).await;
         let hpw = s.staff("h@example.org", Role::Handler).await;
         let opw = s.staff("o@example.org", Role::Oversight).await;
-        let (_, receipt) = s.report(json!({"category": "discrimination", "description": "x"})).await;
+        let (_, receipt) =
+            s.report(json!({"category": "discrimination", "description": "x", "requests": [{"kind": "leave"}]})).await;
         let handler = s.staff_token("h@example.org", &hpw).await;
         let (_, list) = get(&s, "/api/v1/cases", &handler).await;
         let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
@@ -212,10 +213,18 @@ async fn a_moved_deadline_needs_reasons_shows_to_oversight_and_to_her_while_a_po
         assert_eq!(status, 201);
         let (_, case) = get(&s, &format!("/api/v1/cases/{id}"), &handler).await;
         assert_eq!(case["proceedings"][0]["reference"], "JN-2026-118");
-        let ack = case["deadlines"][0].clone();
-        assert_eq!(ack["due"], "2026-11-09T09:00:00Z", "the police report moved nothing");
+        let of_kind = |kind: &str| {
+            case["deadlines"].as_array().expect("deadlines").iter().find(|d| d["kind"] == kind).expect(kind).clone()
+        };
+        assert_eq!(of_kind("acknowledge")["due"], "2026-11-09T09:00:00Z", "the police report moved nothing");
+        assert_eq!(
+            post(&s, &format!("/api/v1/cases/{id}/steps"), &handler, json!({"step": "acknowledge"})).await.0,
+            200
+        );
+        let answer_due = of_kind("request_answer");
+        assert_eq!(answer_due["due"], "2026-11-07T09:00:00Z");
 
-        let change = format!("/api/v1/cases/{id}/deadlines/{}/change", ack["id"].as_str().expect("id"));
+        let change = format!("/api/v1/cases/{id}/deadlines/{}/change", answer_due["id"].as_str().expect("id"));
         let (status, body) = post(&s, &change, &handler, json!({"kind": "extension", "until": "2026-11-05T00:00:00Z", "justification": "", "reason_for_reporter": ""})).await;
         assert_eq!(status, 422);
         let fields: Vec<&str> =
@@ -352,11 +361,33 @@ async fn a_pause_until_2099_waits_for_oversight_and_a_one_letter_reason_is_refus
         let (_, after) = get(&s, &case, &handler).await;
         assert_eq!(deadline(&after, "interim_measures")["due"], deadline(&before, "interim_measures")["due"]);
         assert_eq!(after["deadline_changes"][0]["state"], "refused");
-        // A short pause, within the policy's fourteen days, takes effect at once.
-        let soon = (s.clock.now() + SignedDuration::from_hours(24 * 10)).to_string();
-        let short = json!({"kind": "pause", "until": soon, "justification": "Her interview is next week.",
-            "for_reporter": "We will decide after we have spoken with you."});
-        assert_eq!(post(&s, &change("interim_measures"), &handler, short).await, (200, json!({"changed": true})));
+        // An extension to 2099 is no way around it, nor is extending the acknowledgement.
+        let (status, body) =
+            post(&s, &change("interim_measures"), &handler, ask("extension", "The police asked us to hold back."))
+                .await;
+        assert_eq!((status, body), (202, json!({"pending_approval": true})));
+        let (status, body) =
+            post(&s, &change("acknowledge"), &handler, ask("extension", "We need more time here.")).await;
+        assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("acknowledge-not-paused")));
+        let (status, body) = post(&s, &change("interim_measures"), &handler, ask("pause", "...................")).await;
+        assert_eq!(
+            (status, body["error"]["fields"][0]["code"].as_str()),
+            (422, Some("too-short")),
+            "dots are no sentence"
+        );
+        // Short moves take effect at once, until together they pass the policy's fourteen days.
+        let mut answers = Vec::new();
+        for days in [6, 12, 18] {
+            let (_, now) = get(&s, &case, &handler).await;
+            let due: jiff::Timestamp =
+                deadline(&before, "interim_measures")["due"].as_str().expect("due").parse().expect("ts");
+            let until = (due + SignedDuration::from_hours(24 * days)).to_string();
+            let id = deadline(&now, "interim_measures")["id"].as_str().expect("id").to_owned();
+            let short = json!({"kind": "extension", "until": until, "justification": "Her interview is next week.",
+                "for_reporter": "We will decide after we have spoken with you."});
+            answers.push(post(&s, &format!("{case}/deadlines/{id}/change"), &handler, short).await.0);
+        }
+        assert_eq!(answers, [200, 200, 202], "six days, then twelve, then eighteen past the first date");
         s.stop().await;
     }
 }

@@ -507,5 +507,5 @@ oversight-pause-approve = Approve the pause
 oversight-pause-refuse = Refuse
 deadline-change-pending = waiting for the oversight committee's approval; nothing has moved yet
 deadline-change-refused = refused by the oversight committee; nothing moved
-field-acknowledge-not-paused = Confirming receipt cannot be paused: it takes one click, whatever else is going on.
+field-acknowledge-not-paused = The deadline to confirm receipt cannot be moved: confirming takes one click, whatever else is going on.
 field-too-short = Please write at least a sentence.

@@ -492,5 +492,5 @@ oversight-pause-approve = 批准暂停
 oversight-pause-refuse = 驳回
 deadline-change-pending = 等待监督委员会批准；期限尚未改变
 deadline-change-refused = 监督委员会已驳回；期限未改变
-field-acknowledge-not-paused = 确认收到不能暂停：无论发生什么，确认只需点击一下。
+field-acknowledge-not-paused = 确认收到的期限不能更改：无论发生什么，确认只需点击一下。
 field-too-short = 请至少写一句完整的话。

@@ -25,7 +25,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 
-pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+pub use crate::limits::MAX_JSON_BYTES;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 

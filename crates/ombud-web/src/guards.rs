@@ -1,0 +1,82 @@
+//! Guards every request passes before a handler: refused as cross-site, or
+//! for text carrying NUL. Each refusal is a page in her language, or the
+//! API's JSON error, with every security header (the header layer wraps these).
+
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Refuses state-changing requests that a browser marks as cross-site
+/// (`Sec-Fetch-Site`, else `Origin` against `Host`), with no token and no
+/// JavaScript needed. It runs inside the language and header layers, so the
+/// refusal is a page in her language (or the API's JSON error) with every
+/// security header, never an empty 403.
+pub async fn csrf(request: Request, next: Next) -> Response {
+    if !is_cross_site(&request) {
+        return next.run(request).await;
+    }
+    if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/scim/") {
+        return crate::error::ApiError::new(axum::http::StatusCode::FORBIDDEN, "cross_site").into_response();
+    }
+    crate::html::page::message_page(crate::i18n::Lang::current(), axum::http::StatusCode::FORBIDDEN, "error-cross-site")
+}
+
+fn is_cross_site(request: &Request) -> bool {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
+        return false;
+    }
+    let header = |name: header::HeaderName| request.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header(header::ORIGIN), header(header::HOST)) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// Refuses text carrying the NUL character (`%00` in a query or a form,
+/// `\u0000` in JSON) before any handler sees it: it is never meaningful in
+/// text, and PostgreSQL cannot store it, so it would otherwise end as a
+/// server error. Multipart text fields lose it where they are read; files
+/// keep every byte.
+pub async fn no_nul(request: Request, next: Next) -> Response {
+    let refuse = |api: bool| -> Response {
+        if api {
+            crate::error::ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_body").into_response()
+        } else {
+            crate::html::page::message_page(
+                crate::i18n::Lang::current(),
+                axum::http::StatusCode::BAD_REQUEST,
+                "error-invalid-body",
+            )
+        }
+    };
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") || path.starts_with("/scim/");
+    if request.uri().query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+        return refuse(api);
+    }
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let marker = if content_type.contains("json") {
+        "\\u0000"
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        "%00"
+    } else {
+        return next.run(request).await;
+    };
+    let (parts, body) = request.into_parts();
+    // These bodies are small by design; a larger one is refused as the route's own limit would.
+    let Ok(bytes) = axum::body::to_bytes(body, crate::limits::MAX_JSON_BYTES).await else {
+        return crate::error::ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large")
+            .into_response();
+    };
+    if String::from_utf8_lossy(&bytes).to_ascii_lowercase().contains(marker) {
+        return refuse(api);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
