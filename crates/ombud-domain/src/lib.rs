@@ -50,6 +50,9 @@ pub use workflow::{
 pub enum DomainError {
     #[error("a case in state {from} cannot be {action}")]
     InvalidTransition { from: CaseStatus, action: &'static str },
+    /// One of her requests answered again: the first answer stands.
+    #[error("this request was already answered")]
+    AlreadyAnswered,
     #[error("unknown value {value:?} for {what}")]
     UnknownValue { what: &'static str, value: String },
     #[error("deadline arithmetic out of range")]

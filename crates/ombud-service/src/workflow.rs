@@ -192,11 +192,8 @@ impl StaffDesk<'_> {
         let event =
             EventRecord::new(case_id, EventKind::RequestAnswered, now, Actor::Staff(session.id)).with_payload(&sealed);
         if !self.store.answer_request(case_id, request, now, session.id, &sealed, &event).await? {
-            return Err(ombud_domain::DomainError::InvalidTransition {
-                from: CaseStatus::Acknowledged,
-                action: "answer again",
-            }
-            .into());
+            // Sent twice (a double click, a retry): the first answer stands.
+            return Err(ombud_domain::DomainError::AlreadyAnswered.into());
         }
         Ok(())
     }

@@ -116,6 +116,11 @@ impl From<ServiceError> for ApiError {
         log_if_internal(&e);
         let (status, code) = classify(&e);
         let mut error = Self::new(status, code);
+        // A refused step says why: where the case stands.
+        if let ServiceError::Rule(ombud_domain::DomainError::InvalidTransition { from, .. }) = &e {
+            let tr = Lang::current().tr();
+            error.message = tr.t_with("error-not-now", &[("status", tr.label(*from).into())]);
+        }
         if let ServiceError::Invalid(fields) = &e {
             let tr = Lang::current().tr();
             error.fields = fields

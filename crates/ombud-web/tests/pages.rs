@@ -103,7 +103,7 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
     let case = handler.get(s.url(&case_path)).send().await.expect("case").text().await.expect("html");
     assert!(case.contains("谢谢，我还有一张截图") && case.contains("shot.png"));
     // A step and an answer are chosen by the handler: no option is chosen for her.
-    assert!(case.contains("<select id=\"step\" name=\"step\" required><option value=\"\" selected>"));
+    assert!(case.contains("<select id=\"step-step\" name=\"step\" required><option value=\"\" selected>"));
     assert!(!case.contains("\" selected>Assess"), "no step is chosen for the handler");
 
     // Her own file downloads from her page.

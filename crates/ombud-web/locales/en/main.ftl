@@ -509,3 +509,18 @@ deadline-change-pending = waiting for the oversight committee's approval; nothin
 deadline-change-refused = refused by the oversight committee; nothing moved
 field-acknowledge-not-paused = The deadline to confirm receipt cannot be moved: confirming takes one click, whatever else is going on.
 field-too-short = Please write at least a sentence.
+
+# What each action of a case page did, said at the top of the page it returns to.
+done-acknowledged = Receipt confirmed. She sees it on her page, and the acknowledgement deadline is met.
+done-replied = Your message was sent. She sees it on her page.
+done-feedback-sent = Your feedback was sent. It meets the feedback deadline.
+done-step-taken = The step was taken and is on the record.
+done-request-answered = Her request was answered. She sees the answer and its reason.
+done-deadline-moved = The deadline was moved. She sees the new date and your reason for her.
+done-pause-asked = The pause waits for the oversight committee's approval. Nothing has moved yet.
+done-proceeding-linked = The proceeding was linked to the case.
+done-person-matched = Who this person is was saved, and who may read the case was decided again.
+done-case-left = Who the person is was saved. The rule now keeps you out of that case, so it left your list.
+error-not-now = This cannot be done while the case is “{ $status }”.
+field-choose-step = Choose the step to take.
+field-already-answered = This request was already answered.

@@ -494,3 +494,18 @@ deadline-change-pending = 等待监督委员会批准；期限尚未改变
 deadline-change-refused = 监督委员会已驳回；期限未改变
 field-acknowledge-not-paused = 确认收到的期限不能更改：无论发生什么，确认只需点击一下。
 field-too-short = 请至少写一句完整的话。
+
+# 案件页面上每项操作完成后，在返回页面顶部显示的说明。
+done-acknowledged = 已确认收到。她会在自己的页面上看到，确认收到的期限已达成。
+done-replied = 您的留言已发送，她会在自己的页面上看到。
+done-feedback-sent = 您的反馈已发送，反馈期限已达成。
+done-step-taken = 该步骤已执行并记录在案。
+done-request-answered = 已答复她的请求。她会看到答复及理由。
+done-deadline-moved = 期限已调整。她会看到新的日期和写给她的理由。
+done-pause-asked = 暂停正在等待监督委员会批准，目前尚未调整任何期限。
+done-proceeding-linked = 已将该程序关联到本案件。
+done-person-matched = 已保存此人的身份，并重新决定了谁可以查看本案件。
+done-case-left = 已保存此人的身份。根据规则您现在不能查看该案件，因此它已从您的列表中移除。
+error-not-now = 案件处于“{ $status }”状态时无法执行此操作。
+field-choose-step = 请选择要执行的步骤。
+field-already-answered = 该请求已经答复过了。

@@ -25,7 +25,18 @@ pub struct HistoryLine {
 
 pub struct DeadlineOption {
     id: String,
+    /// The form's name on the page: `change-<id>`.
+    form: String,
     label: String,
+    /// Whether a pause is offered (never for the acknowledgement or feedback).
+    pausable: bool,
+}
+
+/// One of her requests still to answer, with its form's name (`answer-<id>`).
+pub struct RequestForm {
+    id: String,
+    form: String,
+    what: String,
 }
 
 #[derive(Template)]
@@ -36,6 +47,7 @@ pub struct CasePage {
     steps: Vec<Choice>,
     outcomes: Vec<Choice>,
     history: Vec<HistoryLine>,
+    open_requests: Vec<RequestForm>,
     open_deadlines: Vec<DeadlineOption>,
     justifications: Vec<String>,
     proceedings: Vec<String>,
@@ -45,8 +57,6 @@ pub struct CasePage {
     reply_action: String,
     reply_error: Option<String>,
     notice: Option<String>,
-    feedback: String,
-    feedback_error: Option<String>,
     max_file_mb: u64,
     parties: Vec<PartyLine>,
     access_log: Vec<AccessLine>,
@@ -54,37 +64,113 @@ pub struct CasePage {
     is_oversight: bool,
     /// Why only oversight reads the case, when it is oversight's alone.
     routing_notice: Option<String>,
-    step_form: StepValues,
+    sent: SentForm,
 }
 
 /// What the case page shows besides the case: her reply as typed when it
-/// came back with a problem, and a notice about the last action.
+/// came back with a problem, any other form as it was sent, and a notice
+/// about the last action.
 #[derive(Default)]
 pub struct CaseForm {
     pub reply: String,
     pub reply_error: Option<String>,
     pub notice: Option<String>,
-    /// Her feedback as typed, when it came back with a problem.
-    pub feedback: String,
-    pub feedback_error: Option<String>,
-    /// The step form as typed, when it came back with a problem.
-    pub step: StepValues,
+    pub sent: SentForm,
 }
 
-/// The step form as typed, with each problem by the field it concerns
-/// (`step`, `reason`, `for_reporter`, `requests`).
+/// One form of the case page as it was sent, when it came back with a
+/// problem: which form it was (`step`, `feedback`, `answer-<id>`,
+/// `change-<id>`, `match-<n>`, `proceeding`…), every value as typed, and each
+/// problem by its field. A field's element id is `<form>-<field>` (with
+/// hyphens), its problem's `<form>-<field>-error`.
 #[derive(Default)]
-pub struct StepValues {
-    pub step: String,
-    pub reason: String,
-    pub for_reporter: String,
+pub struct SentForm {
+    pub form: String,
+    pub values: Vec<(String, String)>,
     pub errors: Vec<(String, String)>,
 }
 
-impl StepValues {
-    pub fn error(&self, field: &str) -> Option<&str> {
+impl SentForm {
+    /// What was typed into this field of this form; empty for any other form.
+    pub fn value(&self, form: &str, field: &str) -> &str {
+        self.value_or(form, field, "")
+    }
+
+    /// What was typed, when this form came back; otherwise what the field holds now.
+    pub fn value_or<'a>(&'a self, form: &str, field: &str, current: &'a str) -> &'a str {
+        if self.form != form {
+            return current;
+        }
+        self.values.iter().find(|(f, _)| f == field).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Whether this field was sent with this option chosen: a choice the
+    /// person made comes back as she made it, and nothing else is chosen.
+    pub fn chose(&self, form: &str, field: &str, option: &str) -> bool {
+        self.form == form && self.value(form, field) == option
+    }
+
+    pub fn error(&self, form: &str, field: &str) -> Option<&str> {
+        if self.form != form {
+            return None;
+        }
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
+
+    /// Whether this form came back (its folded panel opens).
+    pub fn is(&self, form: &str) -> bool {
+        self.form == form
+    }
+
+    /// The problems of this form that belong to no field it sent (the
+    /// case's state, her unanswered requests): shown at the form's top, as
+    /// (element id, message).
+    pub fn form_errors(&self, form: &str) -> Vec<(String, &str)> {
+        if self.form != form {
+            return Vec::new();
+        }
+        self.errors
+            .iter()
+            .filter(|(f, _)| !self.values.iter().any(|(v, _)| v == f))
+            .map(|(f, m)| (element_id(form, f) + "-error", m.as_str()))
+            .collect()
+    }
+
+    /// Every problem, linked to its field, for the summary at the page's top.
+    pub fn summary(&self) -> Vec<(String, &str)> {
+        self.errors
+            .iter()
+            .map(|(f, m)| {
+                let placed = self.values.iter().any(|(v, _)| v == f);
+                let target = if placed { element_id(&self.form, f) } else { element_id(&self.form, f) + "-error" };
+                (target, m.as_str())
+            })
+            .collect()
+    }
+}
+
+/// `change-<id>` and `reason_for_reporter` → `change-<id>-reason-for-reporter`.
+fn element_id(form: &str, field: &str) -> String {
+    format!("{form}-{}", field.replace('_', "-"))
+}
+
+/// What each action of the case page says it did, at the top of the page it
+/// returns to (`?done=<key>`, message `done-<key>`). Any other value shows nothing.
+pub const DONE: &[&str] = &[
+    "acknowledged",
+    "replied",
+    "feedback-sent",
+    "step-taken",
+    "request-answered",
+    "deadline-moved",
+    "pause-asked",
+    "proceeding-linked",
+    "person-matched",
+    "case-left",
+];
+
+pub fn done_notice(tr: &crate::i18n::Tr, done: &str) -> Option<String> {
+    DONE.contains(&done).then(|| tr.t(&format!("done-{done}")))
 }
 
 impl CaseForm {
@@ -109,7 +195,10 @@ pub struct PartyLine {
     matched: String,
     how: String,
     employee_id: String,
-    internal: bool,
+    /// `internal`, `external` or `unidentified` as things stand now.
+    kind: &'static str,
+    /// The form's name on the page: `match-<position>`.
+    form: String,
 }
 
 pub struct AccessLine {
@@ -148,7 +237,13 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyL
                 matched,
                 how,
                 employee_id: p.matched.as_ref().map(|m| m.employee_id.clone()).unwrap_or_default(),
-                internal: p.internal && p.how != ombud_service::MatchHow::External,
+                kind: match p.how {
+                    ombud_service::MatchHow::Unidentified => "unidentified",
+                    ombud_service::MatchHow::External => "external",
+                    _ if p.internal => "internal",
+                    _ => "external",
+                },
+                form: format!("match-{}", p.position),
             }
         })
         .collect()
@@ -195,7 +290,9 @@ fn open_deadlines(page: &Page, view: &CaseView, feedback_movable: bool) -> Vec<D
         .filter(|d| d.is_open() && (feedback_movable || d.kind != ombud_domain::DeadlineKind::Feedback))
         .map(|d| DeadlineOption {
             id: d.id.to_string(),
+            form: format!("change-{}", d.id),
             label: format!("{} — {}", page.tr.label(d.kind), page.time(&d.due_at)),
+            pausable: !matches!(d.kind, ombud_domain::DeadlineKind::Acknowledge | ombud_domain::DeadlineKind::Feedback),
         })
         .collect()
 }
@@ -233,13 +330,23 @@ pub async fn render_case(
     let page = staff_page(state, lang, &format!("/staff/cases/{id}"), "case-title", session);
     let tr = page.tr;
     let can_handle = ombud_domain::works_case(session.role, view.case.routing);
-    let invalid = form.reply_error.is_some() || form.feedback_error.is_some() || !form.step.errors.is_empty();
+    let invalid = form.reply_error.is_some() || !form.sent.errors.is_empty();
     let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
         steps: step_choices(&page, &view, session),
         outcomes: choices(&tr, &AnswerOutcome::ALL, AnswerOutcome::as_str),
         history: history_lines(&page, &view),
+        open_requests: view
+            .requests
+            .iter()
+            .filter(|r| r.answer.is_none())
+            .map(|r| RequestForm {
+                id: r.id.to_string(),
+                form: format!("answer-{}", r.id),
+                what: super::display::request_what(&tr, r),
+            })
+            .collect(),
         open_deadlines: open_deadlines(&page, &view, state.ombud.config().policy.feedback_extension_months > 0),
         justifications: view
             .changes
@@ -254,8 +361,6 @@ pub async fn render_case(
         reply_action: format!("/staff/cases/{id}/reply"),
         reply_error: form.reply_error,
         notice: form.notice,
-        feedback: form.feedback,
-        feedback_error: form.feedback_error,
         max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
         parties: party_lines(&tr, &page, &view),
         access_log: access_lines(state, &page, session, id).await,
@@ -266,7 +371,7 @@ pub async fn render_case(
             ombud_domain::CaseRouting::Restricted => Some(tr.t("case-routing-restricted")),
             ombud_domain::CaseRouting::Oversight => Some(tr.t("case-routing-oversight")),
         },
-        step_form: form.step,
+        sent: form.sent,
         page,
     };
     render_with(status, &template)

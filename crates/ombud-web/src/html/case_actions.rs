@@ -4,25 +4,34 @@
 //! answers with a redirect when it worked (so a reload never re-sends it) or
 //! the case page with the problem named and what she typed kept.
 
-use super::case::{CaseForm, render_case, show_case};
+use super::case::{CaseForm, SentForm, done_notice, render_case, show_case};
 use super::page::{download_response, error_page, see_other};
 use crate::error::{field_message, field_messages};
 use crate::extract::{CasePath, ItemPath, StaffPage};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Tr};
 use crate::{AppState, uploads};
 use axum::Form;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::response::Response;
-use ombud_domain::{AttachmentId, CaseId};
+use ombud_domain::{AttachmentId, CaseId, DomainError};
 use ombud_service::{ServiceError, StaffSession};
+
+/// What the last action did, named in the address it returned to.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
 
 pub async fn case_page(
     State(state): State<AppState>,
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
+    Query(Done { done }): Query<Done>,
 ) -> Response {
-    show_case(&state, lang, &session, id, CaseForm::default()).await
+    let form = CaseForm { notice: done_notice(&lang.tr(), &done), ..Default::default() };
+    show_case(&state, lang, &session, id, form).await
 }
 
 pub async fn reply(
@@ -40,7 +49,7 @@ pub async fn reply(
         return show_case(&state, lang, &session, id, form).await;
     }
     match state.ombud.staff(&session).reply(id, &reply, data.files).await {
-        Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
+        Ok(_) => see_other(&format!("/staff/cases/{id}?done=replied")),
         Err(ServiceError::Invalid(errors)) => {
             let form = CaseForm { reply, reply_error: Some(field_messages(&tr, &errors)), ..Default::default() };
             show_case(&state, lang, &session, id, form).await
@@ -49,29 +58,17 @@ pub async fn reply(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct FeedbackForm {
-    #[serde(default)]
-    body: String,
-}
-
 /// Feedback for her, from the case page; what was typed comes back with any problem.
 pub async fn feedback(
     State(state): State<AppState>,
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
-    Form(form): Form<FeedbackForm>,
+    Form(fields): Form<Fields>,
 ) -> Response {
-    match state.ombud.staff(&session).send_feedback(id, &form.body).await {
-        Ok(_) => see_other(&format!("/staff/cases/{id}#thread")),
-        Err(ServiceError::Invalid(errors)) => {
-            let feedback_error = Some(field_messages(&lang.tr(), &errors));
-            let form = CaseForm { feedback: form.body, feedback_error, ..Default::default() };
-            show_case(&state, lang, &session, id, form).await
-        }
-        Err(e) => error_page(lang, e),
-    }
+    let result = state.ombud.staff(&session).send_feedback(id, fields.get("body")).await;
+    let done = Sent { state: &state, lang, session: &session, id, form: "feedback".into(), fields };
+    done.answer(result.map(|_| "feedback-sent")).await
 }
 
 pub async fn acknowledge(
@@ -80,7 +77,7 @@ pub async fn acknowledge(
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
 ) -> Response {
-    let result = state.ombud.staff(&session).acknowledge(id).await.map(|_| ());
+    let result = state.ombud.staff(&session).acknowledge(id).await.map(|_| "acknowledged");
     after_action(&state, lang, &session, id, result).await
 }
 
@@ -110,14 +107,6 @@ pub async fn recuse(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct MatchForm {
-    #[serde(default)]
-    employee_id: String,
-    #[serde(default)]
-    internal: String,
-}
-
 /// A handler confirms or corrects who a named person is.
 pub async fn match_person(
     State(state): State<AppState>,
@@ -125,21 +114,29 @@ pub async fn match_person(
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
     ItemPath(position): ItemPath<u32>,
-    Form(form): Form<MatchForm>,
+    Form(fields): Form<Fields>,
 ) -> Response {
+    let kind = fields.get("internal");
     let input = ombud_service::MatchInput {
-        employee_id: Some(form.employee_id),
-        internal: form.internal == "internal",
-        unidentified: form.internal == "unidentified",
+        employee_id: Some(fields.get("employee_id").to_owned()),
+        internal: kind == "internal",
+        unidentified: kind == "unidentified",
     };
     let desk = state.ombud.staff(&session);
-    match desk.set_party_match(id, position, &input).await {
+    let result = match kind {
+        "internal" | "external" | "unidentified" => desk.set_party_match(id, position, &input).await,
+        _ => Err(ServiceError::invalid_field("internal", "invalid-choice")),
+    };
+    match result {
         // The correction may have put the case out of her reach.
         Ok(()) => match desk.may_open(id).await {
-            Ok(true) => see_other(&format!("/staff/cases/{id}#people-title")),
-            _ => see_other("/staff/cases"),
+            Ok(true) => see_other(&format!("/staff/cases/{id}?done=person-matched")),
+            _ => see_other("/staff/cases?done=case-left"),
         },
-        Err(e) => after_action(&state, lang, &session, id, Err(e)).await,
+        Err(e) => {
+            let sent = Sent { state: &state, lang, session: &session, id, form: format!("match-{position}"), fields };
+            sent.answer(Err(e)).await
+        }
     }
 }
 
@@ -156,100 +153,124 @@ pub async fn download(
     }
 }
 
-/// Back to the case when the action worked; the case page with the problem
-/// named when it did not.
+/// Back to the case when a button without a form worked; the case page
+/// with the problem at its top when it did not.
 async fn after_action(
     state: &AppState,
     lang: Lang,
     session: &StaffSession,
     id: CaseId,
-    result: Result<(), ServiceError>,
+    result: Result<&'static str, ServiceError>,
 ) -> Response {
-    let tr = lang.tr();
     match result {
-        Ok(()) => see_other(&format!("/staff/cases/{id}")),
-        Err(ServiceError::Invalid(errors)) => {
-            show_case(state, lang, session, id, CaseForm::notice(field_messages(&tr, &errors))).await
-        }
-        Err(ServiceError::Rule(_)) => {
-            show_case(state, lang, session, id, CaseForm::notice(tr.t("error-invalid-transition"))).await
-        }
-        Err(e) => error_page(lang, e),
+        Ok(done) => see_other(&format!("/staff/cases/{id}?done={done}")),
+        Err(e) => match refusal(&lang.tr(), e) {
+            Ok((_, message)) => show_case(state, lang, session, id, CaseForm::notice(message)).await,
+            Err(e) => error_page(lang, e),
+        },
     }
 }
 
+/// A form's fields as the browser sent them, in order: what comes back,
+/// as typed, when the form is refused.
 #[derive(serde::Deserialize)]
-pub struct StepForm {
-    #[serde(default)]
-    step: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    for_reporter: String,
+#[serde(transparent)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// A field's value as sent; empty when the form did not send it.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(f, _)| f == name).map_or("", |(_, v)| v.as_str())
+    }
 }
 
-/// A step from the case page. When it is refused for a field, the page
-/// comes back with the chosen step and both texts as typed, and each
-/// problem beside its field.
+/// A refusal a person can act on, as (field, message): a field's problem, or
+/// why the case does not allow it now. Anything else is not the form's to
+/// answer (a case she may not see, a server fault).
+fn refusal(tr: &Tr, e: ServiceError) -> Result<(String, String), ServiceError> {
+    match e {
+        ServiceError::Invalid(errors) => {
+            let field = errors.first().map(|e| e.field.clone()).unwrap_or_default();
+            Ok((field, field_messages(tr, &errors)))
+        }
+        ServiceError::Rule(DomainError::InvalidTransition { from, .. }) => {
+            Ok(("state".into(), tr.t_with("error-not-now", &[("status", tr.label(from).into())])))
+        }
+        ServiceError::Rule(DomainError::AlreadyAnswered) => Ok(("request".into(), tr.t("field-already-answered"))),
+        ServiceError::Rule(_) => Ok(("state".into(), tr.t("error-invalid-transition"))),
+        ServiceError::RoutingPending => Ok(("state".into(), tr.t("error-routing-pending-body"))),
+        e => Err(e),
+    }
+}
+
+/// One form of the case page, sent: where it goes back to.
+struct Sent<'a> {
+    state: &'a AppState,
+    lang: Lang,
+    session: &'a StaffSession,
+    id: CaseId,
+    /// The form's name on the page (`step`, `answer-<id>`…).
+    form: String,
+    fields: Fields,
+}
+
+impl Sent<'_> {
+    /// To the case with what was done said at its top when it worked; the
+    /// case page with this form as sent, each problem beside its field,
+    /// when it did not.
+    async fn answer(self, result: Result<&'static str, ServiceError>) -> Response {
+        let e = match result {
+            Ok(done) => return see_other(&format!("/staff/cases/{}?done={done}", self.id)),
+            Err(e) => e,
+        };
+        let tr = self.lang.tr();
+        let errors = match e {
+            ServiceError::Invalid(errors) => errors.iter().map(|e| (e.field.clone(), field_message(&tr, e))).collect(),
+            e => match refusal(&tr, e) {
+                Ok(one) => vec![one],
+                Err(e) => return error_page(self.lang, e),
+            },
+        };
+        let sent = SentForm { form: self.form, values: self.fields.0, errors };
+        show_case(self.state, self.lang, self.session, self.id, CaseForm { sent, ..Default::default() }).await
+    }
+}
+
+/// A step from the case page: the chosen step and both texts come back as
+/// typed with any problem.
 pub async fn step(
     State(state): State<AppState>,
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
-    Form(form): Form<StepForm>,
+    Form(fields): Form<Fields>,
 ) -> Response {
-    let result = match form.step.parse::<ombud_domain::Step>() {
+    let result = match fields.get("step").parse::<ombud_domain::Step>() {
         Ok(step) => {
-            let text = ombud_service::StepText { reason: &form.reason, for_reporter: &form.for_reporter };
-            state.ombud.staff(&session).step(id, step, &text).await.map(|_| ())
+            let text =
+                ombud_service::StepText { reason: fields.get("reason"), for_reporter: fields.get("for_reporter") };
+            state.ombud.staff(&session).step(id, step, &text).await.map(|_| "step-taken")
         }
-        Err(_) => Err(ServiceError::invalid_field("step", "invalid-choice")),
+        Err(_) => Err(ServiceError::invalid_field("step", "choose-step")),
     };
-    match result {
-        Err(ServiceError::Invalid(errors)) => {
-            let tr = lang.tr();
-            let step_form = super::case::StepValues {
-                step: form.step,
-                reason: form.reason,
-                for_reporter: form.for_reporter,
-                errors: errors.iter().map(|e| (e.field.clone(), field_message(&tr, e))).collect(),
-            };
-            show_case(&state, lang, &session, id, CaseForm { step: step_form, ..Default::default() }).await
-        }
-        result => after_action(&state, lang, &session, id, result).await,
-    }
+    Sent { state: &state, lang, session: &session, id, form: "step".into(), fields }.answer(result).await
 }
 
-#[derive(serde::Deserialize)]
-pub struct AnswerForm {
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    reason: String,
-}
-
+/// An answer to one of her requests. Nothing is chosen for the handler: an
+/// answer without an outcome comes back asking for one, with what she chose
+/// and wrote kept.
 pub async fn answer(
     State(state): State<AppState>,
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
     ItemPath(request): ItemPath<uuid::Uuid>,
-    Form(form): Form<AnswerForm>,
+    Form(fields): Form<Fields>,
 ) -> Response {
-    let result = state.ombud.staff(&session).answer_request(id, request, &form.outcome, &form.reason).await;
-    after_action(&state, lang, &session, id, result).await
-}
-
-#[derive(serde::Deserialize)]
-pub struct ChangeForm {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    until: String,
-    #[serde(default)]
-    justification: String,
-    #[serde(default)]
-    reason_for_reporter: String,
+    let desk = state.ombud.staff(&session);
+    let result = desk.answer_request(id, request, fields.get("outcome"), fields.get("reason")).await;
+    let sent = Sent { state: &state, lang, session: &session, id, form: format!("answer-{request}"), fields };
+    sent.answer(result.map(|()| "request-answered")).await
 }
 
 /// A date means the end of that day in the organisation's zone.
@@ -269,22 +290,27 @@ pub async fn change_deadline(
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
     ItemPath(deadline): ItemPath<uuid::Uuid>,
-    Form(form): Form<ChangeForm>,
+    Form(fields): Form<Fields>,
 ) -> Response {
-    let result = match end_of_day(&state, &form.until) {
+    let result = match end_of_day(&state, fields.get("until")) {
         Ok(until) => {
             let request = ombud_service::DeadlineChangeRequest {
-                kind: &form.kind,
+                kind: fields.get("kind"),
                 until,
-                justification: &form.justification,
-                reason_for_reporter: &form.reason_for_reporter,
+                justification: fields.get("justification"),
+                reason_for_reporter: fields.get("reason_for_reporter"),
             };
             state.ombud.staff(&session).change_deadline(id, deadline, request).await
         }
         Err(e) => Err(e),
     };
-    // A long pause shows on the case page as waiting for oversight.
-    after_action(&state, lang, &session, id, result.map(|_| ())).await
+    // A long pause waits for oversight, and the notice says so.
+    let done = result.map(|state| match state {
+        ombud_domain::ChangeState::Pending => "pause-asked",
+        _ => "deadline-moved",
+    });
+    let sent = Sent { state: &state, lang, session: &session, id, form: format!("change-{deadline}"), fields };
+    sent.answer(done).await
 }
 
 pub async fn proceeding(
@@ -292,8 +318,15 @@ pub async fn proceeding(
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
-    Form(form): Form<ombud_service::Proceeding>,
+    Form(fields): Form<Fields>,
 ) -> Response {
-    let result = state.ombud.staff(&session).link_proceeding(id, form).await;
-    after_action(&state, lang, &session, id, result).await
+    let date = Some(fields.get("date").to_owned()).filter(|d| !d.trim().is_empty());
+    let p = ombud_service::Proceeding {
+        reference: fields.get("reference").to_owned(),
+        authority: fields.get("authority").to_owned(),
+        date,
+    };
+    let result = state.ombud.staff(&session).link_proceeding(id, p).await;
+    let sent = Sent { state: &state, lang, session: &session, id, form: "proceeding".into(), fields };
+    sent.answer(result.map(|()| "proceeding-linked")).await
 }

@@ -161,12 +161,17 @@ fn message(page: &Page, m: &MessageView, href_prefix: &str, for_staff: bool) -> 
     }
 }
 
+/// What she asked for: the kind, and her words when she said more.
+pub fn request_what(tr: &crate::i18n::Tr, r: &RequestView) -> String {
+    match &r.detail {
+        Some(d) => format!("{} — {d}", tr.label(r.kind)),
+        None => tr.label(r.kind),
+    }
+}
+
 fn request(page: &Page, r: &RequestView) -> RequestDisplay {
     let tr = &page.tr;
-    let mut what = tr.label(r.kind);
-    if let Some(d) = &r.detail {
-        what = format!("{what} — {d}");
-    }
+    let what = request_what(tr, r);
     let status = match &r.answer {
         Some(a) => format!("{}: {}", tr.label(a.outcome), a.reason),
         None => tr.t_with("request-answer-due", &[("when", r.due.map(|d| page.time(&d)).unwrap_or_default().into())]),

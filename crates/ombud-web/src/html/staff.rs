@@ -98,6 +98,7 @@ pub struct InboxPage {
 pub struct InboxQuery {
     q: String,
     recused: Option<String>,
+    done: String,
 }
 
 pub async fn inbox(
@@ -135,6 +136,6 @@ pub async fn inbox(
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
     let parts: Vec<String> = counts.iter().map(|(status, n)| format!("{} {n}", tr.label(*status))).collect();
     let summary = tr.t_with("inbox-summary", &[("count", total.into()), ("parts", parts.join(" · ").into())]);
-    let notice = query.recused.map(|_| tr.t("inbox-recused"));
+    let notice = query.recused.map(|_| tr.t("inbox-recused")).or_else(|| super::case::done_notice(&tr, &query.done));
     render(&InboxPage { page, lines, summary, query: query.q, notice })
 }
