@@ -54,6 +54,11 @@ names!(CaseStatus, "status" {
 });
 
 impl CaseStatus {
+    /// The statuses of a case being worked, past triage: such a case without
+    /// a lead investigator waits on oversight to assign one.
+    pub const WORKED: [CaseStatus; 4] =
+        [CaseStatus::Assessed, CaseStatus::Investigating, CaseStatus::Findings, CaseStatus::Decision];
+
     /// received → acknowledged; anything else is refused, so a second click
     /// cannot move the feedback deadline.
     pub fn acknowledge(self) -> Result<CaseStatus, DomainError> {
@@ -126,6 +131,12 @@ pub enum EventKind {
     PauseAsked,
     /// Oversight refused such a pause; nothing moved.
     PauseRefused,
+    /// Who works on the case changed (lead, team), or it was handed back.
+    Assigned,
+    /// A note among the case's readers.
+    NoteAdded,
+    /// The case's labels changed.
+    LabelsChanged,
 }
 
 names!(EventKind, "event" {
@@ -148,6 +159,9 @@ names!(EventKind, "event" {
     FeedbackSent => "feedback_sent",
     PauseAsked => "pause_asked",
     PauseRefused => "pause_refused",
+    Assigned => "assigned",
+    NoteAdded => "note_added",
+    LabelsChanged => "labels_changed",
 });
 
 impl EventKind {
@@ -164,6 +178,9 @@ impl EventKind {
                 | EventKind::Recused
                 | EventKind::PauseAsked
                 | EventKind::PauseRefused
+                | EventKind::Assigned
+                | EventKind::NoteAdded
+                | EventKind::LabelsChanged
         )
     }
 

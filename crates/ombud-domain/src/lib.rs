@@ -13,6 +13,7 @@ mod clock;
 mod conflict;
 mod deadline;
 mod ids;
+mod labels;
 mod matching;
 mod report;
 mod staff;
@@ -31,13 +32,14 @@ pub use deadline::{
     DeadlineStateName, EscalationCause, reporter_may_escalate,
 };
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
+pub use labels::CaseLabel;
 pub use matching::{NameIndex, NamedEntry, Strength};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,
     SupportRequest, validate_message,
 };
-pub use staff::{Role, valid_email};
+pub use staff::{Role, assignable, may_assign, valid_email};
 pub use text::{is_invisible, plain_file_name, shown_plainly};
 pub use workflow::{
     AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, may_take, next_status,

@@ -68,3 +68,32 @@ mod tests {
         assert!(!valid_email("a@b@c.d"));
     }
 }
+
+/// Who may change who works on a case: an oversight member, the case's
+/// lead, or, on a case nobody leads, a handler who takes the lead herself.
+/// Anyone else asks one of them.
+pub fn may_assign(role: Role, is_lead: bool, led: bool, takes_lead_herself: bool) -> bool {
+    role == Role::Oversight || is_lead || (!led && takes_lead_herself && role == Role::Handler)
+}
+
+/// Whether a reader of a case may work on it when assigned: an
+/// administrator keeps the system and reads no case.
+pub fn assignable(role: Role) -> bool {
+    matches!(role, Role::Handler | Role::Oversight)
+}
+
+#[cfg(test)]
+mod assignment_tests {
+    use super::*;
+
+    #[test]
+    fn oversight_and_the_lead_assign_and_a_handler_only_takes_a_case_nobody_leads() {
+        assert!(may_assign(Role::Oversight, false, true, false));
+        assert!(may_assign(Role::Handler, true, true, false), "the lead hands over or hands back");
+        assert!(may_assign(Role::Handler, false, false, true), "she takes a case nobody leads");
+        assert!(!may_assign(Role::Handler, false, true, true), "not one someone else leads");
+        assert!(!may_assign(Role::Handler, false, false, false), "nor names others on it");
+        assert!(!may_assign(Role::Admin, false, false, true));
+        assert!(!assignable(Role::Admin) && assignable(Role::Handler) && assignable(Role::Oversight));
+    }
+}

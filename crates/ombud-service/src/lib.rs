@@ -9,6 +9,7 @@
 
 mod administration;
 mod callers;
+mod daily;
 mod deadlines;
 pub mod demo;
 mod directory;
@@ -30,6 +31,7 @@ mod views;
 mod workflow;
 
 pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
+pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEAM, NoteView, StaffRef, StaffSide};
 pub use deadlines::SweepReport;
 pub use directory::{
     DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, OPTIONAL_DIRECTORY_COLUMNS, PersonInput,

@@ -25,6 +25,8 @@ pub struct ServiceConfig {
     /// Where she can turn outside the organisation; a dismissal or a
     /// referral names them on her page.
     pub external_channels: Vec<ombud_domain::ExternalChannel>,
+    /// The labels a handler may put on a case.
+    pub labels: Vec<ombud_domain::CaseLabel>,
 }
 
 impl Default for ServiceConfig {
@@ -39,6 +41,7 @@ impl Default for ServiceConfig {
             ledger_origin: None,
             conflict: ombud_domain::ConflictPolicy::default(),
             external_channels: ombud_domain::ExternalChannel::china(),
+            labels: ombud_domain::CaseLabel::defaults(),
         }
     }
 }
@@ -87,6 +90,23 @@ pub struct Ombud {
 
 const INSTANCE_CHECK: &str = "instance_check";
 
+/// Each configured label has a usable key of its own and a name in both languages.
+fn check_labels(labels: &[ombud_domain::CaseLabel]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for l in labels {
+        if !ombud_domain::CaseLabel::valid_key(&l.key) || !seen.insert(l.key.as_str()) {
+            return Err(ServiceError::Config(format!(
+                "label key {:?}: use lower case letters, digits and '-', each key once",
+                l.key
+            )));
+        }
+        if l.name_en.trim().is_empty() || l.name_zh.trim().is_empty() {
+            return Err(ServiceError::Config(format!("label {:?} needs name_en and name_zh", l.key)));
+        }
+    }
+    Ok(())
+}
+
 impl Ombud {
     /// Binds a store to this instance's secrets; refuses a database that was
     /// initialised with other secrets.
@@ -99,6 +119,7 @@ impl Ombud {
         config.receipt_kdf.validate()?;
         config.password_kdf.validate()?;
         config.policy.time_zone()?;
+        check_labels(&config.labels)?;
         let keys = InstanceKeys::from_master(master_secret)?;
         let check = keys.check_value()?;
         store.meta_put_if_absent(INSTANCE_CHECK, &check).await?;
@@ -114,6 +135,11 @@ impl Ombud {
                 .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,
         );
         Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool, directory_cache: Default::default() })
+    }
+
+    /// Every staff member's name by id, for lists that say who did what.
+    pub(crate) async fn staff_names(&self) -> Result<std::collections::HashMap<StaffId, String>> {
+        Ok(self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect())
     }
 
     pub fn config(&self) -> &ServiceConfig {

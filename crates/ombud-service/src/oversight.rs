@@ -27,6 +27,8 @@ pub enum QueueKind {
     Pause,
     /// A case raised by a missed deadline or by the reporter.
     Escalation,
+    /// A case past triage that nobody leads: assign someone.
+    Unassigned,
 }
 
 /// One thing waiting on oversight.
@@ -127,6 +129,9 @@ impl OversightDesk<'_> {
                 change_id: None,
             });
         }
+        for case in self.store.unassigned_cases(session.id, limit).await? {
+            items.push(QueueItem::case(QueueKind::Unassigned, &case, case.updated_at, None));
+        }
         items.sort_by_key(|i| (i.kind != QueueKind::RestrictedRouting, i.due.is_none(), i.due, i.since));
         items.truncate(limit as usize);
         Ok(items)
@@ -209,9 +214,6 @@ impl OversightDesk<'_> {
             .collect())
     }
 
-    async fn staff_names(&self) -> Result<HashMap<StaffId, String>> {
-        Ok(self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect())
-    }
     /// The oversight committee's queue: escalations of cases she may read.
     pub async fn escalations(&self, limit: u32) -> Result<Vec<EscalationRow>> {
         let session = self.session;

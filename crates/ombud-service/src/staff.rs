@@ -118,6 +118,7 @@ impl StaffDesk<'_> {
         let mut view =
             open_case(self.store.as_ref(), case, &key, audience, &ViewContext::new(&self.config, now)).await?;
         view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
+        view.staff_side = Some(self.staff_side(case_id, &key).await?);
         if !reveal && view.report.contact.take().is_some() {
             view.contact_hidden = true;
         }

@@ -63,6 +63,8 @@ pub struct CaseView {
     pub external_channels: Vec<ombud_domain::ExternalChannel>,
     /// When it was opened: deadlines are shown as they stood then.
     pub opened_at: Timestamp,
+    /// Who works on it, notes and labels: for its staff readers only.
+    pub staff_side: Option<crate::StaffSide>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -224,6 +226,7 @@ pub(crate) async fn open_case(
         proceedings,
         deadline_rows,
         parties: Vec::new(),
+        staff_side: None,
         contact_hidden: false,
         external_channels: if sent_elsewhere { ctx.channels.to_vec() } else { Vec::new() },
         opened_at: ctx.now,

@@ -347,7 +347,7 @@ impl StaffDesk<'_> {
     }
 }
 
-fn required(field: &str, value: &str, max: usize) -> std::result::Result<String, FieldError> {
+pub(crate) fn required(field: &str, value: &str, max: usize) -> std::result::Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(FieldError { field: field.to_owned(), code: "required" });
@@ -364,7 +364,7 @@ fn required(field: &str, value: &str, max: usize) -> std::result::Result<String,
 const SENTENCE_CHARS: usize = 8;
 
 /// A reason of at least a sentence, at most a message.
-fn sentence(field: &str, value: &str) -> std::result::Result<String, FieldError> {
+pub(crate) fn sentence(field: &str, value: &str) -> std::result::Result<String, FieldError> {
     let text = required(field, value, MAX_MESSAGE_CHARS)?;
     // Letters or ideographs, so a row of dots or digits is not a sentence.
     if text.chars().filter(|c| c.is_alphabetic()).count() < SENTENCE_CHARS {
@@ -374,7 +374,7 @@ fn sentence(field: &str, value: &str) -> std::result::Result<String, FieldError>
 }
 
 /// Text she may leave out: None when blank, refused when too long.
-fn optional(field: &str, value: &str, max: usize) -> std::result::Result<Option<String>, FieldError> {
+pub(crate) fn optional(field: &str, value: &str, max: usize) -> std::result::Result<Option<String>, FieldError> {
     if value.trim().is_empty() { Ok(None) } else { required(field, value, max).map(Some) }
 }
 

@@ -116,17 +116,25 @@ async fn queue_notices(
     case: CaseId,
     at: Timestamp,
 ) -> Result<()> {
+    // A reminder goes to who works on the case once someone does (lead and
+    // team, whatever their role); to every reader in `role` while nobody does.
+    let to_assignees = kind == "reminder";
     sqlx::query(
         "INSERT INTO outbox (id, staff_id, kind, case_id, created_at, next_attempt_at)
          SELECT $1 || '-' || s.id, s.id, $2, $3, $4, $4 FROM case_access a JOIN staff s ON s.id = a.staff_id
-         WHERE a.case_id = $3 AND (s.role = $5 OR (s.role IN ('handler', 'oversight') AND EXISTS
-               (SELECT 1 FROM cases c WHERE c.id = $3 AND c.routing <> 'decided')))",
+         WHERE a.case_id = $3 AND CASE
+           WHEN $6 AND EXISTS (SELECT 1 FROM case_assignees x WHERE x.case_id = $3)
+             THEN EXISTS (SELECT 1 FROM case_assignees x WHERE x.case_id = $3 AND x.staff_id = s.id)
+           ELSE s.role = $5 OR (s.role IN ('handler', 'oversight') AND EXISTS
+               (SELECT 1 FROM cases c WHERE c.id = $3 AND c.routing <> 'decided'))
+         END",
     )
     .bind(id_prefix)
     .bind(kind)
     .bind(case.to_string())
     .bind(millis(at))
     .bind(role)
+    .bind(to_assignees)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -244,6 +244,7 @@ pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) ->
             .bind(row.staff_id.to_string())
             .execute(&mut *conn)
             .await?;
+        crate::daily::unassign(conn, row.case_id, row.staff_id).await?;
     }
     Ok(())
 }

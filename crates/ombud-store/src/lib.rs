@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+mod daily;
 mod deadlines;
 mod directory;
 pub mod ledger;
@@ -24,6 +25,7 @@ pub mod testdb;
 mod workflow;
 
 pub use cases::CaseStore;
+pub use daily::{AssigneeRow, Assignment, DailyStore};
 pub use deadlines::DeadlineStore;
 pub use directory::*;
 pub use ledger::LedgerStore;
@@ -41,7 +43,8 @@ use async_trait::async_trait;
 /// Every capability trait, for callers that hold an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, StaffStore, Store, WorkflowStore,
+        CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, StaffStore, Store,
+        WorkflowStore,
     };
 }
 
@@ -103,6 +106,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     CaseStore
+    + DailyStore
     + WorkflowStore
     + DeadlineStore
     + OutboxStore

@@ -185,15 +185,25 @@ pub struct DeadlineChangeRow {
     pub case_ref: String,
 }
 
-/// A linked police report or court case (reference, date, authority), sealed.
+/// One sealed item a staff member added to a case: a linked proceeding, a
+/// note, a change of who works on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProceedingRow {
+pub struct SealedEntry {
     pub id: uuid::Uuid,
     pub case_id: CaseId,
     pub created_at: Timestamp,
     pub staff: StaffId,
     pub sealed: Vec<u8>,
 }
+
+/// A linked police report or court case (reference, date, authority), sealed.
+pub type ProceedingRow = SealedEntry;
+
+/// A note among the case's readers, sealed; never shown to her.
+pub type NoteRow = SealedEntry;
+
+/// Who works on a case as one change made it (lead, team, reason), sealed.
+pub type AssignmentChangeRow = SealedEntry;
 
 /// A deadline the sweep must act on, with its case's reference.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -261,7 +261,7 @@ impl TryFrom<RequestColumns> for RequestRow {
 }
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct ProceedingColumns {
+pub(crate) struct SealedColumns {
     id: String,
     case_id: String,
     created_at: i64,
@@ -269,11 +269,11 @@ pub(crate) struct ProceedingColumns {
     sealed: Vec<u8>,
 }
 
-impl TryFrom<ProceedingColumns> for ProceedingRow {
+impl TryFrom<SealedColumns> for SealedEntry {
     type Error = StoreError;
-    fn try_from(c: ProceedingColumns) -> Result<Self> {
-        Ok(ProceedingRow {
-            id: parse(&c.id, "proceeding id")?,
+    fn try_from(c: SealedColumns) -> Result<Self> {
+        Ok(SealedEntry {
+            id: parse(&c.id, "item id")?,
             case_id: parse(&c.case_id, "case id")?,
             created_at: from_millis(c.created_at)?,
             staff: parse(&c.staff_id, "staff id")?,

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "outcomes", include_str!("../migrations/0011_outcomes.sql")),
     (12, "form tokens", include_str!("../migrations/0012_form_tokens.sql")),
     (13, "pause approval", include_str!("../migrations/0013_pause_approval.sql")),
+    (14, "daily work", include_str!("../migrations/0014_daily_work.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -111,6 +112,10 @@ mod tests {
         (
             "0ce7aa436558fbf43349db61f948184fcf4964f5a4fe68d6adde36c5d9716373f6618e8d6b7687c3bc0ff186209a60ff",
             "bab75715ed26dad6201c5965fe727e7b44e88132bcdc5c7eac6082f242722bbc859473bfd535379603f340a56ff098b2",
+        ),
+        (
+            "db6625d20bf3e9ac602621df1b2d2c481a19a0a6c1ad58f99678fbfd2044c2c1382a00facba6f2941aa3a1c18500fdb5",
+            "3f48602301b782f9b964918a5c5b472c597c50157e2bd6e9916afb76f0f56acc9f43f983cf4c61607af30002ad5ecf5d",
         ),
     ];
 

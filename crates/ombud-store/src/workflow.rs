@@ -211,12 +211,11 @@ impl WorkflowStore for SqlStore {
     }
 
     async fn proceedings(&self, case: CaseId) -> Result<Vec<ProceedingRow>> {
-        let rows = sqlx::query_as::<_, ProceedingColumns>(
-            "SELECT * FROM proceedings WHERE case_id = $1 ORDER BY created_at, id",
-        )
-        .bind(case.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query_as::<_, SealedColumns>("SELECT * FROM proceedings WHERE case_id = $1 ORDER BY created_at, id")
+                .bind(case.to_string())
+                .fetch_all(&self.pool)
+                .await?;
         typed(rows)
     }
 }

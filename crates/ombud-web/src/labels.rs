@@ -108,6 +108,9 @@ impl Label for EventKind {
             EventKind::FeedbackSent => "event-feedback-sent",
             EventKind::PauseAsked => "event-pause-asked",
             EventKind::PauseRefused => "event-pause-refused",
+            EventKind::Assigned => "event-assigned",
+            EventKind::NoteAdded => "event-note-added",
+            EventKind::LabelsChanged => "event-labels-changed",
         }
     }
 }

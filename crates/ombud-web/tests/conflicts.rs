@@ -285,7 +285,11 @@ fn api_body(path: &str) -> Value {
         "/reports" => json!({"category": "other", "description": "matrix"}),
         "/reporter/session" => json!({"receipt": "0000 0000 0000 0000 0000 0000 0000"}),
         "/staff/session" => json!({"email": "nobody@example.org", "password": "wrong password"}),
-        p if p.ends_with("/messages") || p.ends_with("/feedback") => json!({"body": "A note from the matrix."}),
+        p if p.ends_with("/messages") || p.ends_with("/feedback") || p.ends_with("/notes") => {
+            json!({"body": "A note from the matrix."})
+        }
+        p if p.ends_with("/labels") => json!({"labels": ["urgent"]}),
+        p if p.ends_with("/assignment") => json!({"lead": "matrix@example.org"}),
         p if p.ends_with("/steps") => json!({"step": "assess_in_scope", "reason": "In scope."}),
         p if p.ends_with("/answer") => json!({"outcome": "granted", "reason": "Done."}),
         p if p.ends_with("/change") => {
@@ -351,6 +355,9 @@ async fn html_call(s: &TestServer, method: &str, path: &str, token: &str) -> (u1
             ],
             "proceedings" => &[("authority", "Police"), ("reference", "R-2"), ("date", "")],
             "match" => &[("employee_id", "E320"), ("internal", "internal")],
+            "notes" => &[("body", "A note from the matrix.")],
+            "labels" => &[("labels", "urgent")],
+            "assignment" => &[("lead", "matrix@example.org")],
             _ => &[],
         };
         client.post(s.url(path)).form(&form)

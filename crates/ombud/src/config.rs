@@ -28,6 +28,9 @@ pub struct FileConfig {
     /// Where a reporter can turn outside the organisation (`[[external_channels]]`
     /// with `name_en`, `name_zh`, `contact`); China's channels when absent.
     pub external_channels: Option<Vec<ombud_domain::ExternalChannel>>,
+    /// The labels handlers put on cases (`[[labels]]` with `key`, `name_en`,
+    /// `name_zh`); a short default list when absent.
+    pub labels: Option<Vec<ombud_domain::CaseLabel>>,
 }
 
 /// Conflict-of-interest routing (`[conflict]`).
@@ -81,6 +84,7 @@ impl Default for FileConfig {
             mail: MailConfig::default(),
             conflict: ConflictConfig::default(),
             external_channels: None,
+            labels: None,
         }
     }
 }
@@ -117,6 +121,7 @@ impl FileConfig {
                 senior_level: self.conflict.senior_level,
             },
             external_channels: self.external_channels.clone().unwrap_or_else(ombud_domain::ExternalChannel::china),
+            labels: self.labels.clone().unwrap_or_else(ombud_domain::CaseLabel::defaults),
             ..ServiceConfig::default()
         }
     }

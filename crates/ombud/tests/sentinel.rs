@@ -30,6 +30,8 @@ const SENTINELS: &[&str] = &[
     "哨兵举报人留言辛壬",
     "SNTL-STAFF-MESSAGE-7d7d",
     "哨兵处理人回复癸子",
+    "SNTL-NOTE-4f4f",
+    "SNTL-HAND-BACK-REASON-3e3e",
 ];
 
 fn scan(dir: &Path, found: &mut Vec<String>) {
@@ -162,6 +164,25 @@ async fn no_content_reaches_the_disk_or_the_logs() {
                 .await
                 .expect("reply");
             assert_eq!(r.status(), 201);
+        }
+        // A note among the readers, and a case taken and handed back with a reason.
+        let r = client
+            .post(format!("{base}/api/v1/cases/{id}/notes"))
+            .bearer_auth(staff)
+            .json(&json!({"body": SENTINELS[20]}))
+            .send()
+            .await
+            .expect("note");
+        assert_eq!(r.status(), 201);
+        for body in [json!({"lead": "handler@example.org"}), json!({"lead": null, "reason": SENTINELS[21]})] {
+            let r = client
+                .post(format!("{base}/api/v1/cases/{id}/assignment"))
+                .bearer_auth(staff)
+                .json(&body)
+                .send()
+                .await
+                .expect("assign");
+            assert_eq!(r.status(), 200, "{body}");
         }
     }
     let back: serde_json::Value = client

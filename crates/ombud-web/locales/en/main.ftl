@@ -524,3 +524,40 @@ done-case-left = Who the person is was saved. The rule now keeps you out of that
 error-not-now = This cannot be done while the case is “{ $status }”.
 field-choose-step = Choose the step to take.
 field-already-answered = This request was already answered.
+
+# Who works on a case, labels, notes.
+work-heading = Who works on this case
+work-lead = Lead investigator
+work-no-lead = Nobody leads this case yet.
+work-team = Team
+work-nobody = Nobody
+work-take = Take the lead
+work-take-hint = You become the lead investigator; reminders then go to you.
+work-change = Change who works on it
+work-change-hint = Only staff who may read this case are listed: who may read it is decided by the conflict rule, not here.
+work-reason = Reason (needed when the lead is removed)
+work-save = Save who works on it
+work-hand-back = Hand the case back
+work-hand-back-reason = Why you hand it back (the oversight committee reads this)
+work-hand-back-submit = Hand back
+work-labels = Labels
+work-labels-save = Save labels
+work-history = Changes of who works on it
+work-history-line = { $when }, by { $by }: lead { $lead }, { $team ->
+    [0] no team
+    [one] one on the team
+   *[other] { $team } on the team
+}
+notes-heading = Notes for the case's readers
+notes-hint = Only staff who may read this case see notes. She never does.
+notes-label = New note
+notes-add = Add note
+done-assigned = Who works on the case was saved. Reminders go to them now.
+done-handed-back = You handed the case back. Once past triage it waits in the oversight committee's queue.
+done-note-added = Your note was added. Only the case's readers see it.
+done-labels-saved = The labels were saved.
+field-not-a-reader = This person cannot read this case, so she cannot work on it. Choose among the staff listed.
+queue-unassigned = Nobody leads this case: assign someone
+event-assigned = Who works on the case changed
+event-note-added = A note was added
+event-labels-changed = The labels changed

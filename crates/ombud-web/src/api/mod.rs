@@ -8,6 +8,7 @@
 
 mod admin;
 mod cases;
+mod daily;
 mod ledger;
 pub mod model;
 mod oversight;
@@ -59,6 +60,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(reporter::routes())
         .merge(cases::routes())
         .merge(workflow::routes())
+        .merge(daily::routes())
         .merge(oversight::routes())
         .merge(ledger::routes())
         .merge(admin::routes())

@@ -151,6 +151,18 @@ pub struct CaseBody {
     pub events: Vec<CaseEvent>,
     /// Where she can turn outside the organisation, once the case was dismissed or referred elsewhere.
     pub external_channels: Vec<ExternalChannel>,
+    /// Who works on the case (staff readers only; absent from her view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<ombud_service::AssignmentView>,
+    /// Each change of who works on it, with its reason (staff readers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_history: Option<Vec<ombud_service::AssignmentChangeView>>,
+    /// Notes among the readers (staff readers only; never in her view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<ombud_service::NoteView>>,
+    /// Labels from the organisation's list (staff readers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
 }
 
 impl From<CaseView> for CaseBody {
@@ -188,6 +200,10 @@ impl From<CaseView> for CaseBody {
             contact_hidden: view.contact_hidden,
             events: view.events.into_iter().map(|(kind, at)| CaseEvent { kind, at }).collect(),
             external_channels: view.external_channels,
+            assignment: view.staff_side.as_ref().map(|s| s.assignment.clone()),
+            assignment_history: view.staff_side.as_ref().map(|s| s.assignment_history.clone()),
+            notes: view.staff_side.as_ref().map(|s| s.notes.clone()),
+            labels: view.staff_side.map(|s| s.labels),
         }
     }
 }
@@ -531,4 +547,33 @@ pub struct CaseSearch {
     pub q: Option<String>,
     #[param(value_type = Option<CaseStatus>)]
     pub status: Option<String>,
+}
+
+/// Who works on a case: lead and team by email or staff id. `"lead": null`
+/// with a `reason` hands the case back.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentIn {
+    #[schema(max_length = 320)]
+    pub lead: Option<String>,
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub team: Vec<String>,
+    /// Needed when the lead hands the case back (at least a sentence).
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub reason: String,
+}
+
+/// Exactly these labels, each a key from the organisation's list (`GET /labels`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelsIn {
+    #[schema(max_items = 50)]
+    pub labels: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LabelsOut {
+    pub labels: Vec<String>,
 }

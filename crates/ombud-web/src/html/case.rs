@@ -65,6 +65,45 @@ pub struct CasePage {
     /// Why only oversight reads the case, when it is oversight's alone.
     routing_notice: Option<String>,
     sent: SentForm,
+    work: WorkPanel,
+}
+
+/// Who works on the case, its labels and notes: the readers' own side of it.
+pub struct WorkPanel {
+    lead: Option<String>,
+    /// The lead's email, chosen in the form while nobody changes it; empty when nobody leads.
+    lead_email: String,
+    team: Vec<String>,
+    /// Who may be named: the case's readers who work cases.
+    candidates: Vec<Candidate>,
+    /// Oversight or the lead: may name anyone.
+    can_assign: bool,
+    /// Nobody leads and she works the case: she may take it.
+    can_take: bool,
+    /// She leads: she may hand it back.
+    is_lead: bool,
+    my_email: String,
+    history: Vec<String>,
+    labels: Vec<LabelChoice>,
+    notes: Vec<NoteLine>,
+}
+
+pub struct Candidate {
+    email: String,
+    label: String,
+    team: bool,
+}
+
+pub struct LabelChoice {
+    key: String,
+    name: String,
+    on: bool,
+}
+
+pub struct NoteLine {
+    at: String,
+    by: String,
+    body: String,
 }
 
 /// What the case page shows besides the case: her reply as typed when it
@@ -117,6 +156,15 @@ impl SentForm {
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
+    /// Whether a checkbox is ticked: as sent when this form came back,
+    /// otherwise as things stand.
+    pub fn ticked(&self, form: &str, field: &str, option: &str, now: &bool) -> bool {
+        if self.form != form {
+            return *now;
+        }
+        self.values.iter().any(|(f, v)| f == field && v == option)
+    }
+
     /// Whether this form came back (its folded panel opens).
     pub fn is(&self, form: &str) -> bool {
         self.form == form
@@ -167,6 +215,10 @@ pub const DONE: &[&str] = &[
     "proceeding-linked",
     "person-matched",
     "case-left",
+    "assigned",
+    "handed-back",
+    "note-added",
+    "labels-saved",
 ];
 
 pub fn done_notice(tr: &crate::i18n::Tr, done: &str) -> Option<String> {
@@ -372,7 +424,73 @@ pub async fn render_case(
             ombud_domain::CaseRouting::Oversight => Some(tr.t("case-routing-oversight")),
         },
         sent: form.sent,
+        work: work_panel(state, &page, session, &view).await,
         page,
     };
     render_with(status, &template)
+}
+
+/// The readers' side of the case: who works on it, and whether she may
+/// change that; its labels; their notes.
+async fn work_panel(state: &AppState, page: &Page, session: &StaffSession, view: &CaseView) -> WorkPanel {
+    let tr = page.tr;
+    let side = view.staff_side.clone().unwrap_or_default();
+    let assignment = &side.assignment;
+    let candidates = state.ombud.staff(session).assignable(view.case.id).await.unwrap_or_default();
+    let is_lead = assignment.lead.as_ref().is_some_and(|l| l.id == session.id);
+    let can_handle = ombud_domain::works_case(session.role, view.case.routing);
+    let who = |s: &ombud_service::StaffRef| format!("{} · {}", s.name, s.email);
+    WorkPanel {
+        lead: assignment.lead.as_ref().map(who),
+        lead_email: assignment.lead.as_ref().map(|l| l.email.clone()).unwrap_or_default(),
+        team: assignment.team.iter().map(who).collect(),
+        candidates: candidates
+            .iter()
+            .map(|c| Candidate {
+                email: c.email.clone(),
+                label: who(c),
+                team: assignment.team.iter().any(|t| t.id == c.id),
+            })
+            .collect(),
+        can_assign: session.role == ombud_domain::Role::Oversight || is_lead,
+        can_take: assignment.lead.is_none() && can_handle && session.role == ombud_domain::Role::Handler,
+        is_lead,
+        my_email: candidates.iter().find(|c| c.id == session.id).map(|c| c.email.clone()).unwrap_or_default(),
+        history: side
+            .assignment_history
+            .iter()
+            .map(|h| {
+                let lead = h.lead.clone().unwrap_or_else(|| tr.t("work-nobody"));
+                let mut line = tr.t_with(
+                    "work-history-line",
+                    &[
+                        ("when", page.time(&h.at).into()),
+                        ("by", h.by.clone().unwrap_or_default().into()),
+                        ("lead", lead.into()),
+                        ("team", h.team.len().into()),
+                    ],
+                );
+                if let Some(r) = &h.reason {
+                    line = format!("{line} — {r}");
+                }
+                line
+            })
+            .collect(),
+        labels: state
+            .ombud
+            .config()
+            .labels
+            .iter()
+            .map(|l| LabelChoice {
+                key: l.key.clone(),
+                name: l.name(tr.code()).to_owned(),
+                on: side.labels.contains(&l.key),
+            })
+            .collect(),
+        notes: side
+            .notes
+            .iter()
+            .map(|n| NoteLine { at: page.time(&n.at), by: n.by.clone().unwrap_or_default(), body: n.body.clone() })
+            .collect(),
+    }
 }

@@ -182,6 +182,11 @@ impl Fields {
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(f, _)| f == name).map_or("", |(_, v)| v.as_str())
     }
+
+    /// Every value of a field sent more than once (ticked checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(f, _)| f == name).map(|(_, v)| v.as_str()).collect()
+    }
 }
 
 /// A refusal a person can act on, as (field, message): a field's problem, or
@@ -329,4 +334,47 @@ pub async fn proceeding(
     let result = state.ombud.staff(&session).link_proceeding(id, p).await;
     let sent = Sent { state: &state, lang, session: &session, id, form: "proceeding".into(), fields };
     sent.answer(result.map(|()| "proceeding-linked")).await
+}
+
+/// Who works on the case: named by a lead or oversight, taken by a handler,
+/// or handed back with a reason.
+pub async fn assign(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let lead = Some(fields.get("lead")).filter(|l| !l.trim().is_empty());
+    let request = ombud_service::AssignmentRequest { lead, team: fields.all("team"), reason: fields.get("reason") };
+    let result = state.ombud.staff(&session).assign(id, &request).await;
+    let done = result.map(|view| if view.lead.is_none() { "handed-back" } else { "assigned" });
+    let form = if fields.get("form") == "hand-back" { "hand-back" } else { "assignment" };
+    Sent { state: &state, lang, session: &session, id, form: form.into(), fields }.answer(done).await
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result = state.ombud.staff(&session).add_note(id, fields.get("body")).await;
+    Sent { state: &state, lang, session: &session, id, form: "note".into(), fields }
+        .answer(result.map(|_| "note-added"))
+        .await
+}
+
+pub async fn labels(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result = state.ombud.staff(&session).set_labels(id, &fields.all("labels")).await;
+    Sent { state: &state, lang, session: &session, id, form: "labels".into(), fields }
+        .answer(result.map(|_| "labels-saved"))
+        .await
 }

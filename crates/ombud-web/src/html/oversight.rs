@@ -151,6 +151,7 @@ fn queue_key(kind: QueueKind) -> &'static str {
         QueueKind::Dismissal => "queue-dismissal",
         QueueKind::Referral => "queue-referral",
         QueueKind::Pause => "queue-pause",
+        QueueKind::Unassigned => "queue-unassigned",
         QueueKind::Escalation => "queue-escalation",
     }
 }

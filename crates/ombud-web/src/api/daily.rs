@@ -1,0 +1,78 @@
+//! A handler's daily work over the API: who works on a case, notes among
+//! its readers, and labels from the organisation's list.
+
+use super::model::*;
+use super::{ApiJson, ApiResult, errors};
+use crate::AppState;
+use crate::extract::{ApiStaff, CasePath};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use ombud_domain::CaseLabel;
+use ombud_service::{AssignmentRequest, AssignmentView};
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(assign))
+        .routes(utoipa_axum::routes!(add_note))
+        .routes(utoipa_axum::routes!(set_labels))
+        .routes(utoipa_axum::routes!(labels))
+}
+
+/// Choose who works on a case, among the staff who may read it: a lead investigator and a team. An oversight
+/// member or the lead names anyone; a handler takes a case nobody leads (`"lead"` herself). `"lead": null`
+/// with a `reason` hands the case back; it then waits in oversight's queue once past triage.
+#[utoipa::path(post, path = "/cases/{id}/assignment", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = AssignmentIn,
+    responses((status = 200, body = AssignmentView), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn assign(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<AssignmentIn>,
+) -> ApiResult<Json<AssignmentView>> {
+    let request = AssignmentRequest {
+        lead: body.lead.as_deref(),
+        team: body.team.iter().map(String::as_str).collect(),
+        reason: &body.reason,
+    };
+    Ok(Json(state.ombud.staff(&s).assign(id, &request).await?))
+}
+
+/// Add a note for the case's readers: sealed like every item, on the ledger, never shown to her.
+#[utoipa::path(post, path = "/cases/{id}/notes", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = MessageIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn add_note(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<MessageIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let note = state.ombud.staff(&s).add_note(id, &body.body).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: note })))
+}
+
+/// Put exactly these labels on a case, from the organisation's list; on the ledger.
+#[utoipa::path(post, path = "/cases/{id}/labels", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = LabelsIn,
+    responses((status = 200, body = LabelsOut), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn set_labels(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<LabelsIn>,
+) -> ApiResult<Json<LabelsOut>> {
+    let labels: Vec<&str> = body.labels.iter().map(String::as_str).collect();
+    Ok(Json(LabelsOut { labels: state.ombud.staff(&s).set_labels(id, &labels).await? }))
+}
+
+/// The labels the organisation configured, with their names in both languages.
+#[utoipa::path(get, path = "/labels", tag = "cases", security(("staff" = [])),
+    responses((status = 200, body = Vec<CaseLabel>), errors::Unauthorized))]
+async fn labels(State(state): State<AppState>, _signed_in: ApiStaff) -> Json<Vec<CaseLabel>> {
+    Json(state.ombud.config().labels.clone())
+}
