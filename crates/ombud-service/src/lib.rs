@@ -15,6 +15,7 @@ pub mod demo;
 mod directory;
 mod directory_index;
 mod error;
+mod inbox;
 mod intake;
 mod kdf_pool;
 mod ledger;
@@ -38,6 +39,9 @@ pub use directory::{
     parse_directory_csv,
 };
 pub use error::ServiceError;
+pub use inbox::{
+    COUNT_CAP, DEFAULT_PAGE, InboxCounts, InboxPage, InboxRequest, MAX_PAGE, SearchedBy, reference_search,
+};
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
@@ -47,7 +51,7 @@ pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
 pub use ombud_store::{
     ApiTokenRecord, CaseRecord, ChangeSource, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord,
-    PersonRecord,
+    InboxSort, PersonRecord,
 };
 pub use oversight::{DirectoryChangeView, QueueItem, QueueKind};
 pub use reporter::FoundReceipt;

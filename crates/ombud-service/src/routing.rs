@@ -154,7 +154,7 @@ impl Ombud {
     }
 
     /// The tokens of a directory person (her id and her email).
-    fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
+    pub(crate) fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
         self.tokens(Some(&person.employee_id), Some(&person.email))
     }
 

@@ -71,17 +71,11 @@ impl Ombud {
 }
 
 impl StaffDesk<'_> {
+    /// Her newest cases (the command line's and the demo's list).
     pub async fn inbox(&self, limit: u32) -> Result<Vec<InboxRow>> {
         let session = self.session;
-        Ok(inbox_rows(self.store.inbox(session.id, limit).await?))
-    }
-
-    /// Her cases whose reference starts with what she typed ("7K3Q" or
-    /// "omb-7k3q" both find OMB-7K3Q-…), optionally in one status.
-    pub async fn search(&self, query: &str, status: Option<CaseStatus>, limit: u32) -> Result<Vec<InboxRow>> {
-        let session = self.session;
-        let filter = CaseFilter { reference_prefix: reference_prefix(query), status };
-        Ok(inbox_rows(self.store.search_cases(session.id, &filter, limit).await?))
+        let entries = self.store.search_cases(session.id, &CaseFilter::default(), limit).await?;
+        Ok(inbox_rows(entries, &self.store.list_staff().await?))
     }
 
     /// How many cases she may read, by status (nothing of cases she may not).
@@ -113,6 +107,7 @@ impl StaffDesk<'_> {
         let now = self.clock.now();
         let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
         self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;
+        self.store.mark_read(case_id, session.id, now).await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
         let audience = Audience::Staff { names: &names };
         let mut view =
@@ -159,21 +154,8 @@ impl StaffDesk<'_> {
     }
 }
 
-/// A search typed by a person as a reference prefix: upper case, reference
-/// characters only, "OMB-" added when left out. None when nothing is left.
-fn reference_prefix(query: &str) -> Option<String> {
-    let clean: String =
-        query.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    if clean.is_empty() {
-        None
-    } else if clean.starts_with("OMB") {
-        Some(clean)
-    } else {
-        Some(format!("OMB-{}", clean.trim_start_matches('-')))
-    }
-}
-
-fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
+/// The rows of a list, each with its lead named.
+pub(crate) fn inbox_rows(entries: Vec<InboxEntry>, staff: &[ombud_store::StaffRecord]) -> Vec<InboxRow> {
     entries
         .into_iter()
         .map(|e| InboxRow {
@@ -183,20 +165,10 @@ fn inbox_rows(entries: Vec<InboxEntry>) -> Vec<InboxRow> {
                 met_at: None,
                 closed: None,
             }),
+            lead: e.lead.and_then(|id| staff.iter().find(|s| s.id == id)).map(crate::StaffRef::from),
             case: e.case,
             access_pending: e.access_pending,
+            unread: e.unread,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reference_search_keeps_reference_characters_only() {
-        assert_eq!(reference_prefix(" omb-7k3q"), Some("OMB-7K3Q".into()));
-        assert_eq!(reference_prefix("7K3Q%_"), Some("OMB-7K3Q".into()), "no wildcard gets through");
-        assert_eq!(reference_prefix("%"), None);
-    }
 }

@@ -96,6 +96,10 @@ pub struct InboxRow {
     pub access_pending: bool,
     /// The earliest deadline not yet met.
     pub next_deadline: Option<Deadline>,
+    /// Who leads the case, if anyone does.
+    pub lead: Option<crate::StaffRef>,
+    /// She wrote since this reader last opened the case.
+    pub unread: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]

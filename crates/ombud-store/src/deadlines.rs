@@ -52,6 +52,22 @@ pub trait DeadlineStore: Send + Sync {
     async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool>;
 }
 
+/// Keeps `cases.next_due` the case's earliest open deadline (`NO_DEADLINE`
+/// when none is open), in the transaction that changed its deadlines: the
+/// inbox reads its order and its overdue filter from it.
+pub(crate) async fn refresh_next_due(conn: &mut Conn, case: CaseId) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET next_due = COALESCE(
+           (SELECT MIN(d.due_at) FROM deadlines d WHERE d.case_id = $1 AND d.met_at IS NULL AND d.closed_at IS NULL), $2)
+         WHERE id = $1",
+    )
+    .bind(case.to_string())
+    .bind(NO_DEADLINE)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub(crate) async fn insert_deadline(conn: &mut Conn, d: &DeadlineRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO deadlines (id, case_id, kind, due_at, met_at, reminded_at, escalated_at, created_at, subject)
@@ -68,6 +84,7 @@ pub(crate) async fn insert_deadline(conn: &mut Conn, d: &DeadlineRow) -> Result<
     .bind(d.subject.map(|s| s.to_string()))
     .execute(&mut *conn)
     .await?;
+    refresh_next_due(conn, d.case_id).await?;
     Ok(())
 }
 
@@ -88,6 +105,7 @@ pub(crate) async fn close_open_deadlines(
     .bind(case.to_string())
     .execute(&mut *conn)
     .await?;
+    refresh_next_due(conn, case).await?;
     Ok(())
 }
 
@@ -101,6 +119,7 @@ pub(crate) async fn meet_case_deadline(conn: &mut Conn, case: CaseId, kind: Dead
     .bind(kind.as_str())
     .execute(&mut *conn)
     .await?;
+    refresh_next_due(conn, case).await?;
     Ok(())
 }
 
@@ -224,6 +243,7 @@ impl DeadlineStore for SqlStore {
         if moved.rows_affected() != 1 {
             return Ok(false);
         }
+        refresh_next_due(&mut tx, c.case_id).await?;
         insert_change(&mut tx, c).await?;
         self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
@@ -257,6 +277,9 @@ impl DeadlineStore for SqlStore {
             .await?
             .rows_affected()
                 == 1;
+        if moved {
+            refresh_next_due(&mut tx, c.case_id).await?;
+        }
         let state = if moved { ChangeState::Applied } else { ChangeState::Refused };
         sqlx::query("UPDATE deadline_changes SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4")
             .bind(state.as_str())

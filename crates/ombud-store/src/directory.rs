@@ -400,6 +400,7 @@ impl DirectoryStore for SqlStore {
                     .bind(DeadlineKind::Routing.as_str())
                     .execute(&mut *tx)
                     .await?;
+                crate::deadlines::refresh_next_due(&mut tx, u.case_id).await?;
             }
         }
         Ok(tx.commit().await?)

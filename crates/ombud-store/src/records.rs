@@ -60,15 +60,79 @@ pub struct InboxEntry {
     pub access_pending: bool,
     /// The earliest deadline not yet met.
     pub next_deadline: Option<(DeadlineKind, Timestamp)>,
+    /// Who leads the case, if anyone does.
+    pub lead: Option<StaffId>,
+    /// The reporter wrote since this reader last opened the case.
+    pub unread: bool,
 }
 
-/// What a staff member searches her cases by. The prefix holds only
-/// reference characters (A–Z, 0–9, '-'), so it carries no LIKE wildcard.
+/// How a person's search names a case by its reference. Each holds only
+/// reference characters (A–Z, 0–9, '-'), so none carries a wildcard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferenceSearch {
+    /// The whole reference, "OMB-7K3Q-9F2D".
+    Whole(String),
+    /// One of its two four-character parts, "9F2D".
+    Part(String),
+    /// Its beginning, "OMB-7K".
+    Prefix(String),
+}
+
+/// Who works on the cases listed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AssignedTo {
+    #[default]
+    Anyone,
+    /// Lead or team.
+    Staff(StaffId),
+    /// Nobody leads it.
+    Nobody,
+}
+
+/// The order of a list: newest first, or the next deadline first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InboxSort {
+    #[default]
+    Created,
+    Deadline,
+}
+
+/// Where the previous page ended: its last case's sort key and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InboxCursor {
+    /// Milliseconds: when it was received, or its next deadline.
+    pub key: i64,
+    pub id: CaseId,
+}
+
+/// What a staff member narrows her cases by; every part is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CaseFilter {
-    pub reference_prefix: Option<String>,
+    pub reference: Option<ReferenceSearch>,
     pub status: Option<CaseStatus>,
+    pub category: Option<ombud_domain::Category>,
+    pub assigned: AssignedTo,
+    /// Cases with an open deadline due before this time (overdue: now).
+    pub due_before: Option<Timestamp>,
+    pub escalated: bool,
+    pub label: Option<String>,
+    /// Cases naming any of these identity tokens (a directory person).
+    pub naming: Option<Vec<Vec<u8>>>,
+    pub sort: InboxSort,
+    pub after: Option<InboxCursor>,
 }
+
+/// The sort key of a case for a list's order, as a cursor keeps it.
+pub fn cursor_of(entry: &InboxEntry, sort: InboxSort) -> InboxCursor {
+    let key = match sort {
+        InboxSort::Created => entry.case.received_at.as_millisecond(),
+        InboxSort::Deadline => entry.next_deadline.map_or(NO_DEADLINE, |(_, due)| due.as_millisecond()),
+    };
+    InboxCursor { key, id: entry.case.id }
+}
+
+/// `cases.next_due` of a case with no open deadline: sorts last, never overdue.
+pub const NO_DEADLINE: i64 = i64::MAX;
 
 /// One deadline of one case.
 #[derive(Clone, Debug, PartialEq, Eq)]

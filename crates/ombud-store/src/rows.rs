@@ -42,16 +42,22 @@ pub(crate) struct InboxColumns {
     case: CaseColumns,
     pending: i64,
     next_kind: Option<String>,
-    next_due: Option<i64>,
+    /// `cases.next_due`: `NO_DEADLINE` when none is open.
+    next_due: i64,
+    lead_id: Option<String>,
+    unread: i64,
 }
 
 impl TryFrom<InboxColumns> for InboxEntry {
     type Error = StoreError;
     fn try_from(c: InboxColumns) -> Result<Self> {
+        let due = (c.next_due != NO_DEADLINE).then_some(c.next_due);
         Ok(InboxEntry {
             case: c.case.try_into()?,
             access_pending: c.pending != 0,
-            next_deadline: kind_and_due(c.next_kind, c.next_due)?,
+            next_deadline: kind_and_due(c.next_kind, due)?,
+            lead: c.lead_id.as_deref().map(|id| parse(id, "staff id")).transpose()?,
+            unread: c.unread != 0,
         })
     }
 }

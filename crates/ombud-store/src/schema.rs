@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "form tokens", include_str!("../migrations/0012_form_tokens.sql")),
     (13, "pause approval", include_str!("../migrations/0013_pause_approval.sql")),
     (14, "daily work", include_str!("../migrations/0014_daily_work.sql")),
+    (15, "inbox", include_str!("../migrations/0015_inbox.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -116,6 +117,10 @@ mod tests {
         (
             "db6625d20bf3e9ac602621df1b2d2c481a19a0a6c1ad58f99678fbfd2044c2c1382a00facba6f2941aa3a1c18500fdb5",
             "3f48602301b782f9b964918a5c5b472c597c50157e2bd6e9916afb76f0f56acc9f43f983cf4c61607af30002ad5ecf5d",
+        ),
+        (
+            "7ac2b23427beeb013c7d8ef0c876057207e34b0a9d2f7d12bf8b8ddd879dadee78f9d680f814c3463ceb3ea9ccd21b29",
+            "1665a4d7c94edb59e279f66b1a76fb95670c767ff5ff600e0a5bea97cf778b6fde58bca72302df94a3ffd1e5a0a32821",
         ),
     ];
 

@@ -191,6 +191,7 @@ impl WorkflowStore for SqlStore {
             .bind(request.to_string())
             .execute(&mut *tx)
             .await?;
+        deadlines::refresh_next_due(&mut tx, case).await?;
         self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)

@@ -64,11 +64,11 @@ pub(crate) async fn inbox_is_newest_first_and_only_what_was_granted(store: &SqlS
     assert!(!inbox_b[0].access_pending);
     assert_eq!(store.inbox(a.id, 1).await.expect("inbox").len(), 1);
     assert_eq!(store.access(older.case.id, b.id).await.expect("access"), None);
-    let filter = CaseFilter { reference_prefix: Some("OMB-O".into()), status: None };
+    let filter = CaseFilter { reference: Some(ReferenceSearch::Prefix("OMB-O".into())), ..Default::default() };
     let found = store.search_cases(a.id, &filter, 50).await.expect("search");
     assert_eq!(found.iter().map(|e| e.case.reference.as_str()).collect::<Vec<_>>(), vec!["OMB-OLD"]);
     assert!(store.search_cases(b.id, &filter, 50).await.expect("search").is_empty(), "only what she may read");
-    let filter = CaseFilter { reference_prefix: None, status: Some(CaseStatus::Acknowledged) };
+    let filter = CaseFilter { status: Some(CaseStatus::Acknowledged), ..Default::default() };
     assert!(store.search_cases(a.id, &filter, 50).await.expect("search").is_empty());
     assert_eq!(store.case_counts(a.id).await.expect("counts"), vec![(CaseStatus::Received, 2)]);
     assert_eq!(store.case_counts(b.id).await.expect("counts"), vec![(CaseStatus::Received, 1)]);
@@ -286,4 +286,97 @@ pub(crate) async fn events_come_back_in_order(store: &SqlStore) {
             (EventKind::OpenedByStaff, Actor::System)
         ]
     );
+}
+
+/// Every page of a list, following its cursor.
+async fn all_pages(store: &SqlStore, staff: StaffId, filter: &CaseFilter, size: u32) -> Vec<String> {
+    let mut filter = filter.clone();
+    let mut out = Vec::new();
+    loop {
+        let page = store.search_cases(staff, &filter, size).await.expect("page");
+        out.extend(page.iter().map(|e| e.case.reference.clone()));
+        match page.last() {
+            Some(last) if page.len() == size as usize => filter.after = Some(cursor_of(last, filter.sort)),
+            _ => return out,
+        }
+    }
+}
+
+pub(crate) async fn the_inbox_pages_in_order_with_every_filter(store: &SqlStore) {
+    let a = staff("a@example.org", Role::Handler);
+    let b = staff("b@example.org", Role::Handler);
+    store.create_staff(&a, &[]).await.expect("staff");
+    store.create_staff(&b, &[]).await.expect("staff");
+    // Seven cases received a minute apart, the same second twice (ties broken by id).
+    let refs = [
+        "OMB-AAAA-1111",
+        "OMB-BBBB-2222",
+        "OMB-CCCC-AAAA",
+        "OMB-DDDD-3333",
+        "OMB-EEEE-4444",
+        "OMB-FFFF-5555",
+        "OMB-GGGG-6666",
+    ];
+    let mut ids = Vec::new();
+    for (n, r) in refs.iter().enumerate() {
+        let received = t(100 + (n as i64 / 2) * 60);
+        let mut new = new_case(r, received, &[a.id]);
+        // The acknowledgement falls due in reverse order of receipt.
+        new.deadlines[0].due_at = t(100_000 - n as i64 * 1000);
+        if n == 3 {
+            new.case.category = Category::Retaliation;
+        }
+        store.create_case(&new).await.expect("create");
+        ids.push(new.case.id);
+    }
+    // Newest first, page after page, nothing twice and nothing left out.
+    let by_created = all_pages(store, a.id, &CaseFilter::default(), 3).await;
+    let mut expected: Vec<(i64, CaseId, String)> =
+        refs.iter().enumerate().map(|(n, r)| (n as i64 / 2, ids[n], r.to_string())).collect();
+    expected.sort_by_key(|e| std::cmp::Reverse((e.0, e.1.to_string())));
+    assert_eq!(by_created, expected.iter().map(|e| e.2.clone()).collect::<Vec<_>>());
+    // Next deadline first.
+    let deadline = CaseFilter { sort: InboxSort::Deadline, ..Default::default() };
+    let mut reversed = refs.to_vec();
+    reversed.reverse();
+    assert_eq!(all_pages(store, a.id, &deadline, 2).await, reversed);
+    // Either part of a reference, the whole one, a category; another reader's list is hers alone.
+    let part = |p: &str| CaseFilter { reference: Some(ReferenceSearch::Part(p.into())), ..Default::default() };
+    assert_eq!(all_pages(store, a.id, &part("AAAA"), 10).await, ["OMB-CCCC-AAAA", "OMB-AAAA-1111"]);
+    let whole = CaseFilter { reference: Some(ReferenceSearch::Whole("OMB-DDDD-3333".into())), ..Default::default() };
+    assert_eq!(all_pages(store, a.id, &whole, 10).await, ["OMB-DDDD-3333"]);
+    assert!(all_pages(store, b.id, &whole, 10).await.is_empty());
+    let retaliation = CaseFilter { category: Some(Category::Retaliation), ..Default::default() };
+    assert_eq!(all_pages(store, a.id, &retaliation, 10).await, ["OMB-DDDD-3333"]);
+    // Due before a time: only the cases whose next deadline is that early.
+    let due = CaseFilter { due_before: Some(t(100_000 - 4500)), sort: InboxSort::Deadline, ..Default::default() };
+    assert_eq!(all_pages(store, a.id, &due, 10).await, ["OMB-GGGG-6666", "OMB-FFFF-5555"]);
+    // A met deadline leaves the order and the filter at once.
+    let acknowledged = TransitionRecord {
+        id: uuid::Uuid::now_v7(),
+        case_id: ids[6],
+        step: "acknowledge".into(),
+        from: CaseStatus::Received,
+        to: CaseStatus::Acknowledged,
+        at: t(200),
+        actor: Actor::Staff(a.id),
+        sealed_reason: None,
+        sealed_for_reporter: None,
+        meets: vec![DeadlineKind::Acknowledge],
+        closes_deadlines: None,
+        new_deadlines: Vec::new(),
+        event: EventRecord::new(ids[6], EventKind::Acknowledged, t(200), Actor::Staff(a.id)),
+    };
+    assert!(store.transition(&acknowledged).await.expect("step"));
+    assert_eq!(all_pages(store, a.id, &due, 10).await, ["OMB-FFFF-5555"]);
+    assert_eq!(
+        all_pages(store, a.id, &deadline, 10).await.last().map(String::as_str),
+        Some("OMB-GGGG-6666"),
+        "nothing due: last"
+    );
+    // Counts by status, and a cap.
+    let counts = store.count_cases(a.id, &CaseFilter::default(), 100).await.expect("counts");
+    assert_eq!(counts, vec![(CaseStatus::Acknowledged, 1), (CaseStatus::Received, 6)]);
+    let capped = store.count_cases(a.id, &CaseFilter::default(), 4).await.expect("counts");
+    assert_eq!(capped.iter().map(|(_, n)| n).sum::<u64>(), 4);
 }

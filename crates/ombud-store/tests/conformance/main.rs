@@ -67,6 +67,7 @@ conformance!(
     staff_accounts_are_unique_by_email,
     a_case_round_trips_with_everything_it_was_written_with,
     inbox_is_newest_first_and_only_what_was_granted,
+    the_inbox_pages_in_order_with_every_filter,
     new_readers_get_pending_grants_that_a_reader_completes,
     messages_and_attachments_stay_with_their_case,
     acknowledge_is_compare_and_set,

@@ -561,3 +561,34 @@ queue-unassigned = Nobody leads this case: assign someone
 event-assigned = Who works on the case changed
 event-note-added = A note was added
 event-labels-changed = The labels changed
+
+# The inbox's filters.
+inbox-search-hint = A reference or part of one (9F2D), or a person's name, employee ID or email.
+inbox-assigned = Who works on it
+inbox-anyone = Anyone
+inbox-mine = Me
+inbox-unassigned = Nobody yet
+inbox-any = Any
+inbox-due = Due
+inbox-overdue = Overdue
+inbox-due-within = Within { $days } days
+inbox-sort = Order
+inbox-sort-created = Newest first
+inbox-sort-deadline = Next deadline first
+inbox-escalated = Escalated only
+inbox-clear = Clear the filters
+inbox-unread = New message
+inbox-next-page = Next page
+inbox-matching = { $count ->
+    [one] One case matches
+   *[other] { $total } cases match
+}{ $parts ->
+    [none] {""}
+   *[other] : { $parts }
+}
+inbox-searched-nobody = No one in the directory is called “{ $q }”, and it is not shaped like a reference.
+inbox-searched-people = The cases naming { $count ->
+    [one] the one person
+   *[other] any of the { $count } people
+} the directory knows as “{ $q }”.
+field-invalid-cursor = This page link no longer fits the filters. Start again from the first page.

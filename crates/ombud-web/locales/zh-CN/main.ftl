@@ -542,3 +542,28 @@ queue-unassigned = 无人负责此案件：请指派人员
 event-assigned = 处理人员已更改
 event-note-added = 已添加备注
 event-labels-changed = 标签已更改
+
+# 收件箱的筛选条件。
+inbox-search-hint = 编号或其中一段（如 9F2D），或某人的姓名、员工编号或电子邮件。
+inbox-assigned = 处理人员
+inbox-anyone = 任何人
+inbox-mine = 我
+inbox-unassigned = 尚无人负责
+inbox-any = 全部
+inbox-due = 期限
+inbox-overdue = 已逾期
+inbox-due-within = { $days } 天内到期
+inbox-sort = 排序
+inbox-sort-created = 最新的在前
+inbox-sort-deadline = 最近到期的在前
+inbox-escalated = 仅已上报的
+inbox-clear = 清除筛选条件
+inbox-unread = 新留言
+inbox-next-page = 下一页
+inbox-matching = 共 { $total } 个案件符合{ $parts ->
+    [none] {""}
+   *[other] ：{ $parts }
+}
+inbox-searched-nobody = 目录中没有名为“{ $q }”的人，它也不像案件编号。
+inbox-searched-people = 提及目录中名为“{ $q }”的 { $count } 人的案件。
+field-invalid-cursor = 此页面链接与筛选条件不符，请从第一页重新开始。

@@ -12,7 +12,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ombud_domain::{AttachmentId, CaseStatus};
+use ombud_domain::AttachmentId;
 use ombud_service::MatchInput;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
@@ -38,7 +38,9 @@ async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<StaffSign
     Ok(Json(Token { token: state.staff_sessions.insert(session)? }))
 }
 
-/// Cases the caller may see, newest first (at most 500).
+/// A page of the cases the caller may see, narrowed by the filters, newest first or next deadline first; pass
+/// `next_cursor` back as `cursor` for the next page. A person is found through the identity tokens of the cases
+/// naming her, never by opening them.
 #[utoipa::path(get, path = "/cases", tag = "cases", security(("staff" = [])), params(CaseSearch),
     responses((status = 200, body = CaseList), errors::Unauthorized, errors::Invalid))]
 async fn list(
@@ -47,13 +49,13 @@ async fn list(
     search: Result<Query<CaseSearch>, QueryRejection>,
 ) -> ApiResult<Json<CaseList>> {
     let Query(search) = search.map_err(|_| ApiError::invalid_choice("query"))?;
-    let status = match search.status.as_deref() {
-        Some(s) => Some(CaseStatus::parse(s).ok_or_else(|| ApiError::invalid_choice("status"))?),
-        None => None,
-    };
-    let rows = state.ombud.staff(&s).search(search.q.as_deref().unwrap_or_default(), status, 500).await?;
+    let page = state.ombud.staff(&s).inbox_page(&search.request()?).await?;
     let now = state.ombud.clock().now();
-    Ok(Json(CaseList { cases: rows.iter().map(|r| CaseLine::new(r, now)).collect() }))
+    Ok(Json(CaseList {
+        cases: page.rows.iter().map(|r| CaseLine::new(r, now)).collect(),
+        next_cursor: page.next_cursor,
+        counts: page.counts.as_ref().map(ListCounts::from),
+    }))
 }
 
 /// How many cases the caller may see, by status (cases she is kept out of are not counted).

@@ -262,6 +262,10 @@ pub struct CaseLine {
     /// Her key to this case is not wrapped yet: it opens once a colleague
     /// or the reporter opens it.
     pub access_pending: bool,
+    /// Who leads the case; null while nobody does.
+    pub lead: Option<ombud_service::StaffRef>,
+    /// The reporter wrote since the caller last opened the case.
+    pub unread: bool,
 }
 
 impl CaseLine {
@@ -274,13 +278,37 @@ impl CaseLine {
             received_at: r.case.received_at,
             next_deadline: r.next_deadline.as_ref().map(|d| DeadlineBody::new(d, now)),
             access_pending: r.access_pending,
+            lead: r.lead.clone(),
+            unread: r.unread,
         }
     }
 }
 
+/// One page of the caller's cases.
 #[derive(Serialize, ToSchema)]
 pub struct CaseList {
     pub cases: Vec<CaseLine>,
+    /// Pass as `cursor` for the next page; null on the last one.
+    pub next_cursor: Option<String>,
+    /// With `counts=true` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<ListCounts>,
+}
+
+/// How many cases match the filter; past 10,000 the total reads "10000+".
+#[derive(Serialize, ToSchema)]
+pub struct ListCounts {
+    #[schema(value_type = serde_json::Value, example = json!(42))]
+    pub total: serde_json::Value,
+    /// Matching cases by status, among the first 10,001 counted.
+    pub by_status: std::collections::BTreeMap<String, u64>,
+}
+
+impl From<&ombud_service::InboxCounts> for ListCounts {
+    fn from(c: &ombud_service::InboxCounts) -> Self {
+        let total = if c.more { serde_json::Value::from(format!("{}+", c.total)) } else { c.total.into() };
+        Self { total, by_status: c.by_status.iter().map(|(s, n)| (s.as_str().to_owned(), *n)).collect() }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -537,16 +565,85 @@ pub struct TokenIn {
     pub label: String,
 }
 
-/// `q` finds a reference by its beginning ("OMB-7K3Q", "7k3q"); `status`
-/// narrows to one status.
+/// The inbox's filters (DECISIONS #15): all optional, combined with AND.
+/// The staff inbox page takes the same parameters.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct CaseSearch {
-    #[param(max_length = 64)]
+    /// A whole reference, one of its dash-separated parts ("9F2D"), its
+    /// beginning ("OMB-7K"), or a directory person's name, employee id or
+    /// email (the cases naming her).
+    #[param(max_length = 200)]
     pub q: Option<String>,
+    /// A directory person by employee id or email: the cases naming her.
+    #[param(max_length = 320)]
+    pub person: Option<String>,
+    /// `me`, `none`, or a staff id or email: who works on it (lead or team).
+    #[param(max_length = 320)]
+    pub assigned: Option<String>,
     #[param(value_type = Option<CaseStatus>)]
     pub status: Option<String>,
+    #[param(value_type = Option<Category>)]
+    pub category: Option<String>,
+    /// An open deadline due within this many days.
+    #[param(maximum = 3660)]
+    pub due_within: Option<u32>,
+    pub overdue: Option<bool>,
+    pub escalated: Option<bool>,
+    /// A label's key (`GET /labels`).
+    #[param(max_length = 40)]
+    pub label: Option<String>,
+    /// `created` (newest first, the default) or `deadline` (next deadline first).
+    #[param(value_type = Option<String>, pattern = "^(created|deadline)$")]
+    pub sort: Option<String>,
+    /// At most 100; 50 when absent.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page, with the same filters and sort.
+    #[param(max_length = 100)]
+    pub cursor: Option<String>,
+    /// Adds `counts`: how many cases match, by status.
+    pub counts: Option<bool>,
+}
+
+impl CaseSearch {
+    /// The filters as the service takes them; an unknown choice is a 422 naming its parameter.
+    pub fn request(&self) -> Result<ombud_service::InboxRequest<'_>, crate::error::ApiError> {
+        fn choice<T>(
+            value: Option<&str>,
+            field: &str,
+            parse: fn(&str) -> Option<T>,
+        ) -> Result<Option<T>, crate::error::ApiError> {
+            match value.map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => parse(v).map(Some).ok_or_else(|| crate::error::ApiError::invalid_choice(field)),
+                None => Ok(None),
+            }
+        }
+        let sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("" | "created") => ombud_service::InboxSort::Created,
+            Some("deadline") => ombud_service::InboxSort::Deadline,
+            Some(_) => return Err(crate::error::ApiError::invalid_choice("sort")),
+        };
+        if self.limit.is_some_and(|l| l == 0 || l > ombud_service::MAX_PAGE) {
+            return Err(crate::error::ApiError::invalid_choice("limit"));
+        }
+        Ok(ombud_service::InboxRequest {
+            q: self.q.as_deref().unwrap_or_default(),
+            person: self.person.as_deref().unwrap_or_default(),
+            assigned: self.assigned.as_deref().unwrap_or_default(),
+            status: choice(self.status.as_deref(), "status", CaseStatus::parse)?,
+            category: choice(self.category.as_deref(), "category", ombud_domain::Category::parse)?,
+            due_within_days: self.due_within,
+            overdue: self.overdue.unwrap_or(false),
+            escalated: self.escalated.unwrap_or(false),
+            label: self.label.as_deref().unwrap_or_default(),
+            sort,
+            cursor: self.cursor.as_deref().unwrap_or_default(),
+            limit: self.limit.unwrap_or(0),
+            counts: self.counts.unwrap_or(false),
+        })
+    }
 }
 
 /// Who works on a case: lead and team by email or staff id. `"lead": null`

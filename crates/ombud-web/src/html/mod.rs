@@ -4,6 +4,7 @@
 mod case;
 mod case_actions;
 mod display;
+mod inbox;
 mod oversight;
 pub(crate) mod page;
 pub(crate) mod reporter;
@@ -35,7 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
-        .route("/staff/cases", get(staff::inbox))
+        .route("/staff/cases", get(inbox::inbox))
         .route("/staff/cases/{id}", get(case_actions::case_page))
         .route("/staff/cases/{id}/reply", post(case_actions::reply))
         .route("/staff/cases/{id}/feedback", post(case_actions::feedback))
