@@ -137,6 +137,8 @@ pub enum EventKind {
     NoteAdded,
     /// The case's labels changed.
     LabelsChanged,
+    /// Oversight marked the case's escalations dealt with, with a note.
+    EscalationResolved,
 }
 
 names!(EventKind, "event" {
@@ -162,6 +164,7 @@ names!(EventKind, "event" {
     Assigned => "assigned",
     NoteAdded => "note_added",
     LabelsChanged => "labels_changed",
+    EscalationResolved => "escalation_resolved",
 });
 
 impl EventKind {
@@ -181,6 +184,7 @@ impl EventKind {
                 | EventKind::Assigned
                 | EventKind::NoteAdded
                 | EventKind::LabelsChanged
+                | EventKind::EscalationResolved
         )
     }
 

@@ -215,15 +215,16 @@ pub fn next_status(from: CaseStatus, step: Step, category: Category) -> Result<C
 /// Whether someone of this role may take a step on a case so routed. A
 /// sign-off is oversight's and the rest handlers'; on a case that is
 /// oversight's alone no handler reads it, so oversight takes its steps.
-pub fn may_take(role: Role, step: Step, routing: CaseRouting) -> bool {
-    step.role() == role || (role == Role::Oversight && routing.oversight_only())
+pub fn may_take(role: Role, step: Step, routing: CaseRouting, leads: bool) -> bool {
+    step.role() == role || (role == Role::Oversight && (routing.oversight_only() || leads))
 }
 
 /// Who writes to her and answers her requests on a case so routed: its
 /// handlers, and oversight on a case that is oversight's alone (no handler
-/// reads it, and she must not go unanswered).
-pub fn works_case(role: Role, routing: CaseRouting) -> bool {
-    role.handles_cases() || (role == Role::Oversight && routing.oversight_only())
+/// reads it, and she must not go unanswered) or that an oversight member
+/// took over as its lead (`leads`).
+pub fn works_case(role: Role, routing: CaseRouting, leads: bool) -> bool {
+    role.handles_cases() || (role == Role::Oversight && (routing.oversight_only() || leads))
 }
 
 /// Whether a step may be taken before anyone independent has settled who
@@ -233,10 +234,16 @@ pub fn routing_allows(step: Step, routing: CaseRouting) -> bool {
 }
 
 /// The steps a person with `role` may take now, for a form's choices.
-pub fn available_steps(from: CaseStatus, category: Category, role: Role, routing: CaseRouting) -> Vec<Step> {
+pub fn available_steps(
+    from: CaseStatus,
+    category: Category,
+    role: Role,
+    routing: CaseRouting,
+    leads: bool,
+) -> Vec<Step> {
     Step::ALL
         .into_iter()
-        .filter(|s| may_take(role, *s, routing) && routing_allows(*s, routing))
+        .filter(|s| may_take(role, *s, routing, leads) && routing_allows(*s, routing))
         .filter(|s| next_status(from, *s, category).is_ok())
         .collect()
 }
@@ -321,26 +328,26 @@ mod tests {
     fn steps_offered_are_steps_allowed() {
         let decided = CaseRouting::Decided;
         assert_eq!(
-            available_steps(CaseStatus::Received, Category::Other, Role::Handler, decided),
+            available_steps(CaseStatus::Received, Category::Other, Role::Handler, decided, false),
             vec![Step::Acknowledge, Step::InterimMeasures]
         );
         assert_eq!(
-            available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight, decided),
+            available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight, decided, false),
             vec![Step::ApproveDismissal, Step::RefuseDismissal]
         );
-        assert!(available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, decided).is_empty());
+        assert!(available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, decided, false).is_empty());
         // A restricted case: oversight may acknowledge it, and nothing more.
         assert_eq!(
-            available_steps(CaseStatus::Received, Category::Other, Role::Oversight, CaseRouting::Restricted),
+            available_steps(CaseStatus::Received, Category::Other, Role::Oversight, CaseRouting::Restricted, false),
             vec![Step::Acknowledge]
         );
         assert!(
-            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Restricted)
+            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Restricted, false)
                 .is_empty()
         );
         // Kept with oversight: oversight takes the handlers' steps.
         assert_eq!(
-            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Oversight),
+            available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Oversight, false),
             vec![
                 Step::Assess(Outcome::InScope),
                 Step::Assess(Outcome::Referred),

@@ -111,7 +111,21 @@ impl StaffDesk<'_> {
     /// Forbidden unless she works this case (`ombud_domain::works_case`): an
     /// administrator keeps the system, not cases, and oversight works only
     /// the cases that are its alone.
-    pub(crate) fn require_case_worker(&self, case: &CaseRecord) -> Result<()> {
-        if ombud_domain::works_case(self.session.role, case.routing) { Ok(()) } else { Err(ServiceError::Forbidden) }
+    pub(crate) async fn require_case_worker(&self, case: &CaseRecord) -> Result<()> {
+        let leads = self.leads(case).await?;
+        if ombud_domain::works_case(self.session.role, case.routing, leads) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
+    }
+
+    /// Whether she leads the case: an oversight member who took it over
+    /// works it as its handlers do. Asked only of oversight.
+    pub(crate) async fn leads(&self, case: &CaseRecord) -> Result<bool> {
+        if self.session.role != ombud_domain::Role::Oversight {
+            return Ok(false);
+        }
+        Ok(self.ombud.store.assignees(case.id).await?.iter().any(|a| a.lead && a.staff == self.session.id))
     }
 }

@@ -211,7 +211,7 @@ impl StaffDesk<'_> {
     pub async fn add_note(&self, case_id: CaseId, body: &str) -> Result<uuid::Uuid> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        self.require_case_worker(&case)?;
+        self.require_case_worker(&case).await?;
         let body =
             crate::workflow::required("body", body, MAX_MESSAGE_CHARS).map_err(|e| ServiceError::Invalid(vec![e]))?;
         let now = self.clock.now();
@@ -242,7 +242,7 @@ impl StaffDesk<'_> {
     pub async fn set_labels(&self, case_id: CaseId, labels: &[&str]) -> Result<Vec<String>> {
         let session = self.session;
         let CaseAccess { case, .. } = self.case_access(case_id).await?;
-        self.require_case_worker(&case)?;
+        self.require_case_worker(&case).await?;
         let mut chosen: Vec<String> = Vec::new();
         for (n, label) in labels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).enumerate() {
             if !self.config.labels.iter().any(|l| l.key == label) {
@@ -264,7 +264,7 @@ impl StaffDesk<'_> {
     }
 
     /// NotFound unless she may read the case (without opening it).
-    async fn require_reader(&self, case_id: CaseId) -> Result<()> {
+    pub(crate) async fn require_reader(&self, case_id: CaseId) -> Result<()> {
         self.store.access(case_id, self.session.id).await?.map(|_| ()).ok_or(ServiceError::NotFound)
     }
 }

@@ -52,6 +52,26 @@ impl DirectoryIndex {
         self.by_email.get(&email.trim().to_lowercase()).map(String::as_str)
     }
 
+    /// The people a text names, as a person would look them up: an
+    /// employee id or an email exactly, else (`by_name`) a name as people
+    /// write it, in either script and order, with or without a title.
+    pub(crate) fn find(&self, text: &str, by_name: bool, most: usize) -> Vec<&PersonRecord> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        if let Some(p) = self.by_employee_id(text) {
+            return vec![p];
+        }
+        if let Some(p) = self.linked(text).and_then(|id| self.people.get(id)) {
+            return vec![p];
+        }
+        if !by_name {
+            return Vec::new();
+        }
+        self.names.candidates(text).into_iter().filter_map(|(id, _)| self.people.get(id)).take(most).collect()
+    }
+
     /// The directory person an employee id names, compared without case.
     pub(crate) fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
         let wanted = employee_id.trim();

@@ -181,17 +181,7 @@ impl StaffDesk<'_> {
     /// it, in either script and order. Nobody: no token.
     async fn person_tokens_for(&self, text: &str, by_name: bool) -> Result<BTreeSet<Vec<u8>>> {
         let index = self.directory_index().await?;
-        let text = text.trim();
-        let mut people: Vec<&ombud_store::PersonRecord> = Vec::new();
-        if let Some(p) = index.by_employee_id(text) {
-            people.push(p);
-        } else if let Some(p) = index.linked(text).and_then(|id| index.people.get(id)) {
-            people.push(p);
-        } else if by_name {
-            people.extend(
-                index.names.candidates(text).into_iter().filter_map(|(id, _)| index.people.get(id)).take(MAX_PEOPLE),
-            );
-        }
+        let people = index.find(text, by_name, MAX_PEOPLE);
         let mut tokens = BTreeSet::new();
         for p in people {
             tokens.extend(self.person_tokens(p)?);

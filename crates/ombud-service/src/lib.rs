@@ -53,7 +53,9 @@ pub use ombud_store::{
     ApiTokenRecord, CaseRecord, ChangeSource, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord,
     InboxSort, PersonRecord,
 };
-pub use oversight::{DirectoryChangeView, QueueItem, QueueKind};
+pub use oversight::{
+    AccessSummary, DirectoryChangeView, EscalatedCase, Missed, QueueItem, QueueKind, summarize_access,
+};
 pub use reporter::FoundReceipt;
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;

@@ -61,6 +61,26 @@ impl QueueItem {
     }
 }
 
+/// A case raised to oversight and not yet dealt with.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EscalatedCase {
+    pub case_id: CaseId,
+    pub case_ref: String,
+    /// When it was first raised.
+    pub since: Timestamp,
+    /// Everything missed, the earliest due first.
+    pub missed: Vec<Missed>,
+}
+
+/// One escalation of a case: why, and which deadline when one was missed.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Missed {
+    pub cause: EscalationCause,
+    pub deadline: Option<DeadlineKind>,
+    pub due: Option<Timestamp>,
+    pub at: Timestamp,
+}
+
 /// A directory change as oversight reads it: who made it and what waits.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DirectoryChangeView {
@@ -117,12 +137,13 @@ impl OversightDesk<'_> {
                 change_id: Some(row.change.id),
             });
         }
-        for e in self.store.escalations(session.id, limit).await? {
+        // One item per escalated case, since its first escalation still open.
+        for case in self.escalated_cases(limit).await? {
             items.push(QueueItem {
                 kind: QueueKind::Escalation,
-                case_id: Some(e.case_id),
-                case_ref: Some(e.case_ref),
-                since: e.created_at,
+                case_id: Some(case.case_id),
+                case_ref: Some(case.case_ref),
+                since: case.since,
                 due: None,
                 staff_id: None,
                 staff_name: None,
@@ -214,6 +235,54 @@ impl OversightDesk<'_> {
             .collect())
     }
 
+    /// The cases raised to oversight and not yet dealt with, each with
+    /// everything that was missed, the most recently raised first.
+    pub async fn escalated_cases(&self, limit: u32) -> Result<Vec<EscalatedCase>> {
+        let mut cases: Vec<EscalatedCase> = Vec::new();
+        for e in self.escalations(limit).await? {
+            let missed = Missed {
+                cause: e.cause,
+                deadline: e.deadline.map(|(kind, _)| kind),
+                due: e.deadline.map(|(_, due)| due),
+                at: e.created_at,
+            };
+            match cases.iter_mut().find(|c| c.case_id == e.case_id) {
+                Some(c) => {
+                    c.since = c.since.min(e.created_at);
+                    c.missed.push(missed);
+                }
+                None => cases.push(EscalatedCase {
+                    case_id: e.case_id,
+                    case_ref: e.case_ref,
+                    since: e.created_at,
+                    missed: vec![missed],
+                }),
+            }
+        }
+        for c in &mut cases {
+            c.missed.sort_by_key(|m| (m.due, m.at));
+        }
+        Ok(cases)
+    }
+
+    /// Marks a case's escalations dealt with, with a note for the committee
+    /// (at least a sentence, sealed, on the ledger). Refused when none is open.
+    pub async fn resolve_escalation(&self, case_id: CaseId, note: &str) -> Result<u64> {
+        let session = self.session;
+        let access = self.as_staff().case_access(case_id).await?;
+        let note = crate::workflow::sentence("note", note).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let now = self.clock.now();
+        let sealed =
+            access.key.seal(&crate::workflow::reason_aad(case_id, &case_id.0, "escalation-note"), note.as_bytes())?;
+        let event = EventRecord::new(case_id, EventKind::EscalationResolved, now, Actor::Staff(session.id))
+            .with_payload(&sealed);
+        let resolved = self.store.resolve_escalations(case_id, session.id, now, &sealed, &event).await?;
+        if resolved == 0 {
+            return Err(ServiceError::invalid_field("note", "nothing-escalated"));
+        }
+        Ok(resolved)
+    }
+
     /// The oversight committee's queue: escalations of cases she may read.
     pub async fn escalations(&self, limit: u32) -> Result<Vec<EscalationRow>> {
         let session = self.session;
@@ -295,6 +364,13 @@ impl OversightDesk<'_> {
         Ok(entries)
     }
 
+    /// The access log read as a person reads it: for each staff member and
+    /// kind of access, how many, the first and the last; the reads of
+    /// anyone excluded since come first, then the most recent.
+    pub async fn access_summary(&self, case_id: CaseId) -> Result<Vec<AccessSummary>> {
+        Ok(summarize_access(&self.access_log(case_id).await?))
+    }
+
     /// Every exclusion on cases an oversight member may read, with its reason.
     pub async fn exclusions(&self, limit: u32) -> Result<Vec<ExclusionView>> {
         let session = self.session;
@@ -343,4 +419,74 @@ fn last_read_before(events: &[EventRecord], staff: StaffId, until: jiff::Timesta
         .filter(|ev| ev.kind.is_access() && ev.actor == Actor::Staff(staff) && ev.at <= until)
         .map(|ev| ev.at)
         .max()
+}
+
+/// One person's accesses of one kind to a case.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AccessSummary {
+    pub staff_id: Option<StaffId>,
+    pub staff_name: Option<String>,
+    pub action: EventKind,
+    pub count: u64,
+    pub first: Timestamp,
+    pub last: Timestamp,
+    /// She was excluded from the case after these reads.
+    pub excluded_at: Option<Timestamp>,
+}
+
+/// Sixty "opened the case" from one handler are one line that says sixty.
+pub fn summarize_access(entries: &[AccessEntry]) -> Vec<AccessSummary> {
+    let mut out: Vec<AccessSummary> = Vec::new();
+    for e in entries {
+        match out.iter_mut().find(|s| s.staff_id == e.staff_id && s.action == e.action) {
+            Some(s) => {
+                s.count += 1;
+                s.first = s.first.min(e.at);
+                s.last = s.last.max(e.at);
+                s.excluded_at = s.excluded_at.or(e.excluded_at);
+            }
+            None => out.push(AccessSummary {
+                staff_id: e.staff_id,
+                staff_name: e.staff_name.clone(),
+                action: e.action,
+                count: 1,
+                first: e.at,
+                last: e.at,
+                excluded_at: e.excluded_at,
+            }),
+        }
+    }
+    out.sort_by_key(|s| (s.excluded_at.is_none(), std::cmp::Reverse(s.last)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_reads_by_one_person_are_one_line_and_the_excluded_come_first() {
+        let at = |s: i64| Timestamp::from_second(s).expect("time");
+        let (handler, excluded) = (StaffId::new(), StaffId::new());
+        let mut entries: Vec<AccessEntry> = (0..60)
+            .map(|n| AccessEntry {
+                at: at(100 + n),
+                action: EventKind::OpenedByStaff,
+                staff_id: Some(handler),
+                staff_name: Some("Wang Fang".into()),
+                excluded_at: None,
+            })
+            .collect();
+        entries.push(AccessEntry {
+            at: at(50),
+            action: EventKind::OpenedByStaff,
+            staff_id: Some(excluded),
+            staff_name: Some("Zhao Lei".into()),
+            excluded_at: Some(at(60)),
+        });
+        let summary = summarize_access(&entries);
+        assert_eq!(summary.len(), 2);
+        assert_eq!((summary[0].staff_name.as_deref(), summary[0].excluded_at), (Some("Zhao Lei"), Some(at(60))));
+        assert_eq!((summary[1].count, summary[1].first, summary[1].last), (60, at(100), at(159)));
+    }
 }

@@ -47,6 +47,9 @@ pub struct PartyView {
     pub how: MatchHow,
     pub confirmed_by: Option<String>,
     pub confirmed_at: Option<Timestamp>,
+    /// Who in the directory the name she wrote could be, for a reader to
+    /// pick from while nobody has confirmed who it is.
+    pub candidates: Vec<MatchedPerson>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -56,6 +59,15 @@ pub struct MatchedPerson {
     pub unit: String,
     pub level: i64,
 }
+
+impl From<&PersonRecord> for MatchedPerson {
+    fn from(d: &PersonRecord) -> Self {
+        MatchedPerson { employee_id: d.employee_id.clone(), name: d.name.clone(), unit: d.unit.clone(), level: d.level }
+    }
+}
+
+/// The most people a directory search or a name's suggestions list.
+pub const MAX_FOUND: usize = 20;
 
 /// A handler's confirmation or correction of one match.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -464,14 +476,22 @@ impl Ombud {
             .enumerate()
             .map(|(i, p)| {
                 let m = matches.iter().find(|m| m.position as usize == i);
-                let matched = m.and_then(|m| m.employee_id.as_deref()).and_then(|id| index.people.get(id)).map(|d| {
-                    MatchedPerson {
-                        employee_id: d.employee_id.clone(),
-                        name: d.name.clone(),
-                        unit: d.unit.clone(),
-                        level: d.level,
-                    }
-                });
+                let matched = m
+                    .and_then(|m| m.employee_id.as_deref())
+                    .and_then(|id| index.people.get(id))
+                    .map(MatchedPerson::from);
+                let confirmed = m.is_some_and(|m| m.confirmed_by.is_some());
+                let candidates = if p.inside() && !confirmed {
+                    let already = matched.as_ref().map(|m| m.employee_id.as_str());
+                    index
+                        .find(p.shown_name(), true, MAX_FOUND)
+                        .into_iter()
+                        .filter(|d| Some(d.employee_id.as_str()) != already)
+                        .map(MatchedPerson::from)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 PartyView {
                     position: i as u32,
                     name: p.shown_name().to_owned(),
@@ -483,6 +503,7 @@ impl Ombud {
                     how: m.map_or(MatchHow::Unmatched, |m| m.how),
                     confirmed_by: m.and_then(|m| m.confirmed_by).and_then(|id| names.get(&id).cloned()),
                     confirmed_at: m.and_then(|m| m.confirmed_at),
+                    candidates,
                 }
             })
             .collect())
@@ -586,6 +607,15 @@ impl StaffDesk<'_> {
         let event = EventRecord::new(case_id, EventKind::AccessChanged, now, Actor::System);
         self.reroute_case(&index, &staff, case_id, event, lifting, None).await?;
         Ok(())
+    }
+
+    /// The directory people a text names (a name in either script, an
+    /// employee id, an email), for a reader who matches someone named in
+    /// a case she works: she picks, she never types an id.
+    pub async fn find_in_directory(&self, case_id: CaseId, text: &str) -> Result<Vec<MatchedPerson>> {
+        self.require_reader(case_id).await?;
+        let index = self.directory_index().await?;
+        Ok(index.find(text, true, MAX_FOUND).into_iter().map(MatchedPerson::from).collect())
     }
 
     /// Whether she still holds access to a case (without opening it, so

@@ -75,7 +75,7 @@ impl StaffDesk<'_> {
     pub async fn step(&self, case_id: CaseId, step: Step, text: &StepText<'_>) -> Result<(CaseRecord, Vec<Deadline>)> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        if !ombud_domain::may_take(session.role, step, case.routing) {
+        if !ombud_domain::may_take(session.role, step, case.routing, self.leads(&case).await?) {
             return Err(ServiceError::Forbidden);
         }
         if !ombud_domain::routing_allows(step, case.routing) {
@@ -173,7 +173,7 @@ impl StaffDesk<'_> {
     ) -> Result<()> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        self.require_case_worker(&case)?;
+        self.require_case_worker(&case).await?;
         let mut errors = Vec::new();
         let outcome = ombud_domain::AnswerOutcome::parse(outcome.trim());
         if outcome.is_none() {
@@ -211,7 +211,7 @@ impl StaffDesk<'_> {
     ) -> Result<ChangeState> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        self.require_case_worker(&case)?;
+        self.require_case_worker(&case).await?;
         let now = self.clock.now();
         let current = self
             .store
@@ -323,7 +323,7 @@ impl StaffDesk<'_> {
     pub async fn link_proceeding(&self, case_id: CaseId, p: Proceeding) -> Result<()> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
-        self.require_case_worker(&case)?;
+        self.require_case_worker(&case).await?;
         let mut errors = Vec::new();
         let reference = required("reference", &p.reference, 500).map_err(|e| errors.push(e)).ok();
         let authority = required("authority", &p.authority, 500).map_err(|e| errors.push(e)).ok();

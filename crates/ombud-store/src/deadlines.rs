@@ -45,6 +45,17 @@ pub trait DeadlineStore: Send + Sync {
     /// Escalations of cases a staff member may read, newest first.
     async fn escalations(&self, staff: StaffId, limit: u32) -> Result<Vec<EscalationRow>>;
     async fn case_escalations(&self, case: CaseId) -> Result<Vec<EscalationRow>>;
+    /// Marks every open escalation of a case dealt with, with oversight's
+    /// sealed note and its event, in one transaction; how many it resolved
+    /// (none: nothing is written).
+    async fn resolve_escalations(
+        &self,
+        case: CaseId,
+        by: StaffId,
+        at: Timestamp,
+        sealed_note: &[u8],
+        event: &EventRecord,
+    ) -> Result<u64>;
     /// Open deadlines due after `now` and by `until` that no one was reminded of.
     async fn deadlines_to_remind(&self, now: Timestamp, until: Timestamp, limit: u32) -> Result<Vec<DueDeadline>>;
     /// Marks a deadline reminded (false if it already was, or was met) and
@@ -378,7 +389,7 @@ impl DeadlineStore for SqlStore {
         let rows = sqlx::query_as::<_, EscalationColumns>(fixed(
             ESCALATIONS,
             "JOIN case_access a ON a.case_id = e.case_id AND a.staff_id = $1
-             ORDER BY e.created_at DESC, e.id DESC LIMIT $2",
+             WHERE e.resolved_at IS NULL ORDER BY e.created_at DESC, e.id DESC LIMIT $2",
         ))
         .bind(staff.to_string())
         .bind(i64::from(limit))
@@ -396,6 +407,34 @@ impl DeadlineStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         typed(rows)
+    }
+
+    async fn resolve_escalations(
+        &self,
+        case: CaseId,
+        by: StaffId,
+        at: Timestamp,
+        sealed_note: &[u8],
+        event: &EventRecord,
+    ) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE escalations SET resolved_at = $1, resolved_by = $2, sealed_note = $3
+             WHERE case_id = $4 AND resolved_at IS NULL",
+        )
+        .bind(millis(at))
+        .bind(by.to_string())
+        .bind(sealed_note)
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Ok(0);
+        }
+        self.insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     async fn deadlines_to_remind(&self, now: Timestamp, until: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {

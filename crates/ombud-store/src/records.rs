@@ -298,6 +298,8 @@ pub struct EscalationRow {
     /// The deadline that was missed, and when it was due.
     pub deadline: Option<(DeadlineKind, Timestamp)>,
     pub created_at: Timestamp,
+    /// When oversight marked it dealt with.
+    pub resolved_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -390,6 +390,7 @@ pub(crate) struct EscalationColumns {
     deadline_kind: Option<String>,
     deadline_due: Option<i64>,
     created_at: i64,
+    resolved_at: Option<i64>,
 }
 
 impl TryFrom<EscalationColumns> for EscalationRow {
@@ -403,6 +404,7 @@ impl TryFrom<EscalationColumns> for EscalationRow {
                 .ok_or_else(|| StoreError::Corrupt(format!("escalation cause {:?}", c.cause)))?,
             deadline: kind_and_due(c.deadline_kind, c.deadline_due)?,
             created_at: from_millis(c.created_at)?,
+            resolved_at: from_millis_opt(c.resolved_at)?,
         })
     }
 }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "pause approval", include_str!("../migrations/0013_pause_approval.sql")),
     (14, "daily work", include_str!("../migrations/0014_daily_work.sql")),
     (15, "inbox", include_str!("../migrations/0015_inbox.sql")),
+    (16, "escalation resolution", include_str!("../migrations/0016_escalation_resolution.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -121,6 +122,10 @@ mod tests {
         (
             "7ac2b23427beeb013c7d8ef0c876057207e34b0a9d2f7d12bf8b8ddd879dadee78f9d680f814c3463ceb3ea9ccd21b29",
             "1665a4d7c94edb59e279f66b1a76fb95670c767ff5ff600e0a5bea97cf778b6fde58bca72302df94a3ffd1e5a0a32821",
+        ),
+        (
+            "0bd69751c38a37f865c18250251f6ff0f696e0662e50a966f56732e750c07c8cc87118446eca32f5d72c2cbe40dbbf1c",
+            "9fc6d308b49922bbefa41d4a99cdba7fb1c6dc16fa49f0ab1b23a5e94cebe3b521bc5644fa6a25d96ddb60876a6c2241",
         ),
     ];
 

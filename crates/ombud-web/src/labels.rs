@@ -111,6 +111,7 @@ impl Label for EventKind {
             EventKind::Assigned => "event-assigned",
             EventKind::NoteAdded => "event-note-added",
             EventKind::LabelsChanged => "event-labels-changed",
+            EventKind::EscalationResolved => "event-escalation-resolved",
         }
     }
 }

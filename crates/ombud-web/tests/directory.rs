@@ -321,9 +321,11 @@ async fn a_handler_confirms_or_corrects_who_is_named_and_the_case_is_rerouted() 
         assert_eq!(list["cases"][0]["id"], json!(id));
         let (_, case) = s.get_json(&case_path, &handler).await;
         assert_eq!(case["people"][0]["how"], "external");
-        // The handler's page shows the match and the form to change it.
+        // The handler's page shows the match and a directory search to change it.
         let page = s.page(&format!("/staff/cases/{id}"), &handler).await;
-        assert!(page.contains("Matched to Zhou Min (E321, Sales North, level 3)") && page.contains("Save this match"));
+        assert!(
+            page.contains("Matched to Zhou Min (E321, Sales North, level 3)") && page.contains("Search the directory")
+        );
         s.stop().await;
     }
 }

@@ -408,16 +408,10 @@ access-identity-revealed = Viewed the reporter's contact details
 case-access-log = Access log
 case-parties = Who the named people are
 case-parties-hint = Each person the report names is matched to the staff directory, so nobody in an accused's management chain, his unit's HR partner or his direct reports can see this case. Confirm each match, or correct it with the right employee ID; mark clients and vendors as outside the organisation. A handler's correction never lets anyone back in; only an oversight member's can.
-case-party-employee-id = Employee ID in the directory
-case-party-kind = Inside or outside the organisation
-case-party-save = Save this match
 party-matched = Matched to { $name } ({ $id }, { $unit }, level { $level })
 party-unmatched = Not matched to anyone in the directory yet
 party-external = Outside the organisation
 party-confirmed = confirmed by { $name }, { $at }
-party-unidentified = Cannot be identified (the case stays with oversight)
-party-internal = Inside the organisation
-party-outsider = Outside (client, vendor…)
 match-employee-id = matched by the employee ID she gave
 match-email = matched by the email address she gave
 match-name = suggested by name: please confirm
@@ -592,3 +586,28 @@ inbox-searched-people = The cases naming { $count ->
    *[other] any of the { $count } people
 } the directory knows as “{ $q }”.
 field-invalid-cursor = This page link no longer fits the filters. Start again from the first page.
+
+case-party-could-be = The name she wrote fits these people in the directory. Pick the one she means, or search.
+case-party-found = Found in the directory. Pick the one she means.
+case-party-none-found = Nobody in the directory matches “{ $who }”. Try another spelling, the name in characters or in pinyin, an employee ID or an email.
+case-party-pick = This is the person
+case-party-search = Search the directory (a name in either script, an employee ID or an email)
+case-party-search-submit = Search
+case-party-outside = Outside the organisation
+case-party-unidentified = Cannot be identified (the case stays with oversight)
+
+# Oversight acting on what it sees.
+oversight-escalated-cases = Escalated cases
+oversight-raised = { $what } (raised { $when })
+oversight-act-hint = From the case you can write to her, assign it or take it over, and reopen it.
+oversight-open-to-act = Open the case to act
+oversight-resolve-note = What was done (for the committee; at least a sentence)
+oversight-resolve = Mark as dealt with
+done-escalation-resolved = The escalation was marked dealt with. Your note is on the case's record.
+field-nothing-escalated = Nothing of this case is escalated any more.
+event-escalation-resolved = An escalation was dealt with
+work-take-over = Take the case over
+case-access-summary = { $count ->
+    [one] once
+   *[other] { $count } times
+}, first { $first }, last { $last }

@@ -410,6 +410,29 @@ pub struct Exclusions {
 pub struct AccessLog {
     pub case_id: CaseId,
     pub entries: Vec<AccessEntry>,
+    /// The same, one line per person and kind: how many, first and last; the excluded first.
+    pub summary: Vec<ombud_service::AccessSummary>,
+}
+
+/// The cases raised to oversight and not yet dealt with, grouped.
+#[derive(Serialize, ToSchema)]
+pub struct EscalatedCases {
+    pub cases: Vec<ombud_service::EscalatedCase>,
+}
+
+/// How an escalated case was dealt with: a note for the committee.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveIn {
+    /// At least a sentence: what was done.
+    #[schema(min_length = 1, max_length = 20000)]
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Resolved {
+    /// How many escalations of the case were marked dealt with.
+    pub resolved: u64,
 }
 
 /// Her contact details, shown once asked for (and logged).

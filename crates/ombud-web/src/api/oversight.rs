@@ -19,6 +19,33 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(decide_lift))
         .routes(utoipa_axum::routes!(decide_pause))
         .routes(utoipa_axum::routes!(directory_changes))
+        .routes(utoipa_axum::routes!(escalated_cases))
+        .routes(utoipa_axum::routes!(resolve))
+}
+
+/// The escalated cases not yet dealt with, one entry per case with everything that was missed.
+#[utoipa::path(get, path = "/oversight/escalated-cases", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = EscalatedCases), errors::Unauthorized, errors::Forbidden))]
+async fn escalated_cases(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+) -> ApiResult<Json<EscalatedCases>> {
+    Ok(Json(EscalatedCases { cases: state.ombud.oversight(&s)?.escalated_cases(500).await? }))
+}
+
+/// Mark a case's escalations dealt with, with a note (at least a sentence; sealed, on the ledger). It leaves
+/// the queue; 422 naming `note` when nothing of the case is escalated.
+#[utoipa::path(post, path = "/oversight/escalations/{id}/resolve", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId), request_body = ResolveIn,
+    responses((status = 200, body = Resolved), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn resolve(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<ResolveIn>,
+) -> ApiResult<Json<Resolved>> {
+    Ok(Json(Resolved { resolved: state.ombud.oversight(&s)?.resolve_escalation(id, &body.note).await? }))
 }
 
 /// Everything waiting on oversight, one list: restricted cases first, then by due date and age.
@@ -140,5 +167,6 @@ async fn access_log(
     ApiOversight(s): ApiOversight,
     CasePath(id): CasePath,
 ) -> ApiResult<Json<AccessLog>> {
-    Ok(Json(AccessLog { case_id: id, entries: state.ombud.oversight(&s)?.access_log(id).await? }))
+    let entries = state.ombud.oversight(&s)?.access_log(id).await?;
+    Ok(Json(AccessLog { case_id: id, summary: ombud_service::summarize_access(&entries), entries }))
 }

@@ -52,6 +52,8 @@ pub struct CasePage {
     justifications: Vec<String>,
     proceedings: Vec<String>,
     can_handle: bool,
+    /// Her workers write to her, and so may any oversight member.
+    can_reply: bool,
     can_acknowledge: bool,
     reply: String,
     reply_action: String,
@@ -80,6 +82,8 @@ pub struct WorkPanel {
     can_assign: bool,
     /// Nobody leads and she works the case: she may take it.
     can_take: bool,
+    /// An oversight member who does not lead it: she may take it over.
+    can_take_over: bool,
     /// She leads: she may hand it back.
     is_lead: bool,
     my_email: String,
@@ -115,6 +119,8 @@ pub struct CaseForm {
     pub reply_error: Option<String>,
     pub notice: Option<String>,
     pub sent: SentForm,
+    /// A directory search for one named person: her position and the text.
+    pub find: Option<(u32, String)>,
 }
 
 /// One form of the case page as it was sent, when it came back with a
@@ -246,13 +252,41 @@ pub struct PartyLine {
     role: String,
     matched: String,
     how: String,
-    employee_id: String,
     /// `internal`, `external` or `unidentified` as things stand now.
     kind: &'static str,
     /// The form's name on the page: `match-<position>`.
     form: String,
+    /// Who she could be: the directory search's results when the reader
+    /// searched for this person, else the people the name she wrote fits.
+    picks: Vec<Pick>,
+    /// The reader searched for this person: what she typed.
+    who: Option<String>,
+    /// Her search found nobody: said so.
+    none_found: Option<String>,
 }
 
+/// A directory person a reader may pick as the one named.
+pub struct Pick {
+    employee_id: String,
+    label: String,
+}
+
+impl Pick {
+    fn new(tr: &crate::i18n::Tr, m: &ombud_service::MatchedPerson) -> Self {
+        let label = tr.t_with(
+            "party-matched",
+            &[
+                ("name", m.name.clone().into()),
+                ("id", m.employee_id.clone().into()),
+                ("unit", m.unit.clone().into()),
+                ("level", m.level.into()),
+            ],
+        );
+        Pick { employee_id: m.employee_id.clone(), label }
+    }
+}
+
+/// One person's accesses of one kind: how many, first and last.
 pub struct AccessLine {
     at: String,
     what: String,
@@ -261,7 +295,14 @@ pub struct AccessLine {
     excluded: Option<String>,
 }
 
-fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyLine> {
+/// The people named, each with who she could be; for the one the reader
+/// searched the directory for, what the search found.
+fn party_lines(
+    tr: &crate::i18n::Tr,
+    page: &Page,
+    view: &CaseView,
+    found: Option<(u32, String, Vec<ombud_service::MatchedPerson>)>,
+) -> Vec<PartyLine> {
     view.parties
         .iter()
         .map(|p| {
@@ -288,7 +329,6 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyL
                 role: tr.label(p.role),
                 matched,
                 how,
-                employee_id: p.matched.as_ref().map(|m| m.employee_id.clone()).unwrap_or_default(),
                 kind: match p.how {
                     ombud_service::MatchHow::Unidentified => "unidentified",
                     ombud_service::MatchHow::External => "external",
@@ -296,6 +336,18 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyL
                     _ => "external",
                 },
                 form: format!("match-{}", p.position),
+                picks: match &found {
+                    Some((position, _, results)) if *position == p.position => results,
+                    _ => &p.candidates,
+                }
+                .iter()
+                .map(|m| Pick::new(tr, m))
+                .collect(),
+                who: found.as_ref().filter(|(position, ..)| *position == p.position).map(|(_, who, _)| who.clone()),
+                none_found: found
+                    .as_ref()
+                    .filter(|(position, _, results)| *position == p.position && results.is_empty())
+                    .map(|(_, who, _)| tr.t_with("case-party-none-found", &[("who", who.clone().into())])),
             }
         })
         .collect()
@@ -305,14 +357,21 @@ fn party_lines(tr: &crate::i18n::Tr, page: &Page, view: &CaseView) -> Vec<PartyL
 async fn access_lines(state: &AppState, page: &Page, session: &StaffSession, id: CaseId) -> Vec<AccessLine> {
     let Ok(oversight) = state.ombud.oversight(session) else { return Vec::new() };
     let tr = page.tr;
-    match oversight.access_log(id).await {
-        Ok(entries) => entries
+    match oversight.access_summary(id).await {
+        Ok(lines) => lines
             .iter()
-            .map(|e| AccessLine {
-                at: page.time(&e.at),
-                what: crate::labels::access_key(e.action).map(|k| tr.t(k)).unwrap_or_default(),
-                by: e.staff_name.clone().unwrap_or_default(),
-                excluded: e
+            .map(|s| AccessLine {
+                at: tr.t_with(
+                    "case-access-summary",
+                    &[
+                        ("count", s.count.into()),
+                        ("first", page.time(&s.first).into()),
+                        ("last", page.time(&s.last).into()),
+                    ],
+                ),
+                what: crate::labels::access_key(s.action).map(|k| tr.t(k)).unwrap_or_default(),
+                by: s.staff_name.clone().unwrap_or_default(),
+                excluded: s
                     .excluded_at
                     .map(|at| tr.t_with("access-since-excluded", &[("when", page.time(&at).into())])),
             })
@@ -364,11 +423,17 @@ fn proceeding_lines(view: &CaseView) -> Vec<String> {
 
 /// The steps her role may take from where the case stands (acknowledging has its own button).
 fn step_choices(page: &Page, view: &CaseView, session: &StaffSession) -> Vec<Choice> {
-    ombud_domain::available_steps(view.case.status, view.case.category, session.role, view.case.routing)
-        .into_iter()
-        .filter(|s| *s != ombud_domain::Step::Acknowledge)
-        .map(|s| Choice { value: s.as_str(), label: page.tr.label(s) })
-        .collect()
+    ombud_domain::available_steps(
+        view.case.status,
+        view.case.category,
+        session.role,
+        view.case.routing,
+        leads(session, view),
+    )
+    .into_iter()
+    .filter(|s| *s != ombud_domain::Step::Acknowledge)
+    .map(|s| Choice { value: s.as_str(), label: page.tr.label(s) })
+    .collect()
 }
 
 pub async fn render_case(
@@ -381,7 +446,7 @@ pub async fn render_case(
     let id = view.case.id;
     let page = staff_page(state, lang, &format!("/staff/cases/{id}"), "case-title", session);
     let tr = page.tr;
-    let can_handle = ombud_domain::works_case(session.role, view.case.routing);
+    let can_handle = ombud_domain::works_case(session.role, view.case.routing, leads(session, &view));
     let invalid = form.reply_error.is_some() || !form.sent.errors.is_empty();
     let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = CasePage {
@@ -407,14 +472,19 @@ pub async fn render_case(
             .collect(),
         proceedings: proceeding_lines(&view),
         can_handle,
-        can_acknowledge: ombud_domain::may_take(session.role, ombud_domain::Step::Acknowledge, view.case.routing)
-            && view.case.status.acknowledge().is_ok(),
+        can_reply: can_handle || session.role == ombud_domain::Role::Oversight,
+        can_acknowledge: ombud_domain::may_take(
+            session.role,
+            ombud_domain::Step::Acknowledge,
+            view.case.routing,
+            leads(session, &view),
+        ) && view.case.status.acknowledge().is_ok(),
         reply: form.reply,
         reply_action: format!("/staff/cases/{id}/reply"),
         reply_error: form.reply_error,
         notice: form.notice,
         max_file_mb: state.ombud.config().max_attachment_bytes / (1024 * 1024),
-        parties: party_lines(&tr, &page, &view),
+        parties: party_lines(&tr, &page, &view, directory_search(state, session, id, form.find).await),
         access_log: access_lines(state, &page, session, id).await,
         contact_hidden: view.contact_hidden,
         is_oversight: session.role == ombud_domain::Role::Oversight,
@@ -438,7 +508,7 @@ async fn work_panel(state: &AppState, page: &Page, session: &StaffSession, view:
     let assignment = &side.assignment;
     let candidates = state.ombud.staff(session).assignable(view.case.id).await.unwrap_or_default();
     let is_lead = assignment.lead.as_ref().is_some_and(|l| l.id == session.id);
-    let can_handle = ombud_domain::works_case(session.role, view.case.routing);
+    let can_handle = ombud_domain::works_case(session.role, view.case.routing, leads(session, view));
     let who = |s: &ombud_service::StaffRef| format!("{} · {}", s.name, s.email);
     WorkPanel {
         lead: assignment.lead.as_ref().map(who),
@@ -454,6 +524,7 @@ async fn work_panel(state: &AppState, page: &Page, session: &StaffSession, view:
             .collect(),
         can_assign: session.role == ombud_domain::Role::Oversight || is_lead,
         can_take: assignment.lead.is_none() && can_handle && session.role == ombud_domain::Role::Handler,
+        can_take_over: session.role == ombud_domain::Role::Oversight && !is_lead,
         is_lead,
         my_email: candidates.iter().find(|c| c.id == session.id).map(|c| c.email.clone()).unwrap_or_default(),
         history: side
@@ -493,4 +564,21 @@ async fn work_panel(state: &AppState, page: &Page, session: &StaffSession, view:
             .map(|n| NoteLine { at: page.time(&n.at), by: n.by.clone().unwrap_or_default(), body: n.body.clone() })
             .collect(),
     }
+}
+
+/// What a reader's directory search for one named person found.
+async fn directory_search(
+    state: &AppState,
+    session: &StaffSession,
+    id: CaseId,
+    find: Option<(u32, String)>,
+) -> Option<(u32, String, Vec<ombud_service::MatchedPerson>)> {
+    let (position, who) = find?;
+    let found = state.ombud.staff(session).find_in_directory(id, &who).await.unwrap_or_default();
+    Some((position, who, found))
+}
+
+/// Whether she leads the case (an oversight member who took it over works it).
+fn leads(session: &StaffSession, view: &CaseView) -> bool {
+    view.staff_side.as_ref().and_then(|s| s.assignment.lead.as_ref()).is_some_and(|l| l.id == session.id)
 }

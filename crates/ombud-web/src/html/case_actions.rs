@@ -21,6 +21,11 @@ use ombud_service::{ServiceError, StaffSession};
 pub struct Done {
     #[serde(default)]
     done: String,
+    /// A directory search for the named person at this position…
+    find: Option<u32>,
+    /// …for this text.
+    #[serde(default)]
+    who: String,
 }
 
 pub async fn case_page(
@@ -28,9 +33,12 @@ pub async fn case_page(
     lang: Lang,
     StaffPage(session): StaffPage,
     CasePath(id): CasePath,
-    Query(Done { done }): Query<Done>,
+    query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let form = CaseForm { notice: done_notice(&lang.tr(), &done), ..Default::default() };
+    let Done { done, find, who } =
+        query.map(|q| q.0).unwrap_or(Done { done: String::new(), find: None, who: String::new() });
+    let find = find.filter(|_| !who.trim().is_empty()).map(|position| (position, who));
+    let form = CaseForm { notice: done_notice(&lang.tr(), &done), find, ..Default::default() };
     show_case(&state, lang, &session, id, form).await
 }
 

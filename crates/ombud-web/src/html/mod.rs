@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/oversight/escalations", get(oversight::escalations))
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))
         .route("/oversight/pauses/{id}", post(oversight::decide_pause))
+        .route("/oversight/escalations/{id}/resolve", post(oversight::resolve))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))

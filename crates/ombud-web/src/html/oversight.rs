@@ -8,20 +8,39 @@ use crate::extract::{CasePath, ItemPath};
 use crate::i18n::Lang;
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use ombud_domain::CaseId;
 use ombud_service::{
-    CaseRecord, ChangeView, DirectoryChangeView, DueDeadline, EscalationRow, ExclusionView, QueueItem, QueueKind,
+    CaseRecord, ChangeView, DirectoryChangeView, DueDeadline, EscalatedCase, ExclusionView, QueueItem, QueueKind,
     ServiceError, StaffSession,
 };
 
+/// An escalated case, with everything missed and its resolve form.
 pub struct EscalationLine {
+    id: String,
     href: String,
     reference: String,
-    cause: String,
-    missed: String,
-    escalated: String,
+    since: String,
+    missed: Vec<String>,
+}
+
+/// The resolve form as sent, when it came back with a problem.
+#[derive(Default)]
+pub struct ResolveSent {
+    case_id: String,
+    note: String,
+    error: Option<String>,
+}
+
+impl ResolveSent {
+    pub fn note_for(&self, case_id: &str) -> &str {
+        if self.case_id == case_id { &self.note } else { "" }
+    }
+
+    pub fn error_for(&self, case_id: &str) -> Option<&str> {
+        if self.case_id == case_id { self.error.as_deref() } else { None }
+    }
 }
 
 pub struct ReviewLine {
@@ -53,28 +72,93 @@ pub struct EscalationsPage {
     exclusions: Vec<ReviewLine>,
     /// Who changed the directory.
     directory_changes: Vec<String>,
+    notice: Option<String>,
+    resolve: ResolveSent,
 }
 
 /// The oversight committee's page: escalations, dismissals waiting for a
 /// sign-off, overdue deadlines, moved deadlines and exclusions.
-pub async fn escalations(State(state): State<AppState>, lang: Lang, OversightPage(session): OversightPage) -> Response {
-    match review(&state, lang, &session).await {
+pub async fn escalations(
+    State(state): State<AppState>,
+    lang: Lang,
+    OversightPage(session): OversightPage,
+    query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let done = query.map(|q| q.0.done).unwrap_or_default();
+    let notice = (done == "escalation-resolved").then(|| lang.tr().t("done-escalation-resolved"));
+    match review(&state, lang, &session, notice, ResolveSent::default()).await {
         Ok(page) => render(&page),
         Err(e) => error_page(lang, e),
     }
 }
 
-async fn review(state: &AppState, lang: Lang, session: &StaffSession) -> Result<EscalationsPage, ServiceError> {
+#[derive(serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// Marks an escalated case dealt with, with a note; the note comes back
+/// with the problem beside it when it is refused.
+pub async fn resolve(
+    State(state): State<AppState>,
+    lang: Lang,
+    OversightPage(session): OversightPage,
+    CasePath(id): CasePath,
+    Form(form): Form<ResolveForm>,
+) -> Response {
+    let result = match state.ombud.oversight(&session) {
+        Ok(desk) => desk.resolve_escalation(id, &form.note).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => super::page::see_other("/oversight/escalations?done=escalation-resolved#escalated"),
+        Err(ServiceError::Invalid(errors)) => {
+            let error = Some(crate::error::field_messages(&lang.tr(), &errors));
+            let sent = ResolveSent { case_id: id.to_string(), note: form.note, error };
+            match review(&state, lang, &session, None, sent).await {
+                Ok(page) => super::page::render_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(e) => error_page(lang, e),
+            }
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+async fn review(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    notice: Option<String>,
+    resolve: ResolveSent,
+) -> Result<EscalationsPage, ServiceError> {
     let desk = state.ombud.oversight(session)?;
     let page = staff_page(state, lang, "/oversight/escalations", "oversight-title", session);
-    let lines = desk.escalations(500).await?.iter().map(|e| escalation_line(&page, e)).collect();
+    let lines = desk.escalated_cases(500).await?.iter().map(|e| escalation_line(&page, e)).collect();
     let dismissals = desk.pending_dismissals().await?.iter().map(|c| dismissal_line(&page, c)).collect();
     let overdue = desk.overdue().await?.iter().map(|d| overdue_line(&page, d)).collect();
     let changes = desk.deadline_changes().await?.iter().map(|c| change_line(&page, c)).collect();
     let exclusions = desk.exclusions(500).await?.iter().map(|x| exclusion_line(&page, x)).collect();
     let queue = desk.queue(500).await?.iter().map(|i| queue_line(&page, i)).collect();
     let directory_changes = desk.directory_changes(50).await?.iter().map(|c| directory_change_line(&page, c)).collect();
-    Ok(EscalationsPage { page, queue, lines, dismissals, overdue, changes, exclusions, directory_changes })
+    Ok(EscalationsPage {
+        page,
+        queue,
+        lines,
+        dismissals,
+        overdue,
+        changes,
+        exclusions,
+        directory_changes,
+        notice,
+        resolve,
+    })
 }
 
 /// Approves or refuses an access lift from the oversight page.
@@ -180,14 +264,26 @@ fn directory_change_line(page: &Page, c: &DirectoryChangeView) -> String {
     )
 }
 
-fn escalation_line(page: &Page, e: &EscalationRow) -> EscalationLine {
+fn escalation_line(page: &Page, e: &EscalatedCase) -> EscalationLine {
     let tr = page.tr;
     EscalationLine {
+        id: e.case_id.to_string(),
         href: format!("/staff/cases/{}", e.case_id),
         reference: e.case_ref.clone(),
-        cause: tr.label(e.cause),
-        missed: e.deadline.map(|(kind, due)| format!("{} — {}", tr.label(kind), page.time(&due))).unwrap_or_default(),
-        escalated: page.time(&e.created_at),
+        since: tr.t_with("oversight-queue-since", &[("when", page.time(&e.since).into())]),
+        missed: e
+            .missed
+            .iter()
+            .map(|m| {
+                let what = match (m.deadline, m.due) {
+                    (Some(kind), Some(due)) => {
+                        format!("{}: {} — {}", tr.label(m.cause), tr.label(kind), page.time(&due))
+                    }
+                    _ => tr.label(m.cause),
+                };
+                tr.t_with("oversight-raised", &[("what", what.into()), ("when", page.time(&m.at).into())])
+            })
+            .collect(),
     }
 }
 
