@@ -139,6 +139,8 @@ pub enum EventKind {
     LabelsChanged,
     /// Oversight marked the case's escalations dealt with, with a note.
     EscalationResolved,
+    /// An interim measure was decided, changed or ended (she sees it).
+    InterimMeasure,
 }
 
 names!(EventKind, "event" {
@@ -165,6 +167,7 @@ names!(EventKind, "event" {
     NoteAdded => "note_added",
     LabelsChanged => "labels_changed",
     EscalationResolved => "escalation_resolved",
+    InterimMeasure => "interim_measure",
 });
 
 impl EventKind {

@@ -15,6 +15,7 @@ mod deadline;
 mod ids;
 mod labels;
 mod matching;
+mod measures;
 mod report;
 mod staff;
 mod text;
@@ -34,6 +35,7 @@ pub use deadline::{
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use labels::CaseLabel;
 pub use matching::{NameIndex, NamedEntry, Strength};
+pub use measures::{MeasureAction, MeasureKind};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,

@@ -26,7 +26,9 @@ pub enum Outcome {
 pub enum Step {
     Acknowledge,
     Assess(Outcome),
-    /// Decide on interim measures (no contact, leave…) without moving the case.
+    /// A free-text decision on interim measures, as steps once recorded it.
+    /// Kept to read old records; measures are decided as structured
+    /// measures now (`MeasureKind`), and this step is never taken again.
     InterimMeasures,
     StartInvestigation,
     RecordFindings,
@@ -201,7 +203,7 @@ pub fn next_status(from: CaseStatus, step: Step, category: Category) -> Result<C
         (S::Acknowledged, Step::Assess(Outcome::Dismissed)) => S::Closed,
         (S::DismissalPending, Step::ApproveDismissal) => S::Closed,
         (S::DismissalPending, Step::RefuseDismissal) => S::Acknowledged,
-        (s, Step::InterimMeasures) if s != S::Closed => s,
+
         (S::Assessed, Step::StartInvestigation) => S::Investigating,
         (S::Investigating, Step::RecordFindings) => S::Findings,
         (S::Findings, Step::Decide) => S::Decision,
@@ -329,7 +331,8 @@ mod tests {
         let decided = CaseRouting::Decided;
         assert_eq!(
             available_steps(CaseStatus::Received, Category::Other, Role::Handler, decided, false),
-            vec![Step::Acknowledge, Step::InterimMeasures]
+            vec![Step::Acknowledge],
+            "interim measures are decided as measures, not as a step"
         );
         assert_eq!(
             available_steps(CaseStatus::DismissalPending, Category::SexualAssault, Role::Oversight, decided, false),
@@ -348,12 +351,7 @@ mod tests {
         // Kept with oversight: oversight takes the handlers' steps.
         assert_eq!(
             available_steps(CaseStatus::Acknowledged, Category::Other, Role::Oversight, CaseRouting::Oversight, false),
-            vec![
-                Step::Assess(Outcome::InScope),
-                Step::Assess(Outcome::Referred),
-                Step::Assess(Outcome::Dismissed),
-                Step::InterimMeasures
-            ]
+            vec![Step::Assess(Outcome::InScope), Step::Assess(Outcome::Referred), Step::Assess(Outcome::Dismissed),]
         );
         for s in Step::ALL {
             assert_eq!(s.as_str().parse::<Step>(), Ok(s));

@@ -19,6 +19,7 @@ mod inbox;
 mod intake;
 mod kdf_pool;
 mod ledger;
+mod measures;
 mod messages;
 mod notify;
 mod ombud;
@@ -43,6 +44,7 @@ pub use inbox::{
     COUNT_CAP, DEFAULT_PAGE, InboxCounts, InboxPage, InboxRequest, MAX_PAGE, SearchedBy, reference_search,
 };
 pub use ledger::{LedgerProblem, LedgerReport};
+pub use measures::{Measure, MeasureChangeView, MeasureInput, MeasureView};
 pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};

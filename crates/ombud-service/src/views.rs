@@ -65,6 +65,8 @@ pub struct CaseView {
     pub opened_at: Timestamp,
     /// Who works on it, notes and labels: for its staff readers only.
     pub staff_side: Option<crate::StaffSide>,
+    /// What was put in place to protect her; her view carries no internal reason.
+    pub measures: Vec<crate::MeasureView>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -216,7 +218,9 @@ pub(crate) async fn open_case(
     let proceedings = if for_staff { opener.proceedings().await? } else { Vec::new() };
     let sent_elsewhere = sent_elsewhere(&steps);
     let changes = opener.changes().await?;
+    let measures = crate::measures::measure_views(store, case.id, key, for_staff.then_some(names)).await?;
     Ok(CaseView {
+        measures,
         case,
         report,
         attachments,

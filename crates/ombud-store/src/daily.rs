@@ -28,8 +28,37 @@ pub struct Assignment {
     pub event: EventRecord,
 }
 
+/// An interim measure as it stands now: what it is (sealed), when it is
+/// to be reviewed, and when it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasureRow {
+    pub id: uuid::Uuid,
+    pub case_id: CaseId,
+    pub created_at: Timestamp,
+    pub staff: StaffId,
+    pub sealed: Vec<u8>,
+    pub review_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+}
+
+/// One change of a measure (decided, changed, ended), with its reason and
+/// the text for her, sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasureChangeRow {
+    pub measure_id: uuid::Uuid,
+    pub entry: SealedEntry,
+}
+
 #[async_trait]
 pub trait DailyStore: Send + Sync {
+    /// A new measure with its first change and event; it meets the case's
+    /// interim-measures deadline if that is still open. One transaction.
+    async fn add_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<()>;
+    /// A measure as changed or ended, with the change and its event; false
+    /// (nothing written) if it had ended already.
+    async fn update_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<bool>;
+    async fn measures(&self, case: CaseId) -> Result<Vec<MeasureRow>>;
+    async fn measure_changes(&self, case: CaseId) -> Result<Vec<MeasureChangeRow>>;
     /// Everyone who may read a case (an access row, with or without a key yet).
     async fn readers(&self, case: CaseId) -> Result<Vec<StaffId>>;
     /// Who works on a case now, the lead first.
@@ -106,8 +135,128 @@ struct AssigneeColumns {
     assigned_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct MeasureColumns {
+    id: String,
+    case_id: String,
+    created_at: i64,
+    staff_id: String,
+    sealed: Vec<u8>,
+    review_at: Option<i64>,
+    ended_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MeasureChangeColumns {
+    measure_id: String,
+    #[sqlx(flatten)]
+    entry: SealedColumns,
+}
+
+async fn insert_measure_change(conn: &mut Conn, c: &MeasureChangeRow) -> Result<()> {
+    let e = &c.entry;
+    sqlx::query(
+        "INSERT INTO interim_measure_changes (id, measure_id, case_id, created_at, staff_id, sealed)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(e.id.to_string())
+    .bind(c.measure_id.to_string())
+    .bind(e.case_id.to_string())
+    .bind(millis(e.created_at))
+    .bind(e.staff.to_string())
+    .bind(&e.sealed)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl DailyStore for SqlStore {
+    async fn add_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO interim_measures (id, case_id, created_at, staff_id, sealed, review_at, ended_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(m.id.to_string())
+        .bind(m.case_id.to_string())
+        .bind(millis(m.created_at))
+        .bind(m.staff.to_string())
+        .bind(&m.sealed)
+        .bind(m.review_at.map(millis))
+        .bind(m.ended_at.map(millis))
+        .execute(&mut *tx)
+        .await?;
+        insert_measure_change(&mut tx, change).await?;
+        crate::deadlines::meet_case_deadline(
+            &mut tx,
+            m.case_id,
+            ombud_domain::DeadlineKind::InterimMeasures,
+            m.created_at,
+        )
+        .await?;
+        self.insert_event(&mut tx, event).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn update_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE interim_measures SET sealed = $1, review_at = $2, ended_at = $3
+             WHERE id = $4 AND case_id = $5 AND ended_at IS NULL",
+        )
+        .bind(&m.sealed)
+        .bind(m.review_at.map(millis))
+        .bind(m.ended_at.map(millis))
+        .bind(m.id.to_string())
+        .bind(m.case_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_measure_change(&mut tx, change).await?;
+        self.insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn measures(&self, case: CaseId) -> Result<Vec<MeasureRow>> {
+        let rows = sqlx::query_as::<_, MeasureColumns>(
+            "SELECT * FROM interim_measures WHERE case_id = $1 ORDER BY created_at, id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MeasureRow {
+                    id: parse(&r.id, "measure id")?,
+                    case_id: parse(&r.case_id, "case id")?,
+                    created_at: from_millis(r.created_at)?,
+                    staff: parse(&r.staff_id, "staff id")?,
+                    sealed: r.sealed,
+                    review_at: r.review_at.map(from_millis).transpose()?,
+                    ended_at: r.ended_at.map(from_millis).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn measure_changes(&self, case: CaseId) -> Result<Vec<MeasureChangeRow>> {
+        let rows = sqlx::query_as::<_, MeasureChangeColumns>(
+            "SELECT * FROM interim_measure_changes WHERE case_id = $1 ORDER BY created_at, id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MeasureChangeRow { measure_id: parse(&r.measure_id, "measure id")?, entry: r.entry.try_into()? })
+            })
+            .collect()
+    }
+
     async fn readers(&self, case: CaseId) -> Result<Vec<StaffId>> {
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT staff_id FROM case_access WHERE case_id = $1 ORDER BY staff_id")

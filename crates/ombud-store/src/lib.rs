@@ -25,7 +25,7 @@ pub mod testdb;
 mod workflow;
 
 pub use cases::CaseStore;
-pub use daily::{AssigneeRow, Assignment, DailyStore};
+pub use daily::{AssigneeRow, Assignment, DailyStore, MeasureChangeRow, MeasureRow};
 pub use deadlines::DeadlineStore;
 pub use directory::*;
 pub use ledger::LedgerStore;

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "daily work", include_str!("../migrations/0014_daily_work.sql")),
     (15, "inbox", include_str!("../migrations/0015_inbox.sql")),
     (16, "escalation resolution", include_str!("../migrations/0016_escalation_resolution.sql")),
+    (17, "interim measures", include_str!("../migrations/0017_interim_measures.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -126,6 +127,10 @@ mod tests {
         (
             "0bd69751c38a37f865c18250251f6ff0f696e0662e50a966f56732e750c07c8cc87118446eca32f5d72c2cbe40dbbf1c",
             "9fc6d308b49922bbefa41d4a99cdba7fb1c6dc16fa49f0ab1b23a5e94cebe3b521bc5644fa6a25d96ddb60876a6c2241",
+        ),
+        (
+            "8b8245b3afb9f639b0b0fd87d037ec4e1a2d6f6faad28ab6bf440833752d50014456ea5d5978a4b9f3d96a7f8b88158e",
+            "30d594db21e8d86f7d4a120a02ef99c7d73622070fc73266dc354ff838aa8be7410b21c5671f5cfb840fae3d5d6fe308",
         ),
     ];
 

@@ -9,7 +9,7 @@ use ombud_domain::{
     AnswerOutcome, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome,
     PersonRole, RequestKind, Step,
 };
-use ombud_domain::{EscalationCause, MatchHow};
+use ombud_domain::{EscalationCause, MatchHow, MeasureAction, MeasureKind};
 
 /// A value with a name in both languages.
 pub trait Label: Copy {
@@ -112,6 +112,7 @@ impl Label for EventKind {
             EventKind::NoteAdded => "event-note-added",
             EventKind::LabelsChanged => "event-labels-changed",
             EventKind::EscalationResolved => "event-escalation-resolved",
+            EventKind::InterimMeasure => "event-interim-measure",
         }
     }
 }
@@ -250,4 +251,26 @@ impl Label for AnswerOutcome {
 /// The name of a value kept as text (a step as recorded): its label when it parses, else the text itself.
 pub fn label_of<T: Label + std::str::FromStr>(tr: &Tr, text: &str) -> String {
     text.parse::<T>().map(|v| tr.label(v)).unwrap_or_else(|_| text.to_owned())
+}
+
+impl Label for MeasureKind {
+    fn key(self) -> &'static str {
+        match self {
+            MeasureKind::NoContact => "measure-no-contact",
+            MeasureKind::SeparateWorkplaces => "measure-separate-workplaces",
+            MeasureKind::LeaveOrReassignment => "measure-leave-or-reassignment",
+            MeasureKind::NoJointTravel => "measure-no-joint-travel",
+            MeasureKind::Other => "measure-other",
+        }
+    }
+}
+
+impl Label for MeasureAction {
+    fn key(self) -> &'static str {
+        match self {
+            MeasureAction::Decided => "measure-decided",
+            MeasureAction::Changed => "measure-changed",
+            MeasureAction::Ended => "measure-ended",
+        }
+    }
 }

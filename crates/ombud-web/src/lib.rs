@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod guards;
 mod html;
+pub use html::notice_keys;
 pub mod i18n;
 pub mod labels;
 mod limits;

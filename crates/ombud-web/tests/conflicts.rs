@@ -274,6 +274,7 @@ async fn the_access_log_records_every_open_download_and_reveal_for_oversight() {
 fn fill(path: &str, w: &World, case_id: &str) -> String {
     path.replace("{id}", case_id)
         .replace("{request}", &w.request_id)
+        .replace("{measure}", &w.request_id)
         .replace("{deadline}", &w.deadline_id)
         .replace("{attachment}", &w.attachment_id)
         .replace("{position}", "0")
@@ -402,6 +403,9 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
                     if oversights_alone && r != Oversight {
                         // Oversight's alone: refused alike for her case and for none.
                         assert_eq!((status, &body), (403, &unknown_body), "{r:?} {method} {route}");
+                    } else if route.contains("{measure}") && r.sees_case() {
+                        // No measure was decided on this case: not found, or not hers to work.
+                        assert!(status == 404 || status == 403, "{r:?} {method} {route}: {status}");
                     } else if route.contains("/access-lifts/") {
                         // No lift waits on this case: the same answer as for no case.
                         assert_eq!((status, &body), (404, &unknown_body), "{r:?} {method} {route}");
@@ -436,7 +440,10 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
                 let (status, body) = html_call(s, method, &fill(route, &w, &w.case_id), token).await;
                 let (_, unknown_body) = html_call(s, method, &fill(route, &w, &missing), token).await;
                 assert!(status < 500, "{r:?} {method} {route}: {status}");
-                if r.sees_case() {
+                if route.contains("{measure}") && r.sees_case() {
+                    // No measure was decided on this case: not found, or not hers to work.
+                    assert!(status == 404 || status == 403, "{r:?} {method} {route}: {status}");
+                } else if r.sees_case() {
                     assert_ne!(status, 404, "{r:?} may use {method} {route}");
                 } else {
                     assert_eq!((status, &body), (404, &unknown_body), "{r:?} {method} {route}");
@@ -587,6 +594,7 @@ async fn sees_nothing_of(s: &TestServer, token: &str, case_id: &str, case_ref: &
         route
             .replace("{id}", case)
             .replace("{request}", &item)
+            .replace("{measure}", &item)
             .replace("{deadline}", &item)
             .replace("{attachment}", &item)
             .replace("{staff_id}", &item)

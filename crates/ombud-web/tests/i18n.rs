@@ -123,6 +123,9 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     keys_of(&mut used, &ombud_domain::Step::ALL);
     used.extend(DeadlineKind::ALL.into_iter().map(|k| labels::not_started_key(k).to_owned()));
     keys_of(&mut used, &ombud_domain::ClosedReason::ALL);
+    keys_of(&mut used, &ombud_domain::MeasureKind::ALL);
+    keys_of(&mut used, &ombud_domain::MeasureAction::ALL);
+    used.extend(ombud_web::notice_keys());
     used.extend(ombud_domain::Step::ALL.into_iter().map(|s| labels::outcome_key(s).to_owned()));
     used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
     keys_of(&mut used, &ombud_domain::AnswerOutcome::ALL);

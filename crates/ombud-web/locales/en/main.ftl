@@ -611,3 +611,39 @@ case-access-summary = { $count ->
     [one] once
    *[other] { $count } times
 }, first { $first }, last { $last }
+
+# Interim measures.
+measure-no-contact = No contact with her
+measure-separate-workplaces = Separate workplaces or teams
+measure-leave-or-reassignment = Paid leave or reassignment of the person accused
+measure-no-joint-travel = No travel together
+measure-other = Something else
+measure-decided = Decided
+measure-changed = Changed
+measure-ended = Ended
+measure-from = From { $date }
+measure-review-by = review by { $date }
+measure-ended-at = ended { $when }
+measures-heading = Interim measures
+measures-lead = What is put in place to protect her while the case is handled. She sees each measure and the text written for her, never the reason for the record.
+measures-her-heading = What was put in place to protect you
+measures-none = No interim measure has been decided.
+measure-kinds = Measures
+measure-other-detail = What else (if "Something else")
+measure-for-whom = For whom
+measure-from-date = From
+measure-review-date = Review by (optional)
+measure-reason = Reason (for the record)
+measure-for-reporter = What she is told
+measure-decide = Decide these measures
+measure-new = Decide an interim measure
+measure-change-or-end = Change or end this measure
+measure-change = Save the change
+measure-end = End this measure
+measure-told-her = Told her:
+done-measure-decided = The interim measure was decided. She sees it and what you wrote for her.
+done-measure-changed = The interim measure was changed. She sees what you wrote for her.
+field-choose-measure = Choose at least one measure.
+field-review-before-start = The review cannot come before the measure starts.
+field-measure-ended = This measure has ended; decide a new one instead.
+event-interim-measure = An interim measure was decided, changed or ended

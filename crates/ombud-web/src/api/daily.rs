@@ -4,7 +4,7 @@
 use super::model::*;
 use super::{ApiJson, ApiResult, errors};
 use crate::AppState;
-use crate::extract::{ApiStaff, CasePath};
+use crate::extract::{ApiStaff, CasePath, ItemPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,6 +17,46 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(add_note))
         .routes(utoipa_axum::routes!(set_labels))
         .routes(utoipa_axum::routes!(labels))
+        .routes(utoipa_axum::routes!(decide_measure))
+        .routes(utoipa_axum::routes!(change_measure))
+}
+
+/// Decide an interim measure (no contact, separate workplaces, leave or reassignment of the accused, no travel
+/// together, other): for whom, from when, reviewed when, with a reason and a text for her. The first one meets
+/// the interim-measures deadline.
+#[utoipa::path(post, path = "/cases/{id}/interim-measures", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId), request_body = MeasureIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn decide_measure(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<MeasureIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    if !body.action.is_empty() {
+        return Err(crate::error::ApiError::invalid_choice("action"));
+    }
+    let measure = state.ombud.staff(&s).decide_measure(id, &body.input()).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: measure })))
+}
+
+/// Change an interim measure (`"action": "change"`, every field as it now stands) or end it (`"end"`), each
+/// with a reason and a text for her. An ended measure answers 422 naming `action`.
+#[utoipa::path(post, path = "/cases/{id}/interim-measures/{measure}", tag = "workflow", security(("staff" = [])),
+    params(errors::CaseId, ("measure" = uuid::Uuid, Path, description = "The measure's id, from the case's `interim_measures`")),
+    request_body = MeasureIn,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn change_measure(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ItemPath(measure): ItemPath<uuid::Uuid>,
+    ApiJson(body): ApiJson<MeasureIn>,
+) -> ApiResult<Json<Done>> {
+    state.ombud.staff(&s).change_measure(id, measure, &body.action, &body.input()).await?;
+    Ok(Json(Done::new(if body.action == "end" { "ended" } else { "changed" })))
 }
 
 /// Choose who works on a case, among the staff who may read it: a lead investigator and a team. An oversight

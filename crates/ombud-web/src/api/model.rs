@@ -163,6 +163,8 @@ pub struct CaseBody {
     /// Labels from the organisation's list (staff readers only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
+    /// Interim measures: what was put in place to protect her (her view carries no internal reason).
+    pub interim_measures: Vec<ombud_service::MeasureView>,
 }
 
 impl From<CaseView> for CaseBody {
@@ -204,6 +206,7 @@ impl From<CaseView> for CaseBody {
             assignment_history: view.staff_side.as_ref().map(|s| s.assignment_history.clone()),
             notes: view.staff_side.as_ref().map(|s| s.notes.clone()),
             labels: view.staff_side.map(|s| s.labels),
+            interim_measures: view.measures,
         }
     }
 }
@@ -696,4 +699,53 @@ pub struct LabelsIn {
 #[derive(Serialize, ToSchema)]
 pub struct LabelsOut {
     pub labels: Vec<String>,
+}
+
+/// An interim measure: which measures, for whom, from when, reviewed when,
+/// with the reason for the record and the text for her.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureIn {
+    /// Only when changing one: `change` (every field as it now stands) or `end`.
+    #[serde(default)]
+    #[schema(value_type = String, pattern = "^(change|end)?$")]
+    pub action: String,
+    #[schema(value_type = Vec<ombud_domain::MeasureKind>, max_items = 5)]
+    #[serde(default)]
+    pub measures: Vec<String>,
+    /// What "other" is, in words.
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub other: String,
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub for_whom: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(max_length = 10)]
+    pub from: String,
+    /// YYYY-MM-DD, optional.
+    #[serde(default)]
+    #[schema(max_length = 10)]
+    pub review_by: String,
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub reason: String,
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub for_reporter: String,
+}
+
+impl MeasureIn {
+    pub fn input(&self) -> ombud_service::MeasureInput<'_> {
+        ombud_service::MeasureInput {
+            kinds: self.measures.iter().map(String::as_str).collect(),
+            other: &self.other,
+            for_whom: &self.for_whom,
+            from: &self.from,
+            review_by: &self.review_by,
+            reason: &self.reason,
+            for_reporter: &self.for_reporter,
+        }
+    }
 }

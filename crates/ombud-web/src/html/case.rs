@@ -68,6 +68,63 @@ pub struct CasePage {
     routing_notice: Option<String>,
     sent: SentForm,
     work: WorkPanel,
+    /// The forms of the measures still in force, and the form for a new one.
+    measure_forms: Vec<MeasureForm>,
+    new_measure: MeasureForm,
+}
+
+/// A measure's form: its name on the page and its values as they stand.
+pub struct MeasureForm {
+    /// `measure-new` or `measure-<id>`.
+    form: String,
+    action: String,
+    /// Each kind as (wire name, label, chosen now).
+    kinds: Vec<(String, String, bool)>,
+    /// Each other field as it stands now.
+    fields: Vec<MeasureField>,
+}
+
+pub struct MeasureField {
+    name: &'static str,
+    /// Its element id: `<form>-<name>`.
+    id: String,
+    label_key: &'static str,
+    /// `text`, `date` or `textarea`.
+    kind: &'static str,
+    current: String,
+}
+
+fn measure_form(tr: &crate::i18n::Tr, case: CaseId, m: Option<&ombud_service::MeasureView>) -> MeasureForm {
+    let chosen = |k: ombud_domain::MeasureKind| m.is_some_and(|m| m.measure.kinds.contains(&k));
+    let form = m.map_or_else(|| "measure-new".to_owned(), |m| format!("measure-{}", m.id));
+    MeasureForm {
+        action: m.map_or_else(
+            || format!("/staff/cases/{case}/interim-measures"),
+            |m| format!("/staff/cases/{case}/interim-measures/{}", m.id),
+        ),
+        kinds: ombud_domain::MeasureKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), tr.label(*k), chosen(*k)))
+            .collect(),
+        fields: [
+            ("other", "measure-other-detail", "text", m.and_then(|m| m.measure.other.clone())),
+            ("for_whom", "measure-for-whom", "text", m.map(|m| m.measure.for_whom.clone())),
+            ("from", "measure-from-date", "date", m.map(|m| m.measure.from.clone())),
+            ("review_by", "measure-review-date", "date", m.and_then(|m| m.measure.review_by.clone())),
+            ("reason", "measure-reason", "textarea", None),
+            ("for_reporter", "measure-for-reporter", "textarea", None),
+        ]
+        .into_iter()
+        .map(|(name, label_key, kind, current)| MeasureField {
+            name,
+            id: element_id(&form, name),
+            label_key,
+            kind,
+            current: current.unwrap_or_default(),
+        })
+        .collect(),
+        form,
+    }
 }
 
 /// Who works on the case, its labels and notes: the readers' own side of it.
@@ -225,7 +282,14 @@ pub const DONE: &[&str] = &[
     "handed-back",
     "note-added",
     "labels-saved",
+    "measure-decided",
+    "measure-changed",
 ];
+
+/// Every notice's key, for the test that each exists in both languages.
+pub fn notice_keys() -> Vec<String> {
+    DONE.iter().map(|d| format!("done-{d}")).chain(["done-escalation-resolved".to_owned()]).collect()
+}
 
 pub fn done_notice(tr: &crate::i18n::Tr, done: &str) -> Option<String> {
     DONE.contains(&done).then(|| tr.t(&format!("done-{done}")))
@@ -495,6 +559,13 @@ pub async fn render_case(
         },
         sent: form.sent,
         work: work_panel(state, &page, session, &view).await,
+        measure_forms: view
+            .measures
+            .iter()
+            .filter(|m| m.ended_at.is_none())
+            .map(|m| measure_form(&tr, id, Some(m)))
+            .collect(),
+        new_measure: measure_form(&tr, id, None),
         page,
     };
     render_with(status, &template)

@@ -386,3 +386,45 @@ pub async fn labels(
         .answer(result.map(|_| "labels-saved"))
         .await
 }
+
+impl Fields {
+    /// An interim measure's fields as the service takes them.
+    fn measure(&self) -> ombud_service::MeasureInput<'_> {
+        ombud_service::MeasureInput {
+            kinds: self.all("measures"),
+            other: self.get("other"),
+            for_whom: self.get("for_whom"),
+            from: self.get("from"),
+            review_by: self.get("review_by"),
+            reason: self.get("reason"),
+            for_reporter: self.get("for_reporter"),
+        }
+    }
+}
+
+pub async fn decide_measure(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result = state.ombud.staff(&session).decide_measure(id, &fields.measure()).await;
+    let sent = Sent { state: &state, lang, session: &session, id, form: "measure-new".into(), fields };
+    sent.answer(result.map(|_| "measure-decided")).await
+}
+
+/// Changes or ends a measure, as the button pressed says.
+pub async fn change_measure(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    ItemPath(measure): ItemPath<uuid::Uuid>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let desk = state.ombud.staff(&session);
+    let result = desk.change_measure(id, measure, fields.get("action"), &fields.measure()).await;
+    let sent = Sent { state: &state, lang, session: &session, id, form: format!("measure-{measure}"), fields };
+    sent.answer(result.map(|()| "measure-changed")).await
+}

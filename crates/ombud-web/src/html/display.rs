@@ -85,6 +85,62 @@ pub struct CaseDisplay {
     pub outcomes: Vec<OutcomeDisplay>,
     /// Where she can turn next, once the case was dismissed or referred elsewhere.
     pub channels: Vec<ChannelDisplay>,
+    /// Interim measures, each with what she was told.
+    pub measures: Vec<MeasureDisplay>,
+}
+
+/// An interim measure as a page shows it.
+pub struct MeasureDisplay {
+    pub id: String,
+    /// "No contact · Separate workplaces".
+    pub what: String,
+    /// "From 2026-12-04 · review by 2027-01-04", or "ended …".
+    pub when: String,
+    pub for_whom: String,
+    pub active: bool,
+    /// Each change: what it did and when, what she was told, and (for staff) by whom and why.
+    pub changes: Vec<MeasureChangeDisplay>,
+}
+
+pub struct MeasureChangeDisplay {
+    pub what: String,
+    pub for_reporter: String,
+    pub reason: String,
+}
+
+fn measure(page: &Page, m: &ombud_service::MeasureView) -> MeasureDisplay {
+    let tr = &page.tr;
+    let mut what: Vec<String> = m.measure.kinds.iter().map(|k| tr.label(*k)).collect();
+    if let Some(other) = &m.measure.other {
+        what.push(other.clone());
+    }
+    let mut when = tr.t_with("measure-from", &[("date", m.measure.from.clone().into())]);
+    if let Some(review) = &m.measure.review_by {
+        when = format!("{when} · {}", tr.t_with("measure-review-by", &[("date", review.clone().into())]));
+    }
+    if let Some(ended) = m.ended_at {
+        when = format!("{when} · {}", tr.t_with("measure-ended-at", &[("when", page.time(&ended).into())]));
+    }
+    MeasureDisplay {
+        id: m.id.to_string(),
+        what: what.join(" · "),
+        when,
+        for_whom: m.measure.for_whom.clone(),
+        active: m.ended_at.is_none(),
+        changes: m
+            .changes
+            .iter()
+            .map(|c| MeasureChangeDisplay {
+                what: [Some(tr.label(c.action)), Some(page.time(&c.at)), c.by.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                for_reporter: c.for_reporter.clone(),
+                reason: c.reason.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
 }
 
 fn size(bytes: u64) -> String {
@@ -271,5 +327,6 @@ pub fn case_display(
             .iter()
             .map(|c| ChannelDisplay { name: c.name(page.tr.code()).to_owned(), contact: c.contact.clone() })
             .collect(),
+        measures: view.measures.iter().map(|m| measure(page, m)).collect(),
     }
 }

@@ -2,6 +2,7 @@
 //! Browser's safest mode; staff pages need none either.
 
 mod case;
+pub use case::notice_keys;
 mod case_actions;
 mod display;
 mod inbox;
@@ -49,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases/{id}/assignment", post(case_actions::assign))
         .route("/staff/cases/{id}/notes", post(case_actions::note))
         .route("/staff/cases/{id}/labels", post(case_actions::labels))
+        .route("/staff/cases/{id}/interim-measures", post(case_actions::decide_measure))
+        .route("/staff/cases/{id}/interim-measures/{measure}", post(case_actions::change_measure))
         .route("/staff/cases/{id}/attachments/{attachment}", get(case_actions::download))
         .route("/staff/cases/{id}/reveal", post(case_actions::reveal))
         .route("/staff/cases/{id}/recuse", post(case_actions::recuse))
