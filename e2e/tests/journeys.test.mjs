@@ -310,8 +310,8 @@ for (const lang of ['en', 'zh-CN']) {
     const party = (await handler.locator('.party', { hasText: SUN_HAO }).textContent()).replace(/\s+/g, ' ');
     assert.ok(party.includes(n.matched), `Sun Hao suggested: ${party}`);
     assert.ok(party.includes(n.suggested), `a suggestion to confirm: ${party}`);
-    const position = (await handler.locator('.party', { hasText: SUN_HAO }).locator('input[name=employee_id]').getAttribute('id'));
-    assert.equal(await handler.inputValue(`#${position}`), 'E320', 'the suggested employee ID, ready to confirm');
+    const pick = handler.locator('.party', { hasText: SUN_HAO }).locator('input[name=employee_id]').first();
+    assert.equal(await pick.inputValue(), 'E320', 'the suggested person first, to confirm with one click');
     await look(browser, handler, `${tag}-26-handler-case-people`);
     await handler.context().close();
 

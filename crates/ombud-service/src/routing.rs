@@ -481,14 +481,15 @@ impl Ombud {
                     .and_then(|id| index.people.get(id))
                     .map(MatchedPerson::from);
                 let confirmed = m.is_some_and(|m| m.confirmed_by.is_some());
+                // Until a person confirms it, the match by name is offered first, to confirm with one click.
                 let candidates = if p.inside() && !confirmed {
                     let already = matched.as_ref().map(|m| m.employee_id.as_str());
-                    index
+                    let others = index
                         .find(p.shown_name(), true, MAX_FOUND)
                         .into_iter()
                         .filter(|d| Some(d.employee_id.as_str()) != already)
-                        .map(MatchedPerson::from)
-                        .collect()
+                        .map(MatchedPerson::from);
+                    matched.iter().cloned().chain(others).take(MAX_FOUND).collect()
                 } else {
                     Vec::new()
                 };

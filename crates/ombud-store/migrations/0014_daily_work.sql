@@ -1,14 +1,17 @@
 -- A handler's daily work: who works on a case (a lead investigator and a
 -- team, chosen among its readers), internal notes, and the organisation's
 -- labels. Who and which label are ids; what was written is sealed.
+-- received_at is the case's (it never changes): "my cases, newest first" is
+-- read in order from this table's index, however many cases there are.
 CREATE TABLE case_assignees (
     case_id     TEXT NOT NULL REFERENCES cases (id),
     staff_id    TEXT NOT NULL REFERENCES staff (id),
     part        TEXT NOT NULL CHECK (part IN ('lead', 'team')),
     assigned_at {bigint} NOT NULL,
+    received_at {bigint} NOT NULL,
     PRIMARY KEY (case_id, staff_id)
 );
-CREATE INDEX case_assignees_staff ON case_assignees (staff_id, case_id);
+CREATE INDEX case_assignees_staff ON case_assignees (staff_id, received_at DESC, case_id DESC);
 
 -- Each change of who works on a case, with its reason (sealed).
 CREATE TABLE assignment_changes (

@@ -179,21 +179,26 @@ impl CaseStore for SqlStore {
     async fn search_cases(&self, staff: StaffId, filter: &CaseFilter, limit: u32) -> Result<Vec<InboxEntry>> {
         let mut q = InboxQuery::new(staff);
         let from = q.tables_and_conditions(filter);
+        let inner = InboxQuery::order(filter);
         let order = match filter.sort {
             InboxSort::Created => "c.received_at DESC, c.id DESC",
             InboxSort::Deadline => "c.next_due, c.id",
         };
         let me = q.me.clone();
         let limit = q.bind(Value::Int(i64::from(limit)));
+        // The page's cases first, from the index alone; then what each line
+        // shows, for those cases only (not for every case the filter sorted).
         let sql = format!(
-            "SELECT c.*, CASE WHEN a.wrapped_key IS NULL THEN 1 ELSE 0 END AS pending,
+            "SELECT c.*, CASE WHEN p.wrapped_key IS NULL THEN 1 ELSE 0 END AS pending,
                     (SELECT d.kind FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL AND d.closed_at IS NULL
                      ORDER BY d.due_at LIMIT 1) AS next_kind,
                     (SELECT l.staff_id FROM case_assignees l WHERE l.case_id = c.id AND l.part = 'lead') AS lead_id,
                     CASE WHEN c.reporter_wrote_at > COALESCE(
                         (SELECT r.read_at FROM case_reads r WHERE r.case_id = c.id AND r.staff_id = {me}), 0)
                     THEN 1 ELSE 0 END AS unread
-             {from} ORDER BY {order} LIMIT {limit}"
+             FROM (SELECT c.id AS page_id, a.wrapped_key {from} ORDER BY {inner} LIMIT {limit}) p
+             JOIN cases c ON c.id = p.page_id
+             ORDER BY {order}"
         );
         let rows = q.run::<InboxColumns>(&self.pool, sql).await?;
         typed(rows)
@@ -386,6 +391,17 @@ impl InboxQuery {
         format!("${}", self.binds.len())
     }
 
+    /// The order a page is read in, on the columns of the index that serves
+    /// it: her assignments' own copy of when each case was received, when the
+    /// list is hers; the cases' otherwise.
+    fn order(f: &CaseFilter) -> &'static str {
+        match (f.sort, f.assigned) {
+            (InboxSort::Created, AssignedTo::Staff(_)) => "x.received_at DESC, x.case_id DESC",
+            (InboxSort::Created, _) => "c.received_at DESC, c.id DESC",
+            (InboxSort::Deadline, _) => "c.next_due, c.id",
+        }
+    }
+
     /// `FROM … WHERE …` for a filter. The outer table is the most selective
     /// part present (her assignments), else the cases in the list's order:
     /// `CROSS JOIN` keeps SQLite from driving a page from `case_access` and
@@ -419,7 +435,10 @@ impl InboxQuery {
             sql.push_str(&format!(" AND c.next_due < {v}"));
         }
         if f.escalated {
-            sql.push_str(" AND c.escalated_at IS NOT NULL");
+            // Unary plus keeps SQLite from reading the few escalated cases by
+            // their own index and sorting them all: it walks the list's order
+            // and stops at the page.
+            sql.push_str(" AND +c.escalated_at IS NOT NULL");
         }
         if let Some(label) = &f.label {
             let v = self.bind(Value::Text(label.clone()));
@@ -436,10 +455,13 @@ impl InboxQuery {
         if let Some(after) = f.after {
             let key = self.bind(Value::Int(after.key));
             let id = self.bind(Value::Text(after.id.to_string()));
+            // The same columns the page is read in order of.
+            let (at, case) = match f.assigned {
+                AssignedTo::Staff(_) => ("x.received_at", "x.case_id"),
+                _ => ("c.received_at", "c.id"),
+            };
             sql.push_str(&match f.sort {
-                InboxSort::Created => {
-                    format!(" AND (c.received_at < {key} OR (c.received_at = {key} AND c.id < {id}))")
-                }
+                InboxSort::Created => format!(" AND ({at} < {key} OR ({at} = {key} AND {case} < {id}))"),
                 InboxSort::Deadline => format!(" AND (c.next_due > {key} OR (c.next_due = {key} AND c.id > {id}))"),
             });
         }

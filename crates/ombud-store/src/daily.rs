@@ -309,13 +309,16 @@ impl DailyStore for SqlStore {
             let part = if Some(*staff) == a.lead { LEAD } else { TEAM };
             let since =
                 before.iter().find(|b| b.staff_id == staff.to_string() && b.part == part).map_or(at, |b| b.assigned_at);
-            sqlx::query("INSERT INTO case_assignees (case_id, staff_id, part, assigned_at) VALUES ($1, $2, $3, $4)")
-                .bind(a.case_id.to_string())
-                .bind(staff.to_string())
-                .bind(part)
-                .bind(since)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO case_assignees (case_id, staff_id, part, assigned_at, received_at)
+                 SELECT $1, $2, $3, $4, received_at FROM cases WHERE id = $1",
+            )
+            .bind(a.case_id.to_string())
+            .bind(staff.to_string())
+            .bind(part)
+            .bind(since)
+            .execute(&mut *tx)
+            .await?;
         }
         insert_sealed(&mut tx, "assignment_changes", &a.change).await?;
         self.insert_event(&mut tx, &a.event).await?;

@@ -6,8 +6,9 @@
 //! for it — at both sizes, printing p50, p99 and the ratio of the two sizes.
 //!
 //! Cases are bulk-loaded with plain inserts of the columns the inbox reads
-//! (no report is sealed: the inbox never opens one), a tenth with a lead, a
-//! twentieth labelled, each with an open deadline spread over a year.
+//! (no report is sealed: the inbox never opens one), a
+//! twentieth labelled, one in a thousand led by the handler (her "mine"),
+//! each with an open deadline spread over a year.
 
 use jiff::Timestamp;
 use ombud_domain::{CaseId, CaseStatus, Category, Role, StaffId};
@@ -26,11 +27,14 @@ fn reference(i: u64) -> String {
     let alphabet = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let digit = |n: u64| char::from(alphabet[(n % alphabet.len() as u64) as usize]);
     let a: String = (0..4).map(|k| digit(i / 31u64.pow(k))).collect();
-    let b: String = (0..4).map(|k| digit((i * 7919 + 13) / 31u64.pow(k))).collect();
+    // The first character of the second part carries i / 31⁴, so up to 28
+    // million references are distinct; the rest looks random.
+    let b: String =
+        std::iter::once(digit(i / 31u64.pow(4))).chain((0..3).map(|k| digit((i * 7919 + 13) / 31u64.pow(k)))).collect();
     format!("OMB-{a}-{b}")
 }
 
-/// Adds cases `from..to` readable by `staff`, every tenth led by `staff`.
+/// Adds cases `from..to` readable by `staff`, one in a thousand led by `staff`.
 async fn load(store: &SqlStore, staff: StaffId, from: u64, to: u64) {
     let start = 1_760_000_000_000i64;
     let mut tx = store.pool().begin().await.expect("tx");
@@ -41,16 +45,14 @@ async fn load(store: &SqlStore, staff: StaffId, from: u64, to: u64) {
         let status = STATUSES[(i % 4) as usize].as_str();
         let next_due = received + ((i * 7_919) % (365 * 86_400)) as i64 * 1000;
         sqlx::query(
-            "INSERT INTO cases (id, reference, category, status, received_at, acknowledge_due, updated_at, routing, next_due,
-                                escalated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $5, 'decided', $7, $8)",
+            "INSERT INTO cases (id, reference, category, status, received_at, updated_at, routing, next_due, escalated_at)
+             VALUES ($1, $2, $3, $4, $5, $5, 'decided', $6, $7)",
         )
         .bind(&id)
         .bind(reference(i))
         .bind(category)
         .bind(status)
         .bind(received)
-        .bind(next_due)
         .bind(next_due)
         .bind((i % 50 == 0).then_some(received))
         .execute(&mut *tx)
@@ -74,9 +76,9 @@ async fn load(store: &SqlStore, staff: StaffId, from: u64, to: u64) {
         .execute(&mut *tx)
         .await
         .expect("deadline");
-        if i % 10 == 0 {
+        if i % 1000 == 0 {
             sqlx::query(
-                "INSERT INTO case_assignees (case_id, staff_id, part, assigned_at) VALUES ($1, $2, 'lead', $3)",
+                "INSERT INTO case_assignees (case_id, staff_id, part, assigned_at, received_at) VALUES ($1, $2, 'lead', $3, $3)",
             )
             .bind(&id)
             .bind(staff.to_string())
