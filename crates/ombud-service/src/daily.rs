@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use ombud_domain::{CaseId, EventKind, FieldError, MAX_MESSAGE_CHARS, StaffId};
 use ombud_store::{Actor, Assignment, EventRecord, SealedEntry, StaffRecord};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The most people on one case's team.
 pub const MAX_TEAM: usize = 20;
@@ -83,11 +84,14 @@ pub struct StaffSide {
 
 impl StaffDesk<'_> {
     /// What only the readers see of a case, opened with its key.
+    /// The staff list is read once for all of it: opening a case is the hot path.
     pub(crate) async fn staff_side(&self, case_id: CaseId, key: &ombud_crypto::DataKey) -> Result<StaffSide> {
+        let staff = self.store.list_staff().await?;
+        let names: HashMap<StaffId, String> = staff.iter().map(|s| (s.id, s.name.clone())).collect();
         Ok(StaffSide {
-            assignment: self.assignment(case_id).await?,
-            assignment_history: self.assignment_history(case_id, key).await?,
-            notes: self.notes(case_id, key).await?,
+            assignment: self.assignment_among(case_id, &staff).await?,
+            assignment_history: self.assignment_history(case_id, key, &names).await?,
+            notes: self.notes(case_id, key, &names).await?,
             labels: self.store.labels(case_id).await?,
         })
     }
@@ -95,7 +99,10 @@ impl StaffDesk<'_> {
     /// Who works on a case she may read.
     pub async fn assignment(&self, case_id: CaseId) -> Result<AssignmentView> {
         self.require_reader(case_id).await?;
-        let staff = self.store.list_staff().await?;
+        self.assignment_among(case_id, &self.store.list_staff().await?).await
+    }
+
+    async fn assignment_among(&self, case_id: CaseId, staff: &[StaffRecord]) -> Result<AssignmentView> {
         let mut view = AssignmentView::default();
         for a in self.store.assignees(case_id).await? {
             let Some(s) = staff.iter().find(|s| s.id == a.staff) else { continue };
@@ -190,8 +197,8 @@ impl StaffDesk<'_> {
         &self,
         case_id: CaseId,
         key: &ombud_crypto::DataKey,
+        names: &HashMap<StaffId, String>,
     ) -> Result<Vec<AssignmentChangeView>> {
-        let names = self.staff_names().await?;
         let name = |id: &StaffId| names.get(id).cloned();
         let mut out = Vec::new();
         for e in self.store.assignment_changes(case_id).await? {
@@ -223,8 +230,12 @@ impl StaffDesk<'_> {
         Ok(id)
     }
 
-    async fn notes(&self, case_id: CaseId, key: &ombud_crypto::DataKey) -> Result<Vec<NoteView>> {
-        let names = self.staff_names().await?;
+    async fn notes(
+        &self,
+        case_id: CaseId,
+        key: &ombud_crypto::DataKey,
+        names: &HashMap<StaffId, String>,
+    ) -> Result<Vec<NoteView>> {
         let mut out = Vec::new();
         for n in self.store.notes(case_id).await? {
             let body = key.open(&reason_aad(case_id, &n.id, "note"), &n.sealed)?;
