@@ -66,17 +66,18 @@ for (const lang of ['en', 'zh-CN']) {
     const staff = (await api('/staff/session', null, { email: HANDLER.email, password: HANDLER.password })).body.token;
     const id = await caseIdOf(ombud.base, HANDLER, caseRef);
     const steps = `/cases/${id}/steps`;
-    const step = (name, forHer) => api(steps, staff, { step: name, reason: 'internal', ...(forHer ? { for_reporter: forHer } : {}) });
+    const step = (name, forHer, chosen = {}) =>
+      api(steps, staff, { step: name, reason: 'internal', ...(forHer ? { for_reporter: forHer } : {}), ...chosen });
     assert.equal((await step('acknowledge')).status, 200);
     assert.equal((await api(`/cases/${id}/feedback`, staff, { body: t.feedback })).status, 201);
     for (const name of ['assess_in_scope', 'start_investigation']) assert.equal((await step(name)).status, 200);
-    assert.equal((await step('record_findings', t.findings)).status, 200);
-    assert.equal((await step('decide', t.decision)).status, 200);
-    const refused = await step('close', t.closed);
+    assert.equal((await step('record_findings', t.findings, { outcome: 'substantiated' })).status, 200);
+    assert.equal((await step('decide', t.decision, { sanctions: ['written_warning'] })).status, 200);
+    const refused = await step('close', t.closed, { outcome: 'substantiated' });
     assert.equal(refused.status, 422, 'not closed while her request waits');
     const request = (await api(`/cases/${id}`, staff)).body.requests[0].id;
     assert.equal((await api(`/cases/${id}/requests/${request}/answer`, staff, { outcome: 'granted', for_reporter: t.answer })).status, 200);
-    assert.equal((await step('close', t.closed)).status, 200);
+    assert.equal((await step('close', t.closed, { outcome: 'substantiated' })).status, 200);
     for (let i = 0; i < 20; i++) await api(`/cases/${id}`, staff);
 
     const page = await (await reporterContext(browser, { lang, size: 'phone' })).newPage();

@@ -141,6 +141,8 @@ pub enum EventKind {
     EscalationResolved,
     /// An interim measure was decided, changed or ended (she sees it).
     InterimMeasure,
+    /// A reader linked the case to another, with a reason.
+    CasesLinked,
 }
 
 names!(EventKind, "event" {
@@ -168,6 +170,7 @@ names!(EventKind, "event" {
     LabelsChanged => "labels_changed",
     EscalationResolved => "escalation_resolved",
     InterimMeasure => "interim_measure",
+    CasesLinked => "cases_linked",
 });
 
 impl EventKind {
@@ -188,6 +191,7 @@ impl EventKind {
                 | EventKind::NoteAdded
                 | EventKind::LabelsChanged
                 | EventKind::EscalationResolved
+                | EventKind::CasesLinked
         )
     }
 

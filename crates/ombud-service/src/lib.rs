@@ -24,6 +24,7 @@ mod messages;
 mod notify;
 mod ombud;
 mod oversight;
+mod related;
 mod reporter;
 mod routing;
 mod sealing;
@@ -58,6 +59,7 @@ pub use ombud_store::{
 pub use oversight::{
     AccessSummary, DirectoryChangeView, EscalatedCase, Missed, QueueItem, QueueKind, summarize_access,
 };
+pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;

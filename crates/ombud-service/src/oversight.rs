@@ -24,7 +24,7 @@ pub enum QueueKind {
     /// A referral elsewhere of such a case to sign off.
     Referral,
     /// A pause past the policy's limit, waiting for approval before it takes effect.
-    Pause,
+    DeadlinePause,
     /// A case raised by a missed deadline or by the reporter.
     Escalation,
     /// A case past triage that nobody leads: assign someone.
@@ -127,7 +127,7 @@ impl OversightDesk<'_> {
         }
         for row in self.store.pending_changes(session.id, limit).await? {
             items.push(QueueItem {
-                kind: QueueKind::Pause,
+                kind: QueueKind::DeadlinePause,
                 case_id: Some(row.change.case_id),
                 case_ref: Some(row.case_ref),
                 since: row.change.at,

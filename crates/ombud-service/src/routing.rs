@@ -210,13 +210,6 @@ impl Ombud {
         for m in matches {
             let Some(person) = people.get(m.position as usize) else { continue };
             let role = person.role;
-            let mut tokens = BTreeSet::new();
-            if let Some(found) = m.employee_id.as_deref().and_then(|id| index.people.get(id)) {
-                tokens.extend(self.person_tokens(found)?);
-            }
-            if m.how != MatchHow::Handler {
-                tokens.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
-            }
             // Fail closed: until a person confirms who she meant, everyone she
             // could mean is named, and every one's chain is kept out. That
             // holds too when the id or email she gave leads to someone her
@@ -225,14 +218,35 @@ impl Ombud {
             let given_disagrees = matches!(m.how, MatchHow::EmployeeId | MatchHow::Email)
                 && !candidates.is_empty()
                 && !candidates.iter().any(|(id, _)| Some(*id) == m.employee_id.as_deref());
+            // Each token, and whether it is the person a unique match or a
+            // person identified (only those relate cases and count as
+            // repeat respondents; a candidate never does).
+            let mut tokens: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+            if let Some(found) = m.employee_id.as_deref().and_then(|id| index.people.get(id)) {
+                let confirmed = !given_disagrees
+                    && matches!(m.how, MatchHow::EmployeeId | MatchHow::Email | MatchHow::Name | MatchHow::Handler);
+                tokens.extend(self.person_tokens(found)?.into_iter().map(|t| (t, confirmed)));
+            }
+            let mut unconfirmed = BTreeSet::new();
+            if m.how != MatchHow::Handler {
+                unconfirmed.extend(self.tokens(person.employee_id.as_deref(), person.email.as_deref())?);
+            }
             if matches!(m.how, MatchHow::Name | MatchHow::Unmatched) || given_disagrees {
                 for (id, _) in candidates {
                     if let Some(candidate) = index.people.get(id) {
-                        tokens.extend(self.person_tokens(candidate)?);
+                        unconfirmed.extend(self.person_tokens(candidate)?);
                     }
                 }
             }
-            rows.extend(tokens.into_iter().map(|token| CasePartyRow { position: m.position, token, role }));
+            for token in unconfirmed {
+                tokens.entry(token).or_insert(false);
+            }
+            rows.extend(tokens.into_iter().map(|(token, confirmed)| CasePartyRow {
+                position: m.position,
+                token,
+                role,
+                confirmed,
+            }));
         }
         Ok(rows)
     }
@@ -593,7 +607,8 @@ impl StaffDesk<'_> {
             rows.retain(|r| r.position != position);
             let given = report.people[position as usize].email.as_deref();
             let role = report.people[position as usize].role;
-            rows.extend(self.tokens(None, given)?.into_iter().map(|token| CasePartyRow { position, token, role }));
+            let outside = self.tokens(None, given)?.into_iter();
+            rows.extend(outside.map(|token| CasePartyRow { position, token, role, confirmed: false }));
         }
         // Only a case not yet decided changes its routing; a decided case's
         // readers follow the rule alone.

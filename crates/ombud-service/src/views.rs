@@ -90,6 +90,10 @@ pub struct StepView {
     pub reason: Option<String>,
     /// What happened and why, written for her.
     pub for_reporter: Option<String>,
+    /// What findings found or how the case ended, as chosen (she sees it).
+    pub outcome: Option<ombud_domain::CaseOutcome>,
+    /// The sanctions a decision imposed (staff views only; empty otherwise).
+    pub sanctions: Vec<ombud_domain::Sanction>,
 }
 
 #[derive(Clone, Debug)]
@@ -337,16 +341,31 @@ impl Opener<'_> {
                 .as_ref()
                 .map(|sealed| crate::workflow::open_for_reporter(self.key, self.case_id, &t.id, sealed))
                 .transpose()?;
-            if !self.for_staff {
-                out.push(StepView { step: t.step, to: t.to, at: t.at, by: None, reason: None, for_reporter });
-                continue;
+            let mut view = StepView {
+                step: t.step,
+                to: t.to,
+                at: t.at,
+                by: None,
+                reason: None,
+                for_reporter,
+                outcome: t.outcome,
+                sanctions: Vec::new(),
+            };
+            if self.for_staff {
+                view.by = self.staff_name(t.actor);
+                view.reason = t
+                    .sealed_reason
+                    .as_deref()
+                    .map(|s| crate::workflow::open_reason(self.key, self.case_id, &t.id, s))
+                    .transpose()?;
+                view.sanctions = t
+                    .sealed_sanctions
+                    .as_deref()
+                    .map(|s| crate::workflow::open_sanctions(self.key, self.case_id, &t.id, s))
+                    .transpose()?
+                    .unwrap_or_default();
             }
-            let reason = t
-                .sealed_reason
-                .as_ref()
-                .map(|sealed| crate::workflow::open_reason(self.key, self.case_id, &t.id, sealed))
-                .transpose()?;
-            out.push(StepView { step: t.step, to: t.to, at: t.at, by: self.staff_name(t.actor), reason, for_reporter });
+            out.push(view);
         }
         Ok(out)
     }

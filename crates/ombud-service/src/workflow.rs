@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
     CaseId, CaseStatus, ChangeState, ClosedReason, Deadline, DeadlineKind, EventKind, FieldError, MAX_MESSAGE_CHARS,
-    Step, next_status,
+    Sanction, Step, StepOutcome, next_status,
 };
 use ombud_store::{Actor, CaseRecord, DeadlineChange, DeadlineRow, EventRecord, ProceedingRow, TransitionRecord};
 use serde::{Deserialize, Serialize};
@@ -32,12 +32,15 @@ pub struct Proceeding {
     pub authority: String,
 }
 
-/// What a step carries: the internal reason (for staff and oversight) and
-/// the text written for her (`for_reporter`).
+/// What a step carries: the internal reason (for staff and oversight), the
+/// text written for her (`for_reporter`), and what a person chose as its
+/// outcome (findings, closing) or sanctions (the decision), as sent.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct StepText<'a> {
     pub reason: &'a str,
     pub for_reporter: &'a str,
+    pub outcome: &'a str,
+    pub sanctions: &'a [&'a str],
 }
 
 /// What the deadline-change form and API ask for.
@@ -82,7 +85,7 @@ impl StaffDesk<'_> {
             return Err(ServiceError::RoutingPending);
         }
         let to = next_status(case.status, step, case.category)?;
-        let (reason, for_her) = self.step_texts(case_id, step, to, text).await?;
+        let (reason, for_her, chosen) = self.step_texts(case_id, step, to, text).await?;
         let now = self.clock.now();
         let id = uuid::Uuid::now_v7();
         let seal = |kind: &str, text: Option<String>| {
@@ -90,6 +93,10 @@ impl StaffDesk<'_> {
         };
         let sealed_reason = seal("transition-reason", reason)?;
         let sealed_for_reporter = seal("transition-for-reporter", for_her)?;
+        let sealed_sanctions = (!chosen.sanctions.is_empty())
+            .then(|| seal_json(&key, &reason_aad(case_id, &id, "transition-sanctions"), &chosen.sanctions))
+            .transpose()?;
+        let outcome = chosen.outcome.or(step.implied_outcome());
         let mut new_deadlines = Vec::new();
         if step.starts_feedback() {
             new_deadlines.push(DeadlineRow::new(
@@ -101,11 +108,17 @@ impl StaffDesk<'_> {
         }
         let kind = if step == Step::Acknowledge { EventKind::Acknowledged } else { EventKind::StateChanged };
         let event = EventRecord::new(case_id, kind, now, Actor::Staff(session.id));
-        // The ledger commits to what was written: the reason, and the text for her when there is one.
-        let event = match (&sealed_reason, &sealed_for_reporter) {
-            (Some(reason), Some(for_her)) => event.with_payloads([reason.as_slice(), for_her.as_slice()]),
-            (Some(one), None) | (None, Some(one)) => event.with_payload(one),
-            (None, None) => event,
+        // The ledger commits to what was written and chosen: the reason, the
+        // text for her, the sanctions and the outcome, those the step has.
+        let parts: Vec<&[u8]> = [sealed_reason.as_deref(), sealed_for_reporter.as_deref(), sealed_sanctions.as_deref()]
+            .into_iter()
+            .chain([outcome.map(|o| o.as_str().as_bytes())])
+            .flatten()
+            .collect();
+        let event = match parts.as_slice() {
+            [] => event,
+            [one] => event.with_payload(one),
+            _ => event.with_payloads(parts.iter().copied()),
         };
         let record = TransitionRecord {
             id,
@@ -117,6 +130,8 @@ impl StaffDesk<'_> {
             actor: Actor::Staff(session.id),
             sealed_reason,
             sealed_for_reporter,
+            outcome,
+            sealed_sanctions,
             meets: step.meets(),
             closes_deadlines: (to == CaseStatus::Closed).then_some(ClosedReason::CaseClosed),
             new_deadlines,
@@ -131,17 +146,19 @@ impl StaffDesk<'_> {
         Ok((case, self.deadlines(case_id).await?))
     }
 
-    /// A step's two texts, checked: the internal reason every step but the
-    /// acknowledgement needs, and the text for her that a step ending or
-    /// turning the case needs. A step that would close the case while one of
-    /// her requests is unanswered is refused, naming `requests`.
+    /// A step's texts and choices, checked together so every problem comes
+    /// back at once: the internal reason every step but the acknowledgement
+    /// needs, the text for her that a step ending or turning the case needs,
+    /// and the outcome or sanctions the step takes (`check_outcome`). A step
+    /// that would close the case while one of her requests is unanswered is
+    /// refused, naming `requests`.
     async fn step_texts(
         &self,
         case_id: CaseId,
         step: Step,
         to: CaseStatus,
         text: &StepText<'_>,
-    ) -> Result<(Option<String>, Option<String>)> {
+    ) -> Result<(Option<String>, Option<String>, StepOutcome)> {
         let mut errors = Vec::new();
         let reason = if step.needs_reason() {
             required("reason", text.reason, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok()
@@ -159,7 +176,11 @@ impl StaffDesk<'_> {
         if closing && self.store.requests(case_id).await?.iter().any(|r| r.answered_at.is_none()) {
             errors.push(FieldError { field: "requests".into(), code: "unanswered-requests" });
         }
-        if errors.is_empty() { Ok((reason, for_her)) } else { Err(invalid(errors)) }
+        let chosen = ombud_domain::check_outcome(step, text.outcome, text.sanctions).map_err(|e| errors.extend(e)).ok();
+        match chosen {
+            Some(chosen) if errors.is_empty() => Ok((reason, for_her, chosen)),
+            _ => Err(invalid(errors)),
+        }
     }
 
     /// Answers one of her requests (granted, partly granted, declined) with a
@@ -408,7 +429,7 @@ pub(crate) fn change_view(
     }
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String> {
+pub(crate) fn utf8(bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))
 }
 
@@ -430,6 +451,15 @@ pub(crate) fn open_reason(key: &DataKey, case: CaseId, transition: &uuid::Uuid, 
 
 pub(crate) fn open_for_reporter(key: &DataKey, case: CaseId, transition: &uuid::Uuid, sealed: &[u8]) -> Result<String> {
     utf8(key.open(&reason_aad(case, transition, "transition-for-reporter"), sealed)?)
+}
+
+pub(crate) fn open_sanctions(
+    key: &DataKey,
+    case: CaseId,
+    transition: &uuid::Uuid,
+    sealed: &[u8],
+) -> Result<Vec<Sanction>> {
+    open_json(key, &reason_aad(case, transition, "transition-sanctions"), sealed)
 }
 
 pub(crate) fn open_proceeding(key: &DataKey, case: CaseId, id: &uuid::Uuid, sealed: &[u8]) -> Result<Proceeding> {

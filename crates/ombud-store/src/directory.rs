@@ -80,6 +80,10 @@ pub struct CasePartyRow {
     pub position: u32,
     pub token: Vec<u8>,
     pub role: PersonRole,
+    /// The token is the person a unique match or a person identified, not
+    /// a candidate kept out to fail closed: only these relate cases and
+    /// count towards repeat respondents.
+    pub confirmed: bool,
 }
 
 /// A staff member who may not see a case: declared, or "conflict" (which
@@ -192,9 +196,9 @@ pub fn keep_declarations(current: &[ExclusionRow], wanted: &[ExclusionRow]) -> V
 }
 
 /// How many values one `IN (…)` list carries.
-const CHUNK: usize = 500;
+pub(crate) const CHUNK: usize = 500;
 
-fn placeholders(from: usize, n: usize) -> String {
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -207,11 +211,12 @@ pub(crate) async fn insert_parties(
     at: Timestamp,
 ) -> Result<()> {
     for row in rows {
-        sqlx::query("INSERT INTO case_parties (case_id, position, token, role) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO case_parties (case_id, position, token, role, confirmed) VALUES ($1, $2, $3, $4, $5)")
             .bind(case.to_string())
             .bind(i64::from(row.position))
             .bind(&row.token)
             .bind(row.role.as_str())
+            .bind(i64::from(row.confirmed))
             .execute(&mut *conn)
             .await?;
     }

@@ -16,6 +16,7 @@ pub mod ledger;
 mod lifts;
 mod outbox;
 mod records;
+mod related;
 mod rows;
 mod schema;
 mod sql;
@@ -32,6 +33,7 @@ pub use ledger::LedgerStore;
 pub use lifts::*;
 pub use outbox::OutboxStore;
 pub use records::*;
+pub use related::{CaseLinkRow, RelatedStore};
 pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
 pub use workflow::WorkflowStore;
@@ -43,8 +45,8 @@ use async_trait::async_trait;
 /// Every capability trait, for callers that hold an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, StaffStore, Store,
-        WorkflowStore,
+        CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, RelatedStore,
+        StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -113,6 +115,7 @@ pub trait Store:
     + LedgerStore
     + DirectoryStore
     + LiftStore
+    + RelatedStore
     + StaffStore
     + Send
     + Sync

@@ -187,6 +187,10 @@ pub struct TransitionRecord {
     pub sealed_reason: Option<Vec<u8>>,
     /// What happened and why, written for her, sealed under the case key.
     pub sealed_for_reporter: Option<Vec<u8>>,
+    /// What findings found or how the case ended, in clear like the status.
+    pub outcome: Option<ombud_domain::CaseOutcome>,
+    /// The sanctions a decision imposed, sealed under the case key.
+    pub sealed_sanctions: Option<Vec<u8>>,
     /// Deadlines of these kinds that are still open are met by the step.
     pub meets: Vec<DeadlineKind>,
     /// Every deadline still open afterwards is closed for this reason (the
@@ -207,6 +211,8 @@ pub struct TransitionRow {
     pub actor: Actor,
     pub sealed_reason: Option<Vec<u8>>,
     pub sealed_for_reporter: Option<Vec<u8>>,
+    pub outcome: Option<ombud_domain::CaseOutcome>,
+    pub sealed_sanctions: Option<Vec<u8>>,
 }
 
 /// One of her requests; what she asked is in the sealed report, at `position`.

@@ -222,6 +222,8 @@ pub(crate) struct TransitionColumns {
     staff_id: Option<String>,
     sealed_reason: Option<Vec<u8>>,
     sealed_for_reporter: Option<Vec<u8>>,
+    outcome: Option<String>,
+    sealed_sanctions: Option<Vec<u8>>,
 }
 
 impl TryFrom<TransitionColumns> for TransitionRow {
@@ -236,6 +238,8 @@ impl TryFrom<TransitionColumns> for TransitionRow {
             actor: Actor::from_parts(&c.actor_kind, c.staff_id)?,
             sealed_reason: c.sealed_reason,
             sealed_for_reporter: c.sealed_for_reporter,
+            outcome: c.outcome.as_deref().map(|o| parse(o, "outcome")).transpose()?,
+            sealed_sanctions: c.sealed_sanctions,
         })
     }
 }
@@ -494,6 +498,7 @@ pub(crate) struct PartyColumns {
     position: i64,
     token: Vec<u8>,
     role: String,
+    confirmed: i64,
 }
 
 impl TryFrom<PartyColumns> for CasePartyRow {
@@ -503,6 +508,7 @@ impl TryFrom<PartyColumns> for CasePartyRow {
             position: u32::try_from(c.position).map_err(|_| StoreError::Corrupt("position".into()))?,
             token: c.token,
             role: parse_person_role(&c.role)?,
+            confirmed: c.confirmed != 0,
         })
     }
 }

@@ -29,6 +29,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "inbox", include_str!("../migrations/0015_inbox.sql")),
     (16, "escalation resolution", include_str!("../migrations/0016_escalation_resolution.sql")),
     (17, "interim measures", include_str!("../migrations/0017_interim_measures.sql")),
+    (18, "step outcomes", include_str!("../migrations/0018_step_outcomes.sql")),
+    (19, "related cases", include_str!("../migrations/0019_related_cases.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -131,6 +133,14 @@ mod tests {
         (
             "8b8245b3afb9f639b0b0fd87d037ec4e1a2d6f6faad28ab6bf440833752d50014456ea5d5978a4b9f3d96a7f8b88158e",
             "30d594db21e8d86f7d4a120a02ef99c7d73622070fc73266dc354ff838aa8be7410b21c5671f5cfb840fae3d5d6fe308",
+        ),
+        (
+            "ca3ac2412822563cbfa2f155be6c1dc326511750f5d25727db3b3e28129529a6679e8e45893066cceee954d48e40c4ff",
+            "f38e5cdc04fb4be7270d8bcf5ae092f8336ade4b35d63461b4fae04e64edfa4f3d04b4b554559df626fe413b91ea62ab",
+        ),
+        (
+            "ccff663f2118110e47e62ff7921cc14d43c75f9bdca4b54e13ed41077c11b7aba79080f1fec52793a2b44f993d42cb36",
+            "bc846e299dc1a7d8f10c1cf9192df4d5e8ce58c4be6af51352182f7855fd4ac20774277f18804cb199f88bbbc2e84f03",
         ),
     ];
 

@@ -71,8 +71,9 @@ async fn move_case(conn: &mut Conn, t: &TransitionRecord) -> Result<bool> {
 async fn insert_transition(conn: &mut Conn, t: &TransitionRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO transitions
-           (id, case_id, step, from_status, to_status, at, actor_kind, staff_id, sealed_reason, sealed_for_reporter)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           (id, case_id, step, from_status, to_status, at, actor_kind, staff_id, sealed_reason, sealed_for_reporter,
+            outcome, sealed_sanctions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(t.id.to_string())
     .bind(t.case_id.to_string())
@@ -84,6 +85,8 @@ async fn insert_transition(conn: &mut Conn, t: &TransitionRecord) -> Result<()> 
     .bind(t.actor.staff_id())
     .bind(t.sealed_reason.as_deref())
     .bind(t.sealed_for_reporter.as_deref())
+    .bind(t.outcome.map(|o| o.as_str()))
+    .bind(t.sealed_sanctions.as_deref())
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -9,7 +9,7 @@ use ombud_domain::{
     AnswerOutcome, CaseStatus, Category, ClosedReason, DeadlineKind, EventKind, ExclusionReason, LocationKind, Outcome,
     PersonRole, RequestKind, Step,
 };
-use ombud_domain::{EscalationCause, MatchHow, MeasureAction, MeasureKind};
+use ombud_domain::{CaseOutcome, EscalationCause, MatchHow, MeasureAction, MeasureKind, Sanction};
 
 /// A value with a name in both languages.
 pub trait Label: Copy {
@@ -113,6 +113,7 @@ impl Label for EventKind {
             EventKind::LabelsChanged => "event-labels-changed",
             EventKind::EscalationResolved => "event-escalation-resolved",
             EventKind::InterimMeasure => "event-interim-measure",
+            EventKind::CasesLinked => "event-cases-linked",
         }
     }
 }
@@ -261,6 +262,36 @@ impl Label for MeasureKind {
             MeasureKind::LeaveOrReassignment => "measure-leave-or-reassignment",
             MeasureKind::NoJointTravel => "measure-no-joint-travel",
             MeasureKind::Other => "measure-other",
+        }
+    }
+}
+
+impl Label for CaseOutcome {
+    fn key(self) -> &'static str {
+        match self {
+            CaseOutcome::Substantiated => "case-outcome-substantiated",
+            CaseOutcome::PartlySubstantiated => "case-outcome-partly-substantiated",
+            CaseOutcome::NotSubstantiated => "case-outcome-not-substantiated",
+            CaseOutcome::Inconclusive => "case-outcome-inconclusive",
+            CaseOutcome::Referred => "case-outcome-referred",
+            CaseOutcome::Withdrawn => "case-outcome-withdrawn",
+            CaseOutcome::Dismissed => "case-outcome-dismissed",
+        }
+    }
+}
+
+impl Label for Sanction {
+    fn key(self) -> &'static str {
+        match self {
+            Sanction::NoSanction => "sanction-no-sanction",
+            Sanction::VerbalWarning => "sanction-verbal-warning",
+            Sanction::WrittenWarning => "sanction-written-warning",
+            Sanction::Training => "sanction-training",
+            Sanction::Reassignment => "sanction-reassignment",
+            Sanction::Demotion => "sanction-demotion",
+            Sanction::Suspension => "sanction-suspension",
+            Sanction::Dismissal => "sanction-dismissal",
+            Sanction::Other => "sanction-other",
         }
     }
 }

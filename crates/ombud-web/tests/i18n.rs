@@ -125,6 +125,8 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     keys_of(&mut used, &ombud_domain::ClosedReason::ALL);
     keys_of(&mut used, &ombud_domain::MeasureKind::ALL);
     keys_of(&mut used, &ombud_domain::MeasureAction::ALL);
+    keys_of(&mut used, &ombud_domain::CaseOutcome::ALL);
+    keys_of(&mut used, &ombud_domain::Sanction::ALL);
     used.extend(ombud_web::notice_keys());
     used.extend(ombud_domain::Step::ALL.into_iter().map(|s| labels::outcome_key(s).to_owned()));
     used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
@@ -139,6 +141,7 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     codes.extend(literals_after("../ombud-domain/src", "code: \""));
     codes.extend(literals_after("../ombud-service/src", "code: \""));
     codes.extend(last_literal_in_calls("../ombud-service/src", "invalid("));
+    codes.extend(last_literal_in_calls("../ombud-service/src", "field("));
     codes.extend(literals_after("src", "Some(\"request-too-large"));
     codes.extend(["file-too-large".to_owned(), "request-too-large".to_owned()]);
     for code in codes.into_iter().filter(|c| !c.is_empty()) {

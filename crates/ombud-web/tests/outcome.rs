@@ -30,6 +30,11 @@ async fn her_page(s: &TestServer, receipt: &str, lang: &str) -> String {
     browser.get(s.url(&format!("/follow-up?lang={lang}"))).send().await.expect("page").text().await.expect("html")
 }
 
+/// The fields a refusal names, in order.
+fn fields(body: &Value) -> Vec<&str> {
+    body["error"]["fields"].as_array().map_or_else(Vec::new, |f| f.iter().filter_map(|e| e["field"].as_str()).collect())
+}
+
 fn states(case: &Value) -> Vec<(String, String)> {
     case["deadlines"]
         .as_array()
@@ -62,11 +67,30 @@ async fn a_harassment_case_from_receipt_to_closure_tells_her_what_was_decided_an
         for name in ["assess_in_scope", "start_investigation"] {
             assert_eq!(post(&s, &steps, &handler, json!({"step": name, "reason": "internal"})).await.0, 200, "{name}");
         }
-        assert_eq!(post(&s, &steps, &handler, step("record_findings", FINDINGS)).await.0, 200);
-        assert_eq!(post(&s, &steps, &handler, step("decide", DECISION)).await.0, 200);
+        // Findings say what they found, chosen from the four; nothing is assumed.
+        let (status, body) = post(&s, &steps, &handler, step("record_findings", FINDINGS)).await;
+        assert_eq!((status, fields(&body)), (422, vec!["outcome"]), "findings without an outcome");
+        let mut findings = step("record_findings", FINDINGS);
+        findings["outcome"] = json!("withdrawn");
+        let (status, body) = post(&s, &steps, &handler, findings.clone()).await;
+        assert_eq!((status, fields(&body)), (422, vec!["outcome"]), "how a case ends is not a finding");
+        findings["outcome"] = json!("partly_substantiated");
+        assert_eq!(post(&s, &steps, &handler, findings).await.0, 200);
+        // The decision names its sanctions; "no sanction" only alone.
+        let mut decision = step("decide", DECISION);
+        assert_eq!(fields(&post(&s, &steps, &handler, decision.clone()).await.1), ["sanctions"]);
+        decision["sanctions"] = json!(["no_sanction", "written_warning"]);
+        assert_eq!(fields(&post(&s, &steps, &handler, decision.clone()).await.1), ["sanctions"]);
+        decision["sanctions"] = json!(["written_warning", "reassignment"]);
+        assert_eq!(post(&s, &steps, &handler, decision).await.0, 200);
 
         // Not closed while her request waits for an answer; nothing she typed is lost meanwhile.
-        let (status, body) = post(&s, &steps, &handler, step("close", CLOSED)).await;
+        let close = |for_her: &str| {
+            let mut c = step("close", for_her);
+            c["outcome"] = json!("partly_substantiated");
+            c
+        };
+        let (status, body) = post(&s, &steps, &handler, close(CLOSED)).await;
         assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("requests")));
         let (_, open) = get(&s, &case, &handler).await;
         assert_eq!(open["status"], "decision", "refused: the case did not move");
@@ -74,9 +98,26 @@ async fn a_harassment_case_from_receipt_to_closure_tells_her_what_was_decided_an
         let answer = json!({"outcome": "granted", "for_reporter": "He may not contact you; HR has told him."});
         assert_eq!(post(&s, &format!("{case}/requests/{request}/answer"), &handler, answer).await.0, 200);
         let (status, body) = post(&s, &steps, &handler, json!({"step": "close", "reason": "done"})).await;
-        assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("for_reporter")));
-        let (status, body) = post(&s, &steps, &handler, step("close", CLOSED)).await;
+        assert_eq!((status, fields(&body)), (422, vec!["for_reporter", "outcome"]), "every problem at once");
+        let (status, body) = post(&s, &steps, &handler, close(CLOSED)).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("closed")));
+        // Staff read the outcomes and the sanctions on the case.
+        let (_, theirs) = get(&s, &case, &handler).await;
+        let chosen: Vec<(&str, &Value, &Value)> = theirs["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter_map(|s| Some((s["step"].as_str()?, &s["outcome"], &s["sanctions"])))
+            .filter(|(name, _, _)| ["record_findings", "decide", "close"].contains(name))
+            .collect();
+        assert_eq!(
+            chosen,
+            [
+                ("record_findings", &json!("partly_substantiated"), &json!([])),
+                ("decide", &Value::Null, &json!(["written_warning", "reassignment"])),
+                ("close", &json!("partly_substantiated"), &json!([])),
+            ]
+        );
         assert!(body["deadlines"].as_array().expect("deadlines").iter().all(|d| d["state"] == "met"));
 
         // Twenty views by the handler: every one on the ledger, one line for her.
@@ -103,16 +144,32 @@ async fn a_harassment_case_from_receipt_to_closure_tells_her_what_was_decided_an
             .collect();
         assert_eq!(told, [("record_findings", FINDINGS), ("decide", DECISION), ("close", CLOSED)]);
         assert!(mine["steps"].as_array().expect("steps").iter().all(|s| s["reason"].is_null()), "no internal reason");
+        assert!(
+            mine["steps"].as_array().expect("steps").iter().all(|s| s["sanctions"] == json!([])),
+            "she never reads the sanctions"
+        );
+        let outcome_of = |name: &str| {
+            mine["steps"].as_array().expect("steps").iter().find(|s| s["step"] == name).map(|s| s["outcome"].clone())
+        };
+        assert_eq!(outcome_of("close"), Some(json!("partly_substantiated")), "she reads how her case ended");
         assert_eq!(mine["external_channels"], json!([]), "a case closed after an investigation sends her nowhere");
 
         // Her page, in both languages: the outcome first, with its reasons; nothing due.
-        for (lang, heading, closed) in
-            [("en", "What was decided, and why", "Your case was closed"), ("zh-CN", "处理结果及理由", "您的案件已结案")]
-        {
+        for (lang, heading, closed, outcome, sanction) in [
+            (
+                "en",
+                "What was decided, and why",
+                "Your case was closed",
+                "Outcome: Partly substantiated",
+                "Written warning",
+            ),
+            ("zh-CN", "处理结果及理由", "您的案件已结案", "结论：部分属实", "书面警告"),
+        ] {
             let page = her_page(&s, &receipt, lang).await;
-            for text in [heading, closed, FINDINGS, DECISION, CLOSED, feedback] {
+            for text in [heading, closed, outcome, FINDINGS, DECISION, CLOSED, feedback] {
                 assert!(page.contains(text), "{lang}: her page lacks {text:?}");
             }
+            assert!(!page.contains(sanction), "{lang}: her page names no sanction");
             assert!(
                 page.find(heading) < page.find("<details class=\"panel\" id=\"record\">"),
                 "outcome above the record"
@@ -292,5 +349,67 @@ async fn the_step_form_keeps_what_was_typed_and_names_what_is_missing_beside_it(
     let page = sent.text().await.expect("html");
     assert!(page.contains("id=\"step-requests-error\"") && page.contains("href=\"#requests-title\""));
     assert!(page.contains("We cannot act on this."), "what was typed for her comes back too");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_decision_form_keeps_every_sanction_ticked_and_names_the_problem_beside_them() {
+    let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let hpw = s.staff("h@example.org", Role::Handler).await;
+    s.report(json!({"category": "other", "description": "x"})).await;
+    let handler = s.staff_token("h@example.org", &hpw).await;
+    let id = first_case(&s, &handler).await;
+    let steps = format!("/api/v1/cases/{id}/steps");
+    assert_eq!(post(&s, &steps, &handler, json!({"step": "acknowledge"})).await.0, 200);
+    for name in ["assess_in_scope", "start_investigation"] {
+        assert_eq!(post(&s, &steps, &handler, json!({"step": name, "reason": "internal"})).await.0, 200);
+    }
+    let staff = s.staff_browser("h@example.org", &hpw).await;
+    let send = |lang: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let staff = staff.clone();
+        let url = s.url(&format!("/staff/cases/{id}/step?lang={lang}"));
+        async move {
+            let sent = staff.post(url).form(&form).send().await.expect("post");
+            (sent.status().as_u16(), sent.text().await.expect("html"))
+        }
+    };
+    // Findings: the outcome list offers the four findings, none chosen for her.
+    let page =
+        staff.get(s.url(&format!("/staff/cases/{id}?lang=en"))).send().await.expect("get").text().await.expect("html");
+    assert!(page.contains("id=\"step-outcome\""), "findings ask for an outcome");
+    assert!(page.contains("<option value=\"inconclusive\">") && !page.contains("<option value=\"withdrawn\">"));
+    assert!(!page.contains("name=\"sanctions\" value=\"training\""), "no sanctions before the decision");
+    let findings = vec![("step", "record_findings"), ("reason", "Two witnesses."), ("for_reporter", "We found it.")];
+    let (status, page) = send("zh-CN", findings.clone()).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"step-outcome-error\"") && page.contains("请选择结论。"), "beside the outcome");
+    let mut chosen = findings;
+    chosen.push(("outcome", "substantiated"));
+    assert_eq!(send("en", chosen).await.0, 303);
+
+    // The decision: "No sanction" with another comes back with both still ticked.
+    let reason = "Final warning and training.";
+    let base =
+        vec![("step", "decide"), ("reason", reason), ("for_reporter", "A decision was taken."), ("sanctions", "")];
+    let mut both = base.clone();
+    both.extend([("sanctions", "no_sanction"), ("sanctions", "training")]);
+    let (status, page) = send("en", both).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("value=\"no_sanction\" checked") && page.contains("value=\"training\" checked"));
+    assert!(!page.contains("value=\"written_warning\" checked"));
+    assert!(page.contains("“No sanction” cannot go with another sanction."));
+    assert!(page.contains(reason), "the reason comes back as typed");
+    // None ticked: the problem sits beside the sanctions, once.
+    let (status, page) = send("en", base.clone()).await;
+    assert_eq!(status, 422);
+    assert_eq!(page.matches("id=\"step-sanctions-error\"").count(), 1, "one problem, beside the boxes");
+    assert!(page.contains("href=\"#step-sanctions\""), "the summary links to the boxes");
+    let mut fine = base;
+    fine.extend([("sanctions", "written_warning"), ("sanctions", "training")]);
+    assert_eq!(send("en", fine).await.0, 303);
+    let page =
+        staff.get(s.url(&format!("/staff/cases/{id}?lang=en"))).send().await.expect("get").text().await.expect("html");
+    assert!(page.contains("Outcome: Substantiated"), "the history says what was found");
+    assert!(page.contains("Sanctions: Written warning · Training"), "and what was decided");
     s.stop().await;
 }

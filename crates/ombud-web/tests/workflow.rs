@@ -347,8 +347,13 @@ async fn a_pause_until_2099_waits_for_oversight_and_a_one_letter_reason_is_refus
         let (_, mine) = get(&s, "/api/v1/reporter/case", &reporter).await;
         assert_eq!(mine["deadline_changes"], json!([]), "she is told of a move once it is made");
         let (_, queue) = get(&s, "/api/v1/oversight/queue", &oversight).await;
-        let item =
-            queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "pause").expect("queued").clone();
+        let item = queue["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["kind"] == "deadline_pause")
+            .expect("queued")
+            .clone();
         let decision =
             format!("/api/v1/oversight/deadline-changes/{}/decision", item["change_id"].as_str().expect("id"));
         assert_eq!(

@@ -32,6 +32,7 @@ const SENTINELS: &[&str] = &[
     "哨兵处理人回复癸子",
     "SNTL-NOTE-4f4f",
     "SNTL-HAND-BACK-REASON-3e3e",
+    "SNTL-LINK-REASON-5c5c",
 ];
 
 fn scan(dir: &Path, found: &mut Vec<String>) {
@@ -185,6 +186,17 @@ async fn no_content_reaches_the_disk_or_the_logs() {
             assert_eq!(r.status(), 200, "{body}");
         }
     }
+    // The two cases linked, with a reason.
+    let ids: Vec<&str> = cases["cases"].as_array().expect("cases").iter().filter_map(|c| c["id"].as_str()).collect();
+    let other = cases["cases"][1]["case_ref"].as_str().expect("reference");
+    let r = client
+        .post(format!("{base}/api/v1/cases/{}/links", ids[0]))
+        .bearer_auth(staff)
+        .json(&json!({"reference": other, "reason": SENTINELS[22]}))
+        .send()
+        .await
+        .expect("link");
+    assert_eq!(r.status(), 201);
     let back: serde_json::Value = client
         .get(format!("{base}/api/v1/reporter/case"))
         .bearer_auth(reporter)

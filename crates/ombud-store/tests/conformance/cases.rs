@@ -170,6 +170,8 @@ pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
         actor: Actor::Staff(h.id),
         sealed_reason: None,
         sealed_for_reporter: None,
+        outcome: None,
+        sealed_sanctions: None,
         meets: vec![DeadlineKind::Acknowledge],
         closes_deadlines: None,
         new_deadlines,
@@ -238,6 +240,8 @@ pub(crate) async fn closing_a_case_ends_every_open_deadline(store: &SqlStore) {
         actor: Actor::Staff(h.id),
         sealed_reason: Some(b"sealed reason".to_vec()),
         sealed_for_reporter: Some(b"sealed for her".to_vec()),
+        outcome: Some(ombud_domain::CaseOutcome::Dismissed),
+        sealed_sanctions: Some(b"sealed sanctions".to_vec()),
         meets: vec![DeadlineKind::Acknowledge],
         closes_deadlines: Some(ClosedReason::CaseClosed),
         new_deadlines: vec![request_due.clone(), late.clone()],
@@ -259,6 +263,8 @@ pub(crate) async fn closing_a_case_ends_every_open_deadline(store: &SqlStore) {
     assert!(deadlines.iter().all(|d| !d.is_open()));
     let steps = store.transitions(id).await.expect("steps");
     assert_eq!(steps[0].sealed_for_reporter.as_deref(), Some(&b"sealed for her"[..]));
+    assert_eq!(steps[0].outcome, Some(ombud_domain::CaseOutcome::Dismissed), "the outcome, in clear");
+    assert_eq!(steps[0].sealed_sanctions.as_deref(), Some(&b"sealed sanctions"[..]));
     // No sweep sees a closed deadline again, whenever it runs.
     assert!(store.due_deadlines(t(1_000_000), 10).await.expect("due").is_empty());
     assert!(store.deadlines_to_remind(t(0), t(1_000_000), 10).await.expect("remind").is_empty());
@@ -362,6 +368,8 @@ pub(crate) async fn the_inbox_pages_in_order_with_every_filter(store: &SqlStore)
         actor: Actor::Staff(a.id),
         sealed_reason: None,
         sealed_for_reporter: None,
+        outcome: None,
+        sealed_sanctions: None,
         meets: vec![DeadlineKind::Acknowledge],
         closes_deadlines: None,
         new_deadlines: Vec::new(),

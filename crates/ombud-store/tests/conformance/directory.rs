@@ -119,8 +119,8 @@ pub(crate) async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlSto
     new.case.routing = ombud_domain::CaseRouting::Restricted;
     new.deadlines.push(DeadlineRow::new(id, ombud_domain::DeadlineKind::Routing, t(24 * 3600), t(0)));
     new.parties = vec![
-        CasePartyRow { position: 0, token: vec![1; 32], role: ombud_domain::PersonRole::Accused },
-        CasePartyRow { position: 1, token: vec![2; 32], role: ombud_domain::PersonRole::Witness },
+        CasePartyRow { position: 0, token: vec![1; 32], role: ombud_domain::PersonRole::Accused, confirmed: true },
+        CasePartyRow { position: 1, token: vec![2; 32], role: ombud_domain::PersonRole::Witness, confirmed: false },
     ];
     new.sealed_matches = Some(b"sealed matches".to_vec());
     store.create_case(&new).await.expect("create");
@@ -132,7 +132,12 @@ pub(crate) async fn parties_are_kept_as_tokens_and_found_by_token(store: &SqlSto
     assert_eq!(store.cases_naming(&many).await.expect("naming"), vec![id], "long lists are chunked");
     let update = PartiesUpdate {
         case_id: id,
-        rows: vec![CasePartyRow { position: 0, token: vec![4; 32], role: ombud_domain::PersonRole::Accused }],
+        rows: vec![CasePartyRow {
+            position: 0,
+            token: vec![4; 32],
+            role: ombud_domain::PersonRole::Accused,
+            confirmed: true,
+        }],
         sealed_matches: b"corrected".to_vec(),
         at: t(3),
         event: EventRecord::new(id, EventKind::PeopleMatched, t(3), Actor::System),
@@ -261,4 +266,83 @@ pub(crate) async fn a_lift_waits_only_while_its_exclusion_stands(store: &SqlStor
     assert!(store.drop_lift(id, a.id).await.expect("refuse"));
     assert!(!store.drop_lift(id, a.id).await.expect("once"));
     assert_eq!(store.access(id, a.id).await.expect("access"), None, "a refusal keeps her out");
+}
+
+/// Cases relate through confirmed tokens only, and only for a reader of
+/// both; a link is one row per pair whichever side made it; repeat names
+/// count confirmed accused tokens over distinct cases.
+pub async fn related_cases_follow_confirmed_tokens_and_access(store: &SqlStore) {
+    let reader = staff("reader@x.org", Role::Handler);
+    let outsider = staff("outsider@x.org", Role::Handler);
+    store.create_staff(&reader, &[]).await.expect("staff");
+    store.create_staff(&outsider, &[]).await.expect("staff");
+    let row = |token: u8, role: ombud_domain::PersonRole, confirmed: bool| CasePartyRow {
+        position: 0,
+        token: vec![token; 32],
+        role,
+        confirmed,
+    };
+    use ombud_domain::PersonRole::{Accused, Witness};
+    let mut ids = Vec::new();
+    // Token 7 confirmed as accused in three cases; the outsider reads only the last. Token 8 is a candidate.
+    for (i, (parties, readers)) in [
+        (vec![row(7, Accused, true), row(8, Accused, false)], vec![reader.id]),
+        (vec![row(7, Accused, true)], vec![reader.id]),
+        (vec![row(7, Witness, true), row(8, Accused, false)], vec![reader.id]),
+        (vec![row(7, Accused, true), row(8, Accused, false)], vec![reader.id, outsider.id]),
+        (vec![row(8, Accused, false)], vec![reader.id]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut new = new_case(&format!("OMB-REL{i}"), t(i as i64), &readers);
+        new.parties = parties;
+        ids.push(new.case.id);
+        store.create_case(&new).await.expect("create");
+    }
+    let mut shared = store.cases_sharing_people(ids[0], reader.id).await.expect("related");
+    shared.sort();
+    let mut want = vec![(ids[1], vec![7; 32]), (ids[2], vec![7; 32]), (ids[3], vec![7; 32])];
+    want.sort();
+    assert_eq!(shared, want, "confirmed tokens only, in any role; never the candidate token");
+    assert_eq!(
+        store.cases_sharing_people(ids[3], outsider.id).await.expect("related"),
+        vec![],
+        "the outsider reads none of the others"
+    );
+    let mut repeat = store.repeat_named(Accused, 3).await.expect("repeat");
+    repeat.sort();
+    let mut want = vec![(vec![7; 32], ids[0]), (vec![7; 32], ids[1]), (vec![7; 32], ids[3])];
+    want.sort();
+    assert_eq!(repeat, want, "accused in three cases; the witness case does not count");
+    assert!(store.repeat_named(Accused, 4).await.expect("repeat").is_empty());
+    let mut readable = store.readable_cases(outsider.id, &ids).await.expect("readable");
+    readable.sort();
+    assert_eq!(readable, vec![ids[3]]);
+
+    let (a, b) = if ids[0] < ids[3] { (ids[0], ids[3]) } else { (ids[3], ids[0]) };
+    let link = CaseLinkRow {
+        id: uuid::Uuid::now_v7(),
+        case_a: a,
+        case_b: b,
+        created_at: t(9),
+        staff: reader.id,
+        sealed_a: b"reason under a".to_vec(),
+        sealed_b: b"reason under b".to_vec(),
+    };
+    let events = [
+        EventRecord::new(a, EventKind::CasesLinked, t(9), Actor::Staff(reader.id)),
+        EventRecord::new(b, EventKind::CasesLinked, t(9), Actor::Staff(reader.id)),
+    ];
+    assert!(store.link_cases(&link, &events).await.expect("link"));
+    let again = CaseLinkRow { id: uuid::Uuid::now_v7(), ..link.clone() };
+    assert!(!store.link_cases(&again, &events).await.expect("link twice"), "one link per pair");
+    assert_eq!(store.case_links(a, reader.id).await.expect("links"), vec![link.clone()]);
+    assert_eq!(store.case_links(b, reader.id).await.expect("links"), vec![link.clone()]);
+    assert_eq!(link.sealed_for(b), b"reason under b");
+    assert_eq!(link.other(a), b);
+    // The outsider reads ids[3] but not ids[0]: from her side the link does not exist.
+    assert!(store.case_links(ids[3], outsider.id).await.expect("links").is_empty());
+    let linked: Vec<EventKind> = store.events(a).await.expect("events").iter().map(|e| e.kind).collect();
+    assert_eq!(linked.iter().filter(|k| **k == EventKind::CasesLinked).count(), 1, "the second send wrote nothing");
 }

@@ -87,6 +87,7 @@ conformance!(
     an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
     a_lift_waits_only_while_its_exclusion_stands,
     a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
+    related_cases_follow_confirmed_tokens_and_access,
 );
 
 /// Events as written, before the ledger gave them an index.

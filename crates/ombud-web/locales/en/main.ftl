@@ -647,3 +647,56 @@ field-choose-measure = Choose at least one measure.
 field-review-before-start = The review cannot come before the measure starts.
 field-measure-ended = This measure has ended; decide a new one instead.
 event-interim-measure = An interim measure was decided, changed or ended
+
+# Structured outcomes.
+case-outcome-substantiated = Substantiated
+case-outcome-partly-substantiated = Partly substantiated
+case-outcome-not-substantiated = Not substantiated
+case-outcome-inconclusive = Inconclusive
+case-outcome-referred = Referred elsewhere
+case-outcome-withdrawn = Withdrawn by her
+case-outcome-dismissed = Dismissed
+sanction-no-sanction = No sanction
+sanction-verbal-warning = Verbal warning
+sanction-written-warning = Written warning
+sanction-training = Training
+sanction-reassignment = Reassignment
+sanction-demotion = Demotion
+sanction-suspension = Suspension
+sanction-dismissal = Dismissal
+sanction-other = Other (say which in the reason)
+case-step-outcome = Outcome (for findings or closing)
+case-step-outcome-hint = Findings: what the investigation found. Closing: how the case ended. She sees the outcome; leave it unchosen for any other step.
+case-step-sanctions = Sanctions (for a decision)
+case-step-sanctions-hint = Tick every sanction the decision imposes, or “No sanction” alone. She never sees the sanctions; leave them unticked for any other step.
+case-history-outcome = Outcome: { $outcome }
+case-history-sanctions = Sanctions: { $sanctions }
+field-choose-outcome = Choose the outcome.
+field-not-for-this-step = This step does not take this; leave it empty.
+field-choose-sanctions = Tick the sanctions the decision imposes, or “No sanction”.
+field-repeated-choice = A choice was sent twice.
+field-no-sanction-alone = “No sanction” cannot go with another sanction.
+
+# Related cases.
+related-heading = Related cases
+related-hint = Cases you may read that name the same person as this one, and cases linked to it. A case you may not read is never shown.
+related-none = No related case you may read.
+related-names = Both name { $name }
+related-linked = Linked by { $by }, { $when }: { $reason }
+related-link-open = Link another case
+related-reference = Reference of the other case
+related-reference-hint = The whole reference, for example OMB-7K3Q-9F2D.
+related-reason = Why they belong together (both cases' readers see it; she never does)
+related-link = Link the cases
+done-cases-linked = The cases were linked. Readers of both see the link and your reason.
+event-cases-linked = Linked to another case
+field-unknown-case = No case you may read has this reference.
+field-same-case = This is the case you are on; give the other case's reference.
+field-already-linked = These cases are linked already.
+oversight-repeat = People named in several cases
+oversight-repeat-lead = People named as accused in three cases or more, counting only people confirmed (a single match, or someone a person identified). A name shows only where you may read every one of the cases.
+oversight-repeat-line = named as accused in { $count } cases, first { $first }, last { $last }
+oversight-repeat-hidden = { $count ->
+    [one] One of them you may not read.
+   *[other] { $count } of them you may not read.
+}

@@ -19,6 +19,38 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(labels))
         .routes(utoipa_axum::routes!(decide_measure))
         .routes(utoipa_axum::routes!(change_measure))
+        .routes(utoipa_axum::routes!(related))
+        .routes(utoipa_axum::routes!(link))
+}
+
+/// The cases related to this one that the caller may read: those naming a confirmed person this one names,
+/// and those a reader linked, with why. A case she may not read is never listed.
+#[utoipa::path(get, path = "/cases/{id}/related", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId),
+    responses((status = 200, body = RelatedCases), errors::Unauthorized, errors::Forbidden, errors::NotFound))]
+async fn related(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+) -> ApiResult<Json<RelatedCases>> {
+    Ok(Json(RelatedCases { cases: state.ombud.staff(&s).related_cases(id).await? }))
+}
+
+/// Link this case to another the caller may read, by its whole reference, with a reason both cases' readers
+/// see (on the ledger of both, never shown to her). 422 naming `reference` for a case she may not read (as
+/// for one that does not exist), the same case, or a pair linked already.
+#[utoipa::path(post, path = "/cases/{id}/links", tag = "cases", security(("staff" = [])),
+    params(errors::CaseId), request_body = LinkIn,
+    responses((status = 201, body = Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn link(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    CasePath(id): CasePath,
+    ApiJson(body): ApiJson<LinkIn>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let link = state.ombud.staff(&s).link_case(id, &body.reference, &body.reason).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: link })))
 }
 
 /// Decide an interim measure (no contact, separate workplaces, leave or reassignment of the accused, no travel

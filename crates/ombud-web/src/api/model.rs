@@ -112,20 +112,6 @@ pub struct CaseEvent {
     pub at: Timestamp,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct StepTaken {
-    #[schema(value_type = StepName)]
-    pub step: String,
-    pub to: CaseStatus,
-    pub at: Timestamp,
-    /// The staff member's name (staff only).
-    pub by: Option<String>,
-    /// The internal reason (staff only).
-    pub reason: Option<String>,
-    /// What happened and why, written for her. She sees only the steps that carry one.
-    pub for_reporter: Option<String>,
-}
-
 /// One case as its reader sees it: the reporter (her own) or a staff reader.
 #[derive(Serialize, ToSchema)]
 pub struct CaseBody {
@@ -137,7 +123,9 @@ pub struct CaseBody {
     pub acknowledged_at: Option<Timestamp>,
     pub deadlines: Vec<CaseDeadline>,
     pub requests: Vec<RequestView>,
-    pub steps: Vec<StepTaken>,
+    /// Each step: the staff member's name and the internal reason and sanctions for staff only; what
+    /// happened and why, written for her, and the outcome chosen, for every reader.
+    pub steps: Vec<ombud_service::StepView>,
     pub deadline_changes: Vec<ChangeView>,
     pub proceedings: Vec<Proceeding>,
     pub escalated_at: Option<Timestamp>,
@@ -179,18 +167,7 @@ impl From<CaseView> for CaseBody {
             acknowledged_at: c.acknowledged_at,
             deadlines: view.deadline_rows.iter().map(|d| CaseDeadline::new(d, view.opened_at)).collect(),
             requests: view.requests,
-            steps: view
-                .steps
-                .into_iter()
-                .map(|s| StepTaken {
-                    step: s.step,
-                    to: s.to,
-                    at: s.at,
-                    by: s.by,
-                    reason: s.reason,
-                    for_reporter: s.for_reporter,
-                })
-                .collect(),
+            steps: view.steps,
             deadline_changes: view.changes,
             proceedings: view.proceedings,
             escalated_at: c.escalated_at,
@@ -548,6 +525,16 @@ pub struct StepIn {
     #[serde(default)]
     #[schema(max_length = 20000)]
     pub for_reporter: String,
+    /// Required for findings (one of the first four) and for closing (any):
+    /// what the findings found, or how the case ended. Chosen, never assumed.
+    #[serde(default)]
+    #[schema(value_type = Option<ombud_domain::CaseOutcome>)]
+    pub outcome: String,
+    /// Required for the decision: the sanctions it imposes, `no_sanction` alone
+    /// when it imposes none.
+    #[serde(default)]
+    #[schema(value_type = Vec<ombud_domain::Sanction>, max_items = 9)]
+    pub sanctions: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -694,6 +681,28 @@ pub struct AssignmentIn {
 pub struct LabelsIn {
     #[schema(max_items = 50)]
     pub labels: Vec<String>,
+}
+
+/// Another case to link this one to, by its whole reference, and why.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkIn {
+    #[schema(max_length = 40)]
+    pub reference: String,
+    #[schema(max_length = 20000)]
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RelatedCases {
+    pub cases: Vec<ombud_service::RelatedCase>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RepeatRespondents {
+    /// How many cases must name a person as accused for the list.
+    pub min_cases: u32,
+    pub people: Vec<ombud_service::RepeatRespondent>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -21,6 +21,19 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(directory_changes))
         .routes(utoipa_axum::routes!(escalated_cases))
         .routes(utoipa_axum::routes!(resolve))
+        .routes(utoipa_axum::routes!(repeat_respondents))
+}
+
+/// People named as accused in three cases or more (confirmed people only: a unique match or someone a person
+/// identified), by an opaque id; a name only where the caller may read every one of the cases.
+#[utoipa::path(get, path = "/oversight/repeat-respondents", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = RepeatRespondents), errors::Unauthorized, errors::Forbidden))]
+async fn repeat_respondents(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+) -> ApiResult<Json<RepeatRespondents>> {
+    let people = state.ombud.oversight(&s)?.repeat_respondents().await?;
+    Ok(Json(RepeatRespondents { min_cases: ombud_service::REPEAT_MIN_CASES, people }))
 }
 
 /// The escalated cases not yet dealt with, one entry per case with everything that was missed.

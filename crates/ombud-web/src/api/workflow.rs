@@ -20,7 +20,8 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
 }
 
 /// Take a workflow step with its reason and, for a step that ends or turns the case, the text for her
-/// (`for_reporter`). A dismissal or referral of harassment or assault waits for an oversight sign-off; a step
+/// (`for_reporter`). Findings and closing take an `outcome`, the decision its `sanctions`; a step that takes
+/// neither refuses them. A dismissal or referral of harassment or assault waits for an oversight sign-off; a step
 /// that would close the case while one of her requests is unanswered is refused (422 naming `requests`).
 #[utoipa::path(post, path = "/cases/{id}/steps", tag = "workflow", security(("staff" = [])),
     params(errors::CaseId), request_body = StepIn,
@@ -33,7 +34,13 @@ async fn take_step(
     ApiJson(body): ApiJson<StepIn>,
 ) -> ApiResult<Json<Moved>> {
     let step = body.step.parse().map_err(|_| ApiError::invalid_choice("step"))?;
-    let text = StepText { reason: &body.reason, for_reporter: &body.for_reporter };
+    let sanctions: Vec<&str> = body.sanctions.iter().map(String::as_str).collect();
+    let text = StepText {
+        reason: &body.reason,
+        for_reporter: &body.for_reporter,
+        outcome: &body.outcome,
+        sanctions: &sanctions,
+    };
     let (case, deadlines) = state.ombud.staff(&s).step(id, step, &text).await?;
     Ok(Json(Moved::new(&case, &deadlines, state.ombud.clock().now())))
 }

@@ -21,6 +21,16 @@ pub struct HistoryLine {
     reason: String,
     /// What she was told with the step.
     for_reporter: String,
+    /// The outcome chosen and the sanctions decided, in words.
+    outcome: String,
+}
+
+/// A case related to this one, and why.
+pub struct RelatedLine {
+    href: String,
+    reference: String,
+    what: String,
+    why: Vec<String>,
 }
 
 pub struct DeadlineOption {
@@ -45,8 +55,13 @@ pub struct CasePage {
     page: Page,
     case: CaseDisplay,
     steps: Vec<Choice>,
+    /// What the step being taken may find or end as (findings, closing).
+    step_outcomes: Vec<Choice>,
+    /// The sanctions a decision chooses from, when the decision is offered.
+    sanctions: Vec<Choice>,
     outcomes: Vec<Choice>,
     history: Vec<HistoryLine>,
+    related: Vec<RelatedLine>,
     open_requests: Vec<RequestForm>,
     open_deadlines: Vec<DeadlineOption>,
     justifications: Vec<String>,
@@ -284,6 +299,7 @@ pub const DONE: &[&str] = &[
     "labels-saved",
     "measure-decided",
     "measure-changed",
+    "cases-linked",
 ];
 
 /// Every notice's key, for the test that each exists in both languages.
@@ -445,14 +461,68 @@ async fn access_lines(state: &AppState, page: &Page, session: &StaffSession, id:
 }
 
 fn history_lines(page: &Page, view: &CaseView) -> Vec<HistoryLine> {
+    let tr = &page.tr;
     view.steps
         .iter()
-        .map(|s| HistoryLine {
-            what: label_of::<ombud_domain::Step>(&page.tr, &s.step),
-            at: page.time(&s.at),
-            by: s.by.clone().unwrap_or_default(),
-            reason: s.reason.clone().unwrap_or_default(),
-            for_reporter: s.for_reporter.clone().unwrap_or_default(),
+        .map(|s| {
+            let outcome = s.outcome.map(|o| tr.t_with("case-history-outcome", &[("outcome", tr.label(o).into())]));
+            let sanctions = (!s.sanctions.is_empty()).then(|| {
+                let list: Vec<String> = s.sanctions.iter().map(|x| tr.label(*x)).collect();
+                tr.t_with("case-history-sanctions", &[("sanctions", list.join(" · ").into())])
+            });
+            HistoryLine {
+                what: label_of::<ombud_domain::Step>(tr, &s.step),
+                at: page.time(&s.at),
+                by: s.by.clone().unwrap_or_default(),
+                reason: s.reason.clone().unwrap_or_default(),
+                for_reporter: s.for_reporter.clone().unwrap_or_default(),
+                outcome: [outcome, sanctions].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            }
+        })
+        .collect()
+}
+
+/// The outcomes and sanctions the steps offered now take, each once, in order.
+fn step_extras(page: &Page, view: &CaseView, session: &StaffSession) -> (Vec<Choice>, Vec<Choice>) {
+    let offered = offered_steps(view, session);
+    let mut outcomes: Vec<ombud_domain::CaseOutcome> = Vec::new();
+    for o in offered.iter().flat_map(|s| s.outcomes()) {
+        if !outcomes.contains(o) {
+            outcomes.push(*o);
+        }
+    }
+    let sanctions = if offered.iter().any(|s| s.takes_sanctions()) {
+        choices(&page.tr, &ombud_domain::Sanction::ALL, ombud_domain::Sanction::as_str)
+    } else {
+        Vec::new()
+    };
+    (choices(&page.tr, &outcomes, ombud_domain::CaseOutcome::as_str), sanctions)
+}
+
+/// The cases related to this one that she may read, and why.
+async fn related_lines(state: &AppState, page: &Page, session: &StaffSession, id: CaseId) -> Vec<RelatedLine> {
+    let tr = &page.tr;
+    let Ok(cases) = state.ombud.staff(session).related_cases(id).await else { return Vec::new() };
+    cases
+        .iter()
+        .map(|r| {
+            let names = r.people.iter().map(|p| tr.t_with("related-names", &[("name", p.clone().into())]));
+            let links = r.links.iter().map(|l| {
+                tr.t_with(
+                    "related-linked",
+                    &[
+                        ("by", l.by.clone().unwrap_or_default().into()),
+                        ("when", page.time(&l.at).into()),
+                        ("reason", l.reason.clone().into()),
+                    ],
+                )
+            });
+            RelatedLine {
+                href: format!("/staff/cases/{}", r.case_id),
+                reference: r.case_ref.clone(),
+                what: format!("{} · {}", tr.label(r.category), tr.label(r.status)),
+                why: names.chain(links).collect(),
+            }
         })
         .collect()
 }
@@ -486,7 +556,8 @@ fn proceeding_lines(view: &CaseView) -> Vec<String> {
 }
 
 /// The steps her role may take from where the case stands (acknowledging has its own button).
-fn step_choices(page: &Page, view: &CaseView, session: &StaffSession) -> Vec<Choice> {
+/// The steps the form offers her now (acknowledging has its own button).
+fn offered_steps(view: &CaseView, session: &StaffSession) -> Vec<ombud_domain::Step> {
     ombud_domain::available_steps(
         view.case.status,
         view.case.category,
@@ -496,8 +567,11 @@ fn step_choices(page: &Page, view: &CaseView, session: &StaffSession) -> Vec<Cho
     )
     .into_iter()
     .filter(|s| *s != ombud_domain::Step::Acknowledge)
-    .map(|s| Choice { value: s.as_str(), label: page.tr.label(s) })
     .collect()
+}
+
+fn step_choices(page: &Page, view: &CaseView, session: &StaffSession) -> Vec<Choice> {
+    offered_steps(view, session).into_iter().map(|s| Choice { value: s.as_str(), label: page.tr.label(s) }).collect()
 }
 
 pub async fn render_case(
@@ -513,11 +587,15 @@ pub async fn render_case(
     let can_handle = ombud_domain::works_case(session.role, view.case.routing, leads(session, &view));
     let invalid = form.reply_error.is_some() || !form.sent.errors.is_empty();
     let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (step_outcomes, sanctions) = step_extras(&page, &view, session);
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
         steps: step_choices(&page, &view, session),
+        step_outcomes,
+        sanctions,
         outcomes: choices(&tr, &AnswerOutcome::ALL, AnswerOutcome::as_str),
         history: history_lines(&page, &view),
+        related: related_lines(state, &page, session, id).await,
         open_requests: view
             .requests
             .iter()

@@ -195,6 +195,13 @@ impl Fields {
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0.iter().filter(|(f, _)| f == name).map(|(_, v)| v.as_str()).collect()
     }
+
+    /// The boxes ticked in a group. A group's form also sends it empty (a
+    /// hidden input), so that a group sent with none ticked comes back with
+    /// its problem beside it.
+    pub fn ticked(&self, name: &str) -> Vec<&str> {
+        self.all(name).into_iter().filter(|v| !v.is_empty()).collect()
+    }
 }
 
 /// A refusal a person can act on, as (field, message): a field's problem, or
@@ -260,8 +267,13 @@ pub async fn step(
 ) -> Response {
     let result = match fields.get("step").parse::<ombud_domain::Step>() {
         Ok(step) => {
-            let text =
-                ombud_service::StepText { reason: fields.get("reason"), for_reporter: fields.get("for_reporter") };
+            let sanctions = fields.ticked("sanctions");
+            let text = ombud_service::StepText {
+                reason: fields.get("reason"),
+                for_reporter: fields.get("for_reporter"),
+                outcome: fields.get("outcome"),
+                sanctions: &sanctions,
+            };
             state.ombud.staff(&session).step(id, step, &text).await.map(|_| "step-taken")
         }
         Err(_) => Err(ServiceError::invalid_field("step", "choose-step")),
@@ -374,6 +386,21 @@ pub async fn note(
         .await
 }
 
+/// Links the case to another she may read, by its reference, with a reason:
+/// both come back as typed with any problem.
+pub async fn link(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let result = state.ombud.staff(&session).link_case(id, fields.get("reference"), fields.get("reason")).await;
+    Sent { state: &state, lang, session: &session, id, form: "link".into(), fields }
+        .answer(result.map(|_| "cases-linked"))
+        .await
+}
+
 pub async fn labels(
     State(state): State<AppState>,
     lang: Lang,
@@ -391,7 +418,7 @@ impl Fields {
     /// An interim measure's fields as the service takes them.
     fn measure(&self) -> ombud_service::MeasureInput<'_> {
         ombud_service::MeasureInput {
-            kinds: self.all("measures"),
+            kinds: self.ticked("measures"),
             other: self.get("other"),
             for_whom: self.get("for_whom"),
             from: self.get("from"),

@@ -44,6 +44,8 @@ pub struct EventDisplay {
 pub struct OutcomeDisplay {
     pub what: String,
     pub at: String,
+    /// What the findings found or how the case ended, when a person chose it.
+    pub result: String,
     pub text: String,
 }
 
@@ -263,7 +265,11 @@ fn outcomes(page: &Page, view: &CaseView) -> Vec<OutcomeDisplay> {
             let text = s.for_reporter.clone()?;
             let what =
                 s.step.parse().map(|step| page.tr.t(labels::outcome_key(step))).unwrap_or_else(|_| s.step.clone());
-            Some(OutcomeDisplay { what, at: page.time(&s.at), text })
+            let result = s
+                .outcome
+                .map(|o| page.tr.t_with("case-history-outcome", &[("outcome", page.tr.label(o).into())]))
+                .unwrap_or_default();
+            Some(OutcomeDisplay { what, at: page.time(&s.at), result, text })
         })
         .collect()
 }

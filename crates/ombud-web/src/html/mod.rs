@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/cases/{id}/proceedings", post(case_actions::proceeding))
         .route("/staff/cases/{id}/assignment", post(case_actions::assign))
         .route("/staff/cases/{id}/notes", post(case_actions::note))
+        .route("/staff/cases/{id}/links", post(case_actions::link))
         .route("/staff/cases/{id}/labels", post(case_actions::labels))
         .route("/staff/cases/{id}/interim-measures", post(case_actions::decide_measure))
         .route("/staff/cases/{id}/interim-measures/{measure}", post(case_actions::change_measure))

@@ -72,8 +72,39 @@ pub struct EscalationsPage {
     exclusions: Vec<ReviewLine>,
     /// Who changed the directory.
     directory_changes: Vec<String>,
+    /// People named as accused in three cases or more.
+    repeat: Vec<RepeatLine>,
     notice: Option<String>,
     resolve: ResolveSent,
+}
+
+/// A person on the repeat-respondent list: a name only where the member may
+/// read every case, the opaque id always.
+pub struct RepeatLine {
+    who: String,
+    text: String,
+    /// The cases she may read, as (href, reference).
+    cases: Vec<(String, String)>,
+    /// How many she may not read, said in words; empty when none.
+    hidden: String,
+}
+
+fn repeat_line(page: &Page, r: &ombud_service::RepeatRespondent) -> RepeatLine {
+    let tr = &page.tr;
+    let hidden = r.cases as usize - r.readable.len();
+    RepeatLine {
+        who: r.name.as_ref().map_or_else(|| r.person.clone(), |name| format!("{name} ({})", r.person)),
+        text: tr.t_with(
+            "oversight-repeat-line",
+            &[("count", r.cases.into()), ("first", page.time(&r.first).into()), ("last", page.time(&r.last).into())],
+        ),
+        cases: r.readable.iter().map(|c| (format!("/staff/cases/{}", c.case_id), c.case_ref.clone())).collect(),
+        hidden: if hidden == 0 {
+            String::new()
+        } else {
+            tr.t_with("oversight-repeat-hidden", &[("count", hidden.into())])
+        },
+    }
 }
 
 /// The oversight committee's page: escalations, dismissals waiting for a
@@ -147,6 +178,7 @@ async fn review(
     let exclusions = desk.exclusions(500).await?.iter().map(|x| exclusion_line(&page, x)).collect();
     let queue = desk.queue(500).await?.iter().map(|i| queue_line(&page, i)).collect();
     let directory_changes = desk.directory_changes(50).await?.iter().map(|c| directory_change_line(&page, c)).collect();
+    let repeat = desk.repeat_respondents().await?.iter().map(|r| repeat_line(&page, r)).collect();
     Ok(EscalationsPage {
         page,
         queue,
@@ -156,6 +188,7 @@ async fn review(
         changes,
         exclusions,
         directory_changes,
+        repeat,
         notice,
         resolve,
     })
@@ -211,12 +244,12 @@ fn queue_line(page: &Page, item: &QueueItem) -> QueueLine {
         parts.push(tr.t_with("oversight-queue-due", &[("when", page.time(due).into())]));
     }
     if let Some(name) = &item.staff_name {
-        let key = if item.kind == QueueKind::Pause { "oversight-queue-pause" } else { "oversight-queue-lift" };
+        let key = if item.kind == QueueKind::DeadlinePause { "oversight-queue-pause" } else { "oversight-queue-lift" };
         parts.push(tr.t_with(key, &[("name", name.clone().into())]));
     }
     let action = match (item.kind, item.case_id, item.staff_id, item.change_id) {
         (QueueKind::AccessLift, Some(case), Some(staff), _) => Some(format!("/oversight/lifts/{case}/{staff}")),
-        (QueueKind::Pause, _, _, Some(change)) => Some(format!("/oversight/pauses/{change}")),
+        (QueueKind::DeadlinePause, _, _, Some(change)) => Some(format!("/oversight/pauses/{change}")),
         _ => None,
     };
     QueueLine {
@@ -234,7 +267,7 @@ fn queue_key(kind: QueueKind) -> &'static str {
         QueueKind::AccessLift => "queue-access-lift",
         QueueKind::Dismissal => "queue-dismissal",
         QueueKind::Referral => "queue-referral",
-        QueueKind::Pause => "queue-pause",
+        QueueKind::DeadlinePause => "queue-pause",
         QueueKind::Unassigned => "queue-unassigned",
         QueueKind::Escalation => "queue-escalation",
     }
