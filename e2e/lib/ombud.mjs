@@ -74,6 +74,10 @@ export async function startOmbud() {
   }
   return {
     base,
+    /** Runs the deadline sweep by hand as of a later time, as `ombud deadlines sweep --as-of` does. */
+    sweep(asOf) {
+      run(['deadlines', 'sweep', '--data', data, '--as-of', asOf]);
+    },
     async stop() {
       child.kill();
       await new Promise((r) => child.once('exit', r));

@@ -125,7 +125,7 @@ for (const lang of ['en', 'zh-CN']) {
     await submit(page);
     await page.click('a[href="/oversight/escalations"]');
     assert.equal(await page.locator('#queue h2').count(), 1, 'what waits on oversight comes first');
-    assert.equal(await page.locator('h2').count(), 7, 'waiting on oversight, escalated cases, dismissals, overdue, moved deadlines, exclusions, directory changes');
+    assert.equal(await page.locator('h2').count(), 8, 'waiting on oversight, escalated cases, dismissals, overdue, moved deadlines, exclusions, people named in several cases, directory changes');
     await look(browser, page, `${lang}-desktop-14-oversight`);
     await page.context().close();
   });

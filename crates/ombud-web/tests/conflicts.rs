@@ -298,6 +298,7 @@ fn api_body(path: &str) -> Value {
         }
         p if p.ends_with("/proceedings") => json!({"authority": "Police", "reference": "R-1", "date": null}),
         p if p.ends_with("/match") => json!({"employee_id": "E320", "internal": true}),
+        p if p.ends_with("/links") => json!({"reference": "OMB-0000-0000", "reason": "Linked by the matrix."}),
         "/admin/directory-tokens" => json!({"label": "matrix"}),
         _ => json!({}),
     }
