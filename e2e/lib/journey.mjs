@@ -78,6 +78,16 @@ export async function signIn(page, base, who) {
   await submit(page);
 }
 
+/** One call to Ombud's JSON API: a GET without a body, a POST with one. */
+export async function callApi(base, path, token, body) {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /** A case's id as an oversight member finds it by its reference through the API. */
 export async function caseIdOf(base, who, caseRef) {
   const session = await fetch(`${base}/api/v1/staff/session`, {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOmbud, HANDLER, OVERSIGHT } from '../lib/ombud.mjs';
 import { launch, staffContext } from '../lib/browser.mjs';
-import { look, submit, signIn } from '../lib/journey.mjs';
+import { look, submit, signIn, callApi } from '../lib/journey.mjs';
 
 let ombud;
 let browser;
@@ -43,14 +43,7 @@ const DAY = {
   },
 };
 
-async function api(path, token, body) {
-  const response = await fetch(`${ombud.base}/api/v1${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const api = (path, token, body) => callApi(ombud.base, path, token, body);
 
 async function file(t, lang) {
   const filed = await api('/reports', null, {

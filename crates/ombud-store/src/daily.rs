@@ -371,12 +371,15 @@ impl DailyStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM case_labels WHERE case_id = $1").bind(case.to_string()).execute(&mut *tx).await?;
         for label in labels {
-            sqlx::query("INSERT INTO case_labels (case_id, label, added_at) VALUES ($1, $2, $3)")
-                .bind(case.to_string())
-                .bind(label)
-                .bind(millis(at))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO case_labels (case_id, label, added_at, received_at)
+                 SELECT c.id, $2, $3, c.received_at FROM cases c WHERE c.id = $1",
+            )
+            .bind(case.to_string())
+            .bind(label)
+            .bind(millis(at))
+            .execute(&mut *tx)
+            .await?;
         }
         self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)

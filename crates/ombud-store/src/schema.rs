@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "interim measures", include_str!("../migrations/0017_interim_measures.sql")),
     (18, "step outcomes", include_str!("../migrations/0018_step_outcomes.sql")),
     (19, "related cases", include_str!("../migrations/0019_related_cases.sql")),
+    (20, "label order", include_str!("../migrations/0020_label_order.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -141,6 +142,10 @@ mod tests {
         (
             "ccff663f2118110e47e62ff7921cc14d43c75f9bdca4b54e13ed41077c11b7aba79080f1fec52793a2b44f993d42cb36",
             "bc846e299dc1a7d8f10c1cf9192df4d5e8ce58c4be6af51352182f7855fd4ac20774277f18804cb199f88bbbc2e84f03",
+        ),
+        (
+            "1a17614478eee433250c922693a6369dd3161dc865f0e4423a4cc7ebe08e20c57e1161d4c403c562a8ba4b33e3fa9ee8",
+            "234d122e2e7ca7bae81fa24a6a662bbc8a844b0255fa623134c2e8920a8c7f08f32f1e7923eb3fd67f7097ef0c3d9a37",
         ),
     ];
 

@@ -88,12 +88,14 @@ async fn load(store: &SqlStore, staff: StaffId, from: u64, to: u64) {
             .expect("lead");
         }
         if i % 20 == 0 {
-            sqlx::query("INSERT INTO case_labels (case_id, label, added_at) VALUES ($1, 'urgent', $2)")
-                .bind(&id)
-                .bind(received)
-                .execute(&mut *tx)
-                .await
-                .expect("label");
+            sqlx::query(
+                "INSERT INTO case_labels (case_id, label, added_at, received_at) VALUES ($1, 'urgent', $2, $2)",
+            )
+            .bind(&id)
+            .bind(received)
+            .execute(&mut *tx)
+            .await
+            .expect("label");
         }
     }
     tx.commit().await.expect("commit");

@@ -346,6 +346,21 @@ pub(crate) async fn the_inbox_pages_in_order_with_every_filter(store: &SqlStore)
     let mut reversed = refs.to_vec();
     reversed.reverse();
     assert_eq!(all_pages(store, a.id, &deadline, 2).await, reversed);
+    // A label's cases, newest first, page after page, from the label's own index; by deadline too.
+    let labelled = [0usize, 2, 3, 6];
+    for n in labelled {
+        let event = EventRecord::new(ids[n], EventKind::LabelsChanged, t(900), Actor::Staff(a.id));
+        store.set_labels(ids[n], &["urgent".to_owned()], t(900), &event).await.expect("label");
+    }
+    let urgent = CaseFilter { label: Some("urgent".into()), ..Default::default() };
+    let want: Vec<String> =
+        expected.iter().filter(|e| labelled.iter().any(|n| ids[*n] == e.1)).map(|e| e.2.clone()).collect();
+    assert_eq!(all_pages(store, a.id, &urgent, 1).await, want, "newest first, one at a time");
+    let urgent_by_due = CaseFilter { sort: InboxSort::Deadline, ..urgent.clone() };
+    let mut want_by_due: Vec<String> = labelled.iter().map(|n| refs[*n].to_owned()).collect();
+    want_by_due.reverse();
+    assert_eq!(all_pages(store, a.id, &urgent_by_due, 3).await, want_by_due);
+    assert!(all_pages(store, b.id, &urgent, 3).await.is_empty(), "only cases she may read");
     // Either part of a reference, the whole one, a category; another reader's list is hers alone.
     let part = |p: &str| CaseFilter { reference: Some(ReferenceSearch::Part(p.into())), ..Default::default() };
     assert_eq!(all_pages(store, a.id, &part("AAAA"), 10).await, ["OMB-CCCC-AAAA", "OMB-AAAA-1111"]);
