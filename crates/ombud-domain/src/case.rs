@@ -195,6 +195,14 @@ impl EventKind {
         )
     }
 
+    /// Whether her downloadable record carries the event's leaf. Every leaf
+    /// of her case does but a link to another case: its kind alone would
+    /// tell her that another report exists, which is that reporter's to
+    /// keep. The leaf stays in the log, and `ledger verify` checks it.
+    pub fn in_her_record(self) -> bool {
+        self != EventKind::CasesLinked
+    }
+
     /// Whether the event is an access by a staff member: the access log.
     pub fn is_access(self) -> bool {
         matches!(self, EventKind::OpenedByStaff | EventKind::FileDownloaded | EventKind::IdentityRevealed)

@@ -79,6 +79,10 @@ pub enum DeadlineKind {
     /// Oversight identifies an accused who matched nobody (restricted case).
     /// Shown to staff only: nothing tells her whether a name matched.
     Routing,
+    /// An interim measure is reviewed by the day its decision named: changed
+    /// (with what she is told) or ended. Staff only: she reads the review
+    /// date on the measure itself.
+    MeasureReview,
 }
 
 names!(DeadlineKind, "deadline" {
@@ -88,12 +92,19 @@ names!(DeadlineKind, "deadline" {
     Feedback => "feedback",
     RequestAnswer => "request_answer",
     Routing => "routing",
+    MeasureReview => "measure_review",
 });
 
 impl DeadlineKind {
     /// Whether she sees deadlines of this kind on her case.
     pub fn shown_to_reporter(self) -> bool {
-        self != DeadlineKind::Routing
+        !matches!(self, DeadlineKind::Routing | DeadlineKind::MeasureReview)
+    }
+
+    /// Whether a handler may move it by extending or pausing it. A review
+    /// date moves with its measure, changed with a reason and a text for her.
+    pub fn movable(self) -> bool {
+        !matches!(self, DeadlineKind::Acknowledge | DeadlineKind::MeasureReview)
     }
 }
 
@@ -224,6 +235,15 @@ pub fn reporter_may_escalate(deadlines: &[Deadline], now: Timestamp) -> bool {
 impl DeadlinePolicy {
     pub fn time_zone(&self) -> Result<TimeZone, DomainError> {
         TimeZone::get(&self.time_zone).map_err(|_| DomainError::UnknownTimeZone(self.time_zone.clone()))
+    }
+
+    /// The last second of a day in the organisation's zone: a date a person
+    /// names ("review by 4 December") means all of that day.
+    pub fn end_of_day(&self, date: jiff::civil::Date) -> Result<Timestamp, DomainError> {
+        date.at(23, 59, 59, 0)
+            .to_zoned(self.time_zone()?)
+            .map(|z| z.timestamp())
+            .map_err(|_| DomainError::DeadlineOutOfRange)
     }
 
     pub fn acknowledge_due(&self, received: Timestamp) -> Result<Timestamp, DomainError> {

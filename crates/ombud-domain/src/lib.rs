@@ -37,7 +37,7 @@ pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use labels::CaseLabel;
 pub use matching::{NameIndex, NamedEntry, Strength};
 pub use measures::{MeasureAction, MeasureKind};
-pub use outcomes::{CaseOutcome, Sanction, StepOutcome, check_outcome};
+pub use outcomes::{CaseOutcome, OutcomeContext, Sanction, StepOutcome, allowed_outcomes, check_outcome};
 pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,

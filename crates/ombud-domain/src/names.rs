@@ -86,7 +86,9 @@ mod tests {
         same_names(&Role::ALL, Role::as_str, Role::parse);
         same_names(&ExclusionReason::ALL, ExclusionReason::as_str, ExclusionReason::parse);
         assert_eq!(CaseStatus::ALL.len(), 9);
-        assert_eq!(DeadlineKind::ALL.len(), 6);
+        same_names(&crate::CaseOutcome::ALL, crate::CaseOutcome::as_str, crate::CaseOutcome::parse);
+        same_names(&crate::Sanction::ALL, crate::Sanction::as_str, crate::Sanction::parse);
+        assert_eq!(DeadlineKind::ALL.len(), 7);
         assert!(matches!("closing".parse::<CaseStatus>(), Err(DomainError::UnknownValue { what: "status", .. })));
     }
 }

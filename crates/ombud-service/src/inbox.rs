@@ -198,7 +198,12 @@ fn field(name: &str, code: &'static str) -> FieldError {
 /// one of its parts ("9f2d"), or its beginning ("OMB-7K"). None when the
 /// text is not shaped like any (a name, an email).
 pub fn reference_search(q: &str) -> Option<ReferenceSearch> {
-    let q = q.trim().to_uppercase();
+    // Any dash a keyboard or a word processor makes is the reference's
+    // hyphen; read aloud and typed with spaces ("OMB 7K3Q 9F2D"), so are
+    // spaces after its prefix. A name with a space stays a name.
+    let q: String = q.trim().chars().map(|c| if "‐‑‒–—―－".contains(c) { '-' } else { c }).collect();
+    let q = q.to_uppercase();
+    let q = if q.starts_with("OMB") { q.split_whitespace().collect::<Vec<_>>().join("-") } else { q };
     if q.is_empty() || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return None;
     }
@@ -240,6 +245,9 @@ mod tests {
         assert_eq!(reference_search(" omb-7k3q-9f2d "), whole);
         assert_eq!(reference_search("7K3Q9F2D"), whole);
         assert_eq!(reference_search("7k3q-9f2d"), whole);
+        assert_eq!(reference_search("OMB 7K3Q 9F2D"), whole, "read aloud, typed with spaces");
+        assert_eq!(reference_search("OMB–7K3Q–9F2D"), whole, "en dashes from a word processor");
+        assert_eq!(reference_search("7K3Q－9F2D"), whole, "a full-width dash");
         assert_eq!(reference_search("9f2d"), Some(ReferenceSearch::Part("9F2D".into())));
         assert_eq!(reference_search("OMB-7K"), Some(ReferenceSearch::Prefix("OMB-7K".into())));
         for name in ["孙浩", "Sun Hao", "sun.hao@example.org", "7K3Q%", "Zhang San Feng"] {

@@ -372,6 +372,7 @@ impl ReporterDesk<'_> {
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         let checkpoint = self.checkpoint().await?;
         let case_events: Vec<(EventRecord, u64)> = (self.store.events(case.id).await?.into_iter())
+            .filter(|e| e.kind.in_her_record())
             .filter_map(|e| e.leaf_index.filter(|i| *i < checkpoint.size).map(|i| (e, i)))
             .collect();
         let ids: Vec<NodeId> = case_events.iter().map(|(_, i)| NodeId { level: 0, index: *i }).collect();

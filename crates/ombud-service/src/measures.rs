@@ -10,8 +10,8 @@ use crate::workflow::{reason_aad, required, sentence};
 use crate::{Result, ServiceError, StaffDesk};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
-use ombud_domain::{CaseId, EventKind, FieldError, MeasureAction, MeasureKind, StaffId};
-use ombud_store::{Actor, EventRecord, MeasureChangeRow, MeasureRow, SealedEntry, Store};
+use ombud_domain::{CaseId, DeadlineKind, EventKind, FieldError, MeasureAction, MeasureKind, StaffId};
+use ombud_store::{Actor, DeadlineRow, EventRecord, MeasureChangeRow, MeasureRow, SealedEntry, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -76,21 +76,22 @@ impl StaffDesk<'_> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
         self.require_case_worker(&case).await?;
-        let measure = checked(input, true)?;
-        let change = change(MeasureAction::Decided, input)?;
         let now = self.clock.now();
         let id = uuid::Uuid::now_v7();
+        let measure = checked(input, true)?;
+        let review = self.review_deadline(case_id, id, &measure, now)?;
+        let change = change(MeasureAction::Decided, input)?;
         let row = MeasureRow {
             id,
             case_id,
             created_at: now,
             staff: session.id,
             sealed: seal_json(&key, &measure_aad(case_id, id), &measure)?,
-            review_at: review_at(&measure),
+            review_at: review.as_ref().map(|d| d.due_at),
             ended_at: None,
         };
         let (change, event) = sealed_change(&key, case_id, id, session.id, now, &change)?;
-        self.store.add_measure(&row, &change, &event).await?;
+        self.store.add_measure(&row, &change, review.as_ref(), &event).await?;
         Ok(id)
     }
 
@@ -116,18 +117,46 @@ impl StaffDesk<'_> {
             }
             _ => return Err(ServiceError::invalid_field("action", "invalid-choice")),
         };
+        // Changing a measure is its review; an ended one is reviewed no more.
+        let review = match action {
+            MeasureAction::Ended => None,
+            _ => self.review_deadline(case_id, measure_id, &measure, now)?,
+        };
         let change = change(action, input)?;
         let row = MeasureRow {
             sealed: seal_json(&key, &measure_aad(case_id, measure_id), &measure)?,
-            review_at: review_at(&measure),
+            review_at: review.as_ref().map(|d| d.due_at),
             ended_at,
             ..current
         };
         let (change, event) = sealed_change(&key, case_id, measure_id, session.id, now, &change)?;
-        if !self.store.update_measure(&row, &change, &event).await? {
+        if !self.store.update_measure(&row, &change, review.as_ref(), &event).await? {
             return Err(ServiceError::invalid_field("action", "measure-ended"));
         }
         Ok(())
+    }
+}
+
+impl StaffDesk<'_> {
+    /// The review a measure's decision names, due at the end of that day in
+    /// the organisation's zone: a deadline like any other, reminded of and
+    /// escalated when missed. A day already past is refused.
+    fn review_deadline(
+        &self,
+        case_id: CaseId,
+        measure_id: uuid::Uuid,
+        m: &Measure,
+        now: Timestamp,
+    ) -> Result<Option<DeadlineRow>> {
+        let Some(date) = m.review_by.as_deref().and_then(|d| d.parse::<jiff::civil::Date>().ok()) else {
+            return Ok(None);
+        };
+        let due = self.config.policy.end_of_day(date)?;
+        if due < now {
+            return Err(ServiceError::invalid_field("review_by", "review-in-past"));
+        }
+        let row = DeadlineRow::new(case_id, DeadlineKind::MeasureReview, due, now);
+        Ok(Some(DeadlineRow { subject: Some(measure_id), ..row }))
     }
 }
 
@@ -160,11 +189,6 @@ pub(crate) async fn measure_views(
 
 fn measure_aad(case_id: CaseId, id: uuid::Uuid) -> Vec<u8> {
     reason_aad(case_id, &id, "interim-measure")
-}
-
-fn review_at(m: &Measure) -> Option<Timestamp> {
-    let date: jiff::civil::Date = m.review_by.as_deref()?.parse().ok()?;
-    date.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
 }
 
 fn sealed_change(

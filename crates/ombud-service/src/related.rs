@@ -2,8 +2,8 @@
 //! she may read both: because both name the same confirmed person (found
 //! through identity tokens, never by opening other cases), or because a
 //! reader linked them with a reason. Oversight sees the people named as
-//! accused in three cases or more, by an opaque id, with a name only where
-//! it may read every one of those cases.
+//! accused in three cases or more, each only by a member who may read every
+//! one of those cases.
 
 use crate::callers::CaseAccess;
 use crate::directory_index::DirectoryIndex;
@@ -49,21 +49,21 @@ pub struct CaseRef {
     pub status: CaseStatus,
 }
 
-/// A person named as accused in three cases or more.
+/// A person named as accused in three cases or more, every one of which
+/// this member may read.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RepeatRespondent {
     /// An opaque id, the same on every reading (a fingerprint of one of
-    /// the person's identity tokens): never a name.
+    /// the person's identity tokens).
     pub person: String,
-    /// The directory name, only when this member may read every one of
-    /// the cases.
+    /// The directory name (none when the person left the directory).
     pub name: Option<String>,
     /// How many cases name the person as accused.
     pub cases: u32,
     /// The first and the last of those cases to arrive.
     pub first: Timestamp,
     pub last: Timestamp,
-    /// Those of the cases this member may read.
+    /// The cases.
     pub readable: Vec<CaseRef>,
 }
 
@@ -155,8 +155,11 @@ impl StaffDesk<'_> {
 impl OversightDesk<'_> {
     /// The people named as accused in at least three cases, most cases
     /// first. Only confirmed people count (a unique match, or someone a
-    /// person identified), never a candidate kept out to fail closed. The
-    /// list names nobody unless this member may read every case counted.
+    /// person identified), never a candidate kept out to fail closed. A
+    /// person is listed only to a member who may read every case counted:
+    /// a count that took in a case she is kept out of would tell her that
+    /// case exists, so she sees nothing of the person, and the members who
+    /// read them all see the whole line.
     pub async fn repeat_respondents(&self) -> Result<Vec<RepeatRespondent>> {
         let index = self.directory_index().await?;
         // One group per person: her tokens lead to the same directory
@@ -182,12 +185,10 @@ impl OversightDesk<'_> {
                     readable.push(CaseRef { case_id: case.id, case_ref: case.reference, status: case.status });
                 }
             }
-            let reads_all = readable.len() == ids.len();
-            let name = key
-                .strip_prefix("id:")
-                .and_then(|id| index.people.get(id))
-                .filter(|_| reads_all)
-                .map(|p| p.name.clone());
+            if readable.len() != ids.len() {
+                continue;
+            }
+            let name = key.strip_prefix("id:").and_then(|id| index.people.get(id)).map(|p| p.name.clone());
             out.push(RepeatRespondent {
                 person: format!("P-{}", &hex(&token)[..12]),
                 name,

@@ -85,7 +85,7 @@ impl StaffDesk<'_> {
             return Err(ServiceError::RoutingPending);
         }
         let to = next_status(case.status, step, case.category)?;
-        let (reason, for_her, chosen) = self.step_texts(case_id, step, to, text).await?;
+        let (reason, for_her, chosen) = self.step_texts(&case, step, to, text).await?;
         let now = self.clock.now();
         let id = uuid::Uuid::now_v7();
         let seal = |kind: &str, text: Option<String>| {
@@ -154,11 +154,12 @@ impl StaffDesk<'_> {
     /// refused, naming `requests`.
     async fn step_texts(
         &self,
-        case_id: CaseId,
+        case: &CaseRecord,
         step: Step,
         to: CaseStatus,
         text: &StepText<'_>,
     ) -> Result<(Option<String>, Option<String>, StepOutcome)> {
+        let case_id = case.id;
         let mut errors = Vec::new();
         let reason = if step.needs_reason() {
             required("reason", text.reason, MAX_MESSAGE_CHARS).map_err(|e| errors.push(e)).ok()
@@ -176,7 +177,13 @@ impl StaffDesk<'_> {
         if closing && self.store.requests(case_id).await?.iter().any(|r| r.answered_at.is_none()) {
             errors.push(FieldError { field: "requests".into(), code: "unanswered-requests" });
         }
-        let chosen = ombud_domain::check_outcome(step, text.outcome, text.sanctions).map_err(|e| errors.extend(e)).ok();
+        // What the latest findings found (a reopened case finds again before it closes again).
+        let transitions = self.store.transitions(case_id).await?;
+        let finding =
+            transitions.iter().rev().find(|t| t.step == Step::RecordFindings.as_str()).and_then(|t| t.outcome);
+        let on = ombud_domain::OutcomeContext { category: case.category, finding };
+        let chosen =
+            ombud_domain::check_outcome(step, on, text.outcome, text.sanctions).map_err(|e| errors.extend(e)).ok();
         match chosen {
             Some(chosen) if errors.is_empty() => Ok((reason, for_her, chosen)),
             _ => Err(invalid(errors)),
@@ -247,6 +254,10 @@ impl StaffDesk<'_> {
         if current.kind == DeadlineKind::Acknowledge {
             // Confirming receipt takes a click: nothing justifies moving its date, paused or extended.
             errors.push(FieldError { field: "kind".into(), code: "acknowledge-not-paused" });
+        }
+        if current.kind == DeadlineKind::MeasureReview {
+            // A review date moves with its measure, changed with a reason and a text for her.
+            errors.push(FieldError { field: "kind".into(), code: "review-moves-with-measure" });
         }
         if current.kind == DeadlineKind::Feedback {
             errors.extend(self.feedback_may_move(&current, &req)?);

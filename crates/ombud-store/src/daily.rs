@@ -51,12 +51,28 @@ pub struct MeasureChangeRow {
 
 #[async_trait]
 pub trait DailyStore: Send + Sync {
-    /// A new measure with its first change and event; it meets the case's
+    /// A new measure with its first change and event, and its review
+    /// deadline when it names a review date; it meets the case's
     /// interim-measures deadline if that is still open. One transaction.
-    async fn add_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<()>;
+    async fn add_measure(
+        &self,
+        m: &MeasureRow,
+        change: &MeasureChangeRow,
+        review: Option<&DeadlineRow>,
+        event: &EventRecord,
+    ) -> Result<()>;
     /// A measure as changed or ended, with the change and its event; false
     /// (nothing written) if it had ended already.
-    async fn update_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<bool>;
+    /// Changes or ends a measure unless it ended already (false then): its
+    /// open review deadline is met (changing or ending it is its review),
+    /// and a new one set when the change names another review date.
+    async fn update_measure(
+        &self,
+        m: &MeasureRow,
+        change: &MeasureChangeRow,
+        review: Option<&DeadlineRow>,
+        event: &EventRecord,
+    ) -> Result<bool>;
     async fn measures(&self, case: CaseId) -> Result<Vec<MeasureRow>>;
     async fn measure_changes(&self, case: CaseId) -> Result<Vec<MeasureChangeRow>>;
     /// Everyone who may read a case (an access row, with or without a key yet).
@@ -172,7 +188,13 @@ async fn insert_measure_change(conn: &mut Conn, c: &MeasureChangeRow) -> Result<
 
 #[async_trait]
 impl DailyStore for SqlStore {
-    async fn add_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<()> {
+    async fn add_measure(
+        &self,
+        m: &MeasureRow,
+        change: &MeasureChangeRow,
+        review: Option<&DeadlineRow>,
+        event: &EventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO interim_measures (id, case_id, created_at, staff_id, sealed, review_at, ended_at)
@@ -195,11 +217,20 @@ impl DailyStore for SqlStore {
             m.created_at,
         )
         .await?;
+        if let Some(review) = review {
+            crate::deadlines::insert_deadline(&mut tx, review).await?;
+        }
         self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)
     }
 
-    async fn update_measure(&self, m: &MeasureRow, change: &MeasureChangeRow, event: &EventRecord) -> Result<bool> {
+    async fn update_measure(
+        &self,
+        m: &MeasureRow,
+        change: &MeasureChangeRow,
+        review: Option<&DeadlineRow>,
+        event: &EventRecord,
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE interim_measures SET sealed = $1, review_at = $2, ended_at = $3
@@ -216,6 +247,10 @@ impl DailyStore for SqlStore {
             return Ok(false);
         }
         insert_measure_change(&mut tx, change).await?;
+        crate::deadlines::meet_subject_deadline(&mut tx, m.case_id, m.id, change.entry.created_at).await?;
+        if let Some(review) = review {
+            crate::deadlines::insert_deadline(&mut tx, review).await?;
+        }
         self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)

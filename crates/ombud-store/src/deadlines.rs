@@ -121,6 +121,22 @@ pub(crate) async fn close_open_deadlines(
 }
 
 /// Meets a case's own open deadline of a kind (not one of a request's).
+/// Meets the open deadlines about one thing of a case (a request answered,
+/// a measure reviewed).
+pub(crate) async fn meet_subject_deadline(
+    conn: &mut Conn,
+    case: CaseId,
+    subject: uuid::Uuid,
+    at: Timestamp,
+) -> Result<()> {
+    sqlx::query("UPDATE deadlines SET met_at = $1 WHERE subject = $2 AND met_at IS NULL AND closed_at IS NULL")
+        .bind(millis(at))
+        .bind(subject.to_string())
+        .execute(&mut *conn)
+        .await?;
+    refresh_next_due(conn, case).await
+}
+
 pub(crate) async fn meet_case_deadline(conn: &mut Conn, case: CaseId, kind: DeadlineKind, at: Timestamp) -> Result<()> {
     sqlx::query(
         "UPDATE deadlines SET met_at = $1 WHERE case_id = $2 AND kind = $3 AND met_at IS NULL AND closed_at IS NULL AND subject IS NULL",

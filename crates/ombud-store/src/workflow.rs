@@ -189,12 +189,7 @@ impl WorkflowStore for SqlStore {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("UPDATE deadlines SET met_at = $1 WHERE subject = $2 AND met_at IS NULL AND closed_at IS NULL")
-            .bind(millis(at))
-            .bind(request.to_string())
-            .execute(&mut *tx)
-            .await?;
-        deadlines::refresh_next_due(&mut tx, case).await?;
+        deadlines::meet_subject_deadline(&mut tx, case, request, at).await?;
         self.insert_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(true)

@@ -164,6 +164,7 @@ impl Label for DeadlineKind {
             DeadlineKind::Feedback => "deadline-feedback",
             DeadlineKind::RequestAnswer => "deadline-request-answer",
             DeadlineKind::Routing => "deadline-routing",
+            DeadlineKind::MeasureReview => "deadline-measure-review",
         }
     }
 }
@@ -226,6 +227,7 @@ pub fn not_started_key(kind: DeadlineKind) -> &'static str {
         DeadlineKind::Feedback => "deadline-feedback-not-started",
         DeadlineKind::RequestAnswer => "deadline-request-answer-not-started",
         DeadlineKind::Routing => "deadline-routing-not-started",
+        DeadlineKind::MeasureReview => "deadline-measure-review-not-started",
     }
 }
 

@@ -154,3 +154,91 @@ async fn the_measure_form_keeps_every_choice_and_word_when_refused() {
     assert!(page.contains("The interim measure was decided") && page.contains("No travel together"));
     s.stop().await;
 }
+
+fn review_deadlines(case: &Value) -> Vec<(String, String)> {
+    case["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .filter(|d| d["kind"] == "measure_review")
+        .map(|d| (d["due"].as_str().unwrap_or_default().to_owned(), d["state"].as_str().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_review_date_is_reminded_escalated_and_met_by_reviewing_the_measure() {
+    use jiff::SignedDuration;
+    use ombud_domain::{Clock, DeadlineKind};
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let pw = s.staff("h@example.org", Role::Handler).await;
+        s.staff("o@example.org", Role::Oversight).await;
+        let (case_ref, receipt) =
+            s.report(json!({"category": "sexual_harassment", "description": "He keeps waiting by my desk."})).await;
+        let h = s.staff_token("h@example.org", &pw).await;
+        let id = s.get_json("/api/v1/cases", &h).await.1["cases"][0]["id"].as_str().expect("id").to_owned();
+        let create = format!("/api/v1/cases/{id}/interim-measures");
+        // A review day already past is refused, beside the review date.
+        let mut past = measure(&["no_contact"], "He approached her twice.", "He may not contact you.");
+        past["from"] = json!("2026-10-01");
+        past["review_by"] = json!("2026-11-01");
+        let (status, body) = s.post_json(&create, &h, past).await;
+        assert_eq!(
+            (status, body["error"]["fields"][0]["field"].as_str(), body["error"]["fields"][0]["code"].as_str()),
+            (422, Some("review_by"), Some("review-in-past"))
+        );
+        // Reviewed by 4 January: a deadline at the end of that day, for staff only.
+        let decided = measure(&["no_contact"], "He approached her twice.", "He may not contact you.");
+        let (status, created) = s.post_json(&create, &h, decided).await;
+        assert_eq!(status, 201, "{created}");
+        let measure_id = created["id"].as_str().expect("id").to_owned();
+        let (_, case) = s.get_json(&format!("/api/v1/cases/{id}"), &h).await;
+        let reviews = review_deadlines(&case);
+        assert_eq!(reviews.len(), 1, "{reviews:?}");
+        assert!(reviews[0].0.starts_with("2027-01-04") || reviews[0].0.starts_with("2027-01-05"), "{reviews:?}");
+        let (_, hers) = s.get_json("/api/v1/reporter/case", &s.reporter_token(&receipt).await).await;
+        assert!(review_deadlines(&hers).is_empty(), "she reads the review date on the measure, not as a deadline");
+        // It moves only with its measure.
+        let review_id = case["deadlines"]
+            .as_array()
+            .expect("deadlines")
+            .iter()
+            .find(|d| d["kind"] == "measure_review")
+            .and_then(|d| d["id"].as_str())
+            .expect("id")
+            .to_owned();
+        let moved = json!({"kind": "extension", "until": "2027-03-01T00:00:00Z",
+            "justification": "The team is busy this month.", "for_reporter": "We need a little longer."});
+        let (status, body) = s.post_json(&format!("/api/v1/cases/{id}/deadlines/{review_id}/change"), &h, moved).await;
+        assert_eq!((status, body["error"]["fields"][0]["code"].as_str()), (422, Some("review-moves-with-measure")));
+
+        // Two days before, the handler is reminded; once it passed unreviewed, oversight hears of it.
+        s.clock.set("2027-01-03T12:00:00Z".parse().expect("time"));
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert!(swept.reminded.iter().any(|(r, k, _)| r == &case_ref && *k == DeadlineKind::MeasureReview), "reminded");
+        s.clock.advance(SignedDuration::from_hours(48));
+        let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert!(
+            swept.escalated.iter().any(|(r, k, _)| r == &case_ref && *k == DeadlineKind::MeasureReview),
+            "escalated"
+        );
+
+        // Reviewed: changed with a new review date. The missed one is met now, the new one open.
+        let change = format!("/api/v1/cases/{id}/interim-measures/{measure_id}");
+        let mut changed = measure(&["no_contact"], "Reviewed with HR: still needed.", "The measure stays in place.");
+        changed["action"] = json!("change");
+        changed["review_by"] = json!("2027-02-05");
+        assert_eq!(s.post_json(&change, &h, changed).await.0, 200);
+        let (_, case) = s.get_json(&format!("/api/v1/cases/{id}"), &h).await;
+        let reviews = review_deadlines(&case);
+        assert_eq!(reviews.len(), 2, "{reviews:?}");
+        assert_eq!(reviews.iter().filter(|(_, st)| st == "met").count(), 1, "{reviews:?}");
+        assert!(reviews.iter().any(|(due, st)| st != "met" && due.starts_with("2027-02-0")), "{reviews:?}");
+        // Ended: nothing is left to review.
+        let end = json!({"action": "end", "reason": "He left the company.", "for_reporter": "The measure ended: he no longer works here."});
+        assert_eq!(s.post_json(&change, &h, end).await.0, 200);
+        let (_, case) = s.get_json(&format!("/api/v1/cases/{id}"), &h).await;
+        assert!(review_deadlines(&case).iter().all(|(_, st)| st == "met"), "{:?}", review_deadlines(&case));
+        s.stop().await;
+    }
+}

@@ -99,6 +99,13 @@ async fn a_harassment_case_from_receipt_to_closure_tells_her_what_was_decided_an
         assert_eq!(post(&s, &format!("{case}/requests/{request}/answer"), &handler, answer).await.0, 200);
         let (status, body) = post(&s, &steps, &handler, json!({"step": "close", "reason": "done"})).await;
         assert_eq!((status, fields(&body)), (422, vec!["for_reporter", "outcome"]), "every problem at once");
+        // Closing says what the findings found: never another finding, never a dismissal around the sign-off.
+        for other in ["substantiated", "dismissed", "withdrawn"] {
+            let mut c = close(CLOSED);
+            c["outcome"] = json!(other);
+            let (status, body) = post(&s, &steps, &handler, c).await;
+            assert_eq!((status, fields(&body)), (422, vec!["outcome"]), "{other}");
+        }
         let (status, body) = post(&s, &steps, &handler, close(CLOSED)).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("closed")));
         // Staff read the outcomes and the sanctions on the case.

@@ -29,8 +29,9 @@ struct Seeded {
     by_email: String,
     /// A case that names "Sun" only: a candidate, never counted.
     vague: String,
-    /// A case naming nobody.
+    /// A case naming nobody, and her receipt.
     plain: String,
+    plain_receipt: String,
 }
 
 async fn seed(s: &TestServer) -> Seeded {
@@ -43,8 +44,9 @@ async fn seed(s: &TestServer) -> Seeded {
             "internal": true})))
         .await;
     let (vague, _) = s.report(accused(json!({"name": "Sun", "role": "accused", "internal": true}))).await;
-    let (plain, _) = s.report(json!({"category": "other", "description": "The fire exits are locked."})).await;
-    Seeded { by_name, by_id, by_email, vague, plain }
+    let (plain, plain_receipt) =
+        s.report(json!({"category": "other", "description": "The fire exits are locked."})).await;
+    Seeded { by_name, by_id, by_email, vague, plain, plain_receipt }
 }
 
 #[tokio::test]
@@ -88,6 +90,13 @@ async fn cases_naming_the_same_person_are_related_only_for_a_reader_of_both_and_
         assert_eq!(related["cases"][0]["links"][0]["reason"], reason);
         let (_, related) = s.get_json(&format!("/api/v1/cases/{name_id}/related"), &h).await;
         assert!(refs_of(&related).contains(&c.plain.as_str()), "the link shows from both sides");
+        // She never learns that her case was linked to another: not on her page, not in her record.
+        let reporter = s.reporter_token(&c.plain_receipt).await;
+        for path in ["/api/v1/reporter/case", "/api/v1/reporter/record"] {
+            let (status, hers) = s.get_json(path, &reporter).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(!hers.to_string().contains("cases_linked") && !hers.to_string().contains(&c.by_name), "{path}");
+        }
 
         // His manager reads the plain case but not the one accusing Sun Hao: no trace of it, or of the link.
         let (status, related) = s.get_json(&format!("/api/v1/cases/{plain_id}/related"), &president).await;
@@ -109,7 +118,7 @@ async fn cases_naming_the_same_person_are_related_only_for_a_reader_of_both_and_
 }
 
 #[tokio::test]
-async fn oversight_sees_a_person_named_in_three_cases_by_name_only_where_it_reads_them_all() {
+async fn oversight_sees_a_person_named_in_three_cases_only_where_it_reads_them_all() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
         let opw = s.staff("o@example.org", Role::Oversight).await;
@@ -134,22 +143,18 @@ async fn oversight_sees_a_person_named_in_three_cases_by_name_only_where_it_read
         assert_eq!(readable, want);
         let person = people[0]["person"].as_str().expect("opaque id").to_owned();
 
-        // A member kept out of the cases sees that someone is named three times, never who, nor which cases.
-        let (_, theirs) = s.get_json("/api/v1/oversight/repeat-respondents", &coo).await;
-        assert_eq!(theirs["people"][0]["person"], person.as_str(), "the same opaque id");
-        assert_eq!(theirs["people"][0]["cases"], 3);
-        assert_eq!((&theirs["people"][0]["name"], &theirs["people"][0]["readable"]), (&Value::Null, &json!([])));
-        assert!(!theirs.to_string().contains("Sun Hao") && !theirs.to_string().contains(&c.by_name));
-        for (lang, heading, hidden) in [
-            ("en", "People named in several cases", "3 of them you may not read."),
-            ("zh-CN", "在多起案件中被提及的人", "其中 3 起您无权查阅。"),
-        ] {
+        // A member kept out of the cases learns nothing: not who, not how many, not that the cases exist.
+        let (status, theirs) = s.get_json("/api/v1/oversight/repeat-respondents", &coo).await;
+        assert_eq!((status, &theirs["people"]), (200, &json!([])), "{theirs}");
+        for (lang, heading) in [("en", "People named in several cases"), ("zh-CN", "在多起案件中被提及的人")]
+        {
             let page = s.page(&format!("/oversight/escalations?lang={lang}"), &coo).await;
-            assert!(page.contains(heading) && page.contains(&person) && page.contains(hidden), "{lang}");
-            assert!(!page.contains("Sun Hao"), "{lang}: no name for a member kept out");
+            assert!(page.contains(heading), "{lang}");
+            assert!(!page.contains(&person) && !page.contains("Sun Hao"), "{lang}: nothing of the person");
         }
         let page = s.page("/oversight/escalations?lang=en", &o).await;
         assert!(page.contains(&format!("Sun Hao ({person})")) && page.contains("named as accused in 3 cases"));
+        assert!(page.contains(&c.by_id) && page.contains("(Received)"), "each case with where it stands");
         s.stop().await;
     }
 }

@@ -666,7 +666,7 @@ sanction-suspension = Suspension
 sanction-dismissal = Dismissal
 sanction-other = Other (say which in the reason)
 case-step-outcome = Outcome (for findings or closing)
-case-step-outcome-hint = Findings: what the investigation found. Closing: how the case ended. She sees the outcome; leave it unchosen for any other step.
+case-step-outcome-hint = Findings: what the investigation found. Closing: as the findings found, or (where no sign-off is needed) referred elsewhere or withdrawn by her; a dismissal is its own step. She sees the outcome; leave it unchosen for any other step.
 case-step-sanctions = Sanctions (for a decision)
 case-step-sanctions-hint = Tick every sanction the decision imposes, or “No sanction” alone. She never sees the sanctions; leave them unticked for any other step.
 case-history-outcome = Outcome: { $outcome }
@@ -694,9 +694,10 @@ field-unknown-case = No case you may read has this reference.
 field-same-case = This is the case you are on; give the other case's reference.
 field-already-linked = These cases are linked already.
 oversight-repeat = People named in several cases
-oversight-repeat-lead = People named as accused in three cases or more, counting only people confirmed (a single match, or someone a person identified). A name shows only where you may read every one of the cases.
+oversight-repeat-lead = People named as accused in three cases or more, counting only people confirmed (a single match, or someone a person identified). A person shows only to a member who may read every one of the cases: a count must never tell someone kept out of a case that it exists.
 oversight-repeat-line = named as accused in { $count } cases, first { $first }, last { $last }
-oversight-repeat-hidden = { $count ->
-    [one] One of them you may not read.
-   *[other] { $count } of them you may not read.
-}
+deadline-measure-review = Review an interim measure
+deadline-measure-review-not-started = starts when the measure is decided
+field-review-in-past = This day has passed; choose today or a later day.
+field-review-moves-with-measure = A review date moves with its measure: change the measure, with a reason and a text for her.
+field-sanction-without-finding = The findings did not find this substantiated: nobody is sanctioned for it. Choose “No sanction”.

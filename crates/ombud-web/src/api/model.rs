@@ -59,6 +59,8 @@ pub struct CaseDeadline {
     pub closed_at: Option<Timestamp>,
     /// The request it is for, if it is a request's answer deadline.
     pub request_id: Option<uuid::Uuid>,
+    /// The interim measure it is for, if it is a measure's review (staff only).
+    pub measure_id: Option<uuid::Uuid>,
 }
 
 impl CaseDeadline {
@@ -72,7 +74,8 @@ impl CaseDeadline {
             state: state.name(),
             closed_reason: state.closed_reason(),
             closed_at: d.closed.map(|(at, _)| at),
-            request_id: d.subject,
+            request_id: d.subject.filter(|_| d.kind == DeadlineKind::RequestAnswer),
+            measure_id: d.subject.filter(|_| d.kind == DeadlineKind::MeasureReview),
         }
     }
 }

@@ -25,7 +25,8 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
 }
 
 /// People named as accused in three cases or more (confirmed people only: a unique match or someone a person
-/// identified), by an opaque id; a name only where the caller may read every one of the cases.
+/// identified), each listed only when the caller may read every one of the cases: a count that took in a case
+/// she is kept out of would tell her it exists.
 #[utoipa::path(get, path = "/oversight/repeat-respondents", tag = "oversight", security(("staff" = [])),
     responses((status = 200, body = RepeatRespondents), errors::Unauthorized, errors::Forbidden))]
 async fn repeat_respondents(

@@ -485,10 +485,12 @@ fn history_lines(page: &Page, view: &CaseView) -> Vec<HistoryLine> {
 /// The outcomes and sanctions the steps offered now take, each once, in order.
 fn step_extras(page: &Page, view: &CaseView, session: &StaffSession) -> (Vec<Choice>, Vec<Choice>) {
     let offered = offered_steps(view, session);
+    let finding = view.steps.iter().rev().find(|s| s.step == ombud_domain::Step::RecordFindings.as_str());
+    let on = ombud_domain::OutcomeContext { category: view.case.category, finding: finding.and_then(|s| s.outcome) };
     let mut outcomes: Vec<ombud_domain::CaseOutcome> = Vec::new();
-    for o in offered.iter().flat_map(|s| s.outcomes()) {
-        if !outcomes.contains(o) {
-            outcomes.push(*o);
+    for o in offered.iter().flat_map(|s| ombud_domain::allowed_outcomes(*s, on)) {
+        if !outcomes.contains(&o) {
+            outcomes.push(o);
         }
     }
     let sanctions = if offered.iter().any(|s| s.takes_sanctions()) {
@@ -532,7 +534,8 @@ async fn related_lines(state: &AppState, page: &Page, session: &StaffSession, id
 fn open_deadlines(page: &Page, view: &CaseView, feedback_movable: bool) -> Vec<DeadlineOption> {
     view.deadline_rows
         .iter()
-        .filter(|d| d.is_open() && (feedback_movable || d.kind != ombud_domain::DeadlineKind::Feedback))
+        .filter(|d| d.is_open() && d.kind != ombud_domain::DeadlineKind::MeasureReview)
+        .filter(|d| feedback_movable || d.kind != ombud_domain::DeadlineKind::Feedback)
         .map(|d| DeadlineOption {
             id: d.id.to_string(),
             form: format!("change-{}", d.id),

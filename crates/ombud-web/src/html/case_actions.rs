@@ -300,12 +300,10 @@ pub async fn answer(
 
 /// A date means the end of that day in the organisation's zone.
 fn end_of_day(state: &AppState, date: &str) -> Result<jiff::Timestamp, ServiceError> {
-    let zone = state.ombud.config().policy.time_zone().unwrap_or(jiff::tz::TimeZone::UTC);
     date.trim()
         .parse::<jiff::civil::Date>()
         .ok()
-        .and_then(|d| d.at(23, 59, 59, 0).to_zoned(zone).ok())
-        .map(|z| z.timestamp())
+        .and_then(|d| state.ombud.config().policy.end_of_day(d).ok())
         .ok_or_else(|| ServiceError::invalid_field("until", "invalid-date"))
 }
 

@@ -78,32 +78,27 @@ pub struct EscalationsPage {
     resolve: ResolveSent,
 }
 
-/// A person on the repeat-respondent list: a name only where the member may
-/// read every case, the opaque id always.
+/// A person on the repeat-respondent list, with the cases.
 pub struct RepeatLine {
     who: String,
     text: String,
-    /// The cases she may read, as (href, reference).
-    cases: Vec<(String, String)>,
-    /// How many she may not read, said in words; empty when none.
-    hidden: String,
+    /// The cases, as (href, reference, status).
+    cases: Vec<(String, String, String)>,
 }
 
 fn repeat_line(page: &Page, r: &ombud_service::RepeatRespondent) -> RepeatLine {
     let tr = &page.tr;
-    let hidden = r.cases as usize - r.readable.len();
     RepeatLine {
         who: r.name.as_ref().map_or_else(|| r.person.clone(), |name| format!("{name} ({})", r.person)),
         text: tr.t_with(
             "oversight-repeat-line",
             &[("count", r.cases.into()), ("first", page.time(&r.first).into()), ("last", page.time(&r.last).into())],
         ),
-        cases: r.readable.iter().map(|c| (format!("/staff/cases/{}", c.case_id), c.case_ref.clone())).collect(),
-        hidden: if hidden == 0 {
-            String::new()
-        } else {
-            tr.t_with("oversight-repeat-hidden", &[("count", hidden.into())])
-        },
+        cases: r
+            .readable
+            .iter()
+            .map(|c| (format!("/staff/cases/{}", c.case_id), c.case_ref.clone(), tr.label(c.status)))
+            .collect(),
     }
 }
 
