@@ -72,7 +72,7 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
     await pressAndWait(handler, 'Enter');
     await tabTo(handler, 'table.inbox tbody a');
     await pressAndWait(handler, 'Enter');
-    await tabTo(handler, 'form[action$="/acknowledge"] button');
+    await tabTo(handler, 'form[action*="/acknowledge?"] button');
     await pressAndWait(handler, 'Enter');
     await tabTo(handler, '#body');
     await handler.keyboard.type(t.staffReply);

@@ -146,6 +146,20 @@ impl Ombud {
         &self.config
     }
 
+    /// Claims one send of a page's form (`once` names the page and the form):
+    /// the key of the claim the first time, None for every later send of the
+    /// same form — a double click, a resent page — which must not act twice.
+    pub async fn claim_send(&self, once: &str) -> Result<Option<[u8; 32]>> {
+        let hash = self.keys.form_token_hash(once)?;
+        Ok(self.store.claim_form_token(&hash, self.clock.now()).await?.then_some(hash))
+    }
+
+    /// Gives a claimed send back when it did nothing (refused, or failed), so
+    /// that sending the same form again is not taken for a second send.
+    pub async fn release_send(&self, claim: &[u8; 32]) -> Result<()> {
+        Ok(self.store.release_form_token(claim).await?)
+    }
+
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

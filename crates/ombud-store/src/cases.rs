@@ -15,6 +15,11 @@ pub trait CaseStore: Send + Sync {
     async fn create_case(&self, new: &NewCase) -> Result<()>;
     /// Whether a report was already filed with this form token.
     async fn form_token_used(&self, hash: &[u8; 32]) -> Result<bool>;
+    /// Claims a one-time form send: true the first time, false for every
+    /// send of the same form after it.
+    async fn claim_form_token(&self, hash: &[u8; 32], at: Timestamp) -> Result<bool>;
+    /// Gives a claimed send back (what it carried was not done).
+    async fn release_form_token(&self, hash: &[u8; 32]) -> Result<()>;
     /// Forgets the form tokens used before `before`; how many.
     async fn forget_form_tokens(&self, before: Timestamp) -> Result<u64>;
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
@@ -156,6 +161,20 @@ impl CaseStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(found.is_some())
+    }
+
+    async fn claim_form_token(&self, hash: &[u8; 32], at: Timestamp) -> Result<bool> {
+        let done = sqlx::query("INSERT INTO form_tokens (hash, used_at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING")
+            .bind(hex(hash))
+            .bind(millis(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_form_token(&self, hash: &[u8; 32]) -> Result<()> {
+        sqlx::query("DELETE FROM form_tokens WHERE hash = $1").bind(hex(hash)).execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn forget_form_tokens(&self, before: Timestamp) -> Result<u64> {

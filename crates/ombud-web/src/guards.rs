@@ -82,3 +82,47 @@ pub async fn no_nul(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
+
+/// A form sent twice acts once. Every form of a case page (and her reply)
+/// posts to an address carrying `?once=` (a value new on each page served),
+/// so a double click, a resent page or a retried request sends the same
+/// value for the same address: the first send is claimed and acts; every
+/// later one is taken back to the page with "this was sent once", and
+/// nothing is done twice. A send that was refused or failed gives its claim
+/// back, so sending the corrected form is never taken for a second send.
+pub async fn once(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let once = (request.method() == axum::http::Method::POST)
+        .then(|| request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("once="))))
+        .flatten()
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("{v}|{}", request.uri().path()));
+    let Some(once) = once else { return next.run(request).await };
+    match state.ombud.claim_send(&once).await {
+        Ok(Some(claim)) => {
+            let response = next.run(request).await;
+            if !response.status().is_redirection()
+                && let Err(e) = state.ombud.release_send(&claim).await
+            {
+                tracing::warn!(error = %e, "a refused send could not be given back");
+            }
+            response
+        }
+        Ok(None) => crate::html::page::see_other(&sent_once_target(request.uri().path())),
+        // The claim could not be read: act, rather than lose what she sent.
+        Err(_) => next.run(request).await,
+    }
+}
+
+/// Where a form sent a second time goes back to: its case, saying so.
+fn sent_once_target(path: &str) -> String {
+    match path.strip_prefix("/staff/cases/").and_then(|rest| rest.split('/').next()) {
+        Some(case) => format!("/staff/cases/{case}?done=sent-once"),
+        None if path.starts_with("/oversight/") => "/oversight/escalations?done=sent-once".to_owned(),
+        // Her page shows her thread, with what she sent there once.
+        None => "/follow-up".to_owned(),
+    }
+}

@@ -96,7 +96,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_request_bytes;
     Router::new()
-        .merge(html::routes().layer(DefaultBodyLimit::max(upload_limit)))
+        .merge(
+            html::routes()
+                .layer(DefaultBodyLimit::max(upload_limit))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), guards::once)),
+        )
         .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .nest("/scim/v2", scim::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .route("/healthz", axum::routing::get(|| async { "ok" }))

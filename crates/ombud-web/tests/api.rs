@@ -286,7 +286,7 @@ async fn the_openapi_document_is_served_and_lists_every_route() {
     assert_eq!(statuses.len(), 9, "{statuses:?}");
     assert_eq!(statuses, all);
     let kinds = enum_values(&doc, &schemas["CaseDeadline"]["properties"]["kind"]);
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
     assert_eq!(enum_values(&doc, &schemas["StepIn"]["properties"]["step"]).len(), 14);
     s.stop().await;
 }

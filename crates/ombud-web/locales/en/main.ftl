@@ -701,3 +701,4 @@ deadline-measure-review-not-started = starts when the measure is decided
 field-review-in-past = This day has passed; choose today or a later day.
 field-review-moves-with-measure = A review date moves with its measure: change the measure, with a reason and a text for her.
 field-sanction-without-finding = The findings did not find this substantiated: nobody is sanctioned for it. Choose “No sanction”.
+done-sent-once = That form was sent twice (a double click or a resent page). It was acted on once, and nothing was done a second time: what it did is shown below.

@@ -673,3 +673,4 @@ deadline-measure-review-not-started = 决定措施时开始计算
 field-review-in-past = 该日期已过，请选择今天或之后的日期。
 field-review-moves-with-measure = 复核日期随措施而定：请更改措施，并写明理由和给她的说明。
 field-sanction-without-finding = 调查结论未认定属实，不得因此处分任何人。请选择“不予处分”。
+done-sent-once = 该表单被提交了两次（双击或重新发送页面）。系统只处理了一次，没有重复执行：处理结果见下文。

@@ -300,6 +300,7 @@ pub const DONE: &[&str] = &[
     "measure-decided",
     "measure-changed",
     "cases-linked",
+    "sent-once",
 ];
 
 /// Every notice's key, for the test that each exists in both languages.

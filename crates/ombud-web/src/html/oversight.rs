@@ -111,7 +111,11 @@ pub async fn escalations(
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let done = query.map(|q| q.0.done).unwrap_or_default();
-    let notice = (done == "escalation-resolved").then(|| lang.tr().t("done-escalation-resolved"));
+    let notice = match done.as_str() {
+        "escalation-resolved" => Some(lang.tr().t("done-escalation-resolved")),
+        "sent-once" => Some(lang.tr().t("done-sent-once")),
+        _ => None,
+    };
     match review(&state, lang, &session, notice, ResolveSent::default()).await {
         Ok(page) => render(&page),
         Err(e) => error_page(lang, e),

@@ -22,6 +22,9 @@ pub struct Page {
     /// Shows the oversight committee's pages in the header.
     pub oversight: bool,
     pub zone: TimeZone,
+    /// New on every page served: its forms post to `?once=` this, so each
+    /// acts once however often it is sent (`guards::once`).
+    pub once: String,
 }
 
 impl Page {
@@ -42,6 +45,8 @@ impl Page {
             staff_name: None,
             oversight: false,
             zone: TimeZone::UTC,
+            // Without randomness the page still works; its forms are then not guarded.
+            once: ombud_service::random_token().unwrap_or_default(),
         }
     }
 
