@@ -59,7 +59,8 @@ pub struct InboxPage {
     pub searched_by: SearchedBy,
 }
 
-/// How many cases match, by status; `more` when past `COUNT_CAP`.
+/// How many cases match, by status; `more` when past `COUNT_CAP`, and then
+/// no breakdown: the first ten thousand read are no sample of the rest.
 #[derive(Clone, Debug, Default)]
 pub struct InboxCounts {
     pub total: u64,
@@ -151,7 +152,9 @@ impl StaffDesk<'_> {
             filter.after = None;
             let by_status = self.store.count_cases(session.id, &filter, COUNT_CAP + 1).await?;
             let total: u64 = by_status.iter().map(|(_, n)| n).sum();
-            Some(InboxCounts { total: total.min(u64::from(COUNT_CAP)), more: total > u64::from(COUNT_CAP), by_status })
+            let more = total > u64::from(COUNT_CAP);
+            let by_status = if more { Vec::new() } else { by_status };
+            Some(InboxCounts { total: total.min(u64::from(COUNT_CAP)), more, by_status })
         } else {
             None
         };

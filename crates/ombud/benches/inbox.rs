@@ -3,7 +3,8 @@
 //! `OMBUD_BENCH_INBOX_CASES` (100,000 by default; 1,000,000 for the README)
 //! open cases a handler may read, and times the first page (50 cases) of
 //! every indexed filter of the inbox — as `GET /api/v1/cases` asks the store
-//! for it — at both sizes, printing p50, p99 and the ratio of the two sizes.
+//! for it — and the count by status the page shows beside it (to ten
+//! thousand), at both sizes, printing p50, p99 and the ratio of the two sizes.
 //!
 //! Cases are bulk-loaded with plain inserts of the columns the inbox reads
 //! (no report is sealed: the inbox never opens one), a
@@ -122,17 +123,38 @@ fn filters(staff: StaffId, n: u64) -> Vec<(&'static str, CaseFilter)> {
     ]
 }
 
-/// p50 and p99 of the first page, in milliseconds.
-async fn time(store: &SqlStore, staff: StaffId, filter: &CaseFilter, runs: usize) -> (f64, f64) {
+/// What the inbox page reads for a filter: its first page, or (with
+/// `counted`) the count by status it shows beside it, to ten thousand.
+async fn read(store: &SqlStore, staff: StaffId, filter: &CaseFilter, counted: bool) {
+    if counted {
+        std::hint::black_box(store.count_cases(staff, filter, COUNT_CAP).await.expect("count"));
+    } else {
+        std::hint::black_box(store.search_cases(staff, filter, 50).await.expect("page"));
+    }
+}
+
+/// The count the inbox page shows stops past ten thousand ("10000+").
+const COUNT_CAP: u32 = 10_001;
+
+/// p50 and p99 of one read, in milliseconds.
+async fn time(store: &SqlStore, staff: StaffId, filter: &CaseFilter, runs: usize, counted: bool) -> (f64, f64) {
     let mut ms = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
-        let page = store.search_cases(staff, filter, 50).await.expect("page");
+        read(store, staff, filter, counted).await;
         ms.push(started.elapsed().as_secs_f64() * 1000.0);
-        std::hint::black_box(page);
     }
     ms.sort_by(f64::total_cmp);
     (ms[runs / 2], ms[(runs * 99 / 100).min(runs - 1)])
+}
+
+/// Every filter, then the count of the list unfiltered and of a label.
+fn reads(staff: StaffId, n: u64) -> Vec<(String, CaseFilter, bool)> {
+    let mut out: Vec<(String, CaseFilter, bool)> =
+        filters(staff, n).into_iter().map(|(name, f)| (name.to_owned(), f, false)).collect();
+    out.push(("count, everything".into(), CaseFilter::default(), true));
+    out.push(("count, a label".into(), CaseFilter { label: Some("urgent".into()), ..Default::default() }, true));
+    out
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -156,8 +178,8 @@ async fn main() {
     load(&store, staff.id, 0, 100).await;
     let small: Vec<(f64, f64)> = {
         let mut out = Vec::new();
-        for (_, f) in filters(staff.id, 100) {
-            out.push(time(&store, staff.id, &f, runs).await);
+        for (_, f, counted) in reads(staff.id, 100) {
+            out.push(time(&store, staff.id, &f, runs, counted).await);
         }
         out
     };
@@ -170,12 +192,12 @@ async fn main() {
     }
     sqlx::query("ANALYZE").execute(store.pool()).await.expect("analyze");
     println!(
-        "inbox: loaded {big} open cases in {:.1} s; first page of 50, {runs} runs each, SQLite",
+        "inbox: loaded {big} open cases in {:.1} s; first page of 50 or the count beside it, {runs} runs each, SQLite",
         started.elapsed().as_secs_f64()
     );
     println!("{:<26} {:>14} {:>16} {:>8}", "filter", "100 p50/p99", format!("{big} p50/p99"), "p50 ×");
-    for ((name, f), (s50, s99)) in filters(staff.id, big).into_iter().zip(small) {
-        let (b50, b99) = time(&store, staff.id, &f, runs).await;
+    for ((name, f, counted), (s50, s99)) in reads(staff.id, big).into_iter().zip(small) {
+        let (b50, b99) = time(&store, staff.id, &f, runs, counted).await;
         println!("{name:<26} {s50:>6.2}/{s99:>6.2} {b50:>7.2}/{b99:>7.2} {:>8.1}", b50 / s50);
     }
 }
