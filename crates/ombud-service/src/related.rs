@@ -79,9 +79,11 @@ impl StaffDesk<'_> {
             let name = person_of(&index, &token).map(|p| p.name.clone());
             people.entry(other).or_default().extend(name);
         }
-        let names = self.staff_names().await?;
+        let case_links = self.store.case_links(case_id, me).await?;
+        // Staff names only when a link says who made it: the case page reads this on every view.
+        let names = if case_links.is_empty() { Default::default() } else { self.staff_names().await? };
         let mut links: BTreeMap<CaseId, Vec<LinkView>> = BTreeMap::new();
-        for l in self.store.case_links(case_id, me).await? {
+        for l in case_links {
             let sealed = l.sealed_for(case_id);
             let reason = crate::workflow::utf8(key.open(&reason_aad(case_id, &l.id, "case-link"), sealed)?)?;
             let view = LinkView { id: l.id, at: l.created_at, by: names.get(&l.staff).cloned(), reason };
@@ -91,17 +93,21 @@ impl StaffDesk<'_> {
         let mut out = Vec::new();
         for (other, named) in people {
             let Some(case) = self.store.case(other).await? else { continue };
-            out.push(RelatedCase {
-                case_id: other,
-                case_ref: case.reference,
-                status: case.status,
-                category: case.category,
-                people: named.into_iter().collect(),
-                links: links.remove(&other).unwrap_or_default(),
-            });
+            out.push((
+                case.received_at,
+                RelatedCase {
+                    case_id: other,
+                    case_ref: case.reference,
+                    status: case.status,
+                    category: case.category,
+                    people: named.into_iter().collect(),
+                    links: links.remove(&other).unwrap_or_default(),
+                },
+            ));
         }
-        out.sort_by_key(|r| std::cmp::Reverse(r.case_ref.clone()));
-        Ok(out)
+        // Most recent first: by when each arrived (a reference says nothing of that).
+        out.sort_by_key(|(received, _)| std::cmp::Reverse(*received));
+        Ok(out.into_iter().map(|(_, related)| related).collect())
     }
 
     /// Links this case to another she may read, named by its reference,
@@ -168,7 +174,9 @@ impl OversightDesk<'_> {
         for (token, case) in self.store.repeat_named(PersonRole::Accused, REPEAT_MIN_CASES).await? {
             let key = person_of(&index, &token).map_or_else(|| hex(&token), |p| format!("id:{}", p.employee_id));
             let group = groups.entry(key).or_insert_with(|| (token.clone(), BTreeSet::new()));
-            group.0 = group.0.clone().min(token);
+            if token < group.0 {
+                group.0 = token;
+            }
             group.1.insert(case);
         }
         let mut out = Vec::new();
