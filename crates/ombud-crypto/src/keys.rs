@@ -27,6 +27,8 @@ pub struct InstanceKeys {
     form_token: [u8; 32],
     /// Keys the actor commitments of ledger leaves.
     actor: ActorKey,
+    /// Keys the one-time links that let staff choose a password.
+    ticket: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -50,7 +52,9 @@ impl InstanceKeys {
         hk.expand(b"form-token", &mut form_token).map_err(|_| CryptoError::Malformed)?;
         let mut actor = ActorKey([0u8; 64]);
         hk.expand(b"ledger-actor", &mut actor.0).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor })
+        let mut ticket = [0u8; 32];
+        hk.expand(b"staff-ticket", &mut ticket).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor, ticket })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -80,6 +84,20 @@ impl InstanceKeys {
     /// filed with it: a keyed hash, which says nothing without the secret.
     pub fn form_token_hash(&self, token: &str) -> Result<[u8; 32], CryptoError> {
         hmac(&self.form_token, token.trim().as_bytes())
+    }
+
+    /// The secret half of a one-time link to choose a password: a keyed
+    /// hash of the link's id. Nothing of it is stored; the mail that carries
+    /// the link recomputes it, and the page that receives it checks it.
+    pub fn ticket_secret(&self, ticket_id: &[u8; 16]) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.ticket, ticket_id)
+    }
+
+    /// The mark a browser keeps once it signed in to an account: a keyed
+    /// hash of the account's email, so sign-in from a device she used
+    /// before is not held up while someone else guesses at her password.
+    pub fn device_mark(&self, email: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.ticket, format!("device:{}", email.trim().to_lowercase()).as_bytes())
     }
 
     /// A value stored in the database at initialisation, so that starting

@@ -143,6 +143,20 @@ pub enum EventKind {
     InterimMeasure,
     /// A reader linked the case to another, with a reason.
     CasesLinked,
+    // Administrative events: they belong to no case (see `is_administrative`).
+    /// An account was invited; she chooses her password from a link.
+    StaffInvited,
+    /// She chose her first password from her invitation.
+    StaffJoined,
+    StaffDisabled,
+    StaffEnabled,
+    /// Her password was lost: her key pair is void until she chooses a new one.
+    StaffReset,
+    /// She chose a new password after a reset.
+    PasswordChosen,
+    StaffRoleChanged,
+    /// She changed her own password.
+    PasswordChanged,
 }
 
 names!(EventKind, "event" {
@@ -171,6 +185,14 @@ names!(EventKind, "event" {
     EscalationResolved => "escalation_resolved",
     InterimMeasure => "interim_measure",
     CasesLinked => "cases_linked",
+    StaffInvited => "staff_invited",
+    StaffJoined => "staff_joined",
+    StaffDisabled => "staff_disabled",
+    StaffEnabled => "staff_enabled",
+    StaffReset => "staff_reset",
+    PasswordChosen => "password_chosen",
+    StaffRoleChanged => "staff_role_changed",
+    PasswordChanged => "password_changed",
 });
 
 impl EventKind {
@@ -192,6 +214,22 @@ impl EventKind {
                 | EventKind::LabelsChanged
                 | EventKind::EscalationResolved
                 | EventKind::CasesLinked
+        ) && !self.is_administrative()
+    }
+
+    /// Whether the event belongs to no case: an administrative action, a
+    /// leaf under the reserved reference that oversight reads in its log.
+    pub fn is_administrative(self) -> bool {
+        matches!(
+            self,
+            EventKind::StaffInvited
+                | EventKind::StaffJoined
+                | EventKind::StaffDisabled
+                | EventKind::StaffEnabled
+                | EventKind::StaffReset
+                | EventKind::PasswordChosen
+                | EventKind::StaffRoleChanged
+                | EventKind::PasswordChanged
         )
     }
 
@@ -200,7 +238,7 @@ impl EventKind {
     /// tell her that another report exists, which is that reporter's to
     /// keep. The leaf stays in the log, and `ledger verify` checks it.
     pub fn in_her_record(self) -> bool {
-        self != EventKind::CasesLinked
+        self != EventKind::CasesLinked && !self.is_administrative()
     }
 
     /// Whether the event is an access by a staff member: the access log.

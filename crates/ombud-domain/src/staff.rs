@@ -31,6 +31,37 @@ impl Role {
     }
 }
 
+/// Where a staff account is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffStatus {
+    /// Signs in and reads what the rule lets her read.
+    Active,
+    /// Invited: waits for her to choose a password from her one-time link.
+    Invited,
+    /// Reset: the same, after she lost her password. Her key pair is made
+    /// new when she chooses it; her cases wait as pending grants.
+    Reset,
+    /// Signs in no more and holds no case key; what she did stays on the record.
+    Disabled,
+}
+
+names!(StaffStatus, "staff-status" {
+    Active => "active",
+    Invited => "invited",
+    Reset => "reset",
+    Disabled => "disabled",
+});
+
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Why a password is refused, if it is: too short, or (for a change) the
+/// one she already has.
+pub fn password_problem(password: &str) -> Option<&'static str> {
+    (password.chars().count() < MIN_PASSWORD_CHARS).then_some("password-too-short")
+}
+
 /// A deliberately plain check: one `@`, something on each side, a dot in the
 /// domain, no spaces. Delivery is the real test; this catches typos.
 pub fn valid_email(email: &str) -> bool {

@@ -1,56 +1,216 @@
-//! Administration: staff accounts, by an administrator or the operator.
+//! Administration: staff accounts through their life, by an administrator
+//! in the browser or the operator at the command line. Every change is a
+//! leaf of the ledger (who, what, on whom, when) that oversight reads.
+//! The administrator chooses who has an account and in which role; he never
+//! chooses a password for anyone, and reads no case.
 
+use crate::accounts::{Ticket, new_staff_keys};
+use crate::error::invalid;
 use crate::views::StaffView;
 use crate::{AdminDesk, Result, ServiceError};
-use ombud_crypto::StaffKeys;
-use ombud_domain::{FieldError, Role, StaffId, valid_email};
+use ombud_domain::{EventKind, FieldError, Role, StaffId, StaffStatus, password_problem, valid_email};
 use ombud_store::*;
 
+/// An account invited: its one-time link goes to her by mail. The link is
+/// also given here for the operator at the command line, who holds every
+/// secret anyway; the browser and the API never show it to an administrator.
+pub struct Invited {
+    pub staff: StaffView,
+    pub link_token: String,
+}
+
 impl AdminDesk<'_> {
+    fn actor(&self) -> Actor {
+        self.by.map_or(Actor::System, Actor::Staff)
+    }
+
+    /// An account with a password the operator types (the command line's
+    /// `staff add`, the demo and the tests).
     pub async fn add_staff(&self, email: &str, name: &str, role: Role, password: &str) -> Result<StaffView> {
-        let mut errors = Vec::new();
-        let email = email.trim();
-        if !valid_email(email) {
-            errors.push(FieldError { field: "email".into(), code: "invalid-email" });
-        }
-        if name.trim().is_empty() {
-            errors.push(FieldError { field: "name".into(), code: "required" });
-        }
-        if password.chars().count() < 10 {
-            errors.push(FieldError { field: "password".into(), code: "password-too-short" });
+        let mut errors = new_account_problems(email, name);
+        if let Some(code) = password_problem(password) {
+            errors.push(FieldError { field: "password".into(), code });
         }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
+        self.refuse_taken(email).await?;
         let id = StaffId::new();
-        let keys = StaffKeys::generate()?;
-        let params = self.config.password_kdf;
-        let password = zeroize::Zeroizing::new(password.to_owned());
-        let secret = keys.secret.clone();
-        let sealed_secret =
-            self.derive(move || ombud_crypto::seal_staff_secret(&secret, &password, params, id.as_bytes())).await??;
-        let record = StaffRecord {
-            id,
-            email: email.to_owned(),
-            name: name.trim().to_owned(),
-            role,
-            created_at: self.clock.now(),
-            public_key: keys.public.to_vec(),
-            sealed_secret,
-            lang: "en".to_owned(),
-            time_zone: None,
-        };
+        let keys = new_staff_keys(self, id, password).await?;
+        let record = new_record(id, email, name, role, StaffStatus::Active, keys, self.clock.now());
         let exclusions = self.exclusions_for_new_staff(&record).await?;
         self.store.create_staff(&record, &exclusions).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
         Ok(staff_view(&record))
     }
 
+    /// Invites a person: her account waits, with no key and no case, until
+    /// she chooses her password from the link mailed to her.
+    pub async fn invite(&self, email: &str, name: &str, role: Role, lang: &str) -> Result<Invited> {
+        let errors = new_account_problems(email, name);
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        self.refuse_taken(email).await?;
+        let now = self.clock.now();
+        let id = StaffId::new();
+        let mut record = new_record(id, email, name, role, StaffStatus::Invited, NewKeys::none(), now);
+        record.lang = if lang.starts_with("zh") { "zh-CN" } else { "en" }.to_owned();
+        let ticket = self.new_ticket(id, TicketPurpose::Invitation);
+        let event =
+            StaffEventRecord::new(EventKind::StaffInvited, now, self.actor(), Some(id)).with_detail(role.as_str());
+        self.store.invite_staff(&record, &ticket, &event).await?;
+        tracing::info!(staff = %id, role = %role, "staff member invited");
+        Ok(Invited { staff: staff_view(&record), link_token: Ticket::token(self, &ticket)? })
+    }
+
+    /// Disables an account at once: her sessions end, her case keys are
+    /// removed, and what she did stays on the record.
+    pub async fn disable(&self, staff: StaffId) -> Result<StaffView> {
+        let record = self.other_account(staff).await?;
+        if record.status == StaffStatus::Disabled {
+            return Ok(staff_view(&record));
+        }
+        let event = StaffEventRecord::new(EventKind::StaffDisabled, self.clock.now(), self.actor(), Some(staff));
+        self.store.disable_staff(staff, &event).await?;
+        tracing::info!(staff = %staff, "staff account disabled");
+        self.view_of(staff).await
+    }
+
+    /// Enables a disabled account again; her access comes back as pending
+    /// grants, each completed by the next reader of its case, and only on
+    /// cases the conflict rule lets her read.
+    pub async fn enable(&self, staff: StaffId) -> Result<StaffView> {
+        let record = self.other_account(staff).await?;
+        if record.status != StaffStatus::Disabled {
+            return Err(invalid("staff", "not-disabled"));
+        }
+        let exclusions = self.exclusions_for_new_staff(&record).await?;
+        let event = StaffEventRecord::new(EventKind::StaffEnabled, self.clock.now(), self.actor(), Some(staff));
+        self.store.enable_staff(staff, &exclusions, &event).await?;
+        tracing::info!(staff = %staff, "staff account enabled");
+        self.view_of(staff).await
+    }
+
+    /// Resets an account whose password is lost: her sessions end, her key
+    /// pair is void, and a one-time link lets her choose a new password (and
+    /// get a new key pair). Her cases wait as pending grants, completed by
+    /// another reader or the reporter.
+    pub async fn reset(&self, staff: StaffId) -> Result<Invited> {
+        let record = self.other_account(staff).await?;
+        if record.status == StaffStatus::Disabled {
+            return Err(invalid("staff", "disabled"));
+        }
+        let ticket = self.new_ticket(staff, TicketPurpose::Reset);
+        let event = StaffEventRecord::new(EventKind::StaffReset, self.clock.now(), self.actor(), Some(staff));
+        self.store.reset_staff(staff, &ticket, &event).await?;
+        tracing::info!(staff = %staff, "staff account reset");
+        Ok(Invited { staff: self.view_of(staff).await?, link_token: Ticket::token(self, &ticket)? })
+    }
+
+    /// A new role. Her sessions end, so the next request is made in it.
+    pub async fn set_role(&self, staff: StaffId, role: Role) -> Result<StaffView> {
+        let record = self.other_account(staff).await?;
+        if record.role == role {
+            return Ok(staff_view(&record));
+        }
+        let mut changed = record.clone();
+        changed.role = role;
+        let exclusions = self.exclusions_for_new_staff(&changed).await?;
+        let event = StaffEventRecord::new(EventKind::StaffRoleChanged, self.clock.now(), self.actor(), Some(staff))
+            .with_detail(format!("{}>{}", record.role, role));
+        self.store.set_staff_role(staff, role, &exclusions, &event).await?;
+        tracing::info!(staff = %staff, role = %role, "staff role changed");
+        self.view_of(staff).await
+    }
+
     pub async fn list_staff(&self) -> Result<Vec<StaffView>> {
         Ok(self.store.list_staff().await?.iter().map(staff_view).collect())
     }
+
+    /// The account an email names (the command line names people by email).
+    pub async fn staff_by_email(&self, email: &str) -> Result<StaffView> {
+        self.store.staff_by_email(email).await?.map(|s| staff_view(&s)).ok_or(ServiceError::NotFound)
+    }
+
+    async fn view_of(&self, staff: StaffId) -> Result<StaffView> {
+        self.store.staff_by_id(staff).await?.map(|s| staff_view(&s)).ok_or(ServiceError::NotFound)
+    }
+
+    /// Someone else's account: an administrator does not disable, reset or
+    /// change the role of his own (he changes his own password instead), so
+    /// no one locks himself out by a slip.
+    async fn other_account(&self, staff: StaffId) -> Result<StaffRecord> {
+        if self.by == Some(staff) {
+            return Err(invalid("staff", "not-yourself"));
+        }
+        self.store.staff_by_id(staff).await?.ok_or(ServiceError::NotFound)
+    }
+
+    async fn refuse_taken(&self, email: &str) -> Result<()> {
+        if self.store.staff_by_email(email).await?.is_some() {
+            return Err(invalid("email", "account-exists"));
+        }
+        Ok(())
+    }
+
+    fn new_ticket(&self, staff: StaffId, purpose: TicketPurpose) -> TicketRow {
+        let now = self.clock.now();
+        TicketRow {
+            id: uuid::Uuid::new_v4(),
+            staff_id: staff,
+            purpose,
+            created_at: now,
+            expires_at: now + self.config.ticket_valid,
+            used_at: None,
+        }
+    }
 }
 
-fn staff_view(s: &StaffRecord) -> StaffView {
-    StaffView { id: s.id, email: s.email.clone(), name: s.name.clone(), role: s.role, created_at: s.created_at }
+fn new_account_problems(email: &str, name: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !valid_email(email.trim()) {
+        errors.push(FieldError { field: "email".into(), code: "invalid-email" });
+    }
+    if name.trim().is_empty() {
+        errors.push(FieldError { field: "name".into(), code: "required" });
+    }
+    errors
+}
+
+fn new_record(
+    id: StaffId,
+    email: &str,
+    name: &str,
+    role: Role,
+    status: StaffStatus,
+    keys: NewKeys,
+    now: jiff::Timestamp,
+) -> StaffRecord {
+    StaffRecord {
+        id,
+        email: email.trim().to_owned(),
+        name: name.trim().to_owned(),
+        role,
+        created_at: now,
+        public_key: keys.public_key,
+        sealed_secret: keys.sealed_secret,
+        lang: "en".to_owned(),
+        time_zone: None,
+        status,
+        session_epoch: 0,
+        last_sign_in_at: None,
+    }
+}
+
+pub(crate) fn staff_view(s: &StaffRecord) -> StaffView {
+    StaffView {
+        id: s.id,
+        email: s.email.clone(),
+        name: s.name.clone(),
+        role: s.role,
+        created_at: s.created_at,
+        status: s.status,
+        last_sign_in_at: s.last_sign_in_at,
+    }
 }

@@ -44,6 +44,9 @@ pub enum ServiceError {
     BadToken,
     #[error("an account with this email already exists")]
     DuplicateAccount,
+    /// A one-time link that is unknown, forged, used or expired: the same answer.
+    #[error("this link is not valid (used, expired or mistyped)")]
+    BadTicket,
     /// The report form was sent again (a reload, a double click): its report
     /// was filed the first time, and no second case is made.
     #[error("this report was already received")]

@@ -252,7 +252,7 @@ fn readers_grants(
 ) -> Result<Vec<AccessGrant>> {
     let excluded: std::collections::BTreeSet<StaffId> = exclusions.iter().map(|e| e.staff_id).collect();
     let mut access = Vec::new();
-    for reader in staff.iter().filter(|s| s.role.reads_cases() && !excluded.contains(&s.id)) {
+    for reader in staff.iter().filter(|s| s.reads_cases() && !excluded.contains(&s.id)) {
         let public: [u8; 32] =
             reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
         access.push(AccessGrant {

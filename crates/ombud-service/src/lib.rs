@@ -7,6 +7,7 @@
 //! while it handles a request; nothing it writes to disk or logs does.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod administration;
 mod callers;
 mod daily;
@@ -33,6 +34,8 @@ mod staff;
 mod views;
 mod workflow;
 
+pub use accounts::{AdminLogEntry, TicketView};
+pub use administration::Invited;
 pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEAM, NoteView, StaffRef, StaffSide};
 pub use deadlines::SweepReport;
@@ -46,7 +49,7 @@ pub use inbox::{
 };
 pub use ledger::{LedgerProblem, LedgerReport};
 pub use measures::{Measure, MeasureChangeView, MeasureInput, MeasureView};
-pub use notify::{DeliveryReport, Mailer, NoticeText, SmtpMailer};
+pub use notify::{DeliveryReport, Mailer, NoticeKind, NoticeText, SmtpMailer, TICKET_PATH};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_domain::MatchHow;
@@ -54,7 +57,7 @@ pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
 pub use ombud_store::{
     ApiTokenRecord, CaseRecord, ChangeSource, DeadlineRow, DueDeadline, EscalationCause, EscalationRow, GroupRecord,
-    InboxSort, PersonRecord,
+    InboxSort, PersonRecord, TicketPurpose,
 };
 pub use oversight::{
     AccessSummary, DirectoryChangeView, EscalatedCase, Missed, QueueItem, QueueKind, summarize_access,

@@ -15,11 +15,39 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, to: &str, subject: &str, body: &str) -> std::result::Result<(), String>;
 }
 
+/// What a notice is about. None of them says more than its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Something needs her attention (a reminder, an escalation): sign in.
+    Attention,
+    /// She is invited: her one-time link to choose a password.
+    Invitation,
+    /// Her account was reset: her one-time link to choose a new password.
+    Reset,
+    /// Sign-in attempts on her account failed.
+    SignInFailures,
+}
+
+impl NoticeKind {
+    fn of(kind: &str) -> Self {
+        match kind {
+            "invitation" => NoticeKind::Invitation,
+            "reset" => NoticeKind::Reset,
+            "sign_in_failures" => NoticeKind::SignInFailures,
+            _ => NoticeKind::Attention,
+        }
+    }
+}
+
 /// The words of a notice, per language (the web layer's translations).
 pub trait NoticeText: Send + Sync {
-    fn subject(&self, lang: &str) -> String;
-    fn body(&self, lang: &str, sign_in_url: &str) -> String;
+    fn subject(&self, lang: &str, kind: NoticeKind) -> String;
+    /// `link` is the sign-in page, or her one-time link.
+    fn body(&self, lang: &str, kind: NoticeKind, link: &str) -> String;
 }
+
+/// Where a staff member chooses her password from a one-time link.
+pub const TICKET_PATH: &str = "/staff/welcome";
 
 /// SMTP through lettre, e.g. `smtp://127.0.0.1:2525`. Plain SMTP only: send
 /// through the organisation's local relay, which handles TLS onwards.
@@ -86,13 +114,16 @@ const CLAIM: SignedDuration = SignedDuration::from_secs(120);
 
 impl Ombud {
     /// Sends what is due in the outbox. Each notice is claimed before it is
-    /// sent, so two instances never send the same one.
+    /// sent, so two instances never send the same one. `public_url` is where
+    /// Ombud is reached, e.g. "https://speakup.example.org".
     pub async fn deliver_outbox(
         &self,
         mailer: &dyn Mailer,
         texts: &dyn NoticeText,
-        sign_in_url: &str,
+        public_url: &str,
     ) -> Result<DeliveryReport> {
+        let public_url = public_url.trim_end_matches('/');
+        let sign_in_url = format!("{public_url}/staff/sign-in");
         let mut report = DeliveryReport::default();
         loop {
             let now = self.clock.now();
@@ -106,8 +137,19 @@ impl Ombud {
                     self.store.outbox_sent(&item.id, now).await?;
                     continue;
                 };
-                let sent =
-                    mailer.send(&staff.email, &texts.subject(&staff.lang), &texts.body(&staff.lang, sign_in_url)).await;
+                let kind = NoticeKind::of(&item.kind);
+                let link = match self.store.notice_ticket(&item.id).await? {
+                    // A link no longer usable is not sent: a newer one replaced it.
+                    Some(t) if t.used_at.is_some() || t.expires_at <= now => {
+                        self.store.outbox_sent(&item.id, now).await?;
+                        continue;
+                    }
+                    Some(t) => format!("{public_url}{TICKET_PATH}/{}", crate::accounts::Ticket::token(self, &t)?),
+                    None => sign_in_url.clone(),
+                };
+                let sent = mailer
+                    .send(&staff.email, &texts.subject(&staff.lang, kind), &texts.body(&staff.lang, kind, &link))
+                    .await;
                 match sent {
                     Ok(()) => {
                         self.store.outbox_sent(&item.id, self.clock.now()).await?;

@@ -27,6 +27,8 @@ pub struct ServiceConfig {
     pub external_channels: Vec<ombud_domain::ExternalChannel>,
     /// The labels a handler may put on a case.
     pub labels: Vec<ombud_domain::CaseLabel>,
+    /// How long a one-time link to choose a password works.
+    pub ticket_valid: jiff::SignedDuration,
 }
 
 impl Default for ServiceConfig {
@@ -42,6 +44,7 @@ impl Default for ServiceConfig {
             conflict: ombud_domain::ConflictPolicy::default(),
             external_channels: ombud_domain::ExternalChannel::china(),
             labels: ombud_domain::CaseLabel::defaults(),
+            ticket_valid: jiff::SignedDuration::from_hours(72),
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct StaffSession {
     pub role: Role,
     /// The zone she sees times in, if she chose one.
     pub time_zone: Option<String>,
+    /// Her account's session epoch when she signed in (see `session_stands`).
+    pub epoch: i64,
     pub(crate) secret: StaffSecret,
 }
 

@@ -305,7 +305,7 @@ impl Ombud {
         routing: CaseRouting,
     ) -> Result<Vec<(StaffId, ExclusionReason)>> {
         let mut out = Vec::new();
-        let readers: Vec<&StaffRecord> = staff.iter().filter(|s| s.role.reads_cases()).collect();
+        let readers: Vec<&StaffRecord> = staff.iter().filter(|s| s.reads_cases()).collect();
         for s in &readers {
             let reader = self.reader(index, s, declared.contains(&s.id))?;
             if let Some(reason) = self.rule(index, parties, &reader, routing) {

@@ -14,7 +14,9 @@ impl Ombud {
     /// Checks the password by opening her private key: one derivation. An
     /// unknown email spends the same time, so timing does not reveal accounts.
     pub async fn staff_sign_in(&self, email: &str, password: &str) -> Result<StaffSession> {
-        let record = self.store.staff_by_email(email).await?;
+        // Only an active account signs in; any other answers as an unknown
+        // email does, in the same time.
+        let record = self.store.staff_by_email(email).await?.filter(StaffRecord::active);
         let password = zeroize::Zeroizing::new(password.to_owned());
         let Some(record) = record else {
             let params = self.config.password_kdf;
@@ -29,12 +31,14 @@ impl Ombud {
             ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
             other => other.into(),
         })?;
+        self.store.note_sign_in(record.id, self.clock.now()).await?;
         Ok(StaffSession {
             id: record.id,
             name: record.name,
             email: record.email,
             role: record.role,
             time_zone: record.time_zone,
+            epoch: record.session_epoch,
             secret,
         })
     }

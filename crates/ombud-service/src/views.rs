@@ -115,6 +115,8 @@ pub struct StaffView {
     pub name: String,
     pub role: Role,
     pub created_at: Timestamp,
+    pub status: ombud_domain::StaffStatus,
+    pub last_sign_in_at: Option<Timestamp>,
 }
 
 /// A file to send to a person who may read it.

@@ -272,7 +272,7 @@ impl CaseStore for SqlStore {
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>> {
         let rows = sqlx::query_as::<_, PendingGrantColumns>(
             "SELECT s.id, s.public_key FROM case_access a JOIN staff s ON s.id = a.staff_id
-             WHERE a.case_id = $1 AND a.wrapped_key IS NULL ORDER BY s.id",
+             WHERE a.case_id = $1 AND a.wrapped_key IS NULL AND s.status = 'active' ORDER BY s.id",
         )
         .bind(case.to_string())
         .fetch_all(&self.pool)

@@ -465,7 +465,7 @@ impl DirectoryStore for SqlStore {
         sqlx::query(
             "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at)
              SELECT $1, s.id, NULL, $2 FROM staff s
-             WHERE s.role IN ('handler', 'oversight')
+             WHERE s.role IN ('handler', 'oversight') AND s.status = 'active'
                AND s.id NOT IN (SELECT staff_id FROM case_exclusions WHERE case_id = $1)
              ON CONFLICT (case_id, staff_id) DO NOTHING",
         )

@@ -68,18 +68,66 @@ impl SqlStore {
     /// key to commit with and writes version-1 leaves, as before version 2;
     /// `Ombud::open` always binds, so every instance writes version 2.
     pub(crate) async fn insert_event(&self, conn: &mut Conn, event: &EventRecord) -> Result<u64> {
-        append_event(conn, event, self.actors.get().map(Arc::as_ref)).await
+        append_event(conn, event, self.actors()).await
+    }
+
+    /// The hasher of actor commitments, once a service has bound it.
+    pub(crate) fn actors(&self) -> Option<&dyn ActorCommitments> {
+        self.actors.get().map(Arc::as_ref)
     }
 }
 
 async fn append_event(conn: &mut Conn, event: &EventRecord, actors: Option<&dyn ActorCommitments>) -> Result<u64> {
+    // The leaf is reserved first: its write takes the lock before any read,
+    // so a SQLite transaction never has to upgrade a read to a write.
     let index = next_leaf_index(conn).await?;
     let case_ref: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1")
         .bind(event.case_id.to_string())
         .fetch_one(&mut *conn)
         .await?;
+    append_leaf(conn, index, event, &case_ref, actors).await?;
+    insert_event_row(conn, event, index).await?;
+    Ok(index)
+}
+
+/// Writes an administrative event (one that belongs to no case) and its
+/// leaf, under the reserved reference, in the caller's transaction.
+pub(crate) async fn append_staff_event(
+    conn: &mut Conn,
+    record: &StaffEventRecord,
+    actors: Option<&dyn ActorCommitments>,
+) -> Result<u64> {
+    let e = &record.event;
+    let leaf = next_leaf_index(conn).await?;
+    append_leaf(conn, leaf, e, NO_CASE_REFERENCE, actors).await?;
+    sqlx::query(
+        "INSERT INTO staff_events (id, kind, at, actor_kind, staff_id, subject_id, detail, payload_hash, leaf_index)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.id.to_string())
+    .bind(e.kind.as_str())
+    .bind(millis(e.at))
+    .bind(e.actor.kind())
+    .bind(e.actor.staff_id())
+    .bind(record.subject.map(|s| s.to_string()))
+    .bind(&record.detail)
+    .bind(e.payload_hash.to_vec())
+    .bind(index(leaf)?)
+    .execute(&mut *conn)
+    .await?;
+    Ok(leaf)
+}
+
+/// Adds the hash of a reserved leaf to the tree.
+async fn append_leaf(
+    conn: &mut Conn,
+    index: u64,
+    event: &EventRecord,
+    case_ref: &str,
+    actors: Option<&dyn ActorCommitments>,
+) -> Result<()> {
     let actor = actors.map(|a| a.commit(event, index));
-    let leaf = event_leaf(event, &case_ref, actor).hash();
+    let leaf = event_leaf(event, case_ref, actor).hash();
     let mut known = HashMap::new();
     for id in ombud_ledger::needed(|get| ombud_ledger::append(index, leaf, get)) {
         let hash = ledger_node(conn, id).await?.ok_or_else(|| missing(id))?;
@@ -92,8 +140,7 @@ async fn append_event(conn: &mut Conn, event: &EventRecord, actors: Option<&dyn 
     for (id, hash) in nodes {
         put_ledger_node(conn, id, hash).await?;
     }
-    insert_event_row(conn, event, index).await?;
-    Ok(index)
+    Ok(())
 }
 
 /// Reserves the next leaf index. Writing the head row first serialises
@@ -201,11 +248,18 @@ impl LedgerStore for SqlStore {
 
     async fn ledger_entries(&self, from: u64, limit: u32) -> Result<Vec<LedgerEntry>> {
         let rows = sqlx::query_as::<_, LedgerEntryColumns>(
-            "SELECT e.*, c.reference FROM events e LEFT JOIN cases c ON c.id = e.case_id
-             WHERE e.leaf_index >= $1 ORDER BY e.leaf_index LIMIT $2",
+            "SELECT * FROM (
+               SELECT e.id, e.case_id, e.kind, e.at, e.actor_kind, e.staff_id, e.payload_hash, e.leaf_index, c.reference
+               FROM events e LEFT JOIN cases c ON c.id = e.case_id WHERE e.leaf_index >= $1
+               UNION ALL
+               SELECT a.id, $3, a.kind, a.at, a.actor_kind, a.staff_id, a.payload_hash, a.leaf_index, $4
+               FROM staff_events a WHERE a.leaf_index >= $1
+             ) entries ORDER BY leaf_index LIMIT $2",
         )
         .bind(index(from)?)
         .bind(i64::from(limit))
+        .bind(NO_CASE.to_string())
+        .bind(NO_CASE_REFERENCE)
         .fetch_all(&self.pool)
         .await?;
         typed(rows)

@@ -8,6 +8,7 @@
 //! category, status, times, deadlines, access rows, and sealed blobs.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod cases;
 mod daily;
 mod deadlines;
@@ -25,6 +26,7 @@ mod staff;
 pub mod testdb;
 mod workflow;
 
+pub use accounts::{AccountStore, NewKeys, StaffEventRow, StaffNotice};
 pub use cases::CaseStore;
 pub use daily::{AssigneeRow, Assignment, DailyStore, MeasureChangeRow, MeasureRow};
 pub use deadlines::DeadlineStore;
@@ -45,8 +47,8 @@ use async_trait::async_trait;
 /// Every capability trait, for callers that hold an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore, RelatedStore,
-        StaffStore, Store, WorkflowStore,
+        AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
+        RelatedStore, StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -107,7 +109,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// The whole store: every capability, and the instance's own settings.
 #[async_trait]
 pub trait Store:
-    CaseStore
+    AccountStore
+    + CaseStore
     + DailyStore
     + WorkflowStore
     + DeadlineStore

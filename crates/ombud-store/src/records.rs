@@ -6,7 +6,7 @@ use jiff::Timestamp;
 pub use ombud_domain::EscalationCause;
 use ombud_domain::{
     AttachmentId, CaseId, CaseRouting, CaseStatus, Category, ChangeState, ClosedReason, DeadlineKind, EventKind,
-    MessageId, Role, StaffId,
+    MessageId, Role, StaffId, StaffStatus,
 };
 use std::str::FromStr;
 
@@ -24,6 +24,90 @@ pub struct StaffRecord {
     pub lang: String,
     /// The IANA zone she sees times in; the organisation's when None.
     pub time_zone: Option<String>,
+    pub status: StaffStatus,
+    /// Sessions signed in under an older value are no longer honoured.
+    pub session_epoch: i64,
+    pub last_sign_in_at: Option<Timestamp>,
+}
+
+impl StaffRecord {
+    /// Whether she may sign in and hold case keys.
+    pub fn active(&self) -> bool {
+        self.status == StaffStatus::Active
+    }
+
+    /// Whether she is among the readers of cases now: an active account in
+    /// a role that reads. Anyone else is wrapped no key.
+    pub fn reads_cases(&self) -> bool {
+        self.active() && self.role.reads_cases()
+    }
+}
+
+/// What a one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketPurpose {
+    /// She was invited and chooses her first password.
+    Invitation,
+    /// Her account was reset and she chooses a new one.
+    Reset,
+}
+
+impl TicketPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketPurpose::Invitation => "invitation",
+            TicketPurpose::Reset => "reset",
+        }
+    }
+}
+
+impl FromStr for TicketPurpose {
+    type Err = ();
+    fn from_str(s: &str) -> std::result::Result<Self, ()> {
+        match s {
+            "invitation" => Ok(TicketPurpose::Invitation),
+            "reset" => Ok(TicketPurpose::Reset),
+            _ => Err(()),
+        }
+    }
+}
+
+/// A one-time link to choose a password (its secret is never stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketRow {
+    pub id: uuid::Uuid,
+    pub staff_id: StaffId,
+    pub purpose: TicketPurpose,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+/// The case id and reference under which administrative events, which
+/// belong to no case, are leaves of the ledger. No case can have them: a
+/// case id is a fresh UUID v7, a reference has two groups after `OMB-`.
+pub const NO_CASE: CaseId = CaseId(uuid::Uuid::nil());
+pub const NO_CASE_REFERENCE: &str = "OMB-ADMIN";
+
+/// An administrative action on the ledger: who acted, on whom, and what
+/// changed that is not confidential (a role, never a password or a key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffEventRecord {
+    /// Its leaf: the kind, the time, the actor; the case is [`NO_CASE`].
+    pub event: EventRecord,
+    pub subject: Option<StaffId>,
+    pub detail: String,
+}
+
+impl StaffEventRecord {
+    pub fn new(kind: EventKind, at: Timestamp, actor: Actor, subject: Option<StaffId>) -> Self {
+        Self { event: EventRecord::new(NO_CASE, kind, at, actor), subject, detail: String::new() }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
 }
 
 /// A notification waiting to be sent. It names no content: only who, and

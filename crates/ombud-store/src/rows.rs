@@ -97,6 +97,9 @@ pub(crate) struct StaffColumns {
     sealed_secret: Vec<u8>,
     lang: String,
     time_zone: Option<String>,
+    status: String,
+    session_epoch: i64,
+    last_sign_in_at: Option<i64>,
 }
 
 impl TryFrom<StaffColumns> for StaffRecord {
@@ -112,6 +115,9 @@ impl TryFrom<StaffColumns> for StaffRecord {
             sealed_secret: c.sealed_secret,
             lang: c.lang,
             time_zone: c.time_zone,
+            status: parse(&c.status, "staff status")?,
+            session_epoch: c.session_epoch,
+            last_sign_in_at: c.last_sign_in_at.map(from_millis).transpose()?,
         })
     }
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (18, "step outcomes", include_str!("../migrations/0018_step_outcomes.sql")),
     (19, "related cases", include_str!("../migrations/0019_related_cases.sql")),
     (20, "label order", include_str!("../migrations/0020_label_order.sql")),
+    (21, "staff accounts", include_str!("../migrations/0021_staff_accounts.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -146,6 +147,10 @@ mod tests {
         (
             "1a17614478eee433250c922693a6369dd3161dc865f0e4423a4cc7ebe08e20c57e1161d4c403c562a8ba4b33e3fa9ee8",
             "234d122e2e7ca7bae81fa24a6a662bbc8a844b0255fa623134c2e8920a8c7f08f32f1e7923eb3fd67f7097ef0c3d9a37",
+        ),
+        (
+            "6a7540360e6733705b8c8c289ffdcdf33f4c8b0dbdcecbdea954b75f0fe4b62f977037d35857a51958dc9850a91b6477",
+            "9fda942557c1229fd64685788187281290cb6b8bc63b324fc11e86a27b6165283f33a2d520ccf9530be7ecd784368774",
         ),
     ];
 

@@ -1,7 +1,7 @@
 //! Staff accounts.
 
 use crate::rows::StaffColumns;
-use crate::sql::all_rows;
+use crate::sql::{Conn, all_rows};
 use crate::*;
 use async_trait::async_trait;
 use ombud_domain::StaffId;
@@ -23,31 +23,10 @@ pub trait StaffStore: Send + Sync {
 impl StaffStore for SqlStore {
     async fn create_staff(&self, s: &StaffRecord, exclusions: &[ExclusionRow]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(s.id.to_string())
-        .bind(&s.email)
-        .bind(email_key(&s.email))
-        .bind(&s.name)
-        .bind(s.role.as_str())
-        .bind(millis(s.created_at))
-        .bind(&s.public_key)
-        .bind(&s.sealed_secret)
-        .bind(&s.lang)
-        .execute(&mut *tx)
-        .await?;
-        if s.role.reads_cases() {
-            sqlx::query(
-                "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) SELECT id, $1, NULL, $2 FROM cases",
-            )
-            .bind(s.id.to_string())
-            .bind(millis(s.created_at))
-            .execute(&mut *tx)
-            .await?;
+        insert_staff_row(&mut tx, s).await?;
+        if s.reads_cases() {
+            grant_pending_everywhere(&mut tx, s.id, exclusions, s.created_at).await?;
         }
-        directory::insert_exclusions(&mut tx, exclusions).await?;
         Ok(tx.commit().await?)
     }
 
@@ -88,4 +67,65 @@ impl StaffStore for SqlStore {
             .await?;
         Ok(())
     }
+}
+
+pub(crate) async fn insert_staff_row(conn: &mut Conn, s: &StaffRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang, time_zone,
+                            status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(s.id.to_string())
+    .bind(&s.email)
+    .bind(email_key(&s.email))
+    .bind(&s.name)
+    .bind(s.role.as_str())
+    .bind(millis(s.created_at))
+    .bind(&s.public_key)
+    .bind(&s.sealed_secret)
+    .bind(&s.lang)
+    .bind(&s.time_zone)
+    .bind(s.status.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records the exclusions the rule finds for her, then gives her a pending
+/// grant on every other case she holds no row on: the next reader of each
+/// completes it. Nothing is granted on a case she is excluded from, by
+/// these exclusions or by any recorded before.
+pub(crate) async fn grant_pending_everywhere(
+    conn: &mut Conn,
+    staff: StaffId,
+    exclusions: &[ExclusionRow],
+    at: jiff::Timestamp,
+) -> Result<()> {
+    let fresh: Vec<ExclusionRow> = {
+        let mut fresh = Vec::new();
+        for row in exclusions {
+            let known: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM case_exclusions WHERE case_id = $1 AND staff_id = $2")
+                    .bind(row.case_id.to_string())
+                    .bind(row.staff_id.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if known.is_none() {
+                fresh.push(row.clone());
+            }
+        }
+        fresh
+    };
+    directory::insert_exclusions(conn, &fresh).await?;
+    sqlx::query(
+        "INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at)
+         SELECT c.id, $1, NULL, $2 FROM cases c
+         WHERE c.id NOT IN (SELECT case_id FROM case_exclusions WHERE staff_id = $1)
+         ON CONFLICT (case_id, staff_id) DO NOTHING",
+    )
+    .bind(staff.to_string())
+    .bind(millis(at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -25,6 +25,7 @@ pub fn classify(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::Rule(_) => (StatusCode::CONFLICT, "invalid_transition"),
         ServiceError::DuplicateAccount => (StatusCode::CONFLICT, "duplicate_account"),
+        ServiceError::BadTicket => (StatusCode::NOT_FOUND, "link_not_valid"),
         ServiceError::EscalationNotYet => (StatusCode::CONFLICT, "escalation_not_yet"),
         ServiceError::RoutingPending => (StatusCode::CONFLICT, "routing_pending"),
         ServiceError::AlreadyReceived => (StatusCode::CONFLICT, "already_received"),

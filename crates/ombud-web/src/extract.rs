@@ -30,9 +30,29 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The signed-in staff member from her session cookie or bearer token.
-pub fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
+pub async fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<StaffSession> {
     let token = bearer(headers).map(str::to_owned).or_else(|| read_cookie(headers, STAFF_COOKIE))?;
-    state.staff_sessions.get(&token)
+    standing(state, &token).await
+}
+
+/// The session a token holds, if it still stands: her account was not
+/// disabled, reset or given another role since she signed in, here or on
+/// another instance or at the command line. One that does not is ended.
+/// When the database cannot say, the session is refused (fail closed).
+async fn standing(state: &AppState, token: &str) -> Option<StaffSession> {
+    let session = state.staff_sessions.get(token)?;
+    match state.ombud.session_stands(&session).await {
+        Ok(true) => Some(session),
+        Ok(false) => {
+            let id = session.id;
+            state.staff_sessions.remove_where(|s| s.id == id);
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a staff session could not be checked; it is refused");
+            None
+        }
+    }
 }
 
 /// The signed-in reporter from her session cookie.
@@ -56,10 +76,8 @@ impl FromRequestParts<AppState> for ApiStaff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        bearer(&parts.headers)
-            .and_then(|t| state.staff_sessions.get(t))
-            .map(ApiStaff)
-            .ok_or_else(ApiError::unauthorized)
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        standing(state, token).await.map(ApiStaff).ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -111,7 +129,7 @@ impl FromRequestParts<AppState> for StaffPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        staff_session(state, &parts.headers).map(StaffPage).ok_or_else(|| see_other("/staff/sign-in"))
+        staff_session(state, &parts.headers).await.map(StaffPage).ok_or_else(|| see_other("/staff/sign-in"))
     }
 }
 

@@ -8,6 +8,7 @@ use axum::response::Response;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use ombud_service::NoticeKind;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -186,16 +187,28 @@ impl Tr {
 /// The words of a content-free notification, in the recipient's language.
 pub struct NoticeTexts;
 
+impl NoticeTexts {
+    /// The message keys of a notice kind: subject, body.
+    pub fn keys(kind: NoticeKind) -> (&'static str, &'static str) {
+        match kind {
+            NoticeKind::Attention => ("email-subject", "email-body"),
+            NoticeKind::Invitation => ("email-invitation-subject", "email-invitation-body"),
+            NoticeKind::Reset => ("email-reset-subject", "email-reset-body"),
+            NoticeKind::SignInFailures => ("email-sign-in-failures-subject", "email-sign-in-failures-body"),
+        }
+    }
+}
+
 impl ombud_service::NoticeText for NoticeTexts {
-    fn subject(&self, lang: &str) -> String {
-        Lang::parse(lang).unwrap_or_default().tr().t("email-subject")
+    fn subject(&self, lang: &str, kind: NoticeKind) -> String {
+        Lang::parse(lang).unwrap_or_default().tr().t(Self::keys(kind).0)
     }
 
-    fn body(&self, lang: &str, sign_in_url: &str) -> String {
+    fn body(&self, lang: &str, kind: NoticeKind, link: &str) -> String {
         Lang::parse(lang)
             .unwrap_or_default()
             .tr()
-            .t_with("email-body", &[("link", FluentValue::from(sign_in_url.to_owned()))])
+            .t_with(Self::keys(kind).1, &[("link", FluentValue::from(link.to_owned()))])
     }
 }
 

@@ -114,6 +114,35 @@ impl Label for EventKind {
             EventKind::EscalationResolved => "event-escalation-resolved",
             EventKind::InterimMeasure => "event-interim-measure",
             EventKind::CasesLinked => "event-cases-linked",
+            EventKind::StaffInvited => "event-staff-invited",
+            EventKind::StaffJoined => "event-staff-joined",
+            EventKind::StaffDisabled => "event-staff-disabled",
+            EventKind::StaffEnabled => "event-staff-enabled",
+            EventKind::StaffReset => "event-staff-reset",
+            EventKind::PasswordChosen => "event-password-chosen",
+            EventKind::StaffRoleChanged => "event-staff-role-changed",
+            EventKind::PasswordChanged => "event-password-changed",
+        }
+    }
+}
+
+impl Label for ombud_domain::StaffStatus {
+    fn key(self) -> &'static str {
+        match self {
+            ombud_domain::StaffStatus::Active => "staff-status-active",
+            ombud_domain::StaffStatus::Invited => "staff-status-invited",
+            ombud_domain::StaffStatus::Reset => "staff-status-reset",
+            ombud_domain::StaffStatus::Disabled => "staff-status-disabled",
+        }
+    }
+}
+
+impl Label for ombud_domain::Role {
+    fn key(self) -> &'static str {
+        match self {
+            ombud_domain::Role::Handler => "staff-role-handler",
+            ombud_domain::Role::Oversight => "staff-role-oversight",
+            ombud_domain::Role::Admin => "staff-role-admin",
         }
     }
 }

@@ -15,6 +15,7 @@ mod scim;
 mod security;
 mod server;
 mod sessions;
+mod throttle;
 mod uploads;
 
 pub use api::{api_routes, openapi_document};
@@ -42,7 +43,10 @@ pub struct WebConfig {
     /// Proxies whose `X-Forwarded-For` / `Forwarded` name the client (the
     /// address is used for the limit above, never stored or logged).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A staff session ends after this long without a request…
     pub staff_session_idle: Duration,
+    /// …and this long after sign-in, however busy.
+    pub staff_session_lifetime: Duration,
     pub reporter_session_idle: Duration,
     /// Bounds on connections: how many, and how long each may take.
     pub connections: ConnectionLimits,
@@ -56,7 +60,8 @@ impl Default for WebConfig {
             receipt_failures_per_client: 10,
             receipt_failure_window: Duration::from_secs(15 * 60),
             trusted_proxies: Vec::new(),
-            staff_session_idle: Duration::from_secs(60 * 60),
+            staff_session_idle: Duration::from_secs(30 * 60),
+            staff_session_lifetime: Duration::from_secs(12 * 60 * 60),
             reporter_session_idle: Duration::from_secs(30 * 60),
             connections: ConnectionLimits::default(),
         }
@@ -73,18 +78,23 @@ pub struct AppState {
     /// ten minutes, that starts her session (submitting itself sets no cookie).
     pub(crate) continue_tokens: Arc<sessions::Sessions<ReporterSession>>,
     pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
+    pub(crate) sign_in_throttle: Arc<throttle::SignInThrottle>,
 }
 
 impl AppState {
     pub fn new(ombud: Arc<Ombud>, config: WebConfig) -> Self {
         Self {
-            staff_sessions: Arc::new(sessions::Sessions::new(config.staff_session_idle)),
+            staff_sessions: Arc::new(sessions::Sessions::with_lifetime(
+                config.staff_session_idle,
+                config.staff_session_lifetime,
+            )),
             reporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
             continue_tokens: Arc::new(sessions::Sessions::new(std::time::Duration::from_secs(10 * 60))),
             receipt_limiter: Arc::new(limits::FailureLimiter::new(
                 config.receipt_failures_per_client,
                 config.receipt_failure_window,
             )),
+            sign_in_throttle: Arc::new(throttle::SignInThrottle::default()),
             ombud,
             config: Arc::new(config),
         }

@@ -77,7 +77,7 @@ impl FailureLimiter {
 
 /// What one client holds: an IPv4 address, or an IPv6 /64 (a single host
 /// is usually given a whole /64, so its addresses count as one).
-fn network(ip: IpAddr) -> IpAddr {
+pub(crate) fn network(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => {

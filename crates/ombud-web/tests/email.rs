@@ -10,6 +10,7 @@ use ombud_web::NoticeTexts;
 use serde_json::{Value, json};
 
 const SENTINEL: &str = "SNTL-MAIL-7c1d 哨兵邮件";
+const PUBLIC: &str = "http://ombud.test";
 const SIGN_IN: &str = "http://ombud.test/staff/sign-in";
 
 fn days(n: i64) -> SignedDuration {
@@ -29,7 +30,7 @@ async fn oversight_gets_one_content_free_email_in_her_language_when_a_case_escal
 
         s.clock.advance(days(8));
         assert_eq!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.len(), 1);
-        let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+        let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
         assert_eq!((sent.sent, sent.failed), (1, 0));
         let mail = sink.messages();
         assert_eq!(mail.len(), 1, "one notice, to the committee only");
@@ -39,7 +40,7 @@ async fn oversight_gets_one_content_free_email_in_her_language_when_a_case_escal
         for secret in [SENTINEL, "SNTL-MAIL", case_ref.as_str(), "retaliation"] {
             assert!(!mail[0].raw.contains(secret), "the notice carries no content ({secret})");
         }
-        assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("again").sent, 0, "sent once");
+        assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("again").sent, 0, "sent once");
         s.stop().await;
     }
 }
@@ -58,7 +59,7 @@ async fn handlers_are_reminded_two_days_before_a_deadline() {
     let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
     assert_eq!(swept.reminded.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), ["acknowledge"]);
     assert!(s.ombud.sweep(s.clock.now()).await.expect("sweep").reminded.is_empty(), "reminded once");
-    s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+    s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
     let mail = sink.messages();
     assert_eq!(mail.len(), 1);
     assert!(mail[0].to.contains("h@example.org"));
@@ -77,18 +78,18 @@ async fn an_smtp_outage_delays_but_does_not_lose_a_notification() {
     s.ombud.sweep(s.clock.now()).await.expect("sweep");
 
     sink.stop();
-    let down = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+    let down = s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
     assert_eq!((down.sent, down.failed), (0, 1));
     assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 1, "kept for later");
 
     sink.restart().await;
     assert_eq!(
-        s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver").sent,
+        s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver").sent,
         0,
         "waits for its backoff"
     );
     s.clock.advance(SignedDuration::from_secs(61));
-    assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver").sent, 1);
+    assert_eq!(s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver").sent, 1);
     assert_eq!(s.ombud.outbox_unsent().await.expect("unsent"), 0);
     assert_eq!(sink.messages().len(), 1, "delivered exactly once");
     s.stop().await;
@@ -115,12 +116,12 @@ async fn two_job_loops_on_one_postgres_database_send_each_notification_once() {
     let (a, b) = tokio::join!(
         async {
             let swept = s.ombud.sweep(now).await.expect("sweep");
-            let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+            let sent = s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
             (swept.escalated.len(), sent.sent)
         },
         async {
             let swept = other.sweep(now).await.expect("sweep");
-            let sent = other.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+            let sent = other.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
             (swept.escalated.len(), sent.sent)
         }
     );
@@ -162,7 +163,7 @@ async fn a_restricted_case_reminds_and_escalates_to_oversight_only_and_she_sees_
         s.clock.advance(SignedDuration::from_hours(25));
         let swept = s.ombud.sweep(s.clock.now()).await.expect("sweep");
         assert!(swept.escalated.iter().any(|(r, kind, _)| r == &restricted_ref && *kind == DeadlineKind::Routing));
-        s.ombud.deliver_outbox(&mailer, &NoticeTexts, SIGN_IN).await.expect("deliver");
+        s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver");
         let mail = sink.messages();
         assert!(mail.len() >= 2, "a reminder and an escalation: {}", mail.len());
         for m in &mail {

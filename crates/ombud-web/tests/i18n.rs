@@ -2,6 +2,7 @@
 
 use ombud_domain::{CaseStatus, Category, DeadlineKind, EventKind, LocationKind, PersonRole, RequestKind};
 use ombud_service::EscalationCause;
+use ombud_service::NoticeKind;
 use ombud_web::Lang;
 use ombud_web::labels::{self, Label};
 use std::collections::BTreeSet;
@@ -131,6 +132,12 @@ fn every_key_the_code_uses_exists_in_both_languages() {
     used.extend(ombud_domain::Step::ALL.into_iter().map(|s| labels::outcome_key(s).to_owned()));
     used.extend(EventKind::ALL.into_iter().filter_map(labels::access_key).map(str::to_owned));
     keys_of(&mut used, &ombud_domain::AnswerOutcome::ALL);
+    keys_of(&mut used, &ombud_domain::StaffStatus::ALL);
+    keys_of(&mut used, &ombud_domain::Role::ALL);
+    for kind in [NoticeKind::Attention, NoticeKind::Invitation, NoticeKind::Reset, NoticeKind::SignInFailures] {
+        let (subject, body) = ombud_web::NoticeTexts::keys(kind);
+        used.extend([subject.to_owned(), body.to_owned()]);
+    }
     // Every error code the web layer answers with (`StatusCode::X, "code"`), as a title and a body.
     for code in error_codes() {
         used.insert(format!("error-{}", dashed(&code)));

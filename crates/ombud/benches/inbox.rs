@@ -173,6 +173,9 @@ async fn main() {
         sealed_secret: vec![2; 60],
         lang: "en".into(),
         time_zone: None,
+        status: ombud_domain::StaffStatus::Active,
+        session_epoch: 0,
+        last_sign_in_at: None,
     };
     store.create_staff(&staff, &[]).await.expect("staff");
     load(&store, staff.id, 0, 100).await;

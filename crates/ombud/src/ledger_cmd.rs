@@ -65,7 +65,7 @@ pub fn verify_record_file(file: &Path, key: &str, earlier: Option<&Path>) -> any
 pub struct JobLoop {
     pub witness: Option<PathBuf>,
     pub mailer: Option<Arc<dyn ombud_service::Mailer>>,
-    pub sign_in_url: String,
+    pub public_url: String,
 }
 
 /// The job loop, once a minute, while this instance holds the lease: remind
@@ -99,7 +99,7 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                 Err(e) => tracing::error!(error = %e, "the deadline sweep failed"),
             }
             if let Some(mailer) = &jobs.mailer {
-                match ombud.deliver_outbox(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.sign_in_url).await {
+                match ombud.deliver_outbox(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await {
                     Ok(r) if r.sent + r.failed > 0 => tracing::info!(sent = r.sent, failed = r.failed, "notifications"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "sending notifications failed"),

@@ -10,12 +10,12 @@ mod config;
 mod instance;
 mod ledger_cmd;
 mod loadtest;
+mod staff_cmd;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use config::FileConfig;
 use ombud_domain::Role;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -208,11 +208,72 @@ enum StaffCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
-    /// List staff accounts.
+    /// List staff accounts: role, status, email, name, last sign-in.
     List {
         #[command(flatten)]
         at: Location,
     },
+    /// Invite a person: a one-time link to choose her password is mailed to her (and printed).
+    Invite {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The language of her notifications: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Disable an account at once: her sessions end and her case keys are removed.
+    Disable {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account; her cases come back as pending grants.
+    Enable {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+    /// Reset a lost password: her key pair is void and a one-time link lets her choose a new one.
+    Reset {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+    },
+    /// Change an account's role; her sessions end.
+    SetRole {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+async fn staff(command: StaffCommand) -> anyhow::Result<()> {
+    use staff_cmd::Change;
+    match command {
+        StaffCommand::Add { at, email, name, role, lang, time_zone, password_stdin: _ } => {
+            staff_cmd::add(&at, staff_cmd::NewStaff { email, name, role, lang, time_zone }).await
+        }
+        StaffCommand::List { at } => staff_cmd::list(&at).await,
+        StaffCommand::Invite { at, email, name, role, lang } => {
+            staff_cmd::invite(&at, &email, &name, role, &lang).await
+        }
+        StaffCommand::Disable { at, email } => staff_cmd::change(&at, &email, Change::Disable).await,
+        StaffCommand::Enable { at, email } => staff_cmd::change(&at, &email, Change::Enable).await,
+        StaffCommand::Reset { at, email } => staff_cmd::change(&at, &email, Change::Reset).await,
+        StaffCommand::SetRole { at, email, role } => staff_cmd::change(&at, &email, Change::SetRole(role)).await,
+    }
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -241,10 +302,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { at, listen } => serve(at, listen).await,
         Command::Demo { listen } => demo(listen).await,
-        Command::Staff { command: StaffCommand::Add { at, email, name, role, lang, time_zone, password_stdin: _ } } => {
-            add_staff(&at, NewStaff { email, name, role, lang, time_zone }).await
-        }
-        Command::Staff { command: StaffCommand::List { at } } => list_staff(&at).await,
+        Command::Staff { command } => staff(command).await,
         Command::Loadtest(args) => loadtest::run(args).await,
         Command::Dev { command: DevCommand::Seed { at, cases } } => seed(&at, cases).await,
         Command::Deadlines { command: DeadlinesCommand::Sweep { at, as_of } } => sweep(&at, as_of).await,
@@ -258,53 +316,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Directory { command } => directory(command).await,
     }
-}
-
-/// A staff account as `ombud staff add` names it; the password comes on standard input.
-struct NewStaff {
-    email: String,
-    name: String,
-    role: Role,
-    lang: String,
-    time_zone: Option<String>,
-}
-
-async fn add_staff(at: &Location, new: NewStaff) -> anyhow::Result<()> {
-    if let Some(zone) = &new.time_zone
-        && jiff::tz::TimeZone::get(zone).is_err()
-    {
-        anyhow::bail!("not created: unknown time zone {zone:?} (use an IANA name such as Asia/Shanghai)");
-    }
-    let mut password = String::new();
-    std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
-    let password = password.trim_end_matches(['\n', '\r']);
-    let ombud = open_at(at).await?;
-    match ombud.operator().add_staff(&new.email, &new.name, new.role, password).await {
-        Ok(staff) => {
-            ombud.set_staff_language(&staff.email, &new.lang).await?;
-            if let Some(zone) = &new.time_zone {
-                ombud.set_staff_time_zone(&staff.email, zone).await?;
-            }
-            println!("created {} account for {} <{}> ({})", staff.role, staff.name, staff.email, staff.id);
-            Ok(())
-        }
-        Err(ombud_service::ServiceError::Invalid(errors)) => {
-            let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
-            anyhow::bail!("not created: {}", list.join(", "))
-        }
-        Err(e) => Err(e).context("creating the account"),
-    }
-}
-
-async fn list_staff(at: &Location) -> anyhow::Result<()> {
-    let staff = open_at(at).await?.operator().list_staff().await?;
-    if staff.is_empty() {
-        println!("no staff accounts");
-    }
-    for s in staff {
-        println!("{}\t{}\t{}\t{}", s.role, s.email, s.name, s.created_at);
-    }
-    Ok(())
 }
 
 /// `ombud dev seed`: synthetic cases for measuring, with progress.
@@ -412,15 +423,29 @@ async fn import_directory(at: &Location, file: &std::path::Path) -> anyhow::Resu
     }
 }
 
+/// The instance a command names: its flags, else its configuration file's
+/// `data` and `database_url`.
 async fn open_at(at: &Location) -> anyhow::Result<ombud_service::Ombud> {
     let file = FileConfig::load(at.config.as_deref())?;
-    instance::open(&at.data, at.database_url.as_deref(), file.service()).await
+    let (data, database_url) = where_is(at, &file);
+    instance::open(&data, database_url.as_deref(), file.service()).await
+}
+
+fn where_is(at: &Location, file: &FileConfig) -> (PathBuf, Option<String>) {
+    let data = file.data.clone().filter(|_| at.data.as_os_str() == "./ombud-data").unwrap_or(at.data.clone());
+    (data, at.database_url.clone().or(file.database_url.clone()))
+}
+
+/// Where Ombud is reached, for links: the configuration's `[mail] public_url`.
+fn public_url(at: &Location) -> anyhow::Result<String> {
+    let file = FileConfig::load(at.config.as_deref())?;
+    let listen = file.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    Ok(file.mail.public_url.clone().unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned())
 }
 
 async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     let file = FileConfig::load(at.config.as_deref())?;
-    let data = file.data.clone().filter(|_| at.data.as_os_str() == "./ombud-data").unwrap_or(at.data.clone());
-    let database_url = at.database_url.clone().or(file.database_url.clone());
+    let (data, database_url) = where_is(&at, &file);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
     if ombud.operator().list_staff().await?.is_empty() {
@@ -447,7 +472,7 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
         ledger_cmd::JobLoop {
             witness: file.ledger.witness_file.clone(),
             mailer,
-            sign_in_url: format!("{}/staff/sign-in", public_url.trim_end_matches('/')),
+            public_url: public_url.trim_end_matches('/').to_owned(),
         },
     );
     run(ombud, file.web(), &listen).await

@@ -22,7 +22,7 @@ async fn a_first_start_creates_everything_and_says_how_to_add_staff() {
     assert_eq!(String::from_utf8_lossy(&listed.stdout).trim(), "no staff accounts");
     let short = common::add_staff(data.path(), &[], "a@example.org", "admin", "short");
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("password: password-too-short"));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password: The password needs at least 10 characters."));
     let bad_role = common::add_staff(data.path(), &[], "a@example.org", "boss", "long enough password");
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("expected handler, oversight or admin"));
     let ok = common::add_staff(data.path(), &[], "a@example.org", "admin", "long enough password");
@@ -30,7 +30,39 @@ async fn a_first_start_creates_everything_and_says_how_to_add_staff() {
     let again = common::add_staff(data.path(), &[], "A@example.org", "handler", "long enough password");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     let listed = common::run(&["staff", "list"], data.path(), "");
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("admin\ta@example.org\tTest Person"));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("admin\tactive\ta@example.org\tTest Person"));
+
+    // The staff life cycle at the command line, each step said plainly.
+    let invited = common::run(
+        &["staff", "invite", "--email", "li.na@example.org", "--name", "李娜", "--role", "handler", "--lang", "zh-CN"],
+        data.path(),
+        "",
+    );
+    let said = String::from_utf8_lossy(&invited.stdout);
+    assert!(invited.status.success() && said.contains("/staff/welcome/"), "{said}");
+    let out = |args: &[&str]| {
+        let done = common::run(args, data.path(), "");
+        (
+            done.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&done.stdout), String::from_utf8_lossy(&done.stderr)),
+        )
+    };
+    let (ok, said) = out(&["staff", "set-role", "--email", "LI.NA@example.org", "--role", "oversight"]);
+    assert!(ok && said.contains("is now oversight"), "{said}");
+    let (ok, said) = out(&["staff", "disable", "--email", "li.na@example.org"]);
+    assert!(ok && said.contains("disabled 李娜"), "{said}");
+    let (ok, said) = out(&["staff", "reset", "--email", "li.na@example.org"]);
+    assert!(!ok && said.contains("This account is disabled; enable it first."), "{said}");
+    let (ok, said) = out(&["staff", "enable", "--email", "li.na@example.org"]);
+    assert!(ok && said.contains("enabled 李娜"), "{said}");
+    let (ok, said) = out(&["staff", "enable", "--email", "li.na@example.org"]);
+    assert!(!ok && said.contains("This account is not disabled."), "{said}");
+    let (ok, said) = out(&["staff", "reset", "--email", "nobody@example.org"]);
+    assert!(!ok && said.contains("no staff account has this email"), "{said}");
+    let (ok, said) = out(&["staff", "reset", "--email", "li.na@example.org"]);
+    assert!(ok && said.contains("/staff/welcome/"), "{said}");
+    let (_, listed) = out(&["staff", "list"]);
+    assert!(listed.contains("oversight\treset\tli.na@example.org\t李娜\tnever signed in"), "{listed}");
 
     // A different data directory's secret against this database is refused, loudly.
     let other = tempfile::tempdir().expect("dir");

@@ -10,11 +10,13 @@ use ombud_domain::{
 };
 use ombud_store::*;
 
+mod accounts;
 mod cases;
 mod deadlines;
 mod directory;
 mod ledger;
 mod workflow;
+use accounts::*;
 use cases::*;
 use deadlines::*;
 use directory::*;
@@ -88,6 +90,7 @@ conformance!(
     a_lift_waits_only_while_its_exclusion_stands,
     a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
     related_cases_follow_confirmed_tokens_and_access,
+    an_account_lives_invited_active_disabled_enabled_reset,
 );
 
 /// Events as written, before the ledger gave them an index.
@@ -110,6 +113,9 @@ fn staff(email: &str, role: Role) -> StaffRecord {
         sealed_secret: vec![2; 60],
         lang: "en".to_owned(),
         time_zone: None,
+        status: ombud_domain::StaffStatus::Active,
+        session_epoch: 0,
+        last_sign_in_at: None,
     }
 }
 

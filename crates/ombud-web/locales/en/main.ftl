@@ -291,6 +291,25 @@ email-body =
     Sign in to see it: { $link }
 
     This message deliberately says nothing about what it concerns.
+email-invitation-subject = Ombud: you are invited
+email-invitation-body =
+    You have been given an account in Ombud, the organisation's speak-up system.
+
+    Choose your password here (the link works once, for three days): { $link }
+
+    If you did not expect this, ignore this message.
+email-reset-subject = Ombud: choose a new password
+email-reset-body =
+    Your Ombud account was reset by an administrator.
+
+    Choose a new password here (the link works once, for three days): { $link }
+
+    If you did not ask for this, tell your administrator.
+email-sign-in-failures-subject = Ombud: failed sign-in attempts
+email-sign-in-failures-body =
+    Several attempts to sign in to your Ombud account failed, so further attempts are being slowed down.
+
+    If these were not yours, tell your administrator. You can still sign in here: { $link }
 
 ## Workflow
 status-referral-pending = Referral elsewhere awaiting oversight sign-off
@@ -702,3 +721,47 @@ field-review-in-past = This day has passed; choose today or a later day.
 field-review-moves-with-measure = A review date moves with its measure: change the measure, with a reason and a text for her.
 field-sanction-without-finding = The findings did not find this substantiated: nobody is sanctioned for it. Choose “No sanction”.
 done-sent-once = That form was sent twice (a double click or a resent page). It was acted on once, and nothing was done a second time: what it did is shown below.
+
+## Accounts
+event-staff-invited = Account invited
+event-staff-joined = Joined from an invitation
+event-staff-disabled = Account disabled
+event-staff-enabled = Account enabled again
+event-staff-reset = Account reset
+event-password-chosen = New password chosen after a reset
+event-staff-role-changed = Role changed
+event-password-changed = Password changed
+staff-status-active = Active
+staff-status-invited = Invited
+staff-status-reset = Reset: waits for a new password
+staff-status-disabled = Disabled
+staff-role-handler = Handler
+staff-role-oversight = Oversight
+staff-role-admin = Administrator
+error-link-not-valid = This link does not work
+error-link-not-valid-body = The link was already used, has expired, or was not copied whole. Ask your administrator for a new one.
+error-sign-in-throttled = Too many attempts
+error-sign-in-throttled-body = Sign-in attempts failed too often. Wait a moment and try again.
+field-account-exists = A staff account with this email address already exists.
+field-not-yourself = You cannot do this to your own account.
+field-not-disabled = This account is not disabled.
+field-disabled = This account is disabled; enable it first.
+field-wrong-password = This is not your current password.
+sign-in-wait = Sign-in attempts failed too often. Try again in { $seconds } seconds.
+welcome-title = Choose your password
+welcome-heading = Welcome to Ombud
+welcome-heading-reset = Choose a new password
+welcome-account = This link is for the account of
+welcome-explained = Choose a password only you know. It protects the cases you will read: nobody else, not even the administrator, can set or see it.
+welcome-password = Password
+welcome-password-again = The same password again
+welcome-submit = Save the password and sign in
+password-hint = At least 10 characters. A few unrelated words are easy to remember and hard to guess.
+password-title = Change your password
+password-heading = Change your password
+password-explained = Your cases stay as they are: the key that opens them is sealed again under the new password.
+password-current = Your current password
+password-new = New password
+password-submit = Change the password
+password-changed = Your password was changed.
+field-passwords-differ = The two passwords are not the same.

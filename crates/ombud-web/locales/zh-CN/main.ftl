@@ -285,6 +285,25 @@ email-body =
     请登录查看：{ $link }
 
     本邮件有意不提及任何相关内容。
+email-invitation-subject = Ombud：邀请您加入
+email-invitation-body =
+    您已获得机构举报系统 Ombud 的账户。
+
+    请通过此链接设置密码（链接仅可使用一次，三天内有效）：{ $link }
+
+    如果您并未预期收到此邮件，请忽略。
+email-reset-subject = Ombud：请设置新密码
+email-reset-body =
+    管理员已重置您的 Ombud 账户。
+
+    请通过此链接设置新密码（链接仅可使用一次，三天内有效）：{ $link }
+
+    如果并非您本人要求重置，请告知管理员。
+email-sign-in-failures-subject = Ombud：登录失败提醒
+email-sign-in-failures-body =
+    您的 Ombud 账户出现多次登录失败，后续登录尝试将被放慢。
+
+    如果这些尝试并非您本人所为，请告知管理员。您仍可在此登录：{ $link }
 
 ## 处理流程
 status-referral-pending = 转交外部处理待监督委员会签批
@@ -674,3 +693,47 @@ field-review-in-past = 该日期已过，请选择今天或之后的日期。
 field-review-moves-with-measure = 复核日期随措施而定：请更改措施，并写明理由和给她的说明。
 field-sanction-without-finding = 调查结论未认定属实，不得因此处分任何人。请选择“不予处分”。
 done-sent-once = 该表单被提交了两次（双击或重新发送页面）。系统只处理了一次，没有重复执行：处理结果见下文。
+
+## Accounts
+event-staff-invited = 已邀请账户
+event-staff-joined = 已通过邀请加入
+event-staff-disabled = 账户已停用
+event-staff-enabled = 账户已重新启用
+event-staff-reset = 账户已重置
+event-password-chosen = 重置后已设置新密码
+event-staff-role-changed = 角色已变更
+event-password-changed = 密码已修改
+staff-status-active = 正常
+staff-status-invited = 已邀请
+staff-status-reset = 已重置：等待设置新密码
+staff-status-disabled = 已停用
+staff-role-handler = 处理人员
+staff-role-oversight = 监督委员会
+staff-role-admin = 管理员
+error-link-not-valid = 此链接无法使用
+error-link-not-valid-body = 该链接已被使用、已过期，或未完整复制。请向管理员索取新链接。
+error-sign-in-throttled = 尝试次数过多
+error-sign-in-throttled-body = 登录失败次数过多。请稍候再试。
+field-account-exists = 已有使用此电子邮箱的员工账户。
+field-not-yourself = 您不能对自己的账户执行此操作。
+field-not-disabled = 此账户未被停用。
+field-disabled = 此账户已停用，请先启用。
+field-wrong-password = 这不是您当前的密码。
+sign-in-wait = 登录失败次数过多。请在 { $seconds } 秒后重试。
+welcome-title = 设置密码
+welcome-heading = 欢迎使用 Ombud
+welcome-heading-reset = 设置新密码
+welcome-account = 此链接对应的账户：
+welcome-explained = 请设置只有您本人知道的密码。它保护您将要阅读的案件：任何其他人，包括管理员，都无法设置或查看。
+welcome-password = 密码
+welcome-password-again = 再次输入密码
+welcome-submit = 保存密码并登录
+password-hint = 至少 10 个字符。几个互不相关的词语容易记住，也难以猜测。
+password-title = 修改密码
+password-heading = 修改密码
+password-explained = 您的案件不受影响：打开案件的密钥将以新密码重新加密保存。
+password-current = 当前密码
+password-new = 新密码
+password-submit = 修改密码
+password-changed = 您的密码已修改。
+field-passwords-differ = 两次输入的密码不一致。

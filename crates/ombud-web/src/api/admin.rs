@@ -1,16 +1,28 @@
-//! Administration over the API: directory-sync (SCIM) tokens.
+//! Administration over the API: staff accounts through their life, and
+//! directory-sync (SCIM) tokens. A one-time link is mailed to its owner and
+//! never answered to the administrator, who reads no case.
 
 use super::model::*;
 use super::{ApiJson, ApiResult, errors};
 use crate::AppState;
-use crate::extract::ApiAdmin;
+use crate::extract::{ApiAdmin, ApiStaff, ItemPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ombud_domain::StaffId;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(list_tokens, create_token))
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list_tokens, create_token))
+        .routes(utoipa_axum::routes!(list_staff))
+        .routes(utoipa_axum::routes!(invite))
+        .routes(utoipa_axum::routes!(disable))
+        .routes(utoipa_axum::routes!(enable))
+        .routes(utoipa_axum::routes!(reset))
+        .routes(utoipa_axum::routes!(set_role))
+        .routes(utoipa_axum::routes!(change_password))
+        .routes(utoipa_axum::routes!(use_ticket))
 }
 
 /// Directory-sync (SCIM) tokens, without their secrets.
@@ -38,4 +50,119 @@ async fn create_token(
     let token = state.ombud.admin(&s)?.create_api_token(&body.label).await?;
     let body = NewToken { id: token.id, label: token.label, token: token.token };
     Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
+
+/// Every staff account: role, status, last sign-in.
+#[utoipa::path(get, path = "/admin/staff", tag = "administration", security(("staff" = [])),
+    responses((status = 200, body = StaffList), errors::Unauthorized, errors::Forbidden))]
+async fn list_staff(State(state): State<AppState>, ApiAdmin(s): ApiAdmin) -> ApiResult<Json<StaffList>> {
+    let staff = state.ombud.admin(&s)?.list_staff().await?;
+    Ok(Json(StaffList { staff: staff.into_iter().map(StaffLine::from).collect() }))
+}
+
+/// Invite a person: her account waits until she chooses her password from the one-time link mailed to her.
+#[utoipa::path(post, path = "/admin/staff", tag = "administration", security(("staff" = [])),
+    request_body = InvitationIn,
+    responses((status = 201, body = StaffLine), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::Invalid))]
+async fn invite(
+    State(state): State<AppState>,
+    ApiAdmin(s): ApiAdmin,
+    ApiJson(body): ApiJson<InvitationIn>,
+) -> ApiResult<Response> {
+    let lang = body.lang.as_deref().unwrap_or("en");
+    let invited = state.ombud.admin(&s)?.invite(&body.email, &body.name, body.role, lang).await?;
+    Ok((StatusCode::CREATED, Json(StaffLine::from(invited.staff))).into_response())
+}
+
+/// The account a path names.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct StaffPath {
+    /// The staff account's id.
+    staff: uuid::Uuid,
+}
+
+/// Disable an account: her sessions and API sessions end and her case keys are removed at once; what she did stays
+/// on the record.
+#[utoipa::path(post, path = "/admin/staff/{staff}/disable", tag = "administration", security(("staff" = [])),
+    params(StaffPath),
+    responses((status = 200, body = StaffLine), errors::Unauthorized, errors::Forbidden, errors::NotFound,
+        errors::Invalid))]
+async fn disable(
+    State(state): State<AppState>,
+    ApiAdmin(s): ApiAdmin,
+    ItemPath(staff): ItemPath<StaffId>,
+) -> ApiResult<Json<StaffLine>> {
+    let view = state.ombud.admin(&s)?.disable(staff).await?;
+    state.staff_sessions.remove_where(|session| session.id == staff);
+    Ok(Json(view.into()))
+}
+
+/// Enable a disabled account again; her access comes back as pending grants, on the cases the conflict rule lets
+/// her read.
+#[utoipa::path(post, path = "/admin/staff/{staff}/enable", tag = "administration", security(("staff" = [])),
+    params(StaffPath),
+    responses((status = 200, body = StaffLine), errors::Unauthorized, errors::Forbidden, errors::NotFound,
+        errors::Invalid))]
+async fn enable(
+    State(state): State<AppState>,
+    ApiAdmin(s): ApiAdmin,
+    ItemPath(staff): ItemPath<StaffId>,
+) -> ApiResult<Json<StaffLine>> {
+    Ok(Json(state.ombud.admin(&s)?.enable(staff).await?.into()))
+}
+
+/// Reset an account whose password is lost: her sessions end, her key pair is void, and a one-time link to choose
+/// a new password is mailed to her. Her cases wait as pending grants.
+#[utoipa::path(post, path = "/admin/staff/{staff}/reset", tag = "administration", security(("staff" = [])),
+    params(StaffPath),
+    responses((status = 200, body = StaffLine), errors::Unauthorized, errors::Forbidden, errors::NotFound,
+        errors::Invalid))]
+async fn reset(
+    State(state): State<AppState>,
+    ApiAdmin(s): ApiAdmin,
+    ItemPath(staff): ItemPath<StaffId>,
+) -> ApiResult<Json<StaffLine>> {
+    let reset = state.ombud.admin(&s)?.reset(staff).await?;
+    state.staff_sessions.remove_where(|session| session.id == staff);
+    Ok(Json(reset.staff.into()))
+}
+
+/// Change an account's role; her sessions end, so her next request is made in the new one.
+#[utoipa::path(post, path = "/admin/staff/{staff}/role", tag = "administration", security(("staff" = [])),
+    params(StaffPath), request_body = RoleIn,
+    responses((status = 200, body = StaffLine), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Invalid))]
+async fn set_role(
+    State(state): State<AppState>,
+    ApiAdmin(s): ApiAdmin,
+    ItemPath(staff): ItemPath<StaffId>,
+    ApiJson(body): ApiJson<RoleIn>,
+) -> ApiResult<Json<StaffLine>> {
+    let view = state.ombud.admin(&s)?.set_role(staff, body.role).await?;
+    state.staff_sessions.remove_where(|session| session.id == staff);
+    Ok(Json(view.into()))
+}
+
+/// Change your own password: your private key is sealed again under the new one; nothing else changes.
+#[utoipa::path(post, path = "/staff/password", tag = "cases", security(("staff" = [])),
+    request_body = PasswordChangeIn,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Invalid))]
+async fn change_password(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    ApiJson(body): ApiJson<PasswordChangeIn>,
+) -> ApiResult<Json<Done>> {
+    state.ombud.staff(&s).change_password(&body.current_password, &body.new_password).await?;
+    Ok(Json(Done::new("changed")))
+}
+
+/// Choose your password from your one-time link (an invitation or a reset) and sign in. The link works once.
+#[utoipa::path(post, path = "/staff/welcome", tag = "cases", request_body = TicketUseIn,
+    responses((status = 200, body = Token), errors::Body, errors::NotFound, errors::Invalid))]
+async fn use_ticket(State(state): State<AppState>, ApiJson(body): ApiJson<TicketUseIn>) -> ApiResult<Json<Token>> {
+    let session = state.ombud.use_ticket(&body.token, &body.password).await?;
+    Ok(Json(Token { token: state.staff_sessions.insert(session)? }))
 }

@@ -9,11 +9,12 @@ use crate::error::ApiError;
 use crate::extract::{ApiStaff, CasePath, ItemPath};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ombud_domain::AttachmentId;
 use ombud_service::MatchInput;
+use std::net::SocketAddr;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -30,12 +31,33 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(download))
 }
 
-/// Staff sign-in.
+/// Staff sign-in. After repeated failures, from this client or on this account, an attempt must wait (429 with
+/// `Retry-After`) and is refused unchecked; a client that signed in to the account before (its `ombud_device`
+/// cookie) is not held up by failures elsewhere.
 #[utoipa::path(post, path = "/staff/session", tag = "cases", request_body = StaffSignIn,
-    responses((status = 200, body = Token), errors::Body, errors::Unauthorized))]
-async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<StaffSignIn>) -> ApiResult<Json<Token>> {
-    let session = state.ombud.staff_sign_in(&body.email, &body.password).await?;
-    Ok(Json(Token { token: state.staff_sessions.insert(session)? }))
+    responses((status = 200, body = Token), errors::Body, errors::Unauthorized, errors::TooMany))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<StaffSignIn>,
+) -> ApiResult<Response> {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    match crate::throttle::sign_in(&state, client, &headers, &body.email, &body.password).await {
+        Ok(done) => Ok(([(header::SET_COOKIE, done.device_cookie)], Json(Token { token: done.token })).into_response()),
+        Err(crate::throttle::Refused::Wait(wait)) => Ok(too_many(wait)),
+        Err(crate::throttle::Refused::Service(e)) => Err(e.into()),
+    }
+}
+
+/// 429 with the seconds to wait, in the API's error format.
+fn too_many(wait: jiff::SignedDuration) -> Response {
+    let seconds = wait.as_secs().max(1).to_string();
+    let mut response = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "sign_in_throttled").into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// A page of the cases the caller may see, narrowed by the filters, newest first or next deadline first; pass

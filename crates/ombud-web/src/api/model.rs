@@ -761,3 +761,102 @@ impl MeasureIn {
         }
     }
 }
+
+// ------------------------------------------------------------ accounts
+
+/// A staff account as the administrator sees it: never a key or a password.
+#[derive(Serialize, ToSchema)]
+pub struct StaffLine {
+    pub id: ombud_domain::StaffId,
+    pub email: String,
+    pub name: String,
+    #[schema(value_type = String, example = "handler")]
+    pub role: ombud_domain::Role,
+    /// `active`, `invited`, `reset` (waits for a new password) or `disabled`.
+    #[schema(value_type = String, example = "active")]
+    pub status: ombud_domain::StaffStatus,
+    pub created_at: Timestamp,
+    pub last_sign_in_at: Option<Timestamp>,
+}
+
+impl From<ombud_service::StaffView> for StaffLine {
+    fn from(s: ombud_service::StaffView) -> Self {
+        Self {
+            id: s.id,
+            email: s.email,
+            name: s.name,
+            role: s.role,
+            status: s.status,
+            created_at: s.created_at,
+            last_sign_in_at: s.last_sign_in_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffList {
+    pub staff: Vec<StaffLine>,
+}
+
+/// An invitation: her one-time link goes to her email, never to the caller.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationIn {
+    #[schema(max_length = 254)]
+    pub email: String,
+    #[schema(max_length = 200)]
+    pub name: String,
+    #[schema(value_type = String, example = "handler")]
+    pub role: ombud_domain::Role,
+    /// Her notices' language, `en` (default) or `zh-CN`.
+    #[serde(default)]
+    #[schema(max_length = 10)]
+    pub lang: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    #[schema(value_type = String, example = "oversight")]
+    pub role: ombud_domain::Role,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeIn {
+    #[schema(max_length = 1024)]
+    pub current_password: String,
+    #[schema(min_length = 10, max_length = 1024)]
+    pub new_password: String,
+}
+
+/// Her one-time link's token and the password she chooses.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUseIn {
+    #[schema(max_length = 200)]
+    pub token: String,
+    #[schema(min_length = 10, max_length = 1024)]
+    pub password: String,
+}
+
+/// One administrative action on the ledger.
+#[derive(Serialize, ToSchema)]
+pub struct AdminLogLine {
+    pub leaf_index: u64,
+    pub at: Timestamp,
+    /// `staff_invited`, `staff_disabled`, `staff_role_changed`…
+    #[schema(value_type = String)]
+    pub kind: ombud_domain::EventKind,
+    /// Who acted; none for the command line.
+    pub by: Option<String>,
+    /// On whose account.
+    pub subject: Option<String>,
+    /// What changed that is not confidential (`handler>oversight`).
+    pub detail: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminLog {
+    pub entries: Vec<AdminLogLine>,
+}

@@ -22,6 +22,41 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(escalated_cases))
         .routes(utoipa_axum::routes!(resolve))
         .routes(utoipa_axum::routes!(repeat_respondents))
+        .routes(utoipa_axum::routes!(admin_log))
+}
+
+/// Paging of the administrative log.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct AdminLogQuery {
+    /// Entries before this leaf index (the last `leaf_index` of the previous page).
+    before: Option<u64>,
+    /// At most this many (default 100, at most 500).
+    limit: Option<u32>,
+}
+
+/// Administrative actions, newest first: invitations, roles, disabling, resets, passwords changed — who did what to
+/// which account, and when. Each is a leaf of the ledger.
+#[utoipa::path(get, path = "/oversight/admin-log", tag = "oversight", security(("staff" = [])), params(AdminLogQuery),
+    responses((status = 200, body = AdminLog), errors::Unauthorized, errors::Forbidden, errors::Invalid))]
+async fn admin_log(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    query: Result<axum::extract::Query<AdminLogQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<AdminLog>> {
+    let axum::extract::Query(query) = query.map_err(|_| crate::error::ApiError::invalid_choice("query"))?;
+    let entries = state.ombud.oversight(&s)?.admin_log(query.before, query.limit.unwrap_or(100)).await?;
+    let entries = entries
+        .into_iter()
+        .map(|e| AdminLogLine {
+            leaf_index: e.leaf_index,
+            at: e.at,
+            kind: e.kind,
+            by: e.by,
+            subject: e.subject,
+            detail: e.detail,
+        })
+        .collect();
+    Ok(Json(AdminLog { entries }))
 }
 
 /// People named as accused in three cases or more (confirmed people only: a unique match or someone a person

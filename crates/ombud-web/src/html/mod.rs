@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/welcome/{token}", get(staff::welcome).post(staff::choose_password))
+        .route("/staff/password", get(staff::password_form).post(staff::change_password))
         .route("/staff/cases", get(inbox::inbox))
         .route("/staff/cases/{id}", get(case_actions::case_page))
         .route("/staff/cases/{id}/reply", post(case_actions::reply))

@@ -3,14 +3,19 @@
 use super::page::{Page, error_page, render, render_with, with_session_cookie};
 use crate::AppState;
 use crate::extract::STAFF_COOKIE;
+use crate::extract::StaffPage;
 use crate::i18n::Lang;
 use crate::security::read_cookie;
+use crate::throttle::{self, Refused};
 use askama::Template;
 use axum::Form;
+use axum::extract::ConnectInfo;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use ombud_service::{ServiceError, StaffSession};
+use ombud_service::{ServiceError, StaffSession, TicketPurpose, TicketView};
+use std::net::SocketAddr;
 
 pub(crate) fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, session: &StaffSession) -> Page {
     let mut page = Page::new(state, lang, path, title);
@@ -46,18 +51,38 @@ pub struct SignInForm {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, lang: Lang, Form(form): Form<SignInForm>) -> Response {
-    match state.ombud.staff_sign_in(&form.email, &form.password).await {
-        Ok(session) => match state.staff_sessions.insert(session) {
-            Ok(token) => with_session_cookie(&state, STAFF_COOKIE, &token, "/staff/cases"),
-            Err(e) => error_page(lang, e),
-        },
-        Err(ServiceError::BadCredentials) => {
-            let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
-            let error = Some(page.tr.t("error-bad-credentials"));
-            render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: form.email, error })
+pub async fn sign_in(
+    State(state): State<AppState>,
+    lang: Lang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    let refused = |status: StatusCode, error: String, page: Page| {
+        render_with(status, &SignInPage { page, email: form.email.clone(), error: Some(error) })
+    };
+    let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
+    match throttle::sign_in(&state, client, &headers, &form.email, &form.password).await {
+        Ok(done) => {
+            let mut response = with_session_cookie(&state, STAFF_COOKIE, &done.token, "/staff/cases");
+            if let Ok(v) = axum::http::HeaderValue::from_str(&done.device_cookie) {
+                response.headers_mut().append(axum::http::header::SET_COOKIE, v);
+            }
+            response
         }
-        Err(e) => error_page(lang, e),
+        Err(Refused::Wait(wait)) => {
+            let error = page.tr.t_with(
+                "sign-in-wait",
+                &[("seconds", fluent_templates::fluent_bundle::FluentValue::from(wait.as_secs().max(1)))],
+            );
+            refused(StatusCode::TOO_MANY_REQUESTS, error, page)
+        }
+        Err(Refused::Service(ServiceError::BadCredentials)) => {
+            let error = page.tr.t("error-bad-credentials");
+            refused(StatusCode::UNAUTHORIZED, error, page)
+        }
+        Err(Refused::Service(e)) => error_page(lang, e),
     }
 }
 
@@ -66,4 +91,146 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
         state.staff_sessions.remove(&token);
     }
     with_session_cookie(&state, STAFF_COOKIE, "", "/staff/sign-in")
+}
+
+/// Whose account a one-time link is for.
+pub struct Who {
+    name: String,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/welcome.html")]
+pub struct WelcomePage {
+    page: Page,
+    token: String,
+    heading: &'static str,
+    who: Option<Who>,
+    error: Option<String>,
+}
+
+fn welcome_page(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    view: Option<TicketView>,
+    error: Option<String>,
+) -> Response {
+    let path = format!("{}/{token}", ombud_service::TICKET_PATH);
+    let page = Page::new(state, lang, &path, "welcome-title");
+    let heading = match view.as_ref().map(|v| v.purpose) {
+        Some(TicketPurpose::Reset) => "welcome-heading-reset",
+        _ => "welcome-heading",
+    };
+    let status = if view.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let who = view.map(|v| Who { name: v.name, email: v.email });
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { status };
+    render_with(status, &WelcomePage { page, token: token.to_owned(), heading, who, error })
+}
+
+/// The page her one-time link opens: whose account, and a password to choose.
+pub async fn welcome(State(state): State<AppState>, lang: Lang, Path(token): Path<String>) -> Response {
+    let view = state.ombud.ticket(&token).await.ok();
+    welcome_page(&state, lang, &token, view, None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct WelcomeForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    again: String,
+}
+
+fn field(name: &str, code: &'static str) -> ombud_domain::FieldError {
+    ombud_domain::FieldError { field: name.to_owned(), code }
+}
+
+/// The link's page again, with what was wrong; the link still works.
+async fn refuse_welcome(state: &AppState, lang: Lang, token: &str, errors: &[ombud_domain::FieldError]) -> Response {
+    let view = state.ombud.ticket(token).await.ok();
+    let message = crate::error::field_messages(&lang.tr(), errors);
+    welcome_page(state, lang, token, view, Some(message))
+}
+
+/// She chooses her password: her account becomes active and she is signed in.
+pub async fn choose_password(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(token): Path<String>,
+    Form(form): Form<WelcomeForm>,
+) -> Response {
+    if form.password != form.again {
+        return refuse_welcome(&state, lang, &token, &[field("again", "passwords-differ")]).await;
+    }
+    match state.ombud.use_ticket(&token, &form.password).await {
+        Ok(session) => match state.staff_sessions.insert(session) {
+            Ok(session_token) => with_session_cookie(&state, STAFF_COOKIE, &session_token, "/staff/cases"),
+            Err(e) => error_page(lang, e),
+        },
+        Err(ServiceError::Invalid(errors)) => refuse_welcome(&state, lang, &token, &errors).await,
+        Err(ServiceError::BadTicket) => welcome_page(&state, lang, &token, None, None),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/password.html")]
+pub struct PasswordPage {
+    page: Page,
+    email: String,
+    done: bool,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct PasswordQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// Her own password, changed.
+pub async fn password_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    axum::extract::Query(query): axum::extract::Query<PasswordQuery>,
+) -> Response {
+    let page = staff_page(&state, lang, "/staff/password", "password-title", &session);
+    render(&PasswordPage { page, email: session.email.clone(), done: query.done.is_some(), error: None })
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    again: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let result = if form.new_password == form.again {
+        state.ombud.staff(&session).change_password(&form.current_password, &form.new_password).await
+    } else {
+        Err(ServiceError::invalid_field("again", "passwords-differ"))
+    };
+    match result {
+        Ok(()) => super::page::see_other("/staff/password?done=changed"),
+        Err(ServiceError::Invalid(errors)) => {
+            let page = staff_page(&state, lang, "/staff/password", "password-title", &session);
+            let error = Some(crate::error::field_messages(&page.tr, &errors));
+            render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PasswordPage { page, email: session.email.clone(), done: false, error },
+            )
+        }
+        Err(e) => error_page(lang, e),
+    }
 }

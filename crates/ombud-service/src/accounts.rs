@@ -1,0 +1,182 @@
+//! A staff member's own account: choosing her password from a one-time
+//! link, changing it, and whether a session she holds still stands.
+
+use crate::error::invalid;
+use crate::{Ombud, Result, ServiceError, StaffDesk, StaffSession};
+use ombud_crypto::StaffKeys;
+use ombud_domain::{EventKind, StaffId, StaffStatus, password_problem};
+use ombud_store::*;
+
+/// One-time links: `<id>.<secret>`, both hex. The secret is a keyed hash of
+/// the id, so nothing of it is stored and a copy of the database makes no link.
+pub(crate) struct Ticket;
+
+impl Ticket {
+    pub(crate) fn token(ombud: &Ombud, ticket: &TicketRow) -> Result<String> {
+        let secret = ombud.keys.ticket_secret(ticket.id.as_bytes())?;
+        Ok(format!("{}.{}", ticket.id.simple(), hex(&secret[..16])))
+    }
+
+    /// The ticket a link names, if its secret is right; unknown, forged,
+    /// used and expired links all answer the same.
+    async fn open(ombud: &Ombud, token: &str) -> Result<TicketRow> {
+        let (id, secret) = token.trim().split_once('.').ok_or(ServiceError::BadTicket)?;
+        let id = uuid::Uuid::try_parse(id).map_err(|_| ServiceError::BadTicket)?;
+        let expected = ombud.keys.ticket_secret(id.as_bytes())?;
+        if !ombud_crypto::constant_time_eq(secret.as_bytes(), hex(&expected[..16]).as_bytes()) {
+            return Err(ServiceError::BadTicket);
+        }
+        let ticket = ombud.store.ticket(id).await?.ok_or(ServiceError::BadTicket)?;
+        if ticket.used_at.is_some() || ticket.expires_at <= ombud.clock.now() {
+            return Err(ServiceError::BadTicket);
+        }
+        Ok(ticket)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new key pair, its private half sealed under the password (one derivation).
+pub(crate) async fn new_staff_keys(ombud: &Ombud, id: StaffId, password: &str) -> Result<NewKeys> {
+    let keys = StaffKeys::generate()?;
+    let params = ombud.config.password_kdf;
+    let password = zeroize::Zeroizing::new(password.to_owned());
+    let secret = keys.secret.clone();
+    let sealed_secret =
+        ombud.derive(move || ombud_crypto::seal_staff_secret(&secret, &password, params, id.as_bytes())).await??;
+    Ok(NewKeys { public_key: keys.public.to_vec(), sealed_secret })
+}
+
+/// What a one-time link is for, shown on the page where she uses it.
+#[derive(Clone, Debug)]
+pub struct TicketView {
+    pub name: String,
+    pub email: String,
+    pub purpose: TicketPurpose,
+}
+
+impl Ombud {
+    /// The account a one-time link is for, without using it.
+    pub async fn ticket(&self, token: &str) -> Result<TicketView> {
+        let ticket = Ticket::open(self, token).await?;
+        let staff = self.store.staff_by_id(ticket.staff_id).await?.ok_or(ServiceError::BadTicket)?;
+        Ok(TicketView { name: staff.name, email: staff.email, purpose: ticket.purpose })
+    }
+
+    /// She chooses her password from her one-time link: her account gets a
+    /// new key pair, every case the rule lets her read becomes a pending
+    /// grant, and she is signed in. The link works once.
+    pub async fn use_ticket(&self, token: &str, password: &str) -> Result<StaffSession> {
+        let ticket = Ticket::open(self, token).await?;
+        if let Some(code) = password_problem(password) {
+            return Err(invalid("password", code));
+        }
+        let mut record = self.store.staff_by_id(ticket.staff_id).await?.ok_or(ServiceError::BadTicket)?;
+        if !matches!(record.status, StaffStatus::Invited | StaffStatus::Reset) {
+            return Err(ServiceError::BadTicket);
+        }
+        let keys = new_staff_keys(self, record.id, password).await?;
+        let exclusions = self.exclusions_for_new_staff(&record).await?;
+        let kind = match ticket.purpose {
+            TicketPurpose::Invitation => EventKind::StaffJoined,
+            TicketPurpose::Reset => EventKind::PasswordChosen,
+        };
+        let event = StaffEventRecord::new(kind, self.clock.now(), Actor::Staff(record.id), Some(record.id));
+        if !self.store.activate_staff(ticket.id, &keys, &exclusions, &event).await? {
+            return Err(ServiceError::BadTicket);
+        }
+        record = self.store.staff_by_id(record.id).await?.ok_or(ServiceError::BadTicket)?;
+        self.staff_sign_in(&record.email, password).await
+    }
+
+    /// Whether a session still stands: her account is active and nothing
+    /// that ends sessions (disabled, reset, a new role) happened since she
+    /// signed in. Asked on every request, so a change made on any instance
+    /// or at the command line holds at once.
+    pub async fn session_stands(&self, session: &StaffSession) -> Result<bool> {
+        Ok(self.store.staff_by_id(session.id).await?.is_some_and(|s| s.active() && s.session_epoch == session.epoch))
+    }
+
+    /// The mark of a browser that signed in to this account (hex).
+    pub fn device_mark(&self, email: &str) -> Result<String> {
+        Ok(hex(&self.keys.device_mark(email)?[..16]))
+    }
+
+    /// Tells an account holder, without content, that sign-in attempts on
+    /// her account failed (the throttle's notice; at most one per call).
+    pub async fn notify_sign_in_failures(&self, email: &str) -> Result<()> {
+        if let Some(staff) = self.store.staff_by_email(email).await?.filter(StaffRecord::active) {
+            let notice = StaffNotice { staff: staff.id, kind: "sign_in_failures", ticket: None, at: self.clock.now() };
+            self.store.queue_staff_notice(&notice).await?;
+        }
+        Ok(())
+    }
+}
+
+impl StaffDesk<'_> {
+    /// Changes her password: her private key is sealed again under the new
+    /// one; her key pair, her cases and her sessions stay as they are.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<()> {
+        let session = self.session;
+        if let Some(code) = password_problem(new) {
+            return Err(invalid("new_password", code));
+        }
+        let record = self.store.staff_by_id(session.id).await?.ok_or(ServiceError::NotFound)?;
+        let (sealed, id) = (record.sealed_secret.clone(), record.id);
+        let current = zeroize::Zeroizing::new(current.to_owned());
+        let secret = self
+            .derive(move || ombud_crypto::unseal_staff_secret(&sealed, &current, id.as_bytes()))
+            .await?
+            .map_err(|e| match e {
+                ombud_crypto::CryptoError::WrongSecret => invalid("current_password", "wrong-password"),
+                other => other.into(),
+            })?;
+        let params = self.config.password_kdf;
+        let new = zeroize::Zeroizing::new(new.to_owned());
+        let sealed =
+            self.derive(move || ombud_crypto::seal_staff_secret(&secret, &new, params, id.as_bytes())).await??;
+        let event = StaffEventRecord::new(EventKind::PasswordChanged, self.clock.now(), Actor::Staff(id), Some(id));
+        self.store.change_password(id, &sealed, &event).await?;
+        Ok(())
+    }
+}
+
+/// One administrative action as oversight reads it, with names.
+#[derive(Clone, Debug)]
+pub struct AdminLogEntry {
+    pub leaf_index: u64,
+    pub at: jiff::Timestamp,
+    pub kind: EventKind,
+    /// Who acted; None for the command line.
+    pub by: Option<String>,
+    pub subject: Option<String>,
+    pub detail: String,
+}
+
+impl crate::OversightDesk<'_> {
+    /// The administrative actions, newest first: who did what to which
+    /// account, and when. Oversight watches the administrators.
+    pub async fn admin_log(&self, before: Option<u64>, limit: u32) -> Result<Vec<AdminLogEntry>> {
+        let names = self.staff_names().await?;
+        let name = |id: Option<StaffId>| id.and_then(|id| names.get(&id).cloned());
+        Ok(self
+            .store
+            .staff_events(before, limit.clamp(1, 500))
+            .await?
+            .into_iter()
+            .map(|row| AdminLogEntry {
+                leaf_index: row.leaf_index,
+                at: row.record.event.at,
+                kind: row.record.event.kind,
+                by: name(match row.record.event.actor {
+                    Actor::Staff(id) => Some(id),
+                    _ => None,
+                }),
+                subject: name(row.record.subject),
+                detail: row.record.detail,
+            })
+            .collect())
+    }
+}

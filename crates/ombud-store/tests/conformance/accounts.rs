@@ -1,0 +1,134 @@
+//! Staff accounts through their life, and their administrative leaves.
+
+use super::*;
+use ombud_domain::StaffStatus;
+
+fn ticket(staff: StaffId, purpose: TicketPurpose, at: Timestamp) -> TicketRow {
+    TicketRow {
+        id: uuid::Uuid::new_v4(),
+        staff_id: staff,
+        purpose,
+        created_at: at,
+        expires_at: at + SignedDuration::from_hours(72),
+        used_at: None,
+    }
+}
+
+fn admin_event(kind: EventKind, at: Timestamp, subject: StaffId) -> StaffEventRecord {
+    StaffEventRecord::new(kind, at, Actor::System, Some(subject))
+}
+
+fn keys(byte: u8) -> NewKeys {
+    NewKeys { public_key: vec![byte; 32], sealed_secret: vec![byte; 60] }
+}
+
+async fn wrap_of(store: &SqlStore, case: CaseId, staff: StaffId) -> Option<Option<Vec<u8>>> {
+    store.access(case, staff).await.expect("access").map(|a| a.wrapped_key)
+}
+
+pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store: &SqlStore) {
+    let reader = staff("reader@example.org", Role::Handler);
+    store.create_staff(&reader, &[]).await.expect("reader");
+    let first = new_case("OMB-ACCT-0001", t(10), &[reader.id]);
+    let second = new_case("OMB-ACCT-0002", t(20), &[reader.id]);
+    store.create_case(&first).await.expect("case");
+    store.create_case(&second).await.expect("case");
+
+    // Invited: no key, no case, not a reader anyone wraps to.
+    let mut invited = staff("new@example.org", Role::Handler);
+    invited.status = StaffStatus::Invited;
+    invited.public_key = Vec::new();
+    let invitation = ticket(invited.id, TicketPurpose::Invitation, t(30));
+    store
+        .invite_staff(&invited, &invitation, &admin_event(EventKind::StaffInvited, t(30), invited.id))
+        .await
+        .expect("invite");
+    assert_eq!(wrap_of(store, first.case.id, invited.id).await, None, "no case before she joins");
+    assert_eq!(store.ticket(invitation.id).await.expect("ticket").map(|t| t.purpose), Some(TicketPurpose::Invitation));
+
+    // She joins, excluded from the second case: a pending grant on the first only.
+    let exclusion = ExclusionRow {
+        case_id: second.case.id,
+        staff_id: invited.id,
+        reason: ombud_domain::ExclusionReason::Named,
+        at: t(40),
+    };
+    let joined = admin_event(EventKind::StaffJoined, t(40), invited.id);
+    assert!(store.activate_staff(invitation.id, &keys(7), &[exclusion], &joined).await.expect("join"));
+    assert!(!store.activate_staff(invitation.id, &keys(8), &[], &joined).await.expect("again"), "a link works once");
+    let joined_row = store.staff_by_id(invited.id).await.expect("by id").expect("exists");
+    assert_eq!((joined_row.status, joined_row.public_key.clone()), (StaffStatus::Active, vec![7; 32]));
+    assert_eq!(wrap_of(store, first.case.id, invited.id).await, Some(None), "pending on the first");
+    assert_eq!(wrap_of(store, second.case.id, invited.id).await, None, "nothing where she is excluded");
+    let pending: Vec<StaffId> =
+        store.pending_grants(first.case.id).await.expect("pending").iter().map(|g| g.staff).collect();
+    assert_eq!(pending, vec![invited.id]);
+    store
+        .complete_grant(
+            first.case.id,
+            invited.id,
+            &[9; 48],
+            &EventRecord::new(first.case.id, EventKind::AccessGranted, t(41), Actor::System),
+        )
+        .await
+        .expect("grant");
+
+    // Disabled: every wrap gone, sessions' epoch raised.
+    let epoch = joined_row.session_epoch;
+    store.disable_staff(invited.id, &admin_event(EventKind::StaffDisabled, t(50), invited.id)).await.expect("disable");
+    let disabled = store.staff_by_id(invited.id).await.expect("by id").expect("exists");
+    assert_eq!(disabled.status, StaffStatus::Disabled);
+    assert!(disabled.session_epoch > epoch, "her sessions end");
+    assert_eq!(wrap_of(store, first.case.id, invited.id).await, None, "her wrap is removed");
+    let third = new_case("OMB-ACCT-0003", t(55), &[reader.id]);
+    store.create_case(&third).await.expect("case");
+
+    // Enabled: pending again wherever she is not excluded, the third case too.
+    store
+        .enable_staff(invited.id, &[], &admin_event(EventKind::StaffEnabled, t(60), invited.id))
+        .await
+        .expect("enable");
+    assert_eq!(wrap_of(store, first.case.id, invited.id).await, Some(None));
+    assert_eq!(wrap_of(store, third.case.id, invited.id).await, Some(None));
+    assert_eq!(wrap_of(store, second.case.id, invited.id).await, None, "the exclusion still holds");
+
+    // Reset: no reader wraps to her void key until she chooses a new one.
+    let reset = ticket(invited.id, TicketPurpose::Reset, t(70));
+    store.reset_staff(invited.id, &reset, &admin_event(EventKind::StaffReset, t(70), invited.id)).await.expect("reset");
+    assert!(store.pending_grants(first.case.id).await.expect("pending").is_empty(), "no wrap to a reset account");
+    assert!(store.notice_ticket("nonexistent").await.expect("notice").is_none());
+    let chosen = admin_event(EventKind::PasswordChosen, t(80), invited.id);
+    assert!(store.activate_staff(reset.id, &keys(5), &[], &chosen).await.expect("new password"));
+    let pending: Vec<StaffId> =
+        store.pending_grants(first.case.id).await.expect("pending").iter().map(|g| g.staff).collect();
+    assert_eq!(pending, vec![invited.id], "pending again, to her new key");
+
+    // Administrative events are leaves, under the reserved reference, newest first.
+    let log = store.staff_events(None, 10).await.expect("log");
+    let kinds: Vec<EventKind> = log.iter().map(|e| e.record.event.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::PasswordChosen,
+            EventKind::StaffReset,
+            EventKind::StaffEnabled,
+            EventKind::StaffDisabled,
+            EventKind::StaffJoined,
+            EventKind::StaffInvited
+        ]
+    );
+    let entries = store.ledger_entries(0, 100).await.expect("entries");
+    assert_eq!(entries.len() as u64, store.ledger_size().await.expect("size"), "every leaf is read back");
+    let admin: Vec<&LedgerEntry> = entries.iter().filter(|e| e.event.kind.is_administrative()).collect();
+    assert_eq!(admin.len(), 6);
+    assert!(admin.iter().all(|e| e.case_ref == NO_CASE_REFERENCE && e.event.case_id == NO_CASE));
+    let older = store.staff_events(Some(log[1].leaf_index), 10).await.expect("older");
+    assert_eq!(older.len(), 4, "paged before a leaf");
+
+    // A role that reads no case holds no access row.
+    store
+        .set_staff_role(invited.id, Role::Admin, &[], &admin_event(EventKind::StaffRoleChanged, t(90), invited.id))
+        .await
+        .expect("role");
+    assert_eq!(wrap_of(store, first.case.id, invited.id).await, None);
+}
