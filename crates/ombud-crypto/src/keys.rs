@@ -94,10 +94,12 @@ impl InstanceKeys {
     }
 
     /// The mark a browser keeps once it signed in to an account: a keyed
-    /// hash of the account's email, so sign-in from a device she used
+    /// hash of the account's email and public key, so sign-in from a device she used
     /// before is not held up while someone else guesses at her password.
-    pub fn device_mark(&self, email: &str) -> Result<[u8; 32], CryptoError> {
-        hmac(&self.ticket, format!("device:{}", email.trim().to_lowercase()).as_bytes())
+    pub fn device_mark(&self, email: &str, public_key: &[u8]) -> Result<[u8; 32], CryptoError> {
+        let mut input = format!("device:{}:", email.trim().to_lowercase()).into_bytes();
+        input.extend_from_slice(public_key);
+        hmac(&self.ticket, &input)
     }
 
     /// A value stored in the database at initialisation, so that starting

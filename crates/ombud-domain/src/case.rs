@@ -144,6 +144,8 @@ pub enum EventKind {
     /// A reader linked the case to another, with a reason.
     CasesLinked,
     // Administrative events: they belong to no case (see `is_administrative`).
+    /// An account was made with a password typed by the operator.
+    StaffAdded,
     /// An account was invited; she chooses her password from a link.
     StaffInvited,
     /// She chose her first password from her invitation.
@@ -185,6 +187,7 @@ names!(EventKind, "event" {
     EscalationResolved => "escalation_resolved",
     InterimMeasure => "interim_measure",
     CasesLinked => "cases_linked",
+    StaffAdded => "staff_added",
     StaffInvited => "staff_invited",
     StaffJoined => "staff_joined",
     StaffDisabled => "staff_disabled",
@@ -222,7 +225,8 @@ impl EventKind {
     pub fn is_administrative(self) -> bool {
         matches!(
             self,
-            EventKind::StaffInvited
+            EventKind::StaffAdded
+                | EventKind::StaffInvited
                 | EventKind::StaffJoined
                 | EventKind::StaffDisabled
                 | EventKind::StaffEnabled

@@ -99,9 +99,12 @@ impl Ombud {
         Ok(self.store.staff_by_id(session.id).await?.is_some_and(|s| s.active() && s.session_epoch == session.epoch))
     }
 
-    /// The mark of a browser that signed in to this account (hex).
-    pub fn device_mark(&self, email: &str) -> Result<String> {
-        Ok(hex(&self.keys.device_mark(email)?[..16]))
+    /// The mark of a browser that signed in to this account (hex). It
+    /// binds her public key too, so a reset (a new key pair) makes every
+    /// earlier mark worthless.
+    pub async fn device_mark(&self, email: &str) -> Result<String> {
+        let key = self.store.staff_by_email(email).await?.map(|s| s.public_key).unwrap_or_default();
+        Ok(hex(&self.keys.device_mark(email, &key)?[..16]))
     }
 
     /// Tells an account holder, without content, that sign-in attempts on

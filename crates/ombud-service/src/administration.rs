@@ -39,7 +39,9 @@ impl AdminDesk<'_> {
         let keys = new_staff_keys(self, id, password).await?;
         let record = new_record(id, email, name, role, StaffStatus::Active, keys, self.clock.now());
         let exclusions = self.exclusions_for_new_staff(&record).await?;
-        self.store.create_staff(&record, &exclusions).await?;
+        let event = StaffEventRecord::new(EventKind::StaffAdded, record.created_at, self.actor(), Some(id))
+            .with_detail(role.as_str());
+        self.store.add_staff(&record, &exclusions, &event).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
         Ok(staff_view(&record))
     }
@@ -79,17 +81,32 @@ impl AdminDesk<'_> {
 
     /// Enables a disabled account again; her access comes back as pending
     /// grants, each completed by the next reader of its case, and only on
-    /// cases the conflict rule lets her read.
-    pub async fn enable(&self, staff: StaffId) -> Result<StaffView> {
+    /// cases the conflict rule lets her read. An account that holds no key
+    /// (disabled while invited or reset) waits again for her to choose a
+    /// password from a new one-time link, mailed to her (and given here).
+    pub async fn enable(&self, staff: StaffId) -> Result<(StaffView, Option<String>)> {
         let record = self.other_account(staff).await?;
         if record.status != StaffStatus::Disabled {
             return Err(invalid("staff", "not-disabled"));
         }
-        let exclusions = self.exclusions_for_new_staff(&record).await?;
         let event = StaffEventRecord::new(EventKind::StaffEnabled, self.clock.now(), self.actor(), Some(staff));
-        self.store.enable_staff(staff, &exclusions, &event).await?;
+        // Without a key she waits, as before she was disabled, for the
+        // link her last one was: an invitation, or a reset.
+        let ticket = match record.public_key.is_empty() {
+            true => {
+                let last = self.store.latest_ticket(staff).await?.map(|t| t.purpose);
+                Some(self.new_ticket(staff, last.unwrap_or(TicketPurpose::Reset)))
+            }
+            false => None,
+        };
+        let exclusions = match ticket {
+            Some(_) => Vec::new(),
+            None => self.exclusions_for_new_staff(&record).await?,
+        };
+        self.store.enable_staff(staff, &exclusions, ticket.as_ref(), &event).await?;
         tracing::info!(staff = %staff, "staff account enabled");
-        self.view_of(staff).await
+        let link = ticket.as_ref().map(|t| Ticket::token(self, t)).transpose()?;
+        Ok((self.view_of(staff).await?, link))
     }
 
     /// Resets an account whose password is lost: her sessions end, her key

@@ -253,9 +253,12 @@ fn readers_grants(
     let excluded: std::collections::BTreeSet<StaffId> = exclusions.iter().map(|e| e.staff_id).collect();
     let mut access = Vec::new();
     for reader in staff.iter().filter(|s| s.reads_cases() && !excluded.contains(&s.id)) {
-        let public: [u8; 32] =
-            reader.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+        let Ok(public) = <[u8; 32]>::try_from(reader.public_key.as_slice()) else {
+            tracing::warn!(staff = %reader.id, "a reader without a key gets no wrap");
+            continue;
+        };
         access.push(AccessGrant {
+            public_key: reader.public_key.clone(),
             staff: reader.id,
             wrapped_key: ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, reader.id))?,
         });

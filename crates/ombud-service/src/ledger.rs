@@ -106,6 +106,29 @@ impl Ombud {
         self.with_nodes(|get| ombud_ledger::consistency_proof(from, to, get)).await
     }
 
+    /// An administrative event's leaf commits to a hash of on whom and what
+    /// changed; those are kept beside it in clear, so each is checked against
+    /// its hash (the leaves themselves were checked with every other).
+    async fn verify_staff_events(&self) -> Result<Option<LedgerProblem>> {
+        let mut before = None;
+        loop {
+            let rows = self.store.staff_events(before, 500).await?;
+            let Some(last) = rows.last() else {
+                return Ok(None);
+            };
+            before = Some(last.leaf_index);
+            if let Some(row) = rows.iter().find(|r| r.record.payload_hash() != r.record.event.payload_hash) {
+                return Ok(Some(LedgerProblem {
+                    index: row.leaf_index,
+                    why: format!(
+                        "administrative event {} ({}) does not match its leaf: on whom or what changed was edited",
+                        row.record.event.id, row.record.event.kind
+                    ),
+                }));
+            }
+        }
+    }
+
     /// Recomputes every leaf from the events it records, every stored subtree
     /// hash from its children, and the root at every checkpoint; answers the
     /// first bad index. `progress` hears the number of leaves checked.
@@ -194,6 +217,9 @@ impl Ombud {
             }));
         }
         if let Some(problem) = self.verify_stored_levels(size).await? {
+            return Ok(Err(problem));
+        }
+        if let Some(problem) = self.verify_staff_events().await? {
             return Ok(Err(problem));
         }
         Ok(Ok(LedgerReport { size, checkpoints: checkpoints.len(), root: frontier.root() }))

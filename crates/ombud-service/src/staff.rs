@@ -63,12 +63,16 @@ impl Ombud {
     /// reader the next time she looks at it.
     pub(crate) async fn complete_pending_grants(&self, actor: Actor, case_id: CaseId, key: &DataKey) -> Result<()> {
         for grant in self.store.pending_grants(case_id).await? {
-            let public: [u8; 32] =
-                grant.public_key.as_slice().try_into().map_err(|_| ombud_crypto::CryptoError::Malformed)?;
+            // An account without a usable key is skipped, never a reason to
+            // fail the reader's own request.
+            let Ok(public) = <[u8; 32]>::try_from(grant.public_key.as_slice()) else {
+                tracing::warn!(staff = %grant.staff, "a pending grant to an account without a key is skipped");
+                continue;
+            };
             let wrapped = ombud_crypto::wrap_key(&public, key, &staff_wrap_aad(case_id, grant.staff))?;
             let event =
                 EventRecord::new(case_id, EventKind::AccessGranted, self.clock.now(), actor).with_payload(&wrapped);
-            self.store.complete_grant(case_id, grant.staff, &wrapped, &event).await?;
+            self.store.complete_grant(case_id, &grant, &wrapped, &event).await?;
         }
         Ok(())
     }

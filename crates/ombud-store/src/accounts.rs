@@ -44,10 +44,16 @@ pub struct StaffEventRow {
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
+    /// An account with its key pair (made at the command line, in the demo),
+    /// with pending grants as `create_staff` gives them, and its leaf.
+    async fn add_staff(&self, staff: &StaffRecord, exclusions: &[ExclusionRow], event: &StaffEventRecord)
+    -> Result<()>;
     /// An invited account: no key and no case until she chooses her
     /// password; its one-time link, the notice carrying it, and its leaf.
     async fn invite_staff(&self, staff: &StaffRecord, ticket: &TicketRow, event: &StaffEventRecord) -> Result<()>;
     async fn ticket(&self, id: uuid::Uuid) -> Result<Option<TicketRow>>;
+    /// Her most recent one-time link, used or not.
+    async fn latest_ticket(&self, staff: StaffId) -> Result<Option<TicketRow>>;
     /// She chose her password from a ticket: her new key pair, the ticket
     /// used, every other ticket of hers void, her sessions ended, and every
     /// case the rule lets her read a pending grant. False if the ticket was
@@ -63,8 +69,16 @@ pub trait AccountStore: Send + Sync {
     /// ended, her sessions ended; what she did stays on the record.
     async fn disable_staff(&self, staff: StaffId, event: &StaffEventRecord) -> Result<()>;
     /// Enabled again: active, with a pending grant on every case the rule
-    /// lets her read.
-    async fn enable_staff(&self, staff: StaffId, exclusions: &[ExclusionRow], event: &StaffEventRecord) -> Result<()>;
+    /// lets her read; or, for an account that holds no key (disabled while
+    /// invited or reset), waiting again for her to choose a password from
+    /// `ticket`, with no case until she does.
+    async fn enable_staff(
+        &self,
+        staff: StaffId,
+        exclusions: &[ExclusionRow],
+        ticket: Option<&TicketRow>,
+        event: &StaffEventRecord,
+    ) -> Result<()>;
     /// Reset: her key pair is void (her wraps become pending grants, no
     /// reader wraps to her until she has a new one), her sessions end, and
     /// a one-time link lets her choose a new password.
@@ -152,6 +166,21 @@ async fn remove_access(conn: &mut Conn, staff: StaffId) -> Result<()> {
 
 #[async_trait]
 impl AccountStore for SqlStore {
+    async fn add_staff(
+        &self,
+        staff: &StaffRecord,
+        exclusions: &[ExclusionRow],
+        event: &StaffEventRecord,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_staff_row(&mut tx, staff).await?;
+        if staff.reads_cases() {
+            grant_pending_everywhere(&mut tx, staff.id, exclusions, staff.created_at).await?;
+        }
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
+    }
+
     async fn invite_staff(&self, staff: &StaffRecord, ticket: &TicketRow, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         insert_staff_row(&mut tx, staff).await?;
@@ -165,6 +194,16 @@ impl AccountStore for SqlStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn latest_ticket(&self, staff: StaffId) -> Result<Option<TicketRow>> {
+        let row = sqlx::query_as::<_, TicketColumns>(
+            "SELECT * FROM staff_tickets WHERE staff_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(staff.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(TryInto::try_into).transpose()
     }
 
@@ -221,13 +260,35 @@ impl AccountStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         set_status(&mut tx, staff, StaffStatus::Disabled).await?;
         remove_access(&mut tx, staff).await?;
+        // The directory-sync tokens she created end with her (DECISIONS #1).
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
+            .bind(millis(event.event.at))
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await?;
         void_tickets(&mut tx, staff, event.event.at).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }
 
-    async fn enable_staff(&self, staff: StaffId, exclusions: &[ExclusionRow], event: &StaffEventRecord) -> Result<()> {
+    async fn enable_staff(
+        &self,
+        staff: StaffId,
+        exclusions: &[ExclusionRow],
+        ticket: Option<&TicketRow>,
+        event: &StaffEventRecord,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        if let Some(ticket) = ticket {
+            let status = match ticket.purpose {
+                TicketPurpose::Invitation => StaffStatus::Invited,
+                TicketPurpose::Reset => StaffStatus::Reset,
+            };
+            set_status(&mut tx, staff, status).await?;
+            insert_ticket(&mut tx, ticket).await?;
+            append_staff_event(&mut tx, event, self.actors()).await?;
+            return Ok(tx.commit().await?);
+        }
         set_status(&mut tx, staff, StaffStatus::Active).await?;
         let role: String = sqlx::query_scalar("SELECT role FROM staff WHERE id = $1")
             .bind(staff.to_string())
@@ -243,6 +304,13 @@ impl AccountStore for SqlStore {
     async fn reset_staff(&self, staff: StaffId, ticket: &TicketRow, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         set_status(&mut tx, staff, StaffStatus::Reset).await?;
+        // Her key pair is void: nothing wraps to it, and her old password
+        // opens nothing, whatever happens to the account next.
+        sqlx::query("UPDATE staff SET public_key = $1, sealed_secret = $1 WHERE id = $2")
+            .bind(Vec::<u8>::new())
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE case_access SET wrapped_key = NULL WHERE staff_id = $1")
             .bind(staff.to_string())
             .execute(&mut *tx)

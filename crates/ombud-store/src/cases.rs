@@ -39,8 +39,16 @@ pub trait CaseStore: Send + Sync {
     /// Staff with an access row on the case but no wrapped key yet.
     async fn pending_grants(&self, case: CaseId) -> Result<Vec<PendingGrant>>;
     /// Stores a wrapped key for a pending grant, with its event.
-    async fn complete_grant(&self, case: CaseId, staff: StaffId, wrapped_key: &[u8], event: &EventRecord)
-    -> Result<()>;
+    /// Stores a wrapped key for a pending grant, with its event, if she
+    /// still holds `public_key` (the key it was wrapped to) on an active
+    /// account; otherwise nothing.
+    async fn complete_grant(
+        &self,
+        case: CaseId,
+        grant: &PendingGrant,
+        wrapped_key: &[u8],
+        event: &EventRecord,
+    ) -> Result<()>;
     async fn receipt(&self, lookup: &[u8]) -> Result<Option<ReceiptRecord>>;
 
     async fn report(&self, case: CaseId) -> Result<Option<Vec<u8>>>;
@@ -89,6 +97,10 @@ async fn insert_sealed_parts(conn: &mut Conn, new: &NewCase) -> Result<()> {
         .execute(&mut *conn)
         .await?;
     for grant in &new.access {
+        if !crate::staff::holds_key(conn, grant.staff, &grant.public_key).await? {
+            // Disabled or reset since the readers were listed: no wrap to her.
+            continue;
+        }
         sqlx::query("INSERT INTO case_access (case_id, staff_id, wrapped_key, granted_at) VALUES ($1, $2, $3, $4)")
             .bind(&id)
             .bind(grant.staff.to_string())
@@ -283,11 +295,15 @@ impl CaseStore for SqlStore {
     async fn complete_grant(
         &self,
         case: CaseId,
-        staff: StaffId,
+        grant: &PendingGrant,
         wrapped_key: &[u8],
         event: &EventRecord,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        let staff = grant.staff;
+        if !crate::staff::holds_key(&mut tx, staff, &grant.public_key).await? {
+            return Ok(());
+        }
         let done = sqlx::query(
             "UPDATE case_access SET wrapped_key = $1 WHERE case_id = $2 AND staff_id = $3 AND wrapped_key IS NULL",
         )

@@ -101,12 +101,23 @@ pub struct StaffEventRecord {
 
 impl StaffEventRecord {
     pub fn new(kind: EventKind, at: Timestamp, actor: Actor, subject: Option<StaffId>) -> Self {
-        Self { event: EventRecord::new(NO_CASE, kind, at, actor), subject, detail: String::new() }
+        let mut record = Self { event: EventRecord::new(NO_CASE, kind, at, actor), subject, detail: String::new() };
+        record.event.payload_hash = record.payload_hash();
+        record
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
+        self.event.payload_hash = self.payload_hash();
         self
+    }
+
+    /// What the leaf commits to beside its kind, time and actor: on whom,
+    /// and what changed. `ledger verify` recomputes it, so neither can be
+    /// edited in the table unseen.
+    pub fn payload_hash(&self) -> [u8; 32] {
+        let subject = self.subject.map(|s| s.to_string()).unwrap_or_default();
+        ombud_ledger::payload_hash(format!("ombud-staff-event/v1\n{subject}\n{}", self.detail).as_bytes())
     }
 }
 
@@ -407,6 +418,8 @@ pub struct PendingGrant {
 /// One staff member's access to a new case, with the key wrapped to her.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessGrant {
+    /// The key it is wrapped to, written only if she still holds it.
+    pub public_key: Vec<u8>,
     pub staff: StaffId,
     pub wrapped_key: Vec<u8>,
 }

@@ -129,3 +129,18 @@ pub(crate) async fn grant_pending_everywhere(
     .await?;
     Ok(())
 }
+
+/// Whether she is active and still holds this public key, taking her row's
+/// write lock until the caller's transaction ends: a wrap is written only to
+/// the key she holds, and a disable or reset waits for it (and then removes
+/// it) rather than passing it by.
+pub(crate) async fn holds_key(conn: &mut Conn, staff: StaffId, public_key: &[u8]) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE staff SET session_epoch = session_epoch WHERE id = $1 AND status = 'active' AND public_key = $2",
+    )
+    .bind(staff.to_string())
+    .bind(public_key)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

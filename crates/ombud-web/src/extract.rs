@@ -44,8 +44,7 @@ async fn standing(state: &AppState, token: &str) -> Option<StaffSession> {
     match state.ombud.session_stands(&session).await {
         Ok(true) => Some(session),
         Ok(false) => {
-            let id = session.id;
-            state.staff_sessions.remove_where(|s| s.id == id);
+            state.staff_sessions.remove(token);
             None
         }
         Err(e) => {

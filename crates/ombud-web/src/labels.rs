@@ -114,6 +114,7 @@ impl Label for EventKind {
             EventKind::EscalationResolved => "event-escalation-resolved",
             EventKind::InterimMeasure => "event-interim-measure",
             EventKind::CasesLinked => "event-cases-linked",
+            EventKind::StaffAdded => "event-staff-added",
             EventKind::StaffInvited => "event-staff-invited",
             EventKind::StaffJoined => "event-staff-joined",
             EventKind::StaffDisabled => "event-staff-disabled",

@@ -7,13 +7,23 @@
 //! fifteen minutes. An attempt made while it must wait is refused without
 //! checking the password, so a guess inside the wait learns nothing.
 //!
+//! Every attempt is counted as a failure before its password is checked,
+//! and given back only if it was right: a burst of parallel guesses cannot
+//! all slip in before the first is counted. A right password gives back its
+//! own attempt and ends the account's count, never the client's, so someone
+//! who signs in to his own account between guesses at another's gains nothing.
+//!
 //! The account's wait would let an attacker with many addresses keep her
-//! out; so it does not hold a browser she signed in from before (it keeps a
-//! mark, a keyed hash of her email, in a cookie). That browser still waits
+//! out; so it does not hold a browser she signed in from before, or chose
+//! her password in (it keeps a mark, a keyed hash of her email and her
+//! public key, in a cookie: a reset makes it new). That browser still waits
 //! for its own client's failures. When an account's failures reach the
 //! threshold, she is told, without content, once per window.
 //!
-//! Counts live in memory for a day after the last failure and are never
+//! Changing a password checks the current one: that is throttled the same
+//! way, per client and per account.
+//!
+//! Counts live in memory for an hour after the last failure and are never
 //! written or logged; a restart forgets them.
 
 use jiff::{SignedDuration, Timestamp};
@@ -29,7 +39,7 @@ const ACCOUNT_FREE: u32 = 5;
 /// The longest wait.
 const CAP: SignedDuration = SignedDuration::from_mins(15);
 /// Counts are forgotten this long after the last failure.
-const FORGET: SignedDuration = SignedDuration::from_hours(24);
+const FORGET: SignedDuration = SignedDuration::from_hours(1);
 /// Past this many remembered keys, the oldest are dropped first.
 const MAX_KEYS: usize = 200_000;
 
@@ -64,11 +74,12 @@ pub struct SignInThrottle {
     counts: Mutex<HashMap<Key, Failures>>,
 }
 
-/// What a failure calls for.
+/// An attempt let through, counted as a failure until it proves right.
 #[derive(Debug, PartialEq, Eq)]
-pub struct AfterFailure {
-    /// Tell the account holder (her failures just reached the threshold).
-    pub tell_holder: bool,
+#[must_use]
+pub struct Attempt {
+    /// If it fails, tell the account holder (her failures reach the threshold).
+    pub tell_if_wrong: bool,
 }
 
 impl Default for SignInThrottle {
@@ -89,33 +100,27 @@ impl SignInThrottle {
         )
     }
 
-    /// How long this attempt must still wait, if at all. `known_browser`: it
-    /// carries the mark of an earlier sign-in to this account.
-    pub fn wait(&self, client: IpAddr, email: &str, known_browser: bool, now: Timestamp) -> Option<SignedDuration> {
+    /// Lets an attempt through, counted, or says how long it must still
+    /// wait. `known_browser`: it carries the mark of this account.
+    pub fn attempt(
+        &self,
+        client: IpAddr,
+        email: &str,
+        known_browser: bool,
+        now: Timestamp,
+    ) -> Result<Attempt, SignedDuration> {
         let (client_key, account_key) = self.keys(client, email);
-        let counts = self.lock();
-        let mut ready = counts.get(&client_key).map(|f| f.ready_at(CLIENT_FREE));
-        if !known_browser && let Some(account) = counts.get(&account_key) {
+        let mut counts = self.lock();
+        let live = |f: &&Failures| now.duration_since(f.last) < FORGET;
+        let mut ready = counts.get(&client_key).filter(live).map(|f| f.ready_at(CLIENT_FREE));
+        if !known_browser && let Some(account) = counts.get(&account_key).filter(live) {
             let at = account.ready_at(ACCOUNT_FREE);
             ready = Some(ready.map_or(at, |r| r.max(at)));
         }
-        ready.map(|r| r.duration_since(now)).filter(|w| w.is_positive())
-    }
-
-    /// Counts a wrong password.
-    pub fn failed(&self, client: IpAddr, email: &str, now: Timestamp) -> AfterFailure {
-        let (client_key, account_key) = self.keys(client, email);
-        let mut counts = self.lock();
-        if counts.len() >= MAX_KEYS {
-            counts.retain(|_, f| now.duration_since(f.last) < FORGET);
-            if counts.len() >= MAX_KEYS {
-                // Still full of recent keys (many addresses): the oldest go.
-                let mut lasts: Vec<Timestamp> = counts.values().map(|f| f.last).collect();
-                lasts.sort_unstable();
-                let cut = lasts[lasts.len() / 2];
-                counts.retain(|_, f| f.last > cut);
-            }
+        if let Some(wait) = ready.map(|r| r.duration_since(now)).filter(|w| w.is_positive()) {
+            return Err(wait);
         }
+        make_room(&mut counts, now);
         let mut bump = |key: Key| -> Failures {
             let entry = counts.entry(key).or_insert(Failures { count: 0, last: now, told: None });
             if now.duration_since(entry.last) >= FORGET {
@@ -127,19 +132,38 @@ impl SignInThrottle {
         };
         bump(client_key);
         let account = bump(account_key);
-        let tell_holder = account.count >= ACCOUNT_FREE && account.told.is_none_or(|t| now.duration_since(t) >= FORGET);
-        if tell_holder && let Some(entry) = counts.get_mut(&account_key) {
+        let tell_if_wrong =
+            account.count >= ACCOUNT_FREE && account.told.is_none_or(|t| now.duration_since(t) >= FORGET);
+        if tell_if_wrong && let Some(entry) = counts.get_mut(&account_key) {
             entry.told = Some(now);
         }
-        AfterFailure { tell_holder }
+        Ok(Attempt { tell_if_wrong })
     }
 
-    /// The right password: this client's and this account's counts start over.
+    /// The password was right: its attempt is given back, and the account's
+    /// count ends; the client's earlier failures stay.
     pub fn succeeded(&self, client: IpAddr, email: &str) {
         let (client_key, account_key) = self.keys(client, email);
         let mut counts = self.lock();
-        counts.remove(&client_key);
+        if let Some(entry) = counts.get_mut(&client_key) {
+            entry.count = entry.count.saturating_sub(1);
+        }
         counts.remove(&account_key);
+    }
+}
+
+/// Keeps the counts bounded: past `MAX_KEYS`, the forgotten go, then the
+/// older half (many addresses at once).
+fn make_room(counts: &mut HashMap<Key, Failures>, now: Timestamp) {
+    if counts.len() < MAX_KEYS {
+        return;
+    }
+    counts.retain(|_, f| now.duration_since(f.last) < FORGET);
+    if counts.len() >= MAX_KEYS {
+        let mut lasts: Vec<Timestamp> = counts.values().map(|f| f.last).collect();
+        lasts.sort_unstable();
+        let cut = lasts[lasts.len() / 2];
+        counts.retain(|_, f| f.last > cut);
     }
 }
 
@@ -164,6 +188,29 @@ pub struct SignedIn {
     pub device_cookie: String,
 }
 
+/// The marks this browser carries.
+fn marks(headers: &axum::http::HeaderMap) -> Vec<String> {
+    crate::security::read_cookie(headers, DEVICE_COOKIE)
+        .map(|v| v.split('.').filter(|m| !m.is_empty()).take(MAX_MARKS).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The cookie that marks this browser as one she signed in from: her
+/// account's mark first, then the others it carried.
+pub async fn device_cookie(state: &crate::AppState, headers: &axum::http::HeaderMap, email: &str) -> Option<String> {
+    let mark = state.ombud.device_mark(email).await.ok()?;
+    let others = marks(headers).into_iter().filter(|m| *m != mark);
+    let value = std::iter::once(mark.clone()).chain(others).take(MAX_MARKS).collect::<Vec<_>>().join(".");
+    Some(crate::security::cookie(DEVICE_COOKIE, &value, state.config.secure_cookies, Some(DEVICE_DAYS * 24 * 60 * 60)))
+}
+
+async fn known_browser(state: &crate::AppState, headers: &axum::http::HeaderMap, email: &str) -> bool {
+    match state.ombud.device_mark(email).await {
+        Ok(mark) => marks(headers).iter().any(|m| same(m, &mark)),
+        Err(_) => false,
+    }
+}
+
 /// Signs a staff member in through the throttle (the page and the API).
 pub async fn sign_in(
     state: &crate::AppState,
@@ -173,43 +220,52 @@ pub async fn sign_in(
     password: &str,
 ) -> Result<SignedIn, Refused> {
     let ombud = &state.ombud;
-    let now = ombud.clock().now();
-    let mark = ombud.device_mark(email).map_err(Refused::Service)?;
-    let marks: Vec<String> = crate::security::read_cookie(headers, DEVICE_COOKIE)
-        .map(|v| v.split('.').filter(|m| !m.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default();
-    let known = marks.iter().any(|m| ombud_crypto_eq(m, &mark));
-    if let Some(wait) = state.sign_in_throttle.wait(client, email, known, now) {
-        return Err(Refused::Wait(wait));
-    }
+    let known = known_browser(state, headers, email).await;
+    let attempt = state.sign_in_throttle.attempt(client, email, known, ombud.clock().now()).map_err(Refused::Wait)?;
     match ombud.staff_sign_in(email, password).await {
         Ok(session) => {
             state.sign_in_throttle.succeeded(client, email);
             let token = state.staff_sessions.insert(session).map_err(Refused::Service)?;
-            let kept = std::iter::once(mark.clone()).chain(marks.into_iter().filter(|m| *m != mark)).take(MAX_MARKS);
-            let value = kept.collect::<Vec<_>>().join(".");
-            let device_cookie = crate::security::cookie(
-                DEVICE_COOKIE,
-                &value,
-                state.config.secure_cookies,
-                Some(DEVICE_DAYS * 24 * 60 * 60),
-            );
+            let device_cookie = device_cookie(state, headers, email).await.unwrap_or_default();
             Ok(SignedIn { token, device_cookie })
         }
         Err(ombud_service::ServiceError::BadCredentials) => {
-            if state.sign_in_throttle.failed(client, email, now).tell_holder
+            if attempt.tell_if_wrong
                 && let Err(e) = ombud.notify_sign_in_failures(email).await
             {
                 tracing::error!(error = %e, "the notice of failed sign-ins could not be queued");
             }
             Err(Refused::Service(ombud_service::ServiceError::BadCredentials))
         }
-        Err(e) => Err(Refused::Service(e)),
+        Err(e) => {
+            state.sign_in_throttle.succeeded(client, email);
+            Err(Refused::Service(e))
+        }
     }
 }
 
+/// Changes her own password through the same throttle: a wrong current
+/// password counts as a failed sign-in on her account.
+pub async fn change_password(
+    state: &crate::AppState,
+    client: IpAddr,
+    session: &ombud_service::StaffSession,
+    current: &str,
+    new: &str,
+) -> Result<(), Refused> {
+    let now = state.ombud.clock().now();
+    let _attempt = state.sign_in_throttle.attempt(client, &session.email, true, now).map_err(Refused::Wait)?;
+    let result = state.ombud.staff(session).change_password(current, new).await;
+    let wrong_current = matches!(&result, Err(ombud_service::ServiceError::Invalid(errors))
+        if errors.iter().any(|e| e.field == "current_password"));
+    if !wrong_current {
+        state.sign_in_throttle.succeeded(client, &session.email);
+    }
+    result.map_err(Refused::Service)
+}
+
 /// Compares two marks without leaking where they differ.
-fn ombud_crypto_eq(a: &str, b: &str) -> bool {
+fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -221,20 +277,42 @@ mod tests {
         Timestamp::from_second(1_800_000_000 + secs).expect("time")
     }
 
+    /// An attempt that turns out wrong (it was counted when let through).
+    fn wrong(t: &SignInThrottle, ip: IpAddr, email: &str, now: Timestamp) -> Result<Attempt, SignedDuration> {
+        t.attempt(ip, email, false, now)
+    }
+
     #[test]
     fn waits_grow_after_the_free_failures_and_stop_at_the_cap() {
         let t = SignInThrottle::default();
         let attacker: IpAddr = "203.0.113.9".parse().expect("ip");
-        for i in 0..CLIENT_FREE {
-            assert_eq!(t.wait(attacker, "li.na@example.cn", false, at(0)).is_some(), i >= ACCOUNT_FREE, "try {i}");
-            t.failed(attacker, "li.na@example.cn", at(0));
+        for i in 0..ACCOUNT_FREE {
+            assert!(wrong(&t, attacker, "li.na@example.cn", at(0)).is_ok(), "try {i} is answered");
         }
-        assert_eq!(t.wait(attacker, "other@example.cn", false, at(0)), Some(SignedDuration::from_secs(1)));
+        assert_eq!(wrong(&t, attacker, "li.na@example.cn", at(0)), Err(SignedDuration::from_secs(1)));
+        for i in 0..(CLIENT_FREE - ACCOUNT_FREE) {
+            assert!(wrong(&t, attacker, &format!("other{i}@example.cn"), at(0)).is_ok());
+        }
+        assert_eq!(
+            wrong(&t, attacker, "third@example.cn", at(0)),
+            Err(SignedDuration::from_secs(1)),
+            "the client waits"
+        );
+        let mut now = 0;
         for _ in 0..30 {
-            t.failed(attacker, "li.na@example.cn", at(0));
+            now += 15 * 60;
+            assert!(wrong(&t, attacker, "li.na@example.cn", at(now)).is_ok(), "one more after each wait");
         }
-        assert_eq!(t.wait(attacker, "li.na@example.cn", false, at(0)), Some(CAP), "never more than the cap");
-        assert_eq!(t.wait(attacker, "li.na@example.cn", false, at(15 * 60)), None, "and it ends");
+        assert_eq!(wrong(&t, attacker, "li.na@example.cn", at(now)), Err(CAP), "never more than the cap");
+        assert!(wrong(&t, attacker, "li.na@example.cn", at(now + 15 * 60)).is_ok(), "and it ends");
+    }
+
+    #[test]
+    fn a_burst_is_counted_before_any_password_is_checked() {
+        let t = SignInThrottle::default();
+        let ip: IpAddr = "203.0.113.9".parse().expect("ip");
+        let let_through = (0..100).filter(|_| wrong(&t, ip, "li.na@example.cn", at(0)).is_ok()).count();
+        assert_eq!(let_through, ACCOUNT_FREE as usize, "only the free attempts, however many arrive at once");
     }
 
     #[test]
@@ -242,21 +320,29 @@ mod tests {
         let t = SignInThrottle::default();
         for i in 0..50u8 {
             let ip: IpAddr = format!("198.51.100.{i}").parse().expect("ip");
-            t.failed(ip, "li.na@example.cn", at(0));
+            let _ = wrong(&t, ip, "li.na@example.cn", at(0));
         }
         let her: IpAddr = "192.0.2.7".parse().expect("ip");
-        assert!(t.wait(her, "li.na@example.cn", false, at(1)).is_some(), "a new browser waits");
-        assert_eq!(t.wait(her, "li.na@example.cn", true, at(1)), None, "her known browser does not");
+        assert!(t.attempt(her, "li.na@example.cn", false, at(0)).is_err(), "a new browser waits");
+        assert!(t.attempt(her, "li.na@example.cn", true, at(0)).is_ok(), "her known browser does not");
     }
 
     #[test]
-    fn the_holder_is_told_once_when_the_threshold_is_reached() {
+    fn the_holder_is_told_once_and_her_own_sign_in_does_not_clear_the_client() {
         let t = SignInThrottle::default();
         let ip: IpAddr = "203.0.113.9".parse().expect("ip");
-        let told: Vec<bool> = (0..12).map(|_| t.failed(ip, "li.na@example.cn", at(0)).tell_holder).collect();
+        let told: Vec<bool> = (0..ACCOUNT_FREE)
+            .map(|_| wrong(&t, ip, "li.na@example.cn", at(0)).expect("let through").tell_if_wrong)
+            .collect();
         assert_eq!(told.iter().filter(|t| **t).count(), 1);
-        assert!(told[ACCOUNT_FREE as usize - 1]);
-        t.succeeded(ip, "li.na@example.cn");
-        assert_eq!(t.wait(ip, "li.na@example.cn", false, at(0)), None, "the right password starts over");
+        // An insider alternates his own sign-in with guesses at others: his
+        // successes give back only their own attempts.
+        for i in 0..20 {
+            if t.attempt(ip, "me@example.cn", true, at(0)).is_ok() {
+                t.succeeded(ip, "me@example.cn");
+            }
+            let _ = wrong(&t, ip, &format!("victim{i}@example.cn"), at(0));
+        }
+        assert!(wrong(&t, ip, "victim99@example.cn", at(0)).is_err(), "the client still waits");
     }
 }

@@ -120,7 +120,11 @@ async fn an_invited_handler_chooses_her_password_from_a_link_that_works_once() {
         assert_eq!(status, 200);
         let kinds: Vec<&str> =
             log["entries"].as_array().expect("log").iter().filter_map(|e| e["kind"].as_str()).collect();
-        assert_eq!(kinds, ["staff_joined", "staff_invited"], "on the ledger, newest first");
+        assert_eq!(
+            kinds,
+            ["staff_joined", "staff_invited", "staff_added", "staff_added"],
+            "on the ledger, newest first"
+        );
         assert_eq!(log["entries"][1]["by"], "Staff admin@example.org");
         assert_eq!(s.get_json("/api/v1/oversight/admin-log", &admin).await.0, 403, "oversight reads the log");
         s.stop().await;
@@ -158,14 +162,7 @@ async fn a_departed_handler_is_cut_off_in_one_request_and_comes_back_only_as_pen
         assert_eq!(s.get_json("/api/v1/cases", &h).await.0, 401, "her API token ends at once");
         let page = browser.get(s.url("/staff/cases")).send().await.expect("page");
         assert_eq!(page.status(), 303, "her browser session too");
-        let sign_in = s
-            .client()
-            .post(s.url("/api/v1/staff/session"))
-            .json(&json!({"email": "h@example.org", "password": h_pw}))
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(sign_in.status(), 401, "and she cannot sign in");
+        assert_eq!(sign_in_from(&s, &s.client(), "192.0.2.1", &h_pw).await.0, 401, "and she cannot sign in");
         let access = s.ombud.store().access(id.parse().expect("id"), hid.parse().expect("id")).await.expect("access");
         assert!(access.is_none(), "her wrapped key is removed");
 
@@ -186,6 +183,9 @@ async fn a_departed_handler_is_cut_off_in_one_request_and_comes_back_only_as_pen
         let first = &log["entries"][0];
         assert_eq!((first["kind"].as_str(), first["by"].as_str()), (Some("staff_disabled"), None), "the command line");
         assert_eq!(first["subject"], "Staff h@example.org");
+        s.ombud.checkpoint().await.expect("checkpoint");
+        let verified = s.ombud.verify_ledger(|_| {}).await.expect("verify");
+        assert!(verified.is_ok(), "the log verifies with its administrative leaves: {verified:?}");
         s.stop().await;
     }
 }
@@ -225,9 +225,54 @@ async fn a_reset_handler_gets_a_new_key_and_her_case_back_through_another_reader
         let (_, log) = s.get_json("/api/v1/oversight/admin-log", &o).await;
         let kinds: Vec<&str> =
             log["entries"].as_array().expect("log").iter().filter_map(|e| e["kind"].as_str()).collect();
-        assert_eq!(kinds, ["password_chosen", "staff_reset"]);
+        assert_eq!(kinds[..2], ["password_chosen", "staff_reset"]);
         s.stop().await;
     }
+}
+
+#[tokio::test]
+async fn an_account_disabled_before_she_chose_a_password_comes_back_waiting_for_one() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let admin_pw = s.staff("admin@example.org", Role::Admin).await;
+    let h_pw = s.staff("h@example.org", Role::Handler).await;
+    s.staff("o@example.org", Role::Oversight).await;
+    let admin = s.staff_token("admin@example.org", &admin_pw).await;
+    let (_, invited) = s
+        .post_json("/api/v1/admin/staff", &admin, json!({"email": "new@example.org", "name": "New", "role": "handler"}))
+        .await;
+    let new = invited["id"].as_str().expect("id").to_owned();
+    let hid = s.ombud.operator().staff_by_email("h@example.org").await.expect("h").id;
+    for id in [new.clone(), hid.to_string()] {
+        if id == hid.to_string() {
+            assert_eq!(s.post_json(&format!("/api/v1/admin/staff/{id}/reset"), &admin, json!({})).await.0, 200);
+        }
+        assert_eq!(s.post_json(&format!("/api/v1/admin/staff/{id}/disable"), &admin, json!({})).await.0, 200);
+        let (status, enabled) = s.post_json(&format!("/api/v1/admin/staff/{id}/enable"), &admin, json!({})).await;
+        let waits = if id == new { "invited" } else { "reset" };
+        assert_eq!((status, enabled["status"].as_str()), (200, Some(waits)), "no key, so not active: {enabled}");
+    }
+    assert_eq!(
+        sign_in_from(&s, &s.client(), "192.0.2.1", &h_pw).await.0,
+        401,
+        "a reset stays a reset: the old password opens nothing"
+    );
+    // Reports still file and open: nobody wraps to an account without a key.
+    let (case_ref, receipt) = s.report(json!({"category": "other", "description": SENTINEL})).await;
+    assert!(case_ref.starts_with("OMB-"));
+    let reporter = s.reporter_token(&receipt).await;
+    assert_eq!(s.get_json("/api/v1/reporter/case", &reporter).await.0, 200);
+    let sink = SmtpSink::start().await;
+    let mails = mail(&s, &sink).await;
+    let last = mails.iter().rev().find(|m| m.to.contains("new@example.org")).expect("a new link for her");
+    let (status, _) = s
+        .post_json(
+            "/api/v1/staff/welcome",
+            "",
+            json!({"token": link_token(&last.body), "password": "chosen at last, long"}),
+        )
+        .await;
+    assert_eq!(status, 200, "the new link works");
+    s.stop().await;
 }
 
 #[tokio::test]
@@ -254,20 +299,19 @@ async fn a_changed_password_keeps_her_key_and_the_old_one_stops_working() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &h).await.0, 200, "her session goes on");
-    let old = s
-        .client()
-        .post(s.url("/api/v1/staff/session"))
-        .json(&json!({"email": "h@example.org", "password": h_pw}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(old.status(), 401, "the old password no longer opens her key");
+    assert_eq!(
+        sign_in_from(&s, &s.client(), "192.0.2.1", &h_pw).await.0,
+        401,
+        "the old password no longer opens her key"
+    );
     let h = s.staff_token("h@example.org", "a new and long one").await;
     let (status, body) = s.get_json(&format!("/api/v1/cases/{id}"), &h).await;
     assert!(status == 200 && body.to_string().contains(SENTINEL), "the same key opens her case");
     s.stop().await;
 }
 
+/// Signs h@example.org in through the API as from this address (honoured
+/// only behind a trusted proxy): the status and any `Retry-After`.
 async fn sign_in_from(s: &TestServer, client: &reqwest::Client, from: &str, password: &str) -> (u16, Option<u64>) {
     let r = client
         .post(s.url("/api/v1/staff/session"))

@@ -93,10 +93,20 @@ pub async fn change(at: &Location, email: &str, change: Change) -> anyhow::Resul
             .disable(id)
             .await
             .map(|s| format!("disabled {} <{}>: her sessions and case keys are gone", s.name, s.email)),
-        Change::Enable => admin
-            .enable(id)
-            .await
-            .map(|s| format!("enabled {} <{}>: her cases come back as pending grants", s.name, s.email)),
+        Change::Enable => {
+            let (s, link) = admin.enable(id).await.map_err(|e| refusal("unchanged", e))?;
+            match link {
+                Some(token) => println!(
+                    "enabled {} <{}>: she chooses a password first, from the link mailed to her:\n  {}{}/{token}",
+                    s.name,
+                    s.email,
+                    public_url(at)?,
+                    ombud_service::TICKET_PATH
+                ),
+                None => println!("enabled {} <{}>: her cases come back as pending grants", s.name, s.email),
+            }
+            return Ok(());
+        }
         Change::SetRole(role) => {
             admin.set_role(id, role).await.map(|s| format!("{} <{}> is now {}", s.name, s.email, s.role))
         }

@@ -192,49 +192,49 @@ type Tamper = (&'static str, u64, &'static [&'static str], bool, Option<&'static
 const TAMPERS: &[Tamper] = &[
     (
         "edit: the acknowledgement backdated a day",
-        3,
-        &["UPDATE events SET at = at - 86400000 WHERE leaf_index = 3"],
+        4,
+        &["UPDATE events SET at = at - 86400000 WHERE leaf_index = 4"],
         true,
         Some("(acknowledged) does not match its recorded leaf"),
     ),
-    ("delete: the handler's message removed", 4, &["DELETE FROM events WHERE leaf_index = 4"], true, None),
+    ("delete: the handler's message removed", 5, &["DELETE FROM events WHERE leaf_index = 5"], true, None),
     (
         "reorder: opened and acknowledged swapped",
-        2,
+        3,
         &[
-            "UPDATE events SET leaf_index = 1000 WHERE leaf_index = 2",
-            "UPDATE events SET leaf_index = 2 WHERE leaf_index = 3",
-            "UPDATE events SET leaf_index = 3 WHERE leaf_index = 1000",
+            "UPDATE events SET leaf_index = 1000 WHERE leaf_index = 3",
+            "UPDATE events SET leaf_index = 3 WHERE leaf_index = 4",
+            "UPDATE events SET leaf_index = 4 WHERE leaf_index = 1000",
         ],
         true,
         None,
     ),
     (
         "insert: a fabricated acknowledgement slipped into the history",
-        4,
+        5,
         &[
-            "UPDATE events SET leaf_index = leaf_index + 1000 WHERE leaf_index >= 4",
+            "UPDATE events SET leaf_index = leaf_index + 1000 WHERE leaf_index >= 5",
             "UPDATE events SET leaf_index = leaf_index - 999 WHERE leaf_index >= 1000",
             "INSERT INTO events (id, case_id, kind, at, actor_kind, staff_id, payload_hash, leaf_index)
-             SELECT '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d11', case_id, 'acknowledged', at, 'system', NULL, payload_hash, 4 FROM events WHERE leaf_index = 0",
+             SELECT '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d11', case_id, 'acknowledged', at, 'system', NULL, payload_hash, 5 FROM events WHERE leaf_index = 1",
         ],
         true,
         None,
     ),
-    ("edit: a row made unreadable", 5, &["UPDATE events SET kind = 'nonsense' WHERE leaf_index = 5"], false, None),
+    ("edit: a row made unreadable", 6, &["UPDATE events SET kind = 'nonsense' WHERE leaf_index = 6"], false, None),
     (
         // The leaf commits to who acted (version 2), so the record of who
         // read her case cannot be pinned on someone else.
         "edit: another staff member recorded as having opened her case",
-        2,
-        &["UPDATE events SET staff_id = '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d12' WHERE leaf_index = 2"],
+        3,
+        &["UPDATE events SET staff_id = '0b7e1c9a-3f1d-4c55-9a8e-2f4a6b1c0d12' WHERE leaf_index = 3"],
         true,
         Some("(opened_by_staff) does not match its recorded leaf"),
     ),
     (
         "edit: her own message recorded as the system's",
-        5,
-        &["UPDATE events SET actor_kind = 'system' WHERE leaf_index = 5"],
+        6,
+        &["UPDATE events SET actor_kind = 'system' WHERE leaf_index = 6"],
         true,
         Some("(message_from_reporter) does not match its recorded leaf"),
     ),
@@ -249,7 +249,7 @@ async fn tampering_is_caught(db: Db) {
 
     let ok = ledger(&["ledger", "verify"], &data, &db);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("ledger OK: 6 entries"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("ledger OK: 7 entries"));
     let key = common::run(&["ledger", "key"], &data, "");
     let printed = String::from_utf8_lossy(&key.stdout).trim().to_owned();
     assert_eq!(printed, history.key, "the CLI prints the key the about page shows");
@@ -379,4 +379,47 @@ async fn leaves_written_before_version_2_still_verify() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "a version-1 leaf after version 2 passed");
     assert!(stderr.contains("FAILED at index 3:") && stderr.contains("version-1 leaf after version-2"), "{stderr}");
+}
+
+/// Administrative events are leaves too: who was disabled, and what a role
+/// became, cannot be edited in their table without `ledger verify` failing.
+#[tokio::test]
+async fn an_edited_administrative_event_is_caught() {
+    let root = tempfile::tempdir().expect("dir");
+    let data = root.path().join("data");
+    let added = common::add_staff(&data, &[], "admin@example.org", "admin", "long enough password");
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    for args in [
+        &["staff", "invite", "--email", "a@example.org", "--name", "A", "--role", "handler"][..],
+        &["staff", "invite", "--email", "b@example.org", "--name", "B", "--role", "handler"],
+        &["staff", "set-role", "--email", "a@example.org", "--role", "oversight"],
+        &["staff", "disable", "--email", "a@example.org"],
+    ] {
+        let done = common::run(args, &data, "");
+        assert!(done.status.success(), "{args:?}: {}", String::from_utf8_lossy(&done.stderr));
+    }
+    let ok = ledger(&["ledger", "verify"], &data, &Db::Sqlite);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    for (i, (what, sql)) in [
+        (
+            "the disabled account swapped for another",
+            "UPDATE staff_events SET subject_id = (SELECT id FROM staff WHERE email = 'b@example.org')
+             WHERE kind = 'staff_disabled'",
+        ),
+        (
+            "the role change rewritten",
+            "UPDATE staff_events SET detail = 'handler>admin' WHERE kind = 'staff_role_changed'",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let copy_dir = root.path().join(format!("tampered-admin-{i}"));
+        let copy = Db::Sqlite.copy(&data, &copy_dir).await;
+        copy.execute(&copy_dir, &[sql]).await;
+        let out = ledger(&["ledger", "verify"], &copy_dir, &copy);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{what}: verify passed");
+        assert!(stderr.contains("on whom or what changed was edited"), "{what}: {stderr}");
+    }
 }

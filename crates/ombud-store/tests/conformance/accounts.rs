@@ -63,29 +63,35 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
     let pending: Vec<StaffId> =
         store.pending_grants(first.case.id).await.expect("pending").iter().map(|g| g.staff).collect();
     assert_eq!(pending, vec![invited.id]);
-    store
-        .complete_grant(
-            first.case.id,
-            invited.id,
-            &[9; 48],
-            &EventRecord::new(first.case.id, EventKind::AccessGranted, t(41), Actor::System),
-        )
-        .await
-        .expect("grant");
+    let grant = PendingGrant { staff: invited.id, public_key: vec![7; 32] };
+    let granted = EventRecord::new(first.case.id, EventKind::AccessGranted, t(41), Actor::System);
+    store.complete_grant(first.case.id, &grant, &[9; 48], &granted).await.expect("grant");
 
-    // Disabled: every wrap gone, sessions' epoch raised.
+    // Disabled: every wrap gone, sessions' epoch raised, her sync tokens ended.
+    let sync = ApiTokenRecord {
+        id: uuid::Uuid::now_v7(),
+        token_hash: vec![3; 32],
+        label: "HR sync".into(),
+        created_at: t(45),
+        created_by: Some(invited.id),
+        revoked_at: None,
+    };
+    store.create_api_token(&sync).await.expect("token");
     let epoch = joined_row.session_epoch;
     store.disable_staff(invited.id, &admin_event(EventKind::StaffDisabled, t(50), invited.id)).await.expect("disable");
     let disabled = store.staff_by_id(invited.id).await.expect("by id").expect("exists");
     assert_eq!(disabled.status, StaffStatus::Disabled);
     assert!(disabled.session_epoch > epoch, "her sessions end");
     assert_eq!(wrap_of(store, first.case.id, invited.id).await, None, "her wrap is removed");
+    let tokens = store.api_tokens().await.expect("tokens");
+    let token = tokens.iter().find(|t| t.id == sync.id).expect("kept on the record");
+    assert_eq!(token.revoked_at, Some(t(50)), "a token she made ends with her");
     let third = new_case("OMB-ACCT-0003", t(55), &[reader.id]);
     store.create_case(&third).await.expect("case");
 
     // Enabled: pending again wherever she is not excluded, the third case too.
     store
-        .enable_staff(invited.id, &[], &admin_event(EventKind::StaffEnabled, t(60), invited.id))
+        .enable_staff(invited.id, &[], None, &admin_event(EventKind::StaffEnabled, t(60), invited.id))
         .await
         .expect("enable");
     assert_eq!(wrap_of(store, first.case.id, invited.id).await, Some(None));
@@ -96,6 +102,8 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
     let reset = ticket(invited.id, TicketPurpose::Reset, t(70));
     store.reset_staff(invited.id, &reset, &admin_event(EventKind::StaffReset, t(70), invited.id)).await.expect("reset");
     assert!(store.pending_grants(first.case.id).await.expect("pending").is_empty(), "no wrap to a reset account");
+    let void = store.staff_by_id(invited.id).await.expect("by id").expect("exists");
+    assert!(void.public_key.is_empty() && void.sealed_secret.is_empty(), "her old key pair is gone");
     assert!(store.notice_ticket("nonexistent").await.expect("notice").is_none());
     let chosen = admin_event(EventKind::PasswordChosen, t(80), invited.id);
     assert!(store.activate_staff(reset.id, &keys(5), &[], &chosen).await.expect("new password"));

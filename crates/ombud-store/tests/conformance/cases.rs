@@ -89,7 +89,10 @@ pub(crate) async fn new_readers_get_pending_grants_that_a_reader_completes(store
     assert!(inbox[0].access_pending);
     assert!(store.inbox(admin.id, 10).await.expect("inbox").is_empty(), "an administrator reads no case");
     let event = EventRecord::new(case.case.id, EventKind::AccessGranted, t(5), Actor::Staff(first.id));
-    store.complete_grant(case.case.id, later.id, b"wrapped", &event).await.expect("complete");
+    let stale = PendingGrant { staff: later.id, public_key: vec![9; 32] };
+    store.complete_grant(case.case.id, &stale, b"to a key she no longer holds", &event).await.expect("stale");
+    assert_eq!(store.pending_grants(case.case.id).await.expect("pending"), pending, "nothing wrapped to another key");
+    store.complete_grant(case.case.id, &pending[0], b"wrapped", &event).await.expect("complete");
     assert!(store.pending_grants(case.case.id).await.expect("pending").is_empty());
     let access = store.access(case.case.id, later.id).await.expect("access").expect("row");
     assert_eq!(access.wrapped_key, Some(b"wrapped".to_vec()));

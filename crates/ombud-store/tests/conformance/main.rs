@@ -145,7 +145,10 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
             },
             sealed_body: vec![0, 255, 7],
         }],
-        access: readers.iter().map(|s| AccessGrant { staff: *s, wrapped_key: s.as_bytes().to_vec() }).collect(),
+        access: readers
+            .iter()
+            .map(|s| AccessGrant { staff: *s, public_key: vec![1; 32], wrapped_key: s.as_bytes().to_vec() })
+            .collect(),
         parties: Vec::new(),
         sealed_matches: None,
         exclusions: Vec::new(),

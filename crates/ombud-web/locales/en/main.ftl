@@ -765,3 +765,4 @@ password-new = New password
 password-submit = Change the password
 password-changed = Your password was changed.
 field-passwords-differ = The two passwords are not the same.
+event-staff-added = Account added

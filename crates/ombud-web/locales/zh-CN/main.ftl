@@ -737,3 +737,4 @@ password-new = 新密码
 password-submit = 修改密码
 password-changed = 您的密码已修改。
 field-passwords-differ = 两次输入的密码不一致。
+event-staff-added = 已添加账户

@@ -7,10 +7,12 @@ use super::{ApiJson, ApiResult, errors};
 use crate::AppState;
 use crate::extract::{ApiAdmin, ApiStaff, ItemPath};
 use axum::Json;
+use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ombud_domain::StaffId;
+use std::net::SocketAddr;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -111,7 +113,7 @@ async fn enable(
     ApiAdmin(s): ApiAdmin,
     ItemPath(staff): ItemPath<StaffId>,
 ) -> ApiResult<Json<StaffLine>> {
-    Ok(Json(state.ombud.admin(&s)?.enable(staff).await?.into()))
+    Ok(Json(state.ombud.admin(&s)?.enable(staff).await?.0.into()))
 }
 
 /// Reset an account whose password is lost: her sessions end, her key pair is void, and a one-time link to choose
@@ -149,20 +151,32 @@ async fn set_role(
 /// Change your own password: your private key is sealed again under the new one; nothing else changes.
 #[utoipa::path(post, path = "/staff/password", tag = "cases", security(("staff" = [])),
     request_body = PasswordChangeIn,
-    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Invalid))]
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Invalid, errors::TooMany))]
 async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     ApiStaff(s): ApiStaff,
     ApiJson(body): ApiJson<PasswordChangeIn>,
-) -> ApiResult<Json<Done>> {
-    state.ombud.staff(&s).change_password(&body.current_password, &body.new_password).await?;
-    Ok(Json(Done::new("changed")))
+) -> ApiResult<Response> {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    match crate::throttle::change_password(&state, client, &s, &body.current_password, &body.new_password).await {
+        Ok(()) => Ok(Json(Done::new("changed")).into_response()),
+        Err(crate::throttle::Refused::Wait(wait)) => Ok(super::too_many(wait)),
+        Err(crate::throttle::Refused::Service(e)) => Err(e.into()),
+    }
 }
 
 /// Choose your password from your one-time link (an invitation or a reset) and sign in. The link works once.
 #[utoipa::path(post, path = "/staff/welcome", tag = "cases", request_body = TicketUseIn,
     responses((status = 200, body = Token), errors::Body, errors::NotFound, errors::Invalid))]
-async fn use_ticket(State(state): State<AppState>, ApiJson(body): ApiJson<TicketUseIn>) -> ApiResult<Json<Token>> {
+async fn use_ticket(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<TicketUseIn>,
+) -> ApiResult<Response> {
     let session = state.ombud.use_ticket(&body.token, &body.password).await?;
-    Ok(Json(Token { token: state.staff_sessions.insert(session)? }))
+    let cookie = crate::throttle::device_cookie(&state, &headers, &session.email).await.unwrap_or_default();
+    let token = state.staff_sessions.insert(session)?;
+    Ok(([(header::SET_COOKIE, cookie)], Json(Token { token })).into_response())
 }

@@ -45,19 +45,9 @@ async fn sign_in(
     let client = crate::limits::client_address(&state.config, addr, &headers);
     match crate::throttle::sign_in(&state, client, &headers, &body.email, &body.password).await {
         Ok(done) => Ok(([(header::SET_COOKIE, done.device_cookie)], Json(Token { token: done.token })).into_response()),
-        Err(crate::throttle::Refused::Wait(wait)) => Ok(too_many(wait)),
+        Err(crate::throttle::Refused::Wait(wait)) => Ok(super::too_many(wait)),
         Err(crate::throttle::Refused::Service(e)) => Err(e.into()),
     }
-}
-
-/// 429 with the seconds to wait, in the API's error format.
-fn too_many(wait: jiff::SignedDuration) -> Response {
-    let seconds = wait.as_secs().max(1).to_string();
-    let mut response = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "sign_in_throttled").into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&seconds) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    response
 }
 
 /// A page of the cases the caller may see, narrowed by the filters, newest first or next deadline first; pass

@@ -20,6 +20,7 @@ use crate::error::ApiError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::OpenApi;
@@ -138,6 +139,16 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(move || std::future::ready(Json(document.clone()))))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed") })
+}
+
+/// 429 with the seconds to wait, in the API's error format.
+pub(crate) fn too_many(wait: jiff::SignedDuration) -> Response {
+    let seconds = wait.as_secs().max(1).to_string();
+    let mut response = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "sign_in_throttled").into_response();
+    if let Ok(v) = axum::http::header::HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// `Json<T>` whose rejections (syntax, missing or unknown fields, wrong

@@ -66,9 +66,7 @@ pub async fn sign_in(
     match throttle::sign_in(&state, client, &headers, &form.email, &form.password).await {
         Ok(done) => {
             let mut response = with_session_cookie(&state, STAFF_COOKIE, &done.token, "/staff/cases");
-            if let Ok(v) = axum::http::HeaderValue::from_str(&done.device_cookie) {
-                response.headers_mut().append(axum::http::header::SET_COOKIE, v);
-            }
+            append_cookie(&mut response, Some(done.device_cookie));
             response
         }
         Err(Refused::Wait(wait)) => {
@@ -157,6 +155,7 @@ async fn refuse_welcome(state: &AppState, lang: Lang, token: &str, errors: &[omb
 pub async fn choose_password(
     State(state): State<AppState>,
     lang: Lang,
+    headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<WelcomeForm>,
 ) -> Response {
@@ -164,10 +163,18 @@ pub async fn choose_password(
         return refuse_welcome(&state, lang, &token, &[field("again", "passwords-differ")]).await;
     }
     match state.ombud.use_ticket(&token, &form.password).await {
-        Ok(session) => match state.staff_sessions.insert(session) {
-            Ok(session_token) => with_session_cookie(&state, STAFF_COOKIE, &session_token, "/staff/cases"),
-            Err(e) => error_page(lang, e),
-        },
+        Ok(session) => {
+            // Her browser is known to her account from now on.
+            let device = throttle::device_cookie(&state, &headers, &session.email).await;
+            match state.staff_sessions.insert(session) {
+                Ok(session_token) => {
+                    let mut response = with_session_cookie(&state, STAFF_COOKIE, &session_token, "/staff/cases");
+                    append_cookie(&mut response, device);
+                    response
+                }
+                Err(e) => error_page(lang, e),
+            }
+        }
         Err(ServiceError::Invalid(errors)) => refuse_welcome(&state, lang, &token, &errors).await,
         Err(ServiceError::BadTicket) => welcome_page(&state, lang, &token, None, None),
         Err(e) => error_page(lang, e),
@@ -213,17 +220,31 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     lang: Lang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     StaffPage(session): StaffPage,
     Form(form): Form<PasswordForm>,
 ) -> Response {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
     let result = if form.new_password == form.again {
-        state.ombud.staff(&session).change_password(&form.current_password, &form.new_password).await
+        throttle::change_password(&state, client, &session, &form.current_password, &form.new_password).await
     } else {
-        Err(ServiceError::invalid_field("again", "passwords-differ"))
+        Err(Refused::Service(ServiceError::invalid_field("again", "passwords-differ")))
     };
     match result {
         Ok(()) => super::page::see_other("/staff/password?done=changed"),
-        Err(ServiceError::Invalid(errors)) => {
+        Err(Refused::Wait(wait)) => {
+            let page = staff_page(&state, lang, "/staff/password", "password-title", &session);
+            let error = Some(page.tr.t_with(
+                "sign-in-wait",
+                &[("seconds", fluent_templates::fluent_bundle::FluentValue::from(wait.as_secs().max(1)))],
+            ));
+            render_with(
+                StatusCode::TOO_MANY_REQUESTS,
+                &PasswordPage { page, email: session.email.clone(), done: false, error },
+            )
+        }
+        Err(Refused::Service(ServiceError::Invalid(errors))) => {
             let page = staff_page(&state, lang, "/staff/password", "password-title", &session);
             let error = Some(crate::error::field_messages(&page.tr, &errors));
             render_with(
@@ -231,6 +252,12 @@ pub async fn change_password(
                 &PasswordPage { page, email: session.email.clone(), done: false, error },
             )
         }
-        Err(e) => error_page(lang, e),
+        Err(Refused::Service(e)) => error_page(lang, e),
+    }
+}
+
+fn append_cookie(response: &mut Response, cookie: Option<String>) {
+    if let Some(v) = cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }
 }
