@@ -157,6 +157,10 @@ pub enum EventKind {
     /// She chose a new password after a reset.
     PasswordChosen,
     StaffRoleChanged,
+    /// A role was asked for her that waits for oversight's approval.
+    StaffRoleAsked,
+    /// Oversight refused a role asked for her.
+    StaffRoleRefused,
     /// She changed her own password.
     PasswordChanged,
 }
@@ -195,6 +199,8 @@ names!(EventKind, "event" {
     StaffReset => "staff_reset",
     PasswordChosen => "password_chosen",
     StaffRoleChanged => "staff_role_changed",
+    StaffRoleAsked => "staff_role_asked",
+    StaffRoleRefused => "staff_role_refused",
     PasswordChanged => "password_changed",
 });
 
@@ -233,6 +239,8 @@ impl EventKind {
                 | EventKind::StaffReset
                 | EventKind::PasswordChosen
                 | EventKind::StaffRoleChanged
+                | EventKind::StaffRoleAsked
+                | EventKind::StaffRoleRefused
                 | EventKind::PasswordChanged
         )
     }

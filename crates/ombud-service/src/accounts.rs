@@ -183,3 +183,72 @@ impl crate::OversightDesk<'_> {
             .collect())
     }
 }
+
+/// A role that waits for oversight's approval, as a member reads it.
+#[derive(Clone, Debug)]
+pub struct RoleGrantView {
+    pub id: uuid::Uuid,
+    pub staff: crate::views::StaffView,
+    pub role: ombud_domain::Role,
+    /// Who asked; None for the command line.
+    pub asked_by: Option<String>,
+    pub asked_at: jiff::Timestamp,
+}
+
+impl crate::OversightDesk<'_> {
+    /// Roles that wait for a member's approval, oldest first.
+    pub async fn role_grants(&self) -> Result<Vec<RoleGrantView>> {
+        let names = self.staff_names().await?;
+        let mut out = Vec::new();
+        for grant in self.store.open_role_grants().await? {
+            out.push(RoleGrantView {
+                id: grant.id,
+                staff: self.view_of(grant.staff_id).await?,
+                role: grant.role,
+                asked_by: grant.asked_by.and_then(|id| names.get(&id).cloned()),
+                asked_at: grant.asked_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Approves or refuses a role asked for someone. Another member decides
+    /// than the one who asked, and never for her own account. Approved, an
+    /// invited account gets its link; an existing one takes the role (her
+    /// sessions end). Refused, an account invited for it is disabled.
+    pub async fn decide_role_grant(&self, id: uuid::Uuid, approve: bool) -> Result<()> {
+        let me = self.session.id;
+        let grant =
+            self.store.role_grant(id).await?.filter(|g| g.decided_at.is_none()).ok_or(ServiceError::NotFound)?;
+        if grant.staff_id == me || grant.asked_by == Some(me) {
+            return Err(invalid("approve", "asked-by-you"));
+        }
+        let record = self.store.staff_by_id(grant.staff_id).await?.ok_or(ServiceError::NotFound)?;
+        if record.status == StaffStatus::Disabled {
+            return Err(invalid("approve", "disabled"));
+        }
+        let now = self.clock.now();
+        let (effect, event) = if !approve {
+            let event = StaffEventRecord::new(EventKind::StaffRoleRefused, now, Actor::Staff(me), Some(record.id))
+                .with_detail(grant.role.as_str());
+            (None, event)
+        } else if record.status == StaffStatus::Invited {
+            let ticket = self.new_ticket(record.id, TicketPurpose::Invitation);
+            let event = StaffEventRecord::new(EventKind::StaffRoleChanged, now, Actor::Staff(me), Some(record.id))
+                .with_detail(format!("invited>{}", grant.role));
+            (Some(GrantEffect::Invite(ticket)), event)
+        } else {
+            let mut changed = record.clone();
+            changed.role = grant.role;
+            let exclusions = self.exclusions_for_new_staff(&changed).await?;
+            let event = StaffEventRecord::new(EventKind::StaffRoleChanged, now, Actor::Staff(me), Some(record.id))
+                .with_detail(format!("{}>{}", record.role, grant.role));
+            (Some(GrantEffect::SetRole(exclusions)), event)
+        };
+        if !self.store.decide_role_grant(id, me, effect, &event).await? {
+            return Err(ServiceError::NotFound);
+        }
+        tracing::info!(staff = %record.id, approve, "a role asked for was decided by oversight");
+        Ok(())
+    }
+}

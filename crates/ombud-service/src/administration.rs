@@ -16,7 +16,9 @@ use ombud_store::*;
 /// secret anyway; the browser and the API never show it to an administrator.
 pub struct Invited {
     pub staff: StaffView,
-    pub link_token: String,
+    /// None while the role waits for oversight's approval (DECISIONS #3):
+    /// the link is made and mailed when a member approves.
+    pub link_token: Option<String>,
 }
 
 impl AdminDesk<'_> {
@@ -43,7 +45,7 @@ impl AdminDesk<'_> {
             .with_detail(role.as_str());
         self.store.add_staff(&record, &exclusions, &event).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
-        Ok(staff_view(&record))
+        Ok(staff_view(&record, &[]))
     }
 
     /// Invites a person: her account waits, with no key and no case, until
@@ -58,12 +60,18 @@ impl AdminDesk<'_> {
         let id = StaffId::new();
         let mut record = new_record(id, email, name, role, StaffStatus::Invited, NewKeys::none(), now);
         record.lang = if lang.starts_with("zh") { "zh-CN" } else { "en" }.to_owned();
-        let ticket = self.new_ticket(id, TicketPurpose::Invitation);
         let event =
             StaffEventRecord::new(EventKind::StaffInvited, now, self.actor(), Some(id)).with_detail(role.as_str());
+        if self.awaits_approval(role).await? {
+            let grant = self.role_request(id, role);
+            self.store.invite_awaiting(&record, &grant, &event.with_detail(format!("{role}?"))).await?;
+            tracing::info!(staff = %id, role = %role, "staff member invited; the role waits for oversight");
+            return Ok(Invited { staff: self.view_of(id).await?, link_token: None });
+        }
+        let ticket = self.new_ticket(id, TicketPurpose::Invitation);
         self.store.invite_staff(&record, &ticket, &event).await?;
         tracing::info!(staff = %id, role = %role, "staff member invited");
-        Ok(Invited { staff: staff_view(&record), link_token: Ticket::token(self, &ticket)? })
+        Ok(Invited { staff: staff_view(&record, &[]), link_token: Some(Ticket::token(self, &ticket)?) })
     }
 
     /// Disables an account at once: her sessions end, her case keys are
@@ -71,7 +79,7 @@ impl AdminDesk<'_> {
     pub async fn disable(&self, staff: StaffId) -> Result<StaffView> {
         let record = self.other_account(staff).await?;
         if record.status == StaffStatus::Disabled {
-            return Ok(staff_view(&record));
+            return self.view_of(staff).await;
         }
         let event = StaffEventRecord::new(EventKind::StaffDisabled, self.clock.now(), self.actor(), Some(staff));
         self.store.disable_staff(staff, &event).await?;
@@ -90,13 +98,17 @@ impl AdminDesk<'_> {
             return Err(invalid("staff", "not-disabled"));
         }
         let event = StaffEventRecord::new(EventKind::StaffEnabled, self.clock.now(), self.actor(), Some(staff));
+        let last_link = self.store.latest_ticket(staff).await?.map(|t| t.purpose);
+        if record.public_key.is_empty() && last_link.is_none() && self.awaits_approval(record.role).await? {
+            // Invited for the oversight role and never approved (no link was
+            // ever made): she waits for a member's approval again, not a link.
+            self.store.enable_awaiting(&self.role_request(staff, record.role), &event).await?;
+            return Ok((self.view_of(staff).await?, None));
+        }
         // Without a key she waits, as before she was disabled, for the
         // link her last one was: an invitation, or a reset.
         let ticket = match record.public_key.is_empty() {
-            true => {
-                let last = self.store.latest_ticket(staff).await?.map(|t| t.purpose);
-                Some(self.new_ticket(staff, last.unwrap_or(TicketPurpose::Reset)))
-            }
+            true => Some(self.new_ticket(staff, last_link.unwrap_or(TicketPurpose::Invitation))),
             false => None,
         };
         let exclusions = match ticket {
@@ -122,14 +134,21 @@ impl AdminDesk<'_> {
         let event = StaffEventRecord::new(EventKind::StaffReset, self.clock.now(), self.actor(), Some(staff));
         self.store.reset_staff(staff, &ticket, &event).await?;
         tracing::info!(staff = %staff, "staff account reset");
-        Ok(Invited { staff: self.view_of(staff).await?, link_token: Ticket::token(self, &ticket)? })
+        Ok(Invited { staff: self.view_of(staff).await?, link_token: Some(Ticket::token(self, &ticket)?) })
     }
 
     /// A new role. Her sessions end, so the next request is made in it.
     pub async fn set_role(&self, staff: StaffId, role: Role) -> Result<StaffView> {
         let record = self.other_account(staff).await?;
         if record.role == role {
-            return Ok(staff_view(&record));
+            return self.view_of(staff).await;
+        }
+        if self.awaits_approval(role).await? {
+            let event = StaffEventRecord::new(EventKind::StaffRoleAsked, self.clock.now(), self.actor(), Some(staff))
+                .with_detail(format!("{}>{}", record.role, role));
+            self.store.ask_role(&self.role_request(staff, role), &event).await?;
+            tracing::info!(staff = %staff, role = %role, "a role waits for oversight's approval");
+            return self.view_of(staff).await;
         }
         let mut changed = record.clone();
         changed.role = role;
@@ -142,16 +161,34 @@ impl AdminDesk<'_> {
     }
 
     pub async fn list_staff(&self) -> Result<Vec<StaffView>> {
-        Ok(self.store.list_staff().await?.iter().map(staff_view).collect())
+        let waiting = self.store.open_role_grants().await?;
+        Ok(self.store.list_staff().await?.iter().map(|s| staff_view(s, &waiting)).collect())
     }
 
     /// The account an email names (the command line names people by email).
     pub async fn staff_by_email(&self, email: &str) -> Result<StaffView> {
-        self.store.staff_by_email(email).await?.map(|s| staff_view(&s)).ok_or(ServiceError::NotFound)
+        let id = self.store.staff_by_email(email).await?.ok_or(ServiceError::NotFound)?.id;
+        self.view_of(id).await
     }
 
-    async fn view_of(&self, staff: StaffId) -> Result<StaffView> {
-        self.store.staff_by_id(staff).await?.map(|s| staff_view(&s)).ok_or(ServiceError::NotFound)
+    /// Whether giving this role waits for oversight: the oversight role,
+    /// once there is an active member to approve it.
+    async fn awaits_approval(&self, role: Role) -> Result<bool> {
+        Ok(role == Role::Oversight
+            && self.store.list_staff().await?.iter().any(|s| s.active() && s.role == Role::Oversight))
+    }
+
+    fn role_request(&self, staff: StaffId, role: Role) -> RoleGrantRow {
+        RoleGrantRow {
+            id: uuid::Uuid::now_v7(),
+            staff_id: staff,
+            role,
+            asked_by: self.by,
+            asked_at: self.clock.now(),
+            decided_by: None,
+            decided_at: None,
+            approved: None,
+        }
     }
 
     /// Someone else's account: an administrator does not disable, reset or
@@ -170,8 +207,16 @@ impl AdminDesk<'_> {
         }
         Ok(())
     }
+}
 
-    fn new_ticket(&self, staff: StaffId, purpose: TicketPurpose) -> TicketRow {
+impl crate::Ombud {
+    /// An account as the administrator sees it, with any role waiting for oversight.
+    pub(crate) async fn view_of(&self, staff: StaffId) -> Result<StaffView> {
+        let record = self.store.staff_by_id(staff).await?.ok_or(ServiceError::NotFound)?;
+        Ok(staff_view(&record, &self.store.open_role_grants().await?))
+    }
+
+    pub(crate) fn new_ticket(&self, staff: StaffId, purpose: TicketPurpose) -> TicketRow {
         let now = self.clock.now();
         TicketRow {
             id: uuid::Uuid::new_v4(),
@@ -220,8 +265,9 @@ fn new_record(
     }
 }
 
-pub(crate) fn staff_view(s: &StaffRecord) -> StaffView {
+pub(crate) fn staff_view(s: &StaffRecord, waiting: &[RoleGrantRow]) -> StaffView {
     StaffView {
+        awaiting_role: waiting.iter().find(|g| g.staff_id == s.id).map(|g| g.role),
         id: s.id,
         email: s.email.clone(),
         name: s.name.clone(),

@@ -34,7 +34,7 @@ mod staff;
 mod views;
 mod workflow;
 
-pub use accounts::{AdminLogEntry, TicketView};
+pub use accounts::{AdminLogEntry, RoleGrantView, TicketView};
 pub use administration::Invited;
 pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEAM, NoteView, StaffRef, StaffSide};

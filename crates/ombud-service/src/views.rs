@@ -117,6 +117,8 @@ pub struct StaffView {
     pub created_at: Timestamp,
     pub status: ombud_domain::StaffStatus,
     pub last_sign_in_at: Option<Timestamp>,
+    /// A role asked for her that waits for an oversight member's approval.
+    pub awaiting_role: Option<Role>,
 }
 
 /// A file to send to a person who may read it.

@@ -51,6 +51,9 @@ pub trait AccountStore: Send + Sync {
     /// An invited account: no key and no case until she chooses her
     /// password; its one-time link, the notice carrying it, and its leaf.
     async fn invite_staff(&self, staff: &StaffRecord, ticket: &TicketRow, event: &StaffEventRecord) -> Result<()>;
+    /// An invited account whose role waits for oversight's approval
+    /// (DECISIONS #3): no link until a member approves.
+    async fn invite_awaiting(&self, staff: &StaffRecord, grant: &RoleGrantRow, event: &StaffEventRecord) -> Result<()>;
     async fn ticket(&self, id: uuid::Uuid) -> Result<Option<TicketRow>>;
     /// Her most recent one-time link, used or not.
     async fn latest_ticket(&self, staff: StaffId) -> Result<Option<TicketRow>>;
@@ -102,7 +105,7 @@ pub trait AccountStore: Send + Sync {
     async fn staff_events(&self, before: Option<u64>, limit: u32) -> Result<Vec<StaffEventRow>>;
 }
 
-async fn set_status(conn: &mut Conn, staff: StaffId, status: StaffStatus) -> Result<()> {
+pub(crate) async fn set_status(conn: &mut Conn, staff: StaffId, status: StaffStatus) -> Result<()> {
     sqlx::query("UPDATE staff SET status = $1, session_epoch = session_epoch + 1 WHERE id = $2")
         .bind(status.as_str())
         .bind(staff.to_string())
@@ -111,7 +114,31 @@ async fn set_status(conn: &mut Conn, staff: StaffId, status: StaffStatus) -> Res
     Ok(())
 }
 
-async fn insert_ticket(conn: &mut Conn, t: &TicketRow) -> Result<()> {
+/// A new role, in the caller's transaction: her sessions end; a role that
+/// reads no case holds no access row, one that does gets pending grants.
+pub(crate) async fn set_role(
+    conn: &mut Conn,
+    staff: StaffId,
+    role: Role,
+    exclusions: &[ExclusionRow],
+    at: Timestamp,
+) -> Result<()> {
+    let status: String = sqlx::query_scalar(
+        "UPDATE staff SET role = $1, session_epoch = session_epoch + 1 WHERE id = $2 RETURNING status",
+    )
+    .bind(role.as_str())
+    .bind(staff.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    if !role.reads_cases() {
+        remove_access(conn, staff).await?;
+    } else if status == StaffStatus::Active.as_str() {
+        grant_pending_everywhere(conn, staff, exclusions, at).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_ticket(conn: &mut Conn, t: &TicketRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO staff_tickets (id, staff_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -189,6 +216,14 @@ impl AccountStore for SqlStore {
         Ok(tx.commit().await?)
     }
 
+    async fn invite_awaiting(&self, staff: &StaffRecord, grant: &RoleGrantRow, event: &StaffEventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_staff_row(&mut tx, staff).await?;
+        crate::role_grants::insert_grant(&mut tx, grant).await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
+    }
+
     async fn ticket(&self, id: uuid::Uuid) -> Result<Option<TicketRow>> {
         let row = sqlx::query_as::<_, TicketColumns>("SELECT * FROM staff_tickets WHERE id = $1")
             .bind(id.to_string())
@@ -260,6 +295,11 @@ impl AccountStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         set_status(&mut tx, staff, StaffStatus::Disabled).await?;
         remove_access(&mut tx, staff).await?;
+        // A role asked for her waits no more.
+        sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await?;
         // The directory-sync tokens she created end with her (DECISIONS #1).
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
             .bind(millis(event.event.at))
@@ -329,18 +369,7 @@ impl AccountStore for SqlStore {
         event: &StaffEventRecord,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let status: String = sqlx::query_scalar(
-            "UPDATE staff SET role = $1, session_epoch = session_epoch + 1 WHERE id = $2 RETURNING status",
-        )
-        .bind(role.as_str())
-        .bind(staff.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-        if !role.reads_cases() {
-            remove_access(&mut tx, staff).await?;
-        } else if status == StaffStatus::Active.as_str() {
-            grant_pending_everywhere(&mut tx, staff, exclusions, event.event.at).await?;
-        }
+        set_role(&mut tx, staff, role, exclusions, event.event.at).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }

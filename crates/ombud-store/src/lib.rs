@@ -18,6 +18,7 @@ mod lifts;
 mod outbox;
 mod records;
 mod related;
+mod role_grants;
 mod rows;
 mod schema;
 mod sql;
@@ -36,6 +37,7 @@ pub use lifts::*;
 pub use outbox::OutboxStore;
 pub use records::*;
 pub use related::{CaseLinkRow, RelatedStore};
+pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
 pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
 pub use workflow::WorkflowStore;
@@ -48,7 +50,7 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
-        RelatedStore, StaffStore, Store, WorkflowStore,
+        RelatedStore, RoleGrantStore, StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -119,6 +121,7 @@ pub trait Store:
     + DirectoryStore
     + LiftStore
     + RelatedStore
+    + RoleGrantStore
     + StaffStore
     + Send
     + Sync

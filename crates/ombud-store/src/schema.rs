@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (19, "related cases", include_str!("../migrations/0019_related_cases.sql")),
     (20, "label order", include_str!("../migrations/0020_label_order.sql")),
     (21, "staff accounts", include_str!("../migrations/0021_staff_accounts.sql")),
+    (22, "role grants", include_str!("../migrations/0022_role_grants.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -151,6 +152,10 @@ mod tests {
         (
             "6a7540360e6733705b8c8c289ffdcdf33f4c8b0dbdcecbdea954b75f0fe4b62f977037d35857a51958dc9850a91b6477",
             "9fda942557c1229fd64685788187281290cb6b8bc63b324fc11e86a27b6165283f33a2d520ccf9530be7ecd784368774",
+        ),
+        (
+            "6c3d790e015629fcd9b710a4c61b4b004192b78b47ee4e44a38f35807f49363568fe3ff20a892f1c40f621a82875bb34",
+            "bd4a7771474c5d0cb65b4e4eaa3751ed10a1e95611b17d0a5238dad079c240bcbcb0a8afc8a0aa686f6b1994debdc84f",
         ),
     ];
 

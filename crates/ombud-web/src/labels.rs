@@ -122,6 +122,8 @@ impl Label for EventKind {
             EventKind::StaffReset => "event-staff-reset",
             EventKind::PasswordChosen => "event-password-chosen",
             EventKind::StaffRoleChanged => "event-staff-role-changed",
+            EventKind::StaffRoleAsked => "event-staff-role-asked",
+            EventKind::StaffRoleRefused => "event-staff-role-refused",
             EventKind::PasswordChanged => "event-password-changed",
         }
     }

@@ -276,6 +276,76 @@ async fn an_account_disabled_before_she_chose_a_password_comes_back_waiting_for_
 }
 
 #[tokio::test]
+async fn the_oversight_role_waits_for_a_members_approval() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let admin_pw = s.staff("admin@example.org", Role::Admin).await;
+        let o_pw = s.staff("o@example.org", Role::Oversight).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        let admin = s.staff_token("admin@example.org", &admin_pw).await;
+        let o = s.staff_token("o@example.org", &o_pw).await;
+        let h = s.staff_token("h@example.org", &h_pw).await;
+
+        let (status, invited) = s
+            .post_json(
+                "/api/v1/admin/staff",
+                &admin,
+                json!({"email": "new@example.org", "name": "New", "role": "oversight"}),
+            )
+            .await;
+        assert_eq!(
+            (status, invited["status"].as_str(), invited["awaiting_role"].as_str()),
+            (201, Some("invited"), Some("oversight"))
+        );
+        let hid = s.ombud.operator().staff_by_email("h@example.org").await.expect("h").id;
+        let (status, asked) =
+            s.post_json(&format!("/api/v1/admin/staff/{hid}/role"), &admin, json!({"role": "oversight"})).await;
+        assert_eq!(
+            (status, asked["role"].as_str(), asked["awaiting_role"].as_str()),
+            (200, Some("handler"), Some("oversight"))
+        );
+        assert_eq!(s.get_json("/api/v1/cases", &h).await.0, 200, "nothing changed for her yet");
+        let sink = SmtpSink::start().await;
+        assert!(mail(&s, &sink).await.is_empty(), "no link before a member approves");
+
+        assert_eq!(
+            s.get_json("/api/v1/oversight/role-grants", &admin).await.0,
+            403,
+            "the administrator does not decide"
+        );
+        let (_, grants) = s.get_json("/api/v1/oversight/role-grants", &o).await;
+        let grants = grants["grants"].as_array().expect("grants").clone();
+        assert_eq!(grants.len(), 2);
+        let grant_for = |email: &str| {
+            grants.iter().find(|g| g["staff"]["email"] == email).expect("asked")["id"].as_str().expect("id").to_owned()
+        };
+        assert_eq!(grants[0]["asked_by"], "Staff admin@example.org");
+
+        let path = format!("/api/v1/oversight/role-grants/{}/decision", grant_for("h@example.org"));
+        let (status, _) = s.post_json(&path, &o, json!({"approve": true})).await;
+        assert_eq!(status, 200);
+        assert_eq!(s.get_json("/api/v1/cases", &h).await.0, 401, "her session in the old role ends");
+        let h = s.staff_token("h@example.org", &h_pw).await;
+        assert_eq!(s.get_json("/api/v1/oversight/queue", &h).await.0, 200, "she sits on the committee now");
+        assert_eq!(s.post_json(&path, &o, json!({"approve": true})).await.0, 404, "decided once");
+
+        let path = format!("/api/v1/oversight/role-grants/{}/decision", grant_for("new@example.org"));
+        assert_eq!(s.post_json(&path, &o, json!({"approve": false})).await.0, 200);
+        let (_, staff) = s.get_json("/api/v1/admin/staff", &admin).await;
+        let new = staff["staff"].as_array().expect("staff").iter().find(|p| p["email"] == "new@example.org").cloned();
+        assert_eq!(new.expect("listed")["status"], "disabled", "refused, the invitation ends");
+        assert!(mail(&s, &sink).await.is_empty(), "and no link was ever sent");
+
+        let (_, log) = s.get_json("/api/v1/oversight/admin-log", &o).await;
+        let kinds: Vec<&str> =
+            log["entries"].as_array().expect("log").iter().filter_map(|e| e["kind"].as_str()).collect();
+        assert_eq!(kinds[..4], ["staff_role_refused", "staff_role_changed", "staff_role_asked", "staff_invited"]);
+        assert_eq!(log["entries"][1]["by"], "Staff o@example.org", "the approving member is on the record");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn a_changed_password_keeps_her_key_and_the_old_one_stops_working() {
     let s = TestServer::start(Backend::Sqlite).await;
     let h_pw = s.staff("h@example.org", Role::Handler).await;

@@ -107,9 +107,13 @@ pub async fn change(at: &Location, email: &str, change: Change) -> anyhow::Resul
             }
             return Ok(());
         }
-        Change::SetRole(role) => {
-            admin.set_role(id, role).await.map(|s| format!("{} <{}> is now {}", s.name, s.email, s.role))
-        }
+        Change::SetRole(role) => admin.set_role(id, role).await.map(|s| match s.awaiting_role {
+            Some(waits) => format!(
+                "{} <{}> stays {}: the {waits} role waits for an oversight member's approval",
+                s.name, s.email, s.role
+            ),
+            None => format!("{} <{}> is now {}", s.name, s.email, s.role),
+        }),
         Change::Reset => {
             let reset = admin.reset(id).await.map_err(|e| refusal("unchanged", e))?;
             return print_link(at, "reset", &reset);
@@ -121,8 +125,15 @@ pub async fn change(at: &Location, email: &str, change: Change) -> anyhow::Resul
 
 fn print_link(at: &Location, what: &str, invited: &Invited) -> anyhow::Result<()> {
     let s = &invited.staff;
+    let Some(token) = &invited.link_token else {
+        println!(
+            "{what} {} <{}>; the {} role waits for an oversight member's approval, then the link to choose a password is mailed to her",
+            s.name, s.email, s.role
+        );
+        return Ok(());
+    };
     println!("{what} {} <{}> ({}); the link to choose a password is mailed to her:", s.name, s.email, s.role);
-    println!("  {}{}/{}", public_url(at)?, ombud_service::TICKET_PATH, invited.link_token);
+    println!("  {}{}/{token}", public_url(at)?, ombud_service::TICKET_PATH);
     println!("It works once, for three days.");
     Ok(())
 }

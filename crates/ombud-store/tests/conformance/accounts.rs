@@ -140,3 +140,53 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
         .expect("role");
     assert_eq!(wrap_of(store, first.case.id, invited.id).await, None);
 }
+
+pub(crate) async fn a_role_asked_for_is_decided_once(store: &SqlStore) {
+    let o = staff("o@example.org", Role::Oversight);
+    let h = staff("h@example.org", Role::Handler);
+    store.create_staff(&o, &[]).await.expect("o");
+    store.create_staff(&h, &[]).await.expect("h");
+    let mut invited = staff("new@example.org", Role::Oversight);
+    invited.status = StaffStatus::Invited;
+    invited.public_key = Vec::new();
+    let grant = |staff: StaffId, at: Timestamp| RoleGrantRow {
+        id: uuid::Uuid::now_v7(),
+        staff_id: staff,
+        role: Role::Oversight,
+        asked_by: None,
+        asked_at: at,
+        decided_by: None,
+        decided_at: None,
+        approved: None,
+    };
+    let for_invited = grant(invited.id, t(1));
+    store
+        .invite_awaiting(&invited, &for_invited, &admin_event(EventKind::StaffInvited, t(1), invited.id))
+        .await
+        .expect("invite");
+    let for_h = grant(h.id, t(2));
+    store.ask_role(&for_h, &admin_event(EventKind::StaffRoleAsked, t(2), h.id)).await.expect("ask");
+    let open: Vec<uuid::Uuid> = store.open_role_grants().await.expect("open").iter().map(|g| g.id).collect();
+    assert_eq!(open, vec![for_invited.id, for_h.id], "oldest first");
+    assert_eq!(store.staff_by_id(h.id).await.expect("h").expect("h").role, Role::Handler, "nothing changes yet");
+
+    let approved = admin_event(EventKind::StaffRoleChanged, t(3), h.id);
+    let effect = || Some(GrantEffect::SetRole(Vec::new()));
+    assert!(store.decide_role_grant(for_h.id, o.id, effect(), &approved).await.expect("approve"));
+    assert!(!store.decide_role_grant(for_h.id, o.id, effect(), &approved).await.expect("again"), "decided once");
+    let h_now = store.staff_by_id(h.id).await.expect("h").expect("h");
+    assert_eq!((h_now.role, h_now.session_epoch > h.session_epoch), (Role::Oversight, true));
+    let decided = store.role_grant(for_h.id).await.expect("grant").expect("kept");
+    assert_eq!((decided.approved, decided.decided_by), (Some(true), Some(o.id)));
+
+    let refused = admin_event(EventKind::StaffRoleRefused, t(4), invited.id);
+    assert!(store.decide_role_grant(for_invited.id, o.id, None, &refused).await.expect("refuse"));
+    let gone = store.staff_by_id(invited.id).await.expect("new").expect("new");
+    assert_eq!(gone.status, StaffStatus::Disabled, "an invitation refused ends");
+    assert!(store.open_role_grants().await.expect("open").is_empty());
+
+    // A disabled account's open request waits no more.
+    store.ask_role(&grant(o.id, t(5)), &admin_event(EventKind::StaffRoleAsked, t(5), o.id)).await.expect("ask");
+    store.disable_staff(o.id, &admin_event(EventKind::StaffDisabled, t(6), o.id)).await.expect("disable");
+    assert!(store.open_role_grants().await.expect("open").is_empty());
+}

@@ -91,6 +91,7 @@ conformance!(
     a_new_reader_is_kept_out_of_cases_she_is_excluded_from,
     related_cases_follow_confirmed_tokens_and_access,
     an_account_lives_invited_active_disabled_enabled_reset,
+    a_role_asked_for_is_decided_once,
 );
 
 /// Events as written, before the ledger gave them an index.

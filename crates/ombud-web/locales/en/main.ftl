@@ -766,3 +766,6 @@ password-submit = Change the password
 password-changed = Your password was changed.
 field-passwords-differ = The two passwords are not the same.
 event-staff-added = Account added
+event-staff-role-asked = Role asked: waits for oversight
+event-staff-role-refused = Role refused by oversight
+field-asked-by-you = Another oversight member must decide this: you asked for it, or it is your own account.

@@ -738,3 +738,6 @@ password-submit = 修改密码
 password-changed = 您的密码已修改。
 field-passwords-differ = 两次输入的密码不一致。
 event-staff-added = 已添加账户
+event-staff-role-asked = 已申请角色：等待监督委员会批准
+event-staff-role-refused = 监督委员会已拒绝该角色
+field-asked-by-you = 须由另一位监督委员会成员决定：此申请由您提出，或涉及您本人的账户。

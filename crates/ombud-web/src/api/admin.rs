@@ -132,7 +132,8 @@ async fn reset(
     Ok(Json(reset.staff.into()))
 }
 
-/// Change an account's role; her sessions end, so her next request is made in the new one.
+/// Change an account's role; her sessions end, so her next request is made in the new one. The oversight role waits
+/// for an existing member's approval (`awaiting_role`), unless there is none yet.
 #[utoipa::path(post, path = "/admin/staff/{staff}/role", tag = "administration", security(("staff" = [])),
     params(StaffPath), request_body = RoleIn,
     responses((status = 200, body = StaffLine), errors::Body, errors::Unauthorized, errors::Forbidden,
@@ -144,7 +145,10 @@ async fn set_role(
     ApiJson(body): ApiJson<RoleIn>,
 ) -> ApiResult<Json<StaffLine>> {
     let view = state.ombud.admin(&s)?.set_role(staff, body.role).await?;
-    state.staff_sessions.remove_where(|session| session.id == staff);
+    if view.role == body.role {
+        // Changed now (not waiting for oversight): her sessions end here at once.
+        state.staff_sessions.remove_where(|session| session.id == staff);
+    }
     Ok(Json(view.into()))
 }
 

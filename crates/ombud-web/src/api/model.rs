@@ -777,6 +777,9 @@ pub struct StaffLine {
     pub status: ombud_domain::StaffStatus,
     pub created_at: Timestamp,
     pub last_sign_in_at: Option<Timestamp>,
+    /// A role asked for her that waits for an oversight member's approval (`oversight`).
+    #[schema(value_type = Option<String>, example = "oversight")]
+    pub awaiting_role: Option<ombud_domain::Role>,
 }
 
 impl From<ombud_service::StaffView> for StaffLine {
@@ -789,8 +792,33 @@ impl From<ombud_service::StaffView> for StaffLine {
             status: s.status,
             created_at: s.created_at,
             last_sign_in_at: s.last_sign_in_at,
+            awaiting_role: s.awaiting_role,
         }
     }
+}
+
+/// Approve (true) or refuse (false) a role asked for someone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDecision {
+    pub approve: bool,
+}
+
+/// A role that waits for an oversight member's approval.
+#[derive(Serialize, ToSchema)]
+pub struct RoleGrantLine {
+    pub id: uuid::Uuid,
+    pub staff: StaffLine,
+    #[schema(value_type = String, example = "oversight")]
+    pub role: ombud_domain::Role,
+    /// Who asked; none for the command line.
+    pub asked_by: Option<String>,
+    pub asked_at: Timestamp,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoleGrants {
+    pub grants: Vec<RoleGrantLine>,
 }
 
 #[derive(Serialize, ToSchema)]

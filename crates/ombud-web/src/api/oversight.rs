@@ -23,6 +23,52 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(resolve))
         .routes(utoipa_axum::routes!(repeat_respondents))
         .routes(utoipa_axum::routes!(admin_log))
+        .routes(utoipa_axum::routes!(role_grants))
+        .routes(utoipa_axum::routes!(decide_role_grant))
+}
+
+/// Roles that wait for an oversight member's approval: the oversight role, asked for a new or an existing account
+/// (DECISIONS #3).
+#[utoipa::path(get, path = "/oversight/role-grants", tag = "oversight", security(("staff" = [])),
+    responses((status = 200, body = RoleGrants), errors::Unauthorized, errors::Forbidden))]
+async fn role_grants(State(state): State<AppState>, ApiOversight(s): ApiOversight) -> ApiResult<Json<RoleGrants>> {
+    let grants = state.ombud.oversight(&s)?.role_grants().await?;
+    let grants = grants
+        .into_iter()
+        .map(|g| RoleGrantLine {
+            id: g.id,
+            staff: g.staff.into(),
+            role: g.role,
+            asked_by: g.asked_by,
+            asked_at: g.asked_at,
+        })
+        .collect();
+    Ok(Json(RoleGrants { grants }))
+}
+
+/// The role request a path names.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct GrantPath {
+    /// The request's id.
+    grant: uuid::Uuid,
+}
+
+/// Approve or refuse a role asked for someone: `{"approve": true}`. Another member than the one who asked decides,
+/// never for her own account. Approved, an invited person gets her link by mail; an existing account takes the role.
+#[utoipa::path(post, path = "/oversight/role-grants/{grant}/decision", tag = "oversight", security(("staff" = [])),
+    params(GrantPath), request_body = RoleDecision,
+    responses((status = 200, body = Done), errors::Body, errors::Unauthorized, errors::Forbidden, errors::NotFound,
+        errors::Invalid))]
+async fn decide_role_grant(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    ItemPath(grant): ItemPath<uuid::Uuid>,
+    ApiJson(body): ApiJson<RoleDecision>,
+) -> ApiResult<Json<Done>> {
+    state.ombud.oversight(&s)?.decide_role_grant(grant, body.approve).await?;
+    Ok(Json(Done::new(if body.approve { "approved" } else { "refused" })))
 }
 
 /// Paging of the administrative log.
