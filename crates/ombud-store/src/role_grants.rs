@@ -55,6 +55,15 @@ pub trait RoleGrantStore: Send + Sync {
     ) -> Result<bool>;
 }
 
+/// One open request per account: a newer one replaces it.
+async fn replace_open_grant(conn: &mut Conn, grant: &RoleGrantRow) -> Result<()> {
+    sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
+        .bind(grant.staff_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    insert_grant(conn, grant).await
+}
+
 pub(crate) async fn insert_grant(conn: &mut Conn, g: &RoleGrantRow) -> Result<()> {
     sqlx::query("INSERT INTO role_grants (id, staff_id, role, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(g.id.to_string())
@@ -71,12 +80,7 @@ pub(crate) async fn insert_grant(conn: &mut Conn, g: &RoleGrantRow) -> Result<()
 impl RoleGrantStore for SqlStore {
     async fn ask_role(&self, grant: &RoleGrantRow, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        // One open request per account: a newer one replaces it.
-        sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
-            .bind(grant.staff_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        insert_grant(&mut tx, grant).await?;
+        replace_open_grant(&mut tx, grant).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }
@@ -84,11 +88,7 @@ impl RoleGrantStore for SqlStore {
     async fn enable_awaiting(&self, grant: &RoleGrantRow, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         set_status(&mut tx, grant.staff_id, StaffStatus::Invited).await?;
-        sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
-            .bind(grant.staff_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        insert_grant(&mut tx, grant).await?;
+        replace_open_grant(&mut tx, grant).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }

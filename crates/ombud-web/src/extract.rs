@@ -121,6 +121,10 @@ pub struct StaffPage(pub StaffSession);
 /// other staff, the sign-in page for nobody.
 pub struct OversightPage(pub StaffSession);
 
+/// An administrator signed in with her cookie; the forbidden page for other
+/// staff, the sign-in page for nobody.
+pub struct AdminPage(pub StaffSession);
+
 /// A reporter signed in with her receipt; otherwise the follow-up entry page.
 pub struct ReporterPage(pub ReporterSession);
 
@@ -139,6 +143,19 @@ impl FromRequestParts<AppState> for OversightPage {
         let StaffPage(session) = StaffPage::from_request_parts(parts, state).await?;
         if session.role == Role::Oversight {
             Ok(OversightPage(session))
+        } else {
+            Err(error_page(Lang::current(), ServiceError::Forbidden))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AdminPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let StaffPage(session) = StaffPage::from_request_parts(parts, state).await?;
+        if session.role == Role::Admin {
+            Ok(AdminPage(session))
         } else {
             Err(error_page(Lang::current(), ServiceError::Forbidden))
         }

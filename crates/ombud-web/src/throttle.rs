@@ -186,6 +186,8 @@ pub enum Refused {
 pub struct SignedIn {
     pub token: String,
     pub device_cookie: String,
+    /// Where her work starts: the administrator's staff list, or her cases.
+    pub home: &'static str,
 }
 
 /// The marks this browser carries.
@@ -225,9 +227,10 @@ pub async fn sign_in(
     match ombud.staff_sign_in(email, password).await {
         Ok(session) => {
             state.sign_in_throttle.succeeded(client, email);
+            let home = if session.role == ombud_domain::Role::Admin { "/admin/staff" } else { "/staff/cases" };
             let token = state.staff_sessions.insert(session).map_err(Refused::Service)?;
             let device_cookie = device_cookie(state, headers, email).await.unwrap_or_default();
-            Ok(SignedIn { token, device_cookie })
+            Ok(SignedIn { token, device_cookie, home })
         }
         Err(ombud_service::ServiceError::BadCredentials) => {
             if attempt.tell_if_wrong

@@ -455,3 +455,66 @@ fn the_link_token_is_found_in_a_mail() {
     let body: Value = json!("Choose your password here: http://ombud.test/staff/welcome/ab12.cd34 (works once)");
     assert_eq!(link_token(body.as_str().expect("text")), "ab12.cd34");
 }
+
+#[tokio::test]
+async fn the_administrator_runs_staff_from_the_browser_and_a_form_keeps_what_he_typed() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let admin_pw = s.staff("admin@example.org", Role::Admin).await;
+    let h_pw = s.staff("h@example.org", Role::Handler).await;
+    let admin = s.browser();
+    let signed_in = admin
+        .post(s.url("/staff/sign-in"))
+        .form(&[("email", "admin@example.org"), ("password", admin_pw.as_str())])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed_in.headers()["location"], "/admin/staff", "an administrator starts at the staff list");
+    let page = admin.get(s.url("/admin/staff?lang=zh-CN")).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("员工账户") && page.contains("h@example.org") && page.contains("您本人的账户"), "{page}");
+    let once = |html: &str| {
+        let at = html.find("once=").expect("a guarded form") + 5;
+        html[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect::<String>()
+    };
+
+    // No role chosen: refused, with every value kept and the problem beside the field.
+    let page = admin.get(s.url("/admin/staff")).send().await.expect("page").text().await.expect("html");
+    let form = [("email", "Li.Na@example.org"), ("name", "李娜 Li Na"), ("role", ""), ("lang", "zh-CN")];
+    let refused = admin
+        .post(s.url(&format!("/admin/staff/invite?once={}", once(&page))))
+        .form(&form)
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("value=\"Li.Na@example.org\"") && html.contains("value=\"李娜 Li Na\""), "kept: {html}");
+    assert!(html.contains("id=\"invite-role-error\""), "the problem beside the role");
+    assert!(html.contains("<option value=\"zh-CN\" selected>"), "her language kept");
+
+    let sent = admin
+        .post(s.url(&format!("/admin/staff/invite?once={}", once(&html))))
+        .form(&[("email", "Li.Na@example.org"), ("name", "李娜 Li Na"), ("role", "handler"), ("lang", "zh-CN")])
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(sent.headers()["location"], "/admin/staff?done=invited");
+
+    // Disable the handler: her browser is signed out at once.
+    let hers = s.staff_browser("h@example.org", &h_pw).await;
+    assert_eq!(hers.get(s.url("/staff/cases")).send().await.expect("page").status(), 200);
+    let hid = s.ombud.operator().staff_by_email("h@example.org").await.expect("h").id;
+    let page = admin.get(s.url("/admin/staff")).send().await.expect("page").text().await.expect("html");
+    let disabled =
+        admin.post(s.url(&format!("/admin/staff/{hid}/disable?once={}", once(&page)))).send().await.expect("disable");
+    assert_eq!(disabled.headers()["location"], "/admin/staff?done=disabled#done");
+    assert_eq!(hers.get(s.url("/staff/cases")).send().await.expect("page").status(), 303, "signed out");
+    let page = admin.get(s.url("/admin/staff?done=disabled")).send().await.expect("page").text().await.expect("html");
+    // Her language stays the one she chose on the first page.
+    assert!(page.contains("账户已停用") && page.contains("重新启用"), "{page}");
+
+    // A handler is not let in.
+    let other = s.staff("h2@example.org", Role::Handler).await;
+    let handler = s.staff_browser("h2@example.org", &other).await;
+    assert_eq!(handler.get(s.url("/admin/staff")).send().await.expect("page").status(), 403);
+    s.stop().await;
+}

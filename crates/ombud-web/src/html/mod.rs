@@ -1,6 +1,7 @@
 //! The HTML pages. Reporter pages carry no script at all and work in Tor
 //! Browser's safest mode; staff pages need none either.
 
+mod admin;
 mod case;
 pub use case::notice_keys;
 mod case_actions;
@@ -38,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
+        .route("/admin/staff", get(admin::staff_list))
+        .route("/admin/staff/invite", post(admin::invite))
+        .route("/admin/staff/{staff}/role", post(admin::set_role))
+        .route("/admin/staff/{staff}/{action}", post(admin::act))
         .route("/staff/welcome/{token}", get(staff::welcome).post(staff::choose_password))
         .route("/staff/password", get(staff::password_form).post(staff::change_password))
         .route("/staff/cases", get(inbox::inbox))

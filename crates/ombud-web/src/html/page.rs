@@ -21,6 +21,8 @@ pub struct Page {
     pub staff_name: Option<String>,
     /// Shows the oversight committee's pages in the header.
     pub oversight: bool,
+    /// Shows the administrator's pages in the header.
+    pub admin: bool,
     pub zone: TimeZone,
     /// New on every page served: its forms post to `?once=` this, so each
     /// acts once however often it is sent (`guards::once`).
@@ -44,6 +46,7 @@ impl Page {
             path: Some(path.to_owned()),
             staff_name: None,
             oversight: false,
+            admin: false,
             zone: TimeZone::UTC,
             // Without randomness the page still works; its forms are then not guarded.
             once: ombud_service::random_token().unwrap_or_default(),

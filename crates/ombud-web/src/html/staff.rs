@@ -24,6 +24,7 @@ pub(crate) fn staff_page(state: &AppState, lang: Lang, path: &str, title: &str, 
         page.zone = zone;
     }
     page.oversight = session.role == ombud_domain::Role::Oversight;
+    page.admin = session.role == ombud_domain::Role::Admin;
     page
 }
 
@@ -65,7 +66,7 @@ pub async fn sign_in(
     let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
     match throttle::sign_in(&state, client, &headers, &form.email, &form.password).await {
         Ok(done) => {
-            let mut response = with_session_cookie(&state, STAFF_COOKIE, &done.token, "/staff/cases");
+            let mut response = with_session_cookie(&state, STAFF_COOKIE, &done.token, done.home);
             append_cookie(&mut response, Some(done.device_cookie));
             response
         }

@@ -1,0 +1,236 @@
+//! The administrator's pages: staff accounts through their life. He invites,
+//! disables, enables, resets and changes roles; he never sets or sees a
+//! password or a link, and reads no case.
+
+use super::page::{Page, render_with, see_other};
+use super::staff::staff_page;
+use crate::AppState;
+use crate::extract::{AdminPage, ItemPath};
+use crate::i18n::Lang;
+use crate::labels::Label;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use ombud_domain::{FieldError, Role, StaffId};
+use ombud_service::{ServiceError, StaffSession, StaffView};
+
+pub struct PersonLine {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    awaiting: Option<String>,
+    status: String,
+    last_sign_in: String,
+    yourself: bool,
+    /// (path segment, button label) of what can be done to the account now.
+    actions: Vec<(&'static str, String)>,
+}
+
+/// The invitation form as sent, with its problems.
+#[derive(Default, serde::Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(skip)]
+    errors: Vec<(String, String)>,
+}
+
+impl InviteForm {
+    /// Whether this role was the one sent.
+    pub fn chose(&self, role: &str) -> bool {
+        self.role == role
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/staff.html")]
+pub struct StaffListPage {
+    page: Page,
+    people: Vec<PersonLine>,
+    roles: Vec<(&'static str, String)>,
+    invite: InviteForm,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+const DONE: &[&str] = &["invited", "awaiting", "disabled", "enabled", "reset", "role", "role-awaiting"];
+
+async fn staff_list_page(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    invite: InviteForm,
+    notice: Option<String>,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let page = staff_page(state, lang, "/admin/staff", "admin-staff-title", session);
+    let people = match state.ombud.admin(session) {
+        Ok(admin) => admin.list_staff().await,
+        Err(e) => Err(e),
+    };
+    let people = match people {
+        Ok(people) => people.into_iter().map(|p| person_line(&page, session, p)).collect(),
+        Err(e) => return super::page::error_page(lang, e),
+    };
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), page.tr.t(r.key()))).collect();
+    render_with(status, &StaffListPage { page, people, roles, invite, notice, problem })
+}
+
+fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine {
+    use ombud_domain::StaffStatus::*;
+    let tr = &page.tr;
+    let actions: &[&'static str] = match p.status {
+        Active => &["disable", "reset"],
+        Invited | Reset => &["disable"],
+        Disabled => &["enable"],
+    };
+    PersonLine {
+        id: p.id.to_string(),
+        name: p.name,
+        email: p.email,
+        role: tr.t(p.role.key()),
+        awaiting: p.awaiting_role.map(|r| format!("{} {}", tr.t("admin-staff-awaiting"), tr.t(r.key()))),
+        status: tr.t(p.status.key()),
+        last_sign_in: p.last_sign_in_at.map_or_else(|| tr.t("admin-staff-never"), |t| page.time(&t)),
+        yourself: p.id == session.id,
+        actions: actions.iter().map(|a| (*a, tr.t(&format!("admin-staff-{a}")))).collect(),
+    }
+}
+
+pub async fn staff_list(
+    State(state): State<AppState>,
+    lang: Lang,
+    AdminPage(session): AdminPage,
+    Query(query): Query<DoneQuery>,
+) -> Response {
+    let notice = query.done.filter(|d| DONE.contains(&d.as_str())).map(|d| lang.tr().t(&format!("admin-done-{d}")));
+    staff_list_page(&state, lang, &session, InviteForm::default(), notice, None, StatusCode::OK).await
+}
+
+fn role_choice(value: &str) -> Result<Role, ServiceError> {
+    match value.trim() {
+        "" => Err(ServiceError::invalid_field("role", "required")),
+        v => v.parse().map_err(|_| ServiceError::invalid_field("role", "invalid-choice")),
+    }
+}
+
+/// Invites a person; the form comes back with every value and each problem
+/// beside its field.
+pub async fn invite(
+    State(state): State<AppState>,
+    lang: Lang,
+    AdminPage(session): AdminPage,
+    Form(mut form): Form<InviteForm>,
+) -> Response {
+    let result = match (role_choice(&form.role), state.ombud.admin(&session)) {
+        (Ok(role), Ok(admin)) => admin.invite(&form.email, &form.name, role, &form.lang).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match result {
+        Ok(invited) => see_other(if invited.link_token.is_some() {
+            "/admin/staff?done=invited"
+        } else {
+            "/admin/staff?done=awaiting"
+        }),
+        Err(ServiceError::Invalid(errors)) => {
+            let tr = lang.tr();
+            form.errors =
+                errors.iter().map(|e: &FieldError| (e.field.clone(), crate::error::field_message(&tr, e))).collect();
+            staff_list_page(&state, lang, &session, form, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => super::page::error_page(lang, e),
+    }
+}
+
+/// Disable, enable or reset an account.
+pub async fn act(
+    State(state): State<AppState>,
+    lang: Lang,
+    AdminPage(session): AdminPage,
+    Path((staff, action)): Path<(String, String)>,
+) -> Response {
+    let Ok(staff) = staff.parse::<StaffId>() else {
+        return super::page::error_page(lang, ServiceError::NotFound);
+    };
+    let admin = match state.ombud.admin(&session) {
+        Ok(admin) => admin,
+        Err(e) => return super::page::error_page(lang, e),
+    };
+    let done = match action.as_str() {
+        "disable" => admin.disable(staff).await.map(|_| "disabled"),
+        "enable" => admin.enable(staff).await.map(|_| "enabled"),
+        "reset" => admin.reset(staff).await.map(|_| "reset"),
+        _ => Err(ServiceError::NotFound),
+    };
+    if done.is_ok() && action != "enable" {
+        state.staff_sessions.remove_where(|s| s.id == staff);
+    }
+    finish(&state, lang, &session, done).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn set_role(
+    State(state): State<AppState>,
+    lang: Lang,
+    AdminPage(session): AdminPage,
+    ItemPath(staff): ItemPath<StaffId>,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    let done = match (role_choice(&form.role), state.ombud.admin(&session)) {
+        (Ok(role), Ok(admin)) => admin
+            .set_role(staff, role)
+            .await
+            .map(|view| if view.awaiting_role.is_some() { "role-awaiting" } else { "role" }),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    if matches!(done, Ok("role")) {
+        state.staff_sessions.remove_where(|s| s.id == staff);
+    }
+    finish(&state, lang, &session, done).await
+}
+
+/// Back to the list saying what was done, or the list with the problem on top.
+async fn finish(state: &AppState, lang: Lang, session: &StaffSession, done: Result<&str, ServiceError>) -> Response {
+    match done {
+        Ok(done) => see_other(&format!("/admin/staff?done={done}#done")),
+        Err(ServiceError::Invalid(errors)) => {
+            let problem = Some(crate::error::field_messages(&lang.tr(), &errors));
+            staff_list_page(
+                state,
+                lang,
+                session,
+                InviteForm::default(),
+                None,
+                problem,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => super::page::error_page(lang, e),
+    }
+}
