@@ -28,6 +28,8 @@ export const OVERSIGHT = { email: 'oversight@e2e.example', password: 'e2e oversi
 // and Zhang Wei) and the unit's HR partner.
 export const PRESIDENT = { email: 'president@demo.ombud.example', password: 'e2e president password', name: 'Zhao Lei' };
 export const HR_PARTNER = { email: 'hr.sales@demo.ombud.example', password: 'e2e hr partner password', name: 'Gao Yan' };
+// The administrator keeps accounts and reads no case.
+export const ADMIN = { email: 'admin@e2e.example', password: 'e2e admin password', name: 'Chen Jing' };
 
 /**
  * The organisation's sample directory, read from where the demo keeps it
@@ -46,6 +48,7 @@ export const DIRECTORY_CSV = (() => {
 function run(args, input) {
   const done = spawnSync(BIN, args, { input, encoding: 'utf8' });
   if (done.status !== 0) throw new Error(`ombud ${args.slice(0, 2).join(' ')} failed: ${done.stderr}`);
+  return done.stdout;
 }
 
 export async function startOmbud() {
@@ -55,7 +58,7 @@ export async function startOmbud() {
   const csv = join(root, 'directory.csv');
   writeFileSync(csv, DIRECTORY_CSV);
   run(['directory', 'import', '--data', data, csv]);
-  for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight'], [PRESIDENT, 'handler'], [HR_PARTNER, 'handler']]) {
+  for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight'], [PRESIDENT, 'handler'], [HR_PARTNER, 'handler'], [ADMIN, 'admin']]) {
     run(['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'], `${who.password}\n`);
   }
   const port = await freePort();
@@ -74,6 +77,16 @@ export async function startOmbud() {
   }
   return {
     base,
+    /**
+     * Invites a person at the command line, as an operator would; answers the
+     * path of her one-time link (the command prints it beside mailing it).
+     */
+    invite(email, name, role) {
+      const said = run(['staff', 'invite', '--data', data, '--email', email, '--name', name, '--role', role]);
+      const found = said.match(/(\/staff\/welcome\/[0-9a-f.]+)/);
+      if (!found) throw new Error(`no link in: ${said}`);
+      return found[1];
+    },
     /** Runs the deadline sweep by hand as of a later time, as `ombud deadlines sweep --as-of` does. */
     sweep(asOf) {
       run(['deadlines', 'sweep', '--data', data, '--as-of', asOf]);
