@@ -138,6 +138,18 @@ pub(crate) async fn set_role(
     Ok(())
 }
 
+/// Pending grants everywhere the rule lets her read, if her role reads cases.
+async fn grant_if_reader(conn: &mut Conn, staff: StaffId, exclusions: &[ExclusionRow], at: Timestamp) -> Result<()> {
+    let role: String = sqlx::query_scalar("SELECT role FROM staff WHERE id = $1")
+        .bind(staff.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    if parse::<Role>(&role, "role")?.reads_cases() {
+        grant_pending_everywhere(conn, staff, exclusions, at).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn insert_ticket(conn: &mut Conn, t: &TicketRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO staff_tickets (id, staff_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -279,13 +291,7 @@ impl AccountStore for SqlStore {
             .bind(staff.to_string())
             .execute(&mut *tx)
             .await?;
-        let role: String = sqlx::query_scalar("SELECT role FROM staff WHERE id = $1")
-            .bind(staff.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        if parse::<Role>(&role, "role")?.reads_cases() {
-            grant_pending_everywhere(&mut tx, staff, exclusions, event.event.at).await?;
-        }
+        grant_if_reader(&mut tx, staff, exclusions, event.event.at).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         tx.commit().await?;
         Ok(true)
@@ -330,13 +336,7 @@ impl AccountStore for SqlStore {
             return Ok(tx.commit().await?);
         }
         set_status(&mut tx, staff, StaffStatus::Active).await?;
-        let role: String = sqlx::query_scalar("SELECT role FROM staff WHERE id = $1")
-            .bind(staff.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        if parse::<Role>(&role, "role")?.reads_cases() {
-            grant_pending_everywhere(&mut tx, staff, exclusions, event.event.at).await?;
-        }
+        grant_if_reader(&mut tx, staff, exclusions, event.event.at).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }
