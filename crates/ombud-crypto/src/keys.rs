@@ -29,6 +29,9 @@ pub struct InstanceKeys {
     actor: ActorKey,
     /// Keys the one-time links that let staff choose a password.
     ticket: [u8; 32],
+    /// Keys the hashes of recovery codes, and seals a second factor being
+    /// set up between the page that shows it and the code that confirms it.
+    second_factor: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -54,7 +57,9 @@ impl InstanceKeys {
         hk.expand(b"ledger-actor", &mut actor.0).map_err(|_| CryptoError::Malformed)?;
         let mut ticket = [0u8; 32];
         hk.expand(b"staff-ticket", &mut ticket).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor, ticket })
+        let mut second_factor = [0u8; 32];
+        hk.expand(b"second-factor", &mut second_factor).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor, ticket, second_factor })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -100,6 +105,25 @@ impl InstanceKeys {
         let mut input = format!("device:{}:", email.trim().to_lowercase()).into_bytes();
         input.extend_from_slice(public_key);
         hmac(&self.ticket, &input)
+    }
+
+    /// What is stored of a recovery code: a keyed hash bound to her account.
+    pub fn recovery_code_hash(&self, staff_id: &[u8; 16], code: &str) -> Result<[u8; 32], CryptoError> {
+        let mut input = b"recovery-code:".to_vec();
+        input.extend_from_slice(staff_id);
+        input.extend_from_slice(code.as_bytes());
+        hmac(&self.second_factor, &input)
+    }
+
+    /// A second factor being set up, sealed for the form that confirms it:
+    /// the page holds it, never the server, and only for her account.
+    pub fn seal_enrolment(&self, staff_id: &[u8; 16], secret: &crate::TotpSecret) -> Result<Vec<u8>, CryptoError> {
+        seal_with(&self.second_factor, &enrolment_aad(staff_id), secret.bytes())
+    }
+
+    pub fn open_enrolment(&self, staff_id: &[u8; 16], sealed: &[u8]) -> Result<crate::TotpSecret, CryptoError> {
+        let bytes = zeroize::Zeroizing::new(open_with(&self.second_factor, &enrolment_aad(staff_id), sealed)?);
+        crate::TotpSecret::from_slice(&bytes)
     }
 
     /// A value stored in the database at initialisation, so that starting
@@ -184,6 +208,10 @@ impl InstanceKeys {
     }
 }
 
+fn enrolment_aad(staff_id: &[u8; 16]) -> Vec<u8> {
+    [b"ombud/v1/second-factor-enrolment\0".as_slice(), staff_id].concat()
+}
+
 fn hmac(key: &[u8; 32], data: &[u8]) -> Result<[u8; 32], CryptoError> {
     let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Malformed)?;
     mac.update(data);
@@ -207,6 +235,11 @@ impl StaffSecret {
 
     pub fn public_key(&self) -> [u8; 32] {
         PublicKey::from(&self.0).to_bytes()
+    }
+
+    /// Opens something sealed to her public key (her second factor).
+    pub(crate) fn open_sealed(&self, sealed: &[u8], aad: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
+        crate::seal::open_sealed(&self.0, sealed, aad)
     }
 }
 

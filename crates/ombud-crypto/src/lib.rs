@@ -20,6 +20,7 @@ mod kdf;
 mod keys;
 mod receipt;
 mod seal;
+mod second_factor;
 
 pub use kdf::KdfParams;
 pub use keys::{
@@ -27,6 +28,7 @@ pub use keys::{
 };
 pub use receipt::{Receipt, ReceiptKey};
 pub use seal::{DataKey, item_aad, unwrap_key, wrap_key};
+pub use second_factor::{RECOVERY_CODES, TotpSecret, new_recovery_codes, normalize_recovery_code, totp_step};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {

@@ -6,7 +6,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Format byte of every blob this module writes.
 const VERSION: u8 = 1;
@@ -95,9 +95,9 @@ fn wrap_kek(
     Ok(kek)
 }
 
-/// Wraps a data key to one recipient's X25519 public key.
-/// Output: version ‖ ephemeral public key ‖ sealed data key.
-pub fn wrap_key(recipient: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+/// Seals bytes to one recipient's X25519 public key.
+/// Output: version ‖ ephemeral public key ‖ sealed bytes.
+pub(crate) fn seal_to(recipient: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let ephemeral = StaticSecret::from(random_bytes::<32>()?);
     let ephemeral_public = PublicKey::from(&ephemeral);
     let shared = ephemeral.diffie_hellman(&PublicKey::from(*recipient));
@@ -105,27 +105,36 @@ pub fn wrap_key(recipient: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<Vec<u
         return Err(CryptoError::Malformed);
     }
     let kek = wrap_kek(shared.as_bytes(), ephemeral_public.as_bytes(), recipient)?;
-    let mut out = Vec::with_capacity(1 + 32 + 1 + NONCE_LEN + 48);
+    let mut out = Vec::with_capacity(1 + 32 + 1 + NONCE_LEN + 16 + plaintext.len());
     out.push(VERSION);
     out.extend_from_slice(ephemeral_public.as_bytes());
-    out.extend_from_slice(&seal_with(&kek, aad, &key.0)?);
+    out.extend_from_slice(&seal_with(&kek, aad, plaintext)?);
     Ok(out)
 }
 
-/// Opens a wrap with the recipient's secret key.
-pub fn unwrap_key(secret: &StaticSecret, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
-    let (&version, rest) = wrapped.split_first().ok_or(CryptoError::Malformed)?;
+/// Opens what `seal_to` sealed, with the recipient's secret key.
+pub(crate) fn open_sealed(secret: &StaticSecret, sealed: &[u8], aad: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let (&version, rest) = sealed.split_first().ok_or(CryptoError::Malformed)?;
     if version != VERSION || rest.len() < 32 {
         return Err(CryptoError::Malformed);
     }
-    let (ephemeral, sealed) = rest.split_at(32);
+    let (ephemeral, body) = rest.split_at(32);
     let ephemeral: [u8; 32] = ephemeral.try_into().map_err(|_| CryptoError::Malformed)?;
     let recipient = PublicKey::from(secret);
     let shared = secret.diffie_hellman(&PublicKey::from(ephemeral));
     let kek = wrap_kek(shared.as_bytes(), &ephemeral, recipient.as_bytes())?;
-    let mut bytes = open_with(&kek, aad, sealed)?;
+    Ok(Zeroizing::new(open_with(&kek, aad, body)?))
+}
+
+/// Wraps a data key to one recipient's X25519 public key.
+pub fn wrap_key(recipient: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    seal_to(recipient, &key.0, aad)
+}
+
+/// Opens a wrap with the recipient's secret key.
+pub fn unwrap_key(secret: &StaticSecret, wrapped: &[u8], aad: &[u8]) -> Result<DataKey, CryptoError> {
+    let bytes = open_sealed(secret, wrapped, aad)?;
     let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
-    bytes.zeroize();
     Ok(DataKey(key))
 }
 

@@ -163,6 +163,11 @@ pub enum EventKind {
     StaffRoleRefused,
     /// She changed her own password.
     PasswordChanged,
+    /// She set up her second factor (a new one replaces the old, with new
+    /// recovery codes).
+    SecondFactorSet,
+    /// She signed in with one of her recovery codes.
+    RecoveryCodeUsed,
 }
 
 names!(EventKind, "event" {
@@ -202,6 +207,8 @@ names!(EventKind, "event" {
     StaffRoleAsked => "staff_role_asked",
     StaffRoleRefused => "staff_role_refused",
     PasswordChanged => "password_changed",
+    SecondFactorSet => "second_factor_set",
+    RecoveryCodeUsed => "recovery_code_used",
 });
 
 impl EventKind {
@@ -242,6 +249,8 @@ impl EventKind {
                 | EventKind::StaffRoleAsked
                 | EventKind::StaffRoleRefused
                 | EventKind::PasswordChanged
+                | EventKind::SecondFactorSet
+                | EventKind::RecoveryCodeUsed
         )
     }
 

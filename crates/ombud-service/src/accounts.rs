@@ -67,8 +67,9 @@ impl Ombud {
 
     /// She chooses her password from her one-time link: her account gets a
     /// new key pair, every case the rule lets her read becomes a pending
-    /// grant, and she is signed in. The link works once.
-    pub async fn use_ticket(&self, token: &str, password: &str) -> Result<StaffSession> {
+    /// grant, and she is signed in, or goes on to set up the second factor
+    /// her role needs. The link works once.
+    pub async fn use_ticket(&self, token: &str, password: &str) -> Result<crate::SignIn> {
         let ticket = Ticket::open(self, token).await?;
         if let Some(code) = password_problem(password) {
             return Err(invalid("password", code));
@@ -88,7 +89,7 @@ impl Ombud {
             return Err(ServiceError::BadTicket);
         }
         record = self.store.staff_by_id(record.id).await?.ok_or(ServiceError::BadTicket)?;
-        self.staff_sign_in(&record.email, password).await
+        self.staff_sign_in(&record.email, password, None).await
     }
 
     /// Whether a session still stands: her account is active and nothing

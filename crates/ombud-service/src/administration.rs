@@ -45,7 +45,7 @@ impl AdminDesk<'_> {
             .with_detail(role.as_str());
         self.store.add_staff(&record, &exclusions, &event).await?;
         tracing::info!(staff = %id, role = %role, "staff account created");
-        Ok(staff_view(&record, &[]))
+        Ok(staff_view(&record, &[], &self.config))
     }
 
     /// Invites a person: her account waits, with no key and no case, until
@@ -71,7 +71,7 @@ impl AdminDesk<'_> {
         let ticket = self.new_ticket(id, TicketPurpose::Invitation);
         self.store.invite_staff(&record, &ticket, &event).await?;
         tracing::info!(staff = %id, role = %role, "staff member invited");
-        Ok(Invited { staff: staff_view(&record, &[]), link_token: Some(Ticket::token(self, &ticket)?) })
+        Ok(Invited { staff: staff_view(&record, &[], &self.config), link_token: Some(Ticket::token(self, &ticket)?) })
     }
 
     /// Disables an account at once: her sessions end, her case keys are
@@ -162,7 +162,7 @@ impl AdminDesk<'_> {
 
     pub async fn list_staff(&self) -> Result<Vec<StaffView>> {
         let waiting = self.store.open_role_grants().await?;
-        Ok(self.store.list_staff().await?.iter().map(|s| staff_view(s, &waiting)).collect())
+        Ok(self.store.list_staff().await?.iter().map(|s| staff_view(s, &waiting, &self.config)).collect())
     }
 
     /// The account an email names (the command line names people by email).
@@ -213,7 +213,7 @@ impl crate::Ombud {
     /// An account as the administrator sees it, with any role waiting for oversight.
     pub(crate) async fn view_of(&self, staff: StaffId) -> Result<StaffView> {
         let record = self.store.staff_by_id(staff).await?.ok_or(ServiceError::NotFound)?;
-        Ok(staff_view(&record, &self.store.open_role_grants().await?))
+        Ok(staff_view(&record, &self.store.open_role_grants().await?, &self.config))
     }
 
     pub(crate) fn new_ticket(&self, staff: StaffId, purpose: TicketPurpose) -> TicketRow {
@@ -262,11 +262,15 @@ fn new_record(
         status,
         session_epoch: 0,
         last_sign_in_at: None,
+        second_factor: None,
+        second_factor_step: None,
     }
 }
 
-pub(crate) fn staff_view(s: &StaffRecord, waiting: &[RoleGrantRow]) -> StaffView {
+pub(crate) fn staff_view(s: &StaffRecord, waiting: &[RoleGrantRow], config: &crate::ServiceConfig) -> StaffView {
     StaffView {
+        second_factor: s.second_factor.is_some(),
+        second_factor_required: config.requires_second_factor(s.role),
         awaiting_role: waiting.iter().find(|g| g.staff_id == s.id).map(|g| g.role),
         id: s.id,
         email: s.email.clone(),

@@ -20,6 +20,15 @@ pub enum ServiceError {
     MalformedReceipt,
     #[error("wrong email or password")]
     BadCredentials,
+    /// Her password was right; her second factor's code is needed too.
+    #[error("the code from your authenticator app is needed")]
+    SecondFactorRequired,
+    /// The code is wrong, or was used already.
+    #[error("the code is wrong or was used already")]
+    SecondFactorWrong,
+    /// Her role needs a second factor she has not set up yet (in the browser).
+    #[error("a second factor must be set up first")]
+    SecondFactorNotSetUp,
     /// She may read the case, but no reader has granted her the key yet.
     #[error("access pending")]
     AccessPending,

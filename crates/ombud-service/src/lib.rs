@@ -29,6 +29,7 @@ mod related;
 mod reporter;
 mod routing;
 mod sealing;
+mod second_factor;
 mod seed;
 mod staff;
 mod views;
@@ -66,6 +67,7 @@ pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespon
 pub use reporter::FoundReceipt;
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
+pub use second_factor::{HalfSignedIn, SecondFactorSetup, SecondFactorStatus, SignIn};
 pub use views::{
     AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,
 };

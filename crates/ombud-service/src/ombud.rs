@@ -29,6 +29,9 @@ pub struct ServiceConfig {
     pub labels: Vec<ombud_domain::CaseLabel>,
     /// How long a one-time link to choose a password works.
     pub ticket_valid: jiff::SignedDuration,
+    /// The roles that must sign in with a second factor (`[accounts]
+    /// second_factor`); empty for trials and tests.
+    pub second_factor: Vec<ombud_domain::Role>,
 }
 
 impl Default for ServiceConfig {
@@ -45,6 +48,7 @@ impl Default for ServiceConfig {
             external_channels: ombud_domain::ExternalChannel::china(),
             labels: ombud_domain::CaseLabel::defaults(),
             ticket_valid: jiff::SignedDuration::from_hours(72),
+            second_factor: vec![ombud_domain::Role::Oversight, ombud_domain::Role::Admin],
         }
     }
 }

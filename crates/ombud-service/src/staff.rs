@@ -5,7 +5,7 @@ use crate::StaffDesk;
 use crate::callers::CaseAccess;
 use crate::sealing::*;
 use crate::views::{Audience, CaseView, Download, InboxRow, ViewContext, open_case};
-use crate::{Ombud, Result, ServiceError, StaffSession};
+use crate::{Ombud, Result, ServiceError, SignIn, StaffSession};
 use ombud_crypto::DataKey;
 use ombud_domain::{AttachmentId, CaseId, CaseStatus, EventKind, MessageId};
 use ombud_store::*;
@@ -13,7 +13,9 @@ use ombud_store::*;
 impl Ombud {
     /// Checks the password by opening her private key: one derivation. An
     /// unknown email spends the same time, so timing does not reveal accounts.
-    pub async fn staff_sign_in(&self, email: &str, password: &str) -> Result<StaffSession> {
+    /// Her password, and her second factor's code if she has one (or
+    /// where the sign-in goes next when the code is not given).
+    pub async fn staff_sign_in(&self, email: &str, password: &str, code: Option<&str>) -> Result<SignIn> {
         // Only an active account signs in; any other answers as an unknown
         // email does, in the same time.
         let record = self.store.staff_by_email(email).await?.filter(StaffRecord::active);
@@ -31,16 +33,16 @@ impl Ombud {
             ombud_crypto::CryptoError::WrongSecret => ServiceError::BadCredentials,
             other => other.into(),
         })?;
-        self.store.note_sign_in(record.id, self.clock.now()).await?;
-        Ok(StaffSession {
+        let session = StaffSession {
             id: record.id,
-            name: record.name,
-            email: record.email,
+            name: record.name.clone(),
+            email: record.email.clone(),
             role: record.role,
-            time_zone: record.time_zone,
+            time_zone: record.time_zone.clone(),
             epoch: record.session_epoch,
             secret,
-        })
+        };
+        self.after_password(&record, session, code).await
     }
 
     /// The case key as this staff member holds it. No access row: NotFound,

@@ -119,6 +119,10 @@ pub struct StaffView {
     pub last_sign_in_at: Option<Timestamp>,
     /// A role asked for her that waits for an oversight member's approval.
     pub awaiting_role: Option<Role>,
+    /// She has set up a second factor.
+    pub second_factor: bool,
+    /// Her role must sign in with one.
+    pub second_factor_required: bool,
 }
 
 /// A file to send to a person who may read it.

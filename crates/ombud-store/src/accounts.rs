@@ -355,6 +355,8 @@ impl AccountStore for SqlStore {
             .bind(staff.to_string())
             .execute(&mut *tx)
             .await?;
+        // Her second factor was sealed to the void key: she sets up a new one.
+        crate::second_factor::clear_second_factor(&mut tx, staff).await?;
         void_tickets(&mut tx, staff, event.event.at).await?;
         insert_ticket(&mut tx, ticket).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;

@@ -21,6 +21,7 @@ mod related;
 mod role_grants;
 mod rows;
 mod schema;
+mod second_factor;
 mod sql;
 mod staff;
 #[cfg(feature = "testing")]
@@ -38,6 +39,7 @@ pub use outbox::OutboxStore;
 pub use records::*;
 pub use related::{CaseLinkRow, RelatedStore};
 pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
+pub use second_factor::SecondFactorStore;
 pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
 pub use workflow::WorkflowStore;
@@ -50,7 +52,7 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
-        RelatedStore, RoleGrantStore, StaffStore, Store, WorkflowStore,
+        RelatedStore, RoleGrantStore, SecondFactorStore, StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -122,6 +124,7 @@ pub trait Store:
     + LiftStore
     + RelatedStore
     + RoleGrantStore
+    + SecondFactorStore
     + StaffStore
     + Send
     + Sync

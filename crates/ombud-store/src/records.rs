@@ -28,6 +28,10 @@ pub struct StaffRecord {
     /// Sessions signed in under an older value are no longer honoured.
     pub session_epoch: i64,
     pub last_sign_in_at: Option<Timestamp>,
+    /// Her TOTP secret, sealed to her public key; None until she sets one up.
+    pub second_factor: Option<Vec<u8>>,
+    /// The last time step a code of hers was accepted at.
+    pub second_factor_step: Option<i64>,
 }
 
 impl StaffRecord {

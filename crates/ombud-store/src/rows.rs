@@ -100,6 +100,8 @@ pub(crate) struct StaffColumns {
     status: String,
     session_epoch: i64,
     last_sign_in_at: Option<i64>,
+    second_factor: Option<Vec<u8>>,
+    second_factor_step: Option<i64>,
 }
 
 impl TryFrom<StaffColumns> for StaffRecord {
@@ -118,6 +120,8 @@ impl TryFrom<StaffColumns> for StaffRecord {
             status: parse(&c.status, "staff status")?,
             session_epoch: c.session_epoch,
             last_sign_in_at: c.last_sign_in_at.map(from_millis).transpose()?,
+            second_factor: c.second_factor.filter(|s| !s.is_empty()),
+            second_factor_step: c.second_factor_step,
         })
     }
 }

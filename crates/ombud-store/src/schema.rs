@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (20, "label order", include_str!("../migrations/0020_label_order.sql")),
     (21, "staff accounts", include_str!("../migrations/0021_staff_accounts.sql")),
     (22, "role grants", include_str!("../migrations/0022_role_grants.sql")),
+    (23, "second factor", include_str!("../migrations/0023_second_factor.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -156,6 +157,10 @@ mod tests {
         (
             "6c3d790e015629fcd9b710a4c61b4b004192b78b47ee4e44a38f35807f49363568fe3ff20a892f1c40f621a82875bb34",
             "bd4a7771474c5d0cb65b4e4eaa3751ed10a1e95611b17d0a5238dad079c240bcbcb0a8afc8a0aa686f6b1994debdc84f",
+        ),
+        (
+            "e443380253c4310de577d2573ecbb03c862c6861f5feef40689a22182ac96278cc64aa9bbb0faf47f6d3361ede9bc794",
+            "5297aaebccad02b04fb5ec1e224e5a244ad21dcacb657d55bf48bc4f88e15e0e6d4cbaa5ecb09efbb88081552ae9590e",
         ),
     ];
 

@@ -57,7 +57,13 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             backend: Backend::Sqlite,
-            service: ServiceConfig { receipt_kdf: TEST_KDF, password_kdf: TEST_KDF, ..ServiceConfig::default() },
+            // No second factor unless a test asks for it (the accounts tests do).
+            service: ServiceConfig {
+                receipt_kdf: TEST_KDF,
+                password_kdf: TEST_KDF,
+                second_factor: Vec::new(),
+                ..ServiceConfig::default()
+            },
             web: ombud_web::WebConfig::default(),
         }
     }

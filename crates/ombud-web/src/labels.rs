@@ -125,6 +125,8 @@ impl Label for EventKind {
             EventKind::StaffRoleAsked => "event-staff-role-asked",
             EventKind::StaffRoleRefused => "event-staff-role-refused",
             EventKind::PasswordChanged => "event-password-changed",
+            EventKind::SecondFactorSet => "event-second-factor-set",
+            EventKind::RecoveryCodeUsed => "event-recovery-code-used",
         }
     }
 }

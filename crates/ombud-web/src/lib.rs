@@ -79,6 +79,9 @@ pub struct AppState {
     pub(crate) continue_tokens: Arc<sessions::Sessions<ReporterSession>>,
     pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
     pub(crate) sign_in_throttle: Arc<throttle::SignInThrottle>,
+    /// Sign-ins past their password and waiting for a code (or for her to
+    /// set up her second factor): a few minutes each, in memory only.
+    pub(crate) half_signed_in: Arc<sessions::Sessions<throttle::Half>>,
 }
 
 impl AppState {
@@ -95,6 +98,10 @@ impl AppState {
                 config.receipt_failure_window,
             )),
             sign_in_throttle: Arc::new(throttle::SignInThrottle::default()),
+            half_signed_in: Arc::new(sessions::Sessions::with_lifetime(
+                std::time::Duration::from_secs(10 * 60),
+                std::time::Duration::from_secs(15 * 60),
+            )),
             ombud,
             config: Arc::new(config),
         }

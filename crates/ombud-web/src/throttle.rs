@@ -140,6 +140,16 @@ impl SignInThrottle {
         Ok(Attempt { tell_if_wrong })
     }
 
+    /// The password was right but a code is still owed: the client's
+    /// attempt is given back, the account's count stays until the code is
+    /// right (someone who has her password gains nothing by typing it again).
+    pub fn password_right(&self, client: IpAddr, email: &str) {
+        let (client_key, _) = self.keys(client, email);
+        if let Some(entry) = self.lock().get_mut(&client_key) {
+            entry.count = entry.count.saturating_sub(1);
+        }
+    }
+
     /// The password was right: its attempt is given back, and the account's
     /// count ends; the client's earlier failures stay.
     pub fn succeeded(&self, client: IpAddr, email: &str) {
@@ -190,6 +200,26 @@ pub struct SignedIn {
     pub home: &'static str,
 }
 
+/// Where a sign-in stands after her password.
+pub enum Step {
+    Done(SignedIn),
+    /// Her code is owed: the token of her half sign-in.
+    Code(String),
+    /// She sets up the second factor her role needs: the same.
+    Setup(String),
+}
+
+/// A sign-in past its password, kept a few minutes for her code.
+#[derive(Clone)]
+pub struct Half {
+    pub half: ombud_service::HalfSignedIn,
+    /// Wrong codes typed on it so far.
+    pub tries: u32,
+}
+
+/// Wrong codes one half sign-in takes before she types her password again.
+const HALF_TRIES: u32 = 5;
+
 /// The marks this browser carries.
 fn marks(headers: &axum::http::HeaderMap) -> Vec<String> {
     crate::security::read_cookie(headers, DEVICE_COOKIE)
@@ -214,35 +244,116 @@ async fn known_browser(state: &crate::AppState, headers: &axum::http::HeaderMap,
 }
 
 /// Signs a staff member in through the throttle (the page and the API).
+/// With `code`, a second factor is checked in the same request.
 pub async fn sign_in(
     state: &crate::AppState,
     client: IpAddr,
     headers: &axum::http::HeaderMap,
     email: &str,
     password: &str,
-) -> Result<SignedIn, Refused> {
+    code: Option<&str>,
+) -> Result<Step, Refused> {
+    use ombud_service::{ServiceError, SignIn};
     let ombud = &state.ombud;
     let known = known_browser(state, headers, email).await;
     let attempt = state.sign_in_throttle.attempt(client, email, known, ombud.clock().now()).map_err(Refused::Wait)?;
-    match ombud.staff_sign_in(email, password).await {
-        Ok(session) => {
+    match ombud.staff_sign_in(email, password, code).await {
+        Ok(SignIn::Done(session)) => {
             state.sign_in_throttle.succeeded(client, email);
-            let home = if session.role == ombud_domain::Role::Admin { "/admin/staff" } else { "/staff/cases" };
-            let token = state.staff_sessions.insert(session).map_err(Refused::Service)?;
-            let device_cookie = device_cookie(state, headers, email).await.unwrap_or_default();
-            Ok(SignedIn { token, device_cookie, home })
+            signed_in(state, headers, session).await.map(Step::Done)
         }
-        Err(ombud_service::ServiceError::BadCredentials) => {
+        Ok(SignIn::NeedsCode(half)) => {
+            state.sign_in_throttle.password_right(client, email);
+            let token = state.half_signed_in.insert(Half { half, tries: 0 }).map_err(Refused::Service)?;
+            Ok(Step::Code(token))
+        }
+        Ok(SignIn::NeedsSetup(half)) => {
+            state.sign_in_throttle.succeeded(client, email);
+            let token = state.half_signed_in.insert(Half { half, tries: 0 }).map_err(Refused::Service)?;
+            Ok(Step::Setup(token))
+        }
+        Err(e @ (ServiceError::BadCredentials | ServiceError::SecondFactorWrong)) => {
             if attempt.tell_if_wrong
                 && let Err(e) = ombud.notify_sign_in_failures(email).await
             {
                 tracing::error!(error = %e, "the notice of failed sign-ins could not be queued");
             }
-            Err(Refused::Service(ombud_service::ServiceError::BadCredentials))
+            Err(Refused::Service(e))
         }
         Err(e) => {
             state.sign_in_throttle.succeeded(client, email);
             Err(Refused::Service(e))
+        }
+    }
+}
+
+/// Her session, begun: its token, her browser's mark, where she starts.
+pub async fn signed_in(
+    state: &crate::AppState,
+    headers: &axum::http::HeaderMap,
+    session: ombud_service::StaffSession,
+) -> Result<SignedIn, Refused> {
+    let home = if session.role == ombud_domain::Role::Admin { "/admin/staff" } else { "/staff/cases" };
+    let email = session.email.clone();
+    let token = state.staff_sessions.insert(session).map_err(Refused::Service)?;
+    let device_cookie = device_cookie(state, headers, &email).await.unwrap_or_default();
+    Ok(SignedIn { token, device_cookie, home })
+}
+
+/// A code refused at the second step.
+pub enum CodeRefused {
+    /// Too many failures: try again after this long, on this half sign-in.
+    Wait(SignedDuration, String),
+    /// Wrong or used: try again on this half sign-in, or (None) from the
+    /// password again.
+    Wrong(Option<String>),
+    /// The half sign-in expired or was never made: from the password again.
+    Expired,
+    Service(ombud_service::ServiceError),
+}
+
+/// Her code, after her password: through the same throttle, so guessing
+/// codes slows down as guessing passwords does, and tells her.
+pub async fn second_step(
+    state: &crate::AppState,
+    client: IpAddr,
+    headers: &axum::http::HeaderMap,
+    pending: &str,
+    code: &str,
+) -> Result<SignedIn, CodeRefused> {
+    let Some(mut half) = state.half_signed_in.take(pending) else {
+        return Err(CodeRefused::Expired);
+    };
+    let email = half.half.email().to_owned();
+    let ombud = &state.ombud;
+    let keep = |half: Half| state.half_signed_in.insert(half).map_err(CodeRefused::Service);
+    let known = known_browser(state, headers, &email).await;
+    let attempt = match state.sign_in_throttle.attempt(client, &email, known, ombud.clock().now()) {
+        Ok(attempt) => attempt,
+        Err(wait) => return Err(CodeRefused::Wait(wait, keep(half)?)),
+    };
+    match ombud.second_step(&half.half, code).await {
+        Ok(session) => {
+            state.sign_in_throttle.succeeded(client, &email);
+            signed_in(state, headers, session).await.map_err(|e| match e {
+                Refused::Service(e) => CodeRefused::Service(e),
+                Refused::Wait(_) => CodeRefused::Expired,
+            })
+        }
+        Err(ombud_service::ServiceError::SecondFactorWrong) => {
+            if attempt.tell_if_wrong
+                && let Err(e) = ombud.notify_sign_in_failures(&email).await
+            {
+                tracing::error!(error = %e, "the notice of failed sign-ins could not be queued");
+            }
+            half.tries += 1;
+            let again = if half.tries < HALF_TRIES { Some(keep(half)?) } else { None };
+            Err(CodeRefused::Wrong(again))
+        }
+        Err(ombud_service::ServiceError::BadCredentials) => Err(CodeRefused::Expired),
+        Err(e) => {
+            state.sign_in_throttle.succeeded(client, &email);
+            Err(CodeRefused::Service(e))
         }
     }
 }

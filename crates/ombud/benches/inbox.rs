@@ -176,6 +176,8 @@ async fn main() {
         status: ombud_domain::StaffStatus::Active,
         session_epoch: 0,
         last_sign_in_at: None,
+        second_factor: None,
+        second_factor_step: None,
     };
     store.create_staff(&staff, &[]).await.expect("staff");
     load(&store, staff.id, 0, 100).await;

@@ -25,6 +25,7 @@ pub struct FileConfig {
     pub ledger: LedgerConfig,
     pub mail: MailConfig,
     pub conflict: ConflictConfig,
+    pub accounts: AccountsConfig,
     /// Where a reporter can turn outside the organisation (`[[external_channels]]`
     /// with `name_en`, `name_zh`, `contact`); China's channels when absent.
     pub external_channels: Option<Vec<ombud_domain::ExternalChannel>>,
@@ -42,6 +43,29 @@ pub struct ConflictConfig {
     /// Accusing someone at or above this level sends a case to oversight
     /// only; when absent, the top two levels present in the directory.
     pub senior_level: Option<i64>,
+}
+
+/// Staff accounts and their sessions (`[accounts]`).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountsConfig {
+    /// The roles that must sign in with a second factor; `[]` turns the
+    /// requirement off (for trials and tests), `"handler"` adds handlers.
+    pub second_factor: Vec<ombud_domain::Role>,
+    /// A staff session ends after this many minutes without a request…
+    pub session_idle_minutes: u64,
+    /// …and this many hours after sign-in, however busy.
+    pub session_lifetime_hours: u64,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            second_factor: ServiceConfig::default().second_factor,
+            session_idle_minutes: 30,
+            session_lifetime_hours: 12,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +107,7 @@ impl Default for FileConfig {
             ledger: LedgerConfig::default(),
             mail: MailConfig::default(),
             conflict: ConflictConfig::default(),
+            accounts: AccountsConfig::default(),
             external_channels: None,
             labels: None,
         }
@@ -122,6 +147,7 @@ impl FileConfig {
             },
             external_channels: self.external_channels.clone().unwrap_or_else(ombud_domain::ExternalChannel::china),
             labels: self.labels.clone().unwrap_or_else(ombud_domain::CaseLabel::defaults),
+            second_factor: self.accounts.second_factor.clone(),
             ..ServiceConfig::default()
         }
     }
@@ -133,6 +159,11 @@ impl FileConfig {
             secure_cookies: self.secure_cookies,
             max_upload_request_bytes,
             trusted_proxies: self.trusted_proxies.clone(),
+            // A session of at least a minute, however the file is written.
+            staff_session_idle: std::time::Duration::from_secs(self.accounts.session_idle_minutes.max(1) * 60),
+            staff_session_lifetime: std::time::Duration::from_secs(
+                self.accounts.session_lifetime_hours.max(1).saturating_mul(3600),
+            ),
             ..Default::default()
         }
     }
@@ -172,6 +203,25 @@ mod tests {
             "defaults kept under the file's rules"
         );
         assert_eq!(merged.categories["sexual_harassment"].triage_hours, Some(48));
+    }
+
+    #[test]
+    fn accounts_need_a_second_factor_for_oversight_and_administrators_unless_the_file_says_otherwise() {
+        use ombud_domain::Role;
+        let default = FileConfig::default();
+        assert_eq!(default.service().second_factor, vec![Role::Oversight, Role::Admin]);
+        assert_eq!(default.web().staff_session_idle, std::time::Duration::from_secs(30 * 60));
+        assert_eq!(default.web().staff_session_lifetime, std::time::Duration::from_secs(12 * 3600));
+        let all: FileConfig = toml::from_str(
+            "[accounts]\nsecond_factor = [\"oversight\", \"admin\", \"handler\"]\nsession_idle_minutes = 15\nsession_lifetime_hours = 8\n",
+        )
+        .expect("valid");
+        assert!(all.service().requires_second_factor(Role::Handler));
+        assert_eq!(all.web().staff_session_idle, std::time::Duration::from_secs(15 * 60));
+        assert_eq!(all.web().staff_session_lifetime, std::time::Duration::from_secs(8 * 3600));
+        let trial: FileConfig = toml::from_str("[accounts]\nsecond_factor = []\n").expect("valid");
+        assert!(!trial.service().requires_second_factor(Role::Admin), "an empty list turns it off");
+        assert!(toml::from_str::<FileConfig>("[accounts]\nsecond_factor = [\"boss\"]\n").is_err(), "roles only");
     }
 
     #[test]

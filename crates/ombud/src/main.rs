@@ -509,7 +509,11 @@ fn connection_cap(wanted: usize) -> usize {
 async fn demo(listen: String) -> anyhow::Result<()> {
     let dir = tempfile::Builder::new().prefix("ombud-demo-").tempdir()?;
     let file = FileConfig::default();
-    let ombud = instance::open(dir.path(), None, file.service()).await?;
+    // The demo stays one command: its printed accounts sign in with their
+    // password alone. A real instance asks oversight and administrators
+    // for a second factor (`[accounts] second_factor`).
+    let service = ombud_service::ServiceConfig { second_factor: Vec::new(), ..file.service() };
+    let ombud = instance::open(dir.path(), None, service).await?;
     let cases = ombud_service::demo::seed(&ombud).await.context("seeding the demo")?;
     println!("\nOmbud demo — a throwaway instance in {}\n", dir.path().display());
     println!("  Reporter pages:  http://{listen}/");

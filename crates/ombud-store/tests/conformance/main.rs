@@ -117,6 +117,8 @@ fn staff(email: &str, role: Role) -> StaffRecord {
         status: ombud_domain::StaffStatus::Active,
         session_epoch: 0,
         last_sign_in_at: None,
+        second_factor: None,
+        second_factor_step: None,
     }
 }
 

@@ -25,6 +25,7 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(set_role))
         .routes(utoipa_axum::routes!(change_password))
         .routes(utoipa_axum::routes!(use_ticket))
+        .routes(utoipa_axum::routes!(second_factor_status, second_factor_setup))
 }
 
 /// Directory-sync (SCIM) tokens, without their secrets.
@@ -179,8 +180,59 @@ async fn use_ticket(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TicketUseIn>,
 ) -> ApiResult<Response> {
-    let session = state.ombud.use_ticket(&body.token, &body.password).await?;
+    let session = match state.ombud.use_ticket(&body.token, &body.password).await? {
+        ombud_service::SignIn::Done(session) => session,
+        // Her password is chosen; the second factor her role needs is set
+        // up in the browser, where she signs in next.
+        _ => return Err(ombud_service::ServiceError::SecondFactorNotSetUp.into()),
+    };
     let cookie = crate::throttle::device_cookie(&state, &headers, &session.email).await.unwrap_or_default();
     let token = state.staff_sessions.insert(session)?;
     Ok(([(header::SET_COOKIE, cookie)], Json(Token { token })).into_response())
+}
+
+/// Your second factor: whether it is set up, whether your role needs one, and how many recovery codes are left.
+#[utoipa::path(get, path = "/staff/second-factor", tag = "cases", security(("staff" = [])),
+    responses((status = 200, body = SecondFactorStatusOut), errors::Unauthorized))]
+async fn second_factor_status(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+) -> ApiResult<Json<SecondFactorStatusOut>> {
+    let status = state.ombud.second_factor_status(&s).await?;
+    Ok(Json(SecondFactorStatusOut {
+        set_up: status.set_up,
+        required: status.required,
+        recovery_codes_left: status.recovery_codes_left,
+    }))
+}
+
+/// Set up (or replace) your second factor. With an empty body: a new secret for an authenticator app (201). With
+/// its `enrolment` and a `code` from the app: it is stored, replacing any earlier one, and answers new recovery
+/// codes, shown this once (200).
+#[utoipa::path(post, path = "/staff/second-factor", tag = "cases", security(("staff" = [])),
+    request_body = SecondFactorIn,
+    responses((status = 201, body = SecondFactorSetupOut), (status = 200, body = RecoveryCodesOut), errors::Body,
+        errors::Unauthorized, errors::Invalid))]
+async fn second_factor_setup(
+    State(state): State<AppState>,
+    ApiStaff(s): ApiStaff,
+    ApiJson(body): ApiJson<SecondFactorIn>,
+) -> ApiResult<Response> {
+    match (body.enrolment, body.code) {
+        (Some(enrolment), Some(code)) => {
+            let recovery_codes = state.ombud.finish_second_factor(&s, &enrolment, &code).await?;
+            Ok(Json(RecoveryCodesOut { recovery_codes }).into_response())
+        }
+        (None, None) => {
+            let setup = state.ombud.begin_second_factor(&s)?;
+            let out = SecondFactorSetupOut {
+                enrolment: setup.sealed,
+                secret: setup.secret_text,
+                otpauth_url: setup.otpauth_url.to_string(),
+            };
+            Ok((StatusCode::CREATED, Json(out)).into_response())
+        }
+        (None, Some(_)) => Err(ombud_service::ServiceError::invalid_field("enrolment", "required").into()),
+        (Some(_), None) => Err(ombud_service::ServiceError::invalid_field("code", "required").into()),
+    }
 }

@@ -31,7 +31,9 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(download))
 }
 
-/// Staff sign-in. After repeated failures, from this client or on this account, an attempt must wait (429 with
+/// Staff sign-in, with `totp` once she has a second factor (401 `second_factor_required` without it, 401
+/// `second_factor_wrong` for a wrong or used code; 403 `second_factor_not_set_up` when her role needs one she has
+/// not set up: she does so by signing in in the browser). After repeated failures, from this client or on this account, an attempt must wait (429 with
 /// `Retry-After`) and is refused unchecked; a client that signed in to the account before (its `ombud_device`
 /// cookie) is not held up by failures elsewhere.
 #[utoipa::path(post, path = "/staff/session", tag = "cases", request_body = StaffSignIn,
@@ -42,11 +44,23 @@ async fn sign_in(
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<StaffSignIn>,
 ) -> ApiResult<Response> {
+    use crate::throttle::{Refused, Step};
     let client = crate::limits::client_address(&state.config, addr, &headers);
-    match crate::throttle::sign_in(&state, client, &headers, &body.email, &body.password).await {
-        Ok(done) => Ok(([(header::SET_COOKIE, done.device_cookie)], Json(Token { token: done.token })).into_response()),
-        Err(crate::throttle::Refused::Wait(wait)) => Ok(super::too_many(wait)),
-        Err(crate::throttle::Refused::Service(e)) => Err(e.into()),
+    match crate::throttle::sign_in(&state, client, &headers, &body.email, &body.password, body.totp.as_deref()).await {
+        Ok(Step::Done(done)) => {
+            Ok(([(header::SET_COOKIE, done.device_cookie)], Json(Token { token: done.token })).into_response())
+        }
+        // The API takes the code in the same request; it keeps no half sign-in.
+        Ok(Step::Code(pending)) => {
+            state.half_signed_in.remove(&pending);
+            Err(ombud_service::ServiceError::SecondFactorRequired.into())
+        }
+        Ok(Step::Setup(pending)) => {
+            state.half_signed_in.remove(&pending);
+            Err(ombud_service::ServiceError::SecondFactorNotSetUp.into())
+        }
+        Err(Refused::Wait(wait)) => Ok(super::too_many(wait)),
+        Err(Refused::Service(e)) => Err(e.into()),
     }
 }
 

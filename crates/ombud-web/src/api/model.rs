@@ -504,6 +504,47 @@ pub struct StaffSignIn {
     pub email: String,
     #[schema(max_length = 1024)]
     pub password: String,
+    /// The six-digit code from her authenticator app, or one of her
+    /// recovery codes; needed once she has set up a second factor.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub totp: Option<String>,
+}
+
+/// Setting up a second factor: send nothing to get a new secret; send the
+/// `enrolment` it gave back with a `code` from the app to confirm it.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorIn {
+    #[serde(default)]
+    #[schema(max_length = 400)]
+    pub enrolment: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub code: Option<String>,
+}
+
+/// A second factor to set up: add `secret` (or scan `otpauth_url`) in an
+/// authenticator app, then confirm with `enrolment` and a code.
+#[derive(Serialize, ToSchema)]
+pub struct SecondFactorSetupOut {
+    pub enrolment: String,
+    pub secret: String,
+    pub otpauth_url: String,
+}
+
+/// The recovery codes of a second factor just set up, shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCodesOut {
+    pub recovery_codes: Vec<String>,
+}
+
+/// Her second factor: set up or not, required by her role or not.
+#[derive(Serialize, ToSchema)]
+pub struct SecondFactorStatusOut {
+    pub set_up: bool,
+    pub required: bool,
+    pub recovery_codes_left: u32,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -780,6 +821,10 @@ pub struct StaffLine {
     /// A role asked for her that waits for an oversight member's approval (`oversight`).
     #[schema(value_type = Option<String>, example = "oversight")]
     pub awaiting_role: Option<ombud_domain::Role>,
+    /// She has set up a second factor.
+    pub second_factor: bool,
+    /// Her role must sign in with one (`[accounts] second_factor`).
+    pub second_factor_required: bool,
 }
 
 impl From<ombud_service::StaffView> for StaffLine {
@@ -793,6 +838,8 @@ impl From<ombud_service::StaffView> for StaffLine {
             created_at: s.created_at,
             last_sign_in_at: s.last_sign_in_at,
             awaiting_role: s.awaiting_role,
+            second_factor: s.second_factor,
+            second_factor_required: s.second_factor_required,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct PersonLine {
     awaiting: Option<String>,
     status: String,
     last_sign_in: String,
+    second_factor: String,
     yourself: bool,
     /// (path segment, button label) of what can be done to the account now.
     actions: Vec<(&'static str, String)>,
@@ -112,6 +113,11 @@ fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine 
         awaiting: p.awaiting_role.map(|r| format!("{} {}", tr.t("admin-staff-awaiting"), tr.t(r.key()))),
         status: tr.t(p.status.key()),
         last_sign_in: p.last_sign_in_at.map_or_else(|| tr.t("admin-staff-never"), |t| page.time(&t)),
+        second_factor: tr.t(match (p.second_factor, p.second_factor_required) {
+            (true, _) => "admin-staff-second-factor-on",
+            (false, true) => "admin-staff-second-factor-missing",
+            (false, false) => "admin-staff-second-factor-off",
+        }),
         yourself: p.id == session.id,
         actions: actions.iter().map(|a| (*a, tr.t(&format!("admin-staff-{a}")))).collect(),
     }

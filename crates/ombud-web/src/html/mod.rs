@@ -10,6 +10,7 @@ mod inbox;
 mod oversight;
 pub(crate) mod page;
 pub(crate) mod reporter;
+mod second_factor;
 pub(crate) mod staff;
 
 use crate::AppState;
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/sign-in/code", post(second_factor::code))
+        .route("/staff/sign-in/setup", post(second_factor::setup_during_sign_in))
+        .route("/staff/second-factor", get(second_factor::status).post(second_factor::finish))
+        .route("/staff/second-factor/new", post(second_factor::begin))
         .route("/admin/staff", get(admin::staff_list))
         .route("/admin/staff/invite", post(admin::invite))
         .route("/admin/staff/{staff}/role", post(admin::set_role))

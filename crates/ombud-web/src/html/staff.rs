@@ -6,7 +6,7 @@ use crate::extract::STAFF_COOKIE;
 use crate::extract::StaffPage;
 use crate::i18n::Lang;
 use crate::security::read_cookie;
-use crate::throttle::{self, Refused};
+use crate::throttle::{self, Refused, Step};
 use askama::Template;
 use axum::Form;
 use axum::extract::ConnectInfo;
@@ -64,12 +64,14 @@ pub async fn sign_in(
         render_with(status, &SignInPage { page, email: form.email.clone(), error: Some(error) })
     };
     let page = Page::new(&state, lang, "/staff/sign-in", "staff-sign-in-title");
-    match throttle::sign_in(&state, client, &headers, &form.email, &form.password).await {
-        Ok(done) => {
+    match throttle::sign_in(&state, client, &headers, &form.email, &form.password, None).await {
+        Ok(Step::Done(done)) => {
             let mut response = with_session_cookie(&state, STAFF_COOKIE, &done.token, done.home);
             append_cookie(&mut response, Some(done.device_cookie));
             response
         }
+        Ok(Step::Code(pending)) => super::second_factor::code_page(&state, lang, pending, None),
+        Ok(Step::Setup(pending)) => super::second_factor::setup_page(&state, lang, pending),
         Err(Refused::Wait(wait)) => {
             let error = page.tr.t_with(
                 "sign-in-wait",
@@ -83,6 +85,12 @@ pub async fn sign_in(
         }
         Err(Refused::Service(e)) => error_page(lang, e),
     }
+}
+
+/// The sign-in form again, with why (a half sign-in that expired).
+pub(crate) fn sign_in_again(state: &AppState, lang: Lang, error: String) -> Response {
+    let page = Page::new(state, lang, "/staff/sign-in", "staff-sign-in-title");
+    render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: String::new(), error: Some(error) })
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -164,7 +172,19 @@ pub async fn choose_password(
         return refuse_welcome(&state, lang, &token, &[field("again", "passwords-differ")]).await;
     }
     match state.ombud.use_ticket(&token, &form.password).await {
-        Ok(session) => {
+        Ok(ombud_service::SignIn::NeedsCode(half)) => {
+            match state.half_signed_in.insert(throttle::Half { half, tries: 0 }) {
+                Ok(pending) => super::second_factor::code_page(&state, lang, pending, None),
+                Err(e) => error_page(lang, e),
+            }
+        }
+        Ok(ombud_service::SignIn::NeedsSetup(half)) => {
+            match state.half_signed_in.insert(throttle::Half { half, tries: 0 }) {
+                Ok(pending) => super::second_factor::setup_page(&state, lang, pending),
+                Err(e) => error_page(lang, e),
+            }
+        }
+        Ok(ombud_service::SignIn::Done(session)) => {
             // Her browser is known to her account from now on.
             let device = throttle::device_cookie(&state, &headers, &session.email).await;
             match state.staff_sessions.insert(session) {
@@ -257,7 +277,7 @@ pub async fn change_password(
     }
 }
 
-fn append_cookie(response: &mut Response, cookie: Option<String>) {
+pub(crate) fn append_cookie(response: &mut Response, cookie: Option<String>) {
     if let Some(v) = cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
         response.headers_mut().append(axum::http::header::SET_COOKIE, v);
     }

@@ -1,0 +1,234 @@
+//! Signing in with a second factor, and setting one up.
+//!
+//! A sign-in goes in two steps when it must: her password (which unlocks
+//! her key, and with it her sealed TOTP secret), then her code. Between the
+//! two she holds a `HalfSignedIn`, which is no session: it opens no page and
+//! no case. A role listed in `ServiceConfig::second_factor` must have one;
+//! anyone who set one up uses it, whatever her role.
+
+use crate::error::invalid;
+use crate::{Ombud, Result, ServiceError, StaffSession};
+use ombud_crypto::{TotpSecret, new_recovery_codes, normalize_recovery_code};
+use ombud_domain::{EventKind, Role};
+use ombud_store::*;
+use zeroize::Zeroizing;
+
+/// Where a sign-in stands once her password was right.
+pub enum SignIn {
+    /// She is signed in.
+    Done(StaffSession),
+    /// Her code is asked for next.
+    NeedsCode(HalfSignedIn),
+    /// Her role needs a second factor she has not set up: she sets it up next.
+    NeedsSetup(HalfSignedIn),
+}
+
+/// A sign-in past its password and short of its second factor. It holds her
+/// unlocked key (in memory, like a session) but gives no access by itself.
+#[derive(Clone)]
+pub struct HalfSignedIn(StaffSession);
+
+impl HalfSignedIn {
+    pub fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+/// A second factor being set up: shown to her, not stored until a code
+/// from her app confirms it.
+pub struct SecondFactorSetup {
+    /// The secret sealed for the form that confirms it (URL-safe base64).
+    pub sealed: String,
+    /// The secret as she would type it into her app.
+    pub secret_text: String,
+    /// What the QR code carries.
+    pub otpauth_url: Zeroizing<String>,
+}
+
+/// Her second factor as her own page shows it.
+pub struct SecondFactorStatus {
+    pub set_up: bool,
+    pub required: bool,
+    pub recovery_codes_left: u32,
+}
+
+impl crate::ServiceConfig {
+    /// Whether accounts in this role must sign in with a second factor.
+    pub fn requires_second_factor(&self, role: Role) -> bool {
+        self.second_factor.contains(&role)
+    }
+}
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+}
+
+impl Ombud {
+    fn unix_now(&self) -> u64 {
+        u64::try_from(self.clock.now().as_second()).unwrap_or(0)
+    }
+
+    /// Where a sign-in goes once her password opened her key: signed in, or
+    /// on to her code (checked here if she gave it), or on to setting one up.
+    pub(crate) async fn after_password(
+        &self,
+        record: &StaffRecord,
+        session: StaffSession,
+        code: Option<&str>,
+    ) -> Result<SignIn> {
+        let half = HalfSignedIn(session);
+        if record.second_factor.is_some() {
+            return match code.filter(|c| !c.trim().is_empty()) {
+                Some(code) => self.second_step(&half, code).await.map(SignIn::Done),
+                None => Ok(SignIn::NeedsCode(half)),
+            };
+        }
+        if self.config.requires_second_factor(record.role) {
+            return Ok(SignIn::NeedsSetup(half));
+        }
+        self.signed_in(half).await
+    }
+
+    async fn signed_in(&self, half: HalfSignedIn) -> Result<SignIn> {
+        self.store.note_sign_in(half.0.id, self.clock.now()).await?;
+        Ok(SignIn::Done(half.0))
+    }
+
+    /// Her code, or one of her recovery codes: each works once. A wrong or
+    /// used one answers `SecondFactorWrong`.
+    pub async fn second_step(&self, half: &HalfSignedIn, code: &str) -> Result<StaffSession> {
+        let session = &half.0;
+        let record =
+            self.store.staff_by_id(session.id).await?.filter(|r| r.active()).ok_or(ServiceError::BadCredentials)?;
+        if record.session_epoch != session.epoch {
+            return Err(ServiceError::BadCredentials);
+        }
+        let sealed = record.second_factor.as_deref().ok_or(ServiceError::SecondFactorWrong)?;
+        let now = self.unix_now();
+        let right = if let Some(recovery) = normalize_recovery_code(code) {
+            let hash = self.keys.recovery_code_hash(session.id.as_bytes(), &recovery)?;
+            let event = StaffEventRecord::new(
+                EventKind::RecoveryCodeUsed,
+                self.clock.now(),
+                Actor::Staff(session.id),
+                Some(session.id),
+            );
+            self.store.use_recovery_code(session.id, &hash, &event).await?
+        } else {
+            let totp = TotpSecret::open(&session.secret, sealed, session.id.as_bytes())?;
+            match totp.check(code, now) {
+                Some(step) => self.store.use_second_factor_step(session.id, step_i64(step)).await?,
+                None => false,
+            }
+        };
+        if !right {
+            return Err(ServiceError::SecondFactorWrong);
+        }
+        self.store.note_sign_in(session.id, self.clock.now()).await?;
+        Ok(session.clone())
+    }
+
+    /// A new second factor for her to set up.
+    pub fn begin_second_factor(&self, session: &StaffSession) -> Result<SecondFactorSetup> {
+        self.setup_view(session, &TotpSecret::generate()?)
+    }
+
+    /// The same one again, from the form (a page that comes back after a
+    /// wrong code shows the same QR code, so her app's entry stays right).
+    pub fn resume_second_factor(&self, session: &StaffSession, sealed: &str) -> Result<SecondFactorSetup> {
+        let totp = self.open_setup(session, sealed)?;
+        self.setup_view(session, &totp)
+    }
+
+    fn open_setup(&self, session: &StaffSession, sealed: &str) -> Result<TotpSecret> {
+        use base64::Engine;
+        let bytes = b64().decode(sealed.trim()).map_err(|_| invalid("enrolment", "setup-expired"))?;
+        self.keys.open_enrolment(session.id.as_bytes(), &bytes).map_err(|_| invalid("enrolment", "setup-expired"))
+    }
+
+    fn setup_view(&self, session: &StaffSession, totp: &TotpSecret) -> Result<SecondFactorSetup> {
+        use base64::Engine;
+        Ok(SecondFactorSetup {
+            sealed: b64().encode(self.keys.seal_enrolment(session.id.as_bytes(), totp)?),
+            secret_text: totp.base32()?,
+            otpauth_url: totp.otpauth_url(&session.email)?,
+        })
+    }
+
+    /// Confirms the second factor with a code from her app: it is stored,
+    /// sealed to her key, in place of any earlier one, and she gets new
+    /// recovery codes, shown once.
+    pub async fn finish_second_factor(&self, session: &StaffSession, sealed: &str, code: &str) -> Result<Vec<String>> {
+        let totp = self.open_setup(session, sealed)?;
+        let step = totp.check(code, self.unix_now()).ok_or_else(|| invalid("code", "code-wrong"))?;
+        let record = self.store.staff_by_id(session.id).await?.ok_or(ServiceError::NotFound)?;
+        let public: [u8; 32] = record
+            .public_key
+            .as_slice()
+            .try_into()
+            .map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
+        let sealed_secret = totp.seal_to(&public, session.id.as_bytes())?;
+        let codes = new_recovery_codes()?;
+        let hashes = codes
+            .iter()
+            .map(|c| {
+                let normal =
+                    normalize_recovery_code(c).ok_or(ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
+                Ok(self.keys.recovery_code_hash(session.id.as_bytes(), &normal)?)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let event = StaffEventRecord::new(
+            EventKind::SecondFactorSet,
+            self.clock.now(),
+            Actor::Staff(session.id),
+            Some(session.id),
+        );
+        if !self.store.set_second_factor(session.id, &sealed_secret, step_i64(step), &hashes, &event).await? {
+            return Err(invalid("code", "code-wrong"));
+        }
+        tracing::info!(staff = %session.id, "second factor set up");
+        Ok(codes)
+    }
+
+    /// Sets up the second factor her role needs, between her password and
+    /// her first session: done, she is signed in.
+    pub async fn finish_second_factor_and_sign_in(
+        &self,
+        half: &HalfSignedIn,
+        sealed: &str,
+        code: &str,
+    ) -> Result<(StaffSession, Vec<String>)> {
+        let codes = self.finish_second_factor(&half.0, sealed, code).await?;
+        match self.signed_in(half.clone()).await? {
+            SignIn::Done(session) => Ok((session, codes)),
+            _ => Err(ServiceError::BadCredentials),
+        }
+    }
+
+    /// The setup a half sign-in waits for (her role needs one).
+    pub fn begin_second_factor_for(&self, half: &HalfSignedIn) -> Result<SecondFactorSetup> {
+        self.begin_second_factor(&half.0)
+    }
+
+    pub fn resume_second_factor_for(&self, half: &HalfSignedIn, sealed: &str) -> Result<SecondFactorSetup> {
+        self.resume_second_factor(&half.0, sealed)
+    }
+
+    pub async fn second_factor_status(&self, session: &StaffSession) -> Result<SecondFactorStatus> {
+        let record = self.store.staff_by_id(session.id).await?.ok_or(ServiceError::NotFound)?;
+        Ok(SecondFactorStatus {
+            set_up: record.second_factor.is_some(),
+            required: self.config.requires_second_factor(record.role),
+            recovery_codes_left: self.store.recovery_codes_left(session.id).await?,
+        })
+    }
+}
+
+/// A time step as the database keeps it.
+fn step_i64(step: u64) -> i64 {
+    i64::try_from(step).unwrap_or(i64::MAX)
+}
