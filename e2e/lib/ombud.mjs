@@ -51,12 +51,19 @@ function run(args, input) {
   return done.stdout;
 }
 
-export async function startOmbud() {
-  // One temporary folder holds the data directory, the directory's CSV and the server's log.
+/**
+ * `secondFactor`: the roles that must sign in with a second factor (the
+ * configuration's `[accounts] second_factor`); none unless a journey is
+ * about it.
+ */
+export async function startOmbud({ secondFactor = [] } = {}) {
+  // One temporary folder holds the data directory, the directory's CSV, the configuration and the server's log.
   const root = mkdtempSync(join(tmpdir(), 'ombud-e2e-'));
   const data = join(root, 'data');
   const csv = join(root, 'directory.csv');
   writeFileSync(csv, DIRECTORY_CSV);
+  const config = join(root, 'ombud.toml');
+  writeFileSync(config, `[accounts]\nsecond_factor = [${secondFactor.map((r) => `"${r}"`).join(', ')}]\n`);
   run(['directory', 'import', '--data', data, csv]);
   for (const [who, role] of [[HANDLER, 'handler'], [OVERSIGHT, 'oversight'], [PRESIDENT, 'handler'], [HR_PARTNER, 'handler'], [ADMIN, 'admin']]) {
     run(['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'], `${who.password}\n`);
@@ -65,7 +72,9 @@ export async function startOmbud() {
   const base = `http://127.0.0.1:${port}`;
   // The log outlives the run, beside the data it no longer needs.
   const log = openSync(join(root, 'serve.log'), 'w');
-  const child = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', log] });
+  const child = spawn(BIN, ['serve', '--config', config, '--data', data, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', log],
+  });
   for (let i = 0; i < 150; i++) {
     try {
       const r = await fetch(`${base}/healthz`);
@@ -96,6 +105,7 @@ export async function startOmbud() {
       await new Promise((r) => child.once('exit', r));
       rmSync(data, { recursive: true, force: true });
       rmSync(csv, { force: true });
+      rmSync(config, { force: true });
     },
   };
 }
