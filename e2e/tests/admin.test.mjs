@@ -116,6 +116,17 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
     await setUpSecondFactor(her, w, `${tag}-her`);
     assert.ok(her.url().endsWith('/staff/cases'), `she lands on her cases: ${her.url()}`);
 
+    // The directory: a reporter's way of writing a name finds the person;
+    // then the configuration, read-only.
+    await admin.goto(`${ombud.base}/admin/directory`);
+    await admin.fill('#q', '孙浩');
+    await Promise.all([admin.waitForLoadState('load'), admin.click('#people form button')]);
+    assert.ok((await admin.textContent('#people table')).includes('Sun Hao'), '孙浩 finds Sun Hao');
+    await look(browser, admin, `${tag}-07-directory`);
+    await admin.goto(`${ombud.base}/admin/configuration`);
+    assert.equal(await admin.locator('main form[method=post]').count(), 0, 'nothing to change there');
+    await look(browser, admin, `${tag}-08-configuration`);
+
     // He disables her from the list: her next page is the sign-in page.
     await admin.goto(`${ombud.base}/admin/staff`);
     const row = admin.locator('tr', { hasText: joinEmail });

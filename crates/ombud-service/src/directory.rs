@@ -103,6 +103,22 @@ pub struct ImportReport {
     pub lifts_held: u64,
 }
 
+/// People the administrator looked for, with the names of their manager
+/// and HR partner.
+#[derive(Clone, Debug)]
+pub struct DirectorySearch {
+    pub people: Vec<DirectoryEntry>,
+    /// How many matched, of which `people` holds the first.
+    pub total: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct DirectoryEntry {
+    pub person: PersonRecord,
+    pub manager: Option<String>,
+    pub hr_partner: Option<String>,
+}
+
 /// A directory-sync token as shown once, on creation.
 #[derive(Clone, Debug)]
 pub struct NewApiToken {
@@ -292,6 +308,49 @@ impl Ombud {
         let mut people: Vec<PersonRecord> = index.people.values().filter(|p| p.deleted_at.is_none()).cloned().collect();
         people.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
         Ok(people)
+    }
+
+    /// The directory as the administrator browses it: everyone, by name; or
+    /// those a search names — an employee id or an email exactly, a name as
+    /// people write it (either script or order), or any part of a name, an
+    /// email or a unit. At most `most` of them, and how many there are.
+    pub async fn search_directory(&self, query: &str, most: usize) -> Result<DirectorySearch> {
+        let index = self.directory_index().await?;
+        let query = query.trim();
+        let lowered = query.to_lowercase();
+        let mut found: Vec<&PersonRecord> = index.find(query, true, usize::MAX);
+        let named: BTreeSet<&str> = found.iter().map(|p| p.employee_id.as_str()).collect();
+        let mut others: Vec<&PersonRecord> = index
+            .people
+            .values()
+            .filter(|p| p.deleted_at.is_none() && !named.contains(p.employee_id.as_str()))
+            .filter(|p| {
+                lowered.is_empty()
+                    || [&p.name, &p.email, &p.unit, &p.employee_id]
+                        .into_iter()
+                        .chain(&p.other_names)
+                        .any(|field| field.to_lowercase().contains(&lowered))
+            })
+            .collect();
+        others
+            .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.employee_id.cmp(&b.employee_id)));
+        found.retain(|p| p.deleted_at.is_none());
+        found.extend(others);
+        let name_of = |id: &Option<String>| {
+            id.as_deref().map(|id| index.people.get(id).map_or_else(|| id.to_owned(), |p| p.name.clone()))
+        };
+        Ok(DirectorySearch {
+            total: found.len(),
+            people: found
+                .into_iter()
+                .take(most)
+                .map(|p| DirectoryEntry {
+                    manager: name_of(&p.manager_id),
+                    hr_partner: name_of(&p.hr_partner_id),
+                    person: p.clone(),
+                })
+                .collect(),
+        })
     }
 
     pub async fn directory_person(&self, scim_id: &str) -> Result<PersonRecord> {

@@ -41,8 +41,8 @@ pub use callers::{AdminDesk, OversightDesk, ReporterDesk, StaffDesk};
 pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEAM, NoteView, StaffRef, StaffSide};
 pub use deadlines::SweepReport;
 pub use directory::{
-    DIRECTORY_COLUMNS, ImportProblem, ImportReport, NewApiToken, OPTIONAL_DIRECTORY_COLUMNS, PersonInput,
-    parse_directory_csv,
+    DIRECTORY_COLUMNS, DirectoryEntry, DirectorySearch, ImportProblem, ImportReport, NewApiToken,
+    OPTIONAL_DIRECTORY_COLUMNS, PersonInput, parse_directory_csv,
 };
 pub use error::ServiceError;
 pub use inbox::{

@@ -50,6 +50,32 @@ pub struct WebConfig {
     pub reporter_session_idle: Duration,
     /// Bounds on connections: how many, and how long each may take.
     pub connections: ConnectionLimits,
+    /// What the operator set outside the service (mail, the ledger's
+    /// witness), shown to the administrator read-only.
+    pub operations: OperationsSettings,
+}
+
+/// Settings of the running server the administrator sees at a glance; never
+/// a password or a token.
+#[derive(Clone, Debug, Default)]
+pub struct OperationsSettings {
+    /// The mail server as `scheme://host:port`, without credentials; None
+    /// when notices wait in the outbox.
+    pub mail_server: Option<String>,
+    pub mail_from: Option<String>,
+    pub public_url: Option<String>,
+    pub witness_file: Option<String>,
+}
+
+impl OperationsSettings {
+    /// A mail server's address as shown: its scheme, host and port, never a
+    /// user name or password it may carry.
+    pub fn mail_server_shown(url: &str) -> String {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("smtp", url));
+        let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+        let host = host.split(['/', '?']).next().unwrap_or_default();
+        format!("{scheme}://{host}")
+    }
 }
 
 impl Default for WebConfig {
@@ -62,6 +88,7 @@ impl Default for WebConfig {
             trusted_proxies: Vec::new(),
             staff_session_idle: Duration::from_secs(30 * 60),
             staff_session_lifetime: Duration::from_secs(12 * 60 * 60),
+            operations: OperationsSettings::default(),
             reporter_session_idle: Duration::from_secs(30 * 60),
             connections: ConnectionLimits::default(),
         }

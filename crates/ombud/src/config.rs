@@ -164,6 +164,15 @@ impl FileConfig {
             staff_session_lifetime: std::time::Duration::from_secs(
                 self.accounts.session_lifetime_hours.max(1).saturating_mul(3600),
             ),
+            operations: ombud_web::OperationsSettings {
+                mail_server: std::env::var("OMBUD_SMTP_URL")
+                    .ok()
+                    .or(self.mail.smtp_url.clone())
+                    .map(|url| ombud_web::OperationsSettings::mail_server_shown(&url)),
+                mail_from: self.mail.from.clone(),
+                public_url: self.mail.public_url.clone(),
+                witness_file: self.ledger.witness_file.as_ref().map(|p| p.display().to_string()),
+            },
             ..Default::default()
         }
     }

@@ -840,3 +840,96 @@ error-second-factor-wrong = Wrong code
 error-second-factor-wrong-body = The code is not right, or was used already. Wait for the next code and try again.
 error-second-factor-not-set-up = Second factor not set up
 error-second-factor-not-set-up-body = Your role needs a second factor. Sign in in the browser to set it up.
+
+# The administrator's directory page and the configuration at a glance
+nav-admin-directory = Directory
+nav-admin-configuration = Configuration
+admin-directory-title = Directory
+admin-directory-heading = The organisation's directory
+admin-directory-lead = The people of the organisation, with their managers and HR partners. Ombud reads it to keep a case away from the people it names and from their management. An identity provider keeps it current over SCIM with a token below, or you upload a file.
+admin-directory-upload-heading = Upload a directory file
+admin-directory-upload-lead = A CSV file with the columns employee_id, name, email, manager_id, unit, level, hr_partner_id (and, if you like, other_names, separated by semicolons). People are added or updated; the whole file is taken, or nothing of it, and every problem is named with its line.
+admin-directory-file = Directory file (CSV, UTF-8)
+admin-directory-upload-submit = Upload
+admin-directory-problems = Nothing was imported. Correct these lines and upload the file again:
+admin-directory-no-file = Choose a file to upload.
+admin-directory-not-utf8 = The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.
+admin-directory-imported = The directory was updated: { $created } added, { $updated } changed, { $unchanged } unchanged.
+admin-directory-people-heading = People
+admin-directory-search = Find a person
+admin-directory-search-hint = A name as people write it (characters or pinyin, either order), an employee number, an email, or part of a unit.
+admin-directory-search-submit = Search
+admin-directory-more = Showing { $shown } of { $total }. Search to find the others.
+admin-directory-empty = The directory is empty. Upload a file or connect an identity provider.
+admin-directory-none-found = Nobody in the directory matches this search.
+admin-directory-caption = People of the organisation
+admin-directory-employee-id = Employee number
+admin-directory-unit = Unit
+admin-directory-level = Level
+admin-directory-manager = Manager
+admin-directory-hr-partner = HR partner
+admin-directory-inactive = No longer active
+admin-directory-tokens-heading = Directory-sync tokens
+admin-directory-tokens-lead = An identity provider (Entra ID, Okta, Keycloak) sends the directory to /scim/v2 with one of these tokens. A token is shown once, when it is made; revoke it when the connection ends.
+admin-directory-tokens-caption = Directory-sync tokens
+admin-directory-token-label = What the token is for
+admin-directory-token-created = Made
+admin-directory-token-create = Make a token
+admin-directory-token-created-notice = The token was made.
+admin-directory-token-once = Copy this token into the identity provider now: it is shown only this once.
+admin-directory-token-revoke = Revoke
+admin-directory-token-revoked = The token was revoked: it no longer opens the directory.
+admin-directory-token-revoked-at = Revoked
+admin-configuration-title = Configuration
+admin-configuration-heading = Configuration at a glance
+admin-configuration-lead = What this instance runs with. It is changed in the configuration file by whoever runs the server, and takes effect when it restarts.
+admin-configuration-deadlines = Deadlines and sign-in
+admin-configuration-categories = Deadlines by category
+admin-configuration-categories-caption = Each category's deadlines
+admin-configuration-category = Category
+admin-configuration-operations = Mail and the ledger
+config-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+config-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+config-months = { $n ->
+    [one] { $n } month
+   *[other] { $n } months
+}
+config-time-zone = The organisation's time zone
+config-acknowledge = Acknowledge a report within
+config-feedback = Feedback within, from acknowledgement
+config-feedback-extension = Feedback deadline may be extended by
+config-request-answer = Answer her requests within
+config-routing = Oversight identifies an unmatched accused within
+config-remind-before = Handlers are reminded before a deadline
+config-pause-max = A handler may move a deadline alone by
+config-second-factor = Roles that sign in with a second factor
+config-triage = Triage within
+config-interim = Interim measures decided within
+config-nobody = None
+config-not-set = Not set
+config-mail-server = Mail server
+config-mail-none = None: notices wait in the outbox until one is set
+config-mail-from = Notices are sent from
+config-public-url = Notices link to
+config-ledger-origin = Ledger checkpoint origin
+config-witness = Ledger witness file
+config-witness-none = None: checkpoints are kept only in the database
+import-problem-at-column = Line { $line }, { $column }: { $what }
+import-problem-at-line = Line { $line }: { $what }
+import-problem-required = a value is required
+import-problem-invalid-email = not an email address
+import-problem-not-a-number = not a whole number
+import-problem-too-long = longer than 200 characters
+import-problem-duplicate = the same value is on an earlier line
+import-problem-unknown-person = names no one in this file or the directory
+import-problem-own-manager = a person cannot be her own manager
+import-problem-wrong-columns = the first line must name the columns employee_id, name, email, manager_id, unit, level, hr_partner_id (and may add other_names)
+import-problem-too-many = more than 20 other names
+import-problem-email-taken = another person in the directory has this email
+import-problem-unreadable = the line cannot be read (a quote left open, or a different number of fields)

@@ -73,7 +73,7 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-const DONE: &[&str] = &["invited", "awaiting", "disabled", "enabled", "reset", "role", "role-awaiting"];
+const DONE: &[&str] = &["invited", "awaiting", "disabled", "enabled", "reset", "role", "role-awaiting", "sent-once"];
 
 async fn staff_list_page(
     state: &AppState,

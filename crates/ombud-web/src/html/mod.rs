@@ -2,6 +2,7 @@
 //! Browser's safest mode; staff pages need none either.
 
 mod admin;
+mod admin_directory;
 mod case;
 pub use case::notice_keys;
 mod case_actions;
@@ -48,6 +49,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/staff/invite", post(admin::invite))
         .route("/admin/staff/{staff}/role", post(admin::set_role))
         .route("/admin/staff/{staff}/{action}", post(admin::act))
+        .route("/admin/directory", get(admin_directory::directory))
+        .route("/admin/directory/upload", post(admin_directory::upload))
+        .route("/admin/directory/tokens", post(admin_directory::create_token))
+        .route("/admin/directory/tokens/{id}/revoke", post(admin_directory::revoke_token))
+        .route("/admin/configuration", get(admin_directory::configuration))
         .route("/staff/welcome/{token}", get(staff::welcome).post(staff::choose_password))
         .route("/staff/password", get(staff::password_form).post(staff::change_password))
         .route("/staff/cases", get(inbox::inbox))
