@@ -158,6 +158,11 @@ for (const [lang, size] of [['zh-CN', 'desktop'], ['en', 'phone']]) {
     await submit(page, `.panel.escalated:has(a:text-is("${caseRef}")) form`);
     assert.equal(await page.locator(`.panel.escalated:has(a:text-is("${caseRef}"))`).count(), 0, 'dealt with');
     await look(browser, page, `${tag}-03-resolved`);
+
+    // She also watches the administrators: what they did to accounts.
+    await page.goto(`${ombud.base}/oversight/accounts`);
+    assert.ok((await page.textContent('#log')).includes(OVERSIGHT.name), 'the accounts made at setup are in the log');
+    await look(browser, page, `${tag}-04-accounts`);
     await page.context().close();
   });
 }

@@ -14,11 +14,18 @@
 //! - **Receipts** are 27 random decimal digits plus one Damm check digit. The
 //!   server finds a case by an HMAC of the receipt under an instance key (O(1),
 //!   no scan) and opens it with a key derived from the receipt by Argon2id.
+//! - **Second factor**: a TOTP secret (RFC 6238) sealed to her own public key,
+//!   so only a session her password unlocked can check a code; recovery
+//!   codes as keyed hashes.
+//! - **Recovery key** (DECISIONS #2): an X25519 pair whose private scalar is
+//!   split m-of-n with Shamir's scheme over Curve25519's prime field; each
+//!   share sealed to a holder, each approval to an operation's ephemeral key.
 #![forbid(unsafe_code)]
 
 mod kdf;
 mod keys;
 mod receipt;
+mod recovery;
 mod seal;
 mod second_factor;
 
@@ -27,6 +34,7 @@ pub use keys::{
     ActorKey, InstanceKeys, LeafActor, StaffKeys, StaffSecret, burn_derivation, seal_staff_secret, unseal_staff_secret,
 };
 pub use receipt::{Receipt, ReceiptKey};
+pub use recovery::{MAX_HOLDERS, OperationSecret, RecoverySecret, RecoveryShare};
 pub use seal::{DataKey, item_aad, unwrap_key, wrap_key};
 pub use second_factor::{RECOVERY_CODES, TotpSecret, new_recovery_codes, normalize_recovery_code, totp_step};
 

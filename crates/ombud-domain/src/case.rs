@@ -168,6 +168,10 @@ pub enum EventKind {
     SecondFactorSet,
     /// She signed in with one of her recovery codes.
     RecoveryCodeUsed,
+    /// A directory-sync (SCIM) token was made…
+    SyncTokenCreated,
+    /// …or revoked.
+    SyncTokenRevoked,
 }
 
 names!(EventKind, "event" {
@@ -209,6 +213,8 @@ names!(EventKind, "event" {
     PasswordChanged => "password_changed",
     SecondFactorSet => "second_factor_set",
     RecoveryCodeUsed => "recovery_code_used",
+    SyncTokenCreated => "sync_token_created",
+    SyncTokenRevoked => "sync_token_revoked",
 });
 
 impl EventKind {
@@ -251,6 +257,8 @@ impl EventKind {
                 | EventKind::PasswordChanged
                 | EventKind::SecondFactorSet
                 | EventKind::RecoveryCodeUsed
+                | EventKind::SyncTokenCreated
+                | EventKind::SyncTokenRevoked
         )
     }
 

@@ -23,6 +23,11 @@ pub struct Invited {
 
 impl AdminDesk<'_> {
     fn actor(&self) -> Actor {
+        self.by_actor()
+    }
+
+    /// Who acts, for a ledger leaf: the administrator, or the command line.
+    pub(crate) fn by_actor(&self) -> Actor {
         self.by.map_or(Actor::System, Actor::Staff)
     }
 

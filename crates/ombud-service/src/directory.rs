@@ -7,7 +7,7 @@ use crate::Ombud;
 use crate::error::invalid;
 use crate::{Result, ServiceError};
 use jiff::Timestamp;
-use ombud_domain::{StaffId, valid_email};
+use ombud_domain::{EventKind, StaffId, valid_email};
 use ombud_store::*;
 use std::collections::{BTreeSet, HashMap};
 
@@ -494,7 +494,9 @@ impl AdminDesk<'_> {
             created_by: self.by,
             revoked_at: None,
         };
-        self.store.create_api_token(&record).await?;
+        let event = StaffEventRecord::new(EventKind::SyncTokenCreated, record.created_at, self.by_actor(), None)
+            .with_detail(format!("{} {}", record.id, record.label));
+        self.store.create_api_token(&record, &event).await?;
         tracing::info!(token = %record.id, "directory-sync token created");
         Ok(NewApiToken { id: record.id, label: record.label, token })
     }
@@ -505,7 +507,9 @@ impl AdminDesk<'_> {
     }
 
     pub async fn revoke_api_token(&self, id: uuid::Uuid) -> Result<()> {
-        if self.store.revoke_api_token(id, self.clock.now()).await? { Ok(()) } else { Err(ServiceError::NotFound) }
+        let event = StaffEventRecord::new(EventKind::SyncTokenRevoked, self.clock.now(), self.by_actor(), None)
+            .with_detail(id.to_string());
+        if self.store.revoke_api_token(id, &event).await? { Ok(()) } else { Err(ServiceError::NotFound) }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::rows::*;
 use crate::sql::{Conn, all_rows, typed, unsigned};
-use crate::{EventRecord, Result, SqlStore, StoreError, millis, parse};
+use crate::{EventRecord, Result, SqlStore, StaffEventRecord, StoreError, millis, parse};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::{CaseId, CaseRouting, DeadlineKind, ExclusionReason, PersonRole, StaffId};
@@ -126,11 +126,14 @@ pub trait DirectoryStore: Send + Sync {
     async fn write_directory(&self, change: &DirectoryChange) -> Result<()>;
     async fn groups(&self) -> Result<Vec<GroupRecord>>;
 
-    async fn create_api_token(&self, token: &ApiTokenRecord) -> Result<()>;
+    /// A directory-sync token, with its leaf (an administrative action).
+    async fn create_api_token(&self, token: &ApiTokenRecord, event: &StaffEventRecord) -> Result<()>;
     /// A token that has not been revoked, by its hash.
     async fn api_token(&self, token_hash: &[u8]) -> Result<Option<ApiTokenRecord>>;
     async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>>;
-    async fn revoke_api_token(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool>;
+    /// Revokes a token at the event's time, with its leaf; false (and no
+    /// leaf) if it was revoked already or never existed.
+    async fn revoke_api_token(&self, id: uuid::Uuid, event: &StaffEventRecord) -> Result<bool>;
 
     async fn case_parties(&self, case: CaseId) -> Result<Vec<CasePartyRow>>;
     async fn case_party_matches(&self, case: CaseId) -> Result<Option<Vec<u8>>>;
@@ -330,7 +333,8 @@ impl DirectoryStore for SqlStore {
         all_rows::<GroupColumns, _>(&self.pool, "SELECT * FROM directory_groups ORDER BY display_name, id").await
     }
 
-    async fn create_api_token(&self, t: &ApiTokenRecord) -> Result<()> {
+    async fn create_api_token(&self, t: &ApiTokenRecord, event: &StaffEventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, token_hash, label, created_at, created_by, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -340,9 +344,10 @@ impl DirectoryStore for SqlStore {
         .bind(millis(t.created_at))
         .bind(t.created_by.map(|s| s.to_string()))
         .bind(t.revoked_at.map(millis))
-        .execute(&self.pool)
-            .await?;
-        Ok(())
+        .execute(&mut *tx)
+        .await?;
+        crate::ledger::append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
     }
 
     async fn api_token(&self, token_hash: &[u8]) -> Result<Option<ApiTokenRecord>> {
@@ -358,13 +363,19 @@ impl DirectoryStore for SqlStore {
         all_rows::<TokenColumns, _>(&self.pool, "SELECT * FROM api_tokens ORDER BY created_at, id").await
     }
 
-    async fn revoke_api_token(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool> {
+    async fn revoke_api_token(&self, id: uuid::Uuid, event: &StaffEventRecord) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(millis(at))
+            .bind(millis(event.event.at))
             .bind(id.to_string())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        crate::ledger::append_staff_event(&mut tx, event, self.actors()).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn case_parties(&self, case: CaseId) -> Result<Vec<CasePartyRow>> {

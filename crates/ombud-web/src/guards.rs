@@ -121,6 +121,7 @@ pub async fn once(
 fn sent_once_target(path: &str) -> String {
     match path.strip_prefix("/staff/cases/").and_then(|rest| rest.split('/').next()) {
         Some(case) => format!("/staff/cases/{case}?done=sent-once"),
+        None if path.starts_with("/oversight/role-grants/") => "/oversight/accounts?done=sent-once#done".to_owned(),
         None if path.starts_with("/oversight/") => "/oversight/escalations?done=sent-once".to_owned(),
         None if path.starts_with("/admin/directory") => "/admin/directory?done=sent-once#done".to_owned(),
         None if path.starts_with("/admin/") => "/admin/staff?done=sent-once#done".to_owned(),

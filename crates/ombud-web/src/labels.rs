@@ -127,6 +127,8 @@ impl Label for EventKind {
             EventKind::PasswordChanged => "event-password-changed",
             EventKind::SecondFactorSet => "event-second-factor-set",
             EventKind::RecoveryCodeUsed => "event-recovery-code-used",
+            EventKind::SyncTokenCreated => "event-sync-token-created",
+            EventKind::SyncTokenRevoked => "event-sync-token-revoked",
         }
     }
 }

@@ -94,6 +94,10 @@ async fn the_administrator_runs_the_directory_from_the_browser() {
     let revoked = admin.post(s.url(&format!("/admin/directory/tokens/{id}/revoke"))).send().await.expect("revoke");
     assert_eq!(revoked.headers()["location"], "/admin/directory?done=revoked#done");
     assert_eq!(scim(token).await, 401);
+    let log = s.ombud.store().staff_events(None, 20).await.expect("log");
+    let kinds: Vec<&str> = log.iter().map(|e| e.record.event.kind.as_str()).collect();
+    assert!(kinds.contains(&"sync_token_created") && kinds.contains(&"sync_token_revoked"), "on the ledger: {kinds:?}");
+    assert!(s.ombud.verify_ledger(|_| {}).await.expect("verify").is_ok(), "and the ledger verifies");
 
     // A handler is refused.
     let h_pw = s.staff("h@example.org", Role::Handler).await;
@@ -125,4 +129,36 @@ fn a_mail_server_is_shown_without_its_credentials() {
     let shown = ombud_web::OperationsSettings::mail_server_shown("smtps://ombud%40corp:s3cret@smtp.example.org:465");
     assert_eq!(shown, "smtps://smtp.example.org:465");
     assert_eq!(ombud_web::OperationsSettings::mail_server_shown("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+}
+
+#[tokio::test]
+async fn oversight_decides_a_role_and_reads_what_the_administrators_did_in_the_browser() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let admin_pw = s.staff("admin@example.org", Role::Admin).await;
+    let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+    s.staff("h@example.org", Role::Handler).await;
+    let admin = s.staff_token("admin@example.org", &admin_pw).await;
+    let h = s.ombud.operator().staff_by_email("h@example.org").await.expect("h").id;
+    let (status, asked) =
+        s.post_json(&format!("/api/v1/admin/staff/{h}/role"), &admin, serde_json::json!({"role": "oversight"})).await;
+    assert_eq!((status, asked["awaiting_role"].as_str()), (200, Some("oversight")), "{asked}");
+
+    let member = s.staff_browser("o1@example.org", &o_pw).await;
+    let html = page(&s, &member, "/oversight/accounts").await;
+    assert!(html.contains("h@example.org") && html.contains("Role asked: waits for oversight"), "{html}");
+    let at = html.find("/oversight/role-grants/").expect("a decision form") + "/oversight/role-grants/".len();
+    let grant: String = html[at..].chars().take_while(|c| *c != '/').collect();
+    let decided = member.post(s.url(&format!("/oversight/role-grants/{grant}/approve"))).send().await.expect("approve");
+    assert_eq!(decided.headers()["location"], "/oversight/accounts?done=approved#done");
+    let now = s.ombud.operator().staff_by_email("h@example.org").await.expect("h");
+    assert_eq!(now.role, Role::Oversight, "the role is given once a member approved it");
+    let html = page(&s, &member, "/oversight/accounts?done=approved&lang=zh-CN").await;
+    assert!(html.contains("该角色已批准") && html.contains("没有待批准的角色"), "{html}");
+    assert!(html.contains("Staff admin@example.org") && html.contains("handler&#62;oversight"), "who did what: {html}");
+    let again = member.post(s.url(&format!("/oversight/role-grants/{grant}/approve"))).send().await.expect("again");
+    assert_eq!(again.status(), 404, "a decided role is not decided twice");
+
+    let admin_browser = s.staff_browser("admin@example.org", &admin_pw).await;
+    assert_eq!(admin_browser.get(s.url("/oversight/accounts")).send().await.expect("page").status(), 403);
+    s.stop().await;
 }

@@ -76,7 +76,7 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
         created_by: Some(invited.id),
         revoked_at: None,
     };
-    store.create_api_token(&sync).await.expect("token");
+    store.create_api_token(&sync, &token_event(EventKind::SyncTokenCreated, sync.created_at)).await.expect("token");
     let epoch = joined_row.session_epoch;
     store.disable_staff(invited.id, &admin_event(EventKind::StaffDisabled, t(50), invited.id)).await.expect("disable");
     let disabled = store.staff_by_id(invited.id).await.expect("by id").expect("exists");
@@ -121,6 +121,7 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
             EventKind::StaffReset,
             EventKind::StaffEnabled,
             EventKind::StaffDisabled,
+            EventKind::SyncTokenCreated,
             EventKind::StaffJoined,
             EventKind::StaffInvited
         ]
@@ -128,10 +129,10 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
     let entries = store.ledger_entries(0, 100).await.expect("entries");
     assert_eq!(entries.len() as u64, store.ledger_size().await.expect("size"), "every leaf is read back");
     let admin: Vec<&LedgerEntry> = entries.iter().filter(|e| e.event.kind.is_administrative()).collect();
-    assert_eq!(admin.len(), 6);
+    assert_eq!(admin.len(), 7);
     assert!(admin.iter().all(|e| e.case_ref == NO_CASE_REFERENCE && e.event.case_id == NO_CASE));
     let older = store.staff_events(Some(log[1].leaf_index), 10).await.expect("older");
-    assert_eq!(older.len(), 4, "paged before a leaf");
+    assert_eq!(older.len(), 5, "paged before a leaf");
 
     // A role that reads no case holds no access row.
     store

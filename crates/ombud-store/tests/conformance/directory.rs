@@ -60,7 +60,7 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
         created_by: Some(admin.id),
         revoked_at: None,
     };
-    store.create_api_token(&token).await.expect("token");
+    store.create_api_token(&token, &token_event(EventKind::SyncTokenCreated, token.created_at)).await.expect("token");
     let by_token = DirectoryChangeRecord {
         id: uuid::Uuid::now_v7(),
         at: t(9),
@@ -102,11 +102,14 @@ pub(crate) async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore)
         created_by: None,
         revoked_at: None,
     };
-    store.create_api_token(&token).await.expect("create");
+    store.create_api_token(&token, &token_event(EventKind::SyncTokenCreated, token.created_at)).await.expect("create");
     assert_eq!(store.api_token(&[1; 32]).await.expect("find"), Some(token.clone()));
     assert_eq!(store.api_token(&[2; 32]).await.expect("find"), None);
-    assert!(store.revoke_api_token(token.id, t(5)).await.expect("revoke"));
-    assert!(!store.revoke_api_token(token.id, t(6)).await.expect("revoke"), "once");
+    assert!(store.revoke_api_token(token.id, &token_event(EventKind::SyncTokenRevoked, t(5))).await.expect("revoke"));
+    assert!(
+        !store.revoke_api_token(token.id, &token_event(EventKind::SyncTokenRevoked, t(6))).await.expect("revoke"),
+        "once"
+    );
     assert_eq!(store.api_token(&[1; 32]).await.expect("find"), None);
     assert_eq!(store.api_tokens().await.expect("list")[0].revoked_at, Some(t(5)));
 }

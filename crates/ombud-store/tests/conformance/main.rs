@@ -99,6 +99,11 @@ fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
     events.into_iter().map(|e| EventRecord { leaf_index: None, ..e }).collect()
 }
 
+/// The leaf of a directory-sync token made or revoked from the command line.
+fn token_event(kind: EventKind, at: Timestamp) -> StaffEventRecord {
+    StaffEventRecord::new(kind, at, Actor::System, None)
+}
+
 fn t(secs: i64) -> Timestamp {
     Timestamp::from_second(1_780_000_000 + secs).expect("time in range")
 }

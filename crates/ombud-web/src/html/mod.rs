@@ -9,6 +9,7 @@ mod case_actions;
 mod display;
 mod inbox;
 mod oversight;
+mod oversight_accounts;
 pub(crate) mod page;
 pub(crate) mod reporter;
 mod second_factor;
@@ -38,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))
         .route("/oversight/pauses/{id}", post(oversight::decide_pause))
         .route("/oversight/escalations/{id}/resolve", post(oversight::resolve))
+        .route("/oversight/accounts", get(oversight_accounts::accounts))
+        .route("/oversight/role-grants/{grant}/{decision}", post(oversight_accounts::decide))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))

@@ -214,13 +214,14 @@ pub async fn setup_during_sign_in(
             response
         }
         Err(ServiceError::Invalid(errors)) => {
-            let resumed = state.ombud.resume_second_factor_for(&half.half, &form.enrolment);
-            let setup = match resumed {
+            // The same key again, or a new one if its seal no longer opens.
+            let setup = state
+                .ombud
+                .resume_second_factor_for(&half.half, &form.enrolment)
+                .or_else(|_| state.ombud.begin_second_factor_for(&half.half));
+            let setup = match setup {
                 Ok(setup) => setup,
-                Err(_) => match state.ombud.begin_second_factor_for(&half.half) {
-                    Ok(setup) => setup,
-                    Err(e) => return error_page(lang, e),
-                },
+                Err(e) => return error_page(lang, e),
             };
             let mut page = SecondFactorPage::new(sign_in_page(&state, lang), Mode::Setup, "/staff/sign-in/setup");
             page.error = Some(crate::error::field_messages(&page.page.tr, &errors));
@@ -288,12 +289,13 @@ pub async fn finish(
             render(&page)
         }
         Err(ServiceError::Invalid(errors)) => {
-            let setup = match state.ombud.resume_second_factor(&session, &form.enrolment) {
+            let setup = state
+                .ombud
+                .resume_second_factor(&session, &form.enrolment)
+                .or_else(|_| state.ombud.begin_second_factor(&session));
+            let setup = match setup {
                 Ok(setup) => setup,
-                Err(_) => match state.ombud.begin_second_factor(&session) {
-                    Ok(setup) => setup,
-                    Err(e) => return error_page(lang, e),
-                },
+                Err(e) => return error_page(lang, e),
             };
             let mut page = own_page(&state, lang, &session, Mode::Setup);
             page.error = Some(crate::error::field_messages(&page.page.tr, &errors));
