@@ -116,14 +116,34 @@ impl InstanceKeys {
     }
 
     /// A second factor being set up, sealed for the form that confirms it:
-    /// the page holds it, never the server, and only for her account.
-    pub fn seal_enrolment(&self, staff_id: &[u8; 16], secret: &crate::TotpSecret) -> Result<Vec<u8>, CryptoError> {
-        seal_with(&self.second_factor, &enrolment_aad(staff_id), secret.bytes())
+    /// the page holds it, never the server, only for her account and her
+    /// present key pair, with when it was shown.
+    pub fn seal_enrolment(
+        &self,
+        staff_id: &[u8; 16],
+        public_key: &[u8; 32],
+        secret: &crate::TotpSecret,
+        issued_unix: u64,
+    ) -> Result<Vec<u8>, CryptoError> {
+        let mut plain = zeroize::Zeroizing::new(issued_unix.to_be_bytes().to_vec());
+        plain.extend_from_slice(secret.bytes());
+        seal_with(&self.second_factor, &enrolment_aad(staff_id, public_key), &plain)
     }
 
-    pub fn open_enrolment(&self, staff_id: &[u8; 16], sealed: &[u8]) -> Result<crate::TotpSecret, CryptoError> {
-        let bytes = zeroize::Zeroizing::new(open_with(&self.second_factor, &enrolment_aad(staff_id), sealed)?);
-        crate::TotpSecret::from_slice(&bytes)
+    /// The secret and when it was shown.
+    pub fn open_enrolment(
+        &self,
+        staff_id: &[u8; 16],
+        public_key: &[u8; 32],
+        sealed: &[u8],
+    ) -> Result<(crate::TotpSecret, u64), CryptoError> {
+        let bytes =
+            zeroize::Zeroizing::new(open_with(&self.second_factor, &enrolment_aad(staff_id, public_key), sealed)?);
+        if bytes.len() < 8 {
+            return Err(CryptoError::Malformed);
+        }
+        let issued = u64::from_be_bytes(bytes[..8].try_into().map_err(|_| CryptoError::Malformed)?);
+        Ok((crate::TotpSecret::from_slice(&bytes[8..])?, issued))
     }
 
     /// A value stored in the database at initialisation, so that starting
@@ -208,8 +228,8 @@ impl InstanceKeys {
     }
 }
 
-fn enrolment_aad(staff_id: &[u8; 16]) -> Vec<u8> {
-    [b"ombud/v1/second-factor-enrolment\0".as_slice(), staff_id].concat()
+fn enrolment_aad(staff_id: &[u8; 16], public_key: &[u8; 32]) -> Vec<u8> {
+    [b"ombud/v1/second-factor-enrolment\0".as_slice(), staff_id, public_key].concat()
 }
 
 fn hmac(key: &[u8; 32], data: &[u8]) -> Result<[u8; 32], CryptoError> {

@@ -36,6 +36,11 @@ impl HalfSignedIn {
     pub fn name(&self) -> &str {
         &self.0.name
     }
+
+    /// Whose sign-in it is (a disabled or reset account's half sign-ins end).
+    pub fn staff(&self) -> ombud_domain::StaffId {
+        self.0.id
+    }
 }
 
 /// A second factor being set up: shown to her, not stored until a code
@@ -62,6 +67,9 @@ impl crate::ServiceConfig {
         self.second_factor.contains(&role)
     }
 }
+
+/// How long a setup page's key may be confirmed.
+const SETUP_VALID_SECONDS: u64 = 30 * 60;
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -98,18 +106,25 @@ impl Ombud {
         Ok(SignIn::Done(half.0))
     }
 
-    /// Her code, or one of her recovery codes: each works once. A wrong or
-    /// used one answers `SecondFactorWrong`.
-    pub async fn second_step(&self, half: &HalfSignedIn, code: &str) -> Result<StaffSession> {
-        let session = &half.0;
-        let record =
-            self.store.staff_by_id(session.id).await?.filter(|r| r.active()).ok_or(ServiceError::BadCredentials)?;
-        if record.session_epoch != session.epoch {
+    /// Her account as it stands for a session or half sign-in: active, no
+    /// session-ending change since, and the key pair the session unlocked.
+    /// Anything else answers as a wrong sign-in would (fail closed).
+    async fn standing_record(&self, session: &StaffSession) -> Result<StaffRecord> {
+        let record = self.store.staff_by_id(session.id).await?.ok_or(ServiceError::BadCredentials)?;
+        let same_key = record.public_key.as_slice() == session.secret.public_key().as_slice();
+        if !record.active() || record.session_epoch != session.epoch || !same_key {
             return Err(ServiceError::BadCredentials);
         }
-        let sealed = record.second_factor.as_deref().ok_or(ServiceError::SecondFactorWrong)?;
-        let now = self.unix_now();
-        let right = if let Some(recovery) = normalize_recovery_code(code) {
+        Ok(record)
+    }
+
+    /// Whether a code is right for her second factor: a TOTP code of a step
+    /// not used before, or an unused recovery code (used up here).
+    async fn code_is_right(&self, session: &StaffSession, record: &StaffRecord, code: &str) -> Result<bool> {
+        let Some(sealed) = record.second_factor.as_deref() else {
+            return Ok(false);
+        };
+        if let Some(recovery) = normalize_recovery_code(code) {
             let hash = self.keys.recovery_code_hash(session.id.as_bytes(), &recovery)?;
             let event = StaffEventRecord::new(
                 EventKind::RecoveryCodeUsed,
@@ -117,15 +132,21 @@ impl Ombud {
                 Actor::Staff(session.id),
                 Some(session.id),
             );
-            self.store.use_recovery_code(session.id, &hash, &event).await?
-        } else {
-            let totp = TotpSecret::open(&session.secret, sealed, session.id.as_bytes())?;
-            match totp.check(code, now) {
-                Some(step) => self.store.use_second_factor_step(session.id, step_i64(step)).await?,
-                None => false,
-            }
-        };
-        if !right {
+            return Ok(self.store.use_recovery_code(session.id, &hash, &event).await?);
+        }
+        let totp = TotpSecret::open(&session.secret, sealed, session.id.as_bytes())?;
+        match totp.check(code, self.unix_now()) {
+            Some(step) => Ok(self.store.use_second_factor_step(session.id, step_i64(step)).await?),
+            None => Ok(false),
+        }
+    }
+
+    /// Her code, or one of her recovery codes: each works once. A wrong or
+    /// used one answers `SecondFactorWrong`.
+    pub async fn second_step(&self, half: &HalfSignedIn, code: &str) -> Result<StaffSession> {
+        let session = &half.0;
+        let record = self.standing_record(session).await?;
+        if !self.code_is_right(session, &record, code).await? {
             return Err(ServiceError::SecondFactorWrong);
         }
         self.store.note_sign_in(session.id, self.clock.now()).await?;
@@ -144,34 +165,73 @@ impl Ombud {
         self.setup_view(session, &totp)
     }
 
+    /// The secret a setup page showed, if it was shown to her, for her
+    /// present key pair, less than `SETUP_VALID` ago.
     fn open_setup(&self, session: &StaffSession, sealed: &str) -> Result<TotpSecret> {
         use base64::Engine;
-        let bytes = b64().decode(sealed.trim()).map_err(|_| invalid("enrolment", "setup-expired"))?;
-        self.keys.open_enrolment(session.id.as_bytes(), &bytes).map_err(|_| invalid("enrolment", "setup-expired"))
+        let expired = || invalid("enrolment", "setup-expired");
+        let bytes = b64().decode(sealed.trim()).map_err(|_| expired())?;
+        let (totp, issued) = self
+            .keys
+            .open_enrolment(session.id.as_bytes(), &session.secret.public_key(), &bytes)
+            .map_err(|_| expired())?;
+        let age = self.unix_now().saturating_sub(issued);
+        if issued > self.unix_now() + 60 || age > SETUP_VALID_SECONDS {
+            return Err(expired());
+        }
+        Ok(totp)
     }
 
     fn setup_view(&self, session: &StaffSession, totp: &TotpSecret) -> Result<SecondFactorSetup> {
         use base64::Engine;
         Ok(SecondFactorSetup {
-            sealed: b64().encode(self.keys.seal_enrolment(session.id.as_bytes(), totp)?),
+            sealed: b64().encode(self.keys.seal_enrolment(
+                session.id.as_bytes(),
+                &session.secret.public_key(),
+                totp,
+                self.unix_now(),
+            )?),
             secret_text: totp.base32()?,
             otpauth_url: totp.otpauth_url(&session.email)?,
         })
     }
 
-    /// Confirms the second factor with a code from her app: it is stored,
-    /// sealed to her key, in place of any earlier one, and she gets new
-    /// recovery codes, shown once.
-    pub async fn finish_second_factor(&self, session: &StaffSession, sealed: &str, code: &str) -> Result<Vec<String>> {
+    /// Confirms a second factor from her own page, with a code from her
+    /// app: it is stored, sealed to her key, and she gets new recovery codes,
+    /// shown once. Replacing one she has needs a code of the current one (or
+    /// a recovery code), so a session left open cannot take her factor over.
+    pub async fn finish_second_factor(
+        &self,
+        session: &StaffSession,
+        sealed: &str,
+        code: &str,
+        current: &str,
+    ) -> Result<Vec<String>> {
+        let record = self.standing_record(session).await?;
+        if record.second_factor.is_some() {
+            if current.trim().is_empty() {
+                return Err(invalid("current_code", "required"));
+            }
+            if !self.code_is_right(session, &record, current).await? {
+                return Err(invalid("current_code", "code-wrong"));
+            }
+        }
+        self.store_second_factor(session, &record, sealed, code).await
+    }
+
+    /// Stores a new second factor in place of the one read with `record`
+    /// (none, or the one she just proved she holds): if it changed
+    /// meanwhile (the same form sent twice), nothing is written.
+    async fn store_second_factor(
+        &self,
+        session: &StaffSession,
+        record: &StaffRecord,
+        sealed: &str,
+        code: &str,
+    ) -> Result<Vec<String>> {
         let totp = self.open_setup(session, sealed)?;
         let step = totp.check(code, self.unix_now()).ok_or_else(|| invalid("code", "code-wrong"))?;
-        let record = self.store.staff_by_id(session.id).await?.ok_or(ServiceError::NotFound)?;
-        let public: [u8; 32] = record
-            .public_key
-            .as_slice()
-            .try_into()
-            .map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
-        let sealed_secret = totp.seal_to(&public, session.id.as_bytes())?;
+        let sealed_secret = totp.seal_to(&session.secret.public_key(), session.id.as_bytes())?;
         let codes = new_recovery_codes()?;
         let hashes = codes
             .iter()
@@ -187,22 +247,28 @@ impl Ombud {
             Actor::Staff(session.id),
             Some(session.id),
         );
-        if !self.store.set_second_factor(session.id, &sealed_secret, step_i64(step), &hashes, &event).await? {
-            return Err(invalid("code", "code-wrong"));
+        let replaced = record.second_factor.as_deref();
+        if !self.store.set_second_factor(session.id, replaced, &sealed_secret, step_i64(step), &hashes, &event).await? {
+            return Err(invalid("code", "sent-twice"));
         }
         tracing::info!(staff = %session.id, "second factor set up");
         Ok(codes)
     }
 
     /// Sets up the second factor her role needs, between her password and
-    /// her first session: done, she is signed in.
+    /// her first session: done, she is signed in. Only for an account that
+    /// has none: a half sign-in waiting for a code never sets one.
     pub async fn finish_second_factor_and_sign_in(
         &self,
         half: &HalfSignedIn,
         sealed: &str,
         code: &str,
     ) -> Result<(StaffSession, Vec<String>)> {
-        let codes = self.finish_second_factor(&half.0, sealed, code).await?;
+        let record = self.standing_record(&half.0).await?;
+        if record.second_factor.is_some() {
+            return Err(ServiceError::BadCredentials);
+        }
+        let codes = self.store_second_factor(&half.0, &record, sealed, code).await?;
         match self.signed_in(half.clone()).await? {
             SignIn::Done(session) => Ok((session, codes)),
             _ => Err(ServiceError::BadCredentials),

@@ -10,12 +10,14 @@ use ombud_domain::StaffId;
 pub trait SecondFactorStore: Send + Sync {
     /// Her second factor, set up or replaced: the sealed secret, the step of
     /// the code that confirmed it (it does not work again), new recovery
-    /// codes in place of any old ones, and its leaf. False, with nothing
-    /// changed, if a code of this step or a later one was used already (the
-    /// same confirmation sent twice must not replace the codes she noted).
+    /// codes in place of any old ones, and its leaf. Only in place of
+    /// `replaced` (None: she had none): false, with nothing changed, if it
+    /// changed meanwhile (the same confirmation sent twice must not replace
+    /// the codes she noted).
     async fn set_second_factor(
         &self,
         staff: StaffId,
+        replaced: Option<&[u8]>,
         sealed: &[u8],
         step: i64,
         code_hashes: &[[u8; 32]],
@@ -50,21 +52,27 @@ impl SecondFactorStore for SqlStore {
     async fn set_second_factor(
         &self,
         staff: StaffId,
+        replaced: Option<&[u8]>,
         sealed: &[u8],
         step: i64,
         code_hashes: &[[u8; 32]],
         event: &StaffEventRecord,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE staff SET second_factor = $1, second_factor_step = $2
-             WHERE id = $3 AND (second_factor_step IS NULL OR second_factor_step < $2)",
-        )
-        .bind(sealed)
-        .bind(step)
-        .bind(staff.to_string())
-        .execute(&mut *tx)
-        .await?;
+        let query = match replaced {
+            None => sqlx::query(
+                "UPDATE staff SET second_factor = $1, second_factor_step = $2 WHERE id = $3 AND second_factor IS NULL",
+            ),
+            Some(_) => sqlx::query(
+                "UPDATE staff SET second_factor = $1, second_factor_step = $2 WHERE id = $3 AND second_factor = $4",
+            ),
+        };
+        let query = query.bind(sealed).bind(step).bind(staff.to_string());
+        let query = match replaced {
+            Some(old) => query.bind(old),
+            None => query,
+        };
+        let done = query.execute(&mut *tx).await?;
         if done.rows_affected() != 1 {
             return Ok(false);
         }

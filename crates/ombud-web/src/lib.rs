@@ -112,6 +112,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Ends every session and half sign-in of one account on this instance
+    /// at once (the others refuse them at their next request).
+    pub(crate) fn end_sessions_of(&self, staff: ombud_domain::StaffId) {
+        self.staff_sessions.remove_where(|s| s.id == staff);
+        self.half_signed_in.remove_where(|h| h.half.staff() == staff);
+    }
+
     pub fn new(ombud: Arc<Ombud>, config: WebConfig) -> Self {
         Self {
             staff_sessions: Arc::new(sessions::Sessions::with_lifetime(

@@ -143,7 +143,7 @@ impl SignInThrottle {
     /// The password was right but a code is still owed: the client's
     /// attempt is given back, the account's count stays until the code is
     /// right (someone who has her password gains nothing by typing it again).
-    pub fn password_right(&self, client: IpAddr, email: &str) {
+    pub fn give_back_client(&self, client: IpAddr, email: &str) {
         let (client_key, _) = self.keys(client, email);
         if let Some(entry) = self.lock().get_mut(&client_key) {
             entry.count = entry.count.saturating_sub(1);
@@ -215,6 +215,9 @@ pub struct Half {
     pub half: ombud_service::HalfSignedIn,
     /// Wrong codes typed on it so far.
     pub tries: u32,
+    /// It waits for her to set up a second factor (her role needs one and
+    /// she has none), not for a code: only then may the setup page use it.
+    pub setup: bool,
 }
 
 /// Wrong codes one half sign-in takes before she types her password again.
@@ -263,13 +266,13 @@ pub async fn sign_in(
             signed_in(state, headers, session).await.map(Step::Done)
         }
         Ok(SignIn::NeedsCode(half)) => {
-            state.sign_in_throttle.password_right(client, email);
-            let token = state.half_signed_in.insert(Half { half, tries: 0 }).map_err(Refused::Service)?;
+            state.sign_in_throttle.give_back_client(client, email);
+            let token = state.half_signed_in.insert(Half { half, tries: 0, setup: false }).map_err(Refused::Service)?;
             Ok(Step::Code(token))
         }
         Ok(SignIn::NeedsSetup(half)) => {
             state.sign_in_throttle.succeeded(client, email);
-            let token = state.half_signed_in.insert(Half { half, tries: 0 }).map_err(Refused::Service)?;
+            let token = state.half_signed_in.insert(Half { half, tries: 0, setup: true }).map_err(Refused::Service)?;
             Ok(Step::Setup(token))
         }
         Err(e @ (ServiceError::BadCredentials | ServiceError::SecondFactorWrong)) => {
@@ -280,8 +283,10 @@ pub async fn sign_in(
             }
             Err(Refused::Service(e))
         }
+        // A fault is no failure of hers, and no proof either: only the
+        // client's attempt is given back, the account's count stays.
         Err(e) => {
-            state.sign_in_throttle.succeeded(client, email);
+            state.sign_in_throttle.give_back_client(client, email);
             Err(Refused::Service(e))
         }
     }
@@ -321,7 +326,7 @@ pub async fn second_step(
     pending: &str,
     code: &str,
 ) -> Result<SignedIn, CodeRefused> {
-    let Some(mut half) = state.half_signed_in.take(pending) else {
+    let Some(mut half) = state.half_signed_in.take(pending).filter(|h| !h.setup) else {
         return Err(CodeRefused::Expired);
     };
     let email = half.half.email().to_owned();
@@ -352,7 +357,7 @@ pub async fn second_step(
         }
         Err(ombud_service::ServiceError::BadCredentials) => Err(CodeRefused::Expired),
         Err(e) => {
-            state.sign_in_throttle.succeeded(client, &email);
+            state.sign_in_throttle.give_back_client(client, &email);
             Err(CodeRefused::Service(e))
         }
     }

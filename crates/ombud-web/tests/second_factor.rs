@@ -265,3 +265,115 @@ async fn guessing_codes_is_slowed_like_guessing_passwords() {
     assert!(answers.get(&429).copied().unwrap_or(0) >= 30, "codes are throttled: {answers:?}");
     s.stop().await;
 }
+
+/// Sets up a second factor for a signed-in account through the API; its key.
+async fn set_up(s: &TestServer, token: &str) -> TotpSecret {
+    let (_, setup) = s.post_json("/api/v1/staff/second-factor", token, json!({})).await;
+    let secret = TotpSecret::from_base32(setup["secret"].as_str().expect("secret")).expect("key");
+    let confirm = json!({"enrolment": setup["enrolment"], "code": code(s, &secret)});
+    assert_eq!(s.post_json("/api/v1/staff/second-factor", token, confirm).await.0, 200);
+    secret
+}
+
+#[tokio::test]
+async fn her_password_alone_never_sets_or_replaces_her_second_factor() {
+    let s = TestServer::start_with(required(Backend::Sqlite)).await;
+    let pw = s.staff("h@example.org", Role::Handler).await;
+    let token = s.staff_token("h@example.org", &pw).await;
+    let secret = set_up(&s, &token).await;
+    s.clock.advance(SignedDuration::from_secs(60));
+
+    // Someone with her password, on the page that asks for her code, tries
+    // the setup page with it instead: sent back to sign in, nothing changed.
+    let thief = s.browser();
+    let asked = thief
+        .post(s.url("/staff/sign-in"))
+        .form(&[("email", "h@example.org"), ("password", pw.as_str())])
+        .send()
+        .await
+        .expect("sign in");
+    let html = asked.text().await.expect("html");
+    let pending = hidden(&html, "pending");
+    for enrolment in ["", "forged"] {
+        let tried = thief
+            .post(s.url("/staff/sign-in/setup"))
+            .form(&[("pending", pending.as_str()), ("enrolment", enrolment), ("code", "123456")])
+            .send()
+            .await
+            .expect("setup");
+        assert_eq!(tried.status(), 401, "a sign-in waiting for a code sets no factor");
+    }
+    assert_eq!(thief.get(s.url("/staff/cases")).send().await.expect("page").status(), 303, "no session");
+    assert_eq!(
+        api_sign_in(&s, "h@example.org", &pw, Some(&code(&s, &secret))).await.0,
+        200,
+        "her own factor still works"
+    );
+
+    // A session left open cannot replace her factor without a code of it.
+    let (_, setup) = s.post_json("/api/v1/staff/second-factor", &token, json!({})).await;
+    let new = TotpSecret::from_base32(setup["secret"].as_str().expect("secret")).expect("key");
+    let confirm = |current: Option<String>| {
+        let mut body = json!({"enrolment": setup["enrolment"], "code": code(&s, &new)});
+        if let Some(current) = current {
+            body["current_code"] = json!(current);
+        }
+        body
+    };
+    let (status, body) = s.post_json("/api/v1/staff/second-factor", &token, confirm(None)).await;
+    assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("current_code")), "{body}");
+    let (status, _) = s.post_json("/api/v1/staff/second-factor", &token, confirm(Some("000000".into()))).await;
+    assert_eq!(status, 422, "a wrong current code");
+    s.clock.advance(SignedDuration::from_secs(30));
+    let (status, body) = s.post_json("/api/v1/staff/second-factor", &token, confirm(Some(code(&s, &secret)))).await;
+    assert_eq!(status, 200, "{body}");
+    s.clock.advance(SignedDuration::from_secs(30));
+    assert_eq!(api_sign_in(&s, "h@example.org", &pw, Some(&code(&s, &secret))).await.0, 401, "the old one is gone");
+    assert_eq!(api_sign_in(&s, "h@example.org", &pw, Some(&code(&s, &new))).await.0, 200, "the new one works");
+
+    // A setup page's key is good for half an hour.
+    let (_, late) = s.post_json("/api/v1/staff/second-factor", &token, json!({})).await;
+    let late_key = TotpSecret::from_base32(late["secret"].as_str().expect("secret")).expect("key");
+    s.clock.advance(SignedDuration::from_mins(31));
+    let (status, body) = s
+        .post_json(
+            "/api/v1/staff/second-factor",
+            &token,
+            json!({"enrolment": late["enrolment"], "code": code(&s, &late_key), "current_code": code(&s, &new)}),
+        )
+        .await;
+    assert_eq!((status, body["error"]["fields"][0]["field"].as_str()), (422, Some("enrolment")), "{body}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_half_finished_sign_in_ends_with_her_account() {
+    let s = TestServer::start_with(required(Backend::Sqlite)).await;
+    let pw = s.staff("o@example.org", Role::Oversight).await;
+    let browser = s.browser();
+    let asked = browser
+        .post(s.url("/staff/sign-in"))
+        .form(&[("email", "o@example.org"), ("password", pw.as_str())])
+        .send()
+        .await
+        .expect("sign in");
+    let html = asked.text().await.expect("html");
+    assert!(html.contains("<svg"), "her role needs a factor: the setup page");
+    let secret = TotpSecret::from_base32(&by_id(&html, "secret")).expect("key");
+    let id = s.ombud.operator().staff_by_email("o@example.org").await.expect("o").id;
+    s.ombud.operator().disable(id).await.expect("disable");
+    let done = browser
+        .post(s.url("/staff/sign-in/setup"))
+        .form(&[
+            ("pending", hidden(&html, "pending")),
+            ("enrolment", hidden(&html, "enrolment")),
+            ("code", code(&s, &secret)),
+        ])
+        .send()
+        .await
+        .expect("setup");
+    assert_eq!(done.status(), 401, "disabled meanwhile: no factor, no session");
+    assert!(done.text().await.expect("html").contains("value=\"o@example.org\""), "her email kept on the sign-in page");
+    assert!(!s.ombud.operator().staff_by_email("o@example.org").await.expect("o").second_factor);
+    s.stop().await;
+}

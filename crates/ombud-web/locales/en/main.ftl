@@ -958,3 +958,6 @@ oversight-accounts-what = What
 oversight-accounts-subject = On whose account
 oversight-accounts-detail = Detail
 oversight-accounts-command-line = The command line (the server's operator)
+second-factor-current-code = A code from your current authenticator
+second-factor-current-code-hint = You are replacing the second factor you have: type a code it shows now (or one of its recovery codes). Then add the new key to your app and type its code below.
+field-sent-twice = This setup was already confirmed, perhaps by sending the form twice. The recovery codes shown then are the ones that work.

@@ -921,3 +921,6 @@ oversight-accounts-what = 操作
 oversight-accounts-subject = 涉及的账户
 oversight-accounts-detail = 详情
 oversight-accounts-command-line = 命令行（服务器运行者）
+second-factor-current-code = 当前验证器中的验证码
+second-factor-current-code-hint = 您正在替换已有的第二重验证：请输入其当前显示的验证码（或其恢复码之一），然后将新密钥添加到应用中，并在下方输入新验证码。
+field-sent-twice = 此次设置已确认过，可能是表单被提交了两次。当时显示的恢复码才是有效的。

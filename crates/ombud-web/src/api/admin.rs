@@ -99,7 +99,7 @@ async fn disable(
     ItemPath(staff): ItemPath<StaffId>,
 ) -> ApiResult<Json<StaffLine>> {
     let view = state.ombud.admin(&s)?.disable(staff).await?;
-    state.staff_sessions.remove_where(|session| session.id == staff);
+    state.end_sessions_of(staff);
     Ok(Json(view.into()))
 }
 
@@ -129,7 +129,7 @@ async fn reset(
     ItemPath(staff): ItemPath<StaffId>,
 ) -> ApiResult<Json<StaffLine>> {
     let reset = state.ombud.admin(&s)?.reset(staff).await?;
-    state.staff_sessions.remove_where(|session| session.id == staff);
+    state.end_sessions_of(staff);
     Ok(Json(reset.staff.into()))
 }
 
@@ -148,7 +148,7 @@ async fn set_role(
     let view = state.ombud.admin(&s)?.set_role(staff, body.role).await?;
     if view.role == body.role {
         // Changed now (not waiting for oversight): her sessions end here at once.
-        state.staff_sessions.remove_where(|session| session.id == staff);
+        state.end_sessions_of(staff);
     }
     Ok(Json(view.into()))
 }
@@ -207,8 +207,8 @@ async fn second_factor_status(
 }
 
 /// Set up (or replace) your second factor. With an empty body: a new secret for an authenticator app (201). With
-/// its `enrolment` and a `code` from the app: it is stored, replacing any earlier one, and answers new recovery
-/// codes, shown this once (200).
+/// its `enrolment` (valid 30 minutes) and a `code` from the app: it is stored and answers new recovery codes, shown
+/// this once (200). Replacing one you have needs `current_code`, a code of it or one of its recovery codes.
 #[utoipa::path(post, path = "/staff/second-factor", tag = "cases", security(("staff" = [])),
     request_body = SecondFactorIn,
     responses((status = 201, body = SecondFactorSetupOut), (status = 200, body = RecoveryCodesOut), errors::Body,
@@ -220,7 +220,8 @@ async fn second_factor_setup(
 ) -> ApiResult<Response> {
     match (body.enrolment, body.code) {
         (Some(enrolment), Some(code)) => {
-            let recovery_codes = state.ombud.finish_second_factor(&s, &enrolment, &code).await?;
+            let current = body.current_code.unwrap_or_default();
+            let recovery_codes = state.ombud.finish_second_factor(&s, &enrolment, &code, &current).await?;
             Ok(Json(RecoveryCodesOut { recovery_codes }).into_response())
         }
         (None, None) => {

@@ -522,6 +522,10 @@ pub struct SecondFactorIn {
     #[serde(default)]
     #[schema(max_length = 64)]
     pub code: Option<String>,
+    /// Replacing a second factor she has: a code of it (or a recovery code).
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub current_code: Option<String>,
 }
 
 /// A second factor to set up: add `secret` (or scan `otpauth_url`) in an

@@ -189,7 +189,7 @@ pub async fn act(
         _ => Err(ServiceError::NotFound),
     };
     if done.is_ok() && action != "enable" {
-        state.staff_sessions.remove_where(|s| s.id == staff);
+        state.end_sessions_of(staff);
     }
     finish(&state, lang, &session, done).await
 }
@@ -215,7 +215,7 @@ pub async fn set_role(
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     if matches!(done, Ok("role")) {
-        state.staff_sessions.remove_where(|s| s.id == staff);
+        state.end_sessions_of(staff);
     }
     finish(&state, lang, &session, done).await
 }

@@ -49,6 +49,8 @@ pub struct SecondFactorPage {
     action: &'static str,
     /// Her role needs a second factor (said on the setup page).
     required: bool,
+    /// She has one already: replacing it asks for a code of it.
+    replaces: bool,
     shown: Option<Shown>,
     recovery_codes: Vec<String>,
     /// Where "Continue" leads after the recovery codes.
@@ -67,6 +69,7 @@ impl SecondFactorPage {
             pending: String::new(),
             action,
             required: false,
+            replaces: false,
             shown: None,
             recovery_codes: Vec::new(),
             continue_to: "/staff/cases",
@@ -114,7 +117,7 @@ pub fn code_page(state: &AppState, lang: Lang, pending: String, error: Option<St
 /// After her password (or her welcome link), when her role needs a second
 /// factor she has not set up: a new secret and the form that confirms it.
 pub fn setup_page(state: &AppState, lang: Lang, pending: String) -> Response {
-    let Some(half) = state.half_signed_in.get(&pending) else {
+    let Some(half) = state.half_signed_in.get(&pending).filter(|h| h.setup) else {
         return expired(state, lang);
     };
     match state.ombud.begin_second_factor_for(&half.half) {
@@ -129,8 +132,13 @@ pub fn setup_page(state: &AppState, lang: Lang, pending: String) -> Response {
     }
 }
 
+/// The sign-in page again, her email kept when it is known.
 fn expired(state: &AppState, lang: Lang) -> Response {
-    super::staff::sign_in_again(state, lang, lang.tr().t("second-factor-expired"))
+    expired_for(state, lang, String::new())
+}
+
+fn expired_for(state: &AppState, lang: Lang, email: String) -> Response {
+    super::staff::sign_in_again(state, lang, email, lang.tr().t("second-factor-expired"))
 }
 
 #[derive(serde::Deserialize)]
@@ -181,6 +189,9 @@ pub struct SetupForm {
     enrolment: String,
     #[serde(default)]
     code: String,
+    /// A code of the factor she replaces (her own page, when she has one).
+    #[serde(default)]
+    current_code: String,
 }
 
 /// The setup her role needs, confirmed during sign-in: she is signed in
@@ -191,7 +202,9 @@ pub async fn setup_during_sign_in(
     headers: HeaderMap,
     Form(form): Form<SetupForm>,
 ) -> Response {
-    let Some(half) = state.half_signed_in.get(&form.pending) else {
+    // Only a sign-in that waits for a setup sets one: one that waits for a
+    // code never replaces the factor it was asked for.
+    let Some(half) = state.half_signed_in.get(&form.pending).filter(|h| h.setup) else {
         return expired(&state, lang);
     };
     match state.ombud.finish_second_factor_and_sign_in(&half.half, &form.enrolment, &form.code).await {
@@ -230,7 +243,10 @@ pub async fn setup_during_sign_in(
             page.shown = Some(shown(setup));
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(ServiceError::BadCredentials) => expired(&state, lang),
+        Err(ServiceError::BadCredentials) => {
+            state.half_signed_in.remove(&form.pending);
+            expired_for(&state, lang, half.half.email().to_owned())
+        }
         Err(e) => error_page(lang, e),
     }
 }
@@ -263,9 +279,14 @@ pub async fn status(State(state): State<AppState>, lang: Lang, StaffPage(session
 
 /// A new secret to set up, from her own page.
 pub async fn begin(State(state): State<AppState>, lang: Lang, StaffPage(session): StaffPage) -> Response {
+    let replaces = match state.ombud.second_factor_status(&session).await {
+        Ok(status) => status.set_up,
+        Err(e) => return error_page(lang, e),
+    };
     match state.ombud.begin_second_factor(&session) {
         Ok(setup) => {
             let mut page = own_page(&state, lang, &session, Mode::Setup);
+            page.replaces = replaces;
             page.required = state.ombud.config().requires_second_factor(session.role);
             page.shown = Some(shown(setup));
             render(&page)
@@ -281,7 +302,7 @@ pub async fn finish(
     StaffPage(session): StaffPage,
     Form(form): Form<SetupForm>,
 ) -> Response {
-    match state.ombud.finish_second_factor(&session, &form.enrolment, &form.code).await {
+    match state.ombud.finish_second_factor(&session, &form.enrolment, &form.code, &form.current_code).await {
         Ok(codes) => {
             let mut page = own_page(&state, lang, &session, Mode::Codes);
             page.recovery_codes = codes;
@@ -298,6 +319,7 @@ pub async fn finish(
                 Err(e) => return error_page(lang, e),
             };
             let mut page = own_page(&state, lang, &session, Mode::Setup);
+            page.replaces = state.ombud.second_factor_status(&session).await.is_ok_and(|s| s.set_up);
             page.error = Some(crate::error::field_messages(&page.page.tr, &errors));
             page.required = state.ombud.config().requires_second_factor(session.role);
             page.shown = Some(shown(setup));

@@ -88,9 +88,9 @@ pub async fn sign_in(
 }
 
 /// The sign-in form again, with why (a half sign-in that expired).
-pub(crate) fn sign_in_again(state: &AppState, lang: Lang, error: String) -> Response {
+pub(crate) fn sign_in_again(state: &AppState, lang: Lang, email: String, error: String) -> Response {
     let page = Page::new(state, lang, "/staff/sign-in", "staff-sign-in-title");
-    render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email: String::new(), error: Some(error) })
+    render_with(StatusCode::UNAUTHORIZED, &SignInPage { page, email, error: Some(error) })
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -173,13 +173,13 @@ pub async fn choose_password(
     }
     match state.ombud.use_ticket(&token, &form.password).await {
         Ok(ombud_service::SignIn::NeedsCode(half)) => {
-            match state.half_signed_in.insert(throttle::Half { half, tries: 0 }) {
+            match state.half_signed_in.insert(throttle::Half { half, tries: 0, setup: false }) {
                 Ok(pending) => super::second_factor::code_page(&state, lang, pending, None),
                 Err(e) => error_page(lang, e),
             }
         }
         Ok(ombud_service::SignIn::NeedsSetup(half)) => {
-            match state.half_signed_in.insert(throttle::Half { half, tries: 0 }) {
+            match state.half_signed_in.insert(throttle::Half { half, tries: 0, setup: true }) {
                 Ok(pending) => super::second_factor::setup_page(&state, lang, pending),
                 Err(e) => error_page(lang, e),
             }
