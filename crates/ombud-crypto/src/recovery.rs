@@ -1,6 +1,7 @@
 //! The organisation recovery key (DECISIONS #2): an X25519 key pair whose
-//! private half is a scalar of Curve25519's prime field, split m-of-n with
-//! Shamir's scheme (vsss-rs) so that no one holds it. Every case key is also
+//! private half is a scalar modulo the prime order ℓ of Curve25519's group,
+//! split m-of-n with Shamir's scheme over that prime field (vsss-rs) so that
+//! no one holds it. Every case key is also
 //! wrapped to its public half; each share is sealed to one oversight
 //! member's public key. The private half is rebuilt in memory only, for one
 //! operation, and dropped (zeroed) after it.
@@ -81,13 +82,17 @@ impl RecoverySecret {
             .collect())
     }
 
-    /// Rebuilds the key from shares of one split. Fewer than its threshold
-    /// rebuild a wrong key, which opens nothing: the caller checks it
-    /// against the public half.
-    pub fn combine(shares: &[RecoveryShare]) -> Result<Self, CryptoError> {
+    /// Rebuilds the key from shares of one split, checked against its
+    /// public half: fewer shares than the threshold, or shares of different
+    /// splits, combine to another scalar without complaint, so a key that is
+    /// not the one `expected` is refused here, never handed on.
+    pub fn combine(shares: &[RecoveryShare], expected: &[u8; 32]) -> Result<Self, CryptoError> {
         let parsed = shares.iter().map(RecoveryShare::parse).collect::<Result<Vec<Share>, _>>()?;
-        let secret = parsed.combine().map_err(|_| CryptoError::Malformed)?;
-        Ok(Self(secret.0))
+        let secret = Self(parsed.combine().map_err(|_| CryptoError::Malformed)?.0);
+        if !crate::constant_time_eq(&secret.public_key(), expected) {
+            return Err(CryptoError::Open);
+        }
+        Ok(secret)
     }
 
     /// Opens a case key wrapped to the recovery key.
@@ -204,16 +209,18 @@ mod tests {
         let shares = secret.split(2, 3).expect("split");
         assert_eq!(shares.len(), 3);
         for pair in [[0, 1], [0, 2], [1, 2]] {
-            let rebuilt =
-                RecoverySecret::combine(&[shares[pair[0]].clone(), shares[pair[1]].clone()]).expect("combine");
-            assert_eq!(rebuilt.public_key(), public, "{pair:?}");
-            assert!(rebuilt.unwrap_case_key(&wrapped, b"case 1").expect("open") == case_key);
+            let chosen = [shares[pair[0]].clone(), shares[pair[1]].clone()];
+            let rebuilt = RecoverySecret::combine(&chosen, &public).expect("combine");
+            assert!(rebuilt.unwrap_case_key(&wrapped, b"case 1").expect("open") == case_key, "{pair:?}");
         }
-        let alone = RecoverySecret::combine(&shares[..1]);
-        assert!(alone.is_err() || alone.is_ok_and(|k| k.public_key() != public), "one share is not the key");
+        assert!(RecoverySecret::combine(&shares[..1], &public).is_err(), "one share is not the key");
+        let three = secret.split(3, 3).expect("split");
+        assert_eq!(RecoverySecret::combine(&three[..2], &public).err(), Some(CryptoError::Open), "two of a 3-of-3");
         let other = RecoverySecret::generate().expect("key").split(2, 3).expect("split");
-        let mixed = RecoverySecret::combine(&[shares[0].clone(), other[1].clone()]).expect("combine");
-        assert_ne!(mixed.public_key(), public, "shares of different splits do not combine");
+        let mixed = RecoverySecret::combine(&[shares[0].clone(), other[1].clone()], &public);
+        assert_eq!(mixed.err(), Some(CryptoError::Open), "shares of different splits do not combine");
+        let twice = RecoverySecret::combine(&[shares[0].clone(), shares[0].clone()], &public);
+        assert!(twice.is_err(), "one holder's share twice is one share");
         assert!(secret.split(1, 3).is_err() && secret.split(3, 2).is_err(), "a threshold of at least two, at most n");
     }
 
