@@ -58,6 +58,12 @@ impl RecoverySecret {
         StaticSecret::from(self.0.to_bytes())
     }
 
+    /// A key from its 32 bytes, if they are a reduced scalar: how a test
+    /// looking for a leaked key recognises one.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
+        Option::from(Scalar::from_canonical_bytes(*bytes)).map(Self)
+    }
+
     /// The public half every case key is wrapped to.
     pub fn public_key(&self) -> [u8; 32] {
         PublicKey::from(&self.static_secret()).to_bytes()

@@ -172,6 +172,16 @@ pub enum EventKind {
     SyncTokenCreated,
     /// …or revoked.
     SyncTokenRevoked,
+    /// Oversight enabled the organisation recovery key and named its holders.
+    RecoveryEnabled,
+    /// An operation that needs the recovery key was asked for…
+    RecoveryAsked,
+    /// …a holder approved it…
+    RecoveryApproved,
+    /// …and its initiator's session completed it.
+    RecoveryDone,
+    /// A case's pending grants were completed with the recovery key.
+    CaseRecovered,
 }
 
 names!(EventKind, "event" {
@@ -215,6 +225,11 @@ names!(EventKind, "event" {
     RecoveryCodeUsed => "recovery_code_used",
     SyncTokenCreated => "sync_token_created",
     SyncTokenRevoked => "sync_token_revoked",
+    RecoveryEnabled => "recovery_enabled",
+    RecoveryAsked => "recovery_asked",
+    RecoveryApproved => "recovery_approved",
+    RecoveryDone => "recovery_done",
+    CaseRecovered => "case_recovered",
 });
 
 impl EventKind {
@@ -236,6 +251,7 @@ impl EventKind {
                 | EventKind::LabelsChanged
                 | EventKind::EscalationResolved
                 | EventKind::CasesLinked
+                | EventKind::CaseRecovered
         ) && !self.is_administrative()
     }
 
@@ -259,6 +275,10 @@ impl EventKind {
                 | EventKind::RecoveryCodeUsed
                 | EventKind::SyncTokenCreated
                 | EventKind::SyncTokenRevoked
+                | EventKind::RecoveryEnabled
+                | EventKind::RecoveryAsked
+                | EventKind::RecoveryApproved
+                | EventKind::RecoveryDone
         )
     }
 

@@ -43,7 +43,10 @@ pub use report::{
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,
     SupportRequest, validate_message,
 };
-pub use staff::{MIN_PASSWORD_CHARS, Role, StaffStatus, assignable, may_assign, password_problem, valid_email};
+pub use staff::{
+    MIN_PASSWORD_CHARS, RecoveryKind, Role, StaffStatus, assignable, may_assign, password_problem,
+    recovery_split_problem, valid_email,
+};
 pub use text::{is_invisible, plain_file_name, shown_plainly};
 pub use workflow::{
     AnswerOutcome, Outcome, Step, StepName, available_steps, dismissal_needs_sign_off, may_take, next_status,

@@ -128,3 +128,56 @@ mod assignment_tests {
         assert!(!assignable(Role::Admin) && assignable(Role::Handler) && assignable(Role::Oversight));
     }
 }
+
+/// What a recovery operation does (DECISIONS #2). `Enable` needs no
+/// approval: nothing exists yet to recover; the others need the key, so the
+/// threshold of its holders must approve them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryKind {
+    /// Makes the key pair and seals a share to each named holder.
+    Enable,
+    /// Completes a case's pending grants (every case with pending grants
+    /// when none is named), for the readers routing allows.
+    Recover,
+    /// New shares of the same key for a new set of holders.
+    Resplit,
+    /// A new key pair for the holders; every case is wrapped to it anew.
+    Rotate,
+}
+
+names!(RecoveryKind, "recovery kind" {
+    Enable => "enable",
+    Recover => "recover",
+    Resplit => "resplit",
+    Rotate => "rotate",
+});
+
+/// Why a set of holders cannot hold a recovery key at a threshold, or None.
+pub fn recovery_split_problem(threshold: u32, holders: usize) -> Option<&'static str> {
+    if threshold < 2 {
+        Some("threshold-too-low")
+    } else if holders < threshold as usize {
+        Some("too-few-holders")
+    } else if holders > 64 {
+        Some("too-many-holders")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod recovery_tests {
+    use super::*;
+
+    #[test]
+    fn a_split_needs_at_least_its_threshold_of_holders_and_a_threshold_of_two() {
+        assert_eq!(recovery_split_problem(2, 3), None);
+        assert_eq!(recovery_split_problem(2, 2), None);
+        assert_eq!(recovery_split_problem(2, 1), Some("too-few-holders"));
+        assert_eq!(recovery_split_problem(3, 2), Some("too-few-holders"));
+        assert_eq!(recovery_split_problem(1, 3), Some("threshold-too-low"));
+        assert_eq!(recovery_split_problem(2, 65), Some("too-many-holders"));
+        assert_eq!("resplit".parse::<RecoveryKind>().ok(), Some(RecoveryKind::Resplit));
+    }
+}

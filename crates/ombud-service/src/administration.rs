@@ -89,6 +89,7 @@ impl AdminDesk<'_> {
         let event = StaffEventRecord::new(EventKind::StaffDisabled, self.clock.now(), self.actor(), Some(staff));
         self.store.disable_staff(staff, &event).await?;
         tracing::info!(staff = %staff, "staff account disabled");
+        self.after_holder_change(staff).await?;
         self.view_of(staff).await
     }
 
@@ -139,6 +140,7 @@ impl AdminDesk<'_> {
         let event = StaffEventRecord::new(EventKind::StaffReset, self.clock.now(), self.actor(), Some(staff));
         self.store.reset_staff(staff, &ticket, &event).await?;
         tracing::info!(staff = %staff, "staff account reset");
+        self.after_holder_change(staff).await?;
         Ok(Invited { staff: self.view_of(staff).await?, link_token: Some(Ticket::token(self, &ticket)?) })
     }
 
@@ -162,6 +164,7 @@ impl AdminDesk<'_> {
             .with_detail(format!("{}>{}", record.role, role));
         self.store.set_staff_role(staff, role, &exclusions, &event).await?;
         tracing::info!(staff = %staff, role = %role, "staff role changed");
+        self.after_holder_change(staff).await?;
         self.view_of(staff).await
     }
 

@@ -11,7 +11,7 @@ pub struct DemoAccount {
     pub name: &'static str,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         email: "handler@demo.ombud.example",
         password: "demo-handler-pass",
@@ -23,6 +23,20 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
         password: "demo-oversight-pass",
         role: Role::Oversight,
         name: "Maria Keller (audit committee)",
+    },
+    // Three committee members hold the recovery key, any two of whom can
+    // recover a case whose only reader lost her password.
+    DemoAccount {
+        email: "oversight2@demo.ombud.example",
+        password: "demo-oversight2-pass",
+        role: Role::Oversight,
+        name: "Samuel Osei (audit committee, holds a recovery share)",
+    },
+    DemoAccount {
+        email: "oversight3@demo.ombud.example",
+        password: "demo-oversight3-pass",
+        role: Role::Oversight,
+        name: "Lin Xiaoyu (employee representative, holds a recovery share)",
     },
     // Both hold handler accounts, and neither may see the assault case:
     // he is above the accused, she is HR partner of the accused's unit.
@@ -45,6 +59,22 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
         name: "Demo administrator",
     },
 ];
+
+/// Maria Keller enables the recovery key for the three committee members,
+/// before the sample cases arrive, so each is locked to it at intake.
+async fn enable_recovery(ombud: &Ombud) -> Result<()> {
+    let keller = &DEMO_ACCOUNTS[1];
+    let crate::SignIn::Done(session) = ombud.staff_sign_in(keller.email, keller.password, None).await? else {
+        return Err(crate::ServiceError::SecondFactorNotSetUp);
+    };
+    let mut holders = Vec::new();
+    for account in DEMO_ACCOUNTS.iter().filter(|a| a.role == Role::Oversight) {
+        holders.push(ombud.operator().staff_by_email(account.email).await?.id);
+    }
+    let request = crate::RecoveryRequest { kind: ombud_domain::RecoveryKind::Enable, holders, case: None };
+    ombud.oversight(&session)?.start_recovery(&request).await?;
+    Ok(())
+}
 
 /// The sample organisation: a chief executive and COO (the top two levels,
 /// so a case accusing either goes to oversight only), a sales unit with its
@@ -97,6 +127,8 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     let names = [
         "Wang Fang (ethics office)",
         "Maria Keller (audit committee)",
+        "Samuel Osei (audit committee)",
+        "Lin Xiaoyu (employee representative)",
         "Zhao Lei (Sales North president)",
         "Gao Yan (HR partner, Sales North)",
         "Demo administrator",
@@ -104,6 +136,7 @@ pub async fn seed(ombud: &Ombud) -> Result<Vec<DemoCase>> {
     for (account, name) in DEMO_ACCOUNTS.iter().zip(names) {
         ombud.operator().add_staff(account.email, name, account.role, account.password).await?;
     }
+    enable_recovery(ombud).await?;
     let chinese = business_trip_assault();
     let english = ReportDraft {
         category: "retaliation".into(),

@@ -112,6 +112,7 @@ impl Ombud {
             deadlines,
             event,
             form_token: None,
+            recovery_wrap: self.recovery_wrap_for(case_id, &key).await?,
         };
         Ok((new, receipt, key))
     }

@@ -25,6 +25,7 @@ mod messages;
 mod notify;
 mod ombud;
 mod oversight;
+mod recovery;
 mod related;
 mod reporter;
 mod routing;
@@ -53,7 +54,7 @@ pub use measures::{Measure, MeasureChangeView, MeasureInput, MeasureView};
 pub use notify::{DeliveryReport, Mailer, NoticeKind, NoticeText, SmtpMailer, TICKET_PATH};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};
-pub use ombud_domain::MatchHow;
+pub use ombud_domain::{MatchHow, RecoveryKind};
 pub use ombud_ledger::{Record, VerifierKey, b64};
 /// Records the views carry, so callers need not depend on the store.
 pub use ombud_store::{
@@ -62,6 +63,9 @@ pub use ombud_store::{
 };
 pub use oversight::{
     AccessSummary, DirectoryChangeView, EscalatedCase, Missed, QueueItem, QueueKind, summarize_access,
+};
+pub use recovery::{
+    APPROVALS_VALID, RecoveryDone, RecoveryHolder, RecoveryOperationView, RecoveryRequest, RecoveryState,
 };
 pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;

@@ -26,6 +26,10 @@ pub enum NoticeKind {
     Reset,
     /// Sign-in attempts on her account failed.
     SignInFailures,
+    /// A holder of the recovery key left or can no longer approve.
+    RecoveryHolders,
+    /// A recovery operation waits for her approval.
+    RecoveryApproval,
 }
 
 impl NoticeKind {
@@ -34,6 +38,8 @@ impl NoticeKind {
             "invitation" => NoticeKind::Invitation,
             "reset" => NoticeKind::Reset,
             "sign_in_failures" => NoticeKind::SignInFailures,
+            "recovery_holders" => NoticeKind::RecoveryHolders,
+            "recovery_approval" => NoticeKind::RecoveryApproval,
             _ => NoticeKind::Attention,
         }
     }

@@ -32,6 +32,10 @@ pub struct ServiceConfig {
     /// The roles that must sign in with a second factor (`[accounts]
     /// second_factor`); empty for trials and tests.
     pub second_factor: Vec<ombud_domain::Role>,
+    /// The organisation recovery key's split (`[recovery]`): how many
+    /// holders' approvals rebuild it, and how many holders to name.
+    pub recovery_threshold: u32,
+    pub recovery_shares: u32,
 }
 
 impl Default for ServiceConfig {
@@ -49,6 +53,8 @@ impl Default for ServiceConfig {
             labels: ombud_domain::CaseLabel::defaults(),
             ticket_valid: jiff::SignedDuration::from_hours(72),
             second_factor: vec![ombud_domain::Role::Oversight, ombud_domain::Role::Admin],
+            recovery_threshold: 2,
+            recovery_shares: 3,
         }
     }
 }

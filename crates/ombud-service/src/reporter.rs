@@ -50,6 +50,7 @@ impl ReporterDesk<'_> {
         let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
+        self.complete_recovery_wrap(session.case_id, &session.key).await?;
         let ctx = ViewContext::new(&self.config, self.clock.now());
         open_case(self.store.as_ref(), case, &session.key, Audience::Reporter, &ctx).await
     }

@@ -114,6 +114,7 @@ impl StaffDesk<'_> {
         let session = self.session;
         let CaseAccess { case, key } = self.case_access(case_id).await?;
         self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
+        self.complete_recovery_wrap(case_id, &key).await?;
         let now = self.clock.now();
         let kind = if reveal { EventKind::IdentityRevealed } else { EventKind::OpenedByStaff };
         self.store.record_event(&EventRecord::new(case_id, kind, now, Actor::Staff(session.id))).await?;

@@ -109,6 +109,19 @@ async fn insert_sealed_parts(conn: &mut Conn, new: &NewCase) -> Result<()> {
             .execute(&mut *conn)
             .await?;
     }
+    if let Some((key, wrapped)) = &new.recovery_wrap {
+        // To the key that is current now; a rotation since leaves the case
+        // pending, completed by its next reader.
+        sqlx::query(
+            "INSERT INTO recovery_wraps (case_id, key_id, wrapped_key)
+             SELECT $1, id, $3 FROM recovery_keys WHERE id = $2 AND state = 'current'",
+        )
+        .bind(&id)
+        .bind(key.to_string())
+        .bind(wrapped)
+        .execute(&mut *conn)
+        .await?;
+    }
     let r = &new.receipt;
     sqlx::query("INSERT INTO receipts (lookup, case_id, kdf, wrapped_key) VALUES ($1, $2, $3, $4)")
         .bind(&r.lookup)

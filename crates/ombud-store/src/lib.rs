@@ -17,6 +17,7 @@ pub mod ledger;
 mod lifts;
 mod outbox;
 mod records;
+mod recovery;
 mod related;
 mod role_grants;
 mod rows;
@@ -37,6 +38,7 @@ pub use ledger::LedgerStore;
 pub use lifts::*;
 pub use outbox::OutboxStore;
 pub use records::*;
+pub use recovery::*;
 pub use related::{CaseLinkRow, RelatedStore};
 pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
 pub use second_factor::SecondFactorStore;
@@ -52,7 +54,7 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
-        RelatedStore, RoleGrantStore, SecondFactorStore, StaffStore, Store, WorkflowStore,
+        RecoveryStore, RelatedStore, RoleGrantStore, SecondFactorStore, StaffStore, Store, WorkflowStore,
     };
 }
 
@@ -122,6 +124,7 @@ pub trait Store:
     + LedgerStore
     + DirectoryStore
     + LiftStore
+    + RecoveryStore
     + RelatedStore
     + RoleGrantStore
     + SecondFactorStore

@@ -567,6 +567,9 @@ pub struct NewCase {
     /// The keyed hash of the report form's one-time token, when it came
     /// from the form: a second case with the same token is refused.
     pub form_token: Option<[u8; 32]>,
+    /// The case key wrapped to the current recovery key (its id), once
+    /// recovery is enabled.
+    pub recovery_wrap: Option<(uuid::Uuid, Vec<u8>)>,
 }
 
 /// Parses a stored id or enum, naming what was corrupt.

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (21, "staff accounts", include_str!("../migrations/0021_staff_accounts.sql")),
     (22, "role grants", include_str!("../migrations/0022_role_grants.sql")),
     (23, "second factor", include_str!("../migrations/0023_second_factor.sql")),
+    (24, "recovery", include_str!("../migrations/0024_recovery.sql")),
 ];
 
 /// A migration's text for one dialect.

@@ -36,8 +36,10 @@ pub(crate) type Conn = sqlx::AnyConnection;
 /// SQLite: WAL so readers never wait for the writer, a busy timeout so
 /// writers queue instead of failing (30 s: well past the longest write the
 /// largest valid report makes, see the durability benchmark), and foreign
-/// keys enforced.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;";
+/// keys enforced; deleted content is overwritten with zeros (secure_delete), so
+/// a recovery operation's sealed shares do not linger in free pages.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
 /// When SQLite's commits reach the disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,6 +222,7 @@ mod tests {
         assert_eq!(pragma(&store, "journal_mode").await, "wal");
         assert_eq!(pragma(&store, "foreign_keys").await, "1");
         assert_eq!(pragma(&store, "busy_timeout").await, "30000");
+        assert_eq!(pragma(&store, "secure_delete").await, "1", "deleted secrets are overwritten");
         assert_eq!(pragma(&store, "synchronous").await, "2", "FULL: a receipt survives a power cut");
         assert!(odd.join("ombud.db").exists(), "the file is where it was asked for");
         // A URL names the same kind of store.

@@ -42,7 +42,10 @@ pub async fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<Staf
 async fn standing(state: &AppState, token: &str) -> Option<StaffSession> {
     let session = state.staff_sessions.get(token)?;
     match state.ombud.session_stands(&session).await {
-        Ok(true) => Some(session),
+        Ok(true) => {
+            complete_recoveries(state, &session).await;
+            Some(session)
+        }
         Ok(false) => {
             state.staff_sessions.remove(token);
             None
@@ -51,6 +54,19 @@ async fn standing(state: &AppState, token: &str) -> Option<StaffSession> {
             tracing::error!(error = %e, "a staff session could not be checked; it is refused");
             None
         }
+    }
+}
+
+/// An oversight member's request completes the recovery operations she
+/// started that have their approvals: the key is rebuilt in her request
+/// only. A failure is logged and leaves the operation to her next request;
+/// what she asked for goes on.
+async fn complete_recoveries(state: &AppState, session: &StaffSession) {
+    if session.role != Role::Oversight {
+        return;
+    }
+    if let Err(e) = state.ombud.staff(session).complete_recoveries().await {
+        tracing::error!(error = %e, "a recovery operation could not be completed; her next request tries again");
     }
 }
 

@@ -122,6 +122,7 @@ fn sent_once_target(path: &str) -> String {
     match path.strip_prefix("/staff/cases/").and_then(|rest| rest.split('/').next()) {
         Some(case) => format!("/staff/cases/{case}?done=sent-once"),
         None if path.starts_with("/oversight/role-grants/") => "/oversight/accounts?done=sent-once#done".to_owned(),
+        None if path.starts_with("/oversight/recovery") => "/oversight/recovery?done=sent-once#done".to_owned(),
         None if path.starts_with("/oversight/") => "/oversight/escalations?done=sent-once".to_owned(),
         None if path.starts_with("/admin/directory") => "/admin/directory?done=sent-once#done".to_owned(),
         None if path.starts_with("/admin/") => "/admin/staff?done=sent-once#done".to_owned(),

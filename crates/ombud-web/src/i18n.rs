@@ -195,6 +195,8 @@ impl NoticeTexts {
             NoticeKind::Invitation => ("email-invitation-subject", "email-invitation-body"),
             NoticeKind::Reset => ("email-reset-subject", "email-reset-body"),
             NoticeKind::SignInFailures => ("email-sign-in-failures-subject", "email-sign-in-failures-body"),
+            NoticeKind::RecoveryHolders => ("email-recovery-holders-subject", "email-recovery-holders-body"),
+            NoticeKind::RecoveryApproval => ("email-recovery-approval-subject", "email-recovery-approval-body"),
         }
     }
 }

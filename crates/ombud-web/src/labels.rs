@@ -129,6 +129,11 @@ impl Label for EventKind {
             EventKind::RecoveryCodeUsed => "event-recovery-code-used",
             EventKind::SyncTokenCreated => "event-sync-token-created",
             EventKind::SyncTokenRevoked => "event-sync-token-revoked",
+            EventKind::RecoveryEnabled => "event-recovery-enabled",
+            EventKind::RecoveryAsked => "event-recovery-asked",
+            EventKind::RecoveryApproved => "event-recovery-approved",
+            EventKind::RecoveryDone => "event-recovery-done",
+            EventKind::CaseRecovered => "event-case-recovered",
         }
     }
 }
@@ -150,6 +155,17 @@ impl Label for ombud_domain::Role {
             ombud_domain::Role::Handler => "staff-role-handler",
             ombud_domain::Role::Oversight => "staff-role-oversight",
             ombud_domain::Role::Admin => "staff-role-admin",
+        }
+    }
+}
+
+impl Label for ombud_domain::RecoveryKind {
+    fn key(self) -> &'static str {
+        match self {
+            ombud_domain::RecoveryKind::Enable => "recovery-kind-enable",
+            ombud_domain::RecoveryKind::Recover => "recovery-kind-recover",
+            ombud_domain::RecoveryKind::Resplit => "recovery-kind-resplit",
+            ombud_domain::RecoveryKind::Rotate => "recovery-kind-rotate",
         }
     }
 }

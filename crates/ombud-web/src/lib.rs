@@ -111,7 +111,28 @@ pub struct AppState {
     pub(crate) half_signed_in: Arc<sessions::Sessions<throttle::Half>>,
 }
 
+/// Writes the missing recovery wraps of the cases she holds a key for, in
+/// the background (after she signs in, and after she enables recovery).
+pub(crate) fn spawn_recovery_wraps(state: &AppState, session: &StaffSession) {
+    if !session.role.reads_cases() {
+        return;
+    }
+    let (ombud, session) = (state.ombud.clone(), session.clone());
+    tokio::spawn(async move {
+        if let Err(e) = ombud.staff(&session).complete_recovery_wraps().await {
+            tracing::warn!(error = %e, "recovery wraps could not be completed; her next sign-in tries again");
+        }
+    });
+}
+
 impl AppState {
+    /// Begins her session: its token, and the recovery wraps her key can
+    /// complete, written in the background.
+    pub(crate) fn begin_staff_session(&self, session: StaffSession) -> Result<String, ombud_service::ServiceError> {
+        spawn_recovery_wraps(self, &session);
+        self.staff_sessions.insert(session)
+    }
+
     /// Ends every session and half sign-in of one account on this instance
     /// at once (the others refuse them at their next request).
     pub(crate) fn end_sessions_of(&self, staff: ombud_domain::StaffId) {

@@ -300,7 +300,7 @@ pub async fn signed_in(
 ) -> Result<SignedIn, Refused> {
     let home = if session.role == ombud_domain::Role::Admin { "/admin/staff" } else { "/staff/cases" };
     let email = session.email.clone();
-    let token = state.staff_sessions.insert(session).map_err(Refused::Service)?;
+    let token = state.begin_staff_session(session).map_err(Refused::Service)?;
     let device_cookie = device_cookie(state, headers, &email).await.unwrap_or_default();
     Ok(SignedIn { token, device_cookie, home })
 }

@@ -26,6 +26,7 @@ pub struct FileConfig {
     pub mail: MailConfig,
     pub conflict: ConflictConfig,
     pub accounts: AccountsConfig,
+    pub recovery: RecoveryConfig,
     /// Where a reporter can turn outside the organisation (`[[external_channels]]`
     /// with `name_en`, `name_zh`, `contact`); China's channels when absent.
     pub external_channels: Option<Vec<ombud_domain::ExternalChannel>>,
@@ -65,6 +66,37 @@ impl Default for AccountsConfig {
             session_idle_minutes: 30,
             session_lifetime_hours: 12,
         }
+    }
+}
+
+/// The organisation recovery key (`[recovery]`): split among `shares`
+/// oversight members, any `threshold` of whom rebuild it.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecoveryConfig {
+    pub shares: u32,
+    pub threshold: u32,
+}
+
+impl Default for RecoveryConfig {
+    fn default() -> Self {
+        let service = ServiceConfig::default();
+        Self { shares: service.recovery_shares, threshold: service.recovery_threshold }
+    }
+}
+
+impl RecoveryConfig {
+    /// A threshold under two would let one member rebuild the key alone;
+    /// fewer shares than the threshold could never rebuild it.
+    fn check(&self) -> anyhow::Result<()> {
+        if let Some(problem) = ombud_domain::recovery_split_problem(self.threshold, self.shares as usize) {
+            anyhow::bail!(
+                "[recovery] shares = {} and threshold = {} cannot work ({problem}): the threshold must be at least 2 and at most the shares",
+                self.shares,
+                self.threshold
+            );
+        }
+        Ok(())
     }
 }
 
@@ -108,6 +140,7 @@ impl Default for FileConfig {
             mail: MailConfig::default(),
             conflict: ConflictConfig::default(),
             accounts: AccountsConfig::default(),
+            recovery: RecoveryConfig::default(),
             external_channels: None,
             labels: None,
         }
@@ -120,7 +153,10 @@ impl FileConfig {
             return Ok(Self::default());
         };
         let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+        let config: Self =
+            toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))?;
+        config.recovery.check().with_context(|| format!("config file {} is not valid", path.display()))?;
+        Ok(config)
     }
 
     /// The policy as configured, with the default category rules (assault's
@@ -148,6 +184,8 @@ impl FileConfig {
             external_channels: self.external_channels.clone().unwrap_or_else(ombud_domain::ExternalChannel::china),
             labels: self.labels.clone().unwrap_or_else(ombud_domain::CaseLabel::defaults),
             second_factor: self.accounts.second_factor.clone(),
+            recovery_threshold: self.recovery.threshold,
+            recovery_shares: self.recovery.shares,
             ..ServiceConfig::default()
         }
     }
@@ -231,6 +269,23 @@ mod tests {
         let trial: FileConfig = toml::from_str("[accounts]\nsecond_factor = []\n").expect("valid");
         assert!(!trial.service().requires_second_factor(Role::Admin), "an empty list turns it off");
         assert!(toml::from_str::<FileConfig>("[accounts]\nsecond_factor = [\"boss\"]\n").is_err(), "roles only");
+    }
+
+    #[test]
+    fn recovery_is_two_of_three_by_default_and_a_split_that_cannot_work_is_refused() {
+        let default = FileConfig::default().service();
+        assert_eq!((default.recovery_threshold, default.recovery_shares), (2, 3));
+        let dir = tempfile::tempdir().expect("dir");
+        let write = |text: &str| {
+            let path = dir.path().join("ombud.toml");
+            std::fs::write(&path, text).expect("write");
+            FileConfig::load(Some(&path))
+        };
+        let five = write("[recovery]\nshares = 5\nthreshold = 3\n").expect("3 of 5 works");
+        assert_eq!((five.service().recovery_threshold, five.service().recovery_shares), (3, 5));
+        let alone = write("[recovery]\nthreshold = 1\n").expect_err("one member alone");
+        assert!(format!("{alone:#}").contains("threshold"), "{alone:#}");
+        assert!(write("[recovery]\nshares = 2\nthreshold = 3\n").is_err(), "more approvals than holders");
     }
 
     #[test]

@@ -85,6 +85,20 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// The organisation recovery key, held by oversight (enabled and used in the browser or the API).
+    Recovery {
+        #[command(subcommand)]
+        command: RecoveryCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecoveryCommand {
+    /// Whether recovery is enabled, its holders, the cases still to lock to it and the operations waiting.
+    Status {
+        #[command(flatten)]
+        at: Location,
+    },
 }
 
 #[derive(Subcommand)]
@@ -315,7 +329,45 @@ async fn main() -> anyhow::Result<()> {
             ledger_cmd::verify_record_file(&file, &key, earlier.as_deref())
         }
         Command::Directory { command } => directory(command).await,
+        Command::Recovery { command: RecoveryCommand::Status { at } } => recovery_status(&at).await,
     }
+}
+
+/// `ombud recovery status`: what oversight sees on its Recovery page, in a
+/// form a script can read line by line.
+async fn recovery_status(at: &Location) -> anyhow::Result<()> {
+    let ombud = open_at(at).await?;
+    let state = ombud.operator().recovery().await?;
+    if !state.enabled {
+        println!("recovery: not enabled");
+        println!(
+            "warning: a case whose only reader forgets her password can be lost; an oversight member enables recovery (configured: {} of {})",
+            state.configured_threshold, state.configured_shares
+        );
+        return Ok(());
+    }
+    println!("recovery: enabled, {} of {} holders", state.threshold, state.holders.len());
+    for holder in &state.holders {
+        let usable = if holder.usable { "can approve" } else { "can no longer approve" };
+        println!("holder: {} <{}> ({usable})", holder.name, holder.email);
+    }
+    println!("cases not yet locked to the recovery key: {}", state.cases_pending);
+    println!("cases still locked only to an earlier key: {}", state.cases_not_rotated);
+    for op in &state.operations {
+        let case = op.case.as_ref().map_or(String::new(), |c| format!(" {}", c.case_ref));
+        println!(
+            "waiting: {}{case} asked by {}, {} of {} approvals, expires {}",
+            op.kind,
+            op.initiator.name,
+            op.approvals.len(),
+            op.needed,
+            op.expires_at
+        );
+    }
+    for warning in &state.warnings {
+        println!("warning: {warning}");
+    }
+    Ok(())
 }
 
 /// `ombud dev seed`: synthetic cases for measuring, with progress.
@@ -448,6 +500,11 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
     let (data, database_url) = where_is(&at, &file);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let ombud = instance::open(&data, database_url.as_deref(), file.service()).await?;
+    if !ombud.operator().recovery().await?.enabled {
+        tracing::warn!(
+            "recovery is not enabled: a case whose only reader forgets her password can be lost; oversight enables it on its Recovery page"
+        );
+    }
     if ombud.operator().list_staff().await?.is_empty() {
         tracing::info!(
             "no staff accounts yet; create the first with: ombud staff add --data {} --email you@example.org --name \"Your Name\" --role admin --password-stdin",

@@ -175,5 +175,6 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
         )],
         event: EventRecord::new(id, EventKind::Submitted, received, Actor::Reporter),
         form_token: None,
+        recovery_wrap: None,
     }
 }

@@ -961,3 +961,80 @@ oversight-accounts-command-line = The command line (the server's operator)
 second-factor-current-code = A code from your current authenticator
 second-factor-current-code-hint = You are replacing the second factor you have: type a code it shows now (or one of its recovery codes). Then add the new key to your app and type its code below.
 field-sent-twice = This setup was already confirmed, perhaps by sending the form twice. The recovery codes shown then are the ones that work.
+
+## The organisation recovery key
+nav-recovery = Recovery
+recovery-title = Case recovery
+recovery-heading = Case recovery: no case lost to a forgotten password
+recovery-lead = Every case key is also locked to the organisation's recovery key. Nobody holds that key: it is split among oversight members, and only the required number of them, approving together, can rebuild it — for one operation, in memory, and then it is forgotten. A recovered case goes only to the readers the conflict rules allow, never to the members who approved.
+recovery-warning-not-enabled = Recovery is not enabled. A case whose only reader forgets her password can be lost for good until it is.
+recovery-warning-holder-unusable = A holder of the recovery key has left the committee, was disabled or reset, and can no longer approve. Rotate the key with the holders who remain.
+recovery-warning-holders-at-threshold = Only as many holders as the key needs can still approve: one more loss and no case could be recovered. Rotate the key with more holders.
+recovery-state = State
+recovery-threshold = Approvals needed / holders
+recovery-cases-pending = Cases not yet locked to the recovery key (their readers do it as they work)
+recovery-cases-not-rotated = Cases still locked only to an earlier recovery key
+recovery-holders = Holders
+recovery-holder-unusable = can no longer approve
+recovery-operations = Waiting for approval
+recovery-no-operations = No operation is waiting.
+recovery-operations-caption = Operations that need the recovery key, and who has approved them
+recovery-kind = What
+recovery-case = Case
+recovery-new-holders = New holders
+recovery-approvals = Approvals
+recovery-expires = Expires
+recovery-you-approved = You approved
+recovery-approve = Approve with my share
+recovery-completion-hint = Once enough holders have approved, the operation is completed by the next page its initiator opens. Approvals expire after 72 hours.
+recovery-recover-title = Recover a case
+recovery-recover-lead = For a case no remaining reader can open (its reader was reset or disabled). The readers the conflict rules allow get the case key once the holders approve.
+recovery-reference = Case reference (for example OMB-7K3Q-9F2D)
+recovery-every = Instead, every case where a reader waits for access
+recovery-ask = Ask the holders to approve
+recovery-split-title = Change the holders
+recovery-enable-title = Enable recovery
+recovery-split-lead = Choose the oversight members who will hold a share. The configuration asks for { $threshold } approvals and { $shares } holders; at least { $threshold } are needed.
+recovery-choose-holders = Holders
+recovery-kind-enable = Enable
+recovery-kind-recover = Recover
+recovery-kind-resplit = Re-split
+recovery-kind-rotate = Rotate
+recovery-resplit-hint = new shares of the same key, for holders who are all still trusted
+recovery-rotate-hint = a new key, when a holder leaves: every case is locked to it anew
+recovery-enable = Enable recovery with these holders
+recovery-every-waiting-case = Every case where a reader waits
+recovery-approvals-count = { $count } of { $needed }
+recovery-done-enabled = Recovery is enabled. Each holder's share is sealed to her own key; cases are being locked to the recovery key.
+recovery-done-asked = The operation waits for the holders' approvals. They have been told by email, without any detail.
+recovery-done-approved = Your approval is recorded.
+admin-recovery-warning = Recovery is not enabled: a case whose only reader forgets her password can be lost for good. Only oversight members can enable it, on their Recovery page.
+field-holder-unknown = One of the holders is not a staff member.
+field-holder-not-oversight = Every holder must be an active oversight member.
+field-holder-without-key = A holder has not chosen her password yet.
+field-threshold-too-low = The recovery key needs at least two approvals.
+field-too-few-holders = Choose at least as many holders as the approvals the key needs.
+field-too-many-holders = At most 64 holders.
+field-recovery-enabled-already = Recovery is already enabled.
+field-recovery-not-enabled = Recovery is not enabled yet.
+field-case-unknown = No case you may read has this reference.
+field-case-without-recovery-wrap = This case is not locked to the recovery key yet, so it cannot be recovered.
+field-not-a-holder = You do not hold a share of this recovery key.
+field-share-void = Your share was sealed to the key you had before your password was reset, and opens no more. The others must rotate the key.
+field-choose-recovery-kind = Choose what to do.
+field-choose-recovery-case = Type a case reference, or tick “every case where a reader waits”.
+event-recovery-enabled = Recovery enabled
+event-recovery-asked = Recovery operation asked for
+event-recovery-approved = Recovery operation approved
+event-recovery-done = Recovery operation completed
+event-case-recovered = Case recovered with the recovery key
+email-recovery-holders-subject = Ombud: the holders of the recovery key changed
+email-recovery-holders-body =
+    A holder of the organisation's recovery key can no longer approve (she left the committee, or her account was disabled or reset).
+
+    Please sign in and rotate the key with the holders who remain: { $link }
+email-recovery-approval-subject = Ombud: a recovery operation waits for your approval
+email-recovery-approval-body =
+    An oversight member asked for an operation that needs the recovery key. It waits for the holders' approval, for 72 hours.
+
+    Sign in to see it: { $link }

@@ -924,3 +924,80 @@ oversight-accounts-command-line = 命令行（服务器运行者）
 second-factor-current-code = 当前验证器中的验证码
 second-factor-current-code-hint = 您正在替换已有的第二重验证：请输入其当前显示的验证码（或其恢复码之一），然后将新密钥添加到应用中，并在下方输入新验证码。
 field-sent-twice = 此次设置已确认过，可能是表单被提交了两次。当时显示的恢复码才是有效的。
+
+## 机构恢复密钥
+nav-recovery = 案件恢复
+recovery-title = 案件恢复
+recovery-heading = 案件恢复：不让任何案件因遗忘密码而丢失
+recovery-lead = 每个案件密钥还会锁定到机构的恢复密钥。没有人单独持有该密钥：它被拆分给多位监督委员会成员，只有达到规定人数的成员共同批准才能重建——仅为一次操作、仅在内存中，随后即被遗忘。被恢复的案件只交给冲突规则允许的阅读者，绝不交给批准的成员本人。
+recovery-warning-not-enabled = 尚未启用恢复。在启用之前，若案件唯一的阅读者忘记密码，该案件可能永久丢失。
+recovery-warning-holder-unusable = 有一位恢复密钥持有人已离开委员会、被停用或被重置，无法再批准。请与其余持有人轮换密钥。
+recovery-warning-holders-at-threshold = 能批准的持有人只剩下密钥所需的人数：再少一人，就无法恢复任何案件。请以更多持有人轮换密钥。
+recovery-state = 状态
+recovery-threshold = 所需批准数 / 持有人数
+recovery-cases-pending = 尚未锁定到恢复密钥的案件（阅读者在工作时会自动完成）
+recovery-cases-not-rotated = 仍只锁定到旧恢复密钥的案件
+recovery-holders = 持有人
+recovery-holder-unusable = 已无法批准
+recovery-operations = 等待批准
+recovery-no-operations = 没有等待中的操作。
+recovery-operations-caption = 需要恢复密钥的操作及其批准人
+recovery-kind = 操作
+recovery-case = 案件
+recovery-new-holders = 新持有人
+recovery-approvals = 批准
+recovery-expires = 失效时间
+recovery-you-approved = 您已批准
+recovery-approve = 用我的份额批准
+recovery-completion-hint = 批准人数足够后，该操作会在发起人打开下一个页面时完成。批准在 72 小时后失效。
+recovery-recover-title = 恢复案件
+recovery-recover-lead = 用于其余阅读者都无法打开的案件（其阅读者被重置或停用）。持有人批准后，冲突规则允许的阅读者将获得案件密钥。
+recovery-reference = 案件编号（例如 OMB-7K3Q-9F2D）
+recovery-every = 改为：所有有阅读者在等待访问权限的案件
+recovery-ask = 请持有人批准
+recovery-split-title = 更换持有人
+recovery-enable-title = 启用恢复
+recovery-split-lead = 请选择持有份额的监督委员会成员。配置要求 { $threshold } 人批准、{ $shares } 位持有人；至少需要 { $threshold } 位。
+recovery-choose-holders = 持有人
+recovery-kind-enable = 启用
+recovery-kind-recover = 恢复
+recovery-kind-resplit = 重新拆分
+recovery-kind-rotate = 轮换
+recovery-resplit-hint = 为仍全部可信的持有人生成同一密钥的新份额
+recovery-rotate-hint = 有持有人离开时使用新密钥：每个案件都会重新锁定到新密钥
+recovery-enable = 以这些持有人启用恢复
+recovery-every-waiting-case = 所有有阅读者在等待的案件
+recovery-approvals-count = { $count } / { $needed }
+recovery-done-enabled = 已启用恢复。每位持有人的份额都已用其本人的密钥加密；案件正在锁定到恢复密钥。
+recovery-done-asked = 该操作正在等待持有人批准。已通过不含任何细节的邮件通知他们。
+recovery-done-approved = 已记录您的批准。
+admin-recovery-warning = 尚未启用恢复：若案件唯一的阅读者忘记密码，该案件可能永久丢失。只有监督委员会成员可以在其“案件恢复”页面启用。
+field-holder-unknown = 有一位持有人不是工作人员。
+field-holder-not-oversight = 每位持有人都必须是在职的监督委员会成员。
+field-holder-without-key = 有一位持有人尚未设置密码。
+field-threshold-too-low = 恢复密钥至少需要两人批准。
+field-too-few-holders = 持有人数量不能少于密钥所需的批准人数。
+field-too-many-holders = 持有人最多 64 位。
+field-recovery-enabled-already = 恢复已启用。
+field-recovery-not-enabled = 尚未启用恢复。
+field-case-unknown = 没有您可阅读的案件使用此编号。
+field-case-without-recovery-wrap = 此案件尚未锁定到恢复密钥，因此无法恢复。
+field-not-a-holder = 您未持有此恢复密钥的份额。
+field-share-void = 您的份额是用密码重置前的密钥加密的，已无法打开。请其他持有人轮换密钥。
+field-choose-recovery-kind = 请选择要执行的操作。
+field-choose-recovery-case = 请输入案件编号，或勾选“所有有阅读者在等待的案件”。
+event-recovery-enabled = 已启用恢复
+event-recovery-asked = 已申请恢复操作
+event-recovery-approved = 已批准恢复操作
+event-recovery-done = 恢复操作已完成
+event-case-recovered = 已用恢复密钥恢复案件
+email-recovery-holders-subject = Ombud：恢复密钥的持有人已变动
+email-recovery-holders-body =
+    机构恢复密钥的一位持有人已无法批准（已离开委员会，或其账户被停用或重置）。
+
+    请登录并与其余持有人轮换密钥：{ $link }
+email-recovery-approval-subject = Ombud：有一项恢复操作等待您批准
+email-recovery-approval-body =
+    一位监督委员会成员申请了需要恢复密钥的操作，等待持有人批准，有效期 72 小时。
+
+    请登录查看：{ $link }

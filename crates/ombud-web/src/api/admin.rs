@@ -187,7 +187,7 @@ async fn use_ticket(
         _ => return Err(ombud_service::ServiceError::SecondFactorNotSetUp.into()),
     };
     let cookie = crate::throttle::device_cookie(&state, &headers, &session.email).await.unwrap_or_default();
-    let token = state.staff_sessions.insert(session)?;
+    let token = state.begin_staff_session(session)?;
     Ok(([(header::SET_COOKIE, cookie)], Json(Token { token })).into_response())
 }
 

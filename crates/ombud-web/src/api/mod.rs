@@ -12,6 +12,7 @@ mod daily;
 mod ledger;
 pub mod model;
 mod oversight;
+mod recovery;
 mod reporter;
 mod workflow;
 
@@ -63,6 +64,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(workflow::routes())
         .merge(daily::routes())
         .merge(oversight::routes())
+        .merge(recovery::routes())
         .merge(ledger::routes())
         .merge(admin::routes())
 }

@@ -59,6 +59,7 @@ impl InviteForm {
 #[derive(Template)]
 #[template(path = "admin/staff.html")]
 pub struct StaffListPage {
+    recovery_warning: bool,
     page: Page,
     people: Vec<PersonLine>,
     roles: Vec<(&'static str, String)>,
@@ -94,7 +95,12 @@ async fn staff_list_page(
         Err(e) => return super::page::error_page(lang, e),
     };
     let roles = Role::ALL.iter().map(|r| (r.as_str(), page.tr.t(r.key()))).collect();
-    render_with(status, &StaffListPage { page, people, roles, invite, notice, problem })
+    // Until oversight enables recovery, a forgotten password can lose a case.
+    let recovery_warning = match state.ombud.recovery_state(session).await {
+        Ok(recovery) => !recovery.enabled,
+        Err(e) => return super::page::error_page(lang, e),
+    };
+    render_with(status, &StaffListPage { page, people, roles, invite, notice, problem, recovery_warning })
 }
 
 fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine {

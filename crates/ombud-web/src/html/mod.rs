@@ -11,6 +11,7 @@ mod inbox;
 mod oversight;
 mod oversight_accounts;
 pub(crate) mod page;
+mod recovery;
 pub(crate) mod reporter;
 mod second_factor;
 pub(crate) mod staff;
@@ -41,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/oversight/escalations/{id}/resolve", post(oversight::resolve))
         .route("/oversight/accounts", get(oversight_accounts::accounts))
         .route("/oversight/role-grants/{grant}/{decision}", post(oversight_accounts::decide))
+        .route("/oversight/recovery", get(recovery::recovery).post(recovery::start))
+        .route("/oversight/recovery/{operation}/approve", post(recovery::approve))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))

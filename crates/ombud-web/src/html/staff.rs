@@ -187,7 +187,7 @@ pub async fn choose_password(
         Ok(ombud_service::SignIn::Done(session)) => {
             // Her browser is known to her account from now on.
             let device = throttle::device_cookie(&state, &headers, &session.email).await;
-            match state.staff_sessions.insert(session) {
+            match state.begin_staff_session(session) {
                 Ok(session_token) => {
                     let mut response = with_session_cookie(&state, STAFF_COOKIE, &session_token, "/staff/cases");
                     append_cookie(&mut response, device);
