@@ -96,6 +96,14 @@ export async function startOmbud({ secondFactor = [] } = {}) {
       if (!found) throw new Error(`no link in: ${said}`);
       return found[1];
     },
+    /** Adds an account at the command line while the server runs, as an operator would. */
+    addStaff(who, role) {
+      run(['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'], `${who.password}\n`);
+    },
+    /** `ombud recovery status`, as printed. */
+    recoveryStatus() {
+      return run(['recovery', 'status', '--data', data]);
+    },
     /** Runs the deadline sweep by hand as of a later time, as `ombud deadlines sweep --as-of` does. */
     sweep(asOf) {
       run(['deadlines', 'sweep', '--data', data, '--as-of', asOf]);

@@ -30,6 +30,10 @@ pub enum NoticeKind {
     RecoveryHolders,
     /// A recovery operation waits for her approval.
     RecoveryApproval,
+    /// Her second factor was set up or replaced.
+    SecondFactorSet,
+    /// One of her recovery codes was used to sign in.
+    RecoveryCodeUsed,
 }
 
 impl NoticeKind {
@@ -40,6 +44,8 @@ impl NoticeKind {
             "sign_in_failures" => NoticeKind::SignInFailures,
             "recovery_holders" => NoticeKind::RecoveryHolders,
             "recovery_approval" => NoticeKind::RecoveryApproval,
+            "second_factor_set" => NoticeKind::SecondFactorSet,
+            "recovery_code_used" => NoticeKind::RecoveryCodeUsed,
             _ => NoticeKind::Attention,
         }
     }

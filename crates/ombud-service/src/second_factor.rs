@@ -9,7 +9,7 @@
 use crate::error::invalid;
 use crate::{Ombud, Result, ServiceError, StaffSession};
 use ombud_crypto::{TotpSecret, new_recovery_codes, normalize_recovery_code};
-use ombud_domain::{EventKind, Role};
+use ombud_domain::{EventKind, Role, StaffId};
 use ombud_store::*;
 use zeroize::Zeroizing;
 
@@ -132,13 +132,24 @@ impl Ombud {
                 Actor::Staff(session.id),
                 Some(session.id),
             );
-            return Ok(self.store.use_recovery_code(session.id, &hash, &event).await?);
+            let used = self.store.use_recovery_code(session.id, &hash, &event).await?;
+            if used {
+                self.tell_holder(session.id, "recovery_code_used").await?;
+            }
+            return Ok(used);
         }
         let totp = TotpSecret::open(&session.secret, sealed, session.id.as_bytes())?;
         match totp.check(code, self.unix_now()) {
             Some(step) => Ok(self.store.use_second_factor_step(session.id, step_i64(step)).await?),
             None => Ok(false),
         }
+    }
+
+    /// Tells her, without content, that how she signs in changed: if it was
+    /// not her, she knows to act.
+    async fn tell_holder(&self, staff: StaffId, kind: &'static str) -> Result<()> {
+        let notice = StaffNotice { staff, kind, ticket: None, at: self.clock.now() };
+        Ok(self.store.queue_staff_notice(&notice).await?)
     }
 
     /// Her code, or one of her recovery codes: each works once. A wrong or
@@ -252,6 +263,7 @@ impl Ombud {
             return Err(invalid("code", "sent-twice"));
         }
         tracing::info!(staff = %session.id, "second factor set up");
+        self.tell_holder(session.id, "second_factor_set").await?;
         Ok(codes)
     }
 

@@ -124,7 +124,8 @@ pub trait RecoveryStore: Send + Sync {
     async fn approve_recovery(&self, approval: &RecoveryApprovalRow, event: &StaffEventRecord) -> Result<bool>;
     /// Deletes a finished operation and its approvals, applies its change
     /// and records its leaf, in one transaction; false (nothing changed) if
-    /// another request finished it first.
+    /// another request finished it first, or if it would re-split or rotate
+    /// a key that another rotation has replaced since (it is deleted then).
     async fn finish_recovery(&self, op: uuid::Uuid, change: &RecoveryChange, event: &StaffEventRecord) -> Result<bool>;
     /// After secrets were deleted: SQLite truncates its write-ahead log so
     /// the deleted pages leave the disk (PostgreSQL keeps them until vacuum).
@@ -404,6 +405,17 @@ impl RecoveryStore for SqlStore {
         if !delete_operation(&mut tx, &op.to_string()).await? {
             return Ok(false);
         }
+        // A re-split or rotation asked before another rotation replaced its
+        // key would act on a key that is no longer current: it ends undone.
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM recovery_keys WHERE id = $1 AND state = 'current'")
+                .bind(&key_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if current.is_none() && !matches!(change, RecoveryChange::Nothing) {
+            tx.commit().await?;
+            return Ok(false);
+        }
         match change {
             RecoveryChange::Nothing => {}
             RecoveryChange::Resplit { split_id, threshold, shares } => {
@@ -425,7 +437,8 @@ impl RecoveryStore for SqlStore {
                 insert_shares(&mut tx, shares).await?;
             }
             RecoveryChange::Rotate { key, shares } => {
-                sqlx::query("UPDATE recovery_keys SET state = 'retiring' WHERE state = 'current'")
+                sqlx::query("UPDATE recovery_keys SET state = 'retiring' WHERE id = $1")
+                    .bind(&key_id)
                     .execute(&mut *tx)
                     .await?;
                 insert_key(&mut tx, key).await?;

@@ -163,6 +163,10 @@ mod tests {
             "e443380253c4310de577d2573ecbb03c862c6861f5feef40689a22182ac96278cc64aa9bbb0faf47f6d3361ede9bc794",
             "5297aaebccad02b04fb5ec1e224e5a244ad21dcacb657d55bf48bc4f88e15e0e6d4cbaa5ecb09efbb88081552ae9590e",
         ),
+        (
+            "4c2e972d4ebf17fd4e4b0056a784623001aff0da0382299c59fbbc76cd67682f2f5e0ec0134380fd1435e75eefdef426",
+            "09e164e723ee496f7bb36fbed5fa1b6948285a98add7c1f603bcf57d205ee9d8e6d92eff1b60cde19e7358683d8da0ec",
+        ),
     ];
 
     #[test]

@@ -197,6 +197,8 @@ impl NoticeTexts {
             NoticeKind::SignInFailures => ("email-sign-in-failures-subject", "email-sign-in-failures-body"),
             NoticeKind::RecoveryHolders => ("email-recovery-holders-subject", "email-recovery-holders-body"),
             NoticeKind::RecoveryApproval => ("email-recovery-approval-subject", "email-recovery-approval-body"),
+            NoticeKind::SecondFactorSet => ("email-second-factor-set-subject", "email-second-factor-set-body"),
+            NoticeKind::RecoveryCodeUsed => ("email-recovery-code-used-subject", "email-recovery-code-used-body"),
         }
     }
 }

@@ -126,6 +126,14 @@ async fn an_invited_oversight_member_sets_up_her_second_factor_and_every_code_wo
         assert_eq!(status, 200, "{signed}");
         let (status, body) = api_sign_in(&s, email, password, Some(&codes[3])).await;
         assert_eq!((status, body["error"]["code"].as_str()), (401, Some("second_factor_wrong")), "used once");
+        // She is told of both by mail, without a code or a key in it.
+        let sink = ombud_testkit::SmtpSink::start().await;
+        let mailer = ombud_service::SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+        s.ombud.deliver_outbox(&mailer, &ombud_web::NoticeTexts, "http://ombud.test").await.expect("deliver");
+        let subjects: Vec<String> = sink.messages().iter().map(|m| m.subject.clone()).collect();
+        assert!(subjects.contains(&"Ombud: your second factor was set up".to_owned()), "{subjects:?}");
+        assert!(subjects.contains(&"Ombud: one of your recovery codes was used".to_owned()), "{subjects:?}");
+        assert!(sink.messages().iter().all(|m| !m.raw.contains(&codes[4]) && !m.raw.contains(&secret_text)));
         let token = signed["token"].as_str().expect("token");
         let (_, mine) = s.get_json("/api/v1/staff/second-factor", token).await;
         assert_eq!((mine["set_up"].as_bool(), mine["recovery_codes_left"].as_u64()), (Some(true), Some(9)), "{mine}");

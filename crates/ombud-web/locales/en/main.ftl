@@ -1038,3 +1038,14 @@ email-recovery-approval-body =
     An oversight member asked for an operation that needs the recovery key. It waits for the holders' approval, for 72 hours.
 
     Sign in to see it: { $link }
+email-second-factor-set-subject = Ombud: your second factor was set up
+email-second-factor-set-body =
+    A second factor (an authenticator app) was just set up or replaced for your Ombud account, with new recovery codes.
+
+    If this was not you, tell your administrator at once. Sign in here: { $link }
+email-recovery-code-used-subject = Ombud: one of your recovery codes was used
+email-recovery-code-used-body =
+    One of your Ombud recovery codes was just used to sign in. Each code works once.
+
+    If this was not you, tell your administrator at once. Sign in here: { $link }
+field-out-of-range = This date is too far in the future.

@@ -1001,3 +1001,14 @@ email-recovery-approval-body =
     一位监督委员会成员申请了需要恢复密钥的操作，等待持有人批准，有效期 72 小时。
 
     请登录查看：{ $link }
+email-second-factor-set-subject = Ombud：您的第二重验证已设置
+email-second-factor-set-body =
+    您的 Ombud 账户刚刚设置或更换了第二重验证（验证器应用），并生成了新的恢复码。
+
+    如果这并非您本人操作，请立即告知管理员。在此登录：{ $link }
+email-recovery-code-used-subject = Ombud：您的一个恢复码已被使用
+email-recovery-code-used-body =
+    您的一个 Ombud 恢复码刚刚被用于登录。每个恢复码只能使用一次。
+
+    如果这并非您本人操作，请立即告知管理员。在此登录：{ $link }
+field-out-of-range = 此日期过于遥远。
