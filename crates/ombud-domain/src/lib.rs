@@ -18,6 +18,7 @@ mod matching;
 mod measures;
 mod outcomes;
 mod report;
+mod retaliation;
 mod staff;
 mod text;
 mod workflow;
@@ -42,6 +43,9 @@ pub use report::{
     Contact, FieldError, Location, LocationKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_PEOPLE, MAX_SHORT_CHARS,
     Occurred, Person, PersonInvolved, PersonRole, Place, ReportContent, ReportDraft, ReporterRequest, RequestKind,
     SupportRequest, validate_message,
+};
+pub use retaliation::{
+    HrActionKind, HrActionStatus, RetaliationPolicy, ReviewDecision, hr_status, is_disclosure, needs_decision,
 };
 pub use staff::{
     MIN_PASSWORD_CHARS, RecoveryKind, Role, StaffStatus, assignable, may_assign, password_problem,

@@ -22,7 +22,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
         email: "oversight@demo.ombud.example",
         password: "demo-oversight-pass",
         role: Role::Oversight,
-        name: "Maria Keller (audit committee)",
+        name: "Maria Keller (audit committee, holds a recovery share)",
     },
     // Three committee members hold the recovery key, any two of whom can
     // recover a case whose only reader lost her password.

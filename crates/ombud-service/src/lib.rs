@@ -65,7 +65,8 @@ pub use oversight::{
     AccessSummary, DirectoryChangeView, EscalatedCase, Missed, QueueItem, QueueKind, summarize_access,
 };
 pub use recovery::{
-    APPROVALS_VALID, RecoveryDone, RecoveryHolder, RecoveryOperationView, RecoveryRequest, RecoveryState,
+    APPROVALS_VALID, RecoveryCompleted, RecoveryDone, RecoveryHolder, RecoveryOperationView, RecoveryRequest,
+    RecoveryState,
 };
 pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;

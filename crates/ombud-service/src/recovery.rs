@@ -66,12 +66,26 @@ pub struct RecoveryState {
     /// Cases a rotation has not reached yet (still only under an old key).
     pub cases_not_rotated: u64,
     pub operations: Vec<RecoveryOperationView>,
-    /// What oversight should know: `not-enabled`, `holders-at-threshold`
-    /// (one more loss and no case can be recovered), `holder-unusable`.
+    /// Cases where a reader waits for her key: what a recovery can give back.
+    pub cases_waiting: u64,
+    /// The latest completed operations, newest first.
+    pub completed: Vec<RecoveryCompleted>,
+    /// What oversight should know: `not-enabled`, `holder-unusable`,
+    /// `holders-at-threshold` (one more loss and no case can be recovered),
+    /// `holders-below-threshold` (none can be now).
     pub warnings: Vec<&'static str>,
     /// The configured split, proposed when enabling.
     pub configured_threshold: u32,
     pub configured_shares: u32,
+}
+
+/// A completed operation, from the ledger: when, whose, and what it did
+/// (`recover 2`: two cases; `rotate 2/3`: a new key, two of three).
+#[derive(Clone, Debug)]
+pub struct RecoveryCompleted {
+    pub at: jiff::Timestamp,
+    pub by: Option<String>,
+    pub detail: String,
 }
 
 /// What a request asked for.
@@ -145,6 +159,8 @@ impl Ombud {
             cases_pending: 0,
             cases_not_rotated: 0,
             operations: Vec::new(),
+            cases_waiting: self.store.cases_with_pending_grants().await?.len() as u64,
+            completed: Vec::new(),
             warnings: Vec::new(),
             configured_threshold: self.config.recovery_threshold,
             configured_shares: self.config.recovery_shares,
@@ -168,7 +184,9 @@ impl Ombud {
         if usable < state.holders.len() {
             state.warnings.push("holder-unusable");
         }
-        if usable <= current.threshold as usize {
+        if usable < current.threshold as usize {
+            state.warnings.push("holders-below-threshold");
+        } else if usable <= current.threshold as usize {
             state.warnings.push("holders-at-threshold");
         }
         state.cases_pending = self.store.cases_lacking_recovery(current.id).await?;
@@ -200,7 +218,27 @@ impl Ombud {
                 expires_at: op.row.expires_at,
             });
         }
+        state.completed = self.recent_completions(&staff).await?;
         Ok(state)
+    }
+
+    /// The latest completed operations, from the administrative log.
+    async fn recent_completions(&self, staff: &[StaffRecord]) -> Result<Vec<RecoveryCompleted>> {
+        const SHOWN: usize = 5;
+        let events = self.store.staff_events(None, 200).await?;
+        Ok(events
+            .into_iter()
+            .filter(|e| e.record.event.kind == EventKind::RecoveryDone)
+            .take(SHOWN)
+            .map(|e| RecoveryCompleted {
+                at: e.record.event.at,
+                by: match e.record.event.actor {
+                    Actor::Staff(id) => staff.iter().find(|s| s.id == id).map(|s| s.name.clone()),
+                    _ => None,
+                },
+                detail: e.record.detail,
+            })
+            .collect())
     }
 
     /// Tells every active oversight member, without content, that recovery
@@ -281,7 +319,18 @@ impl OversightDesk<'_> {
 
     /// The case a whole reference names, however she typed it.
     pub async fn recovery_case(&self, reference: &str) -> Result<CaseId> {
-        let Some(ombud_store::ReferenceSearch::Whole(whole)) = crate::inbox::reference_search(reference) else {
+        // Only a reference is asked for here, so spaces are never a name's:
+        // "qjdm phhz" and a reference typed in full-width characters (a
+        // Chinese input method) read as the reference they are.
+        let typed: String = reference
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+                other => other,
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let Some(ombud_store::ReferenceSearch::Whole(whole)) = crate::inbox::reference_search(&typed) else {
             return Err(invalid("case", "case-unknown"));
         };
         self.store.case_by_reference(&whole).await?.ok_or_else(|| invalid("case", "case-unknown"))
@@ -379,6 +428,7 @@ impl OversightDesk<'_> {
             }
             RecoveryKind::Enable => return Err(invalid("kind", "recovery-enabled-already")),
         }
+        self.refuse_unworkable(kind, &key, case).await?;
         let id = uuid::Uuid::now_v7();
         let ephemeral = OperationSecret::generate()?;
         let now = self.clock.now();
@@ -402,6 +452,32 @@ impl OversightDesk<'_> {
         self.notify_oversight("recovery_approval", Some(self.session.id)).await?;
         tracing::info!(kind = %kind, "a recovery operation waits for approvals");
         Ok(id)
+    }
+
+    /// Refuses an operation that could never complete, or that waits
+    /// already: the same case asked twice, two changes of holders at once,
+    /// or fewer holders of the key able to approve than it needs.
+    async fn refuse_unworkable(&self, kind: RecoveryKind, key: &RecoveryKeyRow, case: Option<CaseId>) -> Result<()> {
+        let waiting = self.store.recovery_operations(self.clock.now()).await?;
+        let twice = waiting.iter().any(|o| match kind {
+            RecoveryKind::Recover => o.row.kind == RecoveryKind::Recover && o.row.case_id == case,
+            _ => o.row.kind != RecoveryKind::Recover,
+        });
+        if twice {
+            return Err(invalid(if kind == RecoveryKind::Recover { "case" } else { "kind" }, "recovery-asked-already"));
+        }
+        let staff = self.store.list_staff().await?;
+        let usable = self
+            .store
+            .recovery_shares(key.id)
+            .await?
+            .iter()
+            .filter(|share| holder_usable(staff.iter().find(|s| s.id == share.holder), share))
+            .count();
+        if usable < key.threshold as usize {
+            return Err(invalid("holders", "too-few-usable-holders"));
+        }
+        Ok(())
     }
 
     /// Approves an operation with her share: her session opens it and seals

@@ -171,6 +171,18 @@ async fn delete_operation(conn: &mut Conn, op: &str) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
+/// Deletes every operation waiting on a key, with its approvals.
+async fn delete_operations_on(conn: &mut Conn, key_id: &str) -> Result<()> {
+    let ops: Vec<String> = sqlx::query_scalar("SELECT id FROM recovery_operations WHERE key_id = $1")
+        .bind(key_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for op in &ops {
+        delete_operation(conn, op).await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl RecoveryStore for SqlStore {
     async fn recovery_keys(&self) -> Result<Vec<RecoveryKeyRow>> {
@@ -427,13 +439,7 @@ impl RecoveryStore for SqlStore {
                     .execute(&mut *tx)
                     .await?;
                 // Operations on the old split can never gather its shares again.
-                let stale: Vec<String> = sqlx::query_scalar("SELECT id FROM recovery_operations WHERE key_id = $1")
-                    .bind(&key_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                for op in &stale {
-                    delete_operation(&mut tx, op).await?;
-                }
+                delete_operations_on(&mut tx, &key_id).await?;
                 insert_shares(&mut tx, shares).await?;
             }
             RecoveryChange::Rotate { key, shares } => {
@@ -441,6 +447,9 @@ impl RecoveryStore for SqlStore {
                     .bind(&key_id)
                     .execute(&mut *tx)
                     .await?;
+                // What waited on the old key waits no more: its holders may
+                // have left, and its cases are rewrapped to the new key.
+                delete_operations_on(&mut tx, &key_id).await?;
                 insert_key(&mut tx, key).await?;
                 insert_shares(&mut tx, shares).await?;
             }

@@ -118,9 +118,11 @@ async fn the_configuration_is_shown_read_only_in_both_languages() {
     assert!(en.contains(zone.as_str()), "{en}");
     assert!(en.contains("Sexual assault") && en.contains("72 hours"), "assault's 72-hour triage: {en}");
     assert!(en.contains("None: notices wait in the outbox"), "no mail server in the tests: {en}");
+    assert!(en.contains("2 approvals of 3 holders"), "the recovery key's split: {en}");
     assert!(!en.contains("<form method=\"post\""), "nothing to change here");
     let zh = page(&s, &admin, "/admin/configuration?lang=zh-CN").await;
     assert!(zh.contains("配置概览") && zh.contains("性侵") && zh.contains("72 小时"), "{zh}");
+    assert!(zh.contains("3 位持有人中需 2 人批准"), "{zh}");
     s.stop().await;
 }
 

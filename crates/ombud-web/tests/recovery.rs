@@ -134,6 +134,9 @@ async fn a_case_whose_only_reader_was_reset_opens_to_her_after_two_of_three_appr
             s.post_json("/api/v1/recovery/operations", o1, json!({"kind": "recover", "case": id})).await;
         assert_eq!(status, 200, "{asked}");
         let operation = asked["operation"].as_str().expect("an operation waits").to_owned();
+        let (status, twice) =
+            s.post_json("/api/v1/recovery/operations", o2, json!({"kind": "recover", "case": id})).await;
+        assert_eq!((status, twice["error"]["fields"][0]["field"].as_str()), (422, Some("case")), "asked once: {twice}");
         let approve = format!("/api/v1/recovery/operations/{operation}/approve");
         assert_eq!(s.post_json(&approve, &team.admin, json!({})).await.0, 403, "the administrator holds nothing");
 
@@ -239,6 +242,8 @@ async fn a_holder_who_leaves_is_told_to_oversight_and_the_rotation_locks_every_c
         assert_eq!(asked["state"]["operations"][0]["kind"], "rotate");
         let operation = asked["operation"].as_str().expect("op");
         let old_key = s.ombud.store().recovery_keys().await.expect("keys")[0].id;
+        let (status, _) = s.post_json("/api/v1/recovery/operations", o1, json!({"kind": "recover"})).await;
+        assert_eq!(status, 200, "every case where a reader waits, asked on the old key");
         for member in [o1, o2] {
             let (status, body) =
                 s.post_json(&format!("/api/v1/recovery/operations/{operation}/approve"), member, json!({})).await;
@@ -251,6 +256,15 @@ async fn a_holder_who_leaves_is_told_to_oversight_and_the_rotation_locks_every_c
         let keys = s.ombud.store().recovery_keys().await.expect("keys");
         assert_eq!(keys.len(), 1, "the old key and its shares are gone");
         assert_ne!(keys[0].id, old_key);
+        // A rotation leaves nothing waiting on the old key; the two holders
+        // left are all the key needs, and one fewer can recover nothing.
+        let second = &team.members[1].1;
+        assert_eq!(s.post_json(&format!("/api/v1/admin/staff/{second}/disable"), &team.admin, json!({})).await.0, 200);
+        let (_, state) = s.get_json("/api/v1/recovery", o1).await;
+        assert!(state["warnings"].to_string().contains("holders-below-threshold"), "{state}");
+        let (status, refused) = s.post_json("/api/v1/recovery/operations", o1, json!({"kind": "recover"})).await;
+        assert_eq!(status, 422, "it could never complete: {refused}");
+        assert!(s.page("/admin/staff", &team.admin).await.contains("no case can be recovered now"), "he is told");
         s.stop().await;
     }
 }
@@ -260,7 +274,7 @@ async fn the_recovery_page_enables_it_in_her_language_and_keeps_what_she_chose_w
     let s = TestServer::start(Backend::Sqlite).await;
     let team = team(&s).await;
     let admin_page = s.page("/admin/staff", &team.admin).await;
-    assert!(admin_page.contains("id=\"recovery-warning\""), "the administrator is warned");
+    assert!(admin_page.contains("class=\"notice warning recovery-warning\""), "the administrator is warned");
     let page = s.page("/oversight/recovery?lang=zh-CN", &team.members[0].0).await;
     assert!(page.contains("启用恢复") && page.contains("尚未启用恢复"), "{page}");
     assert!(!page.contains(" checked"), "no holder is chosen for her");
@@ -287,6 +301,31 @@ async fn the_recovery_page_enables_it_in_her_language_and_keeps_what_she_chose_w
     let target = done.headers()["location"].to_str().expect("location").to_owned();
     let page = browser.get(s.url(&target)).send().await.expect("page").text().await.expect("html");
     assert!(page.contains("Recovery is enabled") && page.contains("id=\"threshold\">2 / 3"), "{page}");
-    assert!(!s.page("/admin/staff", &team.admin).await.contains("id=\"recovery-warning\""));
+    let (case_ref, _) = s.report(json!({"category": "other", "description": "typed as people type"})).await;
+    let full_width: String = case_ref.chars().map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c)).collect();
+    let lower = case_ref.trim_start_matches("OMB-").replace('-', " ").to_lowercase();
+    for (typed, every) in [(lower.as_str(), ""), (full_width.as_str(), "")] {
+        let asked = browser
+            .post(s.url("/oversight/recovery"))
+            .form(&[("kind", "recover"), ("reference", &format!("{typed} ")), ("every", every)])
+            .send()
+            .await
+            .expect("send");
+        let status = asked.status();
+        let html = asked.text().await.unwrap_or_default();
+        if typed == lower {
+            assert_eq!(status, 303, "{typed:?} is the reference: {html}");
+        } else {
+            assert!(html.contains("already waits for approvals"), "{typed:?} is the same reference: {html}");
+        }
+    }
+    let both = browser
+        .post(s.url("/oversight/recovery"))
+        .form(&[("kind", "recover"), ("reference", case_ref.as_str()), ("every", "yes")])
+        .send()
+        .await
+        .expect("send");
+    assert!(both.text().await.expect("html").contains("not both"), "one choice, made by her");
+    assert!(!s.page("/admin/staff", &team.admin).await.contains("class=\"notice warning recovery-warning\""));
     s.stop().await;
 }

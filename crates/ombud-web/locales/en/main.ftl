@@ -27,7 +27,7 @@ error-malformed-receipt-body = A receipt has 28 digits in seven groups of four. 
 error-bad-credentials = Wrong email or password
 error-bad-credentials-body = The email address or the password is not right.
 error-access-pending = Access pending
-error-access-pending-body = You may read this case, but a colleague who already can must open it once to share its key with you.
+error-access-pending-body = You may read this case, but a colleague who already can must open it once to share its key with you. If nobody can any more, oversight can recover it.
 error-forbidden = Not allowed
 error-forbidden-body = Your role cannot do this on this case.
 error-invalid-transition = This step is not possible now
@@ -966,7 +966,7 @@ field-sent-twice = This setup was already confirmed, perhaps by sending the form
 nav-recovery = Recovery
 recovery-title = Case recovery
 recovery-heading = Case recovery: no case lost to a forgotten password
-recovery-lead = Every case key is also locked to the organisation's recovery key. Nobody holds that key: it is split among oversight members, and only the required number of them, approving together, can rebuild it — for one operation, in memory, and then it is forgotten. A recovered case goes only to the readers the conflict rules allow, never to the members who approved.
+recovery-lead = Every case key is also locked to the organisation's recovery key. Nobody holds that key: it is split among oversight members, and only the required number of them, approving together, can rebuild it — for one operation, in memory, and then it is forgotten. Approving gives nobody the case: a recovered case goes only to the readers the conflict rules allow.
 recovery-warning-not-enabled = Recovery is not enabled. A case whose only reader forgets her password can be lost for good until it is.
 recovery-warning-holder-unusable = A holder of the recovery key has left the committee, was disabled or reset, and can no longer approve. Rotate the key with the holders who remain.
 recovery-warning-holders-at-threshold = Only as many holders as the key needs can still approve: one more loss and no case could be recovered. Rotate the key with more holders.
@@ -1007,8 +1007,7 @@ recovery-every-waiting-case = Every case where a reader waits
 recovery-approvals-count = { $count } of { $needed }
 recovery-done-enabled = Recovery is enabled. Each holder's share is sealed to her own key; cases are being locked to the recovery key.
 recovery-done-asked = The operation waits for the holders' approvals. They have been told by email, without any detail.
-recovery-done-approved = Your approval is recorded.
-admin-recovery-warning = Recovery is not enabled: a case whose only reader forgets her password can be lost for good. Only oversight members can enable it, on their Recovery page.
+recovery-done-approved = Your approval is recorded. Once enough holders have approved, the operation is completed by the next page its initiator opens.
 field-holder-unknown = One of the holders is not a staff member.
 field-holder-not-oversight = Every holder must be an active oversight member.
 field-holder-without-key = A holder has not chosen her password yet.
@@ -1049,3 +1048,20 @@ email-recovery-code-used-body =
 
     If this was not you, tell your administrator at once. Sign in here: { $link }
 field-out-of-range = This date is too far in the future.
+config-recovery = The recovery key (oversight enables it and names its holders)
+config-recovery-split = { $threshold } approvals of { $shares } holders
+admin-recovery-not-enabled = Recovery is not enabled: a case whose only reader forgets her password can be lost for good. Only oversight members can enable it, on their Recovery page.
+admin-recovery-holder-unusable = A holder of the recovery key can no longer approve (disabled, reset or no longer on the committee). Oversight has been told and should rotate the key.
+admin-recovery-holders-at-threshold = Only as many recovery key holders as it needs can still approve: disabling or resetting one more oversight member would leave cases unrecoverable.
+admin-recovery-holders-below-threshold = Fewer recovery key holders than it needs can approve: no case can be recovered now. Enable a disabled holder again, or let the remaining holders set the key up anew.
+recovery-warning-holders-below-threshold = Fewer holders than the key needs can still approve: no case can be recovered now, and the key cannot be rotated. Ask the administrator to enable a disabled holder again.
+recovery-cases-waiting = Cases where a reader waits for access (what a recovery can give back)
+recovery-completed = Completed recently
+recovery-completed-recover = recovered: { $cases ->
+    [one] 1 case
+   *[other] { $cases } cases
+}
+recovery-operation-gone = This operation is no longer waiting: it was completed, replaced by a rotation, or it expired.
+field-recovery-asked-already = This already waits for approvals; approve the waiting one instead.
+field-too-few-usable-holders = Fewer holders than the key needs can approve now, so this could never be completed.
+field-choose-one-recovery-case = Either type a case reference or tick “every case where a reader waits”, not both.

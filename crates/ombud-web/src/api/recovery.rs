@@ -50,6 +50,14 @@ pub struct RecoveryOperationOut {
     pub expires_at: Timestamp,
 }
 
+/// A completed operation: `detail` is `recover N` (cases), `resplit T/N` or `rotate T/N` (approvals of holders).
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCompletedOut {
+    pub at: Timestamp,
+    pub by: Option<String>,
+    pub detail: String,
+}
+
 /// Whether recovery is enabled, who holds it, and what is left to do.
 #[derive(Serialize, ToSchema)]
 pub struct RecoveryStateOut {
@@ -62,7 +70,11 @@ pub struct RecoveryStateOut {
     /// Cases a rotation has not rewrapped yet.
     pub cases_not_rotated: u64,
     pub operations: Vec<RecoveryOperationOut>,
-    /// `not-enabled`, `holder-unusable`, `holders-at-threshold`.
+    /// Cases where a reader waits for her key (what a recovery can give back).
+    pub cases_waiting: u64,
+    /// The latest completed operations, newest first.
+    pub completed: Vec<RecoveryCompletedOut>,
+    /// `not-enabled`, `holder-unusable`, `holders-at-threshold`, `holders-below-threshold`.
     pub warnings: Vec<String>,
     /// The configured split (`[recovery] threshold` and `shares`).
     pub configured_threshold: u32,
@@ -95,6 +107,12 @@ impl From<ombud_service::RecoveryState> for RecoveryStateOut {
                     created_at: o.created_at,
                     expires_at: o.expires_at,
                 })
+                .collect(),
+            cases_waiting: s.cases_waiting,
+            completed: s
+                .completed
+                .into_iter()
+                .map(|c| RecoveryCompletedOut { at: c.at, by: c.by, detail: c.detail })
                 .collect(),
             warnings: s.warnings.into_iter().map(str::to_owned).collect(),
             configured_threshold: s.configured_threshold,

@@ -59,7 +59,7 @@ impl InviteForm {
 #[derive(Template)]
 #[template(path = "admin/staff.html")]
 pub struct StaffListPage {
-    recovery_warning: bool,
+    recovery_warnings: Vec<String>,
     page: Page,
     people: Vec<PersonLine>,
     roles: Vec<(&'static str, String)>,
@@ -95,12 +95,14 @@ async fn staff_list_page(
         Err(e) => return super::page::error_page(lang, e),
     };
     let roles = Role::ALL.iter().map(|r| (r.as_str(), page.tr.t(r.key()))).collect();
-    // Until oversight enables recovery, a forgotten password can lose a case.
-    let recovery_warning = match state.ombud.recovery_state(session).await {
-        Ok(recovery) => !recovery.enabled,
+    // Until oversight enables recovery, a forgotten password can lose a
+    // case; once it is, he learns when the holders run short (his disabling
+    // one may be why).
+    let recovery_warnings = match state.ombud.recovery_state(session).await {
+        Ok(recovery) => recovery.warnings.iter().map(|w| page.tr.t(&format!("admin-recovery-{w}"))).collect(),
         Err(e) => return super::page::error_page(lang, e),
     };
-    render_with(status, &StaffListPage { page, people, roles, invite, notice, problem, recovery_warning })
+    render_with(status, &StaffListPage { page, people, roles, invite, notice, problem, recovery_warnings })
 }
 
 fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine {

@@ -315,6 +315,16 @@ pub async fn configuration(State(state): State<AppState>, lang: Lang, AdminPage(
         setting("config-remind-before", hours(policy.remind_before_hours)),
         setting("config-pause-max", days(policy.pause_max_days)),
         setting("config-second-factor", roles),
+        setting(
+            "config-recovery",
+            tr.t_with(
+                "config-recovery-split",
+                &[
+                    ("threshold", FluentValue::from(config.recovery_threshold)),
+                    ("shares", FluentValue::from(config.recovery_shares)),
+                ],
+            ),
+        ),
     ];
     let none = tr.t("config-not-set");
     let categories = ombud_domain::Category::ALL

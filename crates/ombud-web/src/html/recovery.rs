@@ -49,6 +49,8 @@ pub struct RecoveryPage {
     holders: Vec<HolderLine>,
     cases_pending: u64,
     cases_not_rotated: u64,
+    cases_waiting: u64,
+    completed: Vec<String>,
     warnings: Vec<String>,
     operations: Vec<OperationLine>,
     candidates: Vec<Candidate>,
@@ -111,6 +113,7 @@ async fn recovery_page(
         .into_iter()
         .map(|(id, name)| Candidate { checked: sent.holders.contains(&id.to_string()), id: id.to_string(), name })
         .collect();
+    let completed = recovery.completed.iter().map(|c| completed_line(&page, c)).collect();
     let warnings = recovery.warnings.iter().map(|w| tr.t(&format!("recovery-warning-{w}"))).collect();
     render_with(
         status,
@@ -124,6 +127,8 @@ async fn recovery_page(
             holders: recovery.holders.into_iter().map(|h| HolderLine { name: h.name, usable: h.usable }).collect(),
             cases_pending: recovery.cases_pending,
             cases_not_rotated: recovery.cases_not_rotated,
+            cases_waiting: recovery.cases_waiting,
+            completed,
             warnings,
             operations,
             candidates,
@@ -134,6 +139,21 @@ async fn recovery_page(
             page,
         },
     )
+}
+
+/// "10:32 · Maria Keller · recovered: 2 cases", from the ledger's detail.
+fn completed_line(page: &Page, c: &ombud_service::RecoveryCompleted) -> String {
+    let tr = &page.tr;
+    let (kind, rest) = c.detail.split_once(' ').unwrap_or((c.detail.as_str(), ""));
+    let what = match (kind, rest.parse::<u32>()) {
+        ("recover", Ok(cases)) => tr.t_with("recovery-completed-recover", &[("cases", cases.into())]),
+        _ => match kind.parse::<RecoveryKind>() {
+            Ok(kind) => format!("{} {rest}", tr.label(kind)),
+            Err(_) => c.detail.clone(),
+        },
+    };
+    let by = c.by.clone().unwrap_or_default();
+    format!("{} · {by} · {what}", page.time(&c.at))
 }
 
 /// "1 of 2: Name", the approvals so far and who gave them.
@@ -195,6 +215,9 @@ pub async fn start(
             .collect::<Result<Vec<_>, _>>()?;
         let case = match (kind, sent.reference.as_str(), fields.get("every")) {
             (RecoveryKind::Recover, "", "yes") => None,
+            (RecoveryKind::Recover, _, "yes") => {
+                return Err(ServiceError::invalid_field("case", "choose-one-recovery-case"));
+            }
             (RecoveryKind::Recover, "", _) => return Err(ServiceError::invalid_field("case", "choose-recovery-case")),
             (RecoveryKind::Recover, reference, _) => Some(desk.recovery_case(reference).await?),
             _ => None,
@@ -233,6 +256,12 @@ pub async fn approve(
     };
     match approved {
         Ok(()) => see_other("/oversight/recovery?done=approved#done"),
+        // Completed or expired while her page was open: said on the page.
+        Err(ServiceError::NotFound) => {
+            let problem = Some(lang.tr().t("recovery-operation-gone"));
+            recovery_page(&state, lang, &session, None, Sent { problem, ..Sent::default() }, StatusCode::NOT_FOUND)
+                .await
+        }
         Err(ServiceError::Invalid(errors)) => {
             let sent = Sent { problem: Some(crate::error::field_messages(&lang.tr(), &errors)), ..Sent::default() };
             recovery_page(&state, lang, &session, None, sent, StatusCode::UNPROCESSABLE_ENTITY).await
