@@ -98,6 +98,14 @@ impl InstanceKeys {
         hmac(&self.ticket, ticket_id)
     }
 
+    /// The secret of the one-time link that asks a decision-maker to
+    /// justify an HR action: the same key as staff links, another domain.
+    pub fn justification_secret(&self, action_id: &[u8; 16]) -> Result<[u8; 32], CryptoError> {
+        let mut input = b"hr-justification\0".to_vec();
+        input.extend_from_slice(action_id);
+        hmac(&self.ticket, &input)
+    }
+
     /// The mark a browser keeps once it signed in to an account: a keyed
     /// hash of the account's email and public key, so sign-in from a device she used
     /// before is not held up while someone else guesses at her password.

@@ -182,6 +182,19 @@ pub enum EventKind {
     RecoveryDone,
     /// A case's pending grants were completed with the recovery key.
     CaseRecovered,
+    /// A token for the HR system was made or revoked.
+    HrTokenCreated,
+    HrTokenRevoked,
+    /// The HR system announced an adverse action (held for its period)…
+    HrActionReceived,
+    /// …its decision-maker justified it…
+    HrActionJustified,
+    /// …a reviewer took up an action nobody was required to decide…
+    HrReviewTakenUp,
+    /// …a reviewer decided it, with reasons…
+    HrReviewDecided,
+    /// …and its period ended: what the HR system reads now stands.
+    HrActionConcluded,
 }
 
 names!(EventKind, "event" {
@@ -230,6 +243,13 @@ names!(EventKind, "event" {
     RecoveryApproved => "recovery_approved",
     RecoveryDone => "recovery_done",
     CaseRecovered => "case_recovered",
+    HrTokenCreated => "hr_token_created",
+    HrTokenRevoked => "hr_token_revoked",
+    HrActionReceived => "hr_action_received",
+    HrActionJustified => "hr_action_justified",
+    HrReviewTakenUp => "hr_review_taken_up",
+    HrReviewDecided => "hr_review_decided",
+    HrActionConcluded => "hr_action_concluded",
 });
 
 impl EventKind {
@@ -279,6 +299,13 @@ impl EventKind {
                 | EventKind::RecoveryAsked
                 | EventKind::RecoveryApproved
                 | EventKind::RecoveryDone
+                | EventKind::HrTokenCreated
+                | EventKind::HrTokenRevoked
+                | EventKind::HrActionReceived
+                | EventKind::HrActionJustified
+                | EventKind::HrReviewTakenUp
+                | EventKind::HrReviewDecided
+                | EventKind::HrActionConcluded
         )
     }
 

@@ -45,7 +45,8 @@ pub use report::{
     SupportRequest, validate_message,
 };
 pub use retaliation::{
-    HrActionKind, HrActionStatus, RetaliationPolicy, ReviewDecision, hr_status, is_disclosure, needs_decision,
+    DisclosureAnswers, HrActionKind, HrActionStatus, ProtectionBasis, RetaliationPolicy, ReviewDecision, hr_status,
+    is_disclosure, needs_decision,
 };
 pub use staff::{
     MIN_PASSWORD_CHARS, RecoveryKind, Role, StaffStatus, assignable, may_assign, password_problem,

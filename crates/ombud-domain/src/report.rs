@@ -23,7 +23,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: impl Into<String>, code: &'static str) -> Self {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
         Self { field: field.into(), code }
     }
 }

@@ -165,6 +165,56 @@ pub fn hr_status(
     }
 }
 
+/// Why a person is protected (Directive Art. 4(4) reaches facilitators and
+/// colleagues too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtectionBasis {
+    /// She reported, and her contact matched the directory (or she was identified).
+    Reporter,
+    /// Named in a report as a witness.
+    Witness,
+    /// Named in a report otherwise (not as the accused).
+    Named,
+    /// She added a statement in support of a case.
+    Supporter,
+    /// Oversight added her, with a reason.
+    Added,
+}
+
+names!(ProtectionBasis, "protection basis" {
+    Reporter => "reporter",
+    Witness => "witness",
+    Named => "named",
+    Supporter => "supporter",
+    Added => "added",
+});
+
+/// A reviewer's answers to the Directive's conditions for a disclosure to be
+/// protected: reasonable grounds to believe it true (Art. 6(1)(a)), and,
+/// for a disclosure made public, one of Art. 15(1): reported first with no
+/// appropriate action in time, an imminent or manifest danger to the public
+/// interest, or a risk of retaliation or little prospect of the breach
+/// being addressed by an external report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisclosureAnswers {
+    pub believed_true: bool,
+    pub reported_first: bool,
+    pub public_danger: bool,
+    pub retaliation_risk: bool,
+}
+
+impl DisclosureAnswers {
+    /// The questions, in the order a reviewer answers them (keys of the forms and texts).
+    pub const QUESTIONS: [&'static str; 4] = ["believed_true", "reported_first", "public_danger", "retaliation_risk"];
+
+    /// Whether the disclosure was protected on these answers.
+    pub fn protected(&self) -> bool {
+        self.believed_true && (self.reported_first || self.public_danger || self.retaliation_risk)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +251,16 @@ mod tests {
         assert_eq!(short.review_due(received), received, "a short period is due at once");
         assert_eq!("pay_change".parse::<HrActionKind>().ok(), Some(HrActionKind::PayChange));
         assert!("firing".parse::<HrActionKind>().is_err());
+    }
+
+    #[test]
+    fn a_disclosure_is_protected_when_believed_true_and_one_condition_holds() {
+        let believed = DisclosureAnswers { believed_true: true, ..DisclosureAnswers::default() };
+        assert!(!believed.protected(), "belief alone is not enough for a public disclosure");
+        assert!(DisclosureAnswers { public_danger: true, ..believed }.protected());
+        assert!(DisclosureAnswers { retaliation_risk: true, ..believed }.protected());
+        let unbelieved =
+            DisclosureAnswers { reported_first: true, public_danger: true, ..DisclosureAnswers::default() };
+        assert!(!unbelieved.protected(), "information she did not believe true is not protected");
     }
 }

@@ -14,6 +14,11 @@ pub struct SweepReport {
     pub reminded: Vec<(String, DeadlineKind, Timestamp)>,
     /// (case reference, missed deadline, when it was due)
     pub escalated: Vec<(String, DeadlineKind, Timestamp)>,
+    /// HR actions whose review was raised to its reviewers (two days and
+    /// one day before the period ends)…
+    pub reviews_escalated: usize,
+    /// …and whose period ended, so the HR system reads their outcome.
+    pub actions_concluded: usize,
 }
 
 /// How many due deadlines one query takes; the sweep loops until none are left.
@@ -62,6 +67,7 @@ impl Ombud {
         // A used form token is kept a day: long enough for any reload or
         // retry, and no longer than it must.
         self.store.forget_form_tokens(as_of - jiff::SignedDuration::from_hours(24)).await?;
+        self.sweep_hr_actions(as_of, &mut report).await?;
         Ok(report)
     }
 

@@ -82,6 +82,14 @@ impl std::fmt::Display for ImportProblem {
             }
             "too-many" => "more than 20 other names",
             "email-taken" => "another person in the directory has this email",
+            "unknown-action" => {
+                "not one of dismissal, demotion, transfer, pay_change, negative_review, discipline, non_renewal, \
+                 contract_change, medical_referral, other"
+            }
+            "invalid-date" => "not a date (YYYY-MM-DD)",
+            "invalid" => "holds a control character",
+            "wrong-hr-columns" => "the header must name the columns employee_id,action,effective,decided_by,ground",
+            "too-many-lines" => "more than 10,000 actions in one file",
             _ => "the line cannot be read (a quote left open, or a different number of fields)",
         };
         match self.column {
@@ -460,10 +468,22 @@ impl Ombud {
         Ok(())
     }
 
-    /// Checks a bearer token; every failure is the same `BadToken`.
+    /// Checks a directory-sync bearer token; every failure is the same `BadToken`.
     pub async fn check_api_token(&self, token: &str) -> Result<uuid::Uuid> {
+        self.check_scoped_token(token, SCOPE_DIRECTORY).await
+    }
+
+    /// Checks the HR system's bearer token; a directory token opens nothing here.
+    pub async fn check_hr_token(&self, token: &str) -> Result<uuid::Uuid> {
+        self.check_scoped_token(token, SCOPE_HR).await
+    }
+
+    async fn check_scoped_token(&self, token: &str, scope: &str) -> Result<uuid::Uuid> {
         let hash = self.keys.api_token_hash(token.trim())?;
         let record = self.store.api_token(&hash).await?.ok_or(ServiceError::BadToken)?;
+        if record.scope != scope {
+            return Err(ServiceError::BadToken);
+        }
         Ok(record.id)
     }
 
@@ -481,11 +501,22 @@ impl AdminDesk<'_> {
     /// Creates a bearer token for a directory-sync client. Shown once; only
     /// its keyed hash is kept. From the command line or by an administrator.
     pub async fn create_api_token(&self, label: &str) -> Result<NewApiToken> {
+        self.create_scoped_token(label, SCOPE_DIRECTORY).await
+    }
+
+    /// Creates a bearer token for the HR system's feed of adverse actions
+    /// (`ombud hr token create`). Shown once.
+    pub async fn create_hr_token(&self, label: &str) -> Result<NewApiToken> {
+        self.create_scoped_token(label, SCOPE_HR).await
+    }
+
+    async fn create_scoped_token(&self, label: &str, scope: &str) -> Result<NewApiToken> {
         let label = label.trim();
         if label.is_empty() || label.chars().count() > MAX_FIELD_CHARS {
             return Err(invalid("label", if label.is_empty() { "required" } else { "too-long" }));
         }
-        let token = format!("ombud_scim_{}", ombud_crypto::random_token()?);
+        let prefix = if scope == SCOPE_HR { "ombud_hr_" } else { "ombud_scim_" };
+        let token = format!("{prefix}{}", ombud_crypto::random_token()?);
         let record = ApiTokenRecord {
             id: uuid::Uuid::now_v7(),
             token_hash: self.keys.api_token_hash(&token)?.to_vec(),
@@ -493,11 +524,13 @@ impl AdminDesk<'_> {
             created_at: self.clock.now(),
             created_by: self.by,
             revoked_at: None,
+            scope: scope.to_owned(),
         };
-        let event = StaffEventRecord::new(EventKind::SyncTokenCreated, record.created_at, self.by_actor(), None)
+        let kind = if scope == SCOPE_HR { EventKind::HrTokenCreated } else { EventKind::SyncTokenCreated };
+        let event = StaffEventRecord::new(kind, record.created_at, self.by_actor(), None)
             .with_detail(format!("{} {}", record.id, record.label));
         self.store.create_api_token(&record, &event).await?;
-        tracing::info!(token = %record.id, "directory-sync token created");
+        tracing::info!(token = %record.id, scope, "API token created");
         Ok(NewApiToken { id: record.id, label: record.label, token })
     }
 
@@ -512,6 +545,11 @@ impl AdminDesk<'_> {
         if self.store.revoke_api_token(id, &event).await? { Ok(()) } else { Err(ServiceError::NotFound) }
     }
 }
+
+/// A token for directory sync (SCIM)…
+pub const SCOPE_DIRECTORY: &str = "directory";
+/// …or for the HR system's feed.
+pub const SCOPE_HR: &str = "hr";
 
 /// A stored record for an input, keeping an existing person's SCIM id.
 fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Timestamp) -> PersonRecord {

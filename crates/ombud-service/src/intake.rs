@@ -113,6 +113,7 @@ impl Ombud {
             event,
             form_token: None,
             recovery_wrap: self.recovery_wrap_for(case_id, &key).await?,
+            protected: self.reporter_tokens(content.contact.as_ref()).await?,
         };
         Ok((new, receipt, key))
     }

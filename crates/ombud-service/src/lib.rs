@@ -28,6 +28,7 @@ mod oversight;
 mod recovery;
 mod related;
 mod reporter;
+mod retaliation;
 mod routing;
 mod sealing;
 mod second_factor;
@@ -43,7 +44,7 @@ pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEA
 pub use deadlines::SweepReport;
 pub use directory::{
     DIRECTORY_COLUMNS, DirectoryEntry, DirectorySearch, ImportProblem, ImportReport, NewApiToken,
-    OPTIONAL_DIRECTORY_COLUMNS, PersonInput, parse_directory_csv,
+    OPTIONAL_DIRECTORY_COLUMNS, PersonInput, SCOPE_DIRECTORY, SCOPE_HR, parse_directory_csv,
 };
 pub use error::ServiceError;
 pub use inbox::{
@@ -70,6 +71,10 @@ pub use recovery::{
 };
 pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;
+pub use retaliation::{
+    HR_COLUMNS, HrActionAnswer, HrActionInput, HrDecisionInput, HrReviewView, JUSTIFY_PATH, JustificationRequest,
+    MAX_IMPORT_ACTIONS, ProtectionView, parse_hr_csv,
+};
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use second_factor::{HalfSignedIn, SecondFactorSetup, SecondFactorStatus, SignIn};

@@ -34,6 +34,8 @@ pub enum NoticeKind {
     SecondFactorSet,
     /// One of her recovery codes was used to sign in.
     RecoveryCodeUsed,
+    /// To a decision-maker (not staff): justify an HR action at this link.
+    Justification,
 }
 
 impl NoticeKind {

@@ -36,6 +36,9 @@ pub struct ServiceConfig {
     /// holders' approvals rebuild it, and how many holders to name.
     pub recovery_threshold: u32,
     pub recovery_shares: u32,
+    /// `[retaliation]`: how long an HR action is held, the exempt kinds,
+    /// how long protection lasts after a case closes.
+    pub retaliation: ombud_domain::RetaliationPolicy,
 }
 
 impl Default for ServiceConfig {
@@ -55,6 +58,7 @@ impl Default for ServiceConfig {
             second_factor: vec![ombud_domain::Role::Oversight, ombud_domain::Role::Admin],
             recovery_threshold: 2,
             recovery_shares: 3,
+            retaliation: ombud_domain::RetaliationPolicy::default(),
         }
     }
 }

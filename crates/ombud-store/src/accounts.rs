@@ -178,7 +178,7 @@ async fn void_tickets(conn: &mut Conn, staff: StaffId, at: Timestamp) -> Result<
     Ok(())
 }
 
-async fn queue_notice(conn: &mut Conn, n: &StaffNotice) -> Result<()> {
+pub(crate) async fn queue_notice(conn: &mut Conn, n: &StaffNotice) -> Result<()> {
     sqlx::query(
         "INSERT INTO outbox (id, staff_id, kind, case_id, created_at, next_attempt_at, ticket_id)
          VALUES ($1, $2, $3, NULL, $4, $4, $5)",
@@ -195,7 +195,7 @@ async fn queue_notice(conn: &mut Conn, n: &StaffNotice) -> Result<()> {
 
 /// Her access rows and assignments go; the record of what she did stays.
 async fn remove_access(conn: &mut Conn, staff: StaffId) -> Result<()> {
-    for table in ["case_access", "case_assignees", "case_reads"] {
+    for table in ["case_access", "case_assignees", "case_reads", "item_wraps"] {
         // `table` is one of the constants above, never input.
         let sql = format!("DELETE FROM {table} WHERE staff_id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(staff.to_string()).execute(&mut *conn).await?;
@@ -291,6 +291,8 @@ impl AccountStore for SqlStore {
             .bind(staff.to_string())
             .execute(&mut *tx)
             .await?;
+        // An item's wrap has no pending form: her old key opens it no more.
+        sqlx::query("DELETE FROM item_wraps WHERE staff_id = $1").bind(staff.to_string()).execute(&mut *tx).await?;
         grant_if_reader(&mut tx, staff, exclusions, event.event.at).await?;
         append_staff_event(&mut tx, event, self.actors()).await?;
         tx.commit().await?;
@@ -355,6 +357,8 @@ impl AccountStore for SqlStore {
             .bind(staff.to_string())
             .execute(&mut *tx)
             .await?;
+        // An item's wrap has no pending form: her old key opens it no more.
+        sqlx::query("DELETE FROM item_wraps WHERE staff_id = $1").bind(staff.to_string()).execute(&mut *tx).await?;
         // Her second factor was sealed to the void key: she sets up a new one.
         crate::second_factor::clear_second_factor(&mut tx, staff).await?;
         void_tickets(&mut tx, staff, event.event.at).await?;

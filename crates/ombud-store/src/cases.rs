@@ -122,6 +122,21 @@ async fn insert_sealed_parts(conn: &mut Conn, new: &NewCase) -> Result<()> {
         .execute(&mut *conn)
         .await?;
     }
+    for token in &new.protected {
+        crate::retaliation::insert_protected(
+            conn,
+            &crate::ProtectedRow {
+                id: uuid::Uuid::now_v7(),
+                token: token.clone(),
+                case_id: Some(new.case.id),
+                basis: ombud_domain::ProtectionBasis::Reporter,
+                since: new.case.received_at,
+                until: None,
+                added_by: None,
+            },
+        )
+        .await?;
+    }
     let r = &new.receipt;
     sqlx::query("INSERT INTO receipts (lookup, case_id, kdf, wrapped_key) VALUES ($1, $2, $3, $4)")
         .bind(&r.lookup)

@@ -71,6 +71,8 @@ pub struct ApiTokenRecord {
     pub created_at: Timestamp,
     pub created_by: Option<StaffId>,
     pub revoked_at: Option<Timestamp>,
+    /// What it may be used for: "directory" (SCIM) or "hr" (the HR feed).
+    pub scope: String,
 }
 
 /// One identity token of one person named in a case.
@@ -336,7 +338,8 @@ impl DirectoryStore for SqlStore {
     async fn create_api_token(&self, t: &ApiTokenRecord, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, label, created_at, created_by, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO api_tokens (id, token_hash, label, created_at, created_by, revoked_at, scope)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(t.id.to_string())
         .bind(&t.token_hash)
@@ -344,6 +347,7 @@ impl DirectoryStore for SqlStore {
         .bind(millis(t.created_at))
         .bind(t.created_by.map(|s| s.to_string()))
         .bind(t.revoked_at.map(millis))
+        .bind(&t.scope)
         .execute(&mut *tx)
         .await?;
         crate::ledger::append_staff_event(&mut tx, event, self.actors()).await?;

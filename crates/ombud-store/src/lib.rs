@@ -19,6 +19,7 @@ mod outbox;
 mod records;
 mod recovery;
 mod related;
+mod retaliation;
 mod role_grants;
 mod rows;
 mod schema;
@@ -40,6 +41,7 @@ pub use outbox::OutboxStore;
 pub use records::*;
 pub use recovery::*;
 pub use related::{CaseLinkRow, RelatedStore};
+pub use retaliation::*;
 pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
 pub use second_factor::SecondFactorStore;
 pub use sql::{Dialect, SqlStore, SqliteSync};
@@ -54,7 +56,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
-        RecoveryStore, RelatedStore, RoleGrantStore, SecondFactorStore, StaffStore, Store, WorkflowStore,
+        RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, StaffStore, Store,
+        WorkflowStore,
     };
 }
 
@@ -126,6 +129,7 @@ pub trait Store:
     + LiftStore
     + RecoveryStore
     + RelatedStore
+    + RetaliationStore
     + RoleGrantStore
     + SecondFactorStore
     + StaffStore

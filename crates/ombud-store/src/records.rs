@@ -570,6 +570,9 @@ pub struct NewCase {
     /// The case key wrapped to the current recovery key (its id), once
     /// recovery is enabled.
     pub recovery_wrap: Option<(uuid::Uuid, Vec<u8>)>,
+    /// Identity tokens of the reporter, when her contact matched the
+    /// directory: she is protected from retaliation (issue 17).
+    pub protected: Vec<Vec<u8>>,
 }
 
 /// Parses a stored id or enum, naming what was corrupt.

@@ -487,6 +487,7 @@ pub(crate) struct TokenColumns {
     created_at: i64,
     created_by: Option<String>,
     revoked_at: Option<i64>,
+    scope: String,
 }
 
 impl TryFrom<TokenColumns> for ApiTokenRecord {
@@ -499,6 +500,7 @@ impl TryFrom<TokenColumns> for ApiTokenRecord {
             created_at: from_millis(c.created_at)?,
             created_by: c.created_by.map(|s| parse(&s, "staff id")).transpose()?,
             revoked_at: from_millis_opt(c.revoked_at)?,
+            scope: c.scope,
         })
     }
 }

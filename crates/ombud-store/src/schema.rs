@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (22, "role grants", include_str!("../migrations/0022_role_grants.sql")),
     (23, "second factor", include_str!("../migrations/0023_second_factor.sql")),
     (24, "recovery", include_str!("../migrations/0024_recovery.sql")),
+    (25, "retaliation", include_str!("../migrations/0025_retaliation.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -166,6 +167,10 @@ mod tests {
         (
             "4c2e972d4ebf17fd4e4b0056a784623001aff0da0382299c59fbbc76cd67682f2f5e0ec0134380fd1435e75eefdef426",
             "09e164e723ee496f7bb36fbed5fa1b6948285a98add7c1f603bcf57d205ee9d8e6d92eff1b60cde19e7358683d8da0ec",
+        ),
+        (
+            "9922fad3efe954f95f6db08f6d944db59f47f8898f9181b374cee38931395a3e272302514cb276da96560ad5f3a6db4a",
+            "8f79ba94ad0a282885edbb9856b688972d64d185b2b0f115a73ac15186c13c0614cd73fc854369be4f446f6105ae563d",
         ),
     ];
 

@@ -203,6 +203,32 @@ impl TestServer {
     }
 
     /// GET with a bearer token: (status, JSON body or null).
+    /// Every text and byte value of these tables, joined: what someone
+    /// reading the database would see of them (for sentinel tests).
+    pub async fn table_bytes(&self, tables: &[&str]) -> Vec<u8> {
+        use sqlx::Row;
+        let store = match &self.pg_url {
+            Some(url) => SqlStore::connect(url).await.expect("postgres"),
+            None => SqlStore::open(&self.data.path().join("ombud.db")).await.expect("sqlite"),
+        };
+        let mut out = Vec::new();
+        for table in tables {
+            let sql = format!("SELECT * FROM {table}");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(store.pool()).await.expect("rows");
+            for row in rows {
+                for i in 0..row.len() {
+                    if let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) {
+                        out.extend_from_slice(text.as_bytes());
+                    } else if let Ok(Some(bytes)) = row.try_get::<Option<Vec<u8>>, _>(i) {
+                        out.extend_from_slice(&bytes);
+                    }
+                    out.push(b'\n');
+                }
+            }
+        }
+        out
+    }
+
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
         let r = self.client().get(self.url(path)).bearer_auth(token).send().await.expect("get");
         (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))

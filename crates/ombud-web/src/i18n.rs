@@ -199,6 +199,7 @@ impl NoticeTexts {
             NoticeKind::RecoveryApproval => ("email-recovery-approval-subject", "email-recovery-approval-body"),
             NoticeKind::SecondFactorSet => ("email-second-factor-set-subject", "email-second-factor-set-body"),
             NoticeKind::RecoveryCodeUsed => ("email-recovery-code-used-subject", "email-recovery-code-used-body"),
+            NoticeKind::Justification => ("email-justification-subject", "email-justification-body"),
         }
     }
 }

@@ -134,6 +134,67 @@ impl Label for EventKind {
             EventKind::RecoveryApproved => "event-recovery-approved",
             EventKind::RecoveryDone => "event-recovery-done",
             EventKind::CaseRecovered => "event-case-recovered",
+            EventKind::HrTokenCreated => "event-hr-token-created",
+            EventKind::HrTokenRevoked => "event-hr-token-revoked",
+            EventKind::HrActionReceived => "event-hr-action-received",
+            EventKind::HrActionJustified => "event-hr-action-justified",
+            EventKind::HrReviewTakenUp => "event-hr-review-taken-up",
+            EventKind::HrReviewDecided => "event-hr-review-decided",
+            EventKind::HrActionConcluded => "event-hr-action-concluded",
+        }
+    }
+}
+
+impl Label for ombud_domain::HrActionKind {
+    fn key(self) -> &'static str {
+        use ombud_domain::HrActionKind as K;
+        match self {
+            K::Dismissal => "hr-action-dismissal",
+            K::Demotion => "hr-action-demotion",
+            K::Transfer => "hr-action-transfer",
+            K::PayChange => "hr-action-pay-change",
+            K::NegativeReview => "hr-action-negative-review",
+            K::Discipline => "hr-action-discipline",
+            K::NonRenewal => "hr-action-non-renewal",
+            K::ContractChange => "hr-action-contract-change",
+            K::MedicalReferral => "hr-action-medical-referral",
+            K::Other => "hr-action-other",
+        }
+    }
+}
+
+impl Label for ombud_domain::HrActionStatus {
+    fn key(self) -> &'static str {
+        use ombud_domain::HrActionStatus as S;
+        match self {
+            S::Held => "hr-status-held",
+            S::Upheld => "hr-status-upheld",
+            S::Overturned => "hr-status-overturned",
+            S::Modified => "hr-status-modified",
+            S::Cleared => "hr-status-cleared",
+        }
+    }
+}
+
+impl Label for ombud_domain::ReviewDecision {
+    fn key(self) -> &'static str {
+        match self {
+            ombud_domain::ReviewDecision::Upheld => "review-decision-upheld",
+            ombud_domain::ReviewDecision::Overturned => "review-decision-overturned",
+            ombud_domain::ReviewDecision::Modified => "review-decision-modified",
+        }
+    }
+}
+
+impl Label for ombud_domain::ProtectionBasis {
+    fn key(self) -> &'static str {
+        use ombud_domain::ProtectionBasis as B;
+        match self {
+            B::Reporter => "protection-reporter",
+            B::Witness => "protection-witness",
+            B::Named => "protection-named",
+            B::Supporter => "protection-supporter",
+            B::Added => "protection-added",
         }
     }
 }

@@ -27,6 +27,10 @@ pub struct FileConfig {
     pub conflict: ConflictConfig,
     pub accounts: AccountsConfig,
     pub recovery: RecoveryConfig,
+    /// After she speaks up (`[retaliation]`): `review_days` an HR action is
+    /// held (5), `skip_kinds` exempt from holding, `protection_months` after
+    /// a case closes (24).
+    pub retaliation: ombud_domain::RetaliationPolicy,
     /// Where a reporter can turn outside the organisation (`[[external_channels]]`
     /// with `name_en`, `name_zh`, `contact`); China's channels when absent.
     pub external_channels: Option<Vec<ombud_domain::ExternalChannel>>,
@@ -141,6 +145,7 @@ impl Default for FileConfig {
             conflict: ConflictConfig::default(),
             accounts: AccountsConfig::default(),
             recovery: RecoveryConfig::default(),
+            retaliation: ombud_domain::RetaliationPolicy::default(),
             external_channels: None,
             labels: None,
         }
@@ -186,6 +191,7 @@ impl FileConfig {
             second_factor: self.accounts.second_factor.clone(),
             recovery_threshold: self.recovery.threshold,
             recovery_shares: self.recovery.shares,
+            retaliation: self.retaliation.clone(),
             ..ServiceConfig::default()
         }
     }
@@ -281,6 +287,10 @@ mod tests {
             std::fs::write(&path, text).expect("write");
             FileConfig::load(Some(&path))
         };
+        let held = write("[retaliation]\nreview_days = 7\nskip_kinds = [\"transfer\"]\n").expect("retaliation");
+        assert_eq!(held.service().retaliation.review_days, 7);
+        assert!(held.service().retaliation.exempt(ombud_domain::HrActionKind::Transfer));
+        assert!(write("[retaliation]\nskip_kinds = [\"firing\"]\n").is_err(), "an unknown kind is refused");
         let five = write("[recovery]\nshares = 5\nthreshold = 3\n").expect("3 of 5 works");
         assert_eq!((five.service().recovery_threshold, five.service().recovery_shares), (3, 5));
         let alone = write("[recovery]\nthreshold = 1\n").expect_err("one member alone");

@@ -85,10 +85,33 @@ enum Command {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// The HR system's feed of adverse actions (held for review before they take effect).
+    Hr {
+        #[command(subcommand)]
+        command: HrCommand,
+    },
     /// The organisation recovery key, held by oversight (enabled and used in the browser or the API).
     Recovery {
         #[command(subcommand)]
         command: RecoveryCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HrCommand {
+    /// Announce adverse actions from a CSV file with the columns
+    /// employee_id,action,effective,decided_by,ground. Every bad line is
+    /// reported and nothing is imported; each action's id and status are printed.
+    Import {
+        #[command(flatten)]
+        at: Location,
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+    },
+    /// Bearer tokens for the HR system (`POST /api/v1/hr/actions`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
 }
 
@@ -330,6 +353,67 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Directory { command } => directory(command).await,
         Command::Recovery { command: RecoveryCommand::Status { at } } => recovery_status(&at).await,
+        Command::Hr { command: HrCommand::Import { at, file } } => import_hr(&at, &file).await,
+        Command::Hr { command: HrCommand::Token { command } } => tokens(command, ombud_service::SCOPE_HR).await,
+    }
+}
+
+/// `ombud hr import`: all of the file or nothing, every problem named.
+async fn import_hr(at: &Location, file: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let ombud = open_at(at).await?;
+    match ombud.import_hr_actions(&text).await {
+        Ok(answers) => {
+            println!("id\tstatus");
+            for a in &answers {
+                println!("{}\t{}", a.id, a.status);
+            }
+            eprintln!("imported {} action(s) from {}", answers.len(), file.display());
+            Ok(())
+        }
+        Err(ombud_service::ServiceError::BadImport(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {p}", file.display());
+            }
+            anyhow::bail!("nothing was imported: {} problem(s) in {}", problems.len(), file.display())
+        }
+        Err(e) => Err(e).context("importing the HR actions"),
+    }
+}
+
+/// Token commands for directory sync and for the HR feed: each lists and
+/// revokes only its own kind.
+async fn tokens(command: TokenCommand, scope: &str) -> anyhow::Result<()> {
+    let hr = scope == ombud_service::SCOPE_HR;
+    match command {
+        TokenCommand::Create { at, label } => {
+            let desk_at = open_at(&at).await?;
+            let desk = desk_at.operator();
+            let token = if hr { desk.create_hr_token(&label).await? } else { desk.create_api_token(&label).await? };
+            println!("created token {} ({})", token.id, token.label);
+            println!("Authorization: Bearer {}", token.token);
+            if hr {
+                println!("Keep it now: it is not shown again. The HR feed is <your Ombud URL>/api/v1/hr/actions");
+            } else {
+                println!("Keep it now: it is not shown again. The SCIM base URL is <your Ombud URL>/scim/v2");
+            }
+            Ok(())
+        }
+        TokenCommand::List { at } => {
+            for t in open_at(&at).await?.operator().api_tokens().await?.into_iter().filter(|t| t.scope == scope) {
+                let state = t.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                println!("{}\t{}\t{}\t{state}", t.id, t.label, t.created_at);
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { at, id } => {
+            let ombud = open_at(&at).await?;
+            let known = ombud.operator().api_tokens().await?.into_iter().any(|t| t.id == id && t.scope == scope);
+            anyhow::ensure!(known, "no such token");
+            ombud.operator().revoke_api_token(id).await.context("revoking the token")?;
+            println!("revoked token {id}");
+            Ok(())
+        }
     }
 }
 
@@ -425,25 +509,7 @@ async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        DirectoryCommand::Token { command: TokenCommand::Create { at, label } } => {
-            let token = open_at(&at).await?.operator().create_api_token(&label).await?;
-            println!("created token {} ({})", token.id, token.label);
-            println!("Authorization: Bearer {}", token.token);
-            println!("Keep it now: it is not shown again. The SCIM base URL is <your Ombud URL>/scim/v2");
-            Ok(())
-        }
-        DirectoryCommand::Token { command: TokenCommand::List { at } } => {
-            for t in open_at(&at).await?.operator().api_tokens().await? {
-                let state = t.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
-                println!("{}\t{}\t{}\t{state}", t.id, t.label, t.created_at);
-            }
-            Ok(())
-        }
-        DirectoryCommand::Token { command: TokenCommand::Revoke { at, id } } => {
-            open_at(&at).await?.operator().revoke_api_token(id).await.context("revoking the token")?;
-            println!("revoked token {id}");
-            Ok(())
-        }
+        DirectoryCommand::Token { command } => tokens(command, ombud_service::SCOPE_DIRECTORY).await,
     }
 }
 

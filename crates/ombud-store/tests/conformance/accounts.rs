@@ -75,6 +75,7 @@ pub(crate) async fn an_account_lives_invited_active_disabled_enabled_reset(store
         created_at: t(45),
         created_by: Some(invited.id),
         revoked_at: None,
+        scope: "directory".to_owned(),
     };
     store.create_api_token(&sync, &token_event(EventKind::SyncTokenCreated, sync.created_at)).await.expect("token");
     let epoch = joined_row.session_epoch;

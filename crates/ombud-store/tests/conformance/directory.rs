@@ -59,6 +59,7 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
         created_at: t(0),
         created_by: Some(admin.id),
         revoked_at: None,
+        scope: "directory".to_owned(),
     };
     store.create_api_token(&token, &token_event(EventKind::SyncTokenCreated, token.created_at)).await.expect("token");
     let by_token = DirectoryChangeRecord {
@@ -101,6 +102,7 @@ pub(crate) async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore)
         created_at: t(0),
         created_by: None,
         revoked_at: None,
+        scope: "directory".to_owned(),
     };
     store.create_api_token(&token, &token_event(EventKind::SyncTokenCreated, token.created_at)).await.expect("create");
     assert_eq!(store.api_token(&[1; 32]).await.expect("find"), Some(token.clone()));

@@ -158,6 +158,7 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
             .map(|s| AccessGrant { staff: *s, public_key: vec![1; 32], wrapped_key: s.as_bytes().to_vec() })
             .collect(),
         parties: Vec::new(),
+        protected: Vec::new(),
         sealed_matches: None,
         exclusions: Vec::new(),
         requests: Vec::new(),

@@ -9,6 +9,7 @@
 mod admin;
 mod cases;
 mod daily;
+mod hr;
 mod ledger;
 pub mod model;
 mod oversight;
@@ -48,7 +49,11 @@ struct BearerTokens;
 impl utoipa::Modify for BearerTokens {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        for (name, from) in [("staff", "POST /staff/session"), ("reporter", "POST /reporter/session")] {
+        for (name, from) in [
+            ("staff", "POST /staff/session"),
+            ("reporter", "POST /reporter/session"),
+            ("hr", "`ombud hr token create`"),
+        ] {
             let scheme =
                 HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(format!("token from {from}")));
             components.add_security_scheme(name, SecurityScheme::Http(scheme.build()));
@@ -65,6 +70,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(daily::routes())
         .merge(oversight::routes())
         .merge(recovery::routes())
+        .merge(hr::routes())
         .merge(ledger::routes())
         .merge(admin::routes())
 }

@@ -13,6 +13,7 @@ mod oversight_accounts;
 pub(crate) mod page;
 mod recovery;
 pub(crate) mod reporter;
+mod retaliation;
 mod second_factor;
 pub(crate) mod staff;
 
@@ -44,6 +45,11 @@ pub fn routes() -> Router<AppState> {
         .route("/oversight/role-grants/{grant}/{decision}", post(oversight_accounts::decide))
         .route("/oversight/recovery", get(recovery::recovery).post(recovery::start))
         .route("/oversight/recovery/{operation}/approve", post(recovery::approve))
+        .route("/oversight/retaliation", get(retaliation::reviews))
+        .route("/oversight/retaliation/{id}", get(retaliation::review))
+        .route("/oversight/retaliation/{id}/decision", post(retaliation::decide))
+        .route("/oversight/retaliation/{id}/take-up", post(retaliation::take_up))
+        .route("/justify/{token}", get(retaliation::justify).post(retaliation::justify_post))
         .route("/about", get(about))
         .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
         .route("/staff/sign-out", post(staff::sign_out))

@@ -1,0 +1,855 @@
+//! After she speaks up (issue 17, DECISIONS #18): the HR system announces
+//! adverse actions before they take effect; every action of a listed kind is
+//! held for the review period whoever it concerns, its decision-maker is
+//! asked to justify it, and a reviewer on the oversight committee — kept
+//! away from the decision-maker's chain and from the accused of any case
+//! that protects the person — decides it. The HR system learns the outcome
+//! only when the period ends, and never why.
+
+use crate::error::invalid;
+use crate::sealing::{open_json, seal_json};
+use crate::workflow::{required, sentence};
+use crate::{Ombud, OversightDesk, Result, ServiceError};
+use jiff::{SignedDuration, Timestamp};
+use ombud_crypto::{DataKey, item_aad};
+use ombud_domain::{
+    DisclosureAnswers, EventKind, FieldError, HrActionKind, HrActionStatus, NamedParty, PersonRole, ProtectionBasis,
+    ReviewDecision, Role, StaffId, exclusion, hr_status, is_disclosure, needs_decision,
+};
+use ombud_store::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The columns of `ombud hr import`, in this order.
+pub const HR_COLUMNS: [&str; 5] = ["employee_id", "action", "effective", "decided_by", "ground"];
+
+/// The most characters of an employee id the feed takes.
+const MAX_ID_CHARS: usize = 200;
+/// The most characters of a ground.
+const MAX_GROUND_CHARS: usize = 5_000;
+/// The most actions one import takes.
+pub const MAX_IMPORT_ACTIONS: usize = 10_000;
+/// How far back "repeat decision-makers" look.
+const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24 * 365);
+
+/// An adverse action as the HR system sends it. Every field is text, so a
+/// mistake in one is named beside it rather than refusing the whole body.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HrActionInput {
+    #[schema(max_length = 200)]
+    pub employee_id: String,
+    /// dismissal, demotion, transfer, pay_change, negative_review,
+    /// discipline, non_renewal, contract_change, medical_referral or other.
+    pub action: String,
+    /// When it would take effect (YYYY-MM-DD).
+    pub effective: String,
+    /// The employee id of whoever decided it.
+    #[schema(max_length = 200)]
+    pub decided_by: String,
+    /// Free text, or `disclosure`: the person shared information about misconduct.
+    #[schema(max_length = 5000)]
+    pub ground: String,
+}
+
+/// What the HR system reads: the same two fields for every action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct HrActionAnswer {
+    pub id: uuid::Uuid,
+    pub status: HrActionStatus,
+}
+
+/// The particulars of an action, sealed under its item key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Particulars {
+    employee_id: String,
+    name: Option<String>,
+    decided_by: String,
+    decider_name: Option<String>,
+    effective: jiff::civil::Date,
+    ground: String,
+    /// Why the person was protected when the action arrived (case references).
+    bases: Vec<(String, ProtectionBasis)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Justification {
+    text: String,
+}
+
+/// A reviewer's decision, sealed under the action's key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SealedDecision {
+    reasons: String,
+    disclosure: Option<DisclosureAnswers>,
+}
+
+/// A reviewer's decision as she gives it.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct HrDecisionInput {
+    /// upheld, overturned or modified.
+    pub decision: String,
+    /// Why, in at least a sentence; for `modified`, how.
+    #[schema(max_length = 20000)]
+    pub reasons: String,
+    /// For an action on the ground `disclosure`: the Directive's conditions.
+    pub disclosure: Option<DisclosureAnswers>,
+}
+
+/// An action as a reviewer sees it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct HrReviewView {
+    pub id: uuid::Uuid,
+    pub action: HrActionKind,
+    pub received_at: Timestamp,
+    /// When the HR system learns the outcome.
+    pub period_end: Timestamp,
+    /// When the review is due (escalated then, and a day later).
+    pub review_due: Timestamp,
+    pub employee_id: String,
+    pub name: Option<String>,
+    pub decided_by: String,
+    pub decider_name: Option<String>,
+    #[schema(value_type = String, format = Date)]
+    pub effective: jiff::civil::Date,
+    pub ground: String,
+    pub disclosure: bool,
+    /// Why the person is protected now (case references she may look up).
+    pub protected: Vec<ProtectionView>,
+    /// Whether a person must decide before the period ends.
+    pub needs_decision: bool,
+    pub taken_up_by: Option<String>,
+    pub justification: Option<String>,
+    pub justified_at: Option<Timestamp>,
+    /// Whether the decision-maker could be asked (he is in the directory).
+    pub decider_asked: bool,
+    pub decision: Option<ReviewDecision>,
+    pub reasons: Option<String>,
+    pub disclosure_answers: Option<DisclosureAnswers>,
+    pub disclosure_protected: Option<bool>,
+    pub decided_by_staff: Option<String>,
+    pub decided_at: Option<Timestamp>,
+    /// What the HR system reads now.
+    pub hr_status: HrActionStatus,
+    pub concluded: bool,
+    pub escalated: bool,
+    /// Other actions by the same decision-maker in the past year.
+    pub decider_other_actions: u64,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ProtectionView {
+    pub reference: Option<String>,
+    pub basis: ProtectionBasis,
+}
+
+fn action_aad(id: uuid::Uuid, kind: &str) -> Vec<u8> {
+    item_aad(id.as_bytes(), id.as_bytes(), kind)
+}
+
+fn justification_item(id: uuid::Uuid) -> String {
+    format!("{id}/justification")
+}
+
+fn wrap_aad(item: &str, staff: StaffId) -> Vec<u8> {
+    let mut aad = b"ombud/v1/item-wrap\0".to_vec();
+    aad.extend_from_slice(item.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(staff.as_bytes());
+    aad
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A checked action, ready to be held.
+struct CheckedAction {
+    employee_id: String,
+    kind: HrActionKind,
+    effective: jiff::civil::Date,
+    decided_by: String,
+    ground: String,
+}
+
+fn check_id(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
+    match required(field, value, MAX_ID_CHARS) {
+        Ok(v) if v.chars().any(char::is_control) => {
+            errors.push(FieldError::new(field, "invalid"));
+            v
+        }
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    }
+}
+
+/// Every problem with an action at once, named by its field.
+fn check_action(input: &HrActionInput) -> std::result::Result<CheckedAction, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let employee_id = check_id("employee_id", &input.employee_id, &mut errors);
+    let decided_by = check_id("decided_by", &input.decided_by, &mut errors);
+    let kind = match input.action.trim().to_ascii_lowercase().parse::<HrActionKind>() {
+        Ok(kind) => Some(kind),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "action",
+                if input.action.trim().is_empty() { "required" } else { "unknown-action" },
+            ));
+            None
+        }
+    };
+    let effective = match input.effective.trim().parse::<jiff::civil::Date>() {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.push(FieldError::new(
+                "effective",
+                if input.effective.trim().is_empty() { "required" } else { "invalid-date" },
+            ));
+            None
+        }
+    };
+    let ground = match required("ground", &input.ground, MAX_GROUND_CHARS) {
+        Ok(g) => g,
+        Err(e) => {
+            errors.push(e);
+            String::new()
+        }
+    };
+    match (kind, effective) {
+        (Some(kind), Some(effective)) if errors.is_empty() => {
+            Ok(CheckedAction { employee_id, kind, effective, decided_by, ground })
+        }
+        _ => Err(errors),
+    }
+}
+
+impl Ombud {
+    /// The identity tokens of a person by employee id: his own, and his
+    /// email's when the directory knows him.
+    async fn employee_tokens(&self, employee_id: &str) -> Result<(Vec<u8>, BTreeSet<Vec<u8>>)> {
+        let primary = self.keys.person_by_employee_id(employee_id.trim())?.to_vec();
+        let index = self.directory_index().await?;
+        let mut all = match index.by_employee_id(employee_id.trim()) {
+            Some(person) => self.person_tokens(person)?,
+            None => BTreeSet::new(),
+        };
+        all.insert(primary.clone());
+        Ok((primary, all))
+    }
+
+    /// Why a person is protected at `now` (empty: he is not).
+    async fn protection_of(&self, tokens: &BTreeSet<Vec<u8>>, now: Timestamp) -> Result<Vec<ProtectionHit>> {
+        let months = i64::from(self.config.retaliation.protection_months);
+        let zone = self.config.policy.time_zone()?;
+        let closed_since = now
+            .to_zoned(zone)
+            .checked_sub(jiff::Span::new().months(months))
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::MIN);
+        let tokens: Vec<Vec<u8>> = tokens.iter().cloned().collect();
+        Ok(self.store.protection(&tokens, now, closed_since).await?)
+    }
+
+    /// The reporter's tokens when her contact matches the directory: she is
+    /// protected from the day she reports.
+    pub(crate) async fn reporter_tokens(&self, contact: Option<&ombud_domain::Contact>) -> Result<Vec<Vec<u8>>> {
+        let Some(email) = contact.and_then(|c| c.email.as_deref()).map(str::trim).filter(|e| !e.is_empty()) else {
+            return Ok(Vec::new());
+        };
+        let index = self.directory_index().await?;
+        let Some(person) = index.linked(email).and_then(|id| index.people.get(id)) else { return Ok(Vec::new()) };
+        Ok(self.person_tokens(person)?.into_iter().collect())
+    }
+
+    /// The oversight members who may review an action: not the person, not
+    /// the decision-maker or anyone above him, not the accused of a case
+    /// that protects the person nor anyone above them, and nobody kept out
+    /// of such a case.
+    async fn reviewers(
+        &self,
+        person: &BTreeSet<Vec<u8>>,
+        decider: &BTreeSet<Vec<u8>>,
+        hits: &[ProtectionHit],
+    ) -> Result<Vec<StaffRecord>> {
+        let index = self.directory_index().await?;
+        let party = |tokens: &BTreeSet<Vec<u8>>, role| NamedParty {
+            employee_id: tokens.iter().find_map(|t| index.by_token.get(t).cloned()),
+            tokens: tokens.clone(),
+            role,
+        };
+        let mut parties = vec![party(person, PersonRole::Witness), party(decider, PersonRole::Accused)];
+        let mut kept_out = BTreeSet::new();
+        for case in hits.iter().filter_map(|h| h.case_id).collect::<BTreeSet<_>>() {
+            for token in self.store.accused_tokens(case).await? {
+                parties.push(party(&BTreeSet::from([token]), PersonRole::Accused));
+            }
+            kept_out.extend(self.store.exclusions(case).await?.into_iter().map(|e| e.staff_id));
+        }
+        let mut out = Vec::new();
+        for s in self.store.list_staff().await? {
+            if s.role != Role::Oversight || !s.active() || kept_out.contains(&s.id) || s.public_key.len() != 32 {
+                continue;
+            }
+            let reader = self.reader(&index, &s, false)?;
+            if exclusion(&self.config.conflict, &index.chart, &parties, &reader).is_none() {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    fn wraps_for(&self, item: &str, key: &DataKey, readers: &[StaffRecord]) -> Result<Vec<ItemWrap>> {
+        readers
+            .iter()
+            .filter_map(|r| <[u8; 32]>::try_from(r.public_key.as_slice()).ok().map(|p| (r.id, p)))
+            .map(|(staff_id, public)| {
+                Ok(ItemWrap {
+                    item_id: item.to_owned(),
+                    staff_id,
+                    wrapped_key: ombud_crypto::wrap_key(&public, key, &wrap_aad(item, staff_id))?,
+                })
+            })
+            .collect()
+    }
+
+    /// An action checked, sealed and wrapped to its reviewers, not yet written.
+    async fn hold_action(
+        &self,
+        action: CheckedAction,
+        token: Option<uuid::Uuid>,
+        now: Timestamp,
+    ) -> Result<(HrActionRow, Vec<ItemWrap>, StaffEventRecord)> {
+        let policy = &self.config.retaliation;
+        let id = uuid::Uuid::now_v7();
+        let exempt = policy.exempt(action.kind);
+        let (person_token, person) = self.employee_tokens(&action.employee_id).await?;
+        let (decider_token, decider) = self.employee_tokens(&action.decided_by).await?;
+        let hits = self.protection_of(&person, now).await?;
+        let index = self.directory_index().await?;
+        let mut bases = Vec::new();
+        for hit in &hits {
+            let reference = match hit.case_id {
+                Some(case) => self.store.case(case).await?.map(|c| c.reference).unwrap_or_default(),
+                None => String::new(),
+            };
+            bases.push((reference, hit.basis));
+        }
+        let particulars = Particulars {
+            name: index.by_employee_id(&action.employee_id).map(|p| p.name.clone()),
+            decider_name: index.by_employee_id(&action.decided_by).map(|p| p.name.clone()),
+            employee_id: action.employee_id,
+            decided_by: action.decided_by,
+            effective: action.effective,
+            ground: action.ground,
+            bases,
+        };
+        let key = DataKey::generate()?;
+        let sealed = seal_json(&key, &action_aad(id, "hr-action"), &particulars)?;
+        let wraps = if exempt {
+            Vec::new()
+        } else {
+            let reviewers = self.reviewers(&person, &decider, &hits).await?;
+            if reviewers.is_empty() {
+                // Fail closed: nobody may decide it, so it is overturned
+                // when its period ends unless nobody had to.
+                tracing::warn!("an HR action has no oversight member free to review it");
+            }
+            self.wraps_for(&id.to_string(), &key, &reviewers)?
+        };
+        let row = HrActionRow {
+            id,
+            token_id: token,
+            kind: action.kind,
+            received_at: now,
+            period_end: if exempt { now } else { policy.period_end(now) },
+            exempt,
+            disclosure: is_disclosure(&particulars.ground),
+            person_token,
+            decider_token: Some(decider_token),
+            sealed,
+            status: if exempt { HrActionStatus::Cleared } else { HrActionStatus::Held },
+            escalated_at: None,
+            last_call_at: None,
+            taken_up_at: None,
+            taken_up_by: None,
+            decision: None,
+            decided_at: None,
+            decided_by: None,
+            sealed_decision: None,
+            needed_decision: None,
+            concluded_at: None,
+            justify_next_at: (!exempt).then_some(now),
+            justify_attempts: 0,
+            justify_mailed_at: None,
+            justified_at: None,
+            sealed_justification: None,
+        };
+        let event = StaffEventRecord::new(EventKind::HrActionReceived, now, Actor::System, None)
+            .with_detail(format!("{id} {}", action.kind));
+        Ok((row, wraps, event))
+    }
+
+    /// `POST /api/v1/hr/actions`: one action, held (or cleared, for an
+    /// exempt kind). The answer is the same shape for everyone.
+    pub async fn receive_hr_action(&self, token: uuid::Uuid, input: &HrActionInput) -> Result<HrActionAnswer> {
+        let action = check_action(input).map_err(ServiceError::Invalid)?;
+        let (row, wraps, event) = self.hold_action(action, Some(token), self.clock.now()).await?;
+        self.store.create_hr_action(&row, &wraps, &event).await?;
+        Ok(HrActionAnswer { id: row.id, status: row.status })
+    }
+
+    /// `ombud hr import`: every line checked first; all of them or none.
+    pub async fn import_hr_actions(&self, text: &str) -> Result<Vec<HrActionAnswer>> {
+        let inputs = parse_hr_csv(text).map_err(ServiceError::BadImport)?;
+        let now = self.clock.now();
+        let mut rows = Vec::with_capacity(inputs.len());
+        for (_, input) in inputs {
+            let action = check_action(&input).map_err(ServiceError::Invalid)?;
+            rows.push(self.hold_action(action, None, now).await?);
+        }
+        self.store.create_hr_actions(&rows).await?;
+        Ok(rows.iter().map(|(r, _, _)| HrActionAnswer { id: r.id, status: r.status }).collect())
+    }
+
+    /// `GET /api/v1/hr/actions/{id}`: held until the period ends, then its
+    /// outcome (concluded here if the sweep has not come by yet).
+    pub async fn hr_action_status(&self, id: uuid::Uuid) -> Result<HrActionAnswer> {
+        let row = self.store.hr_action(id).await?.ok_or(ServiceError::NotFound)?;
+        let now = self.clock.now();
+        if row.concluded_at.is_none() && row.period_end <= now {
+            self.conclude(&row, now).await?;
+            let row = self.store.hr_action(id).await?.ok_or(ServiceError::NotFound)?;
+            return Ok(HrActionAnswer { id, status: row.status });
+        }
+        Ok(HrActionAnswer { id, status: row.status })
+    }
+
+    /// Whether a person must decide this action, asked now.
+    async fn action_needs_decision(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
+        let person = self.person_tokens_of(&row.person_token).await?;
+        let protected = !self.protection_of(&person, now).await?.is_empty();
+        Ok(needs_decision(protected, row.disclosure, row.taken_up_at.is_some()))
+    }
+
+    /// All the tokens of the person a stored token names.
+    async fn person_tokens_of(&self, token: &[u8]) -> Result<BTreeSet<Vec<u8>>> {
+        let index = self.directory_index().await?;
+        let mut out = match index.by_token.get(token).and_then(|id| index.people.get(id)) {
+            Some(person) => self.person_tokens(person)?,
+            None => BTreeSet::new(),
+        };
+        out.insert(token.to_vec());
+        Ok(out)
+    }
+
+    /// The period ended: what the HR system reads from now on.
+    async fn conclude(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
+        let needed = !row.exempt && self.action_needs_decision(row, now).await?;
+        let status = hr_status(row.exempt, row.period_end, now, row.decision, needed);
+        if status == HrActionStatus::Overturned && row.decision.is_none() {
+            tracing::warn!(action = %row.id, "an HR action that needed a decision got none in its period: overturned");
+        }
+        let event = StaffEventRecord::new(EventKind::HrActionConcluded, now, Actor::System, None)
+            .with_detail(format!("{} {status}", row.id));
+        Ok(self.store.conclude_hr_action(row.id, status, needed, now, &event).await?)
+    }
+
+    /// The sweep's part: reviews raised two days and one day before their
+    /// period ends, and periods that ended concluded.
+    pub(crate) async fn sweep_hr_actions(&self, now: Timestamp, report: &mut crate::SweepReport) -> Result<()> {
+        let horizon = now + SignedDuration::from_hours(48);
+        let policy = &self.config.retaliation;
+        loop {
+            let rows = self.store.hr_actions_ending(horizon, 500).await?;
+            let mut concluded = 0;
+            for row in &rows {
+                if row.period_end <= now {
+                    if self.conclude(row, now).await? {
+                        report.actions_concluded += 1;
+                    }
+                    concluded += 1;
+                    continue;
+                }
+                if row.exempt || row.decision.is_some() {
+                    continue;
+                }
+                let call = if now >= policy.last_call(row.received_at) && row.last_call_at.is_none() {
+                    ReviewCall::Last
+                } else if now >= policy.review_due(row.received_at) && row.escalated_at.is_none() {
+                    ReviewCall::First
+                } else {
+                    continue;
+                };
+                if !self.action_needs_decision(row, now).await? {
+                    continue;
+                }
+                let notices: Vec<StaffNotice> = self
+                    .store
+                    .item_readers(&row.id.to_string())
+                    .await?
+                    .into_iter()
+                    .map(|staff| StaffNotice { staff, kind: "attention", ticket: None, at: now })
+                    .collect();
+                if self.store.escalate_hr_action(row.id, call, &notices).await? {
+                    report.reviews_escalated += 1;
+                }
+            }
+            // Only concluded rows leave the query; the rest are within the horizon.
+            if rows.len() < 500 || concluded == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends each decision-maker his content-free request to justify an
+    /// action, in English and Chinese (he is no staff member with a
+    /// language of his own). One who is not in the directory is not asked;
+    /// the reviewer sees that.
+    pub async fn ask_justifications(
+        &self,
+        mailer: &dyn crate::Mailer,
+        texts: &dyn crate::NoticeText,
+        public_url: &str,
+    ) -> Result<crate::DeliveryReport> {
+        let public_url = public_url.trim_end_matches('/');
+        let mut report = crate::DeliveryReport::default();
+        let now = self.clock.now();
+        let index = self.directory_index().await?;
+        for row in self.store.justifications_to_ask(now, 50).await? {
+            let email = row
+                .decider_token
+                .as_ref()
+                .and_then(|t| index.by_token.get(t))
+                .and_then(|id| index.people.get(id))
+                .map(|p| p.email.clone());
+            let Some(email) = email else {
+                self.store.justification_asked(row.id, now).await?;
+                continue;
+            };
+            let link = format!("{public_url}{JUSTIFY_PATH}/{}", self.justification_token(row.id)?);
+            let kind = crate::NoticeKind::Justification;
+            let subject = format!("{} / {}", texts.subject("en", kind), texts.subject("zh-CN", kind));
+            let body = format!("{}\n\n---\n\n{}", texts.body("en", kind, &link), texts.body("zh-CN", kind, &link));
+            match mailer.send(&email, &subject, &body).await {
+                Ok(()) => {
+                    self.store.justification_asked(row.id, now).await?;
+                    report.sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a request for a justification could not be sent; it will be retried");
+                    let wait = SignedDuration::from_secs(60 * (1i64 << row.justify_attempts.min(6)).min(60));
+                    self.store.justification_retry(row.id, now + wait).await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn justification_token(&self, id: uuid::Uuid) -> Result<String> {
+        let secret = self.keys.justification_secret(id.as_bytes())?;
+        Ok(format!("{}.{}", id.simple(), hex(&secret[..16])))
+    }
+
+    /// The action a justification link names, if the link is right and the
+    /// action still waits for one; every other link answers the same.
+    pub async fn justification_request(&self, token: &str) -> Result<JustificationRequest> {
+        let (id, secret) = token.trim().split_once('.').ok_or(ServiceError::BadTicket)?;
+        let id = uuid::Uuid::try_parse(id).map_err(|_| ServiceError::BadTicket)?;
+        let expected = self.keys.justification_secret(id.as_bytes())?;
+        if !ombud_crypto::constant_time_eq(secret.as_bytes(), hex(&expected[..16]).as_bytes()) {
+            return Err(ServiceError::BadTicket);
+        }
+        let row = self.store.hr_action(id).await?.ok_or(ServiceError::BadTicket)?;
+        if row.justified_at.is_some() || row.concluded_at.is_some() || row.exempt {
+            return Err(ServiceError::BadTicket);
+        }
+        Ok(JustificationRequest { id, action: row.kind, received_at: row.received_at, period_end: row.period_end })
+    }
+
+    /// The decision-maker's written justification, sealed to the action's
+    /// reviewers; once.
+    pub async fn justify_hr_action(&self, token: &str, text: &str) -> Result<()> {
+        let request = self.justification_request(token).await?;
+        let text = sentence("justification", text).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let item = justification_item(request.id);
+        let key = DataKey::generate()?;
+        let sealed = seal_json(&key, &action_aad(request.id, "hr-justification"), &Justification { text })?;
+        let readers: BTreeSet<StaffId> = self.store.item_readers(&request.id.to_string()).await?.into_iter().collect();
+        let staff: Vec<StaffRecord> =
+            self.store.list_staff().await?.into_iter().filter(|s| readers.contains(&s.id)).collect();
+        let wraps = self.wraps_for(&item, &key, &staff)?;
+        let event = StaffEventRecord::new(EventKind::HrActionJustified, self.clock.now(), Actor::System, None)
+            .with_detail(request.id.to_string());
+        if self.store.justify_hr_action(request.id, &sealed, &wraps, &event).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::BadTicket)
+        }
+    }
+}
+
+/// Where a decision-maker writes his justification from his one-time link.
+pub const JUSTIFY_PATH: &str = "/justify";
+
+/// What the justification page shows: which action, nothing about anyone.
+#[derive(Clone, Debug)]
+pub struct JustificationRequest {
+    pub id: uuid::Uuid,
+    pub action: HrActionKind,
+    pub received_at: Timestamp,
+    pub period_end: Timestamp,
+}
+
+/// The lines of an HR import, each with its line number, or every problem.
+pub fn parse_hr_csv(text: &str) -> std::result::Result<Vec<(u64, HrActionInput)>, Vec<crate::ImportProblem>> {
+    use crate::ImportProblem;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(_) => return Err(vec![ImportProblem { line: 1, column: None, code: "unreadable" }]),
+    };
+    if headers != HR_COLUMNS {
+        return Err(vec![ImportProblem { line: 1, column: None, code: "wrong-hr-columns" }]);
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let Ok(record) = record else {
+            problems.push(ImportProblem { line, column: None, code: "unreadable" });
+            continue;
+        };
+        if record.len() != HR_COLUMNS.len() {
+            problems.push(ImportProblem { line, column: None, code: "wrong-hr-columns" });
+            continue;
+        }
+        let field = |n: usize| record.get(n).unwrap_or_default().to_owned();
+        let input = HrActionInput {
+            employee_id: field(0),
+            action: field(1),
+            effective: field(2),
+            decided_by: field(3),
+            ground: field(4),
+        };
+        match check_action(&input) {
+            Ok(_) => rows.push((line, input)),
+            Err(errors) => problems.extend(errors.into_iter().map(|e| ImportProblem {
+                line,
+                column: HR_COLUMNS.iter().find(|c| **c == e.field).copied(),
+                code: e.code,
+            })),
+        }
+        if rows.len() > MAX_IMPORT_ACTIONS {
+            return Err(vec![ImportProblem { line, column: None, code: "too-many-lines" }]);
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
+}
+
+impl OversightDesk<'_> {
+    /// The actions she may review, newest first: open ones with their
+    /// deadlines, and those decided or concluded. An action she is kept out
+    /// of leaves no trace here.
+    pub async fn hr_reviews(&self) -> Result<Vec<HrReviewView>> {
+        let mut out = Vec::new();
+        for (row, wrap) in self.store.hr_actions_for(self.session.id, 500).await? {
+            out.push(self.review_view(&row, &wrap).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn hr_review(&self, id: uuid::Uuid) -> Result<HrReviewView> {
+        let (row, wrap) = self.reviewable(id).await?;
+        self.review_view(&row, &wrap).await
+    }
+
+    /// The action and her wrap of its key; NotFound when she may not review it.
+    async fn reviewable(&self, id: uuid::Uuid) -> Result<(HrActionRow, Vec<u8>)> {
+        let row = self.store.hr_action(id).await?.ok_or(ServiceError::NotFound)?;
+        let wrap = self.store.item_wrap(&id.to_string(), self.session.id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((row, wrap))
+    }
+
+    fn open_item(&self, item: &str, wrap: &[u8]) -> Result<DataKey> {
+        Ok(self.session.secret.unwrap_case_key(wrap, &wrap_aad(item, self.session.id))?)
+    }
+
+    async fn review_view(&self, row: &HrActionRow, wrap: &[u8]) -> Result<HrReviewView> {
+        let now = self.clock.now();
+        let key = self.open_item(&row.id.to_string(), wrap)?;
+        let p: Particulars = open_json(&key, &action_aad(row.id, "hr-action"), &row.sealed)?;
+        let justification = match (
+            &row.sealed_justification,
+            self.store.item_wrap(&justification_item(row.id), self.session.id).await?,
+        ) {
+            (Some(sealed), Some(wrap)) => {
+                let key = self.open_item(&justification_item(row.id), &wrap)?;
+                Some(open_json::<Justification>(&key, &action_aad(row.id, "hr-justification"), sealed)?.text)
+            }
+            _ => None,
+        };
+        let decision = match &row.sealed_decision {
+            Some(sealed) => Some(open_json::<SealedDecision>(&key, &action_aad(row.id, "hr-decision"), sealed)?),
+            None => None,
+        };
+        let names = self.staff_names().await?;
+        let person = self.person_tokens_of(&row.person_token).await?;
+        let mut protected = Vec::new();
+        for hit in self.protection_of(&person, now).await? {
+            let reference = match hit.case_id {
+                Some(case) => self.store.case(case).await?.map(|c| c.reference),
+                None => None,
+            };
+            protected.push(ProtectionView { reference, basis: hit.basis });
+        }
+        let needs = match row.needed_decision {
+            Some(needed) => needed,
+            None => needs_decision(!protected.is_empty(), row.disclosure, row.taken_up_at.is_some()),
+        };
+        let decider_other_actions = match &row.decider_token {
+            Some(t) => self.store.decider_count(t, now - REPEAT_WINDOW).await?.saturating_sub(1),
+            None => 0,
+        };
+        Ok(HrReviewView {
+            id: row.id,
+            action: row.kind,
+            received_at: row.received_at,
+            period_end: row.period_end,
+            review_due: self.config.retaliation.review_due(row.received_at),
+            decider_asked: p.decider_name.is_some(),
+            employee_id: p.employee_id,
+            name: p.name,
+            decided_by: p.decided_by,
+            decider_name: p.decider_name,
+            effective: p.effective,
+            ground: p.ground,
+            disclosure: row.disclosure,
+            protected,
+            needs_decision: needs,
+            taken_up_by: row.taken_up_by.and_then(|s| names.get(&s).cloned()),
+            justification,
+            justified_at: row.justified_at,
+            decision: row.decision,
+            disclosure_protected: decision.as_ref().and_then(|d| d.disclosure.map(|a| a.protected())),
+            disclosure_answers: decision.as_ref().and_then(|d| d.disclosure),
+            reasons: decision.map(|d| d.reasons),
+            decided_by_staff: row.decided_by.and_then(|s| names.get(&s).cloned()),
+            decided_at: row.decided_at,
+            hr_status: row.status,
+            concluded: row.concluded_at.is_some(),
+            escalated: row.escalated_at.is_some(),
+            decider_other_actions,
+        })
+    }
+
+    /// She takes up an action nobody was required to decide: from now on
+    /// it needs a decision like the others.
+    pub async fn take_up_hr_action(&self, id: uuid::Uuid) -> Result<()> {
+        let (row, _) = self.reviewable(id).await?;
+        let now = self.clock.now();
+        let event = StaffEventRecord::new(EventKind::HrReviewTakenUp, now, Actor::Staff(self.session.id), None)
+            .with_detail(row.id.to_string());
+        if self.store.take_up_hr_action(row.id, self.session.id, now, &event).await? {
+            Ok(())
+        } else {
+            Err(invalid("decision", "review-closed"))
+        }
+    }
+
+    /// Her decision with its reasons; for a disclosure, her answers to the
+    /// Directive's conditions. The HR system reads it when the period ends.
+    pub async fn decide_hr_action(&self, id: uuid::Uuid, input: &HrDecisionInput) -> Result<()> {
+        let (row, wrap) = self.reviewable(id).await?;
+        let mut errors = Vec::new();
+        let decision = match input.decision.trim().parse::<ReviewDecision>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "decision",
+                    if input.decision.trim().is_empty() { "required" } else { "invalid" },
+                ));
+                None
+            }
+        };
+        let reasons = sentence("reasons", &input.reasons).map_err(|e| errors.push(e)).ok();
+        if row.disclosure && input.disclosure.is_none() {
+            errors.push(FieldError::new("disclosure", "required"));
+        }
+        let (Some(decision), Some(reasons)) = (decision, reasons) else { return Err(ServiceError::Invalid(errors)) };
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let now = self.clock.now();
+        if row.exempt || row.decision.is_some() || row.period_end <= now {
+            return Err(invalid("decision", "review-closed"));
+        }
+        let key = self.open_item(&row.id.to_string(), &wrap)?;
+        let sealed = SealedDecision { reasons, disclosure: input.disclosure.filter(|_| row.disclosure) };
+        let sealed = seal_json(&key, &action_aad(row.id, "hr-decision"), &sealed)?;
+        let record = HrDecisionRow { decision, by: self.session.id, at: now, sealed: sealed.clone() };
+        // The leaf binds the sealed reasons, so they cannot be changed unseen.
+        let event = StaffEventRecord::new(EventKind::HrReviewDecided, now, Actor::Staff(self.session.id), None)
+            .with_detail(format!("{} {decision} {}", row.id, hex(&ombud_ledger::payload_hash(&sealed))));
+        if self.store.decide_hr_action(row.id, &record, &event).await? {
+            Ok(())
+        } else {
+            Err(invalid("decision", "review-closed"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(employee: &str, action: &str, effective: &str, ground: &str) -> HrActionInput {
+        HrActionInput {
+            employee_id: employee.into(),
+            action: action.into(),
+            effective: effective.into(),
+            decided_by: "E100".into(),
+            ground: ground.into(),
+        }
+    }
+
+    #[test]
+    fn every_mistake_in_an_action_is_named_by_its_field() {
+        let ok = check_action(&input(" E7 ", "Pay_Change", "2027-01-31", "restructuring")).expect("valid");
+        assert_eq!((ok.employee_id.as_str(), ok.kind), ("E7", HrActionKind::PayChange));
+        let errors = check_action(&input("", "firing", "31/01/2027", " ")).err().expect("invalid");
+        let named: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            named,
+            [
+                ("employee_id", "required"),
+                ("action", "unknown-action"),
+                ("effective", "invalid-date"),
+                ("ground", "required")
+            ]
+        );
+    }
+
+    #[test]
+    fn an_import_names_every_bad_line_and_takes_none() {
+        let good = "employee_id,action,effective,decided_by,ground\nE1,dismissal,2027-01-02,E9,disclosure\n";
+        assert_eq!(parse_hr_csv(good).expect("good").len(), 1);
+        let bad = format!("{good}E2,firing,2027-01-02,E9,x\nE3,transfer,soon,E9,x\nE4,transfer\n");
+        let problems = parse_hr_csv(&bad).expect_err("bad");
+        let lines: Vec<(u64, Option<&str>, &str)> = problems.iter().map(|p| (p.line, p.column, p.code)).collect();
+        assert_eq!(
+            lines,
+            [
+                (3, Some("action"), "unknown-action"),
+                (4, Some("effective"), "invalid-date"),
+                (5, None, "wrong-hr-columns")
+            ]
+        );
+        assert!(parse_hr_csv("id,action\nE1,x\n").is_err(), "other columns are refused");
+    }
+}

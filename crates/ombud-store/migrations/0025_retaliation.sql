@@ -1,0 +1,67 @@
+-- After she speaks up (issue 17, DECISIONS #18): the HR system's adverse
+-- actions, held for a review period whoever they concern, and the people
+-- Ombud protects beyond those named in cases. Persons appear only as
+-- identity tokens (keyed hashes under the instance secret); everything a
+-- person wrote is sealed under an item key wrapped to its reviewers.
+
+-- A token is for directory sync (SCIM) or for the HR system, never both.
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'directory';
+
+-- Protected beyond the people named in a case: a reporter whose contact
+-- matches the directory, a supporter, anyone oversight adds. A row tied to
+-- a case lasts while the case is open and a configured time after it closes.
+CREATE TABLE protected_persons (
+    id       TEXT PRIMARY KEY,
+    token    {bytes} NOT NULL,
+    case_id  TEXT REFERENCES cases (id),
+    basis    TEXT NOT NULL,
+    since    {bigint} NOT NULL,
+    until_at {bigint},
+    added_by TEXT REFERENCES staff (id)
+);
+CREATE INDEX protected_persons_token ON protected_persons (token);
+
+-- An adverse action the HR system announced. `status` is what the HR system
+-- reads: `held` (or `cleared` for an exempt kind) until the period ends,
+-- whatever was decided meanwhile.
+CREATE TABLE hr_actions (
+    id                   TEXT PRIMARY KEY,
+    token_id             TEXT REFERENCES api_tokens (id),
+    kind                 TEXT NOT NULL,
+    received_at          {bigint} NOT NULL,
+    period_end           {bigint} NOT NULL,
+    exempt               {bigint} NOT NULL,
+    disclosure           {bigint} NOT NULL,
+    person_token         {bytes} NOT NULL,
+    decider_token        {bytes},
+    sealed               {bytes} NOT NULL,
+    status               TEXT NOT NULL,
+    escalated_at         {bigint},
+    last_call_at         {bigint},
+    taken_up_at          {bigint},
+    taken_up_by          TEXT REFERENCES staff (id),
+    decision             TEXT,
+    decided_at           {bigint},
+    decided_by           TEXT REFERENCES staff (id),
+    sealed_decision      {bytes},
+    needed_decision      {bigint},
+    concluded_at         {bigint},
+    justify_next_at      {bigint},
+    justify_attempts     {bigint} NOT NULL DEFAULT 0,
+    justify_mailed_at    {bigint},
+    justified_at         {bigint},
+    sealed_justification {bytes}
+);
+CREATE INDEX hr_actions_open ON hr_actions (period_end) WHERE concluded_at IS NULL;
+CREATE INDEX hr_actions_justify ON hr_actions (justify_next_at) WHERE justify_mailed_at IS NULL;
+CREATE INDEX hr_actions_decider ON hr_actions (decider_token);
+
+-- An item's own key (an HR action's record, a justification) wrapped to
+-- each staff member who may read it. Excluded readers have no row.
+CREATE TABLE item_wraps (
+    item_id     TEXT NOT NULL,
+    staff_id    TEXT NOT NULL REFERENCES staff (id),
+    wrapped_key {bytes} NOT NULL,
+    PRIMARY KEY (item_id, staff_id)
+);
+CREATE INDEX item_wraps_staff ON item_wraps (staff_id);

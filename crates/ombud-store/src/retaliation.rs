@@ -1,0 +1,570 @@
+//! After she speaks up (issue 17): who is protected, and the HR system's
+//! adverse actions with their reviews. Persons are identity tokens only;
+//! what anyone wrote is sealed under an item key wrapped to its reviewers.
+
+use crate::accounts::queue_notice;
+use crate::ledger::append_staff_event;
+use crate::sql::{Conn, typed, unsigned};
+use crate::*;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use ombud_domain::{CaseId, HrActionKind, HrActionStatus, ProtectionBasis, ReviewDecision, StaffId};
+
+/// One reason a person is protected beyond the people named in a case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectedRow {
+    pub id: uuid::Uuid,
+    pub token: Vec<u8>,
+    pub case_id: Option<CaseId>,
+    pub basis: ProtectionBasis,
+    pub since: Timestamp,
+    /// A fixed end (oversight's additions); a case's protection ends with it.
+    pub until: Option<Timestamp>,
+    pub added_by: Option<StaffId>,
+}
+
+/// Why a token is protected now: the case it comes from, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectionHit {
+    pub case_id: Option<CaseId>,
+    pub basis: ProtectionBasis,
+}
+
+/// An adverse action as stored. The person and the decision-maker are
+/// tokens; the action's particulars are `sealed` under its item key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HrActionRow {
+    pub id: uuid::Uuid,
+    /// The HR system's token that sent it (None: the command line).
+    pub token_id: Option<uuid::Uuid>,
+    pub kind: HrActionKind,
+    pub received_at: Timestamp,
+    pub period_end: Timestamp,
+    pub exempt: bool,
+    pub disclosure: bool,
+    pub person_token: Vec<u8>,
+    pub decider_token: Option<Vec<u8>>,
+    pub sealed: Vec<u8>,
+    /// What the HR system reads: held (or cleared) until the period ends.
+    pub status: HrActionStatus,
+    pub escalated_at: Option<Timestamp>,
+    pub last_call_at: Option<Timestamp>,
+    pub taken_up_at: Option<Timestamp>,
+    pub taken_up_by: Option<StaffId>,
+    pub decision: Option<ReviewDecision>,
+    pub decided_at: Option<Timestamp>,
+    pub decided_by: Option<StaffId>,
+    pub sealed_decision: Option<Vec<u8>>,
+    pub needed_decision: Option<bool>,
+    pub concluded_at: Option<Timestamp>,
+    pub justify_next_at: Option<Timestamp>,
+    pub justify_attempts: u32,
+    pub justify_mailed_at: Option<Timestamp>,
+    pub justified_at: Option<Timestamp>,
+    pub sealed_justification: Option<Vec<u8>>,
+}
+
+/// An item key wrapped to one reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemWrap {
+    pub item_id: String,
+    pub staff_id: StaffId,
+    pub wrapped_key: Vec<u8>,
+}
+
+/// A reviewer's decision as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HrDecisionRow {
+    pub decision: ReviewDecision,
+    pub by: StaffId,
+    pub at: Timestamp,
+    pub sealed: Vec<u8>,
+}
+
+/// Which escalation of a review: two days before its period ends, then one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewCall {
+    First,
+    Last,
+}
+
+#[async_trait]
+pub trait RetaliationStore: Send + Sync {
+    async fn add_protected(&self, row: &ProtectedRow, event: &StaffEventRecord) -> Result<()>;
+    /// Why any of these tokens is protected at `now`: named in a case (not
+    /// as its accused), or a row of `protected_persons`, while the case is
+    /// open or closed after `closed_since`.
+    async fn protection(
+        &self,
+        tokens: &[Vec<u8>],
+        now: Timestamp,
+        closed_since: Timestamp,
+    ) -> Result<Vec<ProtectionHit>>;
+    /// The identity tokens of the people a case accuses.
+    async fn accused_tokens(&self, case: CaseId) -> Result<Vec<Vec<u8>>>;
+    /// Writes a received action with its wraps and its leaf.
+    async fn create_hr_action(&self, row: &HrActionRow, wraps: &[ItemWrap], event: &StaffEventRecord) -> Result<()>;
+    /// Several at once, all or nothing (an import).
+    async fn create_hr_actions(&self, rows: &[(HrActionRow, Vec<ItemWrap>, StaffEventRecord)]) -> Result<()>;
+    async fn hr_action(&self, id: uuid::Uuid) -> Result<Option<HrActionRow>>;
+    /// The actions this reviewer holds a wrap for, newest first, with her wrap.
+    async fn hr_actions_for(&self, staff: StaffId, limit: u32) -> Result<Vec<(HrActionRow, Vec<u8>)>>;
+    /// Open actions whose period ends by `until`, oldest first.
+    async fn hr_actions_ending(&self, until: Timestamp, limit: u32) -> Result<Vec<HrActionRow>>;
+    /// How many actions this decision-maker's token made since `since`.
+    async fn decider_count(&self, decider: &[u8], since: Timestamp) -> Result<u64>;
+    async fn item_wrap(&self, item: &str, staff: StaffId) -> Result<Option<Vec<u8>>>;
+    async fn item_readers(&self, item: &str) -> Result<Vec<StaffId>>;
+    /// A reviewer took up an action nobody had to decide; false if she, or
+    /// another, did before, or it is decided or concluded.
+    async fn take_up_hr_action(
+        &self,
+        id: uuid::Uuid,
+        by: StaffId,
+        at: Timestamp,
+        event: &StaffEventRecord,
+    ) -> Result<bool>;
+    /// Records the first decision before the period ends; false otherwise.
+    async fn decide_hr_action(
+        &self,
+        id: uuid::Uuid,
+        decision: &HrDecisionRow,
+        event: &StaffEventRecord,
+    ) -> Result<bool>;
+    /// The period ended: the status the HR system reads from now on.
+    async fn conclude_hr_action(
+        &self,
+        id: uuid::Uuid,
+        status: HrActionStatus,
+        needed_decision: bool,
+        at: Timestamp,
+        event: &StaffEventRecord,
+    ) -> Result<bool>;
+    /// Marks an escalation and queues its content-free notices, once.
+    async fn escalate_hr_action(&self, id: uuid::Uuid, call: ReviewCall, notices: &[StaffNotice]) -> Result<bool>;
+    /// Actions whose decision-maker is still to be asked for a justification.
+    async fn justifications_to_ask(&self, now: Timestamp, limit: u32) -> Result<Vec<HrActionRow>>;
+    /// The request was sent (or cannot be: nobody to send it to).
+    async fn justification_asked(&self, id: uuid::Uuid, at: Timestamp) -> Result<()>;
+    async fn justification_retry(&self, id: uuid::Uuid, next: Timestamp) -> Result<()>;
+    /// The decision-maker's justification, once; false if one was given.
+    async fn justify_hr_action(
+        &self,
+        id: uuid::Uuid,
+        sealed: &[u8],
+        wraps: &[ItemWrap],
+        event: &StaffEventRecord,
+    ) -> Result<bool>;
+}
+
+pub(crate) async fn insert_protected(conn: &mut Conn, row: &ProtectedRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO protected_persons (id, token, case_id, basis, since, until_at, added_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(row.id.to_string())
+    .bind(&row.token)
+    .bind(row.case_id.map(|c| c.to_string()))
+    .bind(row.basis.as_str())
+    .bind(millis(row.since))
+    .bind(row.until.map(millis))
+    .bind(row.added_by.map(|s| s.to_string()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_wraps(conn: &mut Conn, wraps: &[ItemWrap]) -> Result<()> {
+    for w in wraps {
+        // Only to a reader who still holds a key (disabled or reset since: none).
+        sqlx::query(
+            "INSERT INTO item_wraps (item_id, staff_id, wrapped_key)
+             SELECT $1, id, $3 FROM staff WHERE id = $2 AND status = 'active'",
+        )
+        .bind(&w.item_id)
+        .bind(w.staff_id.to_string())
+        .bind(&w.wrapped_key)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO hr_actions (id, token_id, kind, received_at, period_end, exempt, disclosure, person_token,
+                                 decider_token, sealed, status, justify_next_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(r.id.to_string())
+    .bind(r.token_id.map(|t| t.to_string()))
+    .bind(r.kind.as_str())
+    .bind(millis(r.received_at))
+    .bind(millis(r.period_end))
+    .bind(i64::from(r.exempt))
+    .bind(i64::from(r.disclosure))
+    .bind(&r.person_token)
+    .bind(r.decider_token.as_deref())
+    .bind(&r.sealed)
+    .bind(r.status.as_str())
+    .bind(r.justify_next_at.map(millis))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl RetaliationStore for SqlStore {
+    async fn add_protected(&self, row: &ProtectedRow, event: &StaffEventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_protected(&mut tx, row).await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn protection(
+        &self,
+        tokens: &[Vec<u8>],
+        now: Timestamp,
+        closed_since: Timestamp,
+    ) -> Result<Vec<ProtectionHit>> {
+        let mut hits = Vec::new();
+        for token in tokens {
+            let named: Vec<(String, String)> = sqlx::query_as(
+                "SELECT DISTINCT p.case_id, p.role FROM case_parties p JOIN cases c ON c.id = p.case_id
+                 WHERE p.token = $1 AND p.role <> 'accused' AND (c.status <> 'closed' OR c.updated_at >= $2)",
+            )
+            .bind(token)
+            .bind(millis(closed_since))
+            .fetch_all(&self.pool)
+            .await?;
+            for (case, role) in named {
+                let basis = if role == "witness" { ProtectionBasis::Witness } else { ProtectionBasis::Named };
+                hits.push(ProtectionHit { case_id: Some(parse(&case, "case id")?), basis });
+            }
+            let listed: Vec<(Option<String>, String)> = sqlx::query_as(
+                "SELECT pp.case_id, pp.basis FROM protected_persons pp LEFT JOIN cases c ON c.id = pp.case_id
+                 WHERE pp.token = $1 AND (pp.until_at IS NULL OR pp.until_at > $2)
+                   AND (pp.case_id IS NULL OR c.status <> 'closed' OR c.updated_at >= $3)",
+            )
+            .bind(token)
+            .bind(millis(now))
+            .bind(millis(closed_since))
+            .fetch_all(&self.pool)
+            .await?;
+            for (case, basis) in listed {
+                hits.push(ProtectionHit {
+                    case_id: case.map(|c| parse(&c, "case id")).transpose()?,
+                    basis: parse(&basis, "protection basis")?,
+                });
+            }
+        }
+        hits.sort_by_key(|h| (h.case_id, h.basis));
+        hits.dedup();
+        Ok(hits)
+    }
+
+    async fn accused_tokens(&self, case: CaseId) -> Result<Vec<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT token FROM case_parties WHERE case_id = $1 AND role <> 'witness'")
+            .bind(case.to_string())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn create_hr_action(&self, row: &HrActionRow, wraps: &[ItemWrap], event: &StaffEventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_action(&mut tx, row).await?;
+        insert_wraps(&mut tx, wraps).await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn create_hr_actions(&self, rows: &[(HrActionRow, Vec<ItemWrap>, StaffEventRecord)]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (row, wraps, event) in rows {
+            insert_action(&mut tx, row).await?;
+            insert_wraps(&mut tx, wraps).await?;
+            append_staff_event(&mut tx, event, self.actors()).await?;
+        }
+        Ok(tx.commit().await?)
+    }
+
+    async fn hr_action(&self, id: uuid::Uuid) -> Result<Option<HrActionRow>> {
+        sqlx::query_as::<_, ActionColumns>("SELECT * FROM hr_actions WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(HrActionRow::try_from)
+            .transpose()
+    }
+
+    async fn hr_actions_for(&self, staff: StaffId, limit: u32) -> Result<Vec<(HrActionRow, Vec<u8>)>> {
+        let rows = sqlx::query_as::<_, ActionColumns>(
+            "SELECT a.* FROM hr_actions a JOIN item_wraps w ON w.item_id = a.id
+             WHERE w.staff_id = $1 ORDER BY a.received_at DESC, a.id LIMIT $2",
+        )
+        .bind(staff.to_string())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in typed::<_, HrActionRow>(rows)? {
+            let Some(wrap) = self.item_wrap(&row.id.to_string(), staff).await? else { continue };
+            out.push((row, wrap));
+        }
+        Ok(out)
+    }
+
+    async fn hr_actions_ending(&self, until: Timestamp, limit: u32) -> Result<Vec<HrActionRow>> {
+        let rows = sqlx::query_as::<_, ActionColumns>(
+            "SELECT * FROM hr_actions WHERE concluded_at IS NULL AND period_end <= $1 ORDER BY period_end, id LIMIT $2",
+        )
+        .bind(millis(until))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
+
+    async fn decider_count(&self, decider: &[u8], since: Timestamp) -> Result<u64> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM hr_actions WHERE decider_token = $1 AND received_at >= $2")
+                .bind(decider)
+                .bind(millis(since))
+                .fetch_one(&self.pool)
+                .await?;
+        unsigned(n, "count")
+    }
+
+    async fn item_wrap(&self, item: &str, staff: StaffId) -> Result<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT wrapped_key FROM item_wraps WHERE item_id = $1 AND staff_id = $2")
+            .bind(item)
+            .bind(staff.to_string())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn item_readers(&self, item: &str) -> Result<Vec<StaffId>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT staff_id FROM item_wraps WHERE item_id = $1 ORDER BY staff_id")
+                .bind(item)
+                .fetch_all(&self.pool)
+                .await?;
+        ids.iter().map(|s| parse(s, "staff id")).collect()
+    }
+
+    async fn take_up_hr_action(
+        &self,
+        id: uuid::Uuid,
+        by: StaffId,
+        at: Timestamp,
+        event: &StaffEventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE hr_actions SET taken_up_at = $1, taken_up_by = $2
+             WHERE id = $3 AND taken_up_at IS NULL AND decision IS NULL AND concluded_at IS NULL AND period_end > $1",
+        )
+        .bind(millis(at))
+        .bind(by.to_string())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn decide_hr_action(&self, id: uuid::Uuid, d: &HrDecisionRow, event: &StaffEventRecord) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE hr_actions SET decision = $1, decided_at = $2, decided_by = $3, sealed_decision = $4
+             WHERE id = $5 AND decision IS NULL AND concluded_at IS NULL AND exempt = 0 AND period_end > $2",
+        )
+        .bind(d.decision.as_str())
+        .bind(millis(d.at))
+        .bind(d.by.to_string())
+        .bind(&d.sealed)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn conclude_hr_action(
+        &self,
+        id: uuid::Uuid,
+        status: HrActionStatus,
+        needed_decision: bool,
+        at: Timestamp,
+        event: &StaffEventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE hr_actions SET status = $1, needed_decision = $2, concluded_at = $3
+             WHERE id = $4 AND concluded_at IS NULL AND period_end <= $3",
+        )
+        .bind(status.as_str())
+        .bind(i64::from(needed_decision))
+        .bind(millis(at))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn escalate_hr_action(&self, id: uuid::Uuid, call: ReviewCall, notices: &[StaffNotice]) -> Result<bool> {
+        let Some(first) = notices.first() else { return Ok(false) };
+        let column = match call {
+            ReviewCall::First => "UPDATE hr_actions SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
+            ReviewCall::Last => "UPDATE hr_actions SET last_call_at = $1 WHERE id = $2 AND last_call_at IS NULL",
+        };
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(column).bind(millis(first.at)).bind(id.to_string()).execute(&mut *tx).await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for n in notices {
+            queue_notice(&mut tx, n).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn justifications_to_ask(&self, now: Timestamp, limit: u32) -> Result<Vec<HrActionRow>> {
+        let rows = sqlx::query_as::<_, ActionColumns>(
+            "SELECT * FROM hr_actions
+             WHERE justify_mailed_at IS NULL AND justify_next_at <= $1 AND justified_at IS NULL AND concluded_at IS NULL
+             ORDER BY justify_next_at, id LIMIT $2",
+        )
+        .bind(millis(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        typed(rows)
+    }
+
+    async fn justification_asked(&self, id: uuid::Uuid, at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE hr_actions SET justify_mailed_at = $1 WHERE id = $2")
+            .bind(millis(at))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn justification_retry(&self, id: uuid::Uuid, next: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE hr_actions SET justify_next_at = $1, justify_attempts = justify_attempts + 1 WHERE id = $2",
+        )
+        .bind(millis(next))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn justify_hr_action(
+        &self,
+        id: uuid::Uuid,
+        sealed: &[u8],
+        wraps: &[ItemWrap],
+        event: &StaffEventRecord,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE hr_actions SET justified_at = $1, sealed_justification = $2
+             WHERE id = $3 AND justified_at IS NULL AND concluded_at IS NULL",
+        )
+        .bind(millis(event.event.at))
+        .bind(sealed)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_wraps(&mut tx, wraps).await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ActionColumns {
+    id: String,
+    token_id: Option<String>,
+    kind: String,
+    received_at: i64,
+    period_end: i64,
+    exempt: i64,
+    disclosure: i64,
+    person_token: Vec<u8>,
+    decider_token: Option<Vec<u8>>,
+    sealed: Vec<u8>,
+    status: String,
+    escalated_at: Option<i64>,
+    last_call_at: Option<i64>,
+    taken_up_at: Option<i64>,
+    taken_up_by: Option<String>,
+    decision: Option<String>,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
+    sealed_decision: Option<Vec<u8>>,
+    needed_decision: Option<i64>,
+    concluded_at: Option<i64>,
+    justify_next_at: Option<i64>,
+    justify_attempts: i64,
+    justify_mailed_at: Option<i64>,
+    justified_at: Option<i64>,
+    sealed_justification: Option<Vec<u8>>,
+}
+
+impl TryFrom<ActionColumns> for HrActionRow {
+    type Error = StoreError;
+    fn try_from(c: ActionColumns) -> Result<Self> {
+        let staff = |s: Option<String>| s.map(|s| parse::<StaffId>(&s, "staff id")).transpose();
+        Ok(HrActionRow {
+            id: parse(&c.id, "HR action id")?,
+            token_id: c.token_id.map(|t| parse(&t, "token id")).transpose()?,
+            kind: parse(&c.kind, "HR action")?,
+            received_at: from_millis(c.received_at)?,
+            period_end: from_millis(c.period_end)?,
+            exempt: c.exempt != 0,
+            disclosure: c.disclosure != 0,
+            person_token: c.person_token,
+            decider_token: c.decider_token,
+            sealed: c.sealed,
+            status: parse(&c.status, "HR action status")?,
+            escalated_at: from_millis_opt(c.escalated_at)?,
+            last_call_at: from_millis_opt(c.last_call_at)?,
+            taken_up_at: from_millis_opt(c.taken_up_at)?,
+            taken_up_by: staff(c.taken_up_by)?,
+            decision: c.decision.map(|d| parse(&d, "review decision")).transpose()?,
+            decided_at: from_millis_opt(c.decided_at)?,
+            decided_by: staff(c.decided_by)?,
+            sealed_decision: c.sealed_decision,
+            needed_decision: c.needed_decision.map(|n| n != 0),
+            concluded_at: from_millis_opt(c.concluded_at)?,
+            justify_next_at: from_millis_opt(c.justify_next_at)?,
+            justify_attempts: u32::try_from(c.justify_attempts).map_err(|_| StoreError::Corrupt("attempts".into()))?,
+            justify_mailed_at: from_millis_opt(c.justify_mailed_at)?,
+            justified_at: from_millis_opt(c.justified_at)?,
+            sealed_justification: c.sealed_justification,
+        })
+    }
+}

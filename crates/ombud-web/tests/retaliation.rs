@@ -1,0 +1,248 @@
+//! After she speaks up (issue 17, DECISIONS #18) through the real server, on
+//! SQLite and PostgreSQL: the HR system announces adverse actions against
+//! the reporter, a witness she named in characters, an unrelated colleague
+//! and a colleague who shared information; every one is held with the same
+//! answer; the decision-maker justifies his action from his one-time link;
+//! an independent oversight member decides (his own manager on the committee
+//! sees nothing of it); the HR system reads the outcomes only when the
+//! period ends, and an action nobody decided about a protected person is
+//! overturned. Nothing of the people or what anyone wrote is in clear.
+
+use jiff::SignedDuration;
+use ombud_domain::{Clock, Role};
+use ombud_testkit::{SmtpSink, TestServer, backends};
+use ombud_web::NoticeTexts;
+use serde_json::{Value, json};
+
+const GROUND: &str = "SNTL-HR-GROUND-5e1a 报复哨兵 performance concerns";
+const JUSTIFICATION: &str =
+    "SNTL-HR-JUSTIFY-93b0 Her targets were missed three quarters running, documented in reviews.";
+const REASONS: &str =
+    "SNTL-HR-REASONS-c2d4 The dismissal follows her report by two weeks and rests on nothing written before it.";
+
+const DIRECTORY: &str = "\
+employee_id,name,email,manager_id,unit,level,hr_partner_id
+E100,Chen Jun,ceo@corp.example,,Executive,9,
+E200,Liu Yang,coo@corp.example,E100,Executive,8,
+E300,Zhao Lei,president@corp.example,E200,Sales North,7,E500
+E310,Zhang Wei,zhang.wei@corp.example,E300,Sales North,5,E500
+E320,Sun Hao,sun.hao@corp.example,E300,Sales North,5,E500
+E311,Li Na,li.na@corp.example,E310,Sales North,3,E500
+E321,Zhou Min,zhou.min@corp.example,E320,Sales North,3,E500
+E400,He Qing,people.lead@corp.example,E200,People,7,
+E500,Gao Yan,hr.sales@corp.example,E400,People,5,
+E600,Wang Fang,wang.fang@corp.example,E400,Ethics Office,5,
+";
+
+async fn hr(s: &TestServer, token: &str, employee: &str, action: &str, decided_by: &str, ground: &str) -> Value {
+    let body = json!({"employee_id": employee, "action": action, "effective": "2026-12-31",
+                      "decided_by": decided_by, "ground": ground});
+    let (status, answer) = post(s, "/api/v1/hr/actions", token, body).await;
+    assert_eq!(status, 201, "{answer}");
+    answer
+}
+
+async fn post(s: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {
+    s.post_json(path, token, body).await
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_owned()
+}
+
+async fn status_of(s: &TestServer, token: &str, action: &str) -> String {
+    let (status, v) = s.get_json(&format!("/api/v1/hr/actions/{action}"), token).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v.as_object().map(|o| o.len()), Some(2), "only id and status: {v}");
+    v["status"].as_str().expect("status").to_owned()
+}
+
+fn listed(list: &Value) -> Vec<String> {
+    list.as_array().expect("reviews").iter().map(id).collect()
+}
+
+#[tokio::test]
+async fn every_adverse_action_is_held_and_an_independent_member_decides_what_the_hr_system_reads_at_the_end() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let p_pw = s.staff("president@corp.example", Role::Oversight).await;
+        let o1 = s.staff_token("o1@example.org", &o_pw).await;
+        let president = s.staff_token("president@corp.example", &p_pw).await;
+
+        // Li Na reports Sun Hao, and names Zhou Min as her witness, as she
+        // would write them: in characters, with a title.
+        let (case_ref, _) = s
+            .report(json!({
+                "category": "sexual_harassment",
+                "description": "孙经理在团队聚餐后多次发来骚扰信息，周敏看到了。",
+                "anonymous": false,
+                "contact": {"name": "李娜", "email": "Li.Na@corp.example"},
+                "people": [
+                    {"name": "孙浩（销售经理）", "role": "accused", "internal": true},
+                    {"name": "周敏", "role": "witness", "internal": true}
+                ]
+            }))
+            .await;
+
+        let token = s.ombud.operator().create_hr_token("Workday").await.expect("HR token").token;
+        let scim = s.ombud.operator().create_api_token("Entra ID").await.expect("SCIM token").token;
+        let body = json!({"employee_id": "E311", "action": "dismissal", "effective": "2026-12-31",
+                          "decided_by": "E310", "ground": GROUND});
+        assert_eq!(post(&s, "/api/v1/hr/actions", "", body.clone()).await.0, 401, "no token");
+        assert_eq!(
+            post(&s, "/api/v1/hr/actions", &scim, body.clone()).await.0,
+            401,
+            "a directory token opens nothing here"
+        );
+        assert_eq!(post(&s, "/api/v1/hr/actions", &o1, body.clone()).await.0, 401, "nor a staff session");
+        let (status, bad) = post(
+            &s,
+            "/api/v1/hr/actions",
+            &token,
+            json!({"employee_id": " ", "action": "fired", "effective": "31.12.2026", "decided_by": "E310", "ground": "x"}),
+        )
+        .await;
+        assert_eq!(status, 422, "{bad}");
+        let fields: Vec<&str> =
+            bad["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        assert_eq!(fields, ["employee_id", "action", "effective"], "every mistake named: {bad}");
+
+        // Her dismissal, her witness's transfer, an unrelated transfer and an
+        // unrelated colleague disciplined for a disclosure: all held, alike.
+        let hers = hr(&s, &token, "E311", "dismissal", "E310", GROUND).await;
+        let witness = hr(&s, &token, "E321", "transfer", "E310", "reorganisation of Sales North").await;
+        let unrelated = hr(&s, &token, "E600", "transfer", "E400", "reorganisation of the ethics office").await;
+        let disclosure = hr(&s, &token, "E500", "discipline", "E400", "Disclosure").await;
+        let undecided = hr(&s, &token, "E311", "non_renewal", "E310", "budget").await;
+        for answer in [&hers, &witness, &unrelated, &disclosure, &undecided] {
+            let keys: Vec<&String> = answer.as_object().expect("object").keys().collect();
+            assert_eq!(keys, ["id", "status"], "one shape for everyone: {answer}");
+            assert_eq!(answer["status"], "held");
+            assert_eq!(answer["id"].as_str().map(str::len), Some(36));
+        }
+        assert_eq!(status_of(&s, &token, &id(&unrelated)).await, "held");
+
+        // The independent member sees all five; the decision-maker's own
+        // manager (and the accused's) sees neither action about her case.
+        let (status, all) = s.get_json("/api/v1/oversight/hr-actions", &o1).await;
+        assert_eq!(status, 200, "{all}");
+        assert_eq!(listed(&all).len(), 5);
+        let of =
+            |a: &Value| all.as_array().expect("list").iter().find(|r| r["id"] == a["id"]).cloned().expect("listed");
+        assert_eq!(of(&hers)["needs_decision"], true);
+        assert_eq!(of(&hers)["protected"][0]["basis"], "reporter", "{}", of(&hers));
+        assert_eq!(of(&hers)["protected"][0]["reference"], case_ref.as_str());
+        assert_eq!(of(&witness)["needs_decision"], true, "her witness, written in characters, is protected");
+        assert_eq!(of(&unrelated)["needs_decision"], false);
+        assert_eq!(of(&disclosure)["needs_decision"], true, "a disclosure needs a decision whoever it is");
+        assert_eq!(of(&hers)["decider_other_actions"], 2, "Zhang Wei decided three of them");
+        let (_, theirs) = s.get_json("/api/v1/oversight/hr-actions", &president).await;
+        let seen = listed(&theirs);
+        assert!(!seen.contains(&id(&hers)) && !seen.contains(&id(&witness)), "{theirs}");
+        let (status, _) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&hers)), &president).await;
+        assert_eq!(status, 404, "no trace for his chain");
+        let page = s.page("/oversight/retaliation", &president).await;
+        assert!(!page.contains("Li Na") && !page.contains("E311"), "his page names neither");
+
+        // The decision-maker is asked by a content-free mail, in both languages.
+        let sink = SmtpSink::start().await;
+        let mailer = ombud_service::SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+        let sent = s.ombud.ask_justifications(&mailer, &NoticeTexts, "http://ombud.test").await.expect("ask");
+        assert_eq!(sent.sent, 5);
+        let mails = sink.messages();
+        let to_him: Vec<_> = mails.iter().filter(|m| m.to.contains("zhang.wei@corp.example")).collect();
+        assert_eq!(to_him.len(), 3);
+        for m in &mails {
+            assert!(!m.raw.contains("Li Na") && !m.raw.contains("E311") && !m.raw.contains(&case_ref), "no content");
+            assert!(!m.raw.contains("SNTL"), "no ground");
+        }
+        let links: Vec<String> = to_him
+            .iter()
+            .map(|m| {
+                let at = m.body.find("/justify/").expect("a link") + "/justify/".len();
+                m.body[at..].chars().take_while(|c| c.is_ascii_hexdigit() || *c == '.').collect()
+            })
+            .collect();
+        let mut hers_link = None;
+        for link in &links {
+            let page = s.client().get(s.url(&format!("/justify/{link}"))).send().await.expect("page");
+            assert_eq!(page.status(), 200);
+            if page.text().await.expect("html").contains("Dismissal") {
+                hers_link = Some(link.clone());
+            }
+        }
+        let link = hers_link.expect("the dismissal's link");
+        let short = s.client().post(s.url(&format!("/justify/{link}"))).form(&[("justification", "....")]).send().await;
+        let short = short.expect("sent");
+        assert_eq!(short.status(), 422);
+        assert!(short.text().await.expect("html").contains("...."), "what he wrote comes back");
+        let good = s.client().post(s.url(&format!("/justify/{link}"))).form(&[("justification", JUSTIFICATION)]).send();
+        assert_eq!(good.await.expect("sent").status(), 200);
+        let again =
+            s.client().post(s.url(&format!("/justify/{link}"))).form(&[("justification", JUSTIFICATION)]).send();
+        assert_eq!(again.await.expect("sent").status(), 404, "the link works once");
+        let forged = format!("{}0", &link[..link.len() - 1]);
+        assert_eq!(s.client().get(s.url(&format!("/justify/{forged}"))).send().await.expect("page").status(), 404);
+
+        // Two days before the period ends, the undecided reviews that need a
+        // decision are raised to their reviewers (not the unrelated one).
+        s.clock.advance(SignedDuration::from_hours(24 * 3));
+        let report = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert_eq!(report.reviews_escalated, 4, "{report:?}");
+
+        let (status, one) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&hers)), &o1).await;
+        assert_eq!(status, 200);
+        assert_eq!(one["justification"], JUSTIFICATION);
+        let decide = |a: &Value| format!("/api/v1/oversight/hr-actions/{}/decision", id(a));
+        let (status, refused) =
+            post(&s, &decide(&hers), &o1, json!({"decision": "overturned", "reasons": "no."})).await;
+        assert_eq!((status, refused["error"]["fields"][0]["code"].as_str()), (422, Some("too-short")), "{refused}");
+        let (status, decided) =
+            post(&s, &decide(&hers), &o1, json!({"decision": "overturned", "reasons": REASONS})).await;
+        assert_eq!((status, decided["decision"].as_str()), (200, Some("overturned")), "{decided}");
+        let (status, _) = post(&s, &decide(&hers), &o1, json!({"decision": "upheld", "reasons": REASONS})).await;
+        assert_eq!(status, 422, "decided once");
+        let upheld =
+            json!({"decision": "upheld", "reasons": "The transfer was planned for the whole team in September."});
+        assert_eq!(post(&s, &decide(&witness), &o1, upheld).await.0, 200);
+        let no_answers = json!({"decision": "overturned", "reasons": "She told the press what the audit found."});
+        let (status, refused) = post(&s, &decide(&disclosure), &o1, no_answers).await;
+        assert_eq!((status, refused["error"]["fields"][0]["field"].as_str()), (422, Some("disclosure")));
+        let answered = json!({"decision": "overturned", "reasons": "She told the press what the audit found.",
+            "disclosure": {"believed_true": true, "reported_first": true, "public_danger": false, "retaliation_risk": false}});
+        let (status, decided) = post(&s, &decide(&disclosure), &o1, answered).await;
+        assert_eq!((status, decided["disclosure_protected"].as_bool()), (200, Some(true)), "{decided}");
+        assert_eq!(
+            post(&s, &decide(&hers), &president, json!({"decision": "upheld", "reasons": REASONS})).await.0,
+            404
+        );
+
+        // A decision waits for the end of the period: until then, held.
+        assert_eq!(status_of(&s, &token, &id(&hers)).await, "held");
+        s.clock.advance(SignedDuration::from_hours(24 * 2));
+        assert_eq!(status_of(&s, &token, &id(&hers)).await, "overturned", "read before the sweep came by");
+        let report = s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        assert_eq!(report.actions_concluded, 4, "{report:?}");
+        assert_eq!(status_of(&s, &token, &id(&witness)).await, "upheld");
+        assert_eq!(status_of(&s, &token, &id(&unrelated)).await, "upheld", "nobody had to decide it");
+        assert_eq!(status_of(&s, &token, &id(&disclosure)).await, "overturned");
+        assert_eq!(status_of(&s, &token, &id(&undecided)).await, "overturned", "nobody decided in time: fail closed");
+
+        // The record: on the ledger, and nothing of anyone in clear.
+        let (_, log) = s.get_json("/api/v1/oversight/admin-log", &o1).await;
+        let kinds = log.to_string();
+        for kind in ["hr_action_received", "hr_action_justified", "hr_review_decided", "hr_action_concluded"] {
+            assert!(kinds.contains(kind), "{kind} on the ledger");
+        }
+        let bytes = s
+            .table_bytes(&["hr_actions", "item_wraps", "protected_persons", "staff_events", "outbox", "case_parties"])
+            .await;
+        let text = String::from_utf8_lossy(&bytes);
+        for clear in ["E311", "E321", "Li Na", "Zhou Min", "li.na@", "SNTL-HR", "周敏", "李娜"] {
+            assert!(!text.contains(clear), "{clear} in clear in the database");
+        }
+        s.stop().await;
+    }
+}
