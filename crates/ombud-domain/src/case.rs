@@ -195,6 +195,11 @@ pub enum EventKind {
     HrReviewDecided,
     /// …and its period ended: what the HR system reads now stands.
     HrActionConcluded,
+    /// She answered a check-in after closure.
+    CheckInAnswered,
+    /// She reported retaliation from this case's page (the new case's leaf
+    /// is its own `Submitted`).
+    RetaliationReported,
 }
 
 names!(EventKind, "event" {
@@ -250,6 +255,8 @@ names!(EventKind, "event" {
     HrReviewTakenUp => "hr_review_taken_up",
     HrReviewDecided => "hr_review_decided",
     HrActionConcluded => "hr_action_concluded",
+    CheckInAnswered => "check_in_answered",
+    RetaliationReported => "retaliation_reported",
 });
 
 impl EventKind {

@@ -102,17 +102,35 @@ pub struct RetaliationPolicy {
     pub review_days: u32,
     pub skip_kinds: Vec<HrActionKind>,
     pub protection_months: u32,
+    /// Days after closure when her page asks whether anything changed for
+    /// her at work.
+    pub check_in_days: Vec<u32>,
 }
 
 impl Default for RetaliationPolicy {
     fn default() -> Self {
-        Self { review_days: 5, skip_kinds: Vec::new(), protection_months: 24 }
+        Self { review_days: 5, skip_kinds: Vec::new(), protection_months: 24, check_in_days: vec![30, 60, 90, 180] }
     }
 }
 
 impl RetaliationPolicy {
     pub fn exempt(&self, kind: HrActionKind) -> bool {
         self.skip_kinds.contains(&kind)
+    }
+
+    /// The check-in to ask now: the latest day due since closure that is
+    /// later than every one she answered (one she missed is not asked
+    /// after a later one came due).
+    pub fn check_in_due(&self, closed_at: Timestamp, now: Timestamp, answered: &[u32]) -> Option<u32> {
+        let last_answered = answered.iter().copied().max();
+        self.check_in_days
+            .iter()
+            .copied()
+            .filter(|day| {
+                closed_at.saturating_add(SignedDuration::from_hours(24 * i64::from(*day))).is_ok_and(|due| due <= now)
+            })
+            .filter(|day| last_answered.is_none_or(|a| *day > a))
+            .max()
     }
 
     /// When the review period of an action received now ends.
@@ -196,8 +214,9 @@ names!(ProtectionBasis, "protection basis" {
 /// appropriate action in time, an imminent or manifest danger to the public
 /// interest, or a risk of retaliation or little prospect of the breach
 /// being addressed by an external report.
+/// Every answer is required: a question left out is never taken for a no.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct DisclosureAnswers {
     pub believed_true: bool,
     pub reported_first: bool,
@@ -251,6 +270,17 @@ mod tests {
         assert_eq!(short.review_due(received), received, "a short period is due at once");
         assert_eq!("pay_change".parse::<HrActionKind>().ok(), Some(HrActionKind::PayChange));
         assert!("firing".parse::<HrActionKind>().is_err());
+    }
+
+    #[test]
+    fn she_is_asked_the_latest_check_in_due_and_never_one_she_passed() {
+        let policy = RetaliationPolicy::default();
+        let closed = at("2026-01-01T09:00:00Z");
+        assert_eq!(policy.check_in_due(closed, at("2026-01-30T09:00:00Z"), &[]), None, "not yet");
+        assert_eq!(policy.check_in_due(closed, at("2026-01-31T09:00:00Z"), &[]), Some(30));
+        assert_eq!(policy.check_in_due(closed, at("2026-01-31T10:00:00Z"), &[30]), None, "answered");
+        assert_eq!(policy.check_in_due(closed, at("2026-04-20T09:00:00Z"), &[30]), Some(90), "the latest due");
+        assert_eq!(policy.check_in_due(closed, at("2026-04-20T09:00:00Z"), &[90]), None, "60 is not asked after 90");
     }
 
     #[test]

@@ -540,8 +540,9 @@ impl AdminDesk<'_> {
     }
 
     pub async fn revoke_api_token(&self, id: uuid::Uuid) -> Result<()> {
-        let event = StaffEventRecord::new(EventKind::SyncTokenRevoked, self.clock.now(), self.by_actor(), None)
-            .with_detail(id.to_string());
+        let hr = self.store.api_tokens().await?.iter().any(|t| t.id == id && t.scope == SCOPE_HR);
+        let kind = if hr { EventKind::HrTokenRevoked } else { EventKind::SyncTokenRevoked };
+        let event = StaffEventRecord::new(kind, self.clock.now(), self.by_actor(), None).with_detail(id.to_string());
         if self.store.revoke_api_token(id, &event).await? { Ok(()) } else { Err(ServiceError::NotFound) }
     }
 }

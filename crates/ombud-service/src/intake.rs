@@ -28,6 +28,21 @@ impl Ombud {
         uploads: Vec<Upload>,
         form_token: Option<&str>,
     ) -> Result<Submitted> {
+        self.file_report(draft, uploads, form_token, None).await
+    }
+
+    /// A report she makes from another case's page, linked to it.
+    pub(crate) async fn submit_follow_up(&self, draft: &ReportDraft, parent: CaseId) -> Result<Submitted> {
+        self.file_report(draft, Vec::new(), None, Some(parent)).await
+    }
+
+    async fn file_report(
+        &self,
+        draft: &ReportDraft,
+        uploads: Vec<Upload>,
+        form_token: Option<&str>,
+        follows: Option<CaseId>,
+    ) -> Result<Submitted> {
         let form_token = form_token.map(|t| self.keys.form_token_hash(t)).transpose()?;
         if let Some(hash) = &form_token
             && self.store.form_token_used(hash).await?
@@ -48,6 +63,7 @@ impl Ombud {
 
         let (mut new, receipt, key) = self.build_case(&content, uploads, now, self.config.receipt_kdf).await?;
         new.form_token = form_token;
+        new.follows = follows;
         let case_id = new.case.id;
         let reference = self.store_new_case(new).await?;
         tracing::info!(case = %case_id, category = %content.category, "report received");
@@ -114,6 +130,7 @@ impl Ombud {
             form_token: None,
             recovery_wrap: self.recovery_wrap_for(case_id, &key).await?,
             protected: self.reporter_tokens(content.contact.as_ref()).await?,
+            follows: None,
         };
         Ok((new, receipt, key))
     }

@@ -16,6 +16,7 @@ pub mod demo;
 mod directory;
 mod directory_index;
 mod error;
+mod her_voice;
 mod inbox;
 mod intake;
 mod kdf_pool;
@@ -47,6 +48,7 @@ pub use directory::{
     OPTIONAL_DIRECTORY_COLUMNS, PersonInput, SCOPE_DIRECTORY, SCOPE_HR, parse_directory_csv,
 };
 pub use error::ServiceError;
+pub use her_voice::{AfterReport, FollowUp, HerReview, RetaliationInput};
 pub use inbox::{
     COUNT_CAP, DEFAULT_PAGE, InboxCounts, InboxPage, InboxRequest, MAX_PAGE, SearchedBy, reference_search,
 };

@@ -231,9 +231,13 @@ impl Ombud {
     /// The identity tokens of a person by employee id: his own, and his
     /// email's when the directory knows him.
     async fn employee_tokens(&self, employee_id: &str) -> Result<(Vec<u8>, BTreeSet<Vec<u8>>)> {
-        let primary = self.keys.person_by_employee_id(employee_id.trim())?.to_vec();
         let index = self.directory_index().await?;
-        let mut all = match index.by_employee_id(employee_id.trim()) {
+        let person = index.by_employee_id(employee_id.trim());
+        // The directory's own spelling of the id ("e7" from HR is "E7"), so
+        // the token leads back to the person when the period ends.
+        let id = person.map_or(employee_id.trim(), |p| p.employee_id.as_str());
+        let primary = self.keys.person_by_employee_id(id)?.to_vec();
+        let mut all = match person {
             Some(person) => self.person_tokens(person)?,
             None => BTreeSet::new(),
         };
@@ -347,6 +351,7 @@ impl Ombud {
             ground: action.ground,
             bases,
         };
+        let disclosure = is_disclosure(&particulars.ground);
         let key = DataKey::generate()?;
         let sealed = seal_json(&key, &action_aad(id, "hr-action"), &particulars)?;
         let wraps = if exempt {
@@ -367,7 +372,7 @@ impl Ombud {
             received_at: now,
             period_end: if exempt { now } else { policy.period_end(now) },
             exempt,
-            disclosure: is_disclosure(&particulars.ground),
+            disclosure,
             person_token,
             decider_token: Some(decider_token),
             sealed,
@@ -380,7 +385,9 @@ impl Ombud {
             decided_at: None,
             decided_by: None,
             sealed_decision: None,
-            needed_decision: None,
+            // Known at receipt: protection ending during the period does
+            // not take the decision away (it is asked again at the end).
+            needed_decision: (!exempt && needs_decision(!hits.is_empty(), disclosure, false)).then_some(true),
             concluded_at: None,
             justify_next_at: (!exempt).then_some(now),
             justify_attempts: 0,
@@ -417,8 +424,12 @@ impl Ombud {
 
     /// `GET /api/v1/hr/actions/{id}`: held until the period ends, then its
     /// outcome (concluded here if the sweep has not come by yet).
-    pub async fn hr_action_status(&self, id: uuid::Uuid) -> Result<HrActionAnswer> {
+    pub async fn hr_action_status(&self, token: uuid::Uuid, id: uuid::Uuid) -> Result<HrActionAnswer> {
         let row = self.store.hr_action(id).await?.ok_or(ServiceError::NotFound)?;
+        // Each HR client reads the actions it sent (an import's, any of them).
+        if row.token_id.is_some_and(|t| t != token) {
+            return Err(ServiceError::NotFound);
+        }
         let now = self.clock.now();
         if row.concluded_at.is_none() && row.period_end <= now {
             self.conclude(&row, now).await?;
@@ -430,6 +441,9 @@ impl Ombud {
 
     /// Whether a person must decide this action, asked now.
     async fn action_needs_decision(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
+        if row.needed_decision == Some(true) {
+            return Ok(true);
+        }
         let person = self.person_tokens_of(&row.person_token).await?;
         let protected = !self.protection_of(&person, now).await?.is_empty();
         Ok(needs_decision(protected, row.disclosure, row.taken_up_at.is_some()))
@@ -447,62 +461,92 @@ impl Ombud {
     }
 
     /// The period ended: what the HR system reads from now on.
+    /// Concluded only as the row stands when written: a decision or a
+    /// take-up that lands meanwhile is read again, never overwritten.
     async fn conclude(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
-        let needed = !row.exempt && self.action_needs_decision(row, now).await?;
-        let status = hr_status(row.exempt, row.period_end, now, row.decision, needed);
-        if status == HrActionStatus::Overturned && row.decision.is_none() {
-            tracing::warn!(action = %row.id, "an HR action that needed a decision got none in its period: overturned");
+        let mut row = row.clone();
+        for _ in 0..3 {
+            let needed = !row.exempt && self.action_needs_decision(&row, now).await?;
+            let status = hr_status(row.exempt, row.period_end, now, row.decision, needed);
+            if status == HrActionStatus::Overturned && row.decision.is_none() {
+                tracing::warn!(action = %row.id, "an HR action that needed a decision got none in its period: overturned");
+            }
+            let event = StaffEventRecord::new(EventKind::HrActionConcluded, now, Actor::System, None)
+                .with_detail(format!("{} {status}", row.id));
+            let seen = ConcludeSeen { decision: row.decision, taken_up: row.taken_up_at.is_some() };
+            if self.store.conclude_hr_action(row.id, status, needed, now, seen, &event).await? {
+                return Ok(true);
+            }
+            match self.store.hr_action(row.id).await? {
+                Some(fresh) if fresh.concluded_at.is_none() => row = fresh,
+                _ => return Ok(false),
+            }
         }
-        let event = StaffEventRecord::new(EventKind::HrActionConcluded, now, Actor::System, None)
-            .with_detail(format!("{} {status}", row.id));
-        Ok(self.store.conclude_hr_action(row.id, status, needed, now, &event).await?)
+        Ok(false)
     }
 
     /// The sweep's part: reviews raised two days and one day before their
     /// period ends, and periods that ended concluded.
     pub(crate) async fn sweep_hr_actions(&self, now: Timestamp, report: &mut crate::SweepReport) -> Result<()> {
-        let horizon = now + SignedDuration::from_hours(48);
-        let policy = &self.config.retaliation;
+        // Every period that ended: each concluded row leaves the query.
         loop {
-            let rows = self.store.hr_actions_ending(horizon, 500).await?;
-            let mut concluded = 0;
+            let ended = self.store.hr_actions_ending(None, now, 500).await?;
+            let mut progressed = false;
+            for row in &ended {
+                if self.conclude(row, now).await? {
+                    report.actions_concluded += 1;
+                    progressed = true;
+                }
+            }
+            if ended.len() < 500 || !progressed {
+                break;
+            }
+        }
+        // Every review within two days of its end, page by page.
+        let horizon = now + SignedDuration::from_hours(48);
+        let mut after = Some((now, uuid::Uuid::max()));
+        loop {
+            let rows = self.store.hr_actions_ending(after, horizon, 500).await?;
             for row in &rows {
-                if row.period_end <= now {
-                    if self.conclude(row, now).await? {
-                        report.actions_concluded += 1;
-                    }
-                    concluded += 1;
-                    continue;
-                }
-                if row.exempt || row.decision.is_some() {
-                    continue;
-                }
-                let call = if now >= policy.last_call(row.received_at) && row.last_call_at.is_none() {
-                    ReviewCall::Last
-                } else if now >= policy.review_due(row.received_at) && row.escalated_at.is_none() {
-                    ReviewCall::First
-                } else {
-                    continue;
-                };
-                if !self.action_needs_decision(row, now).await? {
-                    continue;
-                }
-                let notices: Vec<StaffNotice> = self
-                    .store
-                    .item_readers(&row.id.to_string())
-                    .await?
-                    .into_iter()
-                    .map(|staff| StaffNotice { staff, kind: "attention", ticket: None, at: now })
-                    .collect();
-                if self.store.escalate_hr_action(row.id, call, &notices).await? {
+                if self.escalate_review(row, now).await? {
                     report.reviews_escalated += 1;
                 }
             }
-            // Only concluded rows leave the query; the rest are within the horizon.
-            if rows.len() < 500 || concluded == 0 {
-                return Ok(());
+            match rows.last() {
+                Some(last) if rows.len() == 500 => after = Some((last.period_end, last.id)),
+                _ => return Ok(()),
             }
         }
+    }
+
+    /// Raises an undecided review that needs a decision to its reviewers:
+    /// two days before its period ends, and again one day before.
+    async fn escalate_review(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
+        let policy = &self.config.retaliation;
+        if row.exempt || row.decision.is_some() {
+            return Ok(false);
+        }
+        let call = if now >= policy.last_call(row.received_at) && row.last_call_at.is_none() {
+            ReviewCall::Last
+        } else if now >= policy.review_due(row.received_at) && row.escalated_at.is_none() {
+            ReviewCall::First
+        } else {
+            return Ok(false);
+        };
+        if !self.action_needs_decision(row, now).await? {
+            return Ok(false);
+        }
+        let notices: Vec<StaffNotice> = self
+            .store
+            .item_readers(&row.id.to_string())
+            .await?
+            .into_iter()
+            .map(|staff| StaffNotice { staff, kind: "attention", ticket: None, at: now })
+            .collect();
+        if notices.is_empty() {
+            tracing::warn!(action = %row.id, "a review that needs a decision has no reviewer left to raise it to");
+        }
+        Ok(self.store.escalate_hr_action(row.id, call, now, &notices).await?)
     }
 
     /// Sends each decision-maker his content-free request to justify an
@@ -708,9 +752,10 @@ impl OversightDesk<'_> {
             };
             protected.push(ProtectionView { reference, basis: hit.basis });
         }
-        let needs = match row.needed_decision {
-            Some(needed) => needed,
-            None => needs_decision(!protected.is_empty(), row.disclosure, row.taken_up_at.is_some()),
+        let needs = match (row.concluded_at, row.needed_decision) {
+            (Some(_), Some(needed)) => needed,
+            (_, Some(true)) => true,
+            _ => needs_decision(!protected.is_empty(), row.disclosure, row.taken_up_at.is_some()),
         };
         let decider_other_actions = match &row.decider_token {
             Some(t) => self.store.decider_count(t, now - REPEAT_WINDOW).await?.saturating_sub(1),

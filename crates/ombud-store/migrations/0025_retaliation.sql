@@ -65,3 +65,22 @@ CREATE TABLE item_wraps (
     PRIMARY KEY (item_id, staff_id)
 );
 CREATE INDEX item_wraps_staff ON item_wraps (staff_id);
+
+-- After closure she is asked, on her page, whether anything changed for her
+-- at work: one row per check-in she answered (`day` after closure).
+CREATE TABLE check_ins (
+    case_id     TEXT NOT NULL REFERENCES cases (id),
+    day         {bigint} NOT NULL,
+    answered_at {bigint} NOT NULL,
+    changed     {bigint} NOT NULL,
+    PRIMARY KEY (case_id, day)
+);
+
+-- A report she made from her follow-up page ("something has happened to me
+-- since I reported"): the new case, and the case it follows.
+CREATE TABLE case_follow_ups (
+    case_id    TEXT PRIMARY KEY REFERENCES cases (id),
+    parent_id  TEXT NOT NULL REFERENCES cases (id),
+    created_at {bigint} NOT NULL
+);
+CREATE INDEX case_follow_ups_parent ON case_follow_ups (parent_id);

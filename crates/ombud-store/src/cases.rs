@@ -122,6 +122,14 @@ async fn insert_sealed_parts(conn: &mut Conn, new: &NewCase) -> Result<()> {
         .execute(&mut *conn)
         .await?;
     }
+    if let Some(parent) = new.follows {
+        sqlx::query("INSERT INTO case_follow_ups (case_id, parent_id, created_at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(parent.to_string())
+            .bind(millis(new.case.received_at))
+            .execute(&mut *conn)
+            .await?;
+    }
     for token in &new.protected {
         crate::retaliation::insert_protected(
             conn,

@@ -55,9 +55,9 @@ use async_trait::async_trait;
 /// Every capability trait, for callers that hold an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, LedgerStore, LiftStore, OutboxStore,
-        RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, StaffStore, Store,
-        WorkflowStore,
+        AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, HerSideStore, LedgerStore, LiftStore,
+        OutboxStore, RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, StaffStore,
+        Store, WorkflowStore,
     };
 }
 
@@ -130,6 +130,7 @@ pub trait Store:
     + RecoveryStore
     + RelatedStore
     + RetaliationStore
+    + HerSideStore
     + RoleGrantStore
     + SecondFactorStore
     + StaffStore

@@ -573,6 +573,9 @@ pub struct NewCase {
     /// Identity tokens of the reporter, when her contact matched the
     /// directory: she is protected from retaliation (issue 17).
     pub protected: Vec<Vec<u8>>,
+    /// The case she reported it from, when she reported retaliation from
+    /// her follow-up page.
+    pub follows: Option<CaseId>,
 }
 
 /// Parses a stored id or enum, naming what was corrupt.

@@ -81,6 +81,13 @@ pub struct HrDecisionRow {
     pub sealed: Vec<u8>,
 }
 
+/// What the row held when a conclusion was worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConcludeSeen {
+    pub decision: Option<ReviewDecision>,
+    pub taken_up: bool,
+}
+
 /// Which escalation of a review: two days before its period ends, then one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReviewCall {
@@ -109,8 +116,14 @@ pub trait RetaliationStore: Send + Sync {
     async fn hr_action(&self, id: uuid::Uuid) -> Result<Option<HrActionRow>>;
     /// The actions this reviewer holds a wrap for, newest first, with her wrap.
     async fn hr_actions_for(&self, staff: StaffId, limit: u32) -> Result<Vec<(HrActionRow, Vec<u8>)>>;
-    /// Open actions whose period ends by `until`, oldest first.
-    async fn hr_actions_ending(&self, until: Timestamp, limit: u32) -> Result<Vec<HrActionRow>>;
+    /// Open actions whose period ends by `until`, by (period end, id), after
+    /// `after` when given.
+    async fn hr_actions_ending(
+        &self,
+        after: Option<(Timestamp, uuid::Uuid)>,
+        until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<HrActionRow>>;
     /// How many actions this decision-maker's token made since `since`.
     async fn decider_count(&self, decider: &[u8], since: Timestamp) -> Result<u64>;
     async fn item_wrap(&self, item: &str, staff: StaffId) -> Result<Option<Vec<u8>>>;
@@ -131,17 +144,26 @@ pub trait RetaliationStore: Send + Sync {
         decision: &HrDecisionRow,
         event: &StaffEventRecord,
     ) -> Result<bool>;
-    /// The period ended: the status the HR system reads from now on.
+    /// The period ended: the status the HR system reads from now on; false
+    /// (nothing written) if the row no longer holds what `seen` says.
     async fn conclude_hr_action(
         &self,
         id: uuid::Uuid,
         status: HrActionStatus,
         needed_decision: bool,
         at: Timestamp,
+        seen: ConcludeSeen,
         event: &StaffEventRecord,
     ) -> Result<bool>;
-    /// Marks an escalation and queues its content-free notices, once.
-    async fn escalate_hr_action(&self, id: uuid::Uuid, call: ReviewCall, notices: &[StaffNotice]) -> Result<bool>;
+    /// Marks an escalation and queues its content-free notices, once. The
+    /// last call marks the first too, so it never comes after it.
+    async fn escalate_hr_action(
+        &self,
+        id: uuid::Uuid,
+        call: ReviewCall,
+        at: Timestamp,
+        notices: &[StaffNotice],
+    ) -> Result<bool>;
     /// Actions whose decision-maker is still to be asked for a justification.
     async fn justifications_to_ask(&self, now: Timestamp, limit: u32) -> Result<Vec<HrActionRow>>;
     /// The request was sent (or cannot be: nobody to send it to).
@@ -155,6 +177,124 @@ pub trait RetaliationStore: Send + Sync {
         wraps: &[ItemWrap],
         event: &StaffEventRecord,
     ) -> Result<bool>;
+}
+
+/// A review that concerned her, as her page tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HerReviewRow {
+    pub kind: HrActionKind,
+    pub status: HrActionStatus,
+    pub concluded_at: Timestamp,
+}
+
+/// What her page needs to ask a check-in after closure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckInState {
+    /// When her case closed (its last move to closed).
+    pub closed_at: Option<Timestamp>,
+    /// The check-ins she answered: (day, whether something changed).
+    pub answered: Vec<(u32, bool)>,
+}
+
+#[async_trait]
+pub trait HerSideStore: Send + Sync {
+    /// The concluded reviews of actions against the reporter of this case.
+    async fn her_reviews(&self, case: CaseId) -> Result<Vec<HerReviewRow>>;
+    async fn check_in_state(&self, case: CaseId) -> Result<CheckInState>;
+    /// Records her answer with its leaf on her case; false if that check-in was answered.
+    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &EventRecord) -> Result<bool>;
+    /// The reports she made from this case's page: (case, reference, when).
+    async fn follow_ups(&self, parent: CaseId) -> Result<Vec<(CaseId, String, Timestamp)>>;
+    /// The case a report followed, if it was made from another's page.
+    async fn follows(&self, case: CaseId) -> Result<Option<CaseId>>;
+}
+
+#[async_trait]
+impl HerSideStore for SqlStore {
+    async fn her_reviews(&self, case: CaseId) -> Result<Vec<HerReviewRow>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT a.kind, a.status, a.concluded_at FROM hr_actions a
+               JOIN protected_persons p ON p.token = a.person_token
+             WHERE p.case_id = $1 AND p.basis = 'reporter' AND a.concluded_at IS NOT NULL AND a.exempt = 0
+               AND a.received_at >= p.since
+             ORDER BY a.concluded_at",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(kind, status, at)| {
+                Ok(HerReviewRow {
+                    kind: parse(&kind, "HR action")?,
+                    status: parse(&status, "HR action status")?,
+                    concluded_at: from_millis(at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn check_in_state(&self, case: CaseId) -> Result<CheckInState> {
+        let closed: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(t.at) FROM transitions t JOIN cases c ON c.id = t.case_id
+             WHERE t.case_id = $1 AND t.to_status = 'closed' AND c.status = 'closed'",
+        )
+        .bind(case.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        let answered: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT day, changed FROM check_ins WHERE case_id = $1 ORDER BY day")
+                .bind(case.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(CheckInState {
+            closed_at: from_millis_opt(closed)?,
+            answered: answered
+                .into_iter()
+                .map(|(day, changed)| {
+                    Ok((u32::try_from(day).map_err(|_| StoreError::Corrupt("day".into()))?, changed != 0))
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+
+    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &EventRecord) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO check_ins (case_id, day, answered_at, changed) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (case_id, day) DO NOTHING",
+        )
+        .bind(case.to_string())
+        .bind(i64::from(day))
+        .bind(millis(event.at))
+        .bind(i64::from(changed))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.insert_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn follow_ups(&self, parent: CaseId) -> Result<Vec<(CaseId, String, Timestamp)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT f.case_id, c.reference, f.created_at FROM case_follow_ups f JOIN cases c ON c.id = f.case_id
+             WHERE f.parent_id = $1 ORDER BY f.created_at",
+        )
+        .bind(parent.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(id, reference, at)| Ok((parse(&id, "case id")?, reference, from_millis(at)?))).collect()
+    }
+
+    async fn follows(&self, case: CaseId) -> Result<Option<CaseId>> {
+        let parent: Option<String> = sqlx::query_scalar("SELECT parent_id FROM case_follow_ups WHERE case_id = $1")
+            .bind(case.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        parent.map(|p| parse(&p, "case id")).transpose()
+    }
 }
 
 pub(crate) async fn insert_protected(conn: &mut Conn, row: &ProtectedRow) -> Result<()> {
@@ -315,11 +455,21 @@ impl RetaliationStore for SqlStore {
         Ok(out)
     }
 
-    async fn hr_actions_ending(&self, until: Timestamp, limit: u32) -> Result<Vec<HrActionRow>> {
+    async fn hr_actions_ending(
+        &self,
+        after: Option<(Timestamp, uuid::Uuid)>,
+        until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<HrActionRow>> {
+        let (after_at, after_id) = after.map_or((i64::MIN, String::new()), |(at, id)| (millis(at), id.to_string()));
         let rows = sqlx::query_as::<_, ActionColumns>(
-            "SELECT * FROM hr_actions WHERE concluded_at IS NULL AND period_end <= $1 ORDER BY period_end, id LIMIT $2",
+            "SELECT * FROM hr_actions
+             WHERE concluded_at IS NULL AND period_end <= $1 AND (period_end > $2 OR (period_end = $2 AND id > $3))
+             ORDER BY period_end, id LIMIT $4",
         )
         .bind(millis(until))
+        .bind(after_at)
+        .bind(after_id)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
@@ -405,17 +555,21 @@ impl RetaliationStore for SqlStore {
         status: HrActionStatus,
         needed_decision: bool,
         at: Timestamp,
+        seen: ConcludeSeen,
         event: &StaffEventRecord,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE hr_actions SET status = $1, needed_decision = $2, concluded_at = $3
-             WHERE id = $4 AND concluded_at IS NULL AND period_end <= $3",
+             WHERE id = $4 AND concluded_at IS NULL AND period_end <= $3
+               AND COALESCE(decision, '') = $5 AND (CASE WHEN taken_up_at IS NULL THEN 0 ELSE 1 END) = $6",
         )
         .bind(status.as_str())
         .bind(i64::from(needed_decision))
         .bind(millis(at))
         .bind(id.to_string())
+        .bind(seen.decision.map_or("", |d| d.as_str()))
+        .bind(i64::from(seen.taken_up))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -426,14 +580,22 @@ impl RetaliationStore for SqlStore {
         Ok(true)
     }
 
-    async fn escalate_hr_action(&self, id: uuid::Uuid, call: ReviewCall, notices: &[StaffNotice]) -> Result<bool> {
-        let Some(first) = notices.first() else { return Ok(false) };
-        let column = match call {
+    async fn escalate_hr_action(
+        &self,
+        id: uuid::Uuid,
+        call: ReviewCall,
+        at: Timestamp,
+        notices: &[StaffNotice],
+    ) -> Result<bool> {
+        let sql = match call {
             ReviewCall::First => "UPDATE hr_actions SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
-            ReviewCall::Last => "UPDATE hr_actions SET last_call_at = $1 WHERE id = $2 AND last_call_at IS NULL",
+            ReviewCall::Last => {
+                "UPDATE hr_actions SET last_call_at = $1, escalated_at = COALESCE(escalated_at, $1)
+                 WHERE id = $2 AND last_call_at IS NULL"
+            }
         };
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(column).bind(millis(first.at)).bind(id.to_string()).execute(&mut *tx).await?;
+        let done = sqlx::query(sql).bind(millis(at)).bind(id.to_string()).execute(&mut *tx).await?;
         if done.rows_affected() != 1 {
             return Ok(false);
         }

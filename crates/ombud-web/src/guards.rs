@@ -123,6 +123,10 @@ fn sent_once_target(path: &str) -> String {
         Some(case) => format!("/staff/cases/{case}?done=sent-once"),
         None if path.starts_with("/oversight/role-grants/") => "/oversight/accounts?done=sent-once#done".to_owned(),
         None if path.starts_with("/oversight/recovery") => "/oversight/recovery?done=sent-once#done".to_owned(),
+        None if path.starts_with("/oversight/retaliation/") => {
+            let review = path.trim_start_matches("/oversight/retaliation/").split('/').next().unwrap_or_default();
+            format!("/oversight/retaliation/{review}?done=sent-once#done")
+        }
         None if path.starts_with("/oversight/") => "/oversight/escalations?done=sent-once".to_owned(),
         None if path.starts_with("/admin/directory") => "/admin/directory?done=sent-once#done".to_owned(),
         None if path.starts_with("/admin/") => "/admin/staff?done=sent-once#done".to_owned(),

@@ -141,6 +141,8 @@ impl Label for EventKind {
             EventKind::HrReviewTakenUp => "event-hr-review-taken-up",
             EventKind::HrReviewDecided => "event-hr-review-decided",
             EventKind::HrActionConcluded => "event-hr-action-concluded",
+            EventKind::CheckInAnswered => "event-check-in-answered",
+            EventKind::RetaliationReported => "event-retaliation-reported",
         }
     }
 }

@@ -246,3 +246,102 @@ async fn every_adverse_action_is_held_and_an_independent_member_decides_what_the
         s.stop().await;
     }
 }
+
+/// Closes a case the way a handler does, step by step.
+async fn close_case(s: &TestServer, handler: &str, id: &str) {
+    let steps = format!("/api/v1/cases/{id}/steps");
+    let step = |name: &str| json!({"step": name, "reason": "internal", "for_reporter": "We looked into what you told us and acted on it."});
+    assert_eq!(post(s, &steps, handler, json!({"step": "acknowledge"})).await.0, 200);
+    for name in ["assess_in_scope", "start_investigation"] {
+        assert_eq!(post(s, &steps, handler, json!({"step": name, "reason": "internal"})).await.0, 200, "{name}");
+    }
+    let mut findings = step("record_findings");
+    findings["outcome"] = json!("substantiated");
+    assert_eq!(post(s, &steps, handler, findings).await.0, 200);
+    let mut decision = step("decide");
+    decision["sanctions"] = json!(["written_warning"]);
+    assert_eq!(post(s, &steps, handler, decision).await.0, 200);
+    let mut close = step("close");
+    close["outcome"] = json!("substantiated");
+    let (status, body) = post(s, &steps, handler, close).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn after_closure_she_is_asked_a_yes_opens_a_linked_report_routed_around_them_and_her_page_tells_her_the_review() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        let p_pw = s.staff("president@corp.example", Role::Handler).await;
+        let (o1, handler) = (s.staff_token("o1@example.org", &o_pw).await, s.staff_token("h@example.org", &h_pw).await);
+        let president = s.staff_token("president@corp.example", &p_pw).await;
+        let (case_ref, receipt) = s
+            .report(json!({
+                "category": "sexual_harassment",
+                "description": "孙经理多次在深夜发来骚扰信息。",
+                "anonymous": false,
+                "contact": {"name": "李娜", "email": "li.na@corp.example"},
+                "people": [{"name": "孙浩 销售经理", "role": "accused", "internal": true}]
+            }))
+            .await;
+        let her = s.reporter_token(&receipt).await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+        close_case(&s, &handler, &case_id).await;
+
+        let (status, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!((status, &after["check_in"]), (200, &Value::Null), "not asked before 30 days: {after}");
+        s.clock.advance(SignedDuration::from_hours(24 * 31));
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["check_in"], 30);
+        let page = s.page("/follow-up", "").await;
+        assert!(!page.contains("her-check-in"), "no page without her session");
+        let (status, _) = post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 60, "changed": true})).await;
+        assert_eq!(status, 422, "only the check-in due");
+        let (status, after) = post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": true})).await;
+        assert_eq!((status, &after["check_in"]), (200, &Value::Null), "{after}");
+        assert_eq!(post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": false})).await.0, 422);
+
+        // "Yes": she tells what happened; a mistake keeps nothing from her.
+        let (status, _) = post(&s, "/api/v1/reporter/retaliation", &her, json!({"description": " "})).await;
+        assert_eq!(status, 422);
+        let told = json!({"description": "Since my case closed my manager moved me off every client account.",
+                          "people": [{"name": "张伟", "role": "accused", "internal": true}]});
+        let (status, filed) = post(&s, "/api/v1/reporter/retaliation", &her, told).await;
+        assert_eq!(status, 201, "{filed}");
+        let new_ref = filed["case_ref"].as_str().expect("reference").to_owned();
+        assert_ne!(new_ref, case_ref);
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["follow_ups"][0]["case_ref"], new_ref.as_str());
+        let (_, theirs) = s.get_json(&format!("/api/v1/cases?q={new_ref}"), &president).await;
+        assert_eq!(theirs["cases"].as_array().map(Vec::len), Some(0), "Sun Hao's president never sees it: {theirs}");
+        let (_, ours) = s.get_json(&format!("/api/v1/cases?q={new_ref}"), &handler).await;
+        assert_eq!(ours["cases"][0]["category"], "retaliation");
+        let mine = s.reporter_token(filed["receipt"].as_str().expect("receipt")).await;
+        let (_, new_case) = s.get_json("/api/v1/reporter/case", &mine).await;
+        assert_eq!(new_case["case_ref"], new_ref.as_str(), "its own receipt opens it");
+
+        // An HR action against her is held; oversight overturns it; her
+        // page says so when the period ends, in words for her.
+        let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
+        let action = hr(&s, &token, "e311", "demotion", "E310", "restructuring").await;
+        let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&action)), &o1).await;
+        assert_eq!(review["needs_decision"], true, "her id in lower case is still her: {review}");
+        let decision = json!({"decision": "overturned", "reasons": "Demoted a month after her case closed, with no record of any concern."});
+        let path = format!("/api/v1/oversight/hr-actions/{}/decision", id(&action));
+        assert_eq!(post(&s, &path, &o1, decision).await.0, 200);
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["reviews"].as_array().map(Vec::len), Some(0), "not before the period ends");
+        s.clock.advance(SignedDuration::from_hours(24 * 5));
+        s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["reviews"][0]["outcome"], "overturned", "{after}");
+        assert_eq!(after["reviews"][0]["action"], "demotion");
+        let other_token = s.ombud.operator().create_hr_token("Other system").await.expect("token").token;
+        let (status, _) = s.get_json(&format!("/api/v1/hr/actions/{}", id(&action)), &other_token).await;
+        assert_eq!(status, 404, "another HR client reads only its own actions");
+        s.stop().await;
+    }
+}

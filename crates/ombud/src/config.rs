@@ -152,6 +152,17 @@ impl Default for FileConfig {
     }
 }
 
+/// `[retaliation]` within bounds that keep its dates computable.
+fn check_retaliation(r: &ombud_domain::RetaliationPolicy) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=365).contains(&r.review_days), "[retaliation] review_days must be 1 to 365");
+    anyhow::ensure!(r.protection_months <= 1200, "[retaliation] protection_months must be at most 1200");
+    anyhow::ensure!(
+        r.check_in_days.iter().all(|d| (1..=3650).contains(d)),
+        "[retaliation] check_in_days must each be 1 to 3650"
+    );
+    Ok(())
+}
+
 impl FileConfig {
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let Some(path) = path else {
@@ -161,6 +172,8 @@ impl FileConfig {
         let config: Self =
             toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))?;
         config.recovery.check().with_context(|| format!("config file {} is not valid", path.display()))?;
+        check_retaliation(&config.retaliation)
+            .with_context(|| format!("config file {} is not valid", path.display()))?;
         Ok(config)
     }
 
@@ -291,6 +304,8 @@ mod tests {
         assert_eq!(held.service().retaliation.review_days, 7);
         assert!(held.service().retaliation.exempt(ombud_domain::HrActionKind::Transfer));
         assert!(write("[retaliation]\nskip_kinds = [\"firing\"]\n").is_err(), "an unknown kind is refused");
+        assert!(write("[retaliation]\nreview_days = 0\n").is_err(), "a period of no days holds nothing");
+        assert!(write("[retaliation]\nprotection_months = 999999\n").is_err());
         let five = write("[recovery]\nshares = 5\nthreshold = 3\n").expect("3 of 5 works");
         assert_eq!((five.service().recovery_threshold, five.service().recovery_shares), (3, 5));
         let alone = write("[recovery]\nthreshold = 1\n").expect_err("one member alone");

@@ -159,6 +159,7 @@ fn new_case(reference: &str, received: Timestamp, readers: &[StaffId]) -> NewCas
             .collect(),
         parties: Vec::new(),
         protected: Vec::new(),
+        follows: None,
         sealed_matches: None,
         exclusions: Vec::new(),
         requests: Vec::new(),

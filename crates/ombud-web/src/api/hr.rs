@@ -63,10 +63,10 @@ struct ActionPath {
     responses((status = 200, body = HrActionAnswer), errors::Unauthorized, errors::NotFound))]
 async fn status(
     State(state): State<AppState>,
-    _: HrClient,
+    HrClient(token): HrClient,
     ItemPath(id): ItemPath<uuid::Uuid>,
 ) -> ApiResult<Json<HrActionAnswer>> {
-    Ok(Json(state.ombud.hr_action_status(id).await?))
+    Ok(Json(state.ombud.hr_action_status(token, id).await?))
 }
 
 /// The HR actions you may review, newest first, with their particulars, why the person is protected, the

@@ -23,6 +23,57 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(message))
         .routes(utoipa_axum::routes!(record))
         .routes(utoipa_axum::routes!(escalate))
+        .routes(utoipa_axum::routes!(after_report))
+        .routes(utoipa_axum::routes!(check_in))
+        .routes(utoipa_axum::routes!(retaliation))
+}
+
+/// After she reported: the check-in due now (days after closure), the reviews of actions against her that ended and
+/// how, and the reports she made from this case's page.
+#[utoipa::path(get, path = "/reporter/after", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = ombud_service::AfterReport), errors::Unauthorized))]
+async fn after_report(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+) -> ApiResult<Json<ombud_service::AfterReport>> {
+    Ok(Json(state.ombud.reporter(&s).after_report().await?))
+}
+
+/// Her answer to a check-in after closure: has anything changed for her at work?
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInAnswer {
+    /// The check-in's day, as `GET /reporter/after` gives it.
+    pub day: u32,
+    pub changed: bool,
+}
+
+/// Answers the check-in due now. A `true` does not file anything: tell what happened with `POST /reporter/retaliation`.
+#[utoipa::path(post, path = "/reporter/check-in", tag = "reporter", security(("reporter" = [])),
+    request_body = CheckInAnswer,
+    responses((status = 200, body = ombud_service::AfterReport), errors::Body, errors::Unauthorized))]
+async fn check_in(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+    ApiJson(body): ApiJson<CheckInAnswer>,
+) -> ApiResult<Json<ombud_service::AfterReport>> {
+    let desk = state.ombud.reporter(&s);
+    desk.answer_check_in(body.day, body.changed).await?;
+    Ok(Json(desk.after_report().await?))
+}
+
+/// Something has happened to her since she reported: a new retaliation report linked to her case, routed around
+/// everyone her report accused and everyone she names now. It has its own receipt.
+#[utoipa::path(post, path = "/reporter/retaliation", tag = "reporter", security(("reporter" = [])),
+    request_body = ombud_service::RetaliationInput,
+    responses((status = 201, body = Submitted), errors::Body, errors::Unauthorized))]
+async fn retaliation(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+    ApiJson(body): ApiJson<ombud_service::RetaliationInput>,
+) -> ApiResult<(StatusCode, Json<Submitted>)> {
+    let done = state.ombud.reporter(&s).report_retaliation(&body).await?;
+    Ok((StatusCode::CREATED, Json(Submitted { case_ref: done.reference, receipt: done.receipt.grouped() })))
 }
 
 /// File a report (anonymous unless `anonymous` is false).

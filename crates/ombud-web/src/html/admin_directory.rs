@@ -325,6 +325,21 @@ pub async fn configuration(State(state): State<AppState>, lang: Lang, AdminPage(
                 ],
             ),
         ),
+        setting("config-retaliation-review", days(i64::from(config.retaliation.review_days))),
+        setting("config-retaliation-protection", months(i64::from(config.retaliation.protection_months))),
+        setting(
+            "config-retaliation-check-ins",
+            config.retaliation.check_in_days.iter().map(|d| days(i64::from(*d))).collect::<Vec<_>>().join(", "),
+        ),
+        setting(
+            "config-retaliation-exempt",
+            if config.retaliation.skip_kinds.is_empty() {
+                tr.t("config-nobody")
+            } else {
+                let kinds = config.retaliation.skip_kinds.iter().map(|k| tr.label(*k)).collect::<Vec<_>>().join(", ");
+                tr.t_with("config-retaliation-exempt-warning", &[("kinds", FluentValue::from(kinds))])
+            },
+        ),
     ];
     let none = tr.t("config-not-set");
     let categories = ombud_domain::Category::ALL

@@ -37,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/attachments/{id}", get(reporter::download))
         .route("/follow-up/record", get(reporter::record))
         .route("/follow-up/escalate", post(reporter::escalate))
+        .route("/follow-up/check-in", post(reporter::check_in))
+        .route("/follow-up/retaliation", get(reporter::retaliation_form).post(reporter::report_retaliation))
         .route("/oversight/escalations", get(oversight::escalations))
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))
         .route("/oversight/pauses/{id}", post(oversight::decide_pause))

@@ -449,6 +449,41 @@ pub struct FollowUpCasePage {
     escalated: Option<String>,
     /// A deadline was missed and she has not raised it herself yet.
     can_escalate: bool,
+    /// After she reported: a check-in to answer, reviews, her later reports.
+    after: AfterDisplay,
+}
+
+/// What her page asks or tells after she reported, in words for her.
+#[derive(Default)]
+pub struct AfterDisplay {
+    check_in: Option<u32>,
+    reviews: Vec<String>,
+    follow_ups: Vec<String>,
+    notice: Option<String>,
+}
+
+fn after_display(page: &Page, after: ombud_service::AfterReport) -> AfterDisplay {
+    let tr = &page.tr;
+    let reviews = after
+        .reviews
+        .iter()
+        .map(|r| {
+            let key = match r.outcome {
+                ombud_domain::HrActionStatus::Overturned => "her-review-overturned",
+                ombud_domain::HrActionStatus::Modified => "her-review-modified",
+                _ => "her-review-upheld",
+            };
+            tr.t_with(key, &[("action", tr.label(r.action).to_lowercase().into()), ("when", page.time(&r.at).into())])
+        })
+        .collect();
+    let follow_ups = after
+        .follow_ups
+        .iter()
+        .map(|f| {
+            tr.t_with("her-follow-up", &[("reference", f.case_ref.clone().into()), ("when", page.time(&f.at).into())])
+        })
+        .collect();
+    AfterDisplay { check_in: after.check_in, reviews, follow_ups, notice: None }
 }
 
 fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {
@@ -472,6 +507,10 @@ async fn case_page(
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
             let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
+            let after = match state.ombud.reporter(session).after_report().await {
+                Ok(after) => after_display(&page, after),
+                Err(e) => return error_page(lang, e),
+            };
             render_with(
                 status,
                 &FollowUpCasePage {
@@ -483,6 +522,7 @@ async fn case_page(
                     max_file_mb,
                     escalated,
                     can_escalate,
+                    after,
                 },
             )
         }
@@ -578,6 +618,104 @@ pub async fn reply(
 }
 
 /// She raises her case to the oversight committee (one button, no script).
+#[derive(serde::Deserialize)]
+pub struct CheckInForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    changed: String,
+}
+
+/// Her answer to a check-in: "yes" goes on to telling what happened.
+pub async fn check_in(
+    State(state): State<AppState>,
+    lang: Lang,
+    ReporterPage(session): ReporterPage,
+    Form(form): Form<CheckInForm>,
+) -> Response {
+    let changed = match form.changed.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return see_other("/follow-up#after"),
+    };
+    let Ok(day) = form.day.trim().parse::<u32>() else { return see_other("/follow-up#after") };
+    match state.ombud.reporter(&session).answer_check_in(day, changed).await {
+        Ok(()) if changed => see_other("/follow-up/retaliation"),
+        Ok(()) => see_other("/follow-up?checked=1#after"),
+        // Answered already (sent twice, or from another tab): her page as it is.
+        Err(ServiceError::Invalid(_)) => see_other("/follow-up#after"),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reporter/retaliation.html")]
+pub struct RetaliationPage {
+    page: Page,
+    description: String,
+    person: String,
+    error: Option<String>,
+}
+
+fn retaliation_page(
+    state: &AppState,
+    lang: Lang,
+    description: String,
+    person: String,
+    error: Option<String>,
+) -> Response {
+    let page = Page::new(state, lang, "/follow-up/retaliation", "her-retaliation-title");
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render_with(status, &RetaliationPage { page, description, person, error })
+}
+
+/// "Something has happened to me since I reported": what happened, and who did it if she says.
+pub async fn retaliation_form(State(state): State<AppState>, lang: Lang, ReporterPage(_): ReporterPage) -> Response {
+    retaliation_page(&state, lang, String::new(), String::new(), None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RetaliationForm {
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    person: String,
+}
+
+pub async fn report_retaliation(
+    State(state): State<AppState>,
+    lang: Lang,
+    ReporterPage(session): ReporterPage,
+    Form(form): Form<RetaliationForm>,
+) -> Response {
+    let people = if form.person.trim().is_empty() {
+        Vec::new()
+    } else {
+        vec![ombud_domain::PersonInvolved {
+            name: form.person.clone(),
+            role: "accused".into(),
+            ..ombud_domain::PersonInvolved::default()
+        }]
+    };
+    let input = ombud_service::RetaliationInput { description: form.description.clone(), people };
+    match state.ombud.reporter(&session).report_retaliation(&input).await {
+        Ok(done) => {
+            let continue_token = match state.continue_tokens.insert(done.session) {
+                Ok(token) => token,
+                Err(e) => return error_page(lang, e),
+            };
+            let mut page = Page::new(&state, lang, "/follow-up/retaliation", "receipt-title");
+            page.path = None;
+            render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference, continue_token })
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let message = crate::error::field_messages(&lang.tr(), &errors);
+            retaliation_page(&state, lang, form.description, form.person, Some(message))
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
 pub async fn escalate(State(state): State<AppState>, ReporterPage(session): ReporterPage) -> PageResult {
     state.ombud.reporter(&session).escalate().await?;
     Ok(see_other("/follow-up"))

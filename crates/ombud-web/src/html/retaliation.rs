@@ -123,6 +123,8 @@ pub async fn reviews(State(state): State<AppState>, lang: Lang, OversightPage(se
     };
     let (open, closed): (Vec<&HrReviewView>, Vec<&HrReviewView>) =
         all.iter().partition(|r| !r.concluded && r.decision.is_none());
+    let mut open = open;
+    open.sort_by_key(|r| (r.period_end, r.id));
     let open = open.into_iter().map(|r| line(&page, r)).collect();
     let closed = closed.into_iter().map(|r| line(&page, r)).collect();
     render_with(StatusCode::OK, &ReviewsPage { page, open, closed })
@@ -257,6 +259,7 @@ pub async fn review(
     let notice = match done.done.as_str() {
         "decided" => Some(lang.tr().t("retaliation-done-decided")),
         "taken-up" => Some(lang.tr().t("retaliation-done-taken-up")),
+        "sent-once" => Some(lang.tr().t("done-sent-once")),
         _ => None,
     };
     review_page(&state, lang, &session, id, notice, Sent::default(), StatusCode::OK).await

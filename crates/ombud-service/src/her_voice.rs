@@ -1,0 +1,119 @@
+//! Her own voice after she reported (issue 17): "something has happened to
+//! me since I reported" opens a retaliation report linked to her case,
+//! routed around the people she reported and whoever she names now; after
+//! closure her page asks at set days whether anything changed for her at
+//! work; and it tells her, in words written for her, that a review of an
+//! action against her took place and how it ended.
+
+use crate::sealing::{open_json, report_aad};
+use crate::{ReporterDesk, Result, ServiceError, Submitted};
+use jiff::Timestamp;
+use ombud_domain::{EventKind, HrActionKind, HrActionStatus, PersonInvolved, PersonRole, ReportContent, ReportDraft};
+use ombud_store::*;
+use serde::{Deserialize, Serialize};
+
+/// A review of an action against her, once its period ended.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct HerReview {
+    pub action: HrActionKind,
+    /// `upheld`, `overturned` or `modified`.
+    pub outcome: HrActionStatus,
+    pub at: Timestamp,
+}
+
+/// What her page asks or tells after she reported.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AfterReport {
+    /// The check-in to answer now (days after closure), if one is due.
+    pub check_in: Option<u32>,
+    pub reviews: Vec<HerReview>,
+    /// The reports she made from this case's page.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A report she made from her case's page (its own receipt opens it).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub case_ref: String,
+    pub at: Timestamp,
+}
+
+/// What she tells when something has happened to her since she reported.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetaliationInput {
+    /// What happened, in her words.
+    #[schema(max_length = 50000)]
+    pub description: String,
+    /// Whoever did it, if she names anyone (routed around, like the accused).
+    #[schema(max_items = 30)]
+    pub people: Vec<PersonInvolved>,
+}
+
+impl ReporterDesk<'_> {
+    /// The check-in due, the reviews that concerned her, her later reports.
+    pub async fn after_report(&self) -> Result<AfterReport> {
+        let case = self.session.case_id;
+        let state = self.store.check_in_state(case).await?;
+        let answered: Vec<u32> = state.answered.iter().map(|(day, _)| *day).collect();
+        let check_in = state
+            .closed_at
+            .and_then(|closed| self.config.retaliation.check_in_due(closed, self.clock.now(), &answered));
+        let reviews = self
+            .store
+            .her_reviews(case)
+            .await?
+            .into_iter()
+            .map(|r| HerReview { action: r.kind, outcome: r.status, at: r.concluded_at })
+            .collect();
+        let follow_ups =
+            self.store.follow_ups(case).await?.into_iter().map(|(_, case_ref, at)| FollowUp { case_ref, at }).collect();
+        Ok(AfterReport { check_in, reviews, follow_ups })
+    }
+
+    /// Her answer to the check-in due now. A "yes" is for her to go on to
+    /// the report of what happened; nothing is filed without her words.
+    pub async fn answer_check_in(&self, day: u32, changed: bool) -> Result<()> {
+        if self.after_report().await?.check_in != Some(day) {
+            return Err(ServiceError::invalid_field("check_in", "check-in-not-due"));
+        }
+        let event =
+            EventRecord::new(self.session.case_id, EventKind::CheckInAnswered, self.clock.now(), Actor::Reporter)
+                .with_payload(format!("day {day} changed {changed}").as_bytes());
+        self.store.answer_check_in(self.session.case_id, day, changed, &event).await?;
+        Ok(())
+    }
+
+    /// A new case of retaliation, linked to hers, with her contact as she
+    /// gave it, routed around everyone her report accused and everyone she
+    /// names now. It gets its own receipt.
+    pub async fn report_retaliation(&self, input: &RetaliationInput) -> Result<Submitted> {
+        let case = self.session.case_id;
+        let sealed = self.store.report(case).await?.ok_or(ServiceError::NotFound)?;
+        let original: ReportContent = open_json(&self.session.key, &report_aad(case), &sealed)?;
+        let mut people = input.people.clone();
+        for p in original.people.iter().filter(|p| p.role.brings_chain()) {
+            people.push(PersonInvolved {
+                name: p.name.clone(),
+                employee_id: p.employee_id.clone(),
+                email: p.email.clone(),
+                role: PersonRole::Accused.as_str().to_owned(),
+                internal: p.internal,
+            });
+        }
+        let draft = ReportDraft {
+            category: "retaliation".to_owned(),
+            description: input.description.clone(),
+            language: Some(original.language.clone()),
+            people,
+            anonymous: original.contact.is_none(),
+            contact: original.contact.clone(),
+            ..ReportDraft::default()
+        };
+        let submitted = self.submit_follow_up(&draft, case).await?;
+        let event = EventRecord::new(case, EventKind::RetaliationReported, self.clock.now(), Actor::Reporter)
+            .with_payload(submitted.reference.as_bytes());
+        self.store.record_event(&event).await?;
+        Ok(submitted)
+    }
+}
