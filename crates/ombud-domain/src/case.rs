@@ -200,6 +200,10 @@ pub enum EventKind {
     /// She reported retaliation from this case's page (the new case's leaf
     /// is its own `Submitted`).
     RetaliationReported,
+    /// A supporter added a statement to a case (its leaf names no case)…
+    SupportAdded,
+    /// …and a message in her thread with the handlers.
+    SupportMessage,
 }
 
 names!(EventKind, "event" {
@@ -257,6 +261,8 @@ names!(EventKind, "event" {
     HrActionConcluded => "hr_action_concluded",
     CheckInAnswered => "check_in_answered",
     RetaliationReported => "retaliation_reported",
+    SupportAdded => "support_added",
+    SupportMessage => "support_message",
 });
 
 impl EventKind {
@@ -313,6 +319,8 @@ impl EventKind {
                 | EventKind::HrReviewTakenUp
                 | EventKind::HrReviewDecided
                 | EventKind::HrActionConcluded
+                | EventKind::SupportAdded
+                | EventKind::SupportMessage
         )
     }
 

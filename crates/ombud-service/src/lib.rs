@@ -35,6 +35,7 @@ mod sealing;
 mod second_factor;
 mod seed;
 mod staff;
+mod support;
 mod views;
 mod workflow;
 
@@ -80,6 +81,7 @@ pub use retaliation::{
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use second_factor::{HalfSignedIn, SecondFactorSetup, SecondFactorStatus, SignIn};
+pub use support::{SupportAdded, SupportInput, SupportMessageView, SupportView, SupporterSession};
 pub use views::{
     AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,
 };

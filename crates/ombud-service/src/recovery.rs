@@ -319,20 +319,9 @@ impl OversightDesk<'_> {
 
     /// The case a whole reference names, however she typed it.
     pub async fn recovery_case(&self, reference: &str) -> Result<CaseId> {
-        // Only a reference is asked for here, so spaces are never a name's:
-        // "qjdm phhz" and a reference typed in full-width characters (a
-        // Chinese input method) read as the reference they are.
-        let typed: String = reference
-            .chars()
-            .map(|c| match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-                other => other,
-            })
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let Some(ombud_store::ReferenceSearch::Whole(whole)) = crate::inbox::reference_search(&typed) else {
-            return Err(invalid("case", "case-unknown"));
-        };
+        // Only a reference is asked for here, so spaces are never a name's,
+        // and full-width characters from a Chinese input method read as ASCII.
+        let whole = crate::support::typed_reference(reference).ok_or_else(|| invalid("case", "case-unknown"))?;
         self.store.case_by_reference(&whole).await?.ok_or_else(|| invalid("case", "case-unknown"))
     }
 
@@ -644,6 +633,7 @@ impl StaffDesk<'_> {
             let event = EventRecord::new(case_id, EventKind::CaseRecovered, now, Actor::Staff(self.session.id));
             self.store.record_event(&event).await?;
             self.complete_pending_grants(Actor::System, case_id, &case_key).await?;
+            self.recover_items(secret, key, case_id).await?;
             recovered += 1;
         }
         Ok(recovered)
@@ -660,12 +650,26 @@ impl StaffDesk<'_> {
     ) -> Result<u64> {
         let started = std::time::Instant::now();
         let mut rewrapped = 0;
+        let mut rewrapped_items = 0u64;
         loop {
             let batch = self.store.wraps_to_rotate(old.id, new.id, BATCH).await?;
             if batch.is_empty() {
-                self.store.retire_recovery_key(old.id).await?;
-                self.store.scrub_deleted().await?;
-                break;
+                let items = self.store.item_wraps_to_rotate(old.id, new.id, BATCH).await?;
+                if items.is_empty() {
+                    self.store.retire_recovery_key(old.id).await?;
+                    self.store.scrub_deleted().await?;
+                    break;
+                }
+                for (item, wrapped) in items {
+                    let item_key = old_secret.unwrap_case_key(&wrapped, &crate::support::recovery_aad(item, old.id))?;
+                    let public = <[u8; 32]>::try_from(new.public_key.as_slice())
+                        .map_err(|_| ServiceError::Config("recovery public key".into()))?;
+                    let rewrapped =
+                        ombud_crypto::wrap_key(&public, &item_key, &crate::support::recovery_aad(item, new.id))?;
+                    self.store.put_item_recovery_wrap(item, new.id, &rewrapped).await?;
+                    rewrapped_items += 1;
+                }
+                continue;
             }
             for (case_id, wrapped) in batch {
                 let case_key = old_secret.unwrap_case_key(&wrapped, &recovery_wrap_aad(case_id, old.id))?;
@@ -673,11 +677,26 @@ impl StaffDesk<'_> {
                 rewrapped += 1;
             }
             if started.elapsed() > BATCH_TIME {
-                tracing::info!(rewrapped, "a rotation's batch stopped for time; readers complete the rest");
+                tracing::info!(
+                    rewrapped,
+                    rewrapped_items,
+                    "a rotation's batch stopped for time; readers complete the rest"
+                );
                 break;
             }
         }
         Ok(rewrapped)
+    }
+
+    /// A recovered case's statements go to the readers the case has now,
+    /// never to anyone kept out of a statement.
+    async fn recover_items(&self, secret: &RecoverySecret, key: &RecoveryKeyRow, case_id: CaseId) -> Result<()> {
+        for item in self.store.items_of_case(case_id).await? {
+            let Some(wrapped) = self.store.item_recovery_wrap(item.id, key.id).await? else { continue };
+            let item_key = secret.unwrap_case_key(&wrapped, &crate::support::recovery_aad(item.id, key.id))?;
+            self.complete_support_wraps(&item, &item_key).await?;
+        }
+        Ok(())
     }
 
     /// Writes the missing recovery wraps of the cases she holds a key for:

@@ -152,7 +152,7 @@ fn justification_item(id: uuid::Uuid) -> String {
     format!("{id}/justification")
 }
 
-fn wrap_aad(item: &str, staff: StaffId) -> Vec<u8> {
+pub(crate) fn item_wrap_aad(item: &str, staff: StaffId) -> Vec<u8> {
     let mut aad = b"ombud/v1/item-wrap\0".to_vec();
     aad.extend_from_slice(item.as_bytes());
     aad.push(0);
@@ -314,7 +314,7 @@ impl Ombud {
                 Ok(ItemWrap {
                     item_id: item.to_owned(),
                     staff_id,
-                    wrapped_key: ombud_crypto::wrap_key(&public, key, &wrap_aad(item, staff_id))?,
+                    wrapped_key: ombud_crypto::wrap_key(&public, key, &item_wrap_aad(item, staff_id))?,
                 })
             })
             .collect()
@@ -721,7 +721,7 @@ impl OversightDesk<'_> {
     }
 
     fn open_item(&self, item: &str, wrap: &[u8]) -> Result<DataKey> {
-        Ok(self.session.secret.unwrap_case_key(wrap, &wrap_aad(item, self.session.id))?)
+        Ok(self.session.secret.unwrap_case_key(wrap, &item_wrap_aad(item, self.session.id))?)
     }
 
     async fn review_view(&self, row: &HrActionRow, wrap: &[u8]) -> Result<HrReviewView> {

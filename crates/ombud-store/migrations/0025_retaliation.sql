@@ -84,3 +84,47 @@ CREATE TABLE case_follow_ups (
     created_at {bigint} NOT NULL
 );
 CREATE INDEX case_follow_ups_parent ON case_follow_ups (parent_id);
+
+-- A statement a supporter adds to a case by its reference (DECISIONS #19):
+-- its own item key, wrapped to the case's readers the conflict rules still
+-- allow once they ran again on her, and to the recovery key. Those it kept
+-- out stay out of this item for later grants and recoveries.
+CREATE TABLE case_items (
+    id         TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases (id),
+    kind       TEXT NOT NULL,
+    sealed     {bytes} NOT NULL,
+    created_at {bigint} NOT NULL
+);
+CREATE INDEX case_items_case ON case_items (case_id);
+
+CREATE TABLE item_exclusions (
+    item_id  TEXT NOT NULL REFERENCES case_items (id),
+    staff_id TEXT NOT NULL REFERENCES staff (id),
+    PRIMARY KEY (item_id, staff_id)
+);
+
+CREATE TABLE item_recovery_wraps (
+    item_id     TEXT NOT NULL REFERENCES case_items (id),
+    key_id      TEXT NOT NULL REFERENCES recovery_keys (id),
+    wrapped_key {bytes} NOT NULL,
+    PRIMARY KEY (item_id, key_id)
+);
+
+-- Her receipt opens her statement only, never the case.
+CREATE TABLE support_receipts (
+    lookup      {bytes} PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES case_items (id),
+    kdf         {bytes} NOT NULL,
+    wrapped_key {bytes} NOT NULL
+);
+
+-- Her thread with the handlers, under the statement's key.
+CREATE TABLE item_messages (
+    id       TEXT PRIMARY KEY,
+    item_id  TEXT NOT NULL REFERENCES case_items (id),
+    at       {bigint} NOT NULL,
+    staff_id TEXT REFERENCES staff (id),
+    sealed   {bytes} NOT NULL
+);
+CREATE INDEX item_messages_item ON item_messages (item_id);

@@ -255,6 +255,23 @@ pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) ->
             .execute(&mut *conn)
             .await?;
         crate::daily::unassign(conn, row.case_id, row.staff_id).await?;
+        // Kept out of a case, she is kept out of every statement added to it,
+        // now and for any later grant.
+        sqlx::query(
+            "DELETE FROM item_wraps WHERE staff_id = $1 AND item_id IN (SELECT id FROM case_items WHERE case_id = $2)",
+        )
+        .bind(row.staff_id.to_string())
+        .bind(row.case_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO item_exclusions (item_id, staff_id)
+             SELECT id, $1 FROM case_items WHERE case_id = $2 ON CONFLICT (item_id, staff_id) DO NOTHING",
+        )
+        .bind(row.staff_id.to_string())
+        .bind(row.case_id.to_string())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ mod schema;
 mod second_factor;
 mod sql;
 mod staff;
+mod support;
 #[cfg(feature = "testing")]
 pub mod testdb;
 mod workflow;
@@ -46,6 +47,7 @@ pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
 pub use second_factor::SecondFactorStore;
 pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
+pub use support::*;
 pub use workflow::WorkflowStore;
 
 pub use ombud_ledger::{Hash, NodeId};
@@ -57,7 +59,7 @@ pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, HerSideStore, LedgerStore, LiftStore,
         OutboxStore, RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, StaffStore,
-        Store, WorkflowStore,
+        Store, SupportStore, WorkflowStore,
     };
 }
 
@@ -131,6 +133,7 @@ pub trait Store:
     + RelatedStore
     + RetaliationStore
     + HerSideStore
+    + SupportStore
     + RoleGrantStore
     + SecondFactorStore
     + StaffStore

@@ -306,10 +306,13 @@ impl RecoveryStore for SqlStore {
     async fn retire_recovery_key(&self, key: uuid::Uuid) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let key = key.to_string();
-        let left: Option<i64> = sqlx::query_scalar("SELECT 1 FROM recovery_wraps WHERE key_id = $1 LIMIT 1")
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let left: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM recovery_wraps WHERE key_id = $1
+             UNION ALL SELECT 1 FROM item_recovery_wraps WHERE key_id = $1 LIMIT 1",
+        )
+        .bind(&key)
+        .fetch_optional(&mut *tx)
+        .await?;
         let waiting: Option<i64> = sqlx::query_scalar("SELECT 1 FROM recovery_operations WHERE key_id = $1 LIMIT 1")
             .bind(&key)
             .fetch_optional(&mut *tx)

@@ -143,6 +143,8 @@ impl Label for EventKind {
             EventKind::HrActionConcluded => "event-hr-action-concluded",
             EventKind::CheckInAnswered => "event-check-in-answered",
             EventKind::RetaliationReported => "event-retaliation-reported",
+            EventKind::SupportAdded => "event-support-added",
+            EventKind::SupportMessage => "event-support-message",
         }
     }
 }

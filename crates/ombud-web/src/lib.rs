@@ -104,6 +104,8 @@ pub struct AppState {
     /// "Check on my report" right after submitting: a one-time token, valid
     /// ten minutes, that starts her session (submitting itself sets no cookie).
     pub(crate) continue_tokens: Arc<sessions::Sessions<ReporterSession>>,
+    /// Supporters signed in with their receipts: their statements only.
+    pub(crate) supporter_sessions: Arc<sessions::Sessions<ombud_service::SupporterSession>>,
     pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
     pub(crate) sign_in_throttle: Arc<throttle::SignInThrottle>,
     /// Sign-ins past their password and waiting for a code (or for her to
@@ -148,6 +150,7 @@ impl AppState {
             )),
             reporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
             continue_tokens: Arc::new(sessions::Sessions::new(std::time::Duration::from_secs(10 * 60))),
+            supporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
             receipt_limiter: Arc::new(limits::FailureLimiter::new(
                 config.receipt_failures_per_client,
                 config.receipt_failure_window,

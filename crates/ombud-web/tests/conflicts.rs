@@ -281,6 +281,7 @@ fn fill(path: &str, w: &World, case_id: &str) -> String {
     path.replace("{id}", case_id)
         .replace("{request}", &w.request_id)
         .replace("{measure}", &w.request_id)
+        .replace("{item}", &w.request_id)
         .replace("{deadline}", &w.deadline_id)
         .replace("{attachment}", &w.attachment_id)
         .replace("{position}", "0")
@@ -450,8 +451,8 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
                 let (status, body) = html_call(s, method, &fill(route, &w, &w.case_id), token).await;
                 let (_, unknown_body) = html_call(s, method, &fill(route, &w, &missing), token).await;
                 assert!(status < 500, "{r:?} {method} {route}: {status}");
-                if route.contains("{measure}") && r.sees_case() {
-                    // No measure was decided on this case: not found, or not hers to work.
+                if (route.contains("{measure}") || route.contains("{item}")) && r.sees_case() {
+                    // No measure was decided (no statement added) on this case: not found, or not hers to work.
                     assert!(status == 404 || status == 403, "{r:?} {method} {route}: {status}");
                 } else if r.sees_case() {
                     assert_ne!(status, 404, "{r:?} may use {method} {route}");
@@ -605,6 +606,7 @@ async fn sees_nothing_of(s: &TestServer, token: &str, case_id: &str, case_ref: &
             .replace("{id}", case)
             .replace("{request}", &item)
             .replace("{measure}", &item)
+            .replace("{item}", &item)
             .replace("{deadline}", &item)
             .replace("{attachment}", &item)
             .replace("{staff_id}", &item)

@@ -345,3 +345,94 @@ async fn after_closure_she_is_asked_a_yes_opens_a_linked_report_routed_around_th
         s.stop().await;
     }
 }
+
+const STATEMENT: &str = "SNTL-SUPPORT-44ab 支持哨兵 I saw Mr Sun block her way out of the meeting room on 3 November.";
+
+#[tokio::test]
+async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and_her_later_dismissal_is_held() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        // He Qing manages the supporter; he reads the case itself.
+        let m_pw = s.staff("people.lead@corp.example", Role::Handler).await;
+        let (o1, handler) = (s.staff_token("o1@example.org", &o_pw).await, s.staff_token("h@example.org", &h_pw).await);
+        let manager = s.staff_token("people.lead@corp.example", &m_pw).await;
+        let (case_ref, receipt) = s
+            .report(json!({"category": "sexual_harassment", "description": "孙经理在会议室堵住我不让我离开。",
+                "people": [{"name": "孙浩", "role": "accused", "internal": true}]}))
+            .await;
+        let (_, list) = s.get_json("/api/v1/cases", &manager).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("he reads the case").to_owned();
+
+        // The reference as she was told it: lower case, with spaces.
+        let spoken = case_ref.to_lowercase().replace('-', " ");
+        let bad = json!({"reference": "OMB-2222-3333", "statement": STATEMENT, "name": "王芳"});
+        let (status, refused) = post(&s, "/api/v1/support", "", bad).await;
+        assert_eq!((status, refused["error"]["fields"][0]["code"].as_str()), (422, Some("case-unknown")), "{refused}");
+        let (status, refused) = post(&s, "/api/v1/support", "", json!({"reference": spoken, "name": " "})).await;
+        let fields: Vec<&str> =
+            refused["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        assert_eq!((status, fields), (422, vec!["statement", "name"]));
+        let body = json!({"reference": spoken, "statement": STATEMENT, "name": "王芳 Wang Fang",
+                          "email": "Wang.Fang@corp.example"});
+        let (status, added) = post(&s, "/api/v1/support", "", body).await;
+        assert_eq!(status, 201, "{added}");
+        assert_eq!(added["case_ref"], case_ref.as_str());
+        let her_receipt = added["receipt"].as_str().expect("receipt").to_owned();
+
+        // The independent handler reads it; her manager sees no trace of it.
+        let (status, seen) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &handler).await;
+        assert_eq!(status, 200, "{seen}");
+        assert_eq!(seen[0]["statement"], STATEMENT);
+        assert_eq!(seen[0]["email"], "Wang.Fang@corp.example");
+        let (status, none) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &manager).await;
+        assert_eq!((status, none.as_array().map(Vec::len)), (200, Some(0)), "{none}");
+        let (_, case) = s.get_json(&format!("/api/v1/cases/{case_id}"), &manager).await;
+        assert!(!case.to_string().contains("SNTL") && !case.to_string().contains("support"), "no event, no count");
+        let page = s.page(&format!("/staff/cases/{case_id}"), &manager).await;
+        assert!(!page.contains("SNTL") && !page.contains("id=\"support\""), "not on his page");
+        let page = s.page(&format!("/staff/cases/{case_id}"), &handler).await;
+        assert!(page.contains("SNTL-SUPPORT"), "on the independent handler's page");
+
+        // Her receipt opens her statement only; the reporter's opens nothing there.
+        let browser = s.browser();
+        let wrong = browser.post(s.url("/support/follow-up")).form(&[("receipt", receipt.as_str())]).send().await;
+        assert_eq!(wrong.expect("sent").status(), 401, "a case's receipt is no supporter's");
+        assert_eq!(post(&s, "/api/v1/reporter/session", "", json!({"receipt": her_receipt})).await.0, 401);
+        let opened = browser.post(s.url("/support/follow-up")).form(&[("receipt", her_receipt.as_str())]).send().await;
+        assert_eq!(opened.expect("sent").status(), 303);
+        let mine = browser.get(s.url("/support/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(mine.contains("SNTL-SUPPORT") && mine.contains(&case_ref), "her statement");
+        assert!(!mine.contains("孙经理"), "never the case's report");
+        let sent =
+            browser.post(s.url("/support/reply")).form(&[("body", "I can also name two others who saw it.")]).send();
+        assert_eq!(sent.await.expect("sent").status(), 303);
+        let (_, seen) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &handler).await;
+        assert_eq!(seen[0]["messages"][0]["body"], "I can also name two others who saw it.");
+
+        // She is protected: her dismissal is held and needs a decision.
+        let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
+        let action = hr(&s, &token, "E600", "dismissal", "E400", "restructuring").await;
+        let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&action)), &o1).await;
+        assert_eq!(review["needs_decision"], true, "{review}");
+        assert_eq!(review["protected"][0]["basis"], "supporter");
+
+        let bytes = s
+            .table_bytes(&[
+                "case_items",
+                "item_messages",
+                "item_wraps",
+                "support_receipts",
+                "protected_persons",
+                "staff_events",
+            ])
+            .await;
+        let text = String::from_utf8_lossy(&bytes);
+        for clear in ["SNTL", "王芳", "Wang Fang", "Wang.Fang", "two others", "E600"] {
+            assert!(!text.contains(clear), "{clear} in clear in the database");
+        }
+        s.stop().await;
+    }
+}

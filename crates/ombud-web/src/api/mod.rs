@@ -15,6 +15,7 @@ pub mod model;
 mod oversight;
 mod recovery;
 mod reporter;
+mod support;
 mod workflow;
 
 use crate::AppState;
@@ -71,6 +72,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(oversight::routes())
         .merge(recovery::routes())
         .merge(hr::routes())
+        .merge(support::routes())
         .merge(ledger::routes())
         .merge(admin::routes())
 }

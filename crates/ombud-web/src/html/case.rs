@@ -86,6 +86,51 @@ pub struct CasePage {
     /// The forms of the measures still in force, and the form for a new one.
     measure_forms: Vec<MeasureForm>,
     new_measure: MeasureForm,
+    /// Statements supporters added that she may read (none is even counted otherwise).
+    supports: Vec<SupportLine>,
+}
+
+/// A supporter's statement on the case page, with her thread.
+pub struct SupportLine {
+    id: String,
+    at: String,
+    name: String,
+    contact: String,
+    statement: String,
+    messages: Vec<(String, String)>,
+}
+
+async fn support_lines(
+    state: &AppState,
+    page: &Page,
+    session: &StaffSession,
+    id: ombud_domain::CaseId,
+) -> Vec<SupportLine> {
+    let statements = match state.ombud.staff(session).support_statements(id).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "the statements in support of a case could not be read");
+            return Vec::new();
+        }
+    };
+    statements
+        .into_iter()
+        .map(|s| SupportLine {
+            id: s.id.to_string(),
+            at: page.time(&s.at),
+            contact: [s.email, s.phone].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+            name: s.name,
+            statement: s.statement,
+            messages: s
+                .messages
+                .into_iter()
+                .map(|m| {
+                    let who = m.from_staff.unwrap_or_else(|| page.tr.t("support-from-her"));
+                    (format!("{who} · {}", page.time(&m.at)), m.body)
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// A measure's form: its name on the page and its values as they stand.
@@ -648,6 +693,7 @@ pub async fn render_case(
             .map(|m| measure_form(&tr, id, Some(m)))
             .collect(),
         new_measure: measure_form(&tr, id, None),
+        supports: support_lines(state, &page, session, id).await,
         page,
     };
     render_with(status, &template)

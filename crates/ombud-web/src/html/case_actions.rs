@@ -181,7 +181,7 @@ async fn after_action(
 
 /// A form's fields as the browser sent them, in order: what comes back,
 /// as typed, when the form is refused.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 #[serde(transparent)]
 pub struct Fields(Vec<(String, String)>);
 

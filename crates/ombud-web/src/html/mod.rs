@@ -16,6 +16,7 @@ pub(crate) mod reporter;
 mod retaliation;
 mod second_factor;
 pub(crate) mod staff;
+mod support;
 
 use crate::AppState;
 use crate::i18n::Lang;
@@ -38,6 +39,11 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/record", get(reporter::record))
         .route("/follow-up/escalate", post(reporter::escalate))
         .route("/follow-up/check-in", post(reporter::check_in))
+        .route("/support", get(support::form).post(support::submit))
+        .route("/support/follow-up", get(support::follow_up).post(support::sign_in))
+        .route("/support/reply", post(support::reply))
+        .route("/support/sign-out", post(support::sign_out))
+        .route("/staff/cases/{id}/support/{item}/message", post(support::staff_reply))
         .route("/follow-up/retaliation", get(reporter::retaliation_form).post(reporter::report_retaliation))
         .route("/oversight/escalations", get(oversight::escalations))
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))

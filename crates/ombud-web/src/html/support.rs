@@ -1,0 +1,241 @@
+//! Supporters can speak safely (issue 17 #4): a statement added to a case by
+//! its reference at `/support`, without JavaScript, and the supporter's own
+//! follow-up with her receipt; the handlers' replies to her thread.
+
+use super::case_actions::Fields;
+use super::page::{Page, error_page, render, render_with, see_other, with_session_cookie};
+use crate::AppState;
+use crate::extract::StaffPage;
+use crate::i18n::Lang;
+use crate::security::read_cookie;
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use ombud_service::{ServiceError, SupportInput, SupporterSession};
+use std::net::SocketAddr;
+
+pub const SUPPORTER_COOKIE: &str = "ombud_supporter";
+
+#[derive(Template)]
+#[template(path = "support/form.html")]
+pub struct SupportForm {
+    page: Page,
+    reference: String,
+    statement: String,
+    name: String,
+    email: String,
+    phone: String,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "support/receipt.html")]
+pub struct SupportReceipt {
+    page: Page,
+    receipt: String,
+    reference: String,
+}
+
+#[derive(Template)]
+#[template(path = "support/entry.html")]
+pub struct SupportEntry {
+    page: Page,
+    receipt: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "support/statement.html")]
+pub struct SupportStatement {
+    page: Page,
+    view: ombud_service::SupportView,
+    at: String,
+    messages: Vec<(String, String)>,
+    reply: String,
+    error: Option<String>,
+}
+
+fn form_page(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>) -> Response {
+    let page = Page::new(state, lang, "/support", "support-title");
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_with(
+        status,
+        &SupportForm {
+            page,
+            reference: fields.get("reference").to_owned(),
+            statement: fields.get("statement").to_owned(),
+            name: fields.get("name").to_owned(),
+            email: fields.get("email").to_owned(),
+            phone: fields.get("phone").to_owned(),
+            errors,
+        },
+    )
+}
+
+pub async fn form(State(state): State<AppState>, lang: Lang) -> Response {
+    form_page(&state, lang, &Fields::default(), Vec::new())
+}
+
+/// A wrong reference counts against its client like a wrong receipt, so
+/// references cannot be guessed from here.
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    if !state.receipt_limiter.allowed(client) {
+        return form_page(&state, lang, &fields, vec![lang.tr().t("error-too-many-attempts")]);
+    }
+    let input = SupportInput {
+        reference: fields.get("reference").to_owned(),
+        statement: fields.get("statement").to_owned(),
+        name: fields.get("name").to_owned(),
+        email: Some(fields.get("email").to_owned()),
+        phone: Some(fields.get("phone").to_owned()),
+    };
+    match state.ombud.add_support(&input, state.ombud.config().receipt_kdf).await {
+        Ok(done) => {
+            let mut page = Page::new(&state, lang, "/support", "support-receipt-title");
+            page.path = None;
+            render(&SupportReceipt { page, receipt: done.receipt.grouped(), reference: done.reference })
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            if errors.iter().any(|e| e.code == "case-unknown") {
+                state.receipt_limiter.record_failure(client);
+            }
+            let tr = lang.tr();
+            let messages = errors.iter().map(|e| crate::error::field_messages(&tr, std::slice::from_ref(e))).collect();
+            form_page(&state, lang, &fields, messages)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+fn supporter_session(state: &AppState, headers: &HeaderMap) -> Option<SupporterSession> {
+    read_cookie(headers, SUPPORTER_COOKIE).and_then(|token| state.supporter_sessions.get(&token))
+}
+
+fn entry(state: &AppState, lang: Lang, receipt: String, error: Option<String>, status: StatusCode) -> Response {
+    render_with(
+        status,
+        &SupportEntry { page: Page::new(state, lang, "/support/follow-up", "support-follow-up-title"), receipt, error },
+    )
+}
+
+async fn statement_page(
+    state: &AppState,
+    lang: Lang,
+    session: &SupporterSession,
+    reply: String,
+    error: Option<String>,
+) -> Response {
+    let view = match state.ombud.supporter_view(session).await {
+        Ok(view) => view,
+        Err(e) => return error_page(lang, e),
+    };
+    let page = Page::new(state, lang, "/support/follow-up", "support-statement-title");
+    let messages = view
+        .messages
+        .iter()
+        .map(|m| {
+            let who = m.from_staff.clone().unwrap_or_else(|| page.tr.t("support-from-you"));
+            (format!("{who} · {}", page.time(&m.at)), m.body.clone())
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let at = page.time(&view.at);
+    render_with(status, &SupportStatement { page, view, at, messages, reply, error })
+}
+
+pub async fn follow_up(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Response {
+    match supporter_session(&state, &headers) {
+        Some(session) => statement_page(&state, lang, &session, String::new(), None).await,
+        None => entry(&state, lang, String::new(), None, StatusCode::OK),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReceiptForm {
+    #[serde(default)]
+    receipt: String,
+}
+
+/// Her receipt opens her statement; receipts that open nothing count against her client.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    lang: Lang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ReceiptForm>,
+) -> Response {
+    let client = crate::limits::client_address(&state.config, addr, &headers);
+    if !state.receipt_limiter.allowed(client) {
+        let message = lang.tr().t("error-too-many-attempts");
+        return entry(&state, lang, form.receipt, Some(message), StatusCode::TOO_MANY_REQUESTS);
+    }
+    match state.ombud.open_support(&form.receipt).await {
+        Ok(session) => match state.supporter_sessions.insert(session) {
+            Ok(token) => with_session_cookie(&state, SUPPORTER_COOKIE, &token, "/support/follow-up"),
+            Err(e) => error_page(lang, e),
+        },
+        Err(e @ (ServiceError::BadReceipt | ServiceError::MalformedReceipt)) => {
+            state.receipt_limiter.record_failure(client);
+            let (status, code) = crate::error::classify(&e);
+            let message = lang.tr().t(&crate::error::message_key(code));
+            entry(&state, lang, form.receipt, Some(message), status)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let Some(session) = supporter_session(&state, &headers) else {
+        return entry(&state, lang, String::new(), None, StatusCode::UNAUTHORIZED);
+    };
+    match state.ombud.supporter_reply(&session, &form.body).await {
+        Ok(()) => see_other("/support/follow-up#thread-title"),
+        Err(ServiceError::Invalid(errors)) => {
+            let message = crate::error::field_messages(&lang.tr(), &errors);
+            statement_page(&state, lang, &session, form.body, Some(message)).await
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = read_cookie(&headers, SUPPORTER_COOKIE) {
+        state.supporter_sessions.remove(&token);
+    }
+    with_session_cookie(&state, SUPPORTER_COOKIE, "", "/")
+}
+
+/// A handler writes to a supporter in her thread.
+pub async fn staff_reply(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    Path((id, item)): Path<(String, String)>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let (Ok(case), Ok(item)) = (id.parse(), item.parse()) else { return error_page(lang, ServiceError::NotFound) };
+    match state.ombud.staff(&session).reply_to_supporter(case, item, &form.body).await {
+        Ok(()) => see_other(&format!("/staff/cases/{id}?done=sent#support-{item}")),
+        Err(ServiceError::Invalid(_)) => see_other(&format!("/staff/cases/{id}#support-{item}")),
+        Err(e) => error_page(lang, e),
+    }
+}
