@@ -75,8 +75,8 @@ pub use recovery::{
 pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;
 pub use retaliation::{
-    HR_COLUMNS, HrActionAnswer, HrActionInput, HrDecisionInput, HrReviewView, JUSTIFY_PATH, JustificationRequest,
-    MAX_IMPORT_ACTIONS, ProtectionView, parse_hr_csv,
+    CounterProceedingInput, HR_COLUMNS, HrActionAnswer, HrActionInput, HrDecisionInput, HrReviewView, JUSTIFY_PATH,
+    JustificationRequest, MAX_IMPORT_ACTIONS, ProtectedPerson, ProtectionView, parse_hr_csv,
 };
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;

@@ -13,8 +13,8 @@ use crate::{Ombud, OversightDesk, Result, ServiceError};
 use jiff::{SignedDuration, Timestamp};
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
-    DisclosureAnswers, EventKind, FieldError, HrActionKind, HrActionStatus, NamedParty, PersonRole, ProtectionBasis,
-    ReviewDecision, Role, StaffId, exclusion, hr_status, is_disclosure, needs_decision,
+    CaseId, DisclosureAnswers, EventKind, FieldError, HrActionKind, HrActionStatus, NamedParty, PersonRole,
+    ProtectionBasis, ReviewDecision, Role, StaffId, exclusion, hr_status, is_disclosure, needs_decision,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,11 @@ struct Particulars {
     ground: String,
     /// Why the person was protected when the action arrived (case references).
     bases: Vec<(String, ProtectionBasis)>,
+    /// Proceedings a person named in a case brought against someone it
+    /// protects (`lawsuit` or `complaint`), recorded by oversight; sealed,
+    /// so the row does not say it is one.
+    #[serde(default)]
+    proceeding: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -114,6 +119,9 @@ pub struct HrReviewView {
     #[schema(value_type = String, format = Date)]
     pub effective: jiff::civil::Date,
     pub ground: String,
+    /// `lawsuit` or `complaint` when the review is of proceedings against a
+    /// protected person rather than an HR action.
+    pub proceeding: Option<String>,
     pub disclosure: bool,
     /// Why the person is protected now (case references she may look up).
     pub protected: Vec<ProtectionView>,
@@ -350,6 +358,7 @@ impl Ombud {
             effective: action.effective,
             ground: action.ground,
             bases,
+            proceeding: None,
         };
         let disclosure = is_disclosure(&particulars.ground);
         let key = DataKey::generate()?;
@@ -774,6 +783,7 @@ impl OversightDesk<'_> {
             decider_name: p.decider_name,
             effective: p.effective,
             ground: p.ground,
+            proceeding: p.proceeding,
             disclosure: row.disclosure,
             protected,
             needs_decision: needs,
@@ -846,6 +856,189 @@ impl OversightDesk<'_> {
         } else {
             Err(invalid("decision", "review-closed"))
         }
+    }
+}
+
+/// Someone a case protects, as oversight sees it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ProtectedPerson {
+    /// Her name as the case holds it (the reporter's contact name, a named
+    /// person's name, a supporter's name), or empty when not given.
+    pub who: String,
+    pub basis: ProtectionBasis,
+    /// When protection ends: closure plus `protection_months`; none while
+    /// the case is open.
+    pub until: Option<Timestamp>,
+}
+
+impl OversightDesk<'_> {
+    /// Who a case protects and until when (issue 17 #1).
+    pub async fn case_protection(&self, case_id: CaseId) -> Result<Vec<ProtectedPerson>> {
+        let access = self.as_staff().case_access(case_id).await?;
+        let sealed = self.store.report(case_id).await?.ok_or(ServiceError::NotFound)?;
+        let report: ombud_domain::ReportContent =
+            open_json(&access.key, &crate::sealing::report_aad(case_id), &sealed)?;
+        let until = match self.store.check_in_state(case_id).await?.closed_at {
+            Some(closed) => {
+                let zone = self.config.policy.time_zone()?;
+                let months = i64::from(self.config.retaliation.protection_months);
+                closed.to_zoned(zone).checked_add(jiff::Span::new().months(months)).ok().map(|z| z.timestamp())
+            }
+            None => None,
+        };
+        let mut out = Vec::new();
+        if !self.store.protected_tokens(case_id, ProtectionBasis::Reporter).await?.is_empty() {
+            let who = report.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+            out.push(ProtectedPerson { who, basis: ProtectionBasis::Reporter, until });
+        }
+        for p in report.people.iter().filter(|p| p.role != ombud_domain::PersonRole::Accused) {
+            let basis = if p.role == ombud_domain::PersonRole::Witness {
+                ProtectionBasis::Witness
+            } else {
+                ProtectionBasis::Named
+            };
+            out.push(ProtectedPerson { who: p.shown_name().to_owned(), basis, until });
+        }
+        for statement in self.as_staff().support_statements(case_id).await? {
+            out.push(ProtectedPerson { who: statement.name, basis: ProtectionBasis::Supporter, until });
+        }
+        Ok(out)
+    }
+}
+
+/// Proceedings a person named in a case brought against someone the case
+/// protects (issue 17 #6), as oversight records them.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CounterProceedingInput {
+    /// The position of the person who brought them, among the people the report names.
+    pub brought_by: Option<u32>,
+    /// `reporter`, or the position of a person the report names (a witness).
+    pub against: String,
+    /// `lawsuit` or `complaint`.
+    pub kind: String,
+    /// When they were brought (YYYY-MM-DD).
+    pub date: String,
+    /// What they claim, and what is known of them.
+    #[schema(max_length = 20000)]
+    pub detail: String,
+}
+
+impl OversightDesk<'_> {
+    /// Records proceedings against someone a case protects: a review like a
+    /// held action's, decided by members outside the chains of whoever
+    /// brought them and of the case's accused.
+    pub async fn record_counter_proceeding(
+        &self,
+        case_id: CaseId,
+        input: &CounterProceedingInput,
+    ) -> Result<uuid::Uuid> {
+        let access = self.as_staff().case_access(case_id).await?;
+        let sealed = self.store.report(case_id).await?.ok_or(ServiceError::NotFound)?;
+        let report: ombud_domain::ReportContent =
+            open_json(&access.key, &crate::sealing::report_aad(case_id), &sealed)?;
+        let mut errors = Vec::new();
+        let kind = match input.kind.trim() {
+            k @ ("lawsuit" | "complaint") => k.to_owned(),
+            _ => {
+                errors.push(FieldError::new("kind", "choose-proceeding-kind"));
+                String::new()
+            }
+        };
+        let date = input
+            .date
+            .trim()
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| errors.push(FieldError::new("date", "invalid-date")))
+            .ok();
+        let detail = sentence("detail", &input.detail).map_err(|e| errors.push(e)).ok();
+        let parties = self.store.case_parties(case_id).await?;
+        let tokens_at = |position: u32| -> BTreeSet<Vec<u8>> {
+            parties.iter().filter(|p| p.position == position).map(|p| p.token.clone()).collect()
+        };
+        let brought_by = input.brought_by.filter(|p| (*p as usize) < report.people.len());
+        if brought_by.is_none() {
+            errors.push(FieldError::new("brought_by", "choose-person"));
+        }
+        let (target, target_name, basis) = match input.against.trim() {
+            "reporter" => {
+                let mut tokens: BTreeSet<Vec<u8>> =
+                    self.store.protected_tokens(case_id, ProtectionBasis::Reporter).await?.into_iter().collect();
+                // An anonymous reporter has no identity token: one for her place in this case stands in.
+                tokens.insert(self.keys.person_by_employee_id(&format!("reporter-of:{case_id}"))?.to_vec());
+                (tokens, report.contact.as_ref().map(|c| c.name.clone()), ProtectionBasis::Reporter)
+            }
+            position => match position
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (*p as usize) < report.people.len() && Some(*p) != brought_by)
+            {
+                Some(p) => (
+                    tokens_at(p),
+                    report.people.get(p as usize).map(|x| x.shown_name().to_owned()),
+                    ProtectionBasis::Witness,
+                ),
+                None => {
+                    errors.push(FieldError::new("against", "choose-person"));
+                    (BTreeSet::new(), None, ProtectionBasis::Witness)
+                }
+            },
+        };
+        let (Some(date), Some(detail), Some(by)) = (date, detail, brought_by) else {
+            return Err(ServiceError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let decider = tokens_at(by);
+        let hits = [ProtectionHit { case_id: Some(case_id), basis }];
+        let now = self.clock.now();
+        let id = uuid::Uuid::now_v7();
+        let particulars = Particulars {
+            employee_id: target_name.clone().unwrap_or_default(),
+            name: target_name,
+            decided_by: report.people.get(by as usize).map(|p| p.shown_name().to_owned()).unwrap_or_default(),
+            decider_name: None,
+            effective: date,
+            ground: detail,
+            bases: vec![(access.case.reference.clone(), basis)],
+            proceeding: Some(kind),
+        };
+        let key = DataKey::generate()?;
+        let reviewers = self.reviewers(&target, &decider, &hits).await?;
+        let wraps = self.wraps_for(&id.to_string(), &key, &reviewers)?;
+        let row = HrActionRow {
+            id,
+            token_id: None,
+            kind: HrActionKind::Other,
+            received_at: now,
+            period_end: self.config.retaliation.period_end(now),
+            exempt: false,
+            disclosure: false,
+            person_token: target.iter().next().cloned().unwrap_or_default(),
+            decider_token: decider.iter().next().cloned(),
+            sealed: seal_json(&key, &action_aad(id, "hr-action"), &particulars)?,
+            status: HrActionStatus::Held,
+            escalated_at: None,
+            last_call_at: None,
+            taken_up_at: Some(now),
+            taken_up_by: Some(self.session.id),
+            decision: None,
+            decided_at: None,
+            decided_by: None,
+            sealed_decision: None,
+            needed_decision: Some(true),
+            concluded_at: None,
+            justify_next_at: None,
+            justify_attempts: 0,
+            justify_mailed_at: None,
+            justified_at: None,
+            sealed_justification: None,
+        };
+        let event = StaffEventRecord::new(EventKind::HrActionReceived, now, Actor::Staff(self.session.id), None)
+            .with_detail(format!("{id} proceeding"));
+        self.store.create_hr_action(&row, &wraps, &event).await?;
+        Ok(id)
     }
 }
 

@@ -107,6 +107,8 @@ pub trait RetaliationStore: Send + Sync {
         now: Timestamp,
         closed_since: Timestamp,
     ) -> Result<Vec<ProtectionHit>>;
+    /// The tokens a case protects on one basis (its reporter's, its supporters').
+    async fn protected_tokens(&self, case: CaseId, basis: ProtectionBasis) -> Result<Vec<Vec<u8>>>;
     /// The identity tokens of the people a case accuses.
     async fn accused_tokens(&self, case: CaseId) -> Result<Vec<Vec<u8>>>;
     /// Writes a received action with its wraps and its leaf.
@@ -333,8 +335,9 @@ async fn insert_wraps(conn: &mut Conn, wraps: &[ItemWrap]) -> Result<()> {
 async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO hr_actions (id, token_id, kind, received_at, period_end, exempt, disclosure, person_token,
-                                 decider_token, sealed, status, justify_next_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                 decider_token, sealed, status, justify_next_at, needed_decision, taken_up_at,
+                                 taken_up_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(r.id.to_string())
     .bind(r.token_id.map(|t| t.to_string()))
@@ -348,6 +351,9 @@ async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
     .bind(&r.sealed)
     .bind(r.status.as_str())
     .bind(r.justify_next_at.map(millis))
+    .bind(r.needed_decision.map(i64::from))
+    .bind(r.taken_up_at.map(millis))
+    .bind(r.taken_up_by.map(|s| s.to_string()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -402,6 +408,14 @@ impl RetaliationStore for SqlStore {
         hits.sort_by_key(|h| (h.case_id, h.basis));
         hits.dedup();
         Ok(hits)
+    }
+
+    async fn protected_tokens(&self, case: CaseId, basis: ProtectionBasis) -> Result<Vec<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT token FROM protected_persons WHERE case_id = $1 AND basis = $2")
+            .bind(case.to_string())
+            .bind(basis.as_str())
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn accused_tokens(&self, case: CaseId) -> Result<Vec<Vec<u8>>> {

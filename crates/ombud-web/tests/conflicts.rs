@@ -410,7 +410,9 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
                     let (unknown_status, unknown_body) = call(s, method, &unknown, Some(token), api_body(route)).await;
                     let oversights_alone = route.ends_with("/access-log")
                         || route.contains("/access-lifts/")
-                        || route.starts_with("/oversight/escalations/");
+                        || route.starts_with("/oversight/escalations/")
+                        || route.ends_with("/counter-proceedings")
+                        || route.ends_with("/protection");
                     if oversights_alone && r != Oversight {
                         // Oversight's alone: refused alike for her case and for none.
                         assert_eq!((status, &body), (403, &unknown_body), "{r:?} {method} {route}");
@@ -500,7 +502,14 @@ async fn every_route_answers_every_relation_as_the_rule_says() {
                 let path = format!("/api/v1{}", fill(route, &w, &w.case_id));
                 let (status, body) = call(s, method, &path, token, api_body(route)).await;
                 let expected = match (who, route.contains("{id}")) {
-                    ("admin", true) if route.ends_with("/access-log") || route.contains("/access-lifts/") => 403,
+                    ("admin", true)
+                        if route.ends_with("/access-log")
+                            || route.contains("/access-lifts/")
+                            || route.ends_with("/counter-proceedings")
+                            || route.ends_with("/protection") =>
+                    {
+                        403
+                    }
                     ("admin", true) => 404,
                     ("admin", false) => 200,
                     _ => 401,

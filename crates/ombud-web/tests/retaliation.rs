@@ -339,6 +339,20 @@ async fn after_closure_she_is_asked_a_yes_opens_a_linked_report_routed_around_th
         let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
         assert_eq!(after["reviews"][0]["outcome"], "overturned", "{after}");
         assert_eq!(after["reviews"][0]["action"], "demotion");
+        // The manager she named sues her: oversight records it, and it is reviewed like a held action.
+        let path = format!("/api/v1/cases/{case_id}/counter-proceedings");
+        let suit = json!({"brought_by": 0, "against": "reporter", "kind": "lawsuit", "date": "2026-12-20",
+                          "detail": "He sued her for defamation over what she reported."});
+        assert_eq!(post(&s, &path, &handler, suit.clone()).await.0, 403, "oversight's to record");
+        let (status, refused) = post(&s, &path, &o1, json!({"brought_by": 0, "against": "0", "kind": "suit"})).await;
+        let fields: Vec<&str> =
+            refused["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        assert_eq!((status, fields), (422, vec!["kind", "date", "detail", "against"]), "{refused}");
+        let (status, recorded) = post(&s, &path, &o1, suit).await;
+        assert_eq!(status, 201, "{recorded}");
+        let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&recorded)), &o1).await;
+        assert_eq!((review["proceeding"].as_str(), review["needs_decision"].as_bool()), (Some("lawsuit"), Some(true)));
+        assert_eq!(review["decided_by"], "孙浩 销售经理");
         let other_token = s.ombud.operator().create_hr_token("Other system").await.expect("token").token;
         let (status, _) = s.get_json(&format!("/api/v1/hr/actions/{}", id(&action)), &other_token).await;
         assert_eq!(status, 404, "another HR client reads only its own actions");
@@ -411,6 +425,16 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
         assert_eq!(sent.await.expect("sent").status(), 303);
         let (_, seen) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &handler).await;
         assert_eq!(seen[0]["messages"][0]["body"], "I can also name two others who saw it.");
+
+        // Oversight sees who the case protects, and until when.
+        let (status, protected) = s.get_json(&format!("/api/v1/cases/{case_id}/protection"), &o1).await;
+        assert_eq!(status, 200, "{protected}");
+        assert_eq!(
+            (protected[0]["who"].as_str(), protected[0]["basis"].as_str()),
+            (Some("王芳 Wang Fang"), Some("supporter"))
+        );
+        assert_eq!(protected[0]["until"], Value::Null, "while the case is open");
+        assert_eq!(s.get_json(&format!("/api/v1/cases/{case_id}/protection"), &handler).await.0, 403);
 
         // She is protected: her dismissal is held and needs a decision.
         let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;

@@ -20,6 +20,38 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(review))
         .routes(utoipa_axum::routes!(decide))
         .routes(utoipa_axum::routes!(take_up))
+        .routes(utoipa_axum::routes!(counter_proceeding))
+        .routes(utoipa_axum::routes!(protection))
+}
+
+/// Who this case protects from retaliation, and until when (none while it is open) (oversight).
+#[utoipa::path(get, path = "/cases/{id}/protection", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId),
+    responses((status = 200, body = Vec<ombud_service::ProtectedPerson>), errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending))]
+async fn protection(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    crate::extract::CasePath(id): crate::extract::CasePath,
+) -> ApiResult<Json<Vec<ombud_service::ProtectedPerson>>> {
+    Ok(Json(state.ombud.oversight(&s)?.case_protection(id).await?))
+}
+
+/// Records that a person named in this case brought a lawsuit or complaint against its reporter or a person it
+/// names (as the manager she named sued her for defamation): it opens a retaliation review like a held action's,
+/// for the members outside his chain and the accused's (oversight).
+#[utoipa::path(post, path = "/cases/{id}/counter-proceedings", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId), request_body = ombud_service::CounterProceedingInput,
+    responses((status = 201, body = crate::api::model::Created), errors::Body, errors::Unauthorized, errors::Forbidden,
+        errors::NotFound, errors::Pending))]
+async fn counter_proceeding(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    crate::extract::CasePath(id): crate::extract::CasePath,
+    ApiJson(body): ApiJson<ombud_service::CounterProceedingInput>,
+) -> ApiResult<(StatusCode, Json<crate::api::model::Created>)> {
+    let review = state.ombud.oversight(&s)?.record_counter_proceeding(id, &body).await?;
+    Ok((StatusCode::CREATED, Json(crate::api::model::Created { id: review })))
 }
 
 /// The HR system, signed in with a token from `ombud hr token create`.

@@ -88,6 +88,8 @@ pub struct CasePage {
     new_measure: MeasureForm,
     /// Statements supporters added that she may read (none is even counted otherwise).
     supports: Vec<SupportLine>,
+    /// Who the case protects and until when (oversight only).
+    protected: Vec<String>,
 }
 
 /// A supporter's statement on the case page, with her thread.
@@ -98,6 +100,35 @@ pub struct SupportLine {
     contact: String,
     statement: String,
     messages: Vec<(String, String)>,
+}
+
+async fn protected_lines(
+    state: &AppState,
+    page: &Page,
+    session: &StaffSession,
+    id: ombud_domain::CaseId,
+) -> Vec<String> {
+    let Ok(desk) = state.ombud.oversight(session) else { return Vec::new() };
+    let people = match desk.case_protection(id).await {
+        Ok(people) => people,
+        Err(e) => {
+            tracing::error!(error = %e, "who a case protects could not be read");
+            return Vec::new();
+        }
+    };
+    let tr = &page.tr;
+    let months = state.ombud.config().retaliation.protection_months;
+    people
+        .into_iter()
+        .map(|p| {
+            let until = match p.until {
+                Some(at) => tr.t_with("protected-until", &[("when", page.time(&at).into())]),
+                None => tr.t_with("protected-while-open", &[("months", months.into())]),
+            };
+            let who = if p.who.is_empty() { tr.t("protected-unnamed") } else { p.who };
+            format!("{who} · {} · {until}", tr.label(p.basis))
+        })
+        .collect()
 }
 
 async fn support_lines(
@@ -694,6 +725,7 @@ pub async fn render_case(
             .collect(),
         new_measure: measure_form(&tr, id, None),
         supports: support_lines(state, &page, session, id).await,
+        protected: protected_lines(state, &page, session, id).await,
         page,
     };
     render_with(status, &template)

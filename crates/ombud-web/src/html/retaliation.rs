@@ -97,7 +97,10 @@ fn line(page: &Page, r: &HrReviewView) -> ReviewLine {
     };
     ReviewLine {
         id: r.id.to_string(),
-        action: tr.label(r.action),
+        action: match r.proceeding.as_deref() {
+            Some(kind) => tr.t(&format!("proceeding-{kind}")),
+            None => tr.label(r.action),
+        },
         person: r.name.clone().map_or_else(|| r.employee_id.clone(), |n| format!("{n} ({})", r.employee_id)),
         decider: r.decider_name.clone().map_or_else(|| r.decided_by.clone(), |n| format!("{n} ({})", r.decided_by)),
         received: page.time(&r.received_at),
