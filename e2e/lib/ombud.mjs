@@ -100,6 +100,13 @@ export async function startOmbud({ secondFactor = [] } = {}) {
     addStaff(who, role) {
       run(['staff', 'add', '--data', data, '--email', who.email, '--name', who.name, '--role', role, '--password-stdin'], `${who.password}\n`);
     },
+    /** A token for the HR system's feed, from `ombud hr token create`. */
+    hrToken() {
+      const said = run(['hr', 'token', 'create', '--data', data, '--label', 'e2e HR system']);
+      const found = said.match(/Bearer (\S+)/);
+      if (!found) throw new Error(`no token in: ${said}`);
+      return found[1];
+    },
     /** `ombud recovery status`, as printed. */
     recoveryStatus() {
       return run(['recovery', 'status', '--data', data]);
