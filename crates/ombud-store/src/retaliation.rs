@@ -332,6 +332,22 @@ async fn insert_wraps(conn: &mut Conn, wraps: &[ItemWrap]) -> Result<()> {
     Ok(())
 }
 
+/// One guarded update of an action and, when it changed the row, its leaf,
+/// in one transaction: false (nothing written) when the guard refused.
+async fn update_with_leaf<'q>(
+    store: &SqlStore,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    event: &StaffEventRecord,
+) -> Result<bool> {
+    let mut tx = store.pool.begin().await?;
+    if update.execute(&mut *tx).await?.rows_affected() != 1 {
+        return Ok(false);
+    }
+    append_staff_event(&mut tx, event, store.actors()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO hr_actions (id, token_id, kind, received_at, period_end, exempt, disclosure, person_token,
@@ -524,27 +540,18 @@ impl RetaliationStore for SqlStore {
         at: Timestamp,
         event: &StaffEventRecord,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE hr_actions SET taken_up_at = $1, taken_up_by = $2
              WHERE id = $3 AND taken_up_at IS NULL AND decision IS NULL AND concluded_at IS NULL AND period_end > $1",
         )
         .bind(millis(at))
         .bind(by.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        append_staff_event(&mut tx, event, self.actors()).await?;
-        tx.commit().await?;
-        Ok(true)
+        .bind(id.to_string());
+        update_with_leaf(self, update, event).await
     }
 
     async fn decide_hr_action(&self, id: uuid::Uuid, d: &HrDecisionRow, event: &StaffEventRecord) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE hr_actions SET decision = $1, decided_at = $2, decided_by = $3, sealed_decision = $4
              WHERE id = $5 AND decision IS NULL AND concluded_at IS NULL AND exempt = 0 AND period_end > $2",
         )
@@ -552,15 +559,8 @@ impl RetaliationStore for SqlStore {
         .bind(millis(d.at))
         .bind(d.by.to_string())
         .bind(&d.sealed)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        append_staff_event(&mut tx, event, self.actors()).await?;
-        tx.commit().await?;
-        Ok(true)
+        .bind(id.to_string());
+        update_with_leaf(self, update, event).await
     }
 
     async fn conclude_hr_action(
@@ -572,8 +572,7 @@ impl RetaliationStore for SqlStore {
         seen: ConcludeSeen,
         event: &StaffEventRecord,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE hr_actions SET status = $1, needed_decision = $2, concluded_at = $3
              WHERE id = $4 AND concluded_at IS NULL AND period_end <= $3
                AND COALESCE(decision, '') = $5 AND (CASE WHEN taken_up_at IS NULL THEN 0 ELSE 1 END) = $6",
@@ -583,15 +582,8 @@ impl RetaliationStore for SqlStore {
         .bind(millis(at))
         .bind(id.to_string())
         .bind(seen.decision.map_or("", |d| d.as_str()))
-        .bind(i64::from(seen.taken_up))
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        append_staff_event(&mut tx, event, self.actors()).await?;
-        tx.commit().await?;
-        Ok(true)
+        .bind(i64::from(seen.taken_up));
+        update_with_leaf(self, update, event).await
     }
 
     async fn escalate_hr_action(
