@@ -321,6 +321,22 @@ impl EventKind {
                 | EventKind::HrActionConcluded
                 | EventKind::SupportAdded
                 | EventKind::SupportMessage
+                | EventKind::CheckInAnswered
+                | EventKind::RetaliationReported
+        )
+    }
+
+    /// A leaf of someone speaking up that names no case (a supporter's
+    /// statement or message, a reporter's check-in or later report): on the
+    /// ledger, never listed in the administrative log, where members kept out
+    /// of it would see that it exists.
+    pub fn is_speaking_up(self) -> bool {
+        matches!(
+            self,
+            EventKind::SupportAdded
+                | EventKind::SupportMessage
+                | EventKind::CheckInAnswered
+                | EventKind::RetaliationReported
         )
     }
 

@@ -170,6 +170,7 @@ impl crate::OversightDesk<'_> {
             .staff_events(before, limit.clamp(1, 500))
             .await?
             .into_iter()
+            .filter(|row| !row.record.event.kind.is_speaking_up())
             .map(|row| AdminLogEntry {
                 leaf_index: row.leaf_index,
                 at: row.record.event.at,

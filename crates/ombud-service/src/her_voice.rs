@@ -48,6 +48,8 @@ pub struct RetaliationInput {
     /// Whoever did it, if she names anyone (routed around, like the accused).
     #[schema(max_items = 30)]
     pub people: Vec<PersonInvolved>,
+    /// The check-in she answers with it ("yes, something changed"), if any.
+    pub check_in: Option<u32>,
 }
 
 impl ReporterDesk<'_> {
@@ -74,12 +76,19 @@ impl ReporterDesk<'_> {
     /// Her answer to the check-in due now. A "yes" is for her to go on to
     /// the report of what happened; nothing is filed without her words.
     pub async fn answer_check_in(&self, day: u32, changed: bool) -> Result<()> {
+        if changed {
+            // A "yes" is answered with what happened, never on its own.
+            return Err(ServiceError::invalid_field("check_in", "tell-what-happened"));
+        }
+        self.record_check_in(day, false).await
+    }
+
+    async fn record_check_in(&self, day: u32, changed: bool) -> Result<()> {
         if self.after_report().await?.check_in != Some(day) {
             return Err(ServiceError::invalid_field("check_in", "check-in-not-due"));
         }
-        let event =
-            EventRecord::new(self.session.case_id, EventKind::CheckInAnswered, self.clock.now(), Actor::Reporter)
-                .with_payload(format!("day {day} changed {changed}").as_bytes());
+        // A leaf without the case: its readers include anyone she may now accuse.
+        let event = StaffEventRecord::new(EventKind::CheckInAnswered, self.clock.now(), Actor::Reporter, None);
         self.store.answer_check_in(self.session.case_id, day, changed, &event).await?;
         Ok(())
     }
@@ -110,10 +119,17 @@ impl ReporterDesk<'_> {
             contact: original.contact.clone(),
             ..ReportDraft::default()
         };
+        if let Some(day) = input.check_in
+            && self.after_report().await?.check_in != Some(day)
+        {
+            return Err(ServiceError::invalid_field("check_in", "check-in-not-due"));
+        }
         let submitted = self.submit_follow_up(&draft, case).await?;
-        let event = EventRecord::new(case, EventKind::RetaliationReported, self.clock.now(), Actor::Reporter)
-            .with_payload(submitted.reference.as_bytes());
-        self.store.record_event(&event).await?;
+        if let Some(day) = input.check_in {
+            self.record_check_in(day, true).await?;
+        }
+        let event = StaffEventRecord::new(EventKind::RetaliationReported, self.clock.now(), Actor::Reporter, None);
+        self.store.record_speaking_up(&event).await?;
         Ok(submitted)
     }
 }

@@ -322,6 +322,7 @@ impl Ombud {
                 Ok(ItemWrap {
                     item_id: item.to_owned(),
                     staff_id,
+                    public_key: public.to_vec(),
                     wrapped_key: ombud_crypto::wrap_key(&public, key, &item_wrap_aad(item, staff_id))?,
                 })
             })
@@ -403,6 +404,7 @@ impl Ombud {
             justify_mailed_at: None,
             justified_at: None,
             sealed_justification: None,
+            proceeding: false,
         };
         let event = StaffEventRecord::new(EventKind::HrActionReceived, now, Actor::System, None)
             .with_detail(format!("{id} {}", action.kind));
@@ -968,16 +970,20 @@ impl OversightDesk<'_> {
                 tokens.insert(self.keys.person_by_employee_id(&format!("reporter-of:{case_id}"))?.to_vec());
                 (tokens, report.contact.as_ref().map(|c| c.name.clone()), ProtectionBasis::Reporter)
             }
-            position => match position
-                .parse::<u32>()
-                .ok()
-                .filter(|p| (*p as usize) < report.people.len() && Some(*p) != brought_by)
-            {
-                Some(p) => (
-                    tokens_at(p),
-                    report.people.get(p as usize).map(|x| x.shown_name().to_owned()),
-                    ProtectionBasis::Witness,
-                ),
+            // Someone the case protects: never its accused, nor the one who brought them.
+            position => match position.parse::<u32>().ok().filter(|p| {
+                report.people.get(*p as usize).is_some_and(|x| x.role != ombud_domain::PersonRole::Accused)
+                    && Some(*p) != brought_by
+            }) {
+                Some(p) => {
+                    let person = &report.people[p as usize];
+                    let basis = if person.role == ombud_domain::PersonRole::Witness {
+                        ProtectionBasis::Witness
+                    } else {
+                        ProtectionBasis::Named
+                    };
+                    (tokens_at(p), Some(person.shown_name().to_owned()), basis)
+                }
                 None => {
                     errors.push(FieldError::new("against", "choose-person"));
                     (BTreeSet::new(), None, ProtectionBasis::Witness)
@@ -1034,9 +1040,10 @@ impl OversightDesk<'_> {
             justify_mailed_at: None,
             justified_at: None,
             sealed_justification: None,
+            proceeding: true,
         };
         let event = StaffEventRecord::new(EventKind::HrActionReceived, now, Actor::Staff(self.session.id), None)
-            .with_detail(format!("{id} proceeding"));
+            .with_detail(format!("{id} {}", HrActionKind::Other));
         self.store.create_hr_action(&row, &wraps, &event).await?;
         Ok(id)
     }

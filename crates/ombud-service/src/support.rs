@@ -150,9 +150,13 @@ impl Ombud {
     /// The case a supporter's reference names, or a field error beside it.
     pub async fn support_case(&self, reference: &str) -> Result<(CaseId, String)> {
         let Some(whole) = typed_reference(reference) else {
-            return Err(invalid("reference", if reference.trim().is_empty() { "required" } else { "case-unknown" }));
+            return Err(invalid(
+                "reference",
+                if reference.trim().is_empty() { "required" } else { "support-case-unknown" },
+            ));
         };
-        let case = self.store.case_by_reference(&whole).await?.ok_or_else(|| invalid("reference", "case-unknown"))?;
+        let case =
+            self.store.case_by_reference(&whole).await?.ok_or_else(|| invalid("reference", "support-case-unknown"))?;
         Ok((case, whole))
     }
 
@@ -198,6 +202,7 @@ impl Ombud {
                 Ok(ItemWrap {
                     item_id: item_id.to_string(),
                     staff_id,
+                    public_key: public.to_vec(),
                     wrapped_key: ombud_crypto::wrap_key(
                         &public,
                         &key,
@@ -223,8 +228,12 @@ impl Ombud {
             kdf,
             wrapped_key: receipt_key.wrap(&key, &receipt_aad(item_id))?,
         };
+        // The accused of the case cannot make himself protected by writing in support of it.
+        let accused: BTreeSet<Vec<u8>> = self.store.accused_tokens(case_id).await?.into_iter().collect();
         let protected = tokens
-            .into_iter()
+            .iter()
+            .filter(|t| !accused.contains(*t))
+            .cloned()
             .map(|token| ProtectedRow {
                 id: uuid::Uuid::now_v7(),
                 token,
@@ -245,7 +254,19 @@ impl Ombud {
         // A leaf without the case: an excluded reader finds no trace in the case's history.
         let event =
             StaffEventRecord::new(EventKind::SupportAdded, now, Actor::Reporter, None).with_detail(item_id.to_string());
-        let new = NewSupport { item, wraps, exclusions: kept_out, recovery, receipt: receipt_row, protected, event };
+        let notices =
+            wraps.iter().map(|w| StaffNotice { staff: w.staff_id, kind: "attention", ticket: None, at: now }).collect();
+        let new = NewSupport {
+            item,
+            wraps,
+            exclusions: kept_out,
+            recovery,
+            receipt: receipt_row,
+            protected,
+            tokens: tokens.into_iter().collect(),
+            notices,
+            event,
+        };
         self.store.create_support(&new).await?;
         Ok(SupportAdded { reference, receipt, session: SupporterSession { item_id, key } })
     }
@@ -258,6 +279,23 @@ impl Ombud {
         case_id: CaseId,
         supporter: &BTreeSet<Vec<u8>>,
     ) -> Result<(Vec<StaffRecord>, Vec<StaffId>)> {
+        let readers: BTreeSet<StaffId> = self.store.readers(case_id).await?.into_iter().collect();
+        let candidates: Vec<StaffRecord> =
+            self.store.list_staff().await?.into_iter().filter(|s| readers.contains(&s.id)).collect();
+        let kept = self.kept_out_of_support(case_id, supporter, &candidates).await?;
+        let (out, allowed): (Vec<StaffRecord>, Vec<StaffRecord>) =
+            candidates.into_iter().partition(|s| kept.contains(&s.id));
+        Ok((allowed.into_iter().filter(StaffRecord::active).collect(), out.into_iter().map(|s| s.id).collect()))
+    }
+
+    /// Which of these readers the rules keep out of a statement: the case's
+    /// parties and the supporter herself, as a person named.
+    pub(crate) async fn kept_out_of_support(
+        &self,
+        case_id: CaseId,
+        supporter: &BTreeSet<Vec<u8>>,
+        candidates: &[StaffRecord],
+    ) -> Result<BTreeSet<StaffId>> {
         let index = self.directory_index().await?;
         let mut parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
         parties.push(NamedParty {
@@ -265,18 +303,14 @@ impl Ombud {
             tokens: supporter.clone(),
             role: PersonRole::Other,
         });
-        let readers: BTreeSet<StaffId> = self.store.readers(case_id).await?.into_iter().collect();
-        let mut allowed = Vec::new();
-        let mut kept_out = Vec::new();
-        for s in self.store.list_staff().await?.into_iter().filter(|s| readers.contains(&s.id)) {
-            let reader = self.reader(&index, &s, false)?;
+        let mut kept = BTreeSet::new();
+        for s in candidates {
+            let reader = self.reader(&index, s, false)?;
             if exclusion(&self.config.conflict, &index.chart, &parties, &reader).is_some() {
-                kept_out.push(s.id);
-            } else if s.active() {
-                allowed.push(s);
+                kept.insert(s.id);
             }
         }
-        Ok((allowed, kept_out))
+        Ok(kept)
     }
 
     /// Opens her statement with her receipt; a case's receipt opens nothing here.
@@ -318,9 +352,15 @@ impl Ombud {
     }
 
     /// Her statement and her thread.
+    /// Her statement and her thread, without the handlers' names: anyone
+    /// who knows a reference could otherwise learn who handles the case.
     pub async fn supporter_view(&self, session: &SupporterSession) -> Result<SupportView> {
         let item = self.store.case_item(session.item_id).await?.ok_or(ServiceError::NotFound)?;
-        self.support_view(&item, &session.key).await
+        let mut view = self.support_view(&item, &session.key).await?;
+        for m in &mut view.messages {
+            m.from_staff = m.from_staff.as_ref().map(|_| String::new());
+        }
+        Ok(view)
     }
 
     async fn add_support_message(
@@ -342,7 +382,18 @@ impl Ombud {
         };
         let actor = from.map_or(Actor::Reporter, Actor::Staff);
         let event = StaffEventRecord::new(EventKind::SupportMessage, now, actor, None).with_detail(item.to_string());
-        Ok(self.store.add_item_message(&row, &event).await?)
+        // Her message is news to the statement's readers; a handler's is not.
+        let notices: Vec<StaffNotice> = match from {
+            Some(_) => Vec::new(),
+            None => self
+                .store
+                .item_readers(&item.to_string())
+                .await?
+                .into_iter()
+                .map(|staff| StaffNotice { staff, kind: "attention", ticket: None, at: now })
+                .collect(),
+        };
+        Ok(self.store.add_item_message(&row, &event, &notices).await?)
     }
 
     /// She writes to the handlers in her own thread.
@@ -375,14 +426,26 @@ impl StaffDesk<'_> {
         let kept_out: BTreeSet<StaffId> = self.store.item_excluded(item.id).await?.into_iter().collect();
         let have: BTreeSet<StaffId> = self.store.item_readers(&item.id.to_string()).await?.into_iter().collect();
         let readers: BTreeSet<StaffId> = self.store.readers(item.case_id).await?.into_iter().collect();
+        let candidates: Vec<StaffRecord> = self
+            .store
+            .list_staff()
+            .await?
+            .into_iter()
+            .filter(|s| readers.contains(&s.id) && !have.contains(&s.id) && !kept_out.contains(&s.id) && s.active())
+            .collect();
+        // The rules run again on her for every new reader: a manager of hers
+        // who reads the case only now is kept out of her statement for good.
+        let supporter: BTreeSet<Vec<u8>> = self.store.item_tokens(item.id).await?.into_iter().collect();
+        let newly_kept = self.kept_out_of_support(item.case_id, &supporter, &candidates).await?;
+        for staff in &newly_kept {
+            self.store.exclude_from_item(item.id, *staff).await?;
+        }
         let mut wraps = Vec::new();
-        for s in self.store.list_staff().await? {
-            if !readers.contains(&s.id) || have.contains(&s.id) || kept_out.contains(&s.id) || !s.active() {
-                continue;
-            }
+        for s in candidates.iter().filter(|s| !newly_kept.contains(&s.id)) {
             let Ok(public) = <[u8; 32]>::try_from(s.public_key.as_slice()) else { continue };
             let item_key = item.id.to_string();
             wraps.push(ItemWrap {
+                public_key: public.to_vec(),
                 wrapped_key: ombud_crypto::wrap_key(&public, key, &crate::retaliation::item_wrap_aad(&item_key, s.id))?,
                 item_id: item_key,
                 staff_id: s.id,

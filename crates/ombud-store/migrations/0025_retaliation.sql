@@ -50,7 +50,10 @@ CREATE TABLE hr_actions (
     justify_attempts     {bigint} NOT NULL DEFAULT 0,
     justify_mailed_at    {bigint},
     justified_at         {bigint},
-    sealed_justification {bytes}
+    sealed_justification {bytes},
+    -- `hr`, or `proceeding`: proceedings a person named in a case brought
+    -- against someone it protects, recorded by oversight.
+    source               TEXT NOT NULL DEFAULT 'hr'
 );
 CREATE INDEX hr_actions_open ON hr_actions (period_end) WHERE concluded_at IS NULL;
 CREATE INDEX hr_actions_justify ON hr_actions (justify_next_at) WHERE justify_mailed_at IS NULL;
@@ -97,6 +100,14 @@ CREATE TABLE case_items (
     created_at {bigint} NOT NULL
 );
 CREATE INDEX case_items_case ON case_items (case_id);
+
+-- The supporter's identity tokens, so the conflict rules run again on her
+-- for every later reader of her statement.
+CREATE TABLE item_tokens (
+    item_id TEXT NOT NULL REFERENCES case_items (id),
+    token   {bytes} NOT NULL,
+    PRIMARY KEY (item_id, token)
+);
 
 CREATE TABLE item_exclusions (
     item_id  TEXT NOT NULL REFERENCES case_items (id),

@@ -62,6 +62,8 @@ pub struct HrActionRow {
     pub justify_mailed_at: Option<Timestamp>,
     pub justified_at: Option<Timestamp>,
     pub sealed_justification: Option<Vec<u8>>,
+    /// Proceedings against a protected person, recorded by oversight (no HR system reads it).
+    pub proceeding: bool,
 }
 
 /// An item key wrapped to one reader.
@@ -69,6 +71,8 @@ pub struct HrActionRow {
 pub struct ItemWrap {
     pub item_id: String,
     pub staff_id: StaffId,
+    /// The public key it was wrapped to: a wrap to a key she no longer holds is not written.
+    pub public_key: Vec<u8>,
     pub wrapped_key: Vec<u8>,
 }
 
@@ -203,8 +207,11 @@ pub trait HerSideStore: Send + Sync {
     /// The concluded reviews of actions against the reporter of this case.
     async fn her_reviews(&self, case: CaseId) -> Result<Vec<HerReviewRow>>;
     async fn check_in_state(&self, case: CaseId) -> Result<CheckInState>;
-    /// Records her answer with its leaf on her case; false if that check-in was answered.
-    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &EventRecord) -> Result<bool>;
+    /// Records her answer with its leaf (not in the case's history, which
+    /// readers she may now accuse would see); false if it was answered.
+    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &StaffEventRecord) -> Result<bool>;
+    /// A leaf of someone speaking up that names no case.
+    async fn record_speaking_up(&self, event: &StaffEventRecord) -> Result<()>;
     /// The reports she made from this case's page: (case, reference, when).
     async fn follow_ups(&self, parent: CaseId) -> Result<Vec<(CaseId, String, Timestamp)>>;
     /// The case a report followed, if it was made from another's page.
@@ -218,6 +225,7 @@ impl HerSideStore for SqlStore {
             "SELECT DISTINCT a.kind, a.status, a.concluded_at FROM hr_actions a
                JOIN protected_persons p ON p.token = a.person_token
              WHERE p.case_id = $1 AND p.basis = 'reporter' AND a.concluded_at IS NOT NULL AND a.exempt = 0
+               AND a.source = 'hr'
                AND a.received_at >= p.since
              ORDER BY a.concluded_at",
         )
@@ -259,7 +267,7 @@ impl HerSideStore for SqlStore {
         })
     }
 
-    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &EventRecord) -> Result<bool> {
+    async fn answer_check_in(&self, case: CaseId, day: u32, changed: bool, event: &StaffEventRecord) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO check_ins (case_id, day, answered_at, changed) VALUES ($1, $2, $3, $4)
@@ -267,16 +275,22 @@ impl HerSideStore for SqlStore {
         )
         .bind(case.to_string())
         .bind(i64::from(day))
-        .bind(millis(event.at))
+        .bind(millis(event.event.at))
         .bind(i64::from(changed))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        self.insert_event(&mut tx, event).await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn record_speaking_up(&self, event: &StaffEventRecord) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
     }
 
     async fn follow_ups(&self, parent: CaseId) -> Result<Vec<(CaseId, String, Timestamp)>> {
@@ -321,11 +335,12 @@ async fn insert_wraps(conn: &mut Conn, wraps: &[ItemWrap]) -> Result<()> {
         // Only to a reader who still holds a key (disabled or reset since: none).
         sqlx::query(
             "INSERT INTO item_wraps (item_id, staff_id, wrapped_key)
-             SELECT $1, id, $3 FROM staff WHERE id = $2 AND status = 'active'",
+             SELECT $1, id, $3 FROM staff WHERE id = $2 AND status = 'active' AND public_key = $4",
         )
         .bind(&w.item_id)
         .bind(w.staff_id.to_string())
         .bind(&w.wrapped_key)
+        .bind(&w.public_key)
         .execute(&mut *conn)
         .await?;
     }
@@ -352,8 +367,8 @@ async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO hr_actions (id, token_id, kind, received_at, period_end, exempt, disclosure, person_token,
                                  decider_token, sealed, status, justify_next_at, needed_decision, taken_up_at,
-                                 taken_up_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                                 taken_up_by, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(r.id.to_string())
     .bind(r.token_id.map(|t| t.to_string()))
@@ -370,6 +385,7 @@ async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
     .bind(r.needed_decision.map(i64::from))
     .bind(r.taken_up_at.map(millis))
     .bind(r.taken_up_by.map(|s| s.to_string()))
+    .bind(if r.proceeding { "proceeding" } else { "hr" })
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -700,6 +716,7 @@ struct ActionColumns {
     justify_mailed_at: Option<i64>,
     justified_at: Option<i64>,
     sealed_justification: Option<Vec<u8>>,
+    source: String,
 }
 
 impl TryFrom<ActionColumns> for HrActionRow {
@@ -733,6 +750,7 @@ impl TryFrom<ActionColumns> for HrActionRow {
             justify_mailed_at: from_millis_opt(c.justify_mailed_at)?,
             justified_at: from_millis_opt(c.justified_at)?,
             sealed_justification: c.sealed_justification,
+            proceeding: c.source == "proceeding",
         })
     }
 }

@@ -49,6 +49,10 @@ pub struct NewSupport {
     pub recovery: Option<(uuid::Uuid, Vec<u8>)>,
     pub receipt: SupportReceiptRow,
     pub protected: Vec<ProtectedRow>,
+    /// Her identity tokens, so the rules run again on her for every later reader.
+    pub tokens: Vec<Vec<u8>>,
+    /// Content-free notices to the readers it was wrapped to.
+    pub notices: Vec<StaffNotice>,
     pub event: StaffEventRecord,
 }
 
@@ -63,7 +67,17 @@ pub trait SupportStore: Send + Sync {
     /// Wraps an item to readers who lack one, unless kept out of it; how many.
     async fn grant_item(&self, wraps: &[ItemWrap]) -> Result<u64>;
     async fn item_messages(&self, item: uuid::Uuid) -> Result<Vec<ItemMessageRow>>;
-    async fn add_item_message(&self, message: &ItemMessageRow, event: &StaffEventRecord) -> Result<()>;
+    /// A message of her thread, its leaf and its content-free notices.
+    async fn add_item_message(
+        &self,
+        message: &ItemMessageRow,
+        event: &StaffEventRecord,
+        notices: &[StaffNotice],
+    ) -> Result<()>;
+    /// The supporter's identity tokens.
+    async fn item_tokens(&self, item: uuid::Uuid) -> Result<Vec<Vec<u8>>>;
+    /// Keeps a reader out of a statement, for good.
+    async fn exclude_from_item(&self, item: uuid::Uuid, staff: StaffId) -> Result<()>;
     async fn item_recovery_wrap(&self, item: uuid::Uuid, key: uuid::Uuid) -> Result<Option<Vec<u8>>>;
     async fn put_item_recovery_wrap(&self, item: uuid::Uuid, key: uuid::Uuid, wrapped: &[u8]) -> Result<()>;
     /// Items wrapped to `old` but not to `new`, with the old wrap (a rotation's batch).
@@ -77,16 +91,20 @@ pub trait SupportStore: Send + Sync {
 }
 
 async fn insert_wrap_unless_kept_out(conn: &mut Conn, w: &ItemWrap) -> Result<u64> {
-    // Only to an active reader who holds a key and was not kept out of it.
+    // Only to an active reader of the case who still holds the key it was
+    // wrapped to, and was not kept out of the statement.
     let done = sqlx::query(
         "INSERT INTO item_wraps (item_id, staff_id, wrapped_key)
-         SELECT $1, s.id, $3 FROM staff s WHERE s.id = $2 AND s.status = 'active'
+         SELECT $1, s.id, $3 FROM staff s WHERE s.id = $2 AND s.status = 'active' AND s.public_key = $4
            AND NOT EXISTS (SELECT 1 FROM item_exclusions x WHERE x.item_id = $1 AND x.staff_id = s.id)
+           AND EXISTS (SELECT 1 FROM case_access a JOIN case_items i ON i.case_id = a.case_id
+                       WHERE i.id = $1 AND a.staff_id = s.id)
          ON CONFLICT (item_id, staff_id) DO NOTHING",
     )
     .bind(&w.item_id)
     .bind(w.staff_id.to_string())
     .bind(&w.wrapped_key)
+    .bind(&w.public_key)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
@@ -112,8 +130,20 @@ impl SupportStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        for token in &new.tokens {
+            sqlx::query(
+                "INSERT INTO item_tokens (item_id, token) VALUES ($1, $2) ON CONFLICT (item_id, token) DO NOTHING",
+            )
+            .bind(item.id.to_string())
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
+        }
         for w in &new.wraps {
             insert_wrap_unless_kept_out(&mut tx, w).await?;
+        }
+        for n in &new.notices {
+            crate::accounts::queue_notice(&mut tx, n).await?;
         }
         if let Some((key, wrapped)) = &new.recovery {
             sqlx::query(
@@ -218,7 +248,36 @@ impl SupportStore for SqlStore {
             .collect()
     }
 
-    async fn add_item_message(&self, m: &ItemMessageRow, event: &StaffEventRecord) -> Result<()> {
+    async fn item_tokens(&self, item: uuid::Uuid) -> Result<Vec<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT token FROM item_tokens WHERE item_id = $1 ORDER BY token")
+            .bind(item.to_string())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn exclude_from_item(&self, item: uuid::Uuid, staff: StaffId) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO item_exclusions (item_id, staff_id) VALUES ($1, $2) ON CONFLICT (item_id, staff_id) DO NOTHING",
+        )
+        .bind(item.to_string())
+        .bind(staff.to_string())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM item_wraps WHERE item_id = $1 AND staff_id = $2")
+            .bind(item.to_string())
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn add_item_message(
+        &self,
+        m: &ItemMessageRow,
+        event: &StaffEventRecord,
+        notices: &[StaffNotice],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO item_messages (id, item_id, at, staff_id, sealed) VALUES ($1, $2, $3, $4, $5)")
             .bind(m.id.to_string())
@@ -228,6 +287,9 @@ impl SupportStore for SqlStore {
             .bind(&m.sealed)
             .execute(&mut *tx)
             .await?;
+        for n in notices {
+            crate::accounts::queue_notice(&mut tx, n).await?;
+        }
         append_staff_event(&mut tx, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }
@@ -281,11 +343,15 @@ impl SupportStore for SqlStore {
         .bind(wrapped)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM item_recovery_wraps WHERE item_id = $1 AND key_id <> $2")
-            .bind(item.to_string())
-            .bind(key.to_string())
-            .execute(&mut *tx)
-            .await?;
+        // The old wrap goes only once the new one exists.
+        sqlx::query(
+            "DELETE FROM item_recovery_wraps WHERE item_id = $1 AND key_id <> $2
+             AND EXISTS (SELECT 1 FROM item_recovery_wraps w WHERE w.item_id = $1 AND w.key_id = $2)",
+        )
+        .bind(item.to_string())
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?;
         Ok(tx.commit().await?)
     }
 }

@@ -300,17 +300,26 @@ async fn after_closure_she_is_asked_a_yes_opens_a_linked_report_routed_around_th
         assert!(!page.contains("her-check-in"), "no page without her session");
         let (status, _) = post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 60, "changed": true})).await;
         assert_eq!(status, 422, "only the check-in due");
-        let (status, after) = post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": true})).await;
-        assert_eq!((status, &after["check_in"]), (200, &Value::Null), "{after}");
-        assert_eq!(post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": false})).await.0, 422);
+        let (status, refused) = post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": true})).await;
+        assert_eq!(
+            (status, refused["error"]["fields"][0]["code"].as_str()),
+            (422, Some("tell-what-happened")),
+            "a yes is answered with what happened, never on its own"
+        );
 
-        // "Yes": she tells what happened; a mistake keeps nothing from her.
-        let (status, _) = post(&s, "/api/v1/reporter/retaliation", &her, json!({"description": " "})).await;
+        // "Yes": she tells what happened; a mistake files nothing and answers nothing.
+        let (status, _) =
+            post(&s, "/api/v1/reporter/retaliation", &her, json!({"description": " ", "check_in": 30})).await;
         assert_eq!(status, 422);
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["check_in"], 30, "still asked");
         let told = json!({"description": "Since my case closed my manager moved me off every client account.",
-                          "people": [{"name": "张伟", "role": "accused", "internal": true}]});
+                          "people": [{"name": "张伟", "role": "accused", "internal": true}], "check_in": 30});
         let (status, filed) = post(&s, "/api/v1/reporter/retaliation", &her, told).await;
         assert_eq!(status, 201, "{filed}");
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["check_in"], Value::Null, "answered with her report: {after}");
+        assert_eq!(post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": false})).await.0, 422);
         let new_ref = filed["case_ref"].as_str().expect("reference").to_owned();
         assert_ne!(new_ref, case_ref);
         let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
@@ -384,7 +393,11 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
         let spoken = case_ref.to_lowercase().replace('-', " ");
         let bad = json!({"reference": "OMB-2222-3333", "statement": STATEMENT, "name": "王芳"});
         let (status, refused) = post(&s, "/api/v1/support", "", bad).await;
-        assert_eq!((status, refused["error"]["fields"][0]["code"].as_str()), (422, Some("case-unknown")), "{refused}");
+        assert_eq!(
+            (status, refused["error"]["fields"][0]["code"].as_str()),
+            (422, Some("support-case-unknown")),
+            "{refused}"
+        );
         let (status, refused) = post(&s, "/api/v1/support", "", json!({"reference": spoken, "name": " "})).await;
         let fields: Vec<&str> =
             refused["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();

@@ -1255,3 +1255,7 @@ protected-heading = Protected from retaliation
 protected-until = until { $when }
 protected-while-open = while the case is open, and { $months } months after it closes
 protected-unnamed = (no name given)
+field-tell-what-happened = Tell us what happened: a “yes” is answered with your account of it.
+field-support-case-unknown = No case has this reference. Check it with the person who shared it.
+support-from-handlers = The handling team
+support-session-ended = Your statement was closed on this device. Enter your receipt to open it again; what you were writing was not sent.

@@ -1215,3 +1215,7 @@ protected-heading = 受保护、免遭报复的人
 protected-until = 直至 { $when }
 protected-while-open = 案件未结期间，以及结案后 { $months } 个月内
 protected-unnamed = （未提供姓名）
+field-tell-what-happened = 请告诉我们发生了什么：回答“是”需要附上您的叙述。
+field-support-case-unknown = 没有案件使用此编号。请与分享编号的人核对。
+support-from-handlers = 处理团队
+support-session-ended = 您的陈述已在此设备上关闭。请输入回执重新打开；您正在写的内容未发送。

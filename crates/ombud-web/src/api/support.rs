@@ -36,7 +36,7 @@ async fn add(
             Ok((StatusCode::CREATED, Json(Submitted { case_ref: done.reference, receipt: done.receipt.grouped() })))
         }
         Err(ServiceError::Invalid(errors)) => {
-            if errors.iter().any(|e| e.code == "case-unknown") {
+            if errors.iter().any(|e| e.code == "support-case-unknown") {
                 state.receipt_limiter.record_failure(client);
             }
             Err(ServiceError::Invalid(errors).into())

@@ -497,6 +497,17 @@ async fn case_page(
     reply: String,
     reply_error: Option<String>,
 ) -> Response {
+    case_page_with(state, lang, session, reply, reply_error, None).await
+}
+
+async fn case_page_with(
+    state: &AppState,
+    lang: Lang,
+    session: &ReporterSession,
+    reply: String,
+    reply_error: Option<String>,
+    notice: Option<&str>,
+) -> Response {
     match state.ombud.reporter(session).case().await {
         Ok(view) => {
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
@@ -508,7 +519,7 @@ async fn case_page(
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
             let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
             let after = match state.ombud.reporter(session).after_report().await {
-                Ok(after) => after_display(&page, after),
+                Ok(after) => AfterDisplay { notice: notice.map(|k| page.tr.t(k)), ..after_display(&page, after) },
                 Err(e) => return error_page(lang, e),
             };
             render_with(
@@ -530,8 +541,16 @@ async fn case_page(
     }
 }
 
-pub async fn follow_up(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Response {
+pub async fn follow_up(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
     match reporter_session(&state, &headers) {
+        Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p == "checked=1")) => {
+            case_page_with(&state, lang, &session, String::new(), None, Some("her-check-in-thanks")).await
+        }
         Some(session) => case_page(&state, lang, &session, String::new(), None).await,
         None => render(&entry_page(&state, lang, String::new(), None)),
     }
@@ -639,8 +658,11 @@ pub async fn check_in(
         _ => return see_other("/follow-up#after"),
     };
     let Ok(day) = form.day.trim().parse::<u32>() else { return see_other("/follow-up#after") };
-    match state.ombud.reporter(&session).answer_check_in(day, changed).await {
-        Ok(()) if changed => see_other("/follow-up/retaliation"),
+    if changed {
+        // "Yes" goes on to what happened; nothing is recorded until she tells it.
+        return see_other(&format!("/follow-up/retaliation?check_in={day}"));
+    }
+    match state.ombud.reporter(&session).answer_check_in(day, false).await {
         Ok(()) => see_other("/follow-up?checked=1#after"),
         // Answered already (sent twice, or from another tab): her page as it is.
         Err(ServiceError::Invalid(_)) => see_other("/follow-up#after"),
@@ -654,32 +676,43 @@ pub struct RetaliationPage {
     page: Page,
     description: String,
     person: String,
+    /// The check-in she answered "yes" to, answered with this report.
+    check_in: String,
     error: Option<String>,
 }
 
-fn retaliation_page(
-    state: &AppState,
-    lang: Lang,
-    description: String,
-    person: String,
-    error: Option<String>,
-) -> Response {
+fn retaliation_page(state: &AppState, lang: Lang, form: RetaliationForm, error: Option<String>) -> Response {
     let page = Page::new(state, lang, "/follow-up/retaliation", "her-retaliation-title");
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render_with(status, &RetaliationPage { page, description, person, error })
+    let RetaliationForm { description, person, check_in } = form;
+    render_with(status, &RetaliationPage { page, description, person, check_in, error })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CheckInQuery {
+    #[serde(default)]
+    check_in: String,
 }
 
 /// "Something has happened to me since I reported": what happened, and who did it if she says.
-pub async fn retaliation_form(State(state): State<AppState>, lang: Lang, ReporterPage(_): ReporterPage) -> Response {
-    retaliation_page(&state, lang, String::new(), String::new(), None)
+pub async fn retaliation_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    ReporterPage(_): ReporterPage,
+    axum::extract::Query(query): axum::extract::Query<CheckInQuery>,
+) -> Response {
+    let form = RetaliationForm { check_in: query.check_in, ..RetaliationForm::default() };
+    retaliation_page(&state, lang, form, None)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 pub struct RetaliationForm {
     #[serde(default)]
     description: String,
     #[serde(default)]
     person: String,
+    #[serde(default)]
+    check_in: String,
 }
 
 pub async fn report_retaliation(
@@ -697,7 +730,11 @@ pub async fn report_retaliation(
             ..ombud_domain::PersonInvolved::default()
         }]
     };
-    let input = ombud_service::RetaliationInput { description: form.description.clone(), people };
+    let input = ombud_service::RetaliationInput {
+        description: form.description.clone(),
+        people,
+        check_in: form.check_in.trim().parse().ok(),
+    };
     match state.ombud.reporter(&session).report_retaliation(&input).await {
         Ok(done) => {
             let continue_token = match state.continue_tokens.insert(done.session) {
@@ -710,7 +747,7 @@ pub async fn report_retaliation(
         }
         Err(ServiceError::Invalid(errors)) => {
             let message = crate::error::field_messages(&lang.tr(), &errors);
-            retaliation_page(&state, lang, form.description, form.person, Some(message))
+            retaliation_page(&state, lang, form, Some(message))
         }
         Err(e) => error_page(lang, e),
     }

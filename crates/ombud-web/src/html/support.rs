@@ -104,11 +104,18 @@ pub async fn submit(
             render(&SupportReceipt { page, receipt: done.receipt.grouped(), reference: done.reference })
         }
         Err(ServiceError::Invalid(errors)) => {
-            if errors.iter().any(|e| e.code == "case-unknown") {
+            if errors.iter().any(|e| e.code == "support-case-unknown") {
                 state.receipt_limiter.record_failure(client);
             }
             let tr = lang.tr();
-            let messages = errors.iter().map(|e| crate::error::field_messages(&tr, std::slice::from_ref(e))).collect();
+            // Each message says which field it is about.
+            let messages = errors
+                .iter()
+                .map(|e| {
+                    let label = tr.t(&format!("support-{}", e.field));
+                    format!("{label}: {}", crate::error::field_messages(&tr, std::slice::from_ref(e)))
+                })
+                .collect();
             form_page(&state, lang, &fields, messages)
         }
         Err(e) => error_page(lang, e),
@@ -142,7 +149,7 @@ async fn statement_page(
         .messages
         .iter()
         .map(|m| {
-            let who = m.from_staff.clone().unwrap_or_else(|| page.tr.t("support-from-you"));
+            let who = page.tr.t(if m.from_staff.is_some() { "support-from-handlers" } else { "support-from-you" });
             (format!("{who} · {}", page.time(&m.at)), m.body.clone())
         })
         .collect();
@@ -205,7 +212,8 @@ pub async fn reply(
     Form(form): Form<ReplyForm>,
 ) -> Response {
     let Some(session) = supporter_session(&state, &headers) else {
-        return entry(&state, lang, String::new(), None, StatusCode::UNAUTHORIZED);
+        let message = lang.tr().t("support-session-ended");
+        return entry(&state, lang, String::new(), Some(message), StatusCode::UNAUTHORIZED);
     };
     match state.ombud.supporter_reply(&session, &form.body).await {
         Ok(()) => see_other("/support/follow-up#thread-title"),
