@@ -197,6 +197,23 @@ fn field(name: &str, code: &'static str) -> FieldError {
     FieldError { field: name.to_owned(), code }
 }
 
+/// A reference as people type it: lower case, spaces, full-width characters
+/// from a Chinese input method, with or without its prefix.
+pub(crate) fn typed_reference(reference: &str) -> Option<String> {
+    let typed: String = reference
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match reference_search(&typed) {
+        Some(ombud_store::ReferenceSearch::Whole(whole)) => Some(whole),
+        _ => None,
+    }
+}
+
 /// A search as a reference: the whole of one ("omb-7k3q-9f2d", "7K3Q9F2D"),
 /// one of its parts ("9f2d"), or its beginning ("OMB-7K"). None when the
 /// text is not shaped like any (a name, an email).

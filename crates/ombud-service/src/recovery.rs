@@ -321,7 +321,7 @@ impl OversightDesk<'_> {
     pub async fn recovery_case(&self, reference: &str) -> Result<CaseId> {
         // Only a reference is asked for here, so spaces are never a name's,
         // and full-width characters from a Chinese input method read as ASCII.
-        let whole = crate::support::typed_reference(reference).ok_or_else(|| invalid("case", "case-unknown"))?;
+        let whole = crate::inbox::typed_reference(reference).ok_or_else(|| invalid("case", "case-unknown"))?;
         self.store.case_by_reference(&whole).await?.ok_or_else(|| invalid("case", "case-unknown"))
     }
 

@@ -106,23 +106,6 @@ pub(crate) fn recovery_aad(item: uuid::Uuid, key: uuid::Uuid) -> Vec<u8> {
     item_aad(item.as_bytes(), key.as_bytes(), "support-recovery-wrap")
 }
 
-/// A reference as people type it: lower case, spaces, full-width characters
-/// from a Chinese input method, with or without its prefix.
-pub(crate) fn typed_reference(reference: &str) -> Option<String> {
-    let typed: String = reference
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-            other => other,
-        })
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    match crate::inbox::reference_search(&typed) {
-        Some(ombud_store::ReferenceSearch::Whole(whole)) => Some(whole),
-        _ => None,
-    }
-}
-
 /// Every problem with a statement at once.
 fn check_support(input: &SupportInput) -> std::result::Result<Statement, Vec<ombud_domain::FieldError>> {
     let mut errors = Vec::new();
@@ -149,7 +132,7 @@ fn check_support(input: &SupportInput) -> std::result::Result<Statement, Vec<omb
 impl Ombud {
     /// The case a supporter's reference names, or a field error beside it.
     pub async fn support_case(&self, reference: &str) -> Result<(CaseId, String)> {
-        let Some(whole) = typed_reference(reference) else {
+        let Some(whole) = crate::inbox::typed_reference(reference) else {
             return Err(invalid(
                 "reference",
                 if reference.trim().is_empty() { "required" } else { "support-case-unknown" },
@@ -480,10 +463,10 @@ mod tests {
 
     #[test]
     fn references_are_read_as_people_type_them() {
-        assert_eq!(typed_reference("omb 7k3q 9f2d").as_deref(), Some("OMB-7K3Q-9F2D"));
-        assert_eq!(typed_reference("ＯＭＢ－７Ｋ３Ｑ－９Ｆ２Ｄ").as_deref(), Some("OMB-7K3Q-9F2D"));
-        assert_eq!(typed_reference("7K3Q9F2D").as_deref(), Some("OMB-7K3Q-9F2D"));
-        assert_eq!(typed_reference("Sun Hao"), None);
+        assert_eq!(crate::inbox::typed_reference("omb 7k3q 9f2d").as_deref(), Some("OMB-7K3Q-9F2D"));
+        assert_eq!(crate::inbox::typed_reference("ＯＭＢ－７Ｋ３Ｑ－９Ｆ２Ｄ").as_deref(), Some("OMB-7K3Q-9F2D"));
+        assert_eq!(crate::inbox::typed_reference("7K3Q9F2D").as_deref(), Some("OMB-7K3Q-9F2D"));
+        assert_eq!(crate::inbox::typed_reference("Sun Hao"), None);
     }
 
     #[test]

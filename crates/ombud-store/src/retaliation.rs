@@ -485,20 +485,16 @@ impl RetaliationStore for SqlStore {
     }
 
     async fn hr_actions_for(&self, staff: StaffId, limit: u32) -> Result<Vec<(HrActionRow, Vec<u8>)>> {
-        let rows = sqlx::query_as::<_, ActionColumns>(
-            "SELECT a.* FROM hr_actions a JOIN item_wraps w ON w.item_id = a.id
+        // Her wrap comes with each row: one query for the whole list.
+        let rows = sqlx::query_as::<_, ActionWithWrap>(
+            "SELECT a.*, w.wrapped_key FROM hr_actions a JOIN item_wraps w ON w.item_id = a.id
              WHERE w.staff_id = $1 ORDER BY a.received_at DESC, a.id LIMIT $2",
         )
         .bind(staff.to_string())
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in typed::<_, HrActionRow>(rows)? {
-            let Some(wrap) = self.item_wrap(&row.id.to_string(), staff).await? else { continue };
-            out.push((row, wrap));
-        }
-        Ok(out)
+        rows.into_iter().map(|r| Ok((HrActionRow::try_from(r.action)?, r.wrapped_key))).collect()
     }
 
     async fn hr_actions_ending(
@@ -686,6 +682,13 @@ impl RetaliationStore for SqlStore {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct ActionWithWrap {
+    #[sqlx(flatten)]
+    action: ActionColumns,
+    wrapped_key: Vec<u8>,
 }
 
 #[derive(sqlx::FromRow)]
