@@ -32,6 +32,9 @@ pub struct InstanceKeys {
     /// Keys the hashes of recovery codes, and seals a second factor being
     /// set up between the page that shows it and the code that confirms it.
     second_factor: [u8; 32],
+    /// Seals the address a reporter left for check-in reminders, so that
+    /// the job loop can mail her and the database alone says nothing.
+    reminder: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -59,7 +62,20 @@ impl InstanceKeys {
         hk.expand(b"staff-ticket", &mut ticket).map_err(|_| CryptoError::Malformed)?;
         let mut second_factor = [0u8; 32];
         hk.expand(b"second-factor", &mut second_factor).map_err(|_| CryptoError::Malformed)?;
-        Ok(Self { receipt_lookup, check, checkpoint_seed, person, api_token, form_token, actor, ticket, second_factor })
+        let mut reminder = [0u8; 32];
+        hk.expand(b"reminder-address", &mut reminder).map_err(|_| CryptoError::Malformed)?;
+        Ok(Self {
+            receipt_lookup,
+            check,
+            checkpoint_seed,
+            person,
+            api_token,
+            form_token,
+            actor,
+            ticket,
+            second_factor,
+            reminder,
+        })
     }
 
     /// The index under which a receipt's case is found: HMAC of its digits.
@@ -154,6 +170,18 @@ impl InstanceKeys {
         Ok((crate::TotpSecret::from_slice(&bytes[8..])?, issued))
     }
 
+    /// The address a reporter asked check-in reminders at, sealed to her
+    /// case (`case` is its id's bytes): only this instance opens it, and
+    /// only as the address of that case.
+    pub fn seal_reminder_email(&self, case: &[u8], email: &str) -> Result<Vec<u8>, CryptoError> {
+        seal_with(&self.reminder, &reminder_aad(case), email.as_bytes())
+    }
+
+    pub fn open_reminder_email(&self, case: &[u8], sealed: &[u8]) -> Result<String, CryptoError> {
+        let bytes = open_with(&self.reminder, &reminder_aad(case), sealed)?;
+        String::from_utf8(bytes).map_err(|_| CryptoError::Malformed)
+    }
+
     /// A value stored in the database at initialisation, so that starting
     /// against a database with the wrong data directory fails loudly instead
     /// of answering "unknown receipt" to everyone.
@@ -234,6 +262,12 @@ impl InstanceKeys {
         use ed25519_dalek::Signer;
         ed25519_dalek::SigningKey::from_bytes(&self.checkpoint_seed).sign(body).to_bytes()
     }
+}
+
+fn reminder_aad(case: &[u8]) -> Vec<u8> {
+    let mut aad = b"ombud/v1/reminder-email\0".to_vec();
+    aad.extend_from_slice(case);
+    aad
 }
 
 fn enrolment_aad(staff_id: &[u8; 16], public_key: &[u8; 32]) -> Vec<u8> {
@@ -360,6 +394,17 @@ mod tests {
         let signature = ed25519_dalek::Signature::from_bytes(&a.sign_checkpoint(b"body"));
         let key = ed25519_dalek::VerifyingKey::from_bytes(&a.checkpoint_public_key()).expect("key");
         assert!(ed25519_dalek::Verifier::verify(&key, b"body", &signature).is_ok());
+    }
+
+    #[test]
+    fn a_reminder_address_opens_only_for_its_case_and_instance() {
+        let keys = InstanceKeys::from_master(&[3; 32]).expect("keys");
+        let sealed = keys.seal_reminder_email(b"case-a", "li.na@example.org").expect("seal");
+        assert!(!sealed.windows(5).any(|w| w == b"li.na"), "the address is not in clear");
+        assert_eq!(keys.open_reminder_email(b"case-a", &sealed).expect("open"), "li.na@example.org");
+        assert!(keys.open_reminder_email(b"case-b", &sealed).is_err(), "not as another case's address");
+        let other = InstanceKeys::from_master(&[4; 32]).expect("keys");
+        assert!(other.open_reminder_email(b"case-a", &sealed).is_err(), "not by another instance");
     }
 
     #[test]

@@ -204,6 +204,8 @@ pub enum EventKind {
     SupportAdded,
     /// …and a message in her thread with the handlers.
     SupportMessage,
+    /// Oversight protected someone on this case by hand, with a reason.
+    ProtectionAdded,
 }
 
 names!(EventKind, "event" {
@@ -263,6 +265,7 @@ names!(EventKind, "event" {
     RetaliationReported => "retaliation_reported",
     SupportAdded => "support_added",
     SupportMessage => "support_message",
+    ProtectionAdded => "protection_added",
 });
 
 impl EventKind {
@@ -285,6 +288,7 @@ impl EventKind {
                 | EventKind::EscalationResolved
                 | EventKind::CasesLinked
                 | EventKind::CaseRecovered
+                | EventKind::ProtectionAdded
         ) && !self.is_administrative()
     }
 

@@ -29,6 +29,19 @@ pub struct AfterReport {
     pub reviews: Vec<HerReview>,
     /// The reports she made from this case's page.
     pub follow_ups: Vec<FollowUp>,
+    /// The address she asked to be mailed at when a check-in waits, if she did.
+    pub reminder_email: Option<String>,
+    /// Whether any check-in is still to come (so a reminder can be asked for).
+    pub check_ins_ahead: bool,
+}
+
+/// Her wish to be mailed when a check-in waits on her page.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReminderInput {
+    /// The address to mail; the mail says only that a question waits on her page.
+    #[schema(max_length = 200)]
+    pub email: String,
 }
 
 /// A report she made from her case's page (its own receipt opens it).
@@ -70,7 +83,38 @@ impl ReporterDesk<'_> {
             .collect();
         let follow_ups =
             self.store.follow_ups(case).await?.into_iter().map(|(_, case_ref, at)| FollowUp { case_ref, at }).collect();
-        Ok(AfterReport { check_in, reviews, follow_ups })
+        let reminder = self.store.check_in_reminder(case).await?;
+        let reminder_email = match reminder {
+            Some(r) => Some(self.keys.open_reminder_email(case.as_bytes(), &r.sealed_email)?),
+            None => None,
+        };
+        let after = answered.iter().copied().max();
+        let check_ins_ahead = self.config.retaliation.check_in_days.iter().any(|d| after.is_none_or(|a| *d > a));
+        Ok(AfterReport { check_in, reviews, follow_ups, reminder_email, check_ins_ahead })
+    }
+
+    /// She asks to be mailed when a check-in waits: the address is checked
+    /// and sealed under an instance key, never in clear.
+    pub async fn ask_check_in_reminders(&self, input: &ReminderInput) -> Result<()> {
+        let email = input.email.trim();
+        if email.is_empty() {
+            return Err(ServiceError::invalid_field("email", "required"));
+        }
+        if email.chars().count() > ombud_domain::MAX_SHORT_CHARS || !ombud_domain::valid_email(email) {
+            return Err(ServiceError::invalid_field("email", "invalid-email"));
+        }
+        if !self.after_report().await?.check_ins_ahead {
+            return Err(ServiceError::invalid_field("email", "no-check-ins-ahead"));
+        }
+        let case = self.session.case_id;
+        let sealed = self.keys.seal_reminder_email(case.as_bytes(), email)?;
+        self.store.set_check_in_reminder(case, &sealed, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// She stops them: her address is deleted at once.
+    pub async fn stop_check_in_reminders(&self) -> Result<()> {
+        Ok(self.store.remove_check_in_reminder(self.session.case_id).await?)
     }
 
     /// Her answer to the check-in due now. A "yes" is for her to go on to
@@ -131,5 +175,58 @@ impl ReporterDesk<'_> {
         let event = StaffEventRecord::new(EventKind::RetaliationReported, self.clock.now(), Actor::Reporter, None);
         self.store.record_speaking_up(&event).await?;
         Ok(submitted)
+    }
+}
+
+impl crate::Ombud {
+    /// Mails each reporter who asked, once per check-in that waits on her
+    /// page: content-free, in English and Chinese, with the address of her
+    /// page and nothing else. Her address is deleted once the last check-in
+    /// was mailed, or when none is ahead.
+    pub async fn send_check_in_reminders(
+        &self,
+        mailer: &dyn crate::Mailer,
+        texts: &dyn crate::NoticeText,
+        public_url: &str,
+    ) -> Result<crate::DeliveryReport> {
+        let link = format!("{}/follow-up", public_url.trim_end_matches('/'));
+        let kind = crate::NoticeKind::CheckInReminder;
+        let subject = format!("{} / {}", texts.subject("en", kind), texts.subject("zh-CN", kind));
+        let body = format!("{}\n\n---\n\n{}", texts.body("en", kind, &link), texts.body("zh-CN", kind, &link));
+        let policy = &self.config.retaliation;
+        let now = self.clock.now();
+        let mut report = crate::DeliveryReport::default();
+        let mut after = None;
+        loop {
+            let rows = self.store.check_in_reminders(after, 200).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.case_id);
+            for row in rows {
+                let Some(closed) = row.closed_at else { continue };
+                let seen = row.answered.iter().copied().chain(row.last_sent_day).max();
+                let due = policy.check_in_due(closed, now, &row.answered).filter(|d| seen.is_none_or(|s| *d > s));
+                let Some(day) = due else {
+                    if !policy.check_in_days.iter().any(|d| seen.is_none_or(|s| *d > s)) {
+                        self.store.remove_check_in_reminder(row.case_id).await?;
+                    }
+                    continue;
+                };
+                let email = self.keys.open_reminder_email(row.case_id.as_bytes(), &row.sealed_email)?;
+                match mailer.send(&email, &subject, &body).await {
+                    Ok(()) => {
+                        let more = policy.check_in_days.iter().any(|d| *d > day);
+                        self.store.check_in_reminder_sent(row.case_id, day, more).await?;
+                        report.sent += 1;
+                    }
+                    Err(_) => {
+                        // Tried again on the next pass. The error is not logged:
+                        // a mail server's refusal may quote her address.
+                        tracing::warn!("a check-in reminder could not be sent; it will be tried again");
+                        report.failed += 1;
+                    }
+                }
+            }
+        }
+        Ok(report)
     }
 }

@@ -49,7 +49,7 @@ pub use directory::{
     OPTIONAL_DIRECTORY_COLUMNS, PersonInput, SCOPE_DIRECTORY, SCOPE_HR, parse_directory_csv,
 };
 pub use error::ServiceError;
-pub use her_voice::{AfterReport, FollowUp, HerReview, RetaliationInput};
+pub use her_voice::{AfterReport, FollowUp, HerReview, ReminderInput, RetaliationInput};
 pub use inbox::{
     COUNT_CAP, DEFAULT_PAGE, InboxCounts, InboxPage, InboxRequest, MAX_PAGE, SearchedBy, reference_search,
 };
@@ -75,8 +75,9 @@ pub use recovery::{
 pub use related::{CaseRef, LinkView, REPEAT_MIN_CASES, RelatedCase, RepeatRespondent};
 pub use reporter::FoundReceipt;
 pub use retaliation::{
-    CounterProceedingInput, HR_COLUMNS, HrActionAnswer, HrActionInput, HrDecisionInput, HrReviewView, JUSTIFY_PATH,
-    JustificationRequest, MAX_IMPORT_ACTIONS, ProtectedPerson, ProtectionView, parse_hr_csv,
+    AddProtectionInput, CounterProceedingInput, HR_COLUMNS, HrActionAnswer, HrActionInput, HrDecisionInput,
+    HrReviewView, JUSTIFY_PATH, JustificationRequest, MAX_IMPORT_ACTIONS, ProtectedPerson, ProtectionView,
+    parse_hr_csv,
 };
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;

@@ -36,6 +36,8 @@ pub enum NoticeKind {
     RecoveryCodeUsed,
     /// To a decision-maker (not staff): justify an HR action at this link.
     Justification,
+    /// To a reporter who asked (not staff): a check-in waits on her page.
+    CheckInReminder,
 }
 
 impl NoticeKind {

@@ -871,6 +871,39 @@ pub struct ProtectedPerson {
     /// When protection ends: closure plus `protection_months`; none while
     /// the case is open.
     pub until: Option<Timestamp>,
+    /// Why oversight protects her, when a member added her by hand.
+    pub reason: Option<String>,
+    /// The member who added her, by name.
+    pub added_by: Option<String>,
+    /// When she was added by hand.
+    pub added_at: Option<Timestamp>,
+}
+
+/// Someone oversight protects by hand on a case (issue 17 #1): a reporter
+/// whose identity became known later, a colleague who helped.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct AddProtectionInput {
+    /// Who, as people write it: a name in either script and order, an
+    /// employee id or a work email. Everyone it may mean is protected.
+    #[schema(max_length = 200)]
+    pub person: String,
+    /// `reporter` (the reporter, now identified) or `added`.
+    pub basis: String,
+    /// Why, in a sentence or more.
+    #[schema(max_length = 20000)]
+    pub reason: String,
+}
+
+/// What oversight wrote of a person it added, sealed under the case's key.
+#[derive(Serialize, Deserialize)]
+struct NoteBody {
+    who: String,
+    reason: String,
+}
+
+fn note_aad(case_id: CaseId) -> Vec<u8> {
+    format!("ombud/v1/protection-note/{case_id}").into_bytes()
 }
 
 impl OversightDesk<'_> {
@@ -889,9 +922,9 @@ impl OversightDesk<'_> {
             None => None,
         };
         let mut out = Vec::new();
-        if !self.store.protected_tokens(case_id, ProtectionBasis::Reporter).await?.is_empty() {
+        if self.store.protected_at_intake(case_id).await? {
             let who = report.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-            out.push(ProtectedPerson { who, basis: ProtectionBasis::Reporter, until });
+            out.push(ProtectedPerson { who, basis: ProtectionBasis::Reporter, ..entry(until) });
         }
         for p in report.people.iter().filter(|p| p.role != ombud_domain::PersonRole::Accused) {
             let basis = if p.role == ombud_domain::PersonRole::Witness {
@@ -899,12 +932,100 @@ impl OversightDesk<'_> {
             } else {
                 ProtectionBasis::Named
             };
-            out.push(ProtectedPerson { who: p.shown_name().to_owned(), basis, until });
+            out.push(ProtectedPerson { who: p.shown_name().to_owned(), basis, ..entry(until) });
         }
         for statement in self.as_staff().support_statements(case_id).await? {
-            out.push(ProtectedPerson { who: statement.name, basis: ProtectionBasis::Supporter, until });
+            out.push(ProtectedPerson { who: statement.name, basis: ProtectionBasis::Supporter, ..entry(until) });
+        }
+        let names = self.staff_names().await?;
+        for note in self.store.protection_notes(case_id).await? {
+            let body: NoteBody = open_json(&access.key, &note_aad(case_id), &note.sealed_note)?;
+            out.push(ProtectedPerson {
+                who: body.who,
+                basis: note.basis,
+                until,
+                reason: Some(body.reason),
+                added_by: note.added_by.and_then(|id| names.get(&id).cloned()),
+                added_at: Some(note.since),
+            });
         }
         Ok(out)
+    }
+
+    /// Protects someone on a case by hand, with a reason: everyone the
+    /// words may mean in the directory (a name in characters may be several
+    /// people; protecting one too many costs a review, one too few costs
+    /// her job), never the case's accused. Returns whom, by directory name.
+    pub async fn add_protection(&self, case_id: CaseId, input: &AddProtectionInput) -> Result<Vec<String>> {
+        let access = self.as_staff().case_access(case_id).await?;
+        let mut errors = Vec::new();
+        let who = required("person", &input.person, ombud_domain::MAX_SHORT_CHARS).map_err(|e| errors.push(e)).ok();
+        let basis = match input.basis.trim() {
+            "reporter" => Some(ProtectionBasis::Reporter),
+            "added" => Some(ProtectionBasis::Added),
+            _ => {
+                errors.push(FieldError::new("basis", "choose-protection-basis"));
+                None
+            }
+        };
+        let reason = sentence("reason", &input.reason).map_err(|e| errors.push(e)).ok();
+        let index = self.directory_index().await?;
+        let accused: BTreeSet<Vec<u8>> = self.store.accused_tokens(case_id).await?.into_iter().collect();
+        let mut people = Vec::new();
+        let mut tokens = BTreeSet::new();
+        if let Some(who) = &who {
+            let found = index.find(who, true, 20);
+            for person in &found {
+                let theirs = self.person_tokens(person)?;
+                // The accused cannot be made protected by the case against him.
+                if theirs.iter().any(|t| accused.contains(t)) {
+                    continue;
+                }
+                people.push(person.name.clone());
+                tokens.extend(theirs);
+            }
+            if found.is_empty() {
+                errors.push(FieldError::new("person", "person-not-in-directory"));
+            } else if tokens.is_empty() {
+                errors.push(FieldError::new("person", "person-is-accused"));
+            }
+        }
+        let (Some(who), Some(basis), Some(reason)) = (who, basis, reason) else {
+            return Err(ServiceError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let now = self.clock.now();
+        let sealed_note = seal_json(&access.key, &note_aad(case_id), &NoteBody { who, reason })?;
+        let rows: Vec<ProtectedRow> = tokens
+            .into_iter()
+            .map(|token| ProtectedRow {
+                id: uuid::Uuid::now_v7(),
+                token,
+                case_id: Some(case_id),
+                basis,
+                since: now,
+                until: None,
+                added_by: Some(self.session.id),
+                sealed_note: Some(sealed_note.clone()),
+            })
+            .collect();
+        let event = EventRecord::new(case_id, EventKind::ProtectionAdded, now, Actor::Staff(self.session.id));
+        self.store.add_protected(&rows, &event).await?;
+        Ok(people)
+    }
+}
+
+/// A protected person's entry with nothing added by hand.
+fn entry(until: Option<Timestamp>) -> ProtectedPerson {
+    ProtectedPerson {
+        who: String::new(),
+        basis: ProtectionBasis::Added,
+        until,
+        reason: None,
+        added_by: None,
+        added_at: None,
     }
 }
 

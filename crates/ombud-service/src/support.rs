@@ -225,6 +225,7 @@ impl Ombud {
                 since: now,
                 until: None,
                 added_by: None,
+                sealed_note: None,
             })
             .collect();
         let item = CaseItemRow {

@@ -141,6 +141,7 @@ async fn insert_sealed_parts(conn: &mut Conn, new: &NewCase) -> Result<()> {
                 since: new.case.received_at,
                 until: None,
                 added_by: None,
+                sealed_note: None,
             },
         )
         .await?;

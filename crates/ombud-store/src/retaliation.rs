@@ -21,6 +21,31 @@ pub struct ProtectedRow {
     /// A fixed end (oversight's additions); a case's protection ends with it.
     pub until: Option<Timestamp>,
     pub added_by: Option<StaffId>,
+    /// Who was meant and why, sealed under the case's key (oversight's additions).
+    pub sealed_note: Option<Vec<u8>>,
+}
+
+/// Someone oversight protects by hand on a case: its basis, when, and the
+/// sealed note of who and why (one per addition, whatever its tokens).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectionNote {
+    pub basis: ProtectionBasis,
+    pub since: Timestamp,
+    pub added_by: Option<StaffId>,
+    pub sealed_note: Vec<u8>,
+}
+
+/// A reporter's wish to be mailed when a check-in waits on her page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReminderRow {
+    pub case_id: CaseId,
+    pub sealed_email: Vec<u8>,
+    /// The last check-in day a reminder went for.
+    pub last_sent_day: Option<u32>,
+    /// When her case closed (None while it is open: nothing is due).
+    pub closed_at: Option<Timestamp>,
+    /// The check-in days she answered.
+    pub answered: Vec<u32>,
 }
 
 /// Why a token is protected now: the case it comes from, if any.
@@ -101,7 +126,12 @@ pub enum ReviewCall {
 
 #[async_trait]
 pub trait RetaliationStore: Send + Sync {
-    async fn add_protected(&self, row: &ProtectedRow, event: &StaffEventRecord) -> Result<()>;
+    /// Oversight's addition: one row per identity token, with the case's leaf.
+    async fn add_protected(&self, rows: &[ProtectedRow], event: &EventRecord) -> Result<()>;
+    /// The additions made by hand on a case, oldest first.
+    async fn protection_notes(&self, case: CaseId) -> Result<Vec<ProtectionNote>>;
+    /// Whether the case protects its reporter from intake (her contact matched).
+    async fn protected_at_intake(&self, case: CaseId) -> Result<bool>;
     /// Why any of these tokens is protected at `now`: named in a case (not
     /// as its accused), or a row of `protected_persons`, while the case is
     /// open or closed after `closed_since`.
@@ -216,6 +246,15 @@ pub trait HerSideStore: Send + Sync {
     async fn follow_ups(&self, parent: CaseId) -> Result<Vec<(CaseId, String, Timestamp)>>;
     /// The case a report followed, if it was made from another's page.
     async fn follows(&self, case: CaseId) -> Result<Option<CaseId>>;
+    /// She asks to be mailed at this (sealed) address when a check-in waits.
+    async fn set_check_in_reminder(&self, case: CaseId, sealed_email: &[u8], at: Timestamp) -> Result<()>;
+    /// She withdraws it (or nothing more is due): the address goes.
+    async fn remove_check_in_reminder(&self, case: CaseId) -> Result<()>;
+    async fn check_in_reminder(&self, case: CaseId) -> Result<Option<ReminderRow>>;
+    /// Reminders of closed cases, by case id after `after`, at most `limit`.
+    async fn check_in_reminders(&self, after: Option<CaseId>, limit: u32) -> Result<Vec<ReminderRow>>;
+    /// A reminder went for this day; unless `more` are to come, the address goes.
+    async fn check_in_reminder_sent(&self, case: CaseId, day: u32, more: bool) -> Result<()>;
 }
 
 #[async_trait]
@@ -311,12 +350,88 @@ impl HerSideStore for SqlStore {
             .await?;
         parent.map(|p| parse(&p, "case id")).transpose()
     }
+
+    async fn set_check_in_reminder(&self, case: CaseId, sealed_email: &[u8], at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO check_in_reminders (case_id, sealed_email, asked_at) VALUES ($1, $2, $3)
+             ON CONFLICT (case_id) DO UPDATE SET sealed_email = excluded.sealed_email, asked_at = excluded.asked_at",
+        )
+        .bind(case.to_string())
+        .bind(sealed_email)
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_check_in_reminder(&self, case: CaseId) -> Result<()> {
+        sqlx::query("DELETE FROM check_in_reminders WHERE case_id = $1")
+            .bind(case.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn check_in_reminder(&self, case: CaseId) -> Result<Option<ReminderRow>> {
+        let row: Option<(Vec<u8>, Option<i64>)> =
+            sqlx::query_as("SELECT sealed_email, last_sent_day FROM check_in_reminders WHERE case_id = $1")
+                .bind(case.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        match row {
+            Some((sealed, last)) => Ok(Some(self.reminder_row(case, sealed, last).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn check_in_reminders(&self, after: Option<CaseId>, limit: u32) -> Result<Vec<ReminderRow>> {
+        let rows: Vec<(String, Vec<u8>, Option<i64>)> = sqlx::query_as(
+            "SELECT r.case_id, r.sealed_email, r.last_sent_day FROM check_in_reminders r
+               JOIN cases c ON c.id = r.case_id
+             WHERE c.status = 'closed' AND r.case_id > $1 ORDER BY r.case_id LIMIT $2",
+        )
+        .bind(after.map(|c| c.to_string()).unwrap_or_default())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (case, sealed, last) in rows {
+            out.push(self.reminder_row(parse(&case, "case id")?, sealed, last).await?);
+        }
+        Ok(out)
+    }
+
+    async fn check_in_reminder_sent(&self, case: CaseId, day: u32, more: bool) -> Result<()> {
+        if !more {
+            // The last check-in was mailed: her address is not kept a day longer.
+            return self.remove_check_in_reminder(case).await;
+        }
+        sqlx::query("UPDATE check_in_reminders SET last_sent_day = $2 WHERE case_id = $1")
+            .bind(case.to_string())
+            .bind(i64::from(day))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl SqlStore {
+    async fn reminder_row(&self, case: CaseId, sealed_email: Vec<u8>, last: Option<i64>) -> Result<ReminderRow> {
+        let state = self.check_in_state(case).await?;
+        Ok(ReminderRow {
+            case_id: case,
+            sealed_email,
+            last_sent_day: last.map(|d| u32::try_from(d).map_err(|_| StoreError::Corrupt("day".into()))).transpose()?,
+            closed_at: state.closed_at,
+            answered: state.answered.into_iter().map(|(day, _)| day).collect(),
+        })
+    }
 }
 
 pub(crate) async fn insert_protected(conn: &mut Conn, row: &ProtectedRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO protected_persons (id, token, case_id, basis, since, until_at, added_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO protected_persons (id, token, case_id, basis, since, until_at, added_by, sealed_note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(row.id.to_string())
     .bind(&row.token)
@@ -325,6 +440,7 @@ pub(crate) async fn insert_protected(conn: &mut Conn, row: &ProtectedRow) -> Res
     .bind(millis(row.since))
     .bind(row.until.map(millis))
     .bind(row.added_by.map(|s| s.to_string()))
+    .bind(row.sealed_note.as_deref())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -393,11 +509,44 @@ async fn insert_action(conn: &mut Conn, r: &HrActionRow) -> Result<()> {
 
 #[async_trait]
 impl RetaliationStore for SqlStore {
-    async fn add_protected(&self, row: &ProtectedRow, event: &StaffEventRecord) -> Result<()> {
+    async fn add_protected(&self, rows: &[ProtectedRow], event: &EventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        insert_protected(&mut tx, row).await?;
-        append_staff_event(&mut tx, event, self.actors()).await?;
+        for row in rows {
+            insert_protected(&mut tx, row).await?;
+        }
+        self.insert_event(&mut tx, event).await?;
         Ok(tx.commit().await?)
+    }
+
+    async fn protected_at_intake(&self, case: CaseId) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM protected_persons
+             WHERE case_id = $1 AND basis = 'reporter' AND sealed_note IS NULL AND added_by IS NULL",
+        )
+        .bind(case.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
+    async fn protection_notes(&self, case: CaseId) -> Result<Vec<ProtectionNote>> {
+        let rows: Vec<(String, i64, Option<String>, Vec<u8>)> = sqlx::query_as(
+            "SELECT DISTINCT basis, since, added_by, sealed_note FROM protected_persons
+             WHERE case_id = $1 AND sealed_note IS NOT NULL ORDER BY since",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(basis, since, by, sealed_note)| {
+                Ok(ProtectionNote {
+                    basis: parse(&basis, "protection basis")?,
+                    since: from_millis(since)?,
+                    added_by: by.map(|b| parse(&b, "staff id")).transpose()?,
+                    sealed_note,
+                })
+            })
+            .collect()
     }
 
     async fn protection(

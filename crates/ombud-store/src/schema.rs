@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (23, "second factor", include_str!("../migrations/0023_second_factor.sql")),
     (24, "recovery", include_str!("../migrations/0024_recovery.sql")),
     (25, "retaliation", include_str!("../migrations/0025_retaliation.sql")),
+    (26, "protection and reminders", include_str!("../migrations/0026_protection_reminders.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -171,6 +172,10 @@ mod tests {
         (
             "5152613fcefe463770888706caa9afa526397b423fccf92926e80d4d51592434c9dac705e2406b1c9df058984946426e",
             "c664b45a0ca9dcb90ec51f9b8f75b4aacbbf6502c0c5e6fa384aedb37467caad210f5069b22a62f9fae46cd311890bad",
+        ),
+        (
+            "328544a19034aa8f07ef47ce4239951d48d2d2408a948a85b97c0a29c4648b22fdd3739586582dfa25396ae8dccaa678",
+            "3fa475faecd8dea28b32e33a0835377d1493a21c93175792ddc0e9165400459ee7499660bd551c411e383a12ea1839ef",
         ),
     ];
 

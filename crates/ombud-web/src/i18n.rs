@@ -200,6 +200,7 @@ impl NoticeTexts {
             NoticeKind::SecondFactorSet => ("email-second-factor-set-subject", "email-second-factor-set-body"),
             NoticeKind::RecoveryCodeUsed => ("email-recovery-code-used-subject", "email-recovery-code-used-body"),
             NoticeKind::Justification => ("email-justification-subject", "email-justification-body"),
+            NoticeKind::CheckInReminder => ("email-check-in-subject", "email-check-in-body"),
         }
     }
 }

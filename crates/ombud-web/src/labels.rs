@@ -145,6 +145,7 @@ impl Label for EventKind {
             EventKind::RetaliationReported => "event-retaliation-reported",
             EventKind::SupportAdded => "event-support-added",
             EventKind::SupportMessage => "event-support-message",
+            EventKind::ProtectionAdded => "event-protection-added",
         }
     }
 }

@@ -111,6 +111,13 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "asking for justifications failed"),
                 }
+                match ombud.send_check_in_reminders(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await {
+                    Ok(r) if r.sent + r.failed > 0 => {
+                        tracing::info!(sent = r.sent, failed = r.failed, "check-in reminders")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "sending check-in reminders failed"),
+                }
             }
             match ombud.checkpoint_if_grown().await {
                 Ok(Some(c)) => tracing::info!(size = c.size, "signed a ledger checkpoint"),

@@ -21,7 +21,26 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(decide))
         .routes(utoipa_axum::routes!(take_up))
         .routes(utoipa_axum::routes!(counter_proceeding))
-        .routes(utoipa_axum::routes!(protection))
+        .routes(utoipa_axum::routes!(protection, add_protection))
+}
+
+/// Protects someone on this case by hand, with a reason (oversight): the reporter once her identity is known
+/// (`basis` `reporter`), or anyone else (`added`). `person` is written as people write it — a name in either
+/// script and order, an employee id, a work email — and everyone it may mean in the directory is protected, never
+/// the case's accused. Answers who the case protects now.
+#[utoipa::path(post, path = "/cases/{id}/protection", tag = "oversight", security(("staff" = [])),
+    params(errors::CaseId), request_body = ombud_service::AddProtectionInput,
+    responses((status = 201, body = Vec<ombud_service::ProtectedPerson>), errors::Body, errors::Unauthorized,
+        errors::Forbidden, errors::NotFound, errors::Pending))]
+async fn add_protection(
+    State(state): State<AppState>,
+    ApiOversight(s): ApiOversight,
+    crate::extract::CasePath(id): crate::extract::CasePath,
+    ApiJson(body): ApiJson<ombud_service::AddProtectionInput>,
+) -> ApiResult<(StatusCode, Json<Vec<ombud_service::ProtectedPerson>>)> {
+    let desk = state.ombud.oversight(&s)?;
+    desk.add_protection(id, &body).await?;
+    Ok((StatusCode::CREATED, Json(desk.case_protection(id).await?)))
 }
 
 /// Who this case protects from retaliation, and until when (none while it is open) (oversight).

@@ -26,6 +26,38 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(after_report))
         .routes(utoipa_axum::routes!(check_in))
         .routes(utoipa_axum::routes!(retaliation))
+        .routes(utoipa_axum::routes!(ask_reminders, stop_reminders))
+}
+
+/// Mail me when a check-in waits on my page: the mail says only that a question waits there, with the page's
+/// address. The address is kept sealed, used for nothing else, and deleted after the last check-in or when she
+/// stops. Refused (422 on `email`) when this instance sends no mail.
+#[utoipa::path(put, path = "/reporter/check-in-reminder", tag = "reporter", security(("reporter" = [])),
+    request_body = ombud_service::ReminderInput,
+    responses((status = 200, body = ombud_service::AfterReport), errors::Body, errors::Unauthorized))]
+async fn ask_reminders(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+    ApiJson(body): ApiJson<ombud_service::ReminderInput>,
+) -> ApiResult<Json<ombud_service::AfterReport>> {
+    if state.config.operations.mail_server.is_none() {
+        return Err(ombud_service::ServiceError::invalid_field("email", "no-mail-here").into());
+    }
+    let desk = state.ombud.reporter(&s);
+    desk.ask_check_in_reminders(&body).await?;
+    Ok(Json(desk.after_report().await?))
+}
+
+/// Stop the check-in mails: her address is deleted at once.
+#[utoipa::path(delete, path = "/reporter/check-in-reminder", tag = "reporter", security(("reporter" = [])),
+    responses((status = 200, body = ombud_service::AfterReport), errors::Unauthorized))]
+async fn stop_reminders(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+) -> ApiResult<Json<ombud_service::AfterReport>> {
+    let desk = state.ombud.reporter(&s);
+    desk.stop_check_in_reminders().await?;
+    Ok(Json(desk.after_report().await?))
 }
 
 /// After she reported: the check-in due now (days after closure), the reviews of actions against her that ended and

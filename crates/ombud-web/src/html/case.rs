@@ -88,8 +88,25 @@ pub struct CasePage {
     new_measure: MeasureForm,
     /// Statements supporters added that she may read (none is even counted otherwise).
     supports: Vec<SupportLine>,
-    /// Who the case protects and until when (oversight only).
-    protected: Vec<String>,
+    /// Who the case protects and until when, with oversight's forms
+    /// (oversight only; None for everyone else).
+    protection: Option<ProtectionPanel>,
+}
+
+/// Oversight's panel of who a case protects: the people, and the forms to
+/// protect someone by hand and to record proceedings against one of them.
+pub struct ProtectionPanel {
+    lines: Vec<ProtectedLine>,
+    /// Who may have brought proceedings: every person the report names.
+    brought_by: Vec<(String, String)>,
+    /// Against whom: the reporter, and the people named other than the accused.
+    against: Vec<(String, String)>,
+}
+
+pub struct ProtectedLine {
+    text: String,
+    /// Why oversight added her, and who did, when added by hand.
+    reason: Option<String>,
 }
 
 /// A supporter's statement on the case page, with her thread.
@@ -102,23 +119,23 @@ pub struct SupportLine {
     messages: Vec<(String, String)>,
 }
 
-async fn protected_lines(
+async fn protection_panel(
     state: &AppState,
     page: &Page,
     session: &StaffSession,
-    id: ombud_domain::CaseId,
-) -> Vec<String> {
-    let Ok(desk) = state.ombud.oversight(session) else { return Vec::new() };
-    let people = match desk.case_protection(id).await {
+    view: &CaseView,
+) -> Option<ProtectionPanel> {
+    let desk = state.ombud.oversight(session).ok()?;
+    let people = match desk.case_protection(view.case.id).await {
         Ok(people) => people,
         Err(e) => {
             tracing::error!(error = %e, "who a case protects could not be read");
-            return Vec::new();
+            Vec::new()
         }
     };
     let tr = &page.tr;
     let months = state.ombud.config().retaliation.protection_months;
-    people
+    let lines = people
         .into_iter()
         .map(|p| {
             let until = match p.until {
@@ -126,9 +143,22 @@ async fn protected_lines(
                 None => tr.t_with("protected-while-open", &[("months", months.into())]),
             };
             let who = if p.who.is_empty() { tr.t("protected-unnamed") } else { p.who };
-            format!("{who} · {} · {until}", tr.label(p.basis))
+            let reason = p.reason.map(|reason| {
+                let by = p.added_by.unwrap_or_default();
+                let when = p.added_at.map(|at| page.time(&at)).unwrap_or_default();
+                tr.t_with("protected-added-by", &[("who", by.into()), ("when", when.into()), ("reason", reason.into())])
+            });
+            ProtectedLine { text: format!("{who} · {} · {until}", tr.label(p.basis)), reason }
         })
-        .collect()
+        .collect();
+    let named = view.report.people.iter().enumerate();
+    let label = |p: &ombud_domain::Person| format!("{} ({})", p.shown_name(), tr.label(p.role));
+    let brought_by = named.clone().map(|(i, p)| (i.to_string(), label(p))).collect();
+    let mut against = vec![("reporter".to_owned(), tr.t("proceeding-against-reporter"))];
+    against.extend(
+        named.filter(|(_, p)| p.role != ombud_domain::PersonRole::Accused).map(|(i, p)| (i.to_string(), label(p))),
+    );
+    Some(ProtectionPanel { lines, brought_by, against })
 }
 
 async fn support_lines(
@@ -376,6 +406,8 @@ pub const DONE: &[&str] = &[
     "measure-decided",
     "measure-changed",
     "cases-linked",
+    "protection-added",
+    "counter-proceeding-recorded",
     "sent-once",
 ];
 
@@ -725,7 +757,7 @@ pub async fn render_case(
             .collect(),
         new_measure: measure_form(&tr, id, None),
         supports: support_lines(state, &page, session, id).await,
-        protected: protected_lines(state, &page, session, id).await,
+        protection: protection_panel(state, &page, session, &view).await,
         page,
     };
     render_with(status, &template)

@@ -399,6 +399,64 @@ pub async fn link(
         .await
 }
 
+/// Oversight's desk for an action on a case. Anyone else is refused as
+/// the case would refuse her: not found, unless she reads it.
+async fn oversight_on<'a>(
+    state: &'a AppState,
+    session: &'a ombud_service::StaffSession,
+    id: CaseId,
+) -> Result<ombud_service::OversightDesk<'a>, ServiceError> {
+    match state.ombud.oversight(session) {
+        Ok(desk) => Ok(desk),
+        Err(e) if state.ombud.staff(session).may_open(id).await? => Err(e),
+        Err(_) => Err(ServiceError::NotFound),
+    }
+}
+
+/// Oversight protects someone on the case by hand, with a reason: every
+/// value comes back as typed with any problem.
+pub async fn protect(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let input = ombud_service::AddProtectionInput {
+        person: fields.get("person").to_owned(),
+        basis: fields.get("basis").to_owned(),
+        reason: fields.get("reason").to_owned(),
+    };
+    let result = match oversight_on(&state, &session, id).await {
+        Ok(desk) => desk.add_protection(id, &input).await.map(|_| "protection-added"),
+        Err(e) => Err(e),
+    };
+    Sent { state: &state, lang, session: &session, id, form: "protect".into(), fields }.answer(result).await
+}
+
+/// Oversight records proceedings a person named in the case brought against
+/// someone it protects; it opens a retaliation review.
+pub async fn counter_proceeding(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    CasePath(id): CasePath,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let input = ombud_service::CounterProceedingInput {
+        brought_by: fields.get("brought_by").trim().parse().ok(),
+        against: fields.get("against").to_owned(),
+        kind: fields.get("kind").to_owned(),
+        date: fields.get("date").to_owned(),
+        detail: fields.get("detail").to_owned(),
+    };
+    let result = match oversight_on(&state, &session, id).await {
+        Ok(desk) => desk.record_counter_proceeding(id, &input).await.map(|_| "counter-proceeding-recorded"),
+        Err(e) => Err(e),
+    };
+    Sent { state: &state, lang, session: &session, id, form: "proceeding-against".into(), fields }.answer(result).await
+}
+
 pub async fn labels(
     State(state): State<AppState>,
     lang: Lang,

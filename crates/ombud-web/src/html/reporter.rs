@@ -460,6 +460,22 @@ pub struct AfterDisplay {
     reviews: Vec<String>,
     follow_ups: Vec<String>,
     notice: Option<String>,
+    /// The check-in mails: offered when a check-in is ahead and this
+    /// instance sends mail; the address she gave, once she asked.
+    reminders_offered: bool,
+    /// "We will mail … when a check-in waits here", once she asked.
+    reminder_on: Option<String>,
+    /// What she typed, and its problem, when the form came back.
+    reminder_value: String,
+    reminder_error: Option<String>,
+}
+
+/// What her page says at the top of "after", and the reminder form as she sent it.
+#[derive(Default)]
+struct AfterForm {
+    notice: Option<&'static str>,
+    reminder_value: String,
+    reminder_error: Option<String>,
 }
 
 fn after_display(page: &Page, after: ombud_service::AfterReport) -> AfterDisplay {
@@ -483,7 +499,14 @@ fn after_display(page: &Page, after: ombud_service::AfterReport) -> AfterDisplay
             tr.t_with("her-follow-up", &[("reference", f.case_ref.clone().into()), ("when", page.time(&f.at).into())])
         })
         .collect();
-    AfterDisplay { check_in: after.check_in, reviews, follow_ups, notice: None }
+    AfterDisplay {
+        check_in: after.check_in,
+        reviews,
+        follow_ups,
+        reminders_offered: after.check_ins_ahead || after.reminder_email.is_some(),
+        reminder_on: after.reminder_email.map(|email| tr.t_with("her-reminders-on", &[("email", email.into())])),
+        ..AfterDisplay::default()
+    }
 }
 
 fn entry_page(state: &AppState, lang: Lang, receipt: String, error: Option<String>) -> FollowUpEntryPage {
@@ -497,7 +520,7 @@ async fn case_page(
     reply: String,
     reply_error: Option<String>,
 ) -> Response {
-    case_page_with(state, lang, session, reply, reply_error, None).await
+    case_page_with(state, lang, session, reply, reply_error, AfterForm::default()).await
 }
 
 async fn case_page_with(
@@ -506,7 +529,7 @@ async fn case_page_with(
     session: &ReporterSession,
     reply: String,
     reply_error: Option<String>,
-    notice: Option<&str>,
+    form: AfterForm,
 ) -> Response {
     match state.ombud.reporter(session).case().await {
         Ok(view) => {
@@ -519,7 +542,16 @@ async fn case_page_with(
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
             let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
             let after = match state.ombud.reporter(session).after_report().await {
-                Ok(after) => AfterDisplay { notice: notice.map(|k| page.tr.t(k)), ..after_display(&page, after) },
+                Ok(after) => {
+                    let shown = after_display(&page, after);
+                    AfterDisplay {
+                        notice: form.notice.map(|k| page.tr.t(k)),
+                        reminders_offered: shown.reminders_offered && state.config.operations.mail_server.is_some(),
+                        reminder_value: form.reminder_value,
+                        reminder_error: form.reminder_error,
+                        ..shown
+                    }
+                }
                 Err(e) => return error_page(lang, e),
             };
             render_with(
@@ -549,7 +581,14 @@ pub async fn follow_up(
 ) -> Response {
     match reporter_session(&state, &headers) {
         Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p == "checked=1")) => {
-            case_page_with(&state, lang, &session, String::new(), None, Some("her-check-in-thanks")).await
+            let form = AfterForm { notice: Some("her-check-in-thanks"), ..AfterForm::default() };
+            case_page_with(&state, lang, &session, String::new(), None, form).await
+        }
+        Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p.starts_with("reminders="))) => {
+            let stopped = uri.query().is_some_and(|q| q.split('&').any(|p| p == "reminders=stopped"));
+            let notice = if stopped { "her-reminders-stopped" } else { "her-reminders-asked" };
+            let form = AfterForm { notice: Some(notice), ..AfterForm::default() };
+            case_page_with(&state, lang, &session, String::new(), None, form).await
         }
         Some(session) => case_page(&state, lang, &session, String::new(), None).await,
         None => render(&entry_page(&state, lang, String::new(), None)),
@@ -748,6 +787,46 @@ pub async fn report_retaliation(
         Err(ServiceError::Invalid(errors)) => {
             let message = crate::error::field_messages(&lang.tr(), &errors);
             retaliation_page(&state, lang, form, Some(message))
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReminderForm {
+    #[serde(default)]
+    email: String,
+    /// `stop` withdraws them; anything else asks.
+    #[serde(default)]
+    action: String,
+}
+
+/// She asks to be mailed when a check-in waits, or stops it. A mistake
+/// comes back beside the field with what she typed.
+pub async fn reminders(
+    State(state): State<AppState>,
+    lang: Lang,
+    ReporterPage(session): ReporterPage,
+    Form(form): Form<ReminderForm>,
+) -> Response {
+    let desk = state.ombud.reporter(&session);
+    if form.action == "stop" {
+        return match desk.stop_check_in_reminders().await {
+            Ok(()) => see_other("/follow-up?reminders=stopped#after"),
+            Err(e) => error_page(lang, e),
+        };
+    }
+    let result = if state.config.operations.mail_server.is_none() {
+        Err(ServiceError::invalid_field("email", "no-mail-here"))
+    } else {
+        desk.ask_check_in_reminders(&ombud_service::ReminderInput { email: form.email.clone() }).await
+    };
+    match result {
+        Ok(()) => see_other("/follow-up?reminders=asked#after"),
+        Err(ServiceError::Invalid(errors)) => {
+            let reminder_error = Some(crate::error::field_messages(&lang.tr(), &errors));
+            let form = AfterForm { reminder_value: form.email, reminder_error, ..AfterForm::default() };
+            case_page_with(&state, lang, &session, String::new(), None, form).await
         }
         Err(e) => error_page(lang, e),
     }

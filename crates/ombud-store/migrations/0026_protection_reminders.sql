@@ -1,0 +1,15 @@
+-- Someone oversight protects by hand (a reporter whose identity became
+-- known later, a colleague who helped): who was meant, as oversight wrote
+-- it, and why, sealed under the case's key for its readers alone.
+ALTER TABLE protected_persons ADD COLUMN sealed_note {bytes};
+
+-- A reporter who asked to be told by email when a check-in waits for her
+-- on her page. Her address is sealed under an instance key, so the job
+-- loop can send the content-free mail and nobody reads it in the database;
+-- the row goes when she withdraws or once the last check-in was sent.
+CREATE TABLE check_in_reminders (
+    case_id       TEXT PRIMARY KEY REFERENCES cases (id),
+    sealed_email  {bytes} NOT NULL,
+    asked_at      {bigint} NOT NULL,
+    last_sent_day {bigint}
+);
