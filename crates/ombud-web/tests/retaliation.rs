@@ -473,3 +473,206 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
         s.stop().await;
     }
 }
+
+const PROTECT_REASON: &str = "SNTL-PROTECT-7f21 She told us in her third message who she is; her manager already knows.";
+
+/// A form on a case page, posted with a bearer token: (status, page).
+async fn form(s: &TestServer, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let r = s.client().post(s.url(path)).bearer_auth(token).form(fields).send().await.expect("post");
+    (r.status().as_u16(), r.text().await.expect("html"))
+}
+
+fn field_codes(v: &Value) -> Vec<(String, String)> {
+    v["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap_or_default().to_owned(), f["code"].as_str().unwrap_or_default().to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_and_her_page_tells_her_the_review() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        let (o1, handler) = (s.staff_token("o1@example.org", &o_pw).await, s.staff_token("h@example.org", &h_pw).await);
+        // Anonymous: nobody knows who she is, so nothing protects her yet.
+        let (_, receipt) = s
+            .report(json!({"category": "sexual_harassment", "description": "孙经理多次在深夜发来骚扰信息。",
+                "people": [{"name": "孙浩 销售经理", "role": "accused", "internal": true}]}))
+            .await;
+        let her = s.reporter_token(&receipt).await;
+        let (_, list) = s.get_json("/api/v1/cases", &o1).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+        let path = format!("/api/v1/cases/{case_id}/protection");
+        assert_eq!(s.get_json(&path, &o1).await.1, json!([]), "nobody is protected yet");
+        let page = s.page(&format!("/staff/cases/{case_id}"), &o1).await;
+        assert!(page.contains("id=\"protect\"") && page.contains("id=\"proceeding-against\""), "oversight's forms");
+        let page = s.page(&format!("/staff/cases/{case_id}"), &handler).await;
+        assert!(!page.contains("id=\"protect\""), "not a handler's");
+
+        // Mistakes as people make them: each is named, and the page keeps what was typed.
+        let html = format!("/staff/cases/{case_id}/protection");
+        let (status, page) = form(&s, &o1, &html, &[("person", "李娜 销售代表"), ("basis", ""), ("reason", "")]).await;
+        assert_eq!(status, 422);
+        assert!(page.contains("value=\"李娜 销售代表\""), "what she typed comes back");
+        assert!(page.contains("id=\"protect-basis-error\"") && page.contains("id=\"protect-reason-error\""), "beside each field");
+        let ask = |person: &str| json!({"person": person, "basis": "reporter", "reason": PROTECT_REASON});
+        let (status, refused) = post(&s, &path, &o1, ask("孙浩")).await;
+        assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-is-accused".into())]));
+        let (status, refused) = post(&s, &path, &o1, ask("Nobody Atall")).await;
+        assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-not-in-directory".into())]));
+        assert_eq!(post(&s, &path, &handler, ask("李娜")).await.0, 403, "oversight's to add");
+
+        // Her name in characters, with her title: she is protected as the reporter.
+        let (status, html_done) = form(
+            &s,
+            &o1,
+            &html,
+            &[("person", "李娜 销售代表"), ("basis", "reporter"), ("reason", PROTECT_REASON)],
+        )
+        .await;
+        assert_eq!(status, 303, "{html_done}");
+        let page = s.page(&format!("/staff/cases/{case_id}?done=protection-added"), &o1).await;
+        assert!(page.contains(PROTECT_REASON) && page.contains("李娜 销售代表"), "listed with the reason");
+        let (_, protected) = s.get_json(&path, &o1).await;
+        assert_eq!(
+            (protected[0]["who"].as_str(), protected[0]["basis"].as_str(), protected[0]["reason"].as_str()),
+            (Some("李娜 销售代表"), Some("reporter"), Some(PROTECT_REASON)),
+            "{protected}"
+        );
+
+        // The accused sues her: recorded from the case page, a mistake keeping every value.
+        let counter = format!("/staff/cases/{case_id}/counter-proceedings");
+        let detail = "He sued her for defamation in the district court over her report.";
+        let mut suit = vec![("brought_by", "0"), ("against", "reporter"), ("kind", ""), ("date", "2026-12-20"), ("detail", detail)];
+        let (status, page) = form(&s, &o1, &counter, &suit).await;
+        assert_eq!(status, 422);
+        assert!(page.contains(detail) && page.contains("id=\"proceeding-against-kind-error\""), "kept, named");
+        suit[2] = ("kind", "lawsuit");
+        assert_eq!(form(&s, &o1, &counter, &suit).await.0, 303);
+        let (_, reviews) = s.get_json("/api/v1/oversight/hr-actions", &o1).await;
+        assert_eq!(reviews[0]["proceeding"], "lawsuit", "{reviews}");
+
+        // The HR system demotes her: the review names the case; oversight
+        // overturns it; her page tells her when the period ends.
+        let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
+        let action = hr(&s, &token, "E311", "demotion", "E310", "restructuring").await;
+        let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&action)), &o1).await;
+        assert_eq!((review["needs_decision"].as_bool(), review["protected"][0]["basis"].as_str()), (Some(true), Some("reporter")));
+        let decision = json!({"decision": "overturned", "reasons": "Demoted weeks after she was identified, with nothing written before."});
+        let decide = format!("/api/v1/oversight/hr-actions/{}/decision", id(&action));
+        assert_eq!(post(&s, &decide, &o1, decision).await.0, 200);
+        s.clock.advance(SignedDuration::from_hours(24 * 6));
+        s.ombud.sweep(s.clock.now()).await.expect("sweep");
+        let (_, after) = s.get_json("/api/v1/reporter/after", &her).await;
+        assert_eq!(after["reviews"][0]["outcome"], "overturned", "{after}");
+
+        let bytes = s.table_bytes(&["protected_persons", "events", "staff_events", "hr_actions"]).await;
+        let text = String::from_utf8_lossy(&bytes);
+        for clear in ["SNTL", "李娜", "Li Na", "li.na", "E311"] {
+            assert!(!text.contains(clear), "{clear} is in clear");
+        }
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_mail_for_each() {
+    // Where the instance sends no mail, nothing is offered that would never come.
+    let quiet = TestServer::start(ombud_testkit::Backend::Sqlite).await;
+    let (_, receipt) = quiet.report(json!({"category": "sexual_harassment", "description": "He shouts at me daily."})).await;
+    let her = quiet.reporter_token(&receipt).await;
+    let put = quiet.client().put(quiet.url("/api/v1/reporter/check-in-reminder")).bearer_auth(&her);
+    let refused: Value = put.json(&json!({"email": "me@example.net"})).send().await.expect("put").json().await.expect("json");
+    assert_eq!(field_codes(&refused), vec![("email".into(), "no-mail-here".into())]);
+    let browser = quiet.browser();
+    browser.post(quiet.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+    let page = browser.get(quiet.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("id=\"after\"") && !page.contains("id=\"reminders\""), "not offered without mail");
+    quiet.stop().await;
+
+    for backend in backends() {
+        let mut sink = SmtpSink::start().await;
+        let mut web = ombud_web::WebConfig::default();
+        web.operations.mail_server = Some(sink.url());
+        let s = TestServer::start_with(ombud_testkit::Options { backend, web, ..Default::default() }).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        let handler = s.staff_token("h@example.org", &h_pw).await;
+        let (case_ref, receipt) = s
+            .report(json!({"category": "sexual_harassment", "description": "SNTL-CHECKIN-d00d He shouts at me in every meeting.",
+                "anonymous": false, "contact": {"name": "Mei", "phone": "+86 138 0000 0000"}}))
+            .await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+
+        // Her page, in a browser: a mistake comes back beside the field, as typed.
+        let browser = s.browser();
+        browser.post(s.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+        let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains("id=\"reminders\""), "offered on her page");
+        let sent = browser.post(s.url("/follow-up/reminders")).form(&[("email", "mei.private@")]).send().await.expect("sent");
+        assert_eq!(sent.status(), 422);
+        let page = sent.text().await.expect("html");
+        assert!(page.contains("value=\"mei.private@\"") && page.contains("id=\"reminders-email-error\""), "as typed");
+        let address = "mei.private@example.net";
+        let sent = browser.post(s.url("/follow-up/reminders")).form(&[("email", address)]).send().await.expect("sent");
+        assert_eq!(sent.status(), 303);
+        let page = browser.get(s.url("/follow-up?reminders=asked")).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains(address) && page.contains("name=\"action\" value=\"stop\""), "she sees where, and can stop");
+        let bytes = s.table_bytes(&["check_in_reminders"]).await;
+        assert!(!bytes.is_empty() && !String::from_utf8_lossy(&bytes).contains("mei.private"), "sealed, not in clear");
+
+        let mailer = ombud_service::SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+        let send = || s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test");
+        assert_eq!(send().await.expect("send").sent, 0, "nothing before her case closes");
+        close_case(&s, &handler, &case_id).await;
+        s.clock.advance(SignedDuration::from_hours(24 * 29));
+        assert_eq!(send().await.expect("send").sent, 0, "nothing before the first check-in");
+        s.clock.advance(SignedDuration::from_hours(24 * 2));
+        assert_eq!(send().await.expect("send").sent, 1, "the 30-day check-in");
+        assert_eq!(send().await.expect("send").sent, 0, "once per check-in");
+        let mails = sink.messages();
+        assert_eq!(mails.len(), 1);
+        let mail = &mails[0];
+        assert_eq!(mail.to, address);
+        assert!(mail.body.contains("http://ombud.test/follow-up") && mail.subject.contains("Ombud："), "{}", mail.subject);
+        for never in [case_ref.as_str(), "SNTL", "shouts", "bullying", "Mei"] {
+            assert!(!mail.body.contains(never) && !mail.subject.contains(never), "the mail carries {never}");
+        }
+        assert!(!mail.raw.contains(&case_ref), "nor does any header");
+
+        // The page still asks; a mail server that fails loses nothing, it is tried again.
+        let her = s.reporter_token(&receipt).await;
+        assert_eq!(post(&s, "/api/v1/reporter/check-in", &her, json!({"day": 30, "changed": false})).await.0, 200);
+        s.clock.advance(SignedDuration::from_hours(24 * 30));
+        sink.stop();
+        assert_eq!(send().await.expect("send").failed, 1, "refused, kept for the next pass");
+        sink.restart().await;
+        let mailer = ombud_service::SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
+        let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
+        assert_eq!(sent.sent, 1, "the 60-day check-in");
+
+        // She stops them: her address is gone at once, and nothing more comes.
+        let stopped = s.client().delete(s.url("/api/v1/reporter/check-in-reminder")).bearer_auth(&her).send().await;
+        let after: Value = stopped.expect("delete").json().await.expect("json");
+        assert_eq!(after["reminder_email"], Value::Null);
+        assert!(s.table_bytes(&["check_in_reminders"]).await.is_empty(), "her address is deleted");
+        s.clock.advance(SignedDuration::from_hours(24 * 30));
+        let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
+        assert_eq!(sent.sent, 0);
+
+        // Asked again, the last check-in's mail is the last: the address goes with it.
+        let put = s.client().put(s.url("/api/v1/reporter/check-in-reminder")).bearer_auth(&her);
+        let asked = put.json(&json!({"email": address})).send().await.expect("put");
+        assert_eq!(asked.status(), 200);
+        s.clock.advance(SignedDuration::from_hours(24 * 90));
+        let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
+        assert_eq!(sent.sent, 1, "the 180-day check-in");
+        assert!(s.table_bytes(&["check_in_reminders"]).await.is_empty(), "deleted after the last check-in");
+        s.stop().await;
+    }
+}

@@ -536,7 +536,8 @@ async fn case_page_with(
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
             let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
-            let status = if reply_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            let invalid = reply_error.is_some() || form.reminder_error.is_some();
+            let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let escalated =
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
