@@ -88,8 +88,10 @@ pub async fn no_nul(request: Request, next: Next) -> Response {
 /// so a double click, a resent page or a retried request sends the same
 /// value for the same address: the first send is claimed and acts; every
 /// later one is taken back to the page with "this was sent once", and
-/// nothing is done twice. A send that was refused or failed gives its claim
-/// back, so sending the corrected form is never taken for a second send.
+/// nothing is done twice. A send that was refused or failed (4xx, 5xx) gives
+/// its claim back, so sending the corrected form is never taken for a
+/// second send; one that acted keeps it, whether it went on to another page
+/// or showed its result (a statement's receipt) at once.
 pub async fn once(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     request: Request,
@@ -104,7 +106,7 @@ pub async fn once(
     match state.ombud.claim_send(&once).await {
         Ok(Some(claim)) => {
             let response = next.run(request).await;
-            if !response.status().is_redirection()
+            if (response.status().is_client_error() || response.status().is_server_error())
                 && let Err(e) = state.ombud.release_send(&claim).await
             {
                 tracing::warn!(error = %e, "a refused send could not be given back");
@@ -130,6 +132,9 @@ fn sent_once_target(path: &str) -> String {
         None if path.starts_with("/oversight/") => "/oversight/escalations?done=sent-once".to_owned(),
         None if path.starts_with("/admin/directory") => "/admin/directory?done=sent-once#done".to_owned(),
         None if path.starts_with("/admin/") => "/admin/staff?done=sent-once#done".to_owned(),
+        // A statement sent twice: its receipt was on the first send's page only.
+        None if path == "/support" => "/support?sent=once".to_owned(),
+        None if path.starts_with("/support/") => "/support/follow-up".to_owned(),
         // Her page shows her thread, with what she sent there once.
         None => "/follow-up".to_owned(),
     }

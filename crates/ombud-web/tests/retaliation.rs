@@ -474,7 +474,8 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
     }
 }
 
-const PROTECT_REASON: &str = "SNTL-PROTECT-7f21 She told us in her third message who she is; her manager already knows.";
+const PROTECT_REASON: &str =
+    "SNTL-PROTECT-7f21 She told us in her third message who she is; her manager already knows.";
 
 /// A form on a case page, posted with a bearer token: (status, page).
 async fn form(s: &TestServer, token: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
@@ -487,7 +488,9 @@ fn field_codes(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .expect("fields")
         .iter()
-        .map(|f| (f["field"].as_str().unwrap_or_default().to_owned(), f["code"].as_str().unwrap_or_default().to_owned()))
+        .map(|f| {
+            (f["field"].as_str().unwrap_or_default().to_owned(), f["code"].as_str().unwrap_or_default().to_owned())
+        })
         .collect()
 }
 
@@ -519,7 +522,10 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
         let (status, page) = form(&s, &o1, &html, &[("person", "李娜 销售代表"), ("basis", ""), ("reason", "")]).await;
         assert_eq!(status, 422);
         assert!(page.contains("value=\"李娜 销售代表\""), "what she typed comes back");
-        assert!(page.contains("id=\"protect-basis-error\"") && page.contains("id=\"protect-reason-error\""), "beside each field");
+        assert!(
+            page.contains("id=\"protect-basis-error\"") && page.contains("id=\"protect-reason-error\""),
+            "beside each field"
+        );
         let ask = |person: &str| json!({"person": person, "basis": "reporter", "reason": PROTECT_REASON});
         let (status, refused) = post(&s, &path, &o1, ask("孙浩")).await;
         assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-is-accused".into())]));
@@ -528,13 +534,9 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
         assert_eq!(post(&s, &path, &handler, ask("李娜")).await.0, 403, "oversight's to add");
 
         // Her name in characters, with her title: she is protected as the reporter.
-        let (status, html_done) = form(
-            &s,
-            &o1,
-            &html,
-            &[("person", "李娜 销售代表"), ("basis", "reporter"), ("reason", PROTECT_REASON)],
-        )
-        .await;
+        let (status, html_done) =
+            form(&s, &o1, &html, &[("person", "李娜 销售代表"), ("basis", "reporter"), ("reason", PROTECT_REASON)])
+                .await;
         assert_eq!(status, 303, "{html_done}");
         let page = s.page(&format!("/staff/cases/{case_id}?done=protection-added"), &o1).await;
         assert!(page.contains(PROTECT_REASON) && page.contains("李娜 销售代表"), "listed with the reason");
@@ -548,7 +550,13 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
         // The accused sues her: recorded from the case page, a mistake keeping every value.
         let counter = format!("/staff/cases/{case_id}/counter-proceedings");
         let detail = "He sued her for defamation in the district court over her report.";
-        let mut suit = vec![("brought_by", "0"), ("against", "reporter"), ("kind", ""), ("date", "2026-12-20"), ("detail", detail)];
+        let mut suit = vec![
+            ("brought_by", "0"),
+            ("against", "reporter"),
+            ("kind", ""),
+            ("date", "2026-12-20"),
+            ("detail", detail),
+        ];
         let (status, page) = form(&s, &o1, &counter, &suit).await;
         assert_eq!(status, 422);
         assert!(page.contains(detail) && page.contains("id=\"proceeding-against-kind-error\""), "kept, named");
@@ -562,7 +570,10 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
         let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
         let action = hr(&s, &token, "E311", "demotion", "E310", "restructuring").await;
         let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&action)), &o1).await;
-        assert_eq!((review["needs_decision"].as_bool(), review["protected"][0]["basis"].as_str()), (Some(true), Some("reporter")));
+        assert_eq!(
+            (review["needs_decision"].as_bool(), review["protected"][0]["basis"].as_str()),
+            (Some(true), Some("reporter"))
+        );
         let decision = json!({"decision": "overturned", "reasons": "Demoted weeks after she was identified, with nothing written before."});
         let decide = format!("/api/v1/oversight/hr-actions/{}/decision", id(&action));
         assert_eq!(post(&s, &decide, &o1, decision).await.0, 200);
@@ -584,10 +595,12 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
 async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_mail_for_each() {
     // Where the instance sends no mail, nothing is offered that would never come.
     let quiet = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let (_, receipt) = quiet.report(json!({"category": "sexual_harassment", "description": "He shouts at me daily."})).await;
+    let (_, receipt) =
+        quiet.report(json!({"category": "sexual_harassment", "description": "He shouts at me daily."})).await;
     let her = quiet.reporter_token(&receipt).await;
     let put = quiet.client().put(quiet.url("/api/v1/reporter/check-in-reminder")).bearer_auth(&her);
-    let refused: Value = put.json(&json!({"email": "me@example.net"})).send().await.expect("put").json().await.expect("json");
+    let refused: Value =
+        put.json(&json!({"email": "me@example.net"})).send().await.expect("put").json().await.expect("json");
     assert_eq!(field_codes(&refused), vec![("email".into(), "no-mail-here".into())]);
     let browser = quiet.browser();
     browser.post(quiet.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
@@ -614,15 +627,20 @@ async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_m
         browser.post(s.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
         let page = browser.get(s.url("/follow-up")).send().await.expect("page").text().await.expect("html");
         assert!(page.contains("id=\"reminders\""), "offered on her page");
-        let sent = browser.post(s.url("/follow-up/reminders")).form(&[("email", "mei.private@")]).send().await.expect("sent");
+        let sent =
+            browser.post(s.url("/follow-up/reminders")).form(&[("email", "mei.private@")]).send().await.expect("sent");
         assert_eq!(sent.status(), 422);
         let page = sent.text().await.expect("html");
         assert!(page.contains("value=\"mei.private@\"") && page.contains("id=\"reminders-email-error\""), "as typed");
         let address = "mei.private@example.net";
         let sent = browser.post(s.url("/follow-up/reminders")).form(&[("email", address)]).send().await.expect("sent");
         assert_eq!(sent.status(), 303);
-        let page = browser.get(s.url("/follow-up?reminders=asked")).send().await.expect("page").text().await.expect("html");
-        assert!(page.contains(address) && page.contains("name=\"action\" value=\"stop\""), "she sees where, and can stop");
+        let page =
+            browser.get(s.url("/follow-up?reminders=asked")).send().await.expect("page").text().await.expect("html");
+        assert!(
+            page.contains(address) && page.contains("name=\"action\" value=\"stop\""),
+            "she sees where, and can stop"
+        );
         let bytes = s.table_bytes(&["check_in_reminders"]).await;
         assert!(!bytes.is_empty() && !String::from_utf8_lossy(&bytes).contains("mei.private"), "sealed, not in clear");
 
@@ -639,7 +657,11 @@ async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_m
         assert_eq!(mails.len(), 1);
         let mail = &mails[0];
         assert_eq!(mail.to, address);
-        assert!(mail.body.contains("http://ombud.test/follow-up") && mail.subject.contains("Ombud："), "{}", mail.subject);
+        assert!(
+            mail.body.contains("http://ombud.test/follow-up") && mail.subject.contains("Ombud："),
+            "{}",
+            mail.subject
+        );
         for never in [case_ref.as_str(), "SNTL", "shouts", "bullying", "Mei"] {
             assert!(!mail.body.contains(never) && !mail.subject.contains(never), "the mail carries {never}");
         }
@@ -673,6 +695,60 @@ async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_m
         let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
         assert_eq!(sent.sent, 1, "the 180-day check-in");
         assert!(s.table_bytes(&["check_in_reminders"]).await.is_empty(), "deleted after the last check-in");
+        s.stop().await;
+    }
+}
+
+/// The `once` value of the first guarded form on a page.
+fn once_of(html: &str) -> String {
+    let at = html.find("once=").expect("a guarded form") + 5;
+    html[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+#[tokio::test]
+async fn a_statement_or_a_later_report_sent_twice_is_filed_once() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let h_pw = s.staff("h@example.org", Role::Handler).await;
+        let handler = s.staff_token("h@example.org", &h_pw).await;
+        let (case_ref, receipt) =
+            s.report(json!({"category": "sexual_harassment", "description": "孙经理在会议室堵住我不让我离开。"})).await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+
+        // A double click on "Add my statement": one statement, and the second
+        // send says it was received without showing a receipt again.
+        let supporter = s.browser();
+        let page = supporter.get(s.url("/support")).send().await.expect("form").text().await.expect("html");
+        let action = format!("/support?once={}", once_of(&page));
+        let fields = [
+            ("reference", case_ref.as_str()),
+            ("statement", "I saw him block the door of the meeting room."),
+            ("name", "Wang Fang"),
+            ("email", ""),
+            ("phone", ""),
+        ];
+        let first = supporter.post(s.url(&action)).form(&fields).send().await.expect("first");
+        assert_eq!(first.status(), 200, "the receipt page");
+        let second = supporter.post(s.url(&action)).form(&fields).send().await.expect("second");
+        assert_eq!(second.status(), 303);
+        let back = second.headers()["location"].to_str().expect("location").to_owned();
+        let page = supporter.get(s.url(&back)).send().await.expect("page").text().await.expect("html");
+        assert!(page.contains("id=\"sent-once\""), "she is told it was received: {back}");
+        let (_, statements) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &handler).await;
+        assert_eq!(statements.as_array().map(Vec::len), Some(1), "one statement: {statements}");
+
+        // The same for "something has happened to me since I reported".
+        let her = s.browser();
+        her.post(s.url("/follow-up")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+        let page = her.get(s.url("/follow-up/retaliation")).send().await.expect("form").text().await.expect("html");
+        let action = format!("/follow-up/retaliation?once={}", once_of(&page));
+        let told = [("description", "My manager moved me off every client account the week after."), ("person", "")];
+        assert_eq!(her.post(s.url(&action)).form(&told).send().await.expect("first").status(), 200);
+        assert_eq!(her.post(s.url(&action)).form(&told).send().await.expect("second").status(), 303);
+        let token = s.reporter_token(&receipt).await;
+        let (_, after) = s.get_json("/api/v1/reporter/after", &token).await;
+        assert_eq!(after["follow_ups"].as_array().map(Vec::len), Some(1), "one later report: {after}");
         s.stop().await;
     }
 }

@@ -27,6 +27,8 @@ pub struct SupportForm {
     email: String,
     phone: String,
     errors: Vec<String>,
+    /// The same form came back a second time: nothing was added twice.
+    sent_once: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +59,10 @@ pub struct SupportStatement {
 }
 
 fn form_page(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>) -> Response {
+    form_page_with(state, lang, fields, errors, false)
+}
+
+fn form_page_with(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>, sent_once: bool) -> Response {
     let page = Page::new(state, lang, "/support", "support-title");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_with(
@@ -69,12 +75,14 @@ fn form_page(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>)
             email: fields.get("email").to_owned(),
             phone: fields.get("phone").to_owned(),
             errors,
+            sent_once,
         },
     )
 }
 
-pub async fn form(State(state): State<AppState>, lang: Lang) -> Response {
-    form_page(&state, lang, &Fields::default(), Vec::new())
+pub async fn form(State(state): State<AppState>, lang: Lang, uri: axum::http::Uri) -> Response {
+    let sent_once = uri.query().is_some_and(|q| q.split('&').any(|p| p == "sent=once"));
+    form_page_with(&state, lang, &Fields::default(), Vec::new(), sent_once)
 }
 
 /// A wrong reference counts against its client like a wrong receipt, so
