@@ -438,6 +438,14 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
         assert_eq!(sent.await.expect("sent").status(), 303);
         let (_, seen) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &handler).await;
         assert_eq!(seen[0]["messages"][0]["body"], "I can also name two others who saw it.");
+        // A handler's reply that is refused comes back in its box, as typed.
+        let item = seen[0]["id"].as_str().expect("statement id").to_owned();
+        let long = format!("Thank you. {}", "请告诉我们更多细节。".repeat(ombud_domain::MAX_MESSAGE_CHARS / 10 + 1));
+        let path = format!("/staff/cases/{case_id}/support/{item}/message");
+        let (status, page) = form(&s, &handler, &path, &[("body", long.as_str())]).await;
+        assert_eq!(status, 422);
+        assert!(page.contains(&long) && page.contains(&format!("id=\"support-reply-{item}-body-error\"")), "kept");
+        assert_eq!(form(&s, &handler, &path, &[("body", "Thank you, we will write soon.")]).await.0, 303);
 
         // Oversight sees who the case protects, and until when.
         let (status, protected) = s.get_json(&format!("/api/v1/cases/{case_id}/protection"), &o1).await;

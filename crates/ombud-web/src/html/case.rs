@@ -112,6 +112,8 @@ pub struct ProtectedLine {
 /// A supporter's statement on the case page, with her thread.
 pub struct SupportLine {
     id: String,
+    /// The reply form's name on the page: `support-reply-<id>`.
+    form: String,
     at: String,
     name: String,
     contact: String,
@@ -178,6 +180,7 @@ async fn support_lines(
         .into_iter()
         .map(|s| SupportLine {
             id: s.id.to_string(),
+            form: format!("support-reply-{}", s.id),
             at: page.time(&s.at),
             contact: [s.email, s.phone].into_iter().flatten().collect::<Vec<_>>().join(" · "),
             name: s.name,
@@ -407,6 +410,7 @@ pub const DONE: &[&str] = &[
     "measure-changed",
     "cases-linked",
     "protection-added",
+    "support-replied",
     "counter-proceeding-recorded",
     "sent-once",
 ];

@@ -457,6 +457,25 @@ pub async fn counter_proceeding(
     Sent { state: &state, lang, session: &session, id, form: "proceeding-against".into(), fields }.answer(result).await
 }
 
+/// A reader writes to a supporter in her thread; a refused message comes
+/// back in its box, as typed.
+pub async fn support_reply(
+    State(state): State<AppState>,
+    lang: Lang,
+    StaffPage(session): StaffPage,
+    axum::extract::Path((id, item)): axum::extract::Path<(String, String)>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let (Ok(case), Ok(item)) = (id.parse::<CaseId>(), item.parse::<uuid::Uuid>()) else {
+        return error_page(lang, ServiceError::NotFound);
+    };
+    let result = state.ombud.staff(&session).reply_to_supporter(case, item, fields.get("body")).await;
+    let form = format!("support-reply-{item}");
+    Sent { state: &state, lang, session: &session, id: case, form, fields }
+        .answer(result.map(|_| "support-replied"))
+        .await
+}
+
 pub async fn labels(
     State(state): State<AppState>,
     lang: Lang,

@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/support/follow-up", get(support::follow_up).post(support::sign_in))
         .route("/support/reply", post(support::reply))
         .route("/support/sign-out", post(support::sign_out))
-        .route("/staff/cases/{id}/support/{item}/message", post(support::staff_reply))
+        .route("/staff/cases/{id}/support/{item}/message", post(case_actions::support_reply))
         .route("/follow-up/retaliation", get(reporter::retaliation_form).post(reporter::report_retaliation))
         .route("/oversight/escalations", get(oversight::escalations))
         .route("/oversight/lifts/{id}/{staff_id}", post(oversight::decide_lift))

@@ -5,11 +5,10 @@
 use super::case_actions::Fields;
 use super::page::{Page, error_page, render, render_with, see_other, with_session_cookie};
 use crate::AppState;
-use crate::extract::StaffPage;
 use crate::i18n::Lang;
 use crate::security::read_cookie;
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use ombud_service::{ServiceError, SupportInput, SupporterSession};
@@ -238,20 +237,4 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
         state.supporter_sessions.remove(&token);
     }
     with_session_cookie(&state, SUPPORTER_COOKIE, "", "/")
-}
-
-/// A handler writes to a supporter in her thread.
-pub async fn staff_reply(
-    State(state): State<AppState>,
-    lang: Lang,
-    StaffPage(session): StaffPage,
-    Path((id, item)): Path<(String, String)>,
-    Form(form): Form<ReplyForm>,
-) -> Response {
-    let (Ok(case), Ok(item)) = (id.parse(), item.parse()) else { return error_page(lang, ServiceError::NotFound) };
-    match state.ombud.staff(&session).reply_to_supporter(case, item, &form.body).await {
-        Ok(()) => see_other(&format!("/staff/cases/{id}?done=sent#support-{item}")),
-        Err(ServiceError::Invalid(_)) => see_other(&format!("/staff/cases/{id}#support-{item}")),
-        Err(e) => error_page(lang, e),
-    }
 }
