@@ -194,6 +194,8 @@ async fn review_page(
         .collect();
     let justification_state = match (&r.justification, r.decider_asked) {
         (Some(_), _) => r.justified_at.map(|t| page.time(&t)).unwrap_or_default(),
+        // No mail server: nobody was asked, whoever he is.
+        (None, true) if state.config.operations.mail_server.is_none() => tr.t("retaliation-justification-no-mail"),
         (None, true) => tr.t("retaliation-justification-waiting"),
         (None, false) => tr.t("retaliation-justification-unreachable"),
     };
