@@ -67,6 +67,11 @@ impl Ombud {
         let case_id = new.case.id;
         let reference = self.store_new_case(new).await?;
         tracing::info!(case = %case_id, category = %content.category, "report received");
+        // The case is filed whatever follows: a failure here is logged, and
+        // the reviewers stay as they were until the next case or match.
+        if let Err(e) = self.recheck_reviewers(case_id).await {
+            tracing::error!(error = %e, "the reviewers of open HR actions could not be decided again");
+        }
         Ok(Submitted { case_id, reference, receipt, session: ReporterSession { case_id, key } })
     }
 

@@ -450,6 +450,56 @@ impl Ombud {
         Ok(HrActionAnswer { id, status: row.status })
     }
 
+    /// A new case protects people (or names a new accused for them): the
+    /// reviewers of open actions against them are decided again, and anyone
+    /// the rules now keep out loses the action's key. Nobody is added here —
+    /// a new reviewer would need the key from someone who holds it — so the
+    /// change only ever narrows who reads.
+    pub(crate) async fn recheck_reviewers(&self, case_id: CaseId) -> Result<()> {
+        let mut tokens: BTreeSet<Vec<u8>> = self
+            .store
+            .case_parties(case_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role != PersonRole::Accused)
+            .map(|p| p.token)
+            .collect();
+        for basis in [ProtectionBasis::Reporter, ProtectionBasis::Supporter, ProtectionBasis::Added] {
+            tokens.extend(self.store.protected_tokens(case_id, basis).await?);
+        }
+        if tokens.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let mut seen = BTreeSet::new();
+        for token in &tokens {
+            for row in self.store.open_hr_actions_of(token).await? {
+                if seen.insert(row.id) {
+                    self.narrow_reviewers(&row, now).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn narrow_reviewers(&self, row: &HrActionRow, now: Timestamp) -> Result<()> {
+        let person = self.person_tokens_of(&row.person_token).await?;
+        let decider = match &row.decider_token {
+            Some(t) => self.person_tokens_of(t).await?,
+            None => BTreeSet::new(),
+        };
+        let hits = self.protection_of(&person, now).await?;
+        let allowed: BTreeSet<StaffId> =
+            self.reviewers(&person, &decider, &hits).await?.into_iter().map(|s| s.id).collect();
+        let item = row.id.to_string();
+        let out: Vec<StaffId> =
+            self.store.item_readers(&item).await?.into_iter().filter(|s| !allowed.contains(s)).collect();
+        if !out.is_empty() {
+            self.store.remove_item_wraps(&item, &out).await?;
+        }
+        Ok(())
+    }
+
     /// Whether a person must decide this action, asked now.
     async fn action_needs_decision(&self, row: &HrActionRow, now: Timestamp) -> Result<bool> {
         if row.needed_decision == Some(true) {
@@ -1013,6 +1063,7 @@ impl OversightDesk<'_> {
             .collect();
         let event = EventRecord::new(case_id, EventKind::ProtectionAdded, now, Actor::Staff(self.session.id));
         self.store.add_protected(&rows, &event).await?;
+        self.recheck_reviewers(case_id).await?;
         Ok(people)
     }
 }

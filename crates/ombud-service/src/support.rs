@@ -252,6 +252,10 @@ impl Ombud {
             event,
         };
         self.store.create_support(&new).await?;
+        // Her statement is in: a failure to narrow reviews is logged, not hers to see.
+        if let Err(e) = self.recheck_reviewers(case_id).await {
+            tracing::error!(error = %e, "the reviewers of open HR actions could not be decided again");
+        }
         Ok(SupportAdded { reference, receipt, session: SupporterSession { item_id, key } })
     }
 

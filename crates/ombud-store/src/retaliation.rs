@@ -164,6 +164,10 @@ pub trait RetaliationStore: Send + Sync {
     async fn decider_count(&self, decider: &[u8], since: Timestamp) -> Result<u64>;
     async fn item_wrap(&self, item: &str, staff: StaffId) -> Result<Option<Vec<u8>>>;
     async fn item_readers(&self, item: &str) -> Result<Vec<StaffId>>;
+    /// Open actions (or proceedings) against the person of this token.
+    async fn open_hr_actions_of(&self, person_token: &[u8]) -> Result<Vec<HrActionRow>>;
+    /// Takes an item's key from these readers: the rules no longer let them read it.
+    async fn remove_item_wraps(&self, item: &str, staff: &[StaffId]) -> Result<()>;
     /// A reviewer took up an action nobody had to decide; false if she, or
     /// another, did before, or it is decided or concluded.
     async fn take_up_hr_action(
@@ -683,6 +687,30 @@ impl RetaliationStore for SqlStore {
             .bind(staff.to_string())
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    async fn open_hr_actions_of(&self, person_token: &[u8]) -> Result<Vec<HrActionRow>> {
+        sqlx::query_as::<_, ActionColumns>(
+            "SELECT * FROM hr_actions WHERE person_token = $1 AND concluded_at IS NULL ORDER BY id",
+        )
+        .bind(person_token)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(HrActionRow::try_from)
+        .collect()
+    }
+
+    async fn remove_item_wraps(&self, item: &str, staff: &[StaffId]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for s in staff {
+            sqlx::query("DELETE FROM item_wraps WHERE item_id = $1 AND staff_id = $2")
+                .bind(item)
+                .bind(s.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx.commit().await?)
     }
 
     async fn item_readers(&self, item: &str) -> Result<Vec<StaffId>> {

@@ -760,3 +760,31 @@ async fn a_statement_or_a_later_report_sent_twice_is_filed_once() {
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_later_report_that_names_her_takes_the_review_from_the_accused_chain() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let p_pw = s.staff("president@corp.example", Role::Oversight).await;
+        let o1 = s.staff_token("o1@example.org", &o_pw).await;
+        let president = s.staff_token("president@corp.example", &p_pw).await;
+        // Zhou Min is in no case yet: her transfer is held, and both members may review it.
+        let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
+        let action = hr(&s, &token, "E321", "transfer", "E100", "restructuring").await;
+        let review = format!("/api/v1/oversight/hr-actions/{}", id(&action));
+        assert_eq!(s.get_json(&review, &president).await.0, 200, "the president may review it");
+        // Then a report accuses Sun Hao (the president's report) and names her as its witness, in characters.
+        s.report(json!({"category": "sexual_harassment", "description": "孙经理骚扰我，周敏看到了。",
+            "people": [{"name": "孙浩", "role": "accused", "internal": true},
+                       {"name": "周敏", "role": "witness", "internal": true}]}))
+            .await;
+        assert_eq!(s.get_json(&review, &president).await.0, 404, "his chain no longer reads it");
+        let (status, seen) = s.get_json(&review, &o1).await;
+        assert_eq!((status, seen["needs_decision"].as_bool()), (200, Some(true)), "now she is protected: {seen}");
+        let (_, list) = s.get_json("/api/v1/oversight/hr-actions", &president).await;
+        assert!(!list.to_string().contains(&id(&action)), "nor lists it");
+        s.stop().await;
+    }
+}
