@@ -450,6 +450,16 @@ impl Ombud {
         Ok(HrActionAnswer { id, status: row.status })
     }
 
+    /// Whether a case closed longer ago than its protection lasts.
+    async fn protection_ended(&self, case_id: CaseId) -> Result<bool> {
+        let Some(closed) = self.store.check_in_state(case_id).await?.closed_at else { return Ok(false) };
+        let zone = self.config.policy.time_zone()?;
+        let months = i64::from(self.config.retaliation.protection_months);
+        let end = closed.to_zoned(zone).checked_add(jiff::Span::new().months(months)).map(|z| z.timestamp());
+        // An end that cannot be computed has not come: protection stands.
+        Ok(end.is_ok_and(|end| end <= self.clock.now()))
+    }
+
     /// A new case protects people (or names a new accused for them): the
     /// reviewers of open actions against them are decided again, and anyone
     /// the rules now keep out loses the action's key. Nobody is added here —
@@ -945,11 +955,40 @@ pub struct AddProtectionInput {
     pub reason: String,
 }
 
-/// What oversight wrote of a person it added, sealed under the case's key.
+/// What oversight wrote of a person it added, and whom the directory
+/// found for it, sealed under the case's key.
 #[derive(Serialize, Deserialize)]
 struct NoteBody {
     who: String,
     reason: String,
+    #[serde(default)]
+    matched: Vec<String>,
+}
+
+/// The directory people a text oversight wrote names. An employee id or an
+/// email names one person. A whole name may name several: every one is
+/// protected (a namesake costs a review), except as "the reporter", who is
+/// one person. A surname alone names nobody: it would protect a crowd.
+fn whom_text_names<'a>(
+    index: &'a crate::directory_index::DirectoryIndex,
+    text: &str,
+    basis: Option<ProtectionBasis>,
+) -> std::result::Result<Vec<&'a ombud_store::PersonRecord>, FieldError> {
+    let exact = index.find(text, false, 1);
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let candidates = index.names.candidates(text);
+    if candidates.is_empty() {
+        return Err(FieldError::new("person", "person-not-in-directory"));
+    }
+    if candidates.iter().any(|(_, strength)| *strength == ombud_domain::Strength::Surname) {
+        return Err(FieldError::new("person", "person-whole-name"));
+    }
+    if basis == Some(ProtectionBasis::Reporter) && candidates.len() > 1 {
+        return Err(FieldError::new("person", "person-ambiguous"));
+    }
+    Ok(candidates.into_iter().filter_map(|(id, _)| index.people.get(id)).collect())
 }
 
 fn note_aad(case_id: CaseId) -> Vec<u8> {
@@ -990,8 +1029,13 @@ impl OversightDesk<'_> {
         let names = self.staff_names().await?;
         for note in self.store.protection_notes(case_id).await? {
             let body: NoteBody = open_json(&access.key, &note_aad(case_id), &note.sealed_note)?;
+            let who = if body.matched.is_empty() {
+                body.who
+            } else {
+                format!("{} → {}", body.who, body.matched.join(", "))
+            };
             out.push(ProtectedPerson {
-                who: body.who,
+                who,
                 basis: note.basis,
                 until,
                 reason: Some(body.reason),
@@ -1024,7 +1068,13 @@ impl OversightDesk<'_> {
         let mut people = Vec::new();
         let mut tokens = BTreeSet::new();
         if let Some(who) = &who {
-            let found = index.find(who, true, 20);
+            let found = match whom_text_names(&index, who, basis) {
+                Ok(found) => found,
+                Err(e) => {
+                    errors.push(e);
+                    Vec::new()
+                }
+            };
             for person in &found {
                 let theirs = self.person_tokens(person)?;
                 // The accused cannot be made protected by the case against him.
@@ -1034,11 +1084,12 @@ impl OversightDesk<'_> {
                 people.push(person.name.clone());
                 tokens.extend(theirs);
             }
-            if found.is_empty() {
-                errors.push(FieldError::new("person", "person-not-in-directory"));
-            } else if tokens.is_empty() {
+            if !found.is_empty() && tokens.is_empty() {
                 errors.push(FieldError::new("person", "person-is-accused"));
             }
+        }
+        if self.protection_ended(case_id).await? {
+            errors.push(FieldError::new("person", "protection-ended"));
         }
         let (Some(who), Some(basis), Some(reason)) = (who, basis, reason) else {
             return Err(ServiceError::Invalid(errors));
@@ -1047,7 +1098,8 @@ impl OversightDesk<'_> {
             return Err(ServiceError::Invalid(errors));
         }
         let now = self.clock.now();
-        let sealed_note = seal_json(&access.key, &note_aad(case_id), &NoteBody { who, reason })?;
+        let note = NoteBody { who, reason, matched: people.clone() };
+        let sealed_note = seal_json(&access.key, &note_aad(case_id), &note)?;
         let rows: Vec<ProtectedRow> = tokens
             .into_iter()
             .map(|token| ProtectedRow {

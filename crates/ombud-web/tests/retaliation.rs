@@ -506,7 +506,9 @@ fn field_codes(v: &Value) -> Vec<(String, String)> {
 async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_and_her_page_tells_her_the_review() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        // Two people are called Li Na (李娜): the reporter, and a colleague in People.
+        let directory = format!("{DIRECTORY}E700,Li Na,li.na.people@corp.example,E400,People,3,\n");
+        s.ombud.import_directory(&directory, ombud_service::ChangeSource::CommandLine).await.expect("directory");
         let o_pw = s.staff("o1@example.org", Role::Oversight).await;
         let h_pw = s.staff("h@example.org", Role::Handler).await;
         let (o1, handler) = (s.staff_token("o1@example.org", &o_pw).await, s.staff_token("h@example.org", &h_pw).await);
@@ -539,19 +541,27 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
         assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-is-accused".into())]));
         let (status, refused) = post(&s, &path, &o1, ask("Nobody Atall")).await;
         assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-not-in-directory".into())]));
+        let (status, refused) = post(&s, &path, &o1, ask("李")).await;
+        assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-whole-name".into())]));
+        let (status, refused) = post(&s, &path, &o1, ask("李娜 销售代表")).await;
+        assert_eq!((status, field_codes(&refused)), (422, vec![("person".into(), "person-ambiguous".into())]));
         assert_eq!(post(&s, &path, &handler, ask("李娜")).await.0, 403, "oversight's to add");
 
-        // Her name in characters, with her title: she is protected as the reporter.
-        let (status, html_done) =
-            form(&s, &o1, &html, &[("person", "李娜 销售代表"), ("basis", "reporter"), ("reason", PROTECT_REASON)])
-                .await;
+        // Her work email, as typed: she is protected as the reporter.
+        let (status, html_done) = form(
+            &s,
+            &o1,
+            &html,
+            &[("person", " LI.NA@corp.example"), ("basis", "reporter"), ("reason", PROTECT_REASON)],
+        )
+        .await;
         assert_eq!(status, 303, "{html_done}");
         let page = s.page(&format!("/staff/cases/{case_id}?done=protection-added"), &o1).await;
-        assert!(page.contains(PROTECT_REASON) && page.contains("李娜 销售代表"), "listed with the reason");
+        assert!(page.contains(PROTECT_REASON) && page.contains("LI.NA@corp.example → Li Na"), "listed with the reason");
         let (_, protected) = s.get_json(&path, &o1).await;
         assert_eq!(
             (protected[0]["who"].as_str(), protected[0]["basis"].as_str(), protected[0]["reason"].as_str()),
-            (Some("李娜 销售代表"), Some("reporter"), Some(PROTECT_REASON)),
+            (Some("LI.NA@corp.example → Li Na"), Some("reporter"), Some(PROTECT_REASON)),
             "{protected}"
         );
 
@@ -785,6 +795,17 @@ async fn a_later_report_that_names_her_takes_the_review_from_the_accused_chain()
         assert_eq!((status, seen["needs_decision"].as_bool()), (200, Some(true)), "now she is protected: {seen}");
         let (_, list) = s.get_json("/api/v1/oversight/hr-actions", &president).await;
         assert!(!list.to_string().contains(&id(&action)), "nor lists it");
+
+        // The same when oversight protects someone on that case by hand.
+        let other = hr(&s, &token, "E311", "negative_review", "E100", "annual appraisal").await;
+        let review = format!("/api/v1/oversight/hr-actions/{}", id(&other));
+        assert_eq!(s.get_json(&review, &president).await.0, 200);
+        let (_, cases) = s.get_json("/api/v1/cases", &o1).await;
+        let case_id = cases["cases"][0]["id"].as_str().expect("case").to_owned();
+        let add = json!({"person": "li.na@corp.example", "basis": "added",
+                         "reason": "She helped the witness write down what she saw."});
+        assert_eq!(post(&s, &format!("/api/v1/cases/{case_id}/protection"), &o1, add).await.0, 201);
+        assert_eq!(s.get_json(&review, &president).await.0, 404, "his chain no longer reads hers either");
         s.stop().await;
     }
 }

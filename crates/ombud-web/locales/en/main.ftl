@@ -1304,3 +1304,6 @@ support-sent-once = Your statement was already received
 support-sent-once-body = The same form was sent again, for example by pressing the button twice. Your statement was added the first time, and nothing was added twice. For your safety its receipt was shown only once: if you did not keep it, you may add a new statement and say that it repeats an earlier one.
 done-support-replied = Your message was sent to the supporter. She reads it with her receipt.
 retaliation-justification-no-mail = This service sends no email, so the decision-maker could not be asked. Ask him directly. The burden of proof is the employer's.
+field-person-whole-name = Only a surname matched, which many people share. Write the whole name, the employee id or the work email.
+field-person-ambiguous = Several people in the directory have this name. The reporter is one of them: give her employee id or work email.
+field-protection-ended = This case closed longer ago than its protection lasts, so it can protect nobody now.

@@ -1264,3 +1264,6 @@ support-sent-once = 您的陈述已经收到
 support-sent-once-body = 同一表单被再次提交，例如按了两次按钮。您的陈述第一次就已添加，没有重复添加。为了您的安全，回执只显示一次：如果您没有保存，可以再添加一份陈述，并说明它与之前的一份相同。
 done-support-replied = 您的消息已发送给支持者。她用自己的回执查看。
 retaliation-justification-no-mail = 本服务不发送邮件，因此无法向决定人发出请求。请直接询问他。举证责任在雇主。
+field-person-whole-name = 只匹配到姓氏，而许多人同姓。请写出全名、工号或工作邮箱。
+field-person-ambiguous = 通讯录中有多人同名。举报人只是其中一位：请提供她的工号或工作邮箱。
+field-protection-ended = 本案结案已超过保护期，现在不能再保护任何人。
