@@ -7,10 +7,14 @@
 
 use crate::sealing::{open_json, report_aad};
 use crate::{ReporterDesk, Result, ServiceError, Submitted};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use ombud_domain::{EventKind, HrActionKind, HrActionStatus, PersonInvolved, PersonRole, ReportContent, ReportDraft};
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
+
+/// Refused sends in a row after which her address is deleted: with waits
+/// of 1, 2, 4 … minutes up to 6 hours, about a day of refusals.
+const MAX_REMINDER_ATTEMPTS: u32 = 12;
 
 /// A review of an action against her, once its period ended.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -84,10 +88,14 @@ impl ReporterDesk<'_> {
         let follow_ups =
             self.store.follow_ups(case).await?.into_iter().map(|(_, case_ref, at)| FollowUp { case_ref, at }).collect();
         let reminder = self.store.check_in_reminder(case).await?;
-        let reminder_email = match reminder {
-            Some(r) => Some(self.keys.open_reminder_email(case.as_bytes(), &r.sealed_email)?),
-            None => None,
-        };
+        // An address that does not open is shown as none (she may give it
+        // again); her page is not lost for it.
+        let reminder_email = reminder.and_then(|r| {
+            self.keys
+                .open_reminder_email(case.as_bytes(), &r.sealed_email)
+                .map_err(|e| tracing::error!(error = %e, "a reminder address could not be opened"))
+                .ok()
+        });
         let after = answered.iter().copied().max();
         let check_ins_ahead = self.config.retaliation.check_in_days.iter().any(|d| after.is_none_or(|a| *d > a));
         Ok(AfterReport { check_in, reviews, follow_ups, reminder_email, check_ins_ahead })
@@ -193,40 +201,70 @@ impl crate::Ombud {
         let kind = crate::NoticeKind::CheckInReminder;
         let subject = format!("{} / {}", texts.subject("en", kind), texts.subject("zh-CN", kind));
         let body = format!("{}\n\n---\n\n{}", texts.body("en", kind, &link), texts.body("zh-CN", kind, &link));
-        let policy = &self.config.retaliation;
         let now = self.clock.now();
         let mut report = crate::DeliveryReport::default();
         let mut after = None;
         loop {
-            let rows = self.store.check_in_reminders(after, 200).await?;
+            let rows = self.store.check_in_reminders(after, now, 200).await?;
             let Some(last) = rows.last() else { break };
             after = Some(last.case_id);
             for row in rows {
-                let Some(closed) = row.closed_at else { continue };
-                let seen = row.answered.iter().copied().chain(row.last_sent_day).max();
-                let due = policy.check_in_due(closed, now, &row.answered).filter(|d| seen.is_none_or(|s| *d > s));
-                let Some(day) = due else {
-                    if !policy.check_in_days.iter().any(|d| seen.is_none_or(|s| *d > s)) {
-                        self.store.remove_check_in_reminder(row.case_id).await?;
-                    }
-                    continue;
-                };
-                let email = self.keys.open_reminder_email(row.case_id.as_bytes(), &row.sealed_email)?;
-                match mailer.send(&email, &subject, &body).await {
-                    Ok(()) => {
-                        let more = policy.check_in_days.iter().any(|d| *d > day);
-                        self.store.check_in_reminder_sent(row.case_id, day, more).await?;
-                        report.sent += 1;
-                    }
-                    Err(_) => {
-                        // Tried again on the next pass. The error is not logged:
-                        // a mail server's refusal may quote her address.
-                        tracing::warn!("a check-in reminder could not be sent; it will be tried again");
-                        report.failed += 1;
-                    }
+                // One reminder that cannot be sent holds up nobody else's.
+                match self.send_check_in_reminder(mailer, &row, now, (&subject, &body)).await {
+                    Ok(Some(true)) => report.sent += 1,
+                    Ok(Some(false)) => report.failed += 1,
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(error = %e, "a check-in reminder could not be handled"),
                 }
             }
         }
         Ok(report)
+    }
+
+    /// One reporter's reminder, if a check-in waits that was not mailed:
+    /// claimed, then sent; a refusal gives the claim back for a later try.
+    /// Some(sent) when a mail was tried.
+    async fn send_check_in_reminder(
+        &self,
+        mailer: &dyn crate::Mailer,
+        row: &ombud_store::ReminderRow,
+        now: Timestamp,
+        (subject, body): (&str, &str),
+    ) -> Result<Option<bool>> {
+        let policy = &self.config.retaliation;
+        let Some(closed) = row.closed_at else { return Ok(None) };
+        let seen = row.answered.iter().copied().chain(row.last_sent_day).max();
+        let due = policy.check_in_due(closed, now, &row.answered).filter(|d| seen.is_none_or(|s| *d > s));
+        let Some(day) = due else {
+            if !policy.check_in_days.iter().any(|d| seen.is_none_or(|s| *d > s)) {
+                self.store.remove_check_in_reminder(row.case_id).await?;
+            }
+            return Ok(None);
+        };
+        let email = self.keys.open_reminder_email(row.case_id.as_bytes(), &row.sealed_email)?;
+        if !self.store.claim_check_in_reminder(row.case_id, day, row.last_sent_day).await? {
+            return Ok(None);
+        }
+        match mailer.send(&email, subject, body).await {
+            Ok(()) => {
+                let more = policy.check_in_days.iter().any(|d| *d > day);
+                self.store.check_in_reminder_sent(row.case_id, more).await?;
+                Ok(Some(true))
+            }
+            Err(_) => {
+                // The error is not logged: a mail server's refusal may quote her address.
+                let wait = SignedDuration::from_secs(60 * (1i64 << row.attempts.min(9)).min(360));
+                let kept = self
+                    .store
+                    .check_in_reminder_failed(row.case_id, row.last_sent_day, now + wait, MAX_REMINDER_ATTEMPTS)
+                    .await?;
+                if kept {
+                    tracing::warn!("a check-in reminder could not be sent; it will be tried again");
+                } else {
+                    tracing::warn!("a check-in reminder was refused too often; the address was deleted");
+                }
+                Ok(Some(false))
+            }
+        }
     }
 }

@@ -6,10 +6,14 @@ ALTER TABLE protected_persons ADD COLUMN sealed_note {bytes};
 -- A reporter who asked to be told by email when a check-in waits for her
 -- on her page. Her address is sealed under an instance key, so the job
 -- loop can send the content-free mail and nobody reads it in the database;
--- the row goes when she withdraws or once the last check-in was sent.
+-- the row goes when she withdraws, once the last check-in was sent, or
+-- after a day of refusals. `last_sent_day` is claimed before a mail is
+-- sent, so two job loops never mail the same check-in twice.
 CREATE TABLE check_in_reminders (
-    case_id       TEXT PRIMARY KEY REFERENCES cases (id),
-    sealed_email  {bytes} NOT NULL,
-    asked_at      {bigint} NOT NULL,
-    last_sent_day {bigint}
+    case_id         TEXT PRIMARY KEY REFERENCES cases (id),
+    sealed_email    {bytes} NOT NULL,
+    asked_at        {bigint} NOT NULL,
+    last_sent_day   {bigint},
+    attempts        {bigint} NOT NULL DEFAULT 0,
+    next_attempt_at {bigint} NOT NULL DEFAULT 0
 );

@@ -42,6 +42,8 @@ pub struct ReminderRow {
     pub sealed_email: Vec<u8>,
     /// The last check-in day a reminder went for.
     pub last_sent_day: Option<u32>,
+    /// Refused sends of the current one, in a row.
+    pub attempts: u32,
     /// When her case closed (None while it is open: nothing is due).
     pub closed_at: Option<Timestamp>,
     /// The check-in days she answered.
@@ -255,10 +257,22 @@ pub trait HerSideStore: Send + Sync {
     /// She withdraws it (or nothing more is due): the address goes.
     async fn remove_check_in_reminder(&self, case: CaseId) -> Result<()>;
     async fn check_in_reminder(&self, case: CaseId) -> Result<Option<ReminderRow>>;
-    /// Reminders of closed cases, by case id after `after`, at most `limit`.
-    async fn check_in_reminders(&self, after: Option<CaseId>, limit: u32) -> Result<Vec<ReminderRow>>;
-    /// A reminder went for this day; unless `more` are to come, the address goes.
-    async fn check_in_reminder_sent(&self, case: CaseId, day: u32, more: bool) -> Result<()>;
+    /// Reminders of closed cases due an attempt at `now`, by case id after `after`, at most `limit`.
+    async fn check_in_reminders(&self, after: Option<CaseId>, now: Timestamp, limit: u32) -> Result<Vec<ReminderRow>>;
+    /// Claims the mail of this day's check-in before it is sent: false when
+    /// another pass claimed it (or a later one) first.
+    async fn claim_check_in_reminder(&self, case: CaseId, day: u32, previous: Option<u32>) -> Result<bool>;
+    /// The mail went: unless `more` check-ins are to come, the address goes.
+    async fn check_in_reminder_sent(&self, case: CaseId, more: bool) -> Result<()>;
+    /// The mail was refused: the claim is given back, tried again at `next`;
+    /// false once it failed too often, and the address went.
+    async fn check_in_reminder_failed(
+        &self,
+        case: CaseId,
+        previous: Option<u32>,
+        next: Timestamp,
+        most: u32,
+    ) -> Result<bool>;
 }
 
 #[async_trait]
@@ -358,7 +372,8 @@ impl HerSideStore for SqlStore {
     async fn set_check_in_reminder(&self, case: CaseId, sealed_email: &[u8], at: Timestamp) -> Result<()> {
         sqlx::query(
             "INSERT INTO check_in_reminders (case_id, sealed_email, asked_at) VALUES ($1, $2, $3)
-             ON CONFLICT (case_id) DO UPDATE SET sealed_email = excluded.sealed_email, asked_at = excluded.asked_at",
+             ON CONFLICT (case_id) DO UPDATE SET sealed_email = excluded.sealed_email, asked_at = excluded.asked_at,
+                 attempts = 0, next_attempt_at = 0",
         )
         .bind(case.to_string())
         .bind(sealed_email)
@@ -377,55 +392,103 @@ impl HerSideStore for SqlStore {
     }
 
     async fn check_in_reminder(&self, case: CaseId) -> Result<Option<ReminderRow>> {
-        let row: Option<(Vec<u8>, Option<i64>)> =
-            sqlx::query_as("SELECT sealed_email, last_sent_day FROM check_in_reminders WHERE case_id = $1")
+        let row: Option<(Vec<u8>, Option<i64>, i64)> =
+            sqlx::query_as("SELECT sealed_email, last_sent_day, attempts FROM check_in_reminders WHERE case_id = $1")
                 .bind(case.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
         match row {
-            Some((sealed, last)) => Ok(Some(self.reminder_row(case, sealed, last).await?)),
+            Some((sealed, last, attempts)) => Ok(Some(self.reminder_row(case, sealed, last, attempts).await?)),
             None => Ok(None),
         }
     }
 
-    async fn check_in_reminders(&self, after: Option<CaseId>, limit: u32) -> Result<Vec<ReminderRow>> {
-        let rows: Vec<(String, Vec<u8>, Option<i64>)> = sqlx::query_as(
-            "SELECT r.case_id, r.sealed_email, r.last_sent_day FROM check_in_reminders r
+    async fn check_in_reminders(&self, after: Option<CaseId>, now: Timestamp, limit: u32) -> Result<Vec<ReminderRow>> {
+        let rows: Vec<(String, Vec<u8>, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT r.case_id, r.sealed_email, r.last_sent_day, r.attempts FROM check_in_reminders r
                JOIN cases c ON c.id = r.case_id
-             WHERE c.status = 'closed' AND r.case_id > $1 ORDER BY r.case_id LIMIT $2",
+             WHERE c.status = 'closed' AND r.next_attempt_at <= $2 AND r.case_id > $1
+             ORDER BY r.case_id LIMIT $3",
         )
         .bind(after.map(|c| c.to_string()).unwrap_or_default())
+        .bind(millis(now))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
-        for (case, sealed, last) in rows {
-            out.push(self.reminder_row(parse(&case, "case id")?, sealed, last).await?);
+        for (case, sealed, last, attempts) in rows {
+            out.push(self.reminder_row(parse(&case, "case id")?, sealed, last, attempts).await?);
         }
         Ok(out)
     }
 
-    async fn check_in_reminder_sent(&self, case: CaseId, day: u32, more: bool) -> Result<()> {
+    async fn claim_check_in_reminder(&self, case: CaseId, day: u32, previous: Option<u32>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE check_in_reminders SET last_sent_day = $2
+             WHERE case_id = $1 AND COALESCE(last_sent_day, -1) = $3",
+        )
+        .bind(case.to_string())
+        .bind(i64::from(day))
+        .bind(previous.map_or(-1, i64::from))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn check_in_reminder_sent(&self, case: CaseId, more: bool) -> Result<()> {
         if !more {
             // The last check-in was mailed: her address is not kept a day longer.
             return self.remove_check_in_reminder(case).await;
         }
-        sqlx::query("UPDATE check_in_reminders SET last_sent_day = $2 WHERE case_id = $1")
+        sqlx::query("UPDATE check_in_reminders SET attempts = 0, next_attempt_at = 0 WHERE case_id = $1")
             .bind(case.to_string())
-            .bind(i64::from(day))
             .execute(&self.pool)
             .await?;
         Ok(())
     }
+
+    async fn check_in_reminder_failed(
+        &self,
+        case: CaseId,
+        previous: Option<u32>,
+        next: Timestamp,
+        most: u32,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE check_in_reminders SET last_sent_day = $2, attempts = attempts + 1, next_attempt_at = $3
+             WHERE case_id = $1",
+        )
+        .bind(case.to_string())
+        .bind(previous.map(i64::from))
+        .bind(millis(next))
+        .execute(&mut *tx)
+        .await?;
+        // An address refused this often is not kept: her page still asks.
+        let gone = sqlx::query("DELETE FROM check_in_reminders WHERE case_id = $1 AND attempts >= $2")
+            .bind(case.to_string())
+            .bind(i64::from(most))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(gone.rows_affected() == 0)
+    }
 }
 
 impl SqlStore {
-    async fn reminder_row(&self, case: CaseId, sealed_email: Vec<u8>, last: Option<i64>) -> Result<ReminderRow> {
+    async fn reminder_row(
+        &self,
+        case: CaseId,
+        sealed_email: Vec<u8>,
+        last: Option<i64>,
+        attempts: i64,
+    ) -> Result<ReminderRow> {
         let state = self.check_in_state(case).await?;
         Ok(ReminderRow {
             case_id: case,
             sealed_email,
             last_sent_day: last.map(|d| u32::try_from(d).map_err(|_| StoreError::Corrupt("day".into()))).transpose()?,
+            attempts: u32::try_from(attempts).map_err(|_| StoreError::Corrupt("attempts".into()))?,
             closed_at: state.closed_at,
             answered: state.answered.into_iter().map(|(day, _)| day).collect(),
         })

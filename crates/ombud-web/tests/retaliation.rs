@@ -693,8 +693,11 @@ async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_m
         assert_eq!(send().await.expect("send").failed, 1, "refused, kept for the next pass");
         sink.restart().await;
         let mailer = ombud_service::SmtpMailer::new(&sink.url(), "ombud@example.org").expect("mailer");
-        let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
-        assert_eq!(sent.sent, 1, "the 60-day check-in");
+        let send = || s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test");
+        assert_eq!(send().await.expect("send").sent, 0, "not before its wait is over");
+        s.clock.advance(SignedDuration::from_secs(120));
+        assert_eq!(send().await.expect("send").sent, 1, "the 60-day check-in, once the wait is over");
+        assert_eq!(send().await.expect("send").sent, 0, "and once only");
 
         // She stops them: her address is gone at once, and nothing more comes.
         let stopped = s.client().delete(s.url("/api/v1/reporter/check-in-reminder")).bearer_auth(&her).send().await;
@@ -710,8 +713,13 @@ async fn she_asks_to_be_mailed_when_a_check_in_waits_and_gets_one_content_free_m
         let asked = put.json(&json!({"email": address})).send().await.expect("put");
         assert_eq!(asked.status(), 200);
         s.clock.advance(SignedDuration::from_hours(24 * 90));
-        let sent = s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test").await.expect("send");
-        assert_eq!(sent.sent, 1, "the 180-day check-in");
+        // Two job loops at once (two instances) mail it once between them.
+        let (a, b) = tokio::join!(
+            s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test"),
+            s.ombud.send_check_in_reminders(&mailer, &NoticeTexts, "http://ombud.test")
+        );
+        assert_eq!(a.expect("a").sent + b.expect("b").sent, 1, "the 180-day check-in, once");
+        assert_eq!(sink.messages().len(), 3, "30, 60 and 180 days: {:?}", sink.messages().len());
         assert!(s.table_bytes(&["check_in_reminders"]).await.is_empty(), "deleted after the last check-in");
         s.stop().await;
     }
