@@ -135,7 +135,7 @@ fn sent_once_target(path: &str) -> String {
         // A statement sent twice: its receipt was on the first send's page only.
         None if path == "/support" => "/support?sent=once".to_owned(),
         None if path.starts_with("/support/") => "/support/follow-up".to_owned(),
-        // Her page shows her thread, with what she sent there once.
-        None => "/follow-up".to_owned(),
+        // Her page shows her thread and her later reports, with what she sent there once.
+        None => "/follow-up?done=sent-once#after".to_owned(),
     }
 }

@@ -88,6 +88,10 @@ async fn an_anonymous_chinese_report_with_a_file_is_read_acknowledged_and_answer
 
     let ack = handler.post(s.url(&format!("{case_path}/acknowledge"))).send().await.expect("ack");
     assert_eq!(ack.status(), 303);
+    // Acknowledging again is refused, and says so as a refusal (409), so the
+    // guard against double sends gives its claim back.
+    let again = handler.post(s.url(&format!("{case_path}/acknowledge?once=second-page"))).send().await.expect("ack");
+    assert_eq!(again.status(), 409);
     let reply = Form::new().text("body", "We have received your report and will contact you here.");
     let sent = handler.post(s.url(&format!("{case_path}/reply"))).multipart(reply).send().await.expect("reply");
     assert_eq!(sent.status(), 303);

@@ -1307,3 +1307,5 @@ retaliation-justification-no-mail = This service sends no email, so the decision
 field-person-whole-name = Only a surname matched, which many people share. Write the whole name, the employee id or the work email.
 field-person-ambiguous = Several people in the directory have this name. The reporter is one of them: give her employee id or work email.
 field-protection-ended = This case closed longer ago than its protection lasts, so it can protect nobody now.
+her-sent-once = That was sent twice (a double click or a resent page). It was received once, and nothing was done twice: what it did is on this page.
+protected-unreadable = Who this case protects could not be read just now. Reload the page; if it persists, tell the administrator.

@@ -1267,3 +1267,5 @@ retaliation-justification-no-mail = 本服务不发送邮件，因此无法向�
 field-person-whole-name = 只匹配到姓氏，而许多人同姓。请写出全名、工号或工作邮箱。
 field-person-ambiguous = 通讯录中有多人同名。举报人只是其中一位：请提供她的工号或工作邮箱。
 field-protection-ended = 本案结案已超过保护期，现在不能再保护任何人。
+her-sent-once = 该内容被提交了两次（双击或重新提交页面）。它只被接收一次，没有重复处理：结果就在本页上。
+protected-unreadable = 暂时无法读取本案保护的人员。请刷新页面；如果问题持续，请告知管理员。

@@ -97,6 +97,8 @@ pub struct CasePage {
 /// protect someone by hand and to record proceedings against one of them.
 pub struct ProtectionPanel {
     lines: Vec<ProtectedLine>,
+    /// Who is protected could not be read: the page says so rather than "nobody".
+    unreadable: bool,
     /// Who may have brought proceedings: every person the report names.
     brought_by: Vec<(String, String)>,
     /// Against whom: the reporter, and the people named other than the accused.
@@ -128,11 +130,11 @@ async fn protection_panel(
     view: &CaseView,
 ) -> Option<ProtectionPanel> {
     let desk = state.ombud.oversight(session).ok()?;
-    let people = match desk.case_protection(view.case.id).await {
-        Ok(people) => people,
+    let (people, unreadable) = match desk.case_protection(view.case.id).await {
+        Ok(people) => (people, false),
         Err(e) => {
             tracing::error!(error = %e, "who a case protects could not be read");
-            Vec::new()
+            (Vec::new(), true)
         }
     };
     let tr = &page.tr;
@@ -160,7 +162,7 @@ async fn protection_panel(
     against.extend(
         named.filter(|(_, p)| p.role != ombud_domain::PersonRole::Accused).map(|(i, p)| (i.to_string(), label(p))),
     );
-    Some(ProtectionPanel { lines, brought_by, against })
+    Some(ProtectionPanel { lines, unreadable, brought_by, against })
 }
 
 async fn support_lines(
@@ -299,6 +301,9 @@ pub struct CaseForm {
     pub reply: String,
     pub reply_error: Option<String>,
     pub notice: Option<String>,
+    /// The notice says why an action was refused: the page answers 409, so
+    /// a resend of the same form is never taken for one that acted.
+    pub refused: bool,
     pub sent: SentForm,
     /// A directory search for one named person: her position and the text.
     pub find: Option<(u32, String)>,
@@ -425,8 +430,8 @@ pub fn done_notice(tr: &crate::i18n::Tr, done: &str) -> Option<String> {
 }
 
 impl CaseForm {
-    pub fn notice(text: String) -> Self {
-        Self { notice: Some(text), ..Self::default() }
+    pub fn refusal(text: String) -> Self {
+        Self { notice: Some(text), refused: true, ..Self::default() }
     }
 }
 
@@ -702,7 +707,13 @@ pub async fn render_case(
     let tr = page.tr;
     let can_handle = ombud_domain::works_case(session.role, view.case.routing, leads(session, &view));
     let invalid = form.reply_error.is_some() || !form.sent.errors.is_empty();
-    let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if form.refused {
+        StatusCode::CONFLICT
+    } else if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let (step_outcomes, sanctions) = step_extras(&page, &view, session);
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),

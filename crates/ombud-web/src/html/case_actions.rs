@@ -173,7 +173,7 @@ async fn after_action(
     match result {
         Ok(done) => see_other(&format!("/staff/cases/{id}?done={done}")),
         Err(e) => match refusal(&lang.tr(), e) {
-            Ok((_, message)) => show_case(state, lang, session, id, CaseForm::notice(message)).await,
+            Ok((_, message)) => show_case(state, lang, session, id, CaseForm::refusal(message)).await,
             Err(e) => error_page(lang, e),
         },
     }

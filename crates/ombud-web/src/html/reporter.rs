@@ -585,6 +585,10 @@ pub async fn follow_up(
             let form = AfterForm { notice: Some("her-check-in-thanks"), ..AfterForm::default() };
             case_page_with(&state, lang, &session, String::new(), None, form).await
         }
+        Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p == "done=sent-once")) => {
+            let form = AfterForm { notice: Some("her-sent-once"), ..AfterForm::default() };
+            case_page_with(&state, lang, &session, String::new(), None, form).await
+        }
         Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p.starts_with("reminders="))) => {
             let stopped = uri.query().is_some_and(|q| q.split('&').any(|p| p == "reminders=stopped"));
             let notice = if stopped { "her-reminders-stopped" } else { "her-reminders-asked" };
