@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOmbud, OVERSIGHT } from '../lib/ombud.mjs';
 import { launch, reporterContext, staffContext } from '../lib/browser.mjs';
-import { look, submit, signIn, callApi } from '../lib/journey.mjs';
+import { look, submit, signIn, callApi, caseIdOf } from '../lib/journey.mjs';
 
 let browser;
 before(async () => {
@@ -26,11 +26,13 @@ const WORDS = {
     support: 'Support a colleague\'s report', added: 'Your statement was added', reviews: 'Retaliation reviews',
     statement: 'I saw Mr Sun block her way out of the meeting room.', reasons: 'Dismissed two weeks after she supported the report, with nothing on record before.',
     happened: 'Since I reported, I was moved off every client account.',
+    protectWhy: 'She helped the reporter write down the dates; her manager knows.',
   },
   'zh-CN': {
     support: '支持同事的举报', added: '您的陈述已添加', reviews: '报复审查',
     statement: '我看到孙经理在会议室门口堵住她不让她离开。', reasons: '她支持举报两周后就被解雇，此前没有任何书面记录。',
     happened: '我举报之后，所有客户都被调走了。',
+    protectWhy: '她帮助举报人记下了日期，她的上级知道此事。',
   },
 };
 
@@ -56,12 +58,12 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
       await supporter.fill('#reference', caseRef.toLowerCase().replaceAll('-', ' '));
       await supporter.fill('#statement', w.statement);
       await supporter.fill('#email', 'li.na@demo.ombud.example');
-      await submit(supporter, 'main form[action="/support"]');
+      await submit(supporter, 'main form[action^="/support?once="]');
       assert.ok(await supporter.locator('#problems').isVisible(), 'her name is asked for');
       assert.equal(await supporter.inputValue('#statement'), w.statement, 'what she wrote comes back');
       await look(browser, supporter, `${tag}-02-support-refused`);
       await supporter.fill('#name', '李娜 Li Na');
-      await submit(supporter, 'main form[action="/support"]');
+      await submit(supporter, 'main form[action^="/support?once="]');
       assert.equal((await supporter.textContent('h1')).trim(), w.added);
       assert.equal((await supporter.textContent('#case-ref')).trim(), caseRef);
       const herReceipt = (await supporter.textContent('#receipt')).trim();
@@ -101,6 +103,21 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
       assert.ok(await member.locator('#done').isVisible());
       assert.ok((await member.textContent('#reasons-text')).includes(w.reasons));
       await look(browser, member, `${tag}-07-decided`);
+
+      // Oversight protects a colleague by hand on the case: a reason is asked
+      // for, and the name as she typed it (characters, a title) comes back.
+      const caseId = await caseIdOf(ombud.base, OVERSIGHT, caseRef);
+      await member.goto(`${ombud.base}/staff/cases/${caseId}#protected`);
+      await member.fill('#protect-person', '周敏 销售');
+      await member.selectOption('#protect-basis', 'added');
+      await submit(member, '#protect');
+      assert.ok(await member.locator('#protect-reason-error').isVisible(), 'the reason is asked for');
+      assert.equal(await member.inputValue('#protect-person'), '周敏 销售', 'the name comes back as typed');
+      await look(browser, member, `${tag}-07a-protect-refused`);
+      await member.fill('#protect-reason', w.protectWhy);
+      await submit(member, '#protect');
+      assert.ok((await member.textContent('#protected')).includes(w.protectWhy), 'listed with the reason');
+      await look(browser, member, `${tag}-07b-protected`);
 
       // The reporter tells what happened since, from her own page.
       const reporter = await (await reporterContext(browser, { lang, size })).newPage();
