@@ -3,6 +3,11 @@
 -- it, and why, sealed under the case's key for its readers alone.
 ALTER TABLE protected_persons ADD COLUMN sealed_note {bytes};
 
+-- Why a reader is kept out of a statement: its case keeps her out
+-- (from_case = 1, which goes when the case lets her in again), or the rules
+-- run on the supporter herself (0, for good).
+ALTER TABLE item_exclusions ADD COLUMN from_case {bigint} NOT NULL DEFAULT 0;
+
 -- A reporter who asked to be told by email when a check-in waits for her
 -- on her page. Her address is sealed under an instance key, so the job
 -- loop can send the content-free mail and nobody reads it in the database;

@@ -265,8 +265,8 @@ pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) ->
         .execute(&mut *conn)
         .await?;
         sqlx::query(
-            "INSERT INTO item_exclusions (item_id, staff_id)
-             SELECT id, $1 FROM case_items WHERE case_id = $2 ON CONFLICT (item_id, staff_id) DO NOTHING",
+            "INSERT INTO item_exclusions (item_id, staff_id, from_case)
+             SELECT id, $1, 1 FROM case_items WHERE case_id = $2 ON CONFLICT (item_id, staff_id) DO NOTHING",
         )
         .bind(row.staff_id.to_string())
         .bind(row.case_id.to_string())
@@ -492,6 +492,17 @@ impl DirectoryStore for SqlStore {
         }
         sqlx::query("DELETE FROM case_exclusions WHERE case_id = $1").bind(&id).execute(&mut *tx).await?;
         insert_exclusions(&mut tx, &exclusions).await?;
+        // Let in again, she is no longer kept out of its statements on the
+        // case's account (the rules on each supporter still run when one is
+        // next wrapped to her).
+        sqlx::query(
+            "DELETE FROM item_exclusions WHERE from_case = 1
+               AND item_id IN (SELECT id FROM case_items WHERE case_id = $1)
+               AND staff_id NOT IN (SELECT staff_id FROM case_exclusions WHERE case_id = $1)",
+        )
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
         crate::lifts::drop_stale_lifts(&mut tx, &id).await?;
         // Everyone who reads cases and is not excluded holds a row; a new one is pending.
         sqlx::query(

@@ -258,7 +258,8 @@ impl SupportStore for SqlStore {
     async fn exclude_from_item(&self, item: uuid::Uuid, staff: StaffId) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO item_exclusions (item_id, staff_id) VALUES ($1, $2) ON CONFLICT (item_id, staff_id) DO NOTHING",
+            "INSERT INTO item_exclusions (item_id, staff_id, from_case) VALUES ($1, $2, 0)
+             ON CONFLICT (item_id, staff_id) DO UPDATE SET from_case = 0",
         )
         .bind(item.to_string())
         .bind(staff.to_string())

@@ -817,3 +817,51 @@ async fn a_later_report_that_names_her_takes_the_review_from_the_accused_chain()
         s.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_reader_let_back_into_a_case_reads_its_statements_again() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        s.ombud.import_directory(DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("directory");
+        let o_pw = s.staff("o1@example.org", Role::Oversight).await;
+        let o1 = s.staff_token("o1@example.org", &o_pw).await;
+        let m_pw = s.staff("people.lead@corp.example", Role::Handler).await;
+        // "王经理": a surname and a title. Wang Fang is the only Wang, so He
+        // Qing, her manager, is kept out until someone says who was meant.
+        let (case_ref, _) = s
+            .report(json!({"category": "sexual_harassment", "description": "王经理在年会上对我动手动脚，周敏看到了。",
+                "people": [{"name": "王经理", "role": "accused", "internal": true},
+                           {"name": "周敏", "role": "witness", "internal": true}]}))
+            .await;
+        let manager = s.staff_token("people.lead@corp.example", &m_pw).await;
+        let (_, mine) = s.get_json("/api/v1/cases", &manager).await;
+        assert_eq!(mine["cases"].as_array().map(Vec::len), Some(0), "kept out: {mine}");
+        let (_, list) = s.get_json("/api/v1/cases", &o1).await;
+        let case_id = list["cases"][0]["id"].as_str().expect("case").to_owned();
+        let statement = json!({"reference": case_ref, "statement": "I saw the manager grab her arm at the annual party.",
+                               "name": "Mei Ling, from the agency"});
+        assert_eq!(post(&s, "/api/v1/support", "", statement).await.0, 201);
+        // Liu Yang, above He Qing, joins the staff after the statement: kept
+        // out of the case, and so of the statement, from the start.
+        let c_pw = s.staff("coo@corp.example", Role::Handler).await;
+        let coo = s.staff_token("coo@corp.example", &c_pw).await;
+        let (_, theirs) = s.get_json("/api/v1/cases", &coo).await;
+        assert_eq!(theirs["cases"].as_array().map(Vec::len), Some(0), "kept out: {theirs}");
+        // The accused turns out to be someone from outside: He Qing is let back in.
+        let matched = format!("/api/v1/cases/{case_id}/people/0/match");
+        assert_eq!(post(&s, &matched, &o1, json!({"internal": false})).await.0, 200);
+        // A reader's own match lets them back in at once (only a directory change waits for oversight).
+        for who in [&manager, &coo] {
+            let (_, theirs) = s.get_json("/api/v1/cases", who).await;
+            assert_eq!(theirs["cases"][0]["id"].as_str(), Some(case_id.as_str()), "back in: {theirs}");
+        }
+        assert_eq!(s.get_json(&format!("/api/v1/cases/{case_id}"), &o1).await.0, 200);
+        let (_, seen) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &o1).await;
+        assert_eq!(seen.as_array().map(Vec::len), Some(1));
+        let (status, his) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &manager).await;
+        assert_eq!((status, his.as_array().map(Vec::len)), (200, Some(1)), "he reads the statement: {his}");
+        let (status, theirs) = s.get_json(&format!("/api/v1/cases/{case_id}/support"), &coo).await;
+        assert_eq!((status, theirs.as_array().map(Vec::len)), (200, Some(1)), "so does she, let back in: {theirs}");
+        s.stop().await;
+    }
+}
