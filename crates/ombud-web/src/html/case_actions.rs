@@ -427,10 +427,8 @@ pub async fn protect(
         basis: fields.get("basis").to_owned(),
         reason: fields.get("reason").to_owned(),
     };
-    let result = match oversight_on(&state, &session, id).await {
-        Ok(desk) => desk.add_protection(id, &input).await.map(|_| "protection-added"),
-        Err(e) => Err(e),
-    };
+    let result = async { oversight_on(&state, &session, id).await?.add_protection(id, &input).await }.await;
+    let result = result.map(|_| "protection-added");
     Sent { state: &state, lang, session: &session, id, form: "protect".into(), fields }.answer(result).await
 }
 
@@ -450,10 +448,8 @@ pub async fn counter_proceeding(
         date: fields.get("date").to_owned(),
         detail: fields.get("detail").to_owned(),
     };
-    let result = match oversight_on(&state, &session, id).await {
-        Ok(desk) => desk.record_counter_proceeding(id, &input).await.map(|_| "counter-proceeding-recorded"),
-        Err(e) => Err(e),
-    };
+    let result = async { oversight_on(&state, &session, id).await?.record_counter_proceeding(id, &input).await }.await;
+    let result = result.map(|_| "counter-proceeding-recorded");
     Sent { state: &state, lang, session: &session, id, form: "proceeding-against".into(), fields }.answer(result).await
 }
 
