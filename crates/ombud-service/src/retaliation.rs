@@ -924,8 +924,10 @@ impl OversightDesk<'_> {
 /// Someone a case protects, as oversight sees it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProtectedPerson {
-    /// Her name as the case holds it (the reporter's contact name, a named
-    /// person's name, a supporter's name), or empty when not given.
+    /// Her name as the case holds it (a named person's name, a supporter's
+    /// name, who oversight wrote); empty for the reporter protected from
+    /// intake (her contact shows only when a reader reveals it) and when
+    /// no name was given.
     pub who: String,
     pub basis: ProtectionBasis,
     /// When protection ends: closure plus `protection_months`; none while
@@ -1012,8 +1014,8 @@ impl OversightDesk<'_> {
         };
         let mut out = Vec::new();
         if self.store.protected_at_intake(case_id).await? {
-            let who = report.contact.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-            out.push(ProtectedPerson { who, basis: ProtectionBasis::Reporter, ..entry(until) });
+            // Not her name: her contact details show only when a reader reveals them, and that is logged.
+            out.push(ProtectedPerson { who: String::new(), basis: ProtectionBasis::Reporter, ..entry(until) });
         }
         for p in report.people.iter().filter(|p| p.role != ombud_domain::PersonRole::Accused) {
             let basis = if p.role == ombud_domain::PersonRole::Witness {
@@ -1139,7 +1141,8 @@ fn entry(until: Option<Timestamp>) -> ProtectedPerson {
 pub struct CounterProceedingInput {
     /// The position of the person who brought them, among the people the report names.
     pub brought_by: Option<u32>,
-    /// `reporter`, or the position of a person the report names (a witness).
+    /// `reporter`, the position of a person the report names (a witness),
+    /// or `supporter:<id>` for a statement in support she may read.
     pub against: String,
     /// `lawsuit` or `complaint`.
     pub kind: String,
@@ -1171,12 +1174,18 @@ impl OversightDesk<'_> {
                 String::new()
             }
         };
-        let date = input
-            .date
-            .trim()
-            .parse::<jiff::civil::Date>()
-            .map_err(|_| errors.push(FieldError::new("date", "invalid-date")))
-            .ok();
+        let today = self.clock.now().to_zoned(self.config.policy.time_zone()?).date();
+        let date = match input.date.trim().parse::<jiff::civil::Date>() {
+            Ok(date) if date > today => {
+                errors.push(FieldError::new("date", "date-in-future"));
+                None
+            }
+            Ok(date) => Some(date),
+            Err(_) => {
+                errors.push(FieldError::new("date", "invalid-date"));
+                None
+            }
+        };
         let detail = sentence("detail", &input.detail).map_err(|e| errors.push(e)).ok();
         let parties = self.store.case_parties(case_id).await?;
         let tokens_at = |position: u32| -> BTreeSet<Vec<u8>> {
@@ -1191,8 +1200,30 @@ impl OversightDesk<'_> {
                 let mut tokens: BTreeSet<Vec<u8>> =
                     self.store.protected_tokens(case_id, ProtectionBasis::Reporter).await?.into_iter().collect();
                 // An anonymous reporter has no identity token: one for her place in this case stands in.
-                tokens.insert(self.keys.person_by_employee_id(&format!("reporter-of:{case_id}"))?.to_vec());
+                if tokens.is_empty() {
+                    tokens.insert(self.keys.person_by_employee_id(&format!("reporter-of:{case_id}"))?.to_vec());
+                }
                 (tokens, report.contact.as_ref().map(|c| c.name.clone()), ProtectionBasis::Reporter)
+            }
+            // A supporter, by a statement this member may read.
+            supporter if supporter.starts_with("supporter:") => {
+                let item = supporter.trim_start_matches("supporter:").parse::<uuid::Uuid>().ok();
+                let statements = self.as_staff().support_statements(case_id).await?;
+                match statements.iter().find(|s| Some(s.id) == item) {
+                    Some(statement) => {
+                        let mut tokens: BTreeSet<Vec<u8>> =
+                            self.store.item_tokens(statement.id).await?.into_iter().collect();
+                        if tokens.is_empty() {
+                            let stand_in = format!("supporter-of:{}", statement.id);
+                            tokens.insert(self.keys.person_by_employee_id(&stand_in)?.to_vec());
+                        }
+                        (tokens, Some(statement.name.clone()), ProtectionBasis::Supporter)
+                    }
+                    None => {
+                        errors.push(FieldError::new("against", "choose-person"));
+                        (BTreeSet::new(), None, ProtectionBasis::Supporter)
+                    }
+                }
             }
             // Someone the case protects: never its accused, nor the one who brought them.
             position => match position.parse::<u32>().ok().filter(|p| {

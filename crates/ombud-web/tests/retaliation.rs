@@ -350,7 +350,7 @@ async fn after_closure_she_is_asked_a_yes_opens_a_linked_report_routed_around_th
         assert_eq!(after["reviews"][0]["action"], "demotion");
         // The manager she named sues her: oversight records it, and it is reviewed like a held action.
         let path = format!("/api/v1/cases/{case_id}/counter-proceedings");
-        let suit = json!({"brought_by": 0, "against": "reporter", "kind": "lawsuit", "date": "2026-12-20",
+        let suit = json!({"brought_by": 0, "against": "reporter", "kind": "lawsuit", "date": "2026-12-05",
                           "detail": "He sued her for defamation over what she reported."});
         assert_eq!(post(&s, &path, &handler, suit.clone()).await.0, 403, "oversight's to record");
         let (status, refused) = post(&s, &path, &o1, json!({"brought_by": 0, "against": "0", "kind": "suit"})).await;
@@ -456,6 +456,21 @@ async fn a_supporter_adds_a_statement_by_reference_her_manager_sees_no_trace_and
         );
         assert_eq!(protected[0]["until"], Value::Null, "while the case is open");
         assert_eq!(s.get_json(&format!("/api/v1/cases/{case_id}/protection"), &handler).await.0, 403);
+
+        // The man she saw sues her: oversight records it against her statement, not a future date.
+        let counter = format!("/api/v1/cases/{case_id}/counter-proceedings");
+        let mut suit = json!({"brought_by": 0, "against": format!("supporter:{item}"), "kind": "lawsuit",
+                              "date": "2027-06-01", "detail": "He sued her for defamation over her statement."});
+        let (status, refused) = post(&s, &counter, &o1, suit.clone()).await;
+        assert_eq!((status, field_codes(&refused)), (422, vec![("date".into(), "date-in-future".into())]));
+        suit["date"] = json!("2026-11-01");
+        let (status, recorded) = post(&s, &counter, &o1, suit).await;
+        assert_eq!(status, 201, "{recorded}");
+        let (_, review) = s.get_json(&format!("/api/v1/oversight/hr-actions/{}", id(&recorded)), &o1).await;
+        assert_eq!(
+            (review["proceeding"].as_str(), review["protected"][0]["basis"].as_str()),
+            (Some("lawsuit"), Some("supporter"))
+        );
 
         // She is protected: her dismissal is held and needs a decision.
         let token = s.ombud.operator().create_hr_token("Workday").await.expect("token").token;
@@ -572,7 +587,7 @@ async fn oversight_protects_a_reporter_identified_later_by_her_name_as_written_a
             ("brought_by", "0"),
             ("against", "reporter"),
             ("kind", ""),
-            ("date", "2026-12-20"),
+            ("date", "2026-11-01"),
             ("detail", detail),
         ];
         let (status, page) = form(&s, &o1, &counter, &suit).await;

@@ -1309,3 +1309,5 @@ field-person-ambiguous = Several people in the directory have this name. The rep
 field-protection-ended = This case closed longer ago than its protection lasts, so it can protect nobody now.
 her-sent-once = That was sent twice (a double click or a resent page). It was received once, and nothing was done twice: what it did is on this page.
 protected-unreadable = Who this case protects could not be read just now. Reload the page; if it persists, tell the administrator.
+protected-the-reporter = The reporter
+field-date-in-future = This date is still to come: give the day they were brought.

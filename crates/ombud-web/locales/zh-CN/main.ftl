@@ -1269,3 +1269,5 @@ field-person-ambiguous = 通讯录中有多人同名。举报人只是其中一�
 field-protection-ended = 本案结案已超过保护期，现在不能再保护任何人。
 her-sent-once = 该内容被提交了两次（双击或重新提交页面）。它只被接收一次，没有重复处理：结果就在本页上。
 protected-unreadable = 暂时无法读取本案保护的人员。请刷新页面；如果问题持续，请告知管理员。
+protected-the-reporter = 举报人
+field-date-in-future = 这个日期还没到：请填写提起的日期。

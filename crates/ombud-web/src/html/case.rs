@@ -128,6 +128,7 @@ async fn protection_panel(
     page: &Page,
     session: &StaffSession,
     view: &CaseView,
+    supports: &[SupportLine],
 ) -> Option<ProtectionPanel> {
     let desk = state.ombud.oversight(session).ok()?;
     let (people, unreadable) = match desk.case_protection(view.case.id).await {
@@ -146,7 +147,11 @@ async fn protection_panel(
                 Some(at) => tr.t_with("protected-until", &[("when", page.time(&at).into())]),
                 None => tr.t_with("protected-while-open", &[("months", months.into())]),
             };
-            let who = if p.who.is_empty() { tr.t("protected-unnamed") } else { p.who };
+            let who = match (p.who.is_empty(), p.basis) {
+                (false, _) => p.who,
+                (true, ombud_domain::ProtectionBasis::Reporter) => tr.t("protected-the-reporter"),
+                (true, _) => tr.t("protected-unnamed"),
+            };
             let reason = p.reason.map(|reason| {
                 let by = p.added_by.unwrap_or_default();
                 let when = p.added_at.map(|at| page.time(&at)).unwrap_or_default();
@@ -162,6 +167,9 @@ async fn protection_panel(
     against.extend(
         named.filter(|(_, p)| p.role != ombud_domain::PersonRole::Accused).map(|(i, p)| (i.to_string(), label(p))),
     );
+    against.extend(supports.iter().map(|s| {
+        (format!("supporter:{}", s.id), format!("{} ({})", s.name, tr.label(ombud_domain::ProtectionBasis::Supporter)))
+    }));
     Some(ProtectionPanel { lines, unreadable, brought_by, against })
 }
 
@@ -715,6 +723,7 @@ pub async fn render_case(
         StatusCode::OK
     };
     let (step_outcomes, sanctions) = step_extras(&page, &view, session);
+    let supports = support_lines(state, &page, session, id).await;
     let template = CasePage {
         case: case_display(&page, &view, state.ombud.clock().now(), &format!("/staff/cases/{id}/attachments/"), true),
         steps: step_choices(&page, &view, session),
@@ -771,8 +780,8 @@ pub async fn render_case(
             .map(|m| measure_form(&tr, id, Some(m)))
             .collect(),
         new_measure: measure_form(&tr, id, None),
-        supports: support_lines(state, &page, session, id).await,
-        protection: protection_panel(state, &page, session, &view).await,
+        protection: protection_panel(state, &page, session, &view, &supports).await,
+        supports,
         page,
     };
     render_with(status, &template)
