@@ -60,6 +60,7 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
       await supporter.fill('#email', 'li.na@demo.ombud.example');
       await submit(supporter, 'main form[action^="/support?once="]');
       assert.ok(await supporter.locator('#problems').isVisible(), 'her name is asked for');
+      assert.ok(await supporter.locator('#name-error').isVisible(), 'beside her name');
       assert.equal(await supporter.inputValue('#statement'), w.statement, 'what she wrote comes back');
       await look(browser, supporter, `${tag}-02-support-refused`);
       await supporter.fill('#name', '李娜 Li Na');
@@ -96,6 +97,7 @@ for (const [lang, size] of [['en', 'desktop'], ['zh-CN', 'phone']]) {
       await member.fill('#reasons', w.reasons);
       await submit(member, '#decide form');
       assert.ok(await member.locator('#problem').isVisible());
+      assert.ok(await member.locator('#decision-error').isVisible(), 'the problem beside the choice');
       assert.equal(await member.inputValue('#reasons'), w.reasons, 'her reasons come back');
       await look(browser, member, `${tag}-06-decision-refused`);
       await member.check('input[name=decision][value=overturned]');

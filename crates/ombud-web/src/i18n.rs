@@ -169,6 +169,14 @@ impl Tr {
         }
     }
 
+    /// A calendar day, as the language writes it.
+    pub fn date(&self, day: jiff::civil::Date) -> String {
+        match self.lang {
+            Lang::En => day.strftime("%-d %b %Y").to_string(),
+            Lang::ZhCn => day.strftime("%Y年%-m月%-d日").to_string(),
+        }
+    }
+
     /// "in 3 days" / "overdue by 5 hours", in whole days or hours.
     pub fn remaining(&self, left: SignedDuration) -> String {
         let (key, d) = if left.is_negative() { ("time-overdue-by", -left) } else { ("time-left", left) };

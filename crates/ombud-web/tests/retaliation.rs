@@ -769,6 +769,12 @@ async fn a_statement_or_a_later_report_sent_twice_is_filed_once() {
             ("email", ""),
             ("phone", ""),
         ];
+        let nameless = [fields[0], fields[1], ("name", " "), fields[3], fields[4]];
+        let refused = supporter.post(s.url(&format!("/support?once={}", once_of(&page)))).form(&nameless).send().await;
+        let refused = refused.expect("refused");
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.expect("html");
+        assert!(html.contains("id=\"name-error\"") && html.contains("I saw him block the door"), "beside it, kept");
         let first = supporter.post(s.url(&action)).form(&fields).send().await.expect("first");
         assert_eq!(first.status(), 200, "the receipt page");
         let second = supporter.post(s.url(&action)).form(&fields).send().await.expect("second");

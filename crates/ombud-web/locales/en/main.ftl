@@ -1311,3 +1311,6 @@ her-sent-once = That was sent twice (a double click or a resent page). It was re
 protected-unreadable = Who this case protects could not be read just now. Reload the page; if it persists, tell the administrator.
 protected-the-reporter = The reporter
 field-date-in-future = This date is still to come: give the day they were brought.
+retaliation-brought-on = Brought on
+retaliation-brought-by = Brought by
+retaliation-justification-proceeding = Proceedings are not justified by their author here: weigh what is known of them, and the timing.

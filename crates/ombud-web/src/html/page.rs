@@ -61,6 +61,10 @@ impl Page {
         self.tr.time(*at, &self.zone)
     }
 
+    pub fn date(&self, day: jiff::civil::Date) -> String {
+        self.tr.date(day)
+    }
+
     /// One line about a deadline: when it is due and how it stands now.
     pub fn deadline(&self, d: &Deadline, now: jiff::Timestamp) -> String {
         let name = self.tr.label(d.kind);

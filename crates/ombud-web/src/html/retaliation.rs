@@ -78,6 +78,14 @@ pub struct ReviewPage {
     reason_text: String,
     notice: Option<String>,
     problem: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+impl ReviewPage {
+    /// The problem to show beside a field of the decision, if it has one.
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -140,6 +148,8 @@ struct Sent {
     reasons: String,
     answers: Vec<(String, String)>,
     problem: Option<String>,
+    /// Each problem beside its field: `decision`, `disclosure`, `reasons`.
+    errors: Vec<(String, String)>,
 }
 
 fn yes_no(tr: &crate::i18n::Tr, value: bool) -> String {
@@ -168,16 +178,22 @@ async fn review_page(
     let tr = &page.tr;
     let l = line(&page, &r);
     let fact = |label: &str, value: String| Fact { label: tr.t(label), value };
+    // Proceedings are no HR action: they were brought (not "take effect"),
+    // and no HR system reads them.
+    let proceeding = r.proceeding.is_some();
+    let effective = page.date(r.effective);
     let mut facts = vec![
         fact("retaliation-person", l.person.clone()),
         fact("retaliation-action", l.action.clone()),
-        fact("retaliation-effective", r.effective.to_string()),
-        fact("retaliation-decider", l.decider.clone()),
+        fact(if proceeding { "retaliation-brought-on" } else { "retaliation-effective" }, effective),
+        fact(if proceeding { "retaliation-brought-by" } else { "retaliation-decider" }, l.decider.clone()),
         fact("retaliation-received", l.received.clone()),
         fact("retaliation-due", l.due.clone()),
         fact("retaliation-period-end", l.period_end.clone()),
-        fact("retaliation-hr-status", tr.label(r.hr_status)),
     ];
+    if !proceeding {
+        facts.push(fact("retaliation-hr-status", tr.label(r.hr_status)));
+    }
     if r.decider_other_actions > 0 {
         facts.push(fact(
             "retaliation-repeat",
@@ -193,6 +209,7 @@ async fn review_page(
         })
         .collect();
     let justification_state = match (&r.justification, r.decider_asked) {
+        (None, _) if proceeding => tr.t("retaliation-justification-proceeding"),
         (Some(_), _) => r.justified_at.map(|t| page.time(&t)).unwrap_or_default(),
         // No mail server: nobody was asked, whoever he is.
         (None, true) if state.config.operations.mail_server.is_none() => tr.t("retaliation-justification-no-mail"),
@@ -244,6 +261,7 @@ async fn review_page(
             reason_text: sent.reasons,
             notice,
             problem: sent.problem,
+            errors: sent.errors,
             page,
         },
     )
@@ -287,7 +305,7 @@ pub async fn decide(
         decision: fields.get("decision").to_owned(),
         reasons: fields.get("reasons").to_owned(),
         answers,
-        problem: None,
+        ..Sent::default()
     };
     let result = async {
         let desk = state.ombud.oversight(&session)?;
@@ -300,7 +318,9 @@ pub async fn decide(
     match result {
         Ok(()) => see_other(&format!("/oversight/retaliation/{id}?done=decided#done")),
         Err(ServiceError::Invalid(errors)) => {
-            sent.problem = Some(crate::error::field_messages(&lang.tr(), &errors));
+            let tr = lang.tr();
+            sent.problem = Some(tr.t("form-has-errors"));
+            sent.errors = errors.iter().map(|e| (e.field.clone(), crate::error::field_message(&tr, e))).collect();
             review_page(&state, lang, &session, id, None, sent, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => error_page(lang, e),

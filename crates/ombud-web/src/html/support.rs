@@ -25,9 +25,17 @@ pub struct SupportForm {
     name: String,
     email: String,
     phone: String,
-    errors: Vec<String>,
+    /// Each problem: its field (empty for the whole form) and what it says.
+    errors: Vec<(String, String)>,
     /// The same form came back a second time: nothing was added twice.
     sent_once: bool,
+}
+
+impl SupportForm {
+    /// The problem to show beside a field, if it has one.
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
 }
 
 #[derive(Template)]
@@ -57,11 +65,17 @@ pub struct SupportStatement {
     error: Option<String>,
 }
 
-fn form_page(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>) -> Response {
+fn form_page(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<(String, String)>) -> Response {
     form_page_with(state, lang, fields, errors, false)
 }
 
-fn form_page_with(state: &AppState, lang: Lang, fields: &Fields, errors: Vec<String>, sent_once: bool) -> Response {
+fn form_page_with(
+    state: &AppState,
+    lang: Lang,
+    fields: &Fields,
+    errors: Vec<(String, String)>,
+    sent_once: bool,
+) -> Response {
     let page = Page::new(state, lang, "/support", "support-title");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_with(
@@ -95,7 +109,7 @@ pub async fn submit(
 ) -> Response {
     let client = crate::limits::client_address(&state.config, addr, &headers);
     if !state.receipt_limiter.allowed(client) {
-        return form_page(&state, lang, &fields, vec![lang.tr().t("error-too-many-attempts")]);
+        return form_page(&state, lang, &fields, vec![(String::new(), lang.tr().t("error-too-many-attempts"))]);
     }
     let input = SupportInput {
         reference: fields.get("reference").to_owned(),
@@ -115,13 +129,10 @@ pub async fn submit(
                 state.receipt_limiter.record_failure(client);
             }
             let tr = lang.tr();
-            // Each message says which field it is about.
+            // Beside its field, and in the summary naming the field.
             let messages = errors
                 .iter()
-                .map(|e| {
-                    let label = tr.t(&format!("support-{}", e.field));
-                    format!("{label}: {}", crate::error::field_messages(&tr, std::slice::from_ref(e)))
-                })
+                .map(|e| (e.field.clone(), crate::error::field_messages(&tr, std::slice::from_ref(e))))
                 .collect();
             form_page(&state, lang, &fields, messages)
         }
