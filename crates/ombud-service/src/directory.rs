@@ -31,7 +31,11 @@ pub struct PersonInput {
     /// Other names she goes by (a Chinese name, an English name, a former
     /// name): name matching reads them as it reads `name`.
     pub other_names: Vec<String>,
+    /// Empty when she has none: the conflict rule does not need one.
     pub email: String,
+    /// A sync client's `userName` and `externalId` (none from a CSV file).
+    pub user_name: Option<String>,
+    pub external_id: Option<String>,
     pub manager_id: Option<String>,
     pub unit: String,
     pub level: i64,
@@ -183,6 +187,8 @@ fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem
             name: field("name"),
             other_names: split_other_names(&field("other_names")),
             email: field("email"),
+            user_name: None,
+            external_id: None,
             manager_id: optional("manager_id"),
             unit: field("unit"),
             level: *level.as_ref().unwrap_or(&0),
@@ -214,8 +220,10 @@ fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem
 /// What is wrong with one person on her own, as (column, code).
 fn check_person(p: &PersonInput) -> Vec<(Option<&'static str>, &'static str)> {
     let mut out = Vec::new();
-    for (column, value) in [("employee_id", &p.employee_id), ("name", &p.name), ("email", &p.email), ("unit", &p.unit)]
-    {
+    if p.email.chars().count() > MAX_FIELD_CHARS {
+        out.push((Some("email"), "too-long"));
+    }
+    for (column, value) in [("employee_id", &p.employee_id), ("name", &p.name), ("unit", &p.unit)] {
         if value.trim().is_empty() {
             out.push((Some(column), "required"));
         } else if value.chars().count() > MAX_FIELD_CHARS {
@@ -400,9 +408,50 @@ impl Ombud {
         if old.linked(&input.email).is_some_and(|holder| holder != input.employee_id) {
             return Err(invalid("email", "email-taken"));
         }
+        // A userName names one person, whatever its case.
+        if let Some(user_name) = input.user_name.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            let taken = old.people.values().any(|p| {
+                p.deleted_at.is_none()
+                    && p.employee_id != input.employee_id
+                    && p.user_name.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(user_name))
+            });
+            if taken {
+                return Err(ServiceError::DuplicateAccount);
+            }
+        }
         let record = person_record(input, existing, self.clock.now());
         self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
+        if !record.active {
+            self.disable_leaver(&record, by).await?;
+        }
         Ok(record)
+    }
+
+    /// Someone the identity provider deactivated or deleted loses her staff
+    /// account in the same request: her sessions and tokens stop, her case
+    /// keys go (DECISIONS #1), and the ledger says the directory did it.
+    async fn disable_leaver(&self, person: &PersonRecord, by: ChangeSource) -> Result<()> {
+        let email = person.email.trim().to_lowercase();
+        if email.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        for staff in self.store.list_staff().await? {
+            if staff.email.trim().to_lowercase() != email || staff.status == ombud_domain::StaffStatus::Disabled {
+                continue;
+            }
+            let detail = match by {
+                ChangeSource::SyncToken(token) => format!("left the directory (sync token {token})"),
+                ChangeSource::Administrator(id) => format!("left the directory (administrator {id})"),
+                ChangeSource::CommandLine => "left the directory (command line)".to_owned(),
+            };
+            let event =
+                StaffEventRecord::new(EventKind::StaffDisabled, now, Actor::System, Some(staff.id)).with_detail(detail);
+            self.store.disable_staff(staff.id, &event).await?;
+            tracing::info!(staff = %staff.id, "staff account disabled: she left the directory");
+            self.after_holder_change(staff.id).await?;
+        }
+        Ok(())
     }
 
     /// Deletes a person from the directory. Her last place in it still
@@ -413,8 +462,8 @@ impl Ombud {
         record.active = false;
         record.deleted_at = Some(self.clock.now());
         record.updated_at = self.clock.now();
-        self.write_directory(&old, DirectoryChange { people: vec![record], ..Default::default() }, by).await?;
-        Ok(())
+        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
+        self.disable_leaver(&record, by).await
     }
 
     pub async fn directory_groups(&self) -> Result<Vec<GroupRecord>> {
@@ -565,6 +614,8 @@ fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Times
             .collect(),
         name: input.name.trim().to_owned(),
         email: input.email.trim().to_owned(),
+        user_name: input.user_name.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        external_id: input.external_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         manager_id: input.manager_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         unit: input.unit.trim().to_owned(),
         level: input.level,
@@ -602,6 +653,8 @@ mod tests {
                     name: "李娜".into(),
                     other_names: Vec::new(),
                     email: "li@example.cn".into(),
+                    user_name: None,
+                    external_id: None,
                     manager_id: Some("E1".into()),
                     unit: "Sales".into(),
                     level: 5,

@@ -34,10 +34,18 @@ impl DirectoryIndex {
         let mut named = Vec::new();
         for p in records {
             let id = p.employee_id.clone();
-            index.by_token.insert(keys.person_by_employee_id(&id)?.to_vec(), id.clone());
-            index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
+            // Every identifier she has finds her (DECISIONS #6).
+            for other in std::iter::once(&id).chain(p.user_name.iter()).chain(p.external_id.iter()) {
+                index.by_token.insert(keys.person_by_employee_id(other)?.to_vec(), id.clone());
+            }
+            let has_email = !p.email.trim().is_empty();
+            if has_email {
+                index.by_token.insert(keys.person_by_email(&p.email)?.to_vec(), id.clone());
+            }
             if p.deleted_at.is_none() {
-                index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
+                if has_email {
+                    index.by_email.insert(p.email.trim().to_lowercase(), id.clone());
+                }
                 let names = std::iter::once(&p.name).chain(&p.other_names).cloned().collect();
                 named.push(NamedEntry { id: id.clone(), names, unit: p.unit.clone() });
             }
@@ -72,9 +80,17 @@ impl DirectoryIndex {
         self.names.candidates(text).into_iter().filter_map(|(id, _)| self.people.get(id)).take(most).collect()
     }
 
-    /// The directory person an employee id names, compared without case.
+    /// The directory person an employee id names, compared without case:
+    /// her employee id, else her SCIM `userName` or `externalId` (DECISIONS #6).
     pub(crate) fn by_employee_id(&self, employee_id: &str) -> Option<&PersonRecord> {
         let wanted = employee_id.trim();
-        self.people.get(wanted).or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
+        if wanted.is_empty() {
+            return None;
+        }
+        let same = |v: &Option<String>| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(wanted));
+        self.people
+            .get(wanted)
+            .or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
+            .or_else(|| self.people.values().find(|p| same(&p.user_name) || same(&p.external_id)))
     }
 }

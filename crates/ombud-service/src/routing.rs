@@ -165,9 +165,14 @@ impl Ombud {
         Ok(out)
     }
 
-    /// The tokens of a directory person (her id and her email).
+    /// The tokens of a directory person: her employee id, her email, and
+    /// any other identifier a sync client gave her (DECISIONS #6).
     pub(crate) fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
-        self.tokens(Some(&person.employee_id), Some(&person.email))
+        let mut tokens = self.tokens(Some(&person.employee_id), Some(&person.email))?;
+        for other in person.user_name.iter().chain(person.external_id.iter()) {
+            tokens.extend(self.tokens(Some(other), None)?);
+        }
+        Ok(tokens)
     }
 
     /// Matches the people of a new report to the directory: by employee id,

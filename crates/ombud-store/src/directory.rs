@@ -17,7 +17,12 @@ pub struct PersonRecord {
     pub name: String,
     /// Other names she goes by: a Chinese name, an English name, a former name.
     pub other_names: Vec<String>,
+    /// Her email; empty when she has none (a driver, a contractor).
     pub email: String,
+    /// Her SCIM `userName`, when a sync client gave one.
+    pub user_name: Option<String>,
+    /// The sync client's own id for her (`externalId`).
+    pub external_id: Option<String>,
     pub manager_id: Option<String>,
     pub unit: String,
     pub level: i64,
@@ -280,14 +285,14 @@ async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO directory_people
            (employee_id, scim_id, name, email, email_key, manager_id, unit, level, hr_partner_id, active, deleted_at, updated_at,
-            other_names)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            other_names, user_name, external_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (employee_id) DO UPDATE SET
            scim_id = excluded.scim_id, name = excluded.name, other_names = excluded.other_names,
            email = excluded.email, email_key = excluded.email_key,
            manager_id = excluded.manager_id, unit = excluded.unit, level = excluded.level,
            hr_partner_id = excluded.hr_partner_id, active = excluded.active, deleted_at = excluded.deleted_at,
-           updated_at = excluded.updated_at",
+           updated_at = excluded.updated_at, user_name = excluded.user_name, external_id = excluded.external_id",
     )
     .bind(&p.employee_id)
     .bind(&p.scim_id)
@@ -302,6 +307,8 @@ async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     .bind(p.deleted_at.map(millis))
     .bind(millis(p.updated_at))
     .bind(members_to_text(&p.other_names))
+    .bind(&p.user_name)
+    .bind(&p.external_id)
     .execute(&mut *conn)
             .await?;
     Ok(())

@@ -437,6 +437,8 @@ pub(crate) struct PersonColumns {
     deleted_at: Option<i64>,
     updated_at: i64,
     other_names: String,
+    user_name: Option<String>,
+    external_id: Option<String>,
 }
 
 impl TryFrom<PersonColumns> for PersonRecord {
@@ -448,6 +450,8 @@ impl TryFrom<PersonColumns> for PersonRecord {
             name: c.name,
             other_names: members_from_text(&c.other_names),
             email: c.email,
+            user_name: c.user_name,
+            external_id: c.external_id,
             manager_id: c.manager_id,
             unit: c.unit,
             level: c.level,

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (24, "recovery", include_str!("../migrations/0024_recovery.sql")),
     (25, "retaliation", include_str!("../migrations/0025_retaliation.sql")),
     (26, "protection and reminders", include_str!("../migrations/0026_protection_reminders.sql")),
+    (27, "directory identifiers", include_str!("../migrations/0027_directory_identifiers.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -176,6 +177,10 @@ mod tests {
         (
             "5126bd102fc850f03b7e3c4bda2d3ddd8992636eef678bdd8d703dbf9f0af3f535e6395584bc93c1f6c365d18d9b55a5",
             "f5d9850f42fb097f37623e61a041c87860c8ba40fdcddce69286ae685fd1d63aace6bcac7756f197a54be29ec2ee4cfb",
+        ),
+        (
+            "ea0c9a3cb57f11efd1023d4eb7686718792fdb41b4a516408c9d252d7b20607abf7c096ab5884df0b794166aad1505ce",
+            "ea0c9a3cb57f11efd1023d4eb7686718792fdb41b4a516408c9d252d7b20607abf7c096ab5884df0b794166aad1505ce",
         ),
     ];
 

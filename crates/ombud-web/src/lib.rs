@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod labels;
 mod limits;
 mod scim;
+mod scim_schema;
 mod security;
 mod server;
 mod sessions;

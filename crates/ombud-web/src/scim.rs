@@ -19,10 +19,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
-const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-const OMBUD: &str = "urn:ombud:params:scim:schemas:extension:2.0:User";
+pub(crate) const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub(crate) const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+pub(crate) const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub(crate) const OMBUD: &str = "urn:ombud:params:scim:schemas:extension:2.0:User";
+/// Where the resources live, as `meta.location` and `$ref` say it.
+const BASE: &str = "/scim/v2";
 const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -31,6 +33,10 @@ const MAX_PAGE: usize = 500;
 /// The SCIM routes, relative to `/scim/v2`.
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/ServiceProviderConfig"),
+    ("get", "/Schemas"),
+    ("get", "/Schemas/{id}"),
+    ("get", "/ResourceTypes"),
+    ("get", "/ResourceTypes/{id}"),
     ("get", "/Users"),
     ("post", "/Users"),
     ("get", "/Users/{id}"),
@@ -47,7 +53,11 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/ServiceProviderConfig", get(service_provider_config))
+        .route("/ServiceProviderConfig", get(service_provider_config).fallback(read_only))
+        .route("/Schemas", get(list_schemas).fallback(read_only))
+        .route("/Schemas/{id}", get(get_schema).fallback(read_only))
+        .route("/ResourceTypes", get(list_resource_types).fallback(read_only))
+        .route("/ResourceTypes/{id}", get(get_resource_type).fallback(read_only))
         .route("/Users", get(list_users).post(create_user))
         .route("/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
         .route("/Groups", get(list_groups).post(create_group))
@@ -77,8 +87,13 @@ impl From<ServiceError> for ScimError {
     fn from(e: ServiceError) -> Self {
         crate::error::log_if_internal(&e);
         match e {
+            // Another person holds this address: a duplicate (RFC 7644 §3.3).
+            ServiceError::Invalid(fields) if fields.iter().any(|f| f.code == "email-taken") => {
+                Self::new(StatusCode::CONFLICT, Some("uniqueness"), "emails: another person has this address")
+            }
             ServiceError::Invalid(fields) => {
-                let detail: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.code)).collect();
+                let detail: Vec<String> =
+                    fields.iter().map(|f| format!("{}: {}", scim_attribute(&f.field), f.code)).collect();
                 Self::invalid(detail.join("; "))
             }
             ServiceError::NotFound => Self::new(StatusCode::NOT_FOUND, None, "resource not found"),
@@ -104,6 +119,21 @@ impl IntoResponse for ScimError {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+/// The SCIM attribute a directory field is written as, to name it in an error.
+fn scim_attribute(field: &str) -> String {
+    match field {
+        "employee_id" => format!("{ENTERPRISE}:employeeNumber"),
+        "email" => "emails".to_owned(),
+        "name" => "displayName".to_owned(),
+        "unit" => format!("{ENTERPRISE}:department"),
+        "manager_id" => format!("{ENTERPRISE}:manager"),
+        "level" => format!("{OMBUD}:level"),
+        "hr_partner_id" => format!("{OMBUD}:hrPartner"),
+        "other_names" => format!("{OMBUD}:otherNames"),
+        other => other.to_owned(),
     }
 }
 
@@ -143,19 +173,39 @@ fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
 }
 
 async fn service_provider_config(_: SyncClient) -> ScimResult {
-    Ok(scim_json(
-        StatusCode::OK,
-        json!({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-            "patch": {"supported": true},
-            "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
-            "filter": {"supported": true, "maxResults": MAX_PAGE},
-            "changePassword": {"supported": false},
-            "sort": {"supported": false},
-            "etag": {"supported": false},
-            "authenticationSchemes": [{"type": "oauthbearertoken", "name": "Bearer token", "description": "A token created with `ombud directory token` or by an administrator"}]
-        }),
-    ))
+    Ok(scim_json(StatusCode::OK, crate::scim_schema::service_provider_config(BASE, MAX_PAGE)))
+}
+
+/// Discovery is read only (RFC 7644 §4): any other method is 405, in SCIM's error format.
+async fn read_only(method: axum::http::Method) -> ScimError {
+    ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        format!("{method} is not allowed here: discovery is read only"),
+    )
+}
+
+/// A discovery collection: every item on one page (there are a handful).
+fn discovery_list(items: Vec<Value>) -> Response {
+    list_response(items, &ListQuery::default())
+}
+
+async fn list_schemas(_: SyncClient) -> ScimResult {
+    Ok(discovery_list(crate::scim_schema::schemas(BASE)))
+}
+
+async fn get_schema(_: SyncClient, Path(id): Path<String>) -> ScimResult {
+    let found = crate::scim_schema::schemas(BASE).into_iter().find(|s| s["id"] == id.as_str());
+    found.map(|s| scim_json(StatusCode::OK, s)).ok_or_else(|| ServiceError::NotFound.into())
+}
+
+async fn list_resource_types(_: SyncClient) -> ScimResult {
+    Ok(discovery_list(crate::scim_schema::resource_types(BASE)))
+}
+
+async fn get_resource_type(_: SyncClient, Path(id): Path<String>) -> ScimResult {
+    let found = crate::scim_schema::resource_types(BASE).into_iter().find(|s| s["id"] == id.as_str());
+    found.map(|s| scim_json(StatusCode::OK, s)).ok_or_else(|| ServiceError::NotFound.into())
 }
 
 // ----------------------------------------------------------------- users
@@ -163,18 +213,29 @@ async fn service_provider_config(_: SyncClient) -> ScimResult {
 fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
     let manager =
         p.manager_id.as_ref().map(|m| json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
-    json!({
+    // Her userName as the sync client gave it; for someone from a CSV file, her email or employee id.
+    let user_name = p
+        .user_name
+        .clone()
+        .unwrap_or_else(|| if p.email.trim().is_empty() { p.employee_id.clone() } else { p.email.clone() });
+    let mut user = json!({
         "schemas": [USER_SCHEMA, ENTERPRISE, OMBUD],
         "id": p.scim_id,
-        "userName": p.email,
+        "userName": user_name,
         "displayName": p.name,
         "name": {"formatted": p.name},
-        "emails": [{"value": p.email, "primary": true, "type": "work"}],
         "active": p.active,
         ENTERPRISE: {"employeeNumber": p.employee_id, "department": p.unit, "manager": manager},
         OMBUD: {"level": p.level, "hrPartner": p.hr_partner_id, "otherNames": p.other_names},
-        "meta": {"resourceType": "User", "lastModified": p.updated_at, "location": format!("/scim/v2/Users/{}", p.scim_id)}
-    })
+        "meta": {"resourceType": "User", "lastModified": p.updated_at, "location": format!("{BASE}/Users/{}", p.scim_id)}
+    });
+    if !p.email.trim().is_empty() {
+        user["emails"] = json!([{"value": p.email, "primary": true, "type": "work"}]);
+    }
+    if let Some(external) = &p.external_id {
+        user["externalId"] = json!(external);
+    }
+    user
 }
 
 /// Employee id by SCIM id, to write managers as SCIM ids and read them back.
@@ -208,17 +269,26 @@ fn other_names(v: &Value, name: &str) -> Vec<String> {
     out
 }
 
-/// Reads a User resource into a person.
-fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimError> {
+/// Reads a User resource into a person. Only `userName` is required: the
+/// employee id is her employee number, else `externalId`, else `userName`
+/// (`existing` keeps hers when a replacement names none); her email is the
+/// primary one, else a `userName` that is an address, else none.
+fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord>) -> Result<PersonInput, ScimError> {
     let enterprise = &v[ENTERPRISE];
     let ombud = &v[OMBUD];
     let emails = v["emails"].as_array().cloned().unwrap_or_default();
     let primary = emails.iter().find(|e| e["primary"].as_bool() == Some(true)).or_else(|| emails.first());
-    let user_name = text(&v["userName"]).ok_or_else(|| ScimError::invalid("userName is required"))?;
-    let email = primary.and_then(|e| text(&e["value"])).unwrap_or_else(|| user_name.clone());
+    let user_name = text(&v["userName"])
+        .ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "userName is required"))?;
+    let email = primary
+        .and_then(|e| text(&e["value"]))
+        .or_else(|| Some(user_name.clone()).filter(|u| ombud_domain::valid_email(u)))
+        .unwrap_or_default();
+    let external_id = text(&v["externalId"]);
     let employee_id = text(&enterprise["employeeNumber"])
-        .or_else(|| text(&v["externalId"]))
-        .ok_or_else(|| ScimError::invalid(format!("{ENTERPRISE}:employeeNumber is required")))?;
+        .or_else(|| existing.map(|p| p.employee_id.clone()))
+        .or_else(|| external_id.clone())
+        .unwrap_or_else(|| user_name.clone());
     let name = text(&v["displayName"])
         .or_else(|| text(&v["name"]["formatted"]))
         .or_else(|| {
@@ -252,6 +322,8 @@ fn user_input(v: &Value, people: &[PersonRecord]) -> Result<PersonInput, ScimErr
         other_names,
         name,
         email,
+        user_name: Some(user_name),
+        external_id,
         manager_id,
         unit: text(&enterprise["department"]).unwrap_or_else(|| "unassigned".to_owned()),
         level,
@@ -266,19 +338,184 @@ struct ListQuery {
     filter: Option<String>,
     start_index: Option<usize>,
     count: Option<usize>,
+    /// Only these attributes (with `id` and `schemas`), or all but these (RFC 7644 §3.4.2.5).
+    attributes: Option<String>,
+    excluded_attributes: Option<String>,
 }
 
-/// `attr eq "value"`, the one filter form supported.
-fn parse_filter(filter: &str) -> Result<(String, String), ScimError> {
-    let bad =
-        || ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "only `attribute eq \"value\"` is supported");
-    let (attr, rest) = filter.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
-    let (op, value) = rest.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
-    if !op.eq_ignore_ascii_case("eq") {
-        return Err(bad());
+/// Names in an `attributes` list, each as `[urn:]name[.sub]`, compared without case.
+fn attribute_list(text: &Option<String>) -> Vec<String> {
+    text.iter().flat_map(|t| t.split(',')).map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty()).collect()
+}
+
+/// Whether a listed name covers a top-level key (`emails.value` covers
+/// `emails`; `urn:…:User:department` covers the extension's key).
+fn covers(listed: &str, key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    listed == key || listed.strip_prefix(&key).is_some_and(|rest| rest.starts_with('.') || rest.starts_with(':'))
+}
+
+impl ListQuery {
+    /// The resource as `attributes` / `excludedAttributes` ask; `id`,
+    /// `schemas` and `meta` always stay.
+    fn shape(&self, resource: Value) -> Value {
+        let (only, except) = (attribute_list(&self.attributes), attribute_list(&self.excluded_attributes));
+        let Value::Object(map) = resource else { return resource };
+        let kept = map.into_iter().filter(|(key, _)| {
+            if matches!(key.as_str(), "id" | "schemas" | "meta") {
+                return true;
+            }
+            let wanted = only.is_empty() || only.iter().any(|a| covers(a, key));
+            let dropped = except.iter().any(|a| a == &key.to_ascii_lowercase());
+            wanted && !dropped
+        });
+        Value::Object(kept.collect())
     }
-    let value = value.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(bad)?;
-    Ok((attr.to_owned(), value.replace("\\\"", "\"")))
+}
+
+/// The filters Ombud evaluates (RFC 7644 §3.4.2.2): `attribute eq value`,
+/// joined by `and` and `or` (`and` binds first), grouped by parentheses.
+#[derive(Debug, PartialEq)]
+enum Filter {
+    Eq(String, String),
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+}
+
+#[derive(Debug, PartialEq)]
+enum FilterToken {
+    Open,
+    Close,
+    Quoted(String),
+    Word(String),
+}
+
+fn bad_filter() -> ScimError {
+    ScimError::new(
+        StatusCode::BAD_REQUEST,
+        Some("invalidFilter"),
+        "filters are `attribute eq \"value\"`, joined by and / or, with parentheses",
+    )
+}
+
+fn filter_tokens(text: &str) -> Result<Vec<FilterToken>, ScimError> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '(' => out.push(FilterToken::Open),
+            ')' => out.push(FilterToken::Close),
+            '"' => {
+                let mut value = String::new();
+                loop {
+                    match chars.next().ok_or_else(bad_filter)? {
+                        '\\' => value.push(chars.next().ok_or_else(bad_filter)?),
+                        '"' => break,
+                        c => value.push(c),
+                    }
+                }
+                out.push(FilterToken::Quoted(value));
+            }
+            c => {
+                let mut word = c.to_string();
+                while let Some(&next) = chars.peek() {
+                    if next.is_whitespace() || next == '(' || next == ')' {
+                        break;
+                    }
+                    word.push(next);
+                    chars.next();
+                }
+                out.push(FilterToken::Word(word));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_filter(text: &str) -> Result<Filter, ScimError> {
+    let tokens = filter_tokens(text)?;
+    let mut at = 0;
+    let filter = filter_or(&tokens, &mut at)?;
+    if at != tokens.len() {
+        return Err(bad_filter());
+    }
+    Ok(filter)
+}
+
+fn is_word(token: Option<&FilterToken>, word: &str) -> bool {
+    matches!(token, Some(FilterToken::Word(w)) if w.eq_ignore_ascii_case(word))
+}
+
+fn filter_or(tokens: &[FilterToken], at: &mut usize) -> Result<Filter, ScimError> {
+    let mut left = filter_and(tokens, at)?;
+    while is_word(tokens.get(*at), "or") {
+        *at += 1;
+        left = Filter::Or(Box::new(left), Box::new(filter_and(tokens, at)?));
+    }
+    Ok(left)
+}
+
+fn filter_and(tokens: &[FilterToken], at: &mut usize) -> Result<Filter, ScimError> {
+    let mut left = filter_atom(tokens, at)?;
+    while is_word(tokens.get(*at), "and") {
+        *at += 1;
+        left = Filter::And(Box::new(left), Box::new(filter_atom(tokens, at)?));
+    }
+    Ok(left)
+}
+
+fn filter_atom(tokens: &[FilterToken], at: &mut usize) -> Result<Filter, ScimError> {
+    if tokens.get(*at) == Some(&FilterToken::Open) {
+        *at += 1;
+        let inner = filter_or(tokens, at)?;
+        if tokens.get(*at) != Some(&FilterToken::Close) {
+            return Err(bad_filter());
+        }
+        *at += 1;
+        return Ok(inner);
+    }
+    let (Some(FilterToken::Word(attr)), true) = (tokens.get(*at), is_word(tokens.get(*at + 1), "eq")) else {
+        return Err(bad_filter());
+    };
+    let value = match tokens.get(*at + 2) {
+        Some(FilterToken::Quoted(v)) | Some(FilterToken::Word(v)) => v.clone(),
+        _ => return Err(bad_filter()),
+    };
+    *at += 3;
+    Ok(Filter::Eq(attr.clone(), value))
+}
+
+impl Filter {
+    /// Whether a resource passes, `eq` deciding per attribute.
+    fn holds(&self, eq: &dyn Fn(&str, &str) -> Result<bool, ScimError>) -> Result<bool, ScimError> {
+        match self {
+            Filter::Eq(attr, value) => eq(attr, value),
+            Filter::And(a, b) => Ok(a.holds(eq)? && b.holds(eq)?),
+            Filter::Or(a, b) => Ok(a.holds(eq)? || b.holds(eq)?),
+        }
+    }
+}
+
+/// Whether a person has this value of a filtered attribute: `userName`
+/// and emails without regard to case (RFC 7643 §4.1), ids exactly.
+fn user_has(p: &PersonRecord, attr: &str, value: &str) -> Result<bool, ScimError> {
+    let attr = attr.to_ascii_lowercase();
+    let employee_number = format!("{}:employeenumber", ENTERPRISE.to_ascii_lowercase());
+    Ok(match attr.as_str() {
+        "username" => p.user_name.as_deref().unwrap_or(&p.email).eq_ignore_ascii_case(value),
+        "externalid" => p.external_id.as_deref() == Some(value),
+        "id" => p.scim_id == value,
+        "emails" | "emails.value" => !p.email.is_empty() && p.email.eq_ignore_ascii_case(value),
+        a if a == employee_number || a == "employeenumber" => p.employee_id == value,
+        _ => {
+            return Err(ScimError::new(
+                StatusCode::BAD_REQUEST,
+                Some("invalidFilter"),
+                "filter Users by userName, externalId, emails.value, employeeNumber or id",
+            ));
+        }
+    })
 }
 
 fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
@@ -295,33 +532,28 @@ fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
 async fn list_users(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
     let (people, ids) = scim_index(&state).await?;
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
-    let matches = |p: &PersonRecord| match &wanted {
-        None => Ok(true),
-        Some((attr, value)) => match attr.to_ascii_lowercase().as_str() {
-            // userName is compared without case (RFC 7643 §4.1.1).
-            "username" => Ok(p.email.eq_ignore_ascii_case(value)),
-            "externalid" => Ok(&p.employee_id == value),
-            "id" => Ok(&p.scim_id == value),
-            _ => Err(ScimError::new(
-                StatusCode::BAD_REQUEST,
-                Some("invalidFilter"),
-                "filter by userName, externalId or id",
-            )),
-        },
-    };
     let mut resources = Vec::new();
     for p in &people {
-        if matches(p)? {
-            resources.push(user_json(p, &ids));
+        let passes = match &wanted {
+            None => true,
+            Some(filter) => filter.holds(&|attr, value| user_has(p, attr, value))?,
+        };
+        if passes {
+            resources.push(query.shape(user_json(p, &ids)));
         }
     }
     Ok(list_response(resources, &query))
 }
 
-async fn get_user(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
+async fn get_user(
+    State(state): State<AppState>,
+    _: SyncClient,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> ScimResult {
     let (_, ids) = scim_index(&state).await?;
     let person = state.ombud.directory_person(&id).await?;
-    Ok(scim_json(StatusCode::OK, user_json(&person, &ids)))
+    Ok(scim_json(StatusCode::OK, query.shape(user_json(&person, &ids))))
 }
 
 /// Creates (`scim_id` None) or replaces a person from a User resource and
@@ -334,7 +566,8 @@ async fn put_user(
     status: StatusCode,
 ) -> ScimResult {
     let (people, _) = scim_index(state).await?;
-    let input = user_input(resource, &people)?;
+    let existing = scim_id.and_then(|id| people.iter().find(|p| p.scim_id == id));
+    let input = user_input(resource, &people, existing)?;
     let person = state.ombud.put_person(scim_id, input, client.source()).await?;
     let (_, ids) = scim_index(state).await?;
     Ok(scim_json(status, user_json(&person, &ids)))
@@ -461,7 +694,7 @@ fn group_json(g: &GroupRecord) -> Value {
         "id": g.id,
         "displayName": g.display_name,
         "members": g.members.iter().map(|m| json!({"value": m, "type": "User"})).collect::<Vec<_>>(),
-        "meta": {"resourceType": "Group", "lastModified": g.updated_at, "location": format!("/scim/v2/Groups/{}", g.id)}
+        "meta": {"resourceType": "Group", "lastModified": g.updated_at, "location": format!("{BASE}/Groups/{}", g.id)}
     })
 }
 
@@ -476,20 +709,24 @@ async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError
 
 async fn list_groups(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
-    if let Some((attr, _)) = &wanted
-        && !attr.eq_ignore_ascii_case("displayName")
-        && !attr.eq_ignore_ascii_case("id")
-    {
-        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("invalidFilter"), "filter by displayName or id"));
+    let mut resources = Vec::new();
+    for g in state.ombud.directory_groups().await? {
+        let passes = match &wanted {
+            None => true,
+            Some(filter) => filter.holds(&|attr, value| match attr.to_ascii_lowercase().as_str() {
+                "displayname" => Ok(g.display_name == value),
+                "id" => Ok(g.id == value),
+                _ => Err(ScimError::new(
+                    StatusCode::BAD_REQUEST,
+                    Some("invalidFilter"),
+                    "filter Groups by displayName or id",
+                )),
+            })?,
+        };
+        if passes {
+            resources.push(query.shape(group_json(&g)));
+        }
     }
-    let resources = state
-        .ombud
-        .directory_groups()
-        .await?
-        .iter()
-        .filter(|g| wanted.as_ref().is_none_or(|(_, v)| &g.display_name == v || &g.id == v))
-        .map(group_json)
-        .collect();
     Ok(list_response(resources, &query))
 }
 
@@ -551,7 +788,10 @@ async fn patch_group(
             }
             ("remove", Some("members")) => members.clear(),
             ("remove", Some(path)) if path.starts_with("members[") => {
-                let (_, value) = parse_filter(path.trim_start_matches("members[").trim_end_matches(']'))?;
+                let Filter::Eq(_, value) = parse_filter(path.trim_start_matches("members[").trim_end_matches(']'))?
+                else {
+                    return Err(ScimError::invalid("remove one member by `members[value eq \"id\"]`"));
+                };
                 members.retain(|m| *m != value);
             }
             _ => return Err(ScimError::invalid("unsupported patch path for a Group")),
@@ -574,10 +814,20 @@ mod tests {
     fn filters_and_patch_paths() {
         assert_eq!(
             parse_filter(r#"userName eq "li.na@example.cn""#).ok(),
-            Some(("userName".into(), "li.na@example.cn".into()))
+            Some(Filter::Eq("userName".into(), "li.na@example.cn".into()))
+        );
+        let either = parse_filter(r#"externalId eq "a\"b" or (userName eq "x" and emails.value eq "y@z.cn")"#);
+        let eq = |a: &str, v: &str| Box::new(Filter::Eq(a.into(), v.into()));
+        assert_eq!(
+            either.ok(),
+            Some(Filter::Or(
+                eq("externalId", "a\"b"),
+                Box::new(Filter::And(eq("userName", "x"), eq("emails.value", "y@z.cn")))
+            ))
         );
         assert!(parse_filter("userName sw \"li\"").is_err());
-        assert!(parse_filter("userName eq li").is_err());
+        assert!(parse_filter("userName eq \"li\" and").is_err());
+        assert!(parse_filter("(userName eq \"li\"").is_err());
         let mut user = json!({"userName": "a@x.org", ENTERPRISE: {"department": "Sales"}});
         set_attribute(&mut user, &format!("{ENTERPRISE}:department"), json!("Legal"));
         set_attribute(&mut user, &format!("{ENTERPRISE}:manager.value"), json!("m-1"));

@@ -79,8 +79,9 @@ async fn scim_creates_filters_replaces_patches_and_deletes_users_and_groups() {
         let (status, dup) =
             scim(&s, "post", "/Users", &token, Some(user("A1", "ann2@example.org", "Ann", None, 3))).await;
         assert_eq!((status, dup["scimType"].as_str()), (409, Some("uniqueness")));
-        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!({"userName": "x@example.org"}))).await;
+        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!({"displayName": "No user name"}))).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidValue")));
+        assert!(bad["detail"].as_str().is_some_and(|d| d.contains("userName")), "names the attribute: {bad}");
         let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!([1, 2]))).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidSyntax")));
         let bad_email = user("C1", "not-an-email", "Cy", None, 1);

@@ -174,6 +174,8 @@ async fn main() {
         name: p10.name.clone(),
         other_names: p10.other_names.clone(),
         email: p10.email.clone(),
+        user_name: p10.user_name.clone(),
+        external_id: p10.external_id.clone(),
         manager_id: Some("P2".into()),
         unit: p10.unit.clone(),
         level: p10.level,

@@ -9,6 +9,8 @@ pub(crate) fn person(employee_id: &str, manager: Option<&str>, level: i64) -> Pe
         name: format!("Person {employee_id}"),
         other_names: vec![format!("别名 {employee_id}")],
         email: format!("{employee_id}@example.org"),
+        user_name: Some(format!("user-{employee_id}")),
+        external_id: None,
         manager_id: manager.map(str::to_owned),
         unit: "sales".to_owned(),
         level,
