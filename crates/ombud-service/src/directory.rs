@@ -33,9 +33,12 @@ pub struct PersonInput {
     pub other_names: Vec<String>,
     /// Empty when she has none: the conflict rule does not need one.
     pub email: String,
-    /// A sync client's `userName` and `externalId` (none from a CSV file).
+    /// A sync client's `userName`, `externalId` and employee number, and
+    /// the User as it sent it (none from a CSV file).
     pub user_name: Option<String>,
     pub external_id: Option<String>,
+    pub employee_number: Option<String>,
+    pub scim_resource: Option<String>,
     pub manager_id: Option<String>,
     pub unit: String,
     pub level: i64,
@@ -189,6 +192,8 @@ fn read_directory_csv(text: &str) -> (Vec<(u64, PersonInput)>, Vec<ImportProblem
             email: field("email"),
             user_name: None,
             external_id: None,
+            employee_number: None,
+            scim_resource: None,
             manager_id: optional("manager_id"),
             unit: field("unit"),
             level: *level.as_ref().unwrap_or(&0),
@@ -477,6 +482,7 @@ impl Ombud {
         id: Option<&str>,
         display_name: &str,
         members: Vec<String>,
+        external_id: Option<String>,
         by: ChangeSource,
     ) -> Result<GroupRecord> {
         let display_name = display_name.trim();
@@ -501,7 +507,8 @@ impl Ombud {
                 change.people.push(PersonRecord { unit: display_name.to_owned(), updated_at: now, ..person.clone() });
             }
         }
-        let group = GroupRecord { id, display_name: display_name.to_owned(), members, updated_at: now };
+        let external_id = external_id.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+        let group = GroupRecord { id, display_name: display_name.to_owned(), external_id, members, updated_at: now };
         change.put_group = Some(group.clone());
         self.write_directory(&old, change, by).await?;
         Ok(group)
@@ -603,6 +610,7 @@ pub const SCOPE_HR: &str = "hr";
 
 /// A stored record for an input, keeping an existing person's SCIM id.
 fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Timestamp) -> PersonRecord {
+    let from_sync = input.scim_resource.is_some();
     PersonRecord {
         scim_id: existing.map_or_else(|| uuid::Uuid::now_v7().to_string(), |p| p.scim_id.clone()),
         employee_id: input.employee_id.trim().to_owned(),
@@ -614,8 +622,12 @@ fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Times
             .collect(),
         name: input.name.trim().to_owned(),
         email: input.email.trim().to_owned(),
-        user_name: input.user_name.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-        external_id: input.external_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        // A file names none of the sync client's identifiers: hers stay (DECISIONS #6).
+        // The sync client says them all, and what it leaves out is gone.
+        user_name: kept(input.user_name, existing.and_then(|p| p.user_name.clone()), from_sync),
+        external_id: kept(input.external_id, existing.and_then(|p| p.external_id.clone()), from_sync),
+        employee_number: kept(input.employee_number, existing.and_then(|p| p.employee_number.clone()), from_sync),
+        scim_resource: input.scim_resource,
         manager_id: input.manager_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         unit: input.unit.trim().to_owned(),
         level: input.level,
@@ -624,6 +636,13 @@ fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Times
         deleted_at: None,
         updated_at: now,
     }
+}
+
+/// A new identifier; when none is given, the one she had, unless the
+/// sync client (which sends them all) left it out.
+fn kept(new: Option<String>, old: Option<String>, from_sync: bool) -> Option<String> {
+    let new = new.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    if from_sync { new } else { new.or(old) }
 }
 
 /// Whether a record says the same as the stored one (times aside).
@@ -655,6 +674,8 @@ mod tests {
                     email: "li@example.cn".into(),
                     user_name: None,
                     external_id: None,
+                    employee_number: None,
+                    scim_resource: None,
                     manager_id: Some("E1".into()),
                     unit: "Sales".into(),
                     level: 5,

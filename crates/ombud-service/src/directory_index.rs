@@ -35,7 +35,8 @@ impl DirectoryIndex {
         for p in records {
             let id = p.employee_id.clone();
             // Every identifier she has finds her (DECISIONS #6).
-            for other in std::iter::once(&id).chain(p.user_name.iter()).chain(p.external_id.iter()) {
+            let others = p.user_name.iter().chain(p.external_id.iter()).chain(p.employee_number.iter());
+            for other in std::iter::once(&id).chain(others) {
                 index.by_token.insert(keys.person_by_employee_id(other)?.to_vec(), id.clone());
             }
             let has_email = !p.email.trim().is_empty();
@@ -91,6 +92,7 @@ impl DirectoryIndex {
         self.people
             .get(wanted)
             .or_else(|| self.people.values().find(|p| p.employee_id.eq_ignore_ascii_case(wanted)))
+            .or_else(|| self.people.values().find(|p| same(&p.employee_number)))
             .or_else(|| self.people.values().find(|p| same(&p.user_name) || same(&p.external_id)))
     }
 }

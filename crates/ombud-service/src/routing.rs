@@ -169,7 +169,7 @@ impl Ombud {
     /// any other identifier a sync client gave her (DECISIONS #6).
     pub(crate) fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
         let mut tokens = self.tokens(Some(&person.employee_id), Some(&person.email))?;
-        for other in person.user_name.iter().chain(person.external_id.iter()) {
+        for other in person.user_name.iter().chain(person.external_id.iter()).chain(person.employee_number.iter()) {
             tokens.extend(self.tokens(Some(other), None)?);
         }
         Ok(tokens)

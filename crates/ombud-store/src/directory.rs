@@ -23,6 +23,11 @@ pub struct PersonRecord {
     pub user_name: Option<String>,
     /// The sync client's own id for her (`externalId`).
     pub external_id: Option<String>,
+    /// Her employee number as the sync client last sent it (her key,
+    /// `employee_id`, stays the one she was first known by).
+    pub employee_number: Option<String>,
+    /// The User resource as the sync client last sent it (JSON).
+    pub scim_resource: Option<String>,
     pub manager_id: Option<String>,
     pub unit: String,
     pub level: i64,
@@ -51,6 +56,8 @@ impl PersonRecord {
 pub struct GroupRecord {
     pub id: String,
     pub display_name: String,
+    /// The sync client's own id for the group.
+    pub external_id: Option<String>,
     /// SCIM ids of the people in it.
     pub members: Vec<String>,
     pub updated_at: Timestamp,
@@ -285,14 +292,15 @@ async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO directory_people
            (employee_id, scim_id, name, email, email_key, manager_id, unit, level, hr_partner_id, active, deleted_at, updated_at,
-            other_names, user_name, external_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            other_names, user_name, external_id, employee_number, scim_resource)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (employee_id) DO UPDATE SET
            scim_id = excluded.scim_id, name = excluded.name, other_names = excluded.other_names,
            email = excluded.email, email_key = excluded.email_key,
            manager_id = excluded.manager_id, unit = excluded.unit, level = excluded.level,
            hr_partner_id = excluded.hr_partner_id, active = excluded.active, deleted_at = excluded.deleted_at,
-           updated_at = excluded.updated_at, user_name = excluded.user_name, external_id = excluded.external_id",
+           updated_at = excluded.updated_at, user_name = excluded.user_name, external_id = excluded.external_id,
+           employee_number = excluded.employee_number, scim_resource = excluded.scim_resource",
     )
     .bind(&p.employee_id)
     .bind(&p.scim_id)
@@ -309,6 +317,8 @@ async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     .bind(members_to_text(&p.other_names))
     .bind(&p.user_name)
     .bind(&p.external_id)
+    .bind(&p.employee_number)
+    .bind(&p.scim_resource)
     .execute(&mut *conn)
             .await?;
     Ok(())
@@ -335,14 +345,16 @@ impl DirectoryStore for SqlStore {
         }
         if let Some(g) = &change.put_group {
             sqlx::query(
-                "INSERT INTO directory_groups (id, display_name, members, updated_at) VALUES ($1, $2, $3, $4)
+                "INSERT INTO directory_groups (id, display_name, members, updated_at, external_id)
+                 VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, members = excluded.members,
-                   updated_at = excluded.updated_at",
+                   updated_at = excluded.updated_at, external_id = excluded.external_id",
             )
             .bind(&g.id)
             .bind(&g.display_name)
             .bind(members_to_text(&g.members))
             .bind(millis(g.updated_at))
+            .bind(&g.external_id)
             .execute(&mut *tx)
             .await?;
         }

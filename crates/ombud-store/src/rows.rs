@@ -439,6 +439,8 @@ pub(crate) struct PersonColumns {
     other_names: String,
     user_name: Option<String>,
     external_id: Option<String>,
+    employee_number: Option<String>,
+    scim_resource: Option<String>,
 }
 
 impl TryFrom<PersonColumns> for PersonRecord {
@@ -452,6 +454,8 @@ impl TryFrom<PersonColumns> for PersonRecord {
             email: c.email,
             user_name: c.user_name,
             external_id: c.external_id,
+            employee_number: c.employee_number,
+            scim_resource: c.scim_resource,
             manager_id: c.manager_id,
             unit: c.unit,
             level: c.level,
@@ -469,6 +473,7 @@ pub(crate) struct GroupColumns {
     display_name: String,
     members: String,
     updated_at: i64,
+    external_id: Option<String>,
 }
 
 impl TryFrom<GroupColumns> for GroupRecord {
@@ -477,6 +482,7 @@ impl TryFrom<GroupColumns> for GroupRecord {
         Ok(GroupRecord {
             id: c.id,
             display_name: c.display_name,
+            external_id: c.external_id,
             members: members_from_text(&c.members),
             updated_at: from_millis(c.updated_at)?,
         })

@@ -37,6 +37,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/Schemas/{id}"),
     ("get", "/ResourceTypes"),
     ("get", "/ResourceTypes/{id}"),
+    ("post", "/.search"),
+    ("post", "/Users/.search"),
+    ("post", "/Groups/.search"),
     ("get", "/Users"),
     ("post", "/Users"),
     ("get", "/Users/{id}"),
@@ -58,6 +61,9 @@ pub fn routes() -> Router<AppState> {
         .route("/Schemas/{id}", get(get_schema).fallback(read_only))
         .route("/ResourceTypes", get(list_resource_types).fallback(read_only))
         .route("/ResourceTypes/{id}", get(get_resource_type).fallback(read_only))
+        .route("/.search", axum::routing::post(search_all))
+        .route("/Users/.search", axum::routing::post(search_users))
+        .route("/Groups/.search", axum::routing::post(search_groups))
         .route("/Users", get(list_users).post(create_user))
         .route("/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
         .route("/Groups", get(list_groups).post(create_group))
@@ -210,32 +216,84 @@ async fn get_resource_type(_: SyncClient, Path(id): Path<String>) -> ScimResult 
 
 // ----------------------------------------------------------------- users
 
+/// A person as a User. Someone the sync client sent reads back as it sent
+/// her: what it left out (or removed) is left out, not shown as Ombud's
+/// defaults. Someone from a CSV file shows everything Ombud holds.
 fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
-    let manager =
-        p.manager_id.as_ref().map(|m| json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
+    let sent: Option<Value> = p.scim_resource.as_deref().and_then(|t| serde_json::from_str(t).ok());
+    // Whether to show a value: a CSV person's always; a synced person's
+    // when the client sent it, or when it is no longer Ombud's default.
+    let shown = |path: &[&str], differs: bool| match &sent {
+        None => true,
+        Some(v) => differs || !path.iter().fold(v, |node, key| &node[*key]).is_null(),
+    };
     // Her userName as the sync client gave it; for someone from a CSV file, her email or employee id.
     let user_name = p
         .user_name
         .clone()
         .unwrap_or_else(|| if p.email.trim().is_empty() { p.employee_id.clone() } else { p.email.clone() });
     let mut user = json!({
-        "schemas": [USER_SCHEMA, ENTERPRISE, OMBUD],
+        "schemas": [USER_SCHEMA],
         "id": p.scim_id,
         "userName": user_name,
-        "displayName": p.name,
-        "name": {"formatted": p.name},
-        "active": p.active,
-        ENTERPRISE: {"employeeNumber": p.employee_id, "department": p.unit, "manager": manager},
-        OMBUD: {"level": p.level, "hrPartner": p.hr_partner_id, "otherNames": p.other_names},
         "meta": {"resourceType": "User", "lastModified": p.updated_at, "location": format!("{BASE}/Users/{}", p.scim_id)}
     });
+    if shown(&["displayName"], false) || shown(&["name"], false) {
+        user["displayName"] = json!(p.name);
+    }
+    if shown(&["active"], !p.active) {
+        user["active"] = json!(p.active);
+    }
     if !p.email.trim().is_empty() {
-        user["emails"] = json!([{"value": p.email, "primary": true, "type": "work"}]);
+        user["emails"] = json!([{"value": p.email}]);
     }
     if let Some(external) = &p.external_id {
         user["externalId"] = json!(external);
     }
+    let mut enterprise = Map::new();
+    let number = p.employee_number.clone().or_else(|| sent.is_none().then(|| p.employee_id.clone()));
+    if let Some(number) = number {
+        enterprise.insert("employeeNumber".into(), json!(number));
+    }
+    if shown(&[ENTERPRISE, "department"], p.unit != UNASSIGNED) {
+        enterprise.insert("department".into(), json!(p.unit));
+    }
+    if let Some(m) = &p.manager_id {
+        enterprise.insert("manager".into(), json!({"value": scim_ids.get(m).cloned().unwrap_or_else(|| m.clone())}));
+    }
+    let mut ombud = Map::new();
+    if shown(&[OMBUD, "level"], p.level != 0) {
+        ombud.insert("level".into(), json!(p.level));
+    }
+    if let Some(partner) = &p.hr_partner_id {
+        ombud.insert("hrPartner".into(), json!(partner));
+    }
+    if !p.other_names.is_empty() {
+        ombud.insert("otherNames".into(), json!(p.other_names));
+    }
+    for (urn, attrs) in [(ENTERPRISE, enterprise), (OMBUD, ombud)] {
+        if !attrs.is_empty() {
+            if let Some(schemas) = user["schemas"].as_array_mut() {
+                schemas.push(json!(urn));
+            }
+            user[urn] = Value::Object(attrs);
+        }
+    }
     user
+}
+
+/// The unit of someone no unit was given for.
+const UNASSIGNED: &str = "unassigned";
+
+/// A User as sent, to keep: its attributes without what Ombud sets itself.
+fn sent_resource(v: &Value) -> String {
+    let mut kept = v.clone();
+    if let Value::Object(map) = &mut kept {
+        for own in ["id", "meta", "schemas"] {
+            map.remove(own);
+        }
+    }
+    kept.to_string()
 }
 
 /// Employee id by SCIM id, to write managers as SCIM ids and read them back.
@@ -285,8 +343,11 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         .or_else(|| Some(user_name.clone()).filter(|u| ombud_domain::valid_email(u)))
         .unwrap_or_default();
     let external_id = text(&v["externalId"]);
-    let employee_id = text(&enterprise["employeeNumber"])
-        .or_else(|| existing.map(|p| p.employee_id.clone()))
+    let employee_number = text(&enterprise["employeeNumber"]);
+    // Her key is the id she was first known by; a new employee number is one more that finds her.
+    let employee_id = existing
+        .map(|p| p.employee_id.clone())
+        .or_else(|| employee_number.clone())
         .or_else(|| external_id.clone())
         .unwrap_or_else(|| user_name.clone());
     let name = text(&v["displayName"])
@@ -302,9 +363,15 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         bare @ Value::String(_) => text(bare),
         m => text(&m["value"]),
     };
-    // A manager is named by her SCIM id, or by her employee id.
-    let manager_id =
-        manager.map(|m| people.iter().find(|p| p.scim_id == m).map_or(m.clone(), |p| p.employee_id.clone()));
+    // A manager is named by his id here, or by any identifier he has (DECISIONS #6).
+    let same = |v: &Option<String>, m: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(m));
+    let manager_id = manager.map(|m| {
+        people
+            .iter()
+            .find(|p| p.scim_id == m)
+            .or_else(|| people.iter().find(|p| p.employee_id == m || same(&p.employee_number, &m)))
+            .map_or(m.clone(), |p| p.employee_id.clone())
+    });
     let level = match &ombud["level"] {
         Value::Null => 0,
         Value::Number(n) => n.as_i64().ok_or_else(|| ScimError::invalid("level must be a whole number"))?,
@@ -324,8 +391,10 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         email,
         user_name: Some(user_name),
         external_id,
+        employee_number,
+        scim_resource: Some(sent_resource(v)),
         manager_id,
-        unit: text(&enterprise["department"]).unwrap_or_else(|| "unassigned".to_owned()),
+        unit: text(&enterprise["department"]).unwrap_or_else(|| UNASSIGNED.to_owned()),
         level,
         hr_partner_id: text(&ombud["hrPartner"]),
         active,
@@ -507,7 +576,10 @@ fn user_has(p: &PersonRecord, attr: &str, value: &str) -> Result<bool, ScimError
         "externalid" => p.external_id.as_deref() == Some(value),
         "id" => p.scim_id == value,
         "emails" | "emails.value" => !p.email.is_empty() && p.email.eq_ignore_ascii_case(value),
-        a if a == employee_number || a == "employeenumber" => p.employee_id == value,
+        // The number she was first known by, or the one she has now.
+        a if a == employee_number || a == "employeenumber" => {
+            p.employee_id == value || p.employee_number.as_deref() == Some(value)
+        }
         _ => {
             return Err(ScimError::new(
                 StatusCode::BAD_REQUEST,
@@ -521,7 +593,7 @@ fn user_has(p: &PersonRecord, attr: &str, value: &str) -> Result<bool, ScimError
 fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
     let total = resources.len();
     let start = query.start_index.unwrap_or(1).max(1);
-    let count = query.count.unwrap_or(100).min(MAX_PAGE);
+    let count = query.count.unwrap_or(MAX_PAGE).min(MAX_PAGE);
     let page: Vec<Value> = resources.into_iter().skip(start - 1).take(count).collect();
     scim_json(
         StatusCode::OK,
@@ -530,7 +602,14 @@ fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
 }
 
 async fn list_users(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
-    let (people, ids) = scim_index(&state).await?;
+    Ok(list_response(users_found(&state, &query).await?, &query))
+}
+
+/// The Users a query finds, newest first (a client that just created one
+/// finds it on the first page), each shaped as the query asks.
+async fn users_found(state: &AppState, query: &ListQuery) -> Result<Vec<Value>, ScimError> {
+    let (mut people, ids) = scim_index(state).await?;
+    people.sort_by(|a, b| b.scim_id.cmp(&a.scim_id));
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
     let mut resources = Vec::new();
     for p in &people {
@@ -542,6 +621,52 @@ async fn list_users(State(state): State<AppState>, _: SyncClient, Query(query): 
             resources.push(query.shape(user_json(p, &ids)));
         }
     }
+    Ok(resources)
+}
+
+/// A search sent as a body (RFC 7644 §3.4.3), for clients whose queries do not fit in a URL.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SearchRequest {
+    attributes: Vec<String>,
+    excluded_attributes: Vec<String>,
+    filter: Option<String>,
+    start_index: Option<usize>,
+    count: Option<usize>,
+}
+
+fn search_query(body: &[u8]) -> Result<ListQuery, ScimError> {
+    let request: SearchRequest = serde_json::from_slice(body)
+        .map_err(|_| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "a SearchRequest is expected"))?;
+    let joined = |list: Vec<String>| Some(list.join(",")).filter(|s| !s.is_empty());
+    Ok(ListQuery {
+        filter: request.filter,
+        start_index: request.start_index,
+        count: request.count,
+        attributes: joined(request.attributes),
+        excluded_attributes: joined(request.excluded_attributes),
+    })
+}
+
+async fn search_users(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
+    let query = search_query(&body)?;
+    Ok(list_response(users_found(&state, &query).await?, &query))
+}
+
+async fn search_groups(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
+    let query = search_query(&body)?;
+    Ok(list_response(groups_found(&state, &query).await?, &query))
+}
+
+/// Users and Groups at once. A filter one kind cannot answer finds none of
+/// that kind; one that neither can answer is refused.
+async fn search_all(State(state): State<AppState>, _: SyncClient, body: axum::body::Bytes) -> ScimResult {
+    let query = search_query(&body)?;
+    let (users, groups) = (users_found(&state, &query).await, groups_found(&state, &query).await);
+    let resources = match (users, groups) {
+        (Err(e), Err(_)) => return Err(e),
+        (users, groups) => users.unwrap_or_default().into_iter().chain(groups.unwrap_or_default()).collect(),
+    };
     Ok(list_response(resources, &query))
 }
 
@@ -645,21 +770,40 @@ fn apply_user_op(resource: &mut Value, op: &PatchOp) -> Result<(), ScimError> {
         return Ok(());
     };
     if path.starts_with("emails") {
+        // One address is kept: removing it leaves her none.
+        if value.is_null() {
+            resource["emails"] = Value::Null;
+            return Ok(());
+        }
         let email = if let Value::Array(items) = &value { items.first().map(|e| e["value"].clone()) } else { None };
         let email = email.unwrap_or(value);
-        resource["emails"] = json!([{"value": email, "primary": true, "type": "work"}]);
+        resource["emails"] = json!([{"value": email}]);
         return Ok(());
     }
-    set_attribute(resource, path, value);
+    set_attribute_as(resource, path, value, op.op == "add");
     Ok(())
 }
 
 /// Sets `attr`, `attr.sub` or `urn…:attr[.sub]` (or an extension object by its URN).
 fn set_attribute(resource: &mut Value, path: &str, value: Value) {
+    set_attribute_as(resource, path, value, true);
+}
+
+/// `merge`: an extension object given whole is merged into what she has
+/// (`add`), or stands for it (`replace`). A `schemas` key inside it is the
+/// client's bookkeeping, never an attribute.
+fn set_attribute_as(resource: &mut Value, path: &str, value: Value, merge: bool) {
     for schema in [ENTERPRISE, OMBUD] {
         if path == schema {
+            let value = match value {
+                Value::Object(mut attrs) => {
+                    attrs.remove("schemas");
+                    Value::Object(attrs)
+                }
+                other => other,
+            };
             match (&mut resource[schema], value) {
-                (Value::Object(target), Value::Object(attrs)) => target.extend(attrs),
+                (Value::Object(target), Value::Object(attrs)) if merge => target.extend(attrs),
                 (slot, value) => *slot = value,
             }
             return;
@@ -689,17 +833,32 @@ fn set_path(target: &mut Value, path: &str, value: Value) {
 // ---------------------------------------------------------------- groups
 
 fn group_json(g: &GroupRecord) -> Value {
-    json!({
+    let mut group = json!({
         "schemas": [GROUP_SCHEMA],
         "id": g.id,
         "displayName": g.display_name,
-        "members": g.members.iter().map(|m| json!({"value": m, "type": "User"})).collect::<Vec<_>>(),
         "meta": {"resourceType": "Group", "lastModified": g.updated_at, "location": format!("{BASE}/Groups/{}", g.id)}
-    })
+    });
+    if !g.members.is_empty() {
+        let members: Vec<Value> = g
+            .members
+            .iter()
+            .map(|m| json!({"value": m, "$ref": format!("{BASE}/Users/{m}"), "type": "User"}))
+            .collect();
+        group["members"] = Value::Array(members);
+    }
+    if let Some(external) = &g.external_id {
+        group["externalId"] = json!(external);
+    }
+    group
 }
 
+/// Members by `value`, or by the last segment of their `$ref`.
 fn group_members(v: &Value) -> Vec<String> {
-    v.as_array().into_iter().flatten().filter_map(|m| text(&m["value"])).collect()
+    let member = |m: &Value| {
+        text(&m["value"]).or_else(|| text(&m["$ref"]).and_then(|r| r.rsplit('/').next().map(str::to_owned)))
+    };
+    v.as_array().into_iter().flatten().filter_map(member).collect()
 }
 
 async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError> {
@@ -708,9 +867,16 @@ async fn find_group(state: &AppState, id: &str) -> Result<GroupRecord, ScimError
 }
 
 async fn list_groups(State(state): State<AppState>, _: SyncClient, Query(query): Query<ListQuery>) -> ScimResult {
+    Ok(list_response(groups_found(&state, &query).await?, &query))
+}
+
+/// The Groups a query finds, newest first, each shaped as the query asks.
+async fn groups_found(state: &AppState, query: &ListQuery) -> Result<Vec<Value>, ScimError> {
     let wanted = query.filter.as_deref().map(parse_filter).transpose()?;
+    let mut groups = state.ombud.directory_groups().await?;
+    groups.sort_by(|a, b| b.id.cmp(&a.id));
     let mut resources = Vec::new();
-    for g in state.ombud.directory_groups().await? {
+    for g in groups {
         let passes = match &wanted {
             None => true,
             Some(filter) => filter.holds(&|attr, value| match attr.to_ascii_lowercase().as_str() {
@@ -727,17 +893,23 @@ async fn list_groups(State(state): State<AppState>, _: SyncClient, Query(query):
             resources.push(query.shape(group_json(&g)));
         }
     }
-    Ok(list_response(resources, &query))
+    Ok(resources)
 }
 
-async fn get_group(State(state): State<AppState>, _: SyncClient, Path(id): Path<String>) -> ScimResult {
-    Ok(scim_json(StatusCode::OK, group_json(&find_group(&state, &id).await?)))
+async fn get_group(
+    State(state): State<AppState>,
+    _: SyncClient,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> ScimResult {
+    Ok(scim_json(StatusCode::OK, query.shape(group_json(&find_group(&state, &id).await?))))
 }
 
 async fn create_group(State(state): State<AppState>, client: SyncClient, body: axum::body::Bytes) -> ScimResult {
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
-    let group = state.ombud.put_group(None, &name, group_members(&body["members"]), client.source()).await?;
+    let (members, external) = (group_members(&body["members"]), text(&body["externalId"]));
+    let group = state.ombud.put_group(None, &name, members, external, client.source()).await?;
     Ok(scim_json(StatusCode::CREATED, group_json(&group)))
 }
 
@@ -749,7 +921,8 @@ async fn replace_group(
 ) -> ScimResult {
     let body = parse_body(&body)?;
     let name = text(&body["displayName"]).unwrap_or_default();
-    let group = state.ombud.put_group(Some(&id), &name, group_members(&body["members"]), client.source()).await?;
+    let (members, external) = (group_members(&body["members"]), text(&body["externalId"]));
+    let group = state.ombud.put_group(Some(&id), &name, members, external, client.source()).await?;
     Ok(scim_json(StatusCode::OK, group_json(&group)))
 }
 
@@ -762,12 +935,18 @@ async fn patch_group(
     let current = find_group(&state, &id).await?;
     let mut name = current.display_name.clone();
     let mut members = current.members.clone();
+    let mut external = current.external_id.clone();
     for op in patch_ops(&parse_body(&body)?)? {
         match (op.op.as_str(), op.path.as_deref()) {
             ("replace", Some("displayName")) => name = text(&op.value).unwrap_or_default(),
+            ("add" | "replace", Some(path)) if path.eq_ignore_ascii_case("externalId") => external = text(&op.value),
+            ("remove", Some(path)) if path.eq_ignore_ascii_case("externalId") => external = None,
             ("replace", None) => {
                 if let Some(n) = text(&op.value["displayName"]) {
                     name = n;
+                }
+                if op.value.get("externalId").is_some() {
+                    external = text(&op.value["externalId"]);
                 }
                 if op.value.get("members").is_some() {
                     members = group_members(&op.value["members"]);
@@ -775,6 +954,9 @@ async fn patch_group(
             }
             ("replace", Some("members")) => members = group_members(&op.value),
             ("add", Some("members")) | ("add", None) => {
+                if op.path.is_none() && op.value.get("externalId").is_some() {
+                    external = text(&op.value["externalId"]);
+                }
                 let added = if op.path.is_some() { &op.value } else { &op.value["members"] };
                 for m in group_members(added) {
                     if !members.contains(&m) {
@@ -797,7 +979,7 @@ async fn patch_group(
             _ => return Err(ScimError::invalid("unsupported patch path for a Group")),
         }
     }
-    let group = state.ombud.put_group(Some(&id), &name, members, client.source()).await?;
+    let group = state.ombud.put_group(Some(&id), &name, members, external, client.source()).await?;
     Ok(scim_json(StatusCode::OK, group_json(&group)))
 }
 

@@ -21,6 +21,7 @@ struct Attr {
     uniqueness: &'static str,
     sub: Vec<Value>,
     canonical: &'static [&'static str],
+    references: &'static [&'static str],
 }
 
 impl Attr {
@@ -36,6 +37,7 @@ impl Attr {
             uniqueness: "none",
             sub: Vec::new(),
             canonical: &[],
+            references: &[],
         }
     }
 
@@ -64,6 +66,16 @@ impl Attr {
         self
     }
 
+    fn immutable(mut self) -> Self {
+        self.mutability = "immutable";
+        self
+    }
+
+    fn references(mut self, types: &'static [&'static str]) -> Self {
+        self.references = types;
+        self
+    }
+
     fn canonical(mut self, values: &'static [&'static str]) -> Self {
         self.canonical = values;
         self
@@ -86,6 +98,9 @@ impl Attr {
         }
         if !self.canonical.is_empty() {
             v["canonicalValues"] = json!(self.canonical);
+        }
+        if !self.references.is_empty() {
+            v["referenceTypes"] = json!(self.references);
         }
         v
     }
@@ -113,15 +128,19 @@ pub fn schemas(base: &str) -> Vec<Value> {
         )
         .required()
         .unique(),
-        Attr::new("name", "complex", "Her name; `formatted` (or given and family names) when no displayName is sent.")
-            .sub(vec![Attr::new("formatted", "string", "Her full name as written.")]),
-        Attr::new("displayName", "string", "Her name as the organisation writes it."),
+        Attr::new(
+            "displayName",
+            "string",
+            "Her name as the organisation writes it (name.formatted, or given and family names, stand in when it is not sent).",
+        ),
         Attr::new("active", "boolean", "False when she left: a staff account linked to her is disabled at once."),
-        Attr::new("emails", "complex", "Optional: the conflict rule needs none.").multi().sub(vec![
-            Attr::new("value", "string", "An email address."),
-            Attr::new("type", "string", "The kind of address.").canonical(&["work"]),
-            Attr::new("primary", "boolean", "The address Ombud keeps."),
-        ]),
+        Attr::new(
+            "emails",
+            "complex",
+            "Optional: the conflict rule needs none. One address is kept (the primary one).",
+        )
+        .multi()
+        .sub(vec![Attr::new("value", "string", "An email address.")]),
     ];
     let enterprise = vec![
         Attr::new("employeeNumber", "string", "Her employee number; when absent, externalId or userName stands in.")
@@ -138,8 +157,9 @@ pub fn schemas(base: &str) -> Vec<Value> {
     let group = vec![
         Attr::new("displayName", "string", "The unit's name; its members take it as their department.").required(),
         Attr::new("members", "complex", "The people of the unit.").multi().sub(vec![
-            Attr::new("value", "string", "A member's id.").exact(),
-            Attr::new("type", "string", "Always User.").canonical(&["User"]),
+            Attr::new("value", "string", "A member's id.").exact().immutable(),
+            Attr::new("$ref", "reference", "The member's User resource.").exact().immutable().references(&["User"]),
+            Attr::new("type", "string", "Always User.").canonical(&["User"]).immutable(),
         ]),
     ];
     vec![

@@ -110,8 +110,15 @@ async fn scim_creates_filters_replaces_patches_and_deletes_users_and_groups() {
         let (status, patched) = scim(&s, "patch", &format!("/Users/{ann_id}"), &token, Some(moved)).await;
         assert_eq!((status, patched[ENTERPRISE]["department"].as_str()), (200, Some("Legal")));
         assert_eq!(patched["active"], false);
+        // A new employee number is one more that finds her; the one she was first known by stays hers.
         let renumber = user("A2", "ann@example.org", "Ann", None, 4);
-        assert_eq!(scim(&s, "put", &format!("/Users/{ann_id}"), &token, Some(renumber)).await.0, 400, "ids are fixed");
+        let (status, renumbered) = scim(&s, "put", &format!("/Users/{ann_id}"), &token, Some(renumber)).await;
+        assert_eq!((status, renumbered[ENTERPRISE]["employeeNumber"].as_str()), (200, Some("A2")), "{renumbered}");
+        for number in ["A1", "A2"] {
+            let path = format!("/Users?filter=employeeNumber%20eq%20%22{number}%22");
+            let (_, found) = scim(&s, "get", &path, &token, None).await;
+            assert_eq!(found["Resources"][0]["id"], json!(ann_id), "{number} finds her");
+        }
 
         // Groups are units: members take the group's name as their department.
         let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales East", "members": [{"value": ann_id}]});
@@ -125,7 +132,10 @@ async fn scim_creates_filters_replaces_patches_and_deletes_users_and_groups() {
         assert_eq!((status, grown["members"].as_array().map(Vec::len)), (200, Some(2)));
         let remove = patch(json!([{"op": "remove", "path": format!("members[value eq \"{ann_id}\"]")}]));
         let (_, shrunk) = scim(&s, "patch", &format!("/Groups/{group_id}"), &token, Some(remove)).await;
-        assert_eq!(shrunk["members"], json!([{"value": boss_id, "type": "User"}]));
+        assert_eq!(
+            shrunk["members"],
+            json!([{"value": boss_id, "$ref": format!("/scim/v2/Users/{boss_id}"), "type": "User"}])
+        );
         let (_, listed) = scim(&s, "get", "/Groups?filter=displayName%20eq%20%22Sales%20East%22", &token, None).await;
         assert_eq!(listed["totalResults"], 1);
         let unknown = json!({"displayName": "Ghosts", "members": [{"value": "nobody"}]});

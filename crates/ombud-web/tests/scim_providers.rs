@@ -184,6 +184,19 @@ async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
                 .all(|r| r.get("displayName").is_none() && r.get("emails").is_none())
         );
 
+        // A search sent as a body; what a client removes reads back removed, not as a default.
+        let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                            "filter": "userName eq \"driver.07\"", "attributes": ["userName"]});
+        let (status, found) = scim(&s, "post", "/Users/.search", &token, Some(search)).await;
+        assert_eq!((status, ids(&found)), (200, vec![zhou_id.clone()]), "{found}");
+        assert!(found["Resources"][0].get("displayName").is_none(), "only what was asked for");
+        let unit =
+            json!({"schemas": [PATCH], "Operations": [{"op": "remove", "path": format!("{ENTERPRISE}:department")}]});
+        let (status, moved) = scim(&s, "patch", &format!("/Users/{zhou_id}"), &token, Some(unit)).await;
+        assert_eq!(status, 200);
+        assert!(moved[ENTERPRISE].get("department").is_none(), "removed, not shown as 'unassigned': {moved}");
+        assert_eq!(moved[ENTERPRISE]["employeeNumber"], "W-0007", "the rest stays");
+
         // Okta deactivates with a PATCH that names no path.
         let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
         let (status, patched) = scim(&s, "patch", &format!("/Users/{zhou_id}"), &token, Some(off)).await;

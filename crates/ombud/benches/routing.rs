@@ -176,6 +176,8 @@ async fn main() {
         email: p10.email.clone(),
         user_name: p10.user_name.clone(),
         external_id: p10.external_id.clone(),
+        employee_number: p10.employee_number.clone(),
+        scim_resource: p10.scim_resource.clone(),
         manager_id: Some("P2".into()),
         unit: p10.unit.clone(),
         level: p10.level,

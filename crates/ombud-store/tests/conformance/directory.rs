@@ -11,6 +11,8 @@ pub(crate) fn person(employee_id: &str, manager: Option<&str>, level: i64) -> Pe
         email: format!("{employee_id}@example.org"),
         user_name: Some(format!("user-{employee_id}")),
         external_id: None,
+        employee_number: None,
+        scim_resource: None,
         manager_id: manager.map(str::to_owned),
         unit: "sales".to_owned(),
         level,
@@ -27,6 +29,7 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
     let group = GroupRecord {
         id: "g1".into(),
         display_name: "Sales".into(),
+        external_id: Some("ext-sales".into()),
         members: vec!["scim-E1".into(), "scim-E2".into()],
         updated_at: t(1),
     };
