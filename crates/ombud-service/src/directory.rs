@@ -551,7 +551,39 @@ impl Ombud {
     }
 }
 
+/// Who the organisation chart cannot place, for the administrator.
+#[derive(Clone, Debug, Default)]
+pub struct Unplaced {
+    /// Staff accounts (not disabled) whose email is no directory person's:
+    /// the conflict rule cannot tell whose chain they are in, and a leaver
+    /// among them is not disabled by the identity provider.
+    pub staff: Vec<(String, String)>,
+    /// People a sync client sent without an employee number (names).
+    pub without_number: Vec<String>,
+}
+
 impl AdminDesk<'_> {
+    /// Staff the chart cannot place, and people with no employee number (DECISIONS #6).
+    pub async fn unplaced(&self) -> Result<Unplaced> {
+        let index = self.directory_index().await?;
+        let staff = self
+            .store
+            .list_staff()
+            .await?
+            .into_iter()
+            .filter(|s| s.status != ombud_domain::StaffStatus::Disabled && index.linked(&s.email).is_none())
+            .map(|s| (s.name, s.email))
+            .collect();
+        let mut without_number: Vec<String> = index
+            .people
+            .values()
+            .filter(|p| p.deleted_at.is_none() && p.scim_resource.is_some() && p.employee_number.is_none())
+            .map(|p| p.name.clone())
+            .collect();
+        without_number.sort();
+        Ok(Unplaced { staff, without_number })
+    }
+
     // ------------------------------------------------------------- tokens
 
     /// Creates a bearer token for a directory-sync client. Shown once; only

@@ -46,7 +46,7 @@ pub use daily::{AssignmentChangeView, AssignmentRequest, AssignmentView, MAX_TEA
 pub use deadlines::SweepReport;
 pub use directory::{
     DIRECTORY_COLUMNS, DirectoryEntry, DirectorySearch, ImportProblem, ImportReport, NewApiToken,
-    OPTIONAL_DIRECTORY_COLUMNS, PersonInput, SCOPE_DIRECTORY, SCOPE_HR, parse_directory_csv,
+    OPTIONAL_DIRECTORY_COLUMNS, PersonInput, SCOPE_DIRECTORY, SCOPE_HR, Unplaced, parse_directory_csv,
 };
 pub use error::ServiceError;
 pub use her_voice::{AfterReport, FollowUp, HerReview, ReminderInput, RetaliationInput};

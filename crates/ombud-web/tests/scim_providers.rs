@@ -218,6 +218,11 @@ async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same
         let (status, list) = s.get_json("/api/v1/cases", &handler).await;
         assert_eq!((status, list["cases"].as_array().map(Vec::len)), (200, Some(1)), "she works the case");
 
+        // Until the identity provider sends her, the administrator sees that the chart cannot place her.
+        let admin = sync_admin(&s).await;
+        let page = s.page("/admin/directory", &admin).await;
+        assert!(page.contains("id=\"unplaced-staff\"") && page.contains("wang.fang@corp.example"), "unplaced");
+
         // She is in the identity provider by her UPN; linked to her account by it.
         let her = json!({"schemas": [USER], "userName": "Wang.Fang@corp.example", "externalId": "okta-00u1"});
         let (status, person) = scim(&s, "post", "/Users", &token, Some(her)).await;
@@ -225,6 +230,10 @@ async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same
         let id = person["id"].as_str().expect("id").to_owned();
         let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
         assert_eq!(scim(&s, "patch", &format!("/Users/{id}"), &token, Some(off)).await.0, 200);
+        let page = s.page("/admin/directory", &admin).await;
+        assert!(!page.contains("Staff wang.fang@corp.example &lt;"), "placed once she is in the directory");
+        assert!(page.contains("id=\"without-number\""), "she came without an employee number");
+
         // Her very next request, with the token she already holds.
         assert_eq!(s.get_json("/api/v1/cases", &handler).await.0, 401, "her token ends with her");
         let (_, staff) = s.get_json("/api/v1/admin/staff", &sync_admin(&s).await).await;

@@ -1314,3 +1314,6 @@ field-date-in-future = This date is still to come: give the day they were brough
 retaliation-brought-on = Brought on
 retaliation-brought-by = Brought by
 retaliation-justification-proceeding = Proceedings are not justified by their author here: weigh what is known of them, and the timing.
+admin-directory-unplaced-heading = Who the organisation chart cannot place
+admin-directory-unplaced-staff = These staff accounts match nobody in the directory by email. The conflict rule cannot tell whose chain they belong to, and the identity provider cannot disable them when they leave. Add them to the directory, or give their accounts the address the directory holds.
+admin-directory-without-number = The identity provider sent these people without an employee number. Ombud finds them by their userName or externalId; an HR system or a report that names them by number will not find them until it arrives.

@@ -1274,3 +1274,6 @@ field-date-in-future = 这个日期还没到：请填写提起的日期。
 retaliation-brought-on = 提起日期
 retaliation-brought-by = 提起人
 retaliation-justification-proceeding = 诉讼或投诉不在此由提起人说明理由：请根据已知情况及其时间作出判断。
+admin-directory-unplaced-heading = 组织架构无法定位的人员
+admin-directory-unplaced-staff = 这些工作人员账户的邮箱与通讯录中任何人都不匹配。冲突规则无法判断他们属于谁的管理链，身份提供方在他们离职时也无法停用这些账户。请把他们加入通讯录，或为其账户使用通讯录中的邮箱。
+admin-directory-without-number = 身份提供方发送这些人员时没有工号。Ombud 通过其 userName 或 externalId 找到他们；在工号到来之前，按工号指称他们的人事系统或举报将无法找到他们。

@@ -49,6 +49,9 @@ pub struct DirectoryPage {
     /// "Showing 200 of 5,312: search to narrow", when not all are shown.
     more: Option<String>,
     tokens: Vec<TokenRow>,
+    /// Staff the chart cannot place ("name <email>"), and people with no employee number.
+    unplaced_staff: Vec<String>,
+    without_number: Vec<String>,
     notice: Option<String>,
     /// Every problem of an upload, one per line of the file.
     problems: Vec<String>,
@@ -99,6 +102,10 @@ async fn directory_page(
         (Ok(found), Ok(tokens)) => (found, tokens),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, e),
     };
+    let unplaced = match admin.unplaced().await {
+        Ok(unplaced) => unplaced,
+        Err(e) => return error_page(lang, e),
+    };
     let tr = &page.tr;
     let more = (found.total > found.people.len()).then(|| {
         tr.t_with(
@@ -135,6 +142,8 @@ async fn directory_page(
         people,
         more,
         tokens,
+        unplaced_staff: unplaced.staff.into_iter().map(|(name, email)| format!("{name} <{email}>")).collect(),
+        without_number: unplaced.without_number,
         notice: extras.notice,
         problems: extras.problems,
         new_token: extras.new_token,
