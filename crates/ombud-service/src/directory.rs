@@ -425,9 +425,12 @@ impl Ombud {
             }
         }
         let record = person_record(input, existing, self.clock.now());
+        // She leaves when an active person turns inactive; the account her
+        // address named before this request is hers, whatever it says now.
+        let left = existing.filter(|p| p.active && !record.active).map(|p| p.email.clone());
         self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
-        if !record.active {
-            self.disable_leaver(&record, by).await?;
+        if let Some(before) = left {
+            self.disable_leaver(&[before, record.email.clone()], by).await?;
         }
         Ok(record)
     }
@@ -435,14 +438,23 @@ impl Ombud {
     /// Someone the identity provider deactivated or deleted loses her staff
     /// account in the same request: her sessions and tokens stop, her case
     /// keys go (DECISIONS #1), and the ledger says the directory did it.
-    async fn disable_leaver(&self, person: &PersonRecord, by: ChangeSource) -> Result<()> {
-        let email = person.email.trim().to_lowercase();
-        if email.is_empty() {
+    ///
+    /// An administrator's account is never disabled this way: a sync token
+    /// must not be able to lock out the people who manage the accounts.
+    async fn disable_leaver(&self, emails: &[String], by: ChangeSource) -> Result<()> {
+        let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
+        if emails.is_empty() {
             return Ok(());
         }
         let now = self.clock.now();
         for staff in self.store.list_staff().await? {
-            if staff.email.trim().to_lowercase() != email || staff.status == ombud_domain::StaffStatus::Disabled {
+            if !emails.contains(&staff.email.trim().to_lowercase())
+                || staff.status == ombud_domain::StaffStatus::Disabled
+            {
+                continue;
+            }
+            if staff.role == ombud_domain::Role::Admin {
+                tracing::warn!(staff = %staff.id, "an administrator left the directory; her account is left for a person to disable");
                 continue;
             }
             let detail = match by {
@@ -464,11 +476,15 @@ impl Ombud {
     pub async fn delete_person(&self, scim_id: &str, by: ChangeSource) -> Result<()> {
         let old = self.directory_index().await?;
         let mut record = self.directory_person(scim_id).await?;
+        let was_active = record.active;
         record.active = false;
         record.deleted_at = Some(self.clock.now());
         record.updated_at = self.clock.now();
         self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
-        self.disable_leaver(&record, by).await
+        if was_active {
+            self.disable_leaver(std::slice::from_ref(&record.email), by).await?;
+        }
+        Ok(())
     }
 
     pub async fn directory_groups(&self) -> Result<Vec<GroupRecord>> {

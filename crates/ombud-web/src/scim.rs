@@ -286,10 +286,11 @@ fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
 const UNASSIGNED: &str = "unassigned";
 
 /// A User as sent, to keep: its attributes without what Ombud sets itself.
+/// A password a client sends is never kept.
 fn sent_resource(v: &Value) -> String {
     let mut kept = v.clone();
     if let Value::Object(map) = &mut kept {
-        for own in ["id", "meta", "schemas"] {
+        for own in ["id", "meta", "schemas", "password"] {
             map.remove(own);
         }
     }
@@ -363,15 +364,18 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         bare @ Value::String(_) => text(bare),
         m => text(&m["value"]),
     };
-    // A manager is named by his id here, or by any identifier he has (DECISIONS #6).
+    // A manager or an HR partner is named by his id here, or by any
+    // identifier he has (DECISIONS #6); the chart reads his key.
     let same = |v: &Option<String>, m: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(m));
-    let manager_id = manager.map(|m| {
+    let key_of = |m: String| {
         people
             .iter()
             .find(|p| p.scim_id == m)
             .or_else(|| people.iter().find(|p| p.employee_id == m || same(&p.employee_number, &m)))
+            .or_else(|| people.iter().find(|p| same(&p.user_name, &m) || same(&p.external_id, &m)))
             .map_or(m.clone(), |p| p.employee_id.clone())
-    });
+    };
+    let manager_id = manager.map(&key_of);
     let level = match &ombud["level"] {
         Value::Null => 0,
         Value::Number(n) => n.as_i64().ok_or_else(|| ScimError::invalid("level must be a whole number"))?,
@@ -396,7 +400,7 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         manager_id,
         unit: text(&enterprise["department"]).unwrap_or_else(|| UNASSIGNED.to_owned()),
         level,
-        hr_partner_id: text(&ombud["hrPartner"]),
+        hr_partner_id: text(&ombud["hrPartner"]).map(&key_of),
         active,
     })
 }
@@ -502,8 +506,33 @@ fn filter_tokens(text: &str) -> Result<Vec<FilterToken>, ScimError> {
     Ok(out)
 }
 
+/// Bounds on a filter, so no request can exhaust the stack or the CPU:
+/// its length, how deep its parentheses go, and how many terms it joins.
+const MAX_FILTER_CHARS: usize = 4096;
+const MAX_FILTER_DEPTH: usize = 16;
+const MAX_FILTER_TERMS: usize = 64;
+
 fn parse_filter(text: &str) -> Result<Filter, ScimError> {
+    if text.chars().count() > MAX_FILTER_CHARS {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("tooMany"), "the filter is too long"));
+    }
     let tokens = filter_tokens(text)?;
+    let joins = tokens.iter().filter(|t| is_word(Some(t), "and") || is_word(Some(t), "or")).count();
+    let depth = tokens
+        .iter()
+        .scan(0usize, |depth, t| {
+            match t {
+                FilterToken::Open => *depth += 1,
+                FilterToken::Close => *depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            Some(*depth)
+        })
+        .max()
+        .unwrap_or(0);
+    if joins >= MAX_FILTER_TERMS || depth > MAX_FILTER_DEPTH {
+        return Err(ScimError::new(StatusCode::BAD_REQUEST, Some("tooMany"), "the filter joins or nests too much"));
+    }
     let mut at = 0;
     let filter = filter_or(&tokens, &mut at)?;
     if at != tokens.len() {
@@ -780,19 +809,16 @@ fn apply_user_op(resource: &mut Value, op: &PatchOp) -> Result<(), ScimError> {
         resource["emails"] = json!([{"value": email}]);
         return Ok(());
     }
-    set_attribute_as(resource, path, value, op.op == "add");
+    set_attribute(resource, path, value);
     Ok(())
 }
 
 /// Sets `attr`, `attr.sub` or `urn…:attr[.sub]` (or an extension object by its URN).
+/// An extension object given whole is merged into what she has, for `add`
+/// and `replace` alike: what it leaves out stays (RFC 7644 §3.5.2.3), so a
+/// PATCH of her department never drops her manager. A `schemas` key inside
+/// it is the client's bookkeeping, never an attribute.
 fn set_attribute(resource: &mut Value, path: &str, value: Value) {
-    set_attribute_as(resource, path, value, true);
-}
-
-/// `merge`: an extension object given whole is merged into what she has
-/// (`add`), or stands for it (`replace`). A `schemas` key inside it is the
-/// client's bookkeeping, never an attribute.
-fn set_attribute_as(resource: &mut Value, path: &str, value: Value, merge: bool) {
     for schema in [ENTERPRISE, OMBUD] {
         if path == schema {
             let value = match value {
@@ -803,7 +829,7 @@ fn set_attribute_as(resource: &mut Value, path: &str, value: Value, merge: bool)
                 other => other,
             };
             match (&mut resource[schema], value) {
-                (Value::Object(target), Value::Object(attrs)) if merge => target.extend(attrs),
+                (Value::Object(target), Value::Object(attrs)) => target.extend(attrs),
                 (slot, value) => *slot = value,
             }
             return;
@@ -1008,12 +1034,21 @@ mod tests {
             ))
         );
         assert!(parse_filter("userName sw \"li\"").is_err());
+        // Hostile filters are refused before they cost anything.
+        let deep = format!("{}userName eq \"x\"{}", "(".repeat(200), ")".repeat(200));
+        assert!(parse_filter(&deep).is_err());
+        let long = vec!["userName eq \"x\""; 100].join(" and ");
+        assert!(parse_filter(&long).is_err());
+        assert!(parse_filter(&"x".repeat(5000)).is_err());
         assert!(parse_filter("userName eq \"li\" and").is_err());
         assert!(parse_filter("(userName eq \"li\"").is_err());
         let mut user = json!({"userName": "a@x.org", ENTERPRISE: {"department": "Sales"}});
         set_attribute(&mut user, &format!("{ENTERPRISE}:department"), json!("Legal"));
         set_attribute(&mut user, &format!("{ENTERPRISE}:manager.value"), json!("m-1"));
         set_attribute(&mut user, OMBUD, json!({"level": 6}));
+        // Replacing the extension with her department alone keeps her manager.
+        set_attribute(&mut user, ENTERPRISE, json!({"department": "Legal", "schemas": [ENTERPRISE]}));
+        assert!(user[ENTERPRISE].get("schemas").is_none());
         set_attribute(&mut user, "name.formatted", json!("Ann"));
         assert_eq!(user[ENTERPRISE]["department"], "Legal");
         assert_eq!(user[ENTERPRISE]["manager"]["value"], "m-1");

@@ -243,6 +243,15 @@ async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same
         let (_, log) = s.get_json("/api/v1/oversight/admin-log", &oversight).await;
         assert!(log.to_string().contains("left the directory"), "on the record: {log}");
 
+        // A sync token cannot lock the administrators out: a person sent
+        // inactive with an administrator's address, then deleted, disables nobody.
+        let decoy = json!({"schemas": [USER], "userName": "it-admin@example.org", "active": false});
+        let (status, decoy) = scim(&s, "post", "/Users", &token, Some(decoy)).await;
+        assert_eq!(status, 201, "{decoy}");
+        let decoy_id = decoy["id"].as_str().expect("id").to_owned();
+        assert_eq!(scim(&s, "delete", &format!("/Users/{decoy_id}"), &token, None).await.0, 204);
+        assert_eq!(s.get_json("/api/v1/admin/staff", &admin).await.0, 200, "the administrator still works");
+
         // A DELETE does the same for an oversight member who left.
         let member = json!({"schemas": [USER], "userName": "o@corp.example"});
         let (_, person) = scim(&s, "post", "/Users", &token, Some(member)).await;
