@@ -246,6 +246,38 @@ impl TestServer {
         (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// A directory-sync (SCIM) token, created by an administrator
+    /// (`it-admin@example.org`) through the API.
+    pub async fn sync_token(&self) -> String {
+        let pw = self.staff("it-admin@example.org", Role::Admin).await;
+        let admin = self.staff_token("it-admin@example.org", &pw).await;
+        let (status, created) = self
+            .post_json("/api/v1/admin/directory-tokens", &admin, serde_json::json!({"label": "directory sync"}))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        created["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A SCIM request under `/scim/v2`, with a bearer token and an optional
+    /// body: (status, JSON body or null).
+    pub async fn scim(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let verb = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let request = self.client().request(verb, self.url(&format!("/scim/v2{path}"))).bearer_auth(token);
+        let request = match body {
+            Some(b) => request.header("content-type", "application/scim+json").body(b.to_string()),
+            None => request,
+        };
+        let response = request.send().await.expect("scim");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// Stops the server and drops a PostgreSQL test database.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

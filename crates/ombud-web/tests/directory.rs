@@ -11,34 +11,6 @@ const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 const OMBUD: &str = "urn:ombud:params:scim:schemas:extension:2.0:User";
 const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-/// A sync token, created by an administrator through the API.
-async fn sync_token(s: &TestServer) -> String {
-    let pw = s.staff("it-admin@example.org", Role::Admin).await;
-    let admin = s.staff_token("it-admin@example.org", &pw).await;
-    let (status, created) = s.post_json("/api/v1/admin/directory-tokens", &admin, json!({"label": "HR sync"})).await;
-    assert_eq!(status, 201);
-    created["token"].as_str().expect("token").to_owned()
-}
-
-async fn scim(s: &TestServer, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let client = s.client();
-    let url = s.url(&format!("/scim/v2{path}"));
-    let request = match method {
-        "get" => client.get(url),
-        "post" => client.post(url),
-        "put" => client.put(url),
-        "patch" => client.patch(url),
-        _ => client.delete(url),
-    };
-    let request = match body {
-        Some(b) => request.header("content-type", "application/scim+json").body(b.to_string()),
-        None => request,
-    };
-    let response = request.bearer_auth(token).send().await.expect("scim");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn user(employee_id: &str, email: &str, name: &str, manager: Option<&str>, level: i64) -> Value {
     json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
@@ -62,90 +34,84 @@ async fn scim_creates_filters_replaces_patches_and_deletes_users_and_groups() {
         let pw = s.staff("h@example.org", Role::Handler).await;
         let handler = s.staff_token("h@example.org", &pw).await;
         assert_eq!(s.post_json("/api/v1/admin/directory-tokens", &handler, json!({"label": "x"})).await.0, 403);
-        let token = sync_token(&s).await;
-        let (status, error) = scim(&s, "get", "/Users", "wrong", None).await;
+        let token = s.sync_token().await;
+        let (status, error) = s.scim("get", "/Users", "wrong", None).await;
         assert_eq!((status, error["status"].as_str()), (401, Some("401")));
         assert_eq!(error["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
 
         let (status, boss) =
-            scim(&s, "post", "/Users", &token, Some(user("B1", "boss@example.org", "Boss", None, 6))).await;
+            s.scim("post", "/Users", &token, Some(user("B1", "boss@example.org", "Boss", None, 6))).await;
         assert_eq!(status, 201, "{boss}");
         let boss_id = boss["id"].as_str().expect("id").to_owned();
         let (status, ann) =
-            scim(&s, "post", "/Users", &token, Some(user("A1", "ann@example.org", "Ann", Some(&boss_id), 3))).await;
+            s.scim("post", "/Users", &token, Some(user("A1", "ann@example.org", "Ann", Some(&boss_id), 3))).await;
         assert_eq!(status, 201);
         let ann_id = ann["id"].as_str().expect("id").to_owned();
         assert_eq!(ann[ENTERPRISE]["manager"]["value"], json!(boss_id), "managers by SCIM id");
         let (status, dup) =
-            scim(&s, "post", "/Users", &token, Some(user("A1", "ann2@example.org", "Ann", None, 3))).await;
+            s.scim("post", "/Users", &token, Some(user("A1", "ann2@example.org", "Ann", None, 3))).await;
         assert_eq!((status, dup["scimType"].as_str()), (409, Some("uniqueness")));
-        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!({"displayName": "No user name"}))).await;
+        let (status, bad) = s.scim("post", "/Users", &token, Some(json!({"displayName": "No user name"}))).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidValue")));
         assert!(bad["detail"].as_str().is_some_and(|d| d.contains("userName")), "names the attribute: {bad}");
-        let (status, bad) = scim(&s, "post", "/Users", &token, Some(json!([1, 2]))).await;
+        let (status, bad) = s.scim("post", "/Users", &token, Some(json!([1, 2]))).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidSyntax")));
         let bad_email = user("C1", "not-an-email", "Cy", None, 1);
-        assert_eq!(scim(&s, "post", "/Users", &token, Some(bad_email)).await.0, 400);
+        assert_eq!(s.scim("post", "/Users", &token, Some(bad_email)).await.0, 400);
 
-        let (status, found) =
-            scim(&s, "get", "/Users?filter=userName%20eq%20%22ANN@example.org%22", &token, None).await;
+        let (status, found) = s.scim("get", "/Users?filter=userName%20eq%20%22ANN@example.org%22", &token, None).await;
         assert_eq!((status, found["totalResults"].as_u64()), (200, Some(1)));
         assert_eq!(found["Resources"][0]["id"], json!(ann_id));
-        let (status, bad) = scim(&s, "get", "/Users?filter=userName%20co%20%22ann%22", &token, None).await;
+        let (status, bad) = s.scim("get", "/Users?filter=userName%20co%20%22ann%22", &token, None).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidFilter")));
 
-        let (status, replaced) = scim(
-            &s,
-            "put",
-            &format!("/Users/{ann_id}"),
-            &token,
-            Some(user("A1", "ann@example.org", "Ann Lee", None, 4)),
-        )
-        .await;
+        let (status, replaced) = s
+            .scim("put", &format!("/Users/{ann_id}"), &token, Some(user("A1", "ann@example.org", "Ann Lee", None, 4)))
+            .await;
         assert_eq!((status, replaced["displayName"].as_str()), (200, Some("Ann Lee")));
         let moved = patch(json!([
             {"op": "replace", "path": format!("{ENTERPRISE}:department"), "value": "Legal"},
             {"op": "replace", "path": "active", "value": false}
         ]));
-        let (status, patched) = scim(&s, "patch", &format!("/Users/{ann_id}"), &token, Some(moved)).await;
+        let (status, patched) = s.scim("patch", &format!("/Users/{ann_id}"), &token, Some(moved)).await;
         assert_eq!((status, patched[ENTERPRISE]["department"].as_str()), (200, Some("Legal")));
         assert_eq!(patched["active"], false);
         // A new employee number is one more that finds her; the one she was first known by stays hers.
         let renumber = user("A2", "ann@example.org", "Ann", None, 4);
-        let (status, renumbered) = scim(&s, "put", &format!("/Users/{ann_id}"), &token, Some(renumber)).await;
+        let (status, renumbered) = s.scim("put", &format!("/Users/{ann_id}"), &token, Some(renumber)).await;
         assert_eq!((status, renumbered[ENTERPRISE]["employeeNumber"].as_str()), (200, Some("A2")), "{renumbered}");
         for number in ["A1", "A2"] {
             let path = format!("/Users?filter=employeeNumber%20eq%20%22{number}%22");
-            let (_, found) = scim(&s, "get", &path, &token, None).await;
+            let (_, found) = s.scim("get", &path, &token, None).await;
             assert_eq!(found["Resources"][0]["id"], json!(ann_id), "{number} finds her");
         }
 
         // Groups are units: members take the group's name as their department.
         let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Sales East", "members": [{"value": ann_id}]});
-        let (status, created) = scim(&s, "post", "/Groups", &token, Some(group)).await;
+        let (status, created) = s.scim("post", "/Groups", &token, Some(group)).await;
         assert_eq!(status, 201);
         let group_id = created["id"].as_str().expect("id").to_owned();
-        let (_, ann_now) = scim(&s, "get", &format!("/Users/{ann_id}"), &token, None).await;
+        let (_, ann_now) = s.scim("get", &format!("/Users/{ann_id}"), &token, None).await;
         assert_eq!(ann_now[ENTERPRISE]["department"], "Sales East");
         let add = patch(json!([{"op": "add", "path": "members", "value": [{"value": boss_id}]}]));
-        let (status, grown) = scim(&s, "patch", &format!("/Groups/{group_id}"), &token, Some(add)).await;
+        let (status, grown) = s.scim("patch", &format!("/Groups/{group_id}"), &token, Some(add)).await;
         assert_eq!((status, grown["members"].as_array().map(Vec::len)), (200, Some(2)));
         let remove = patch(json!([{"op": "remove", "path": format!("members[value eq \"{ann_id}\"]")}]));
-        let (_, shrunk) = scim(&s, "patch", &format!("/Groups/{group_id}"), &token, Some(remove)).await;
+        let (_, shrunk) = s.scim("patch", &format!("/Groups/{group_id}"), &token, Some(remove)).await;
         assert_eq!(
             shrunk["members"],
             json!([{"value": boss_id, "$ref": format!("/scim/v2/Users/{boss_id}"), "type": "User"}])
         );
-        let (_, listed) = scim(&s, "get", "/Groups?filter=displayName%20eq%20%22Sales%20East%22", &token, None).await;
+        let (_, listed) = s.scim("get", "/Groups?filter=displayName%20eq%20%22Sales%20East%22", &token, None).await;
         assert_eq!(listed["totalResults"], 1);
         let unknown = json!({"displayName": "Ghosts", "members": [{"value": "nobody"}]});
-        assert_eq!(scim(&s, "post", "/Groups", &token, Some(unknown)).await.0, 400);
-        assert_eq!(scim(&s, "delete", &format!("/Groups/{group_id}"), &token, None).await.0, 204);
-        assert_eq!(scim(&s, "get", &format!("/Groups/{group_id}"), &token, None).await.0, 404);
+        assert_eq!(s.scim("post", "/Groups", &token, Some(unknown)).await.0, 400);
+        assert_eq!(s.scim("delete", &format!("/Groups/{group_id}"), &token, None).await.0, 204);
+        assert_eq!(s.scim("get", &format!("/Groups/{group_id}"), &token, None).await.0, 404);
 
-        assert_eq!(scim(&s, "delete", &format!("/Users/{ann_id}"), &token, None).await.0, 204);
-        assert_eq!(scim(&s, "get", &format!("/Users/{ann_id}"), &token, None).await.0, 404);
-        let (_, all) = scim(&s, "get", "/Users", &token, None).await;
+        assert_eq!(s.scim("delete", &format!("/Users/{ann_id}"), &token, None).await.0, 204);
+        assert_eq!(s.scim("get", &format!("/Users/{ann_id}"), &token, None).await.0, 404);
+        let (_, all) = s.scim("get", "/Users", &token, None).await;
         assert_eq!(all["totalResults"], 1);
         s.stop().await;
     }
@@ -161,7 +127,7 @@ fn scenario() -> Value {
 
 /// The SCIM id of a directory person.
 async fn scim_id(s: &TestServer, token: &str, email: &str) -> String {
-    let (_, found) = scim(s, "get", &format!("/Users?filter=userName%20eq%20%22{email}%22"), token, None).await;
+    let (_, found) = s.scim("get", &format!("/Users?filter=userName%20eq%20%22{email}%22"), token, None).await;
     found["Resources"][0]["id"].as_str().expect("person").to_owned()
 }
 
@@ -172,7 +138,7 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         s.ombud.import_directory(SAMPLE_DIRECTORY, ombud_service::ChangeSource::CommandLine).await.expect("import");
         let hpw = s.staff("handler@demo.ombud.example", Role::Handler).await;
         let opw = s.staff("oversight@demo.ombud.example", Role::Oversight).await;
-        let token = sync_token(&s).await;
+        let token = s.sync_token().await;
         let (case_ref, _) = s.report(scenario()).await;
         let handler = s.staff_token("handler@demo.ombud.example", &hpw).await;
         let oversight = s.staff_token("oversight@demo.ombud.example", &opw).await;
@@ -186,7 +152,7 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         let sun = scim_id(&s, &token, "sun.hao@demo.ombud.example").await;
         let wang = scim_id(&s, &token, "handler@demo.ombud.example").await;
         let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": {"value": wang}}]));
-        assert_eq!(scim(&s, "patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
+        assert_eq!(s.scim("patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
         assert_eq!(s.get_json(&case_path, &handler).await.0, 404, "her access ended with the change");
         let (_, list) = s.get_json("/api/v1/cases", &handler).await;
         assert!(!list.to_string().contains(&case_ref));
@@ -210,7 +176,7 @@ async fn a_directory_change_that_makes_a_handler_conflicted_revokes_her_access_a
         // He moves back. The change alone does not let her in again: it waits
         // for an oversight member, in oversight's queue with the case and the change.
         let op = patch(json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager.value"), "value": "E300"}]));
-        assert_eq!(scim(&s, "patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
+        assert_eq!(s.scim("patch", &format!("/Users/{sun}"), &token, Some(op)).await.0, 200);
         assert_eq!(s.get_json(&case_path, &handler).await.0, 404, "no directory change lets her back in alone");
         let (_, queue) = s.get_json("/api/v1/oversight/queue", &oversight).await;
         let lift = queue["items"].as_array().expect("items").iter().find(|i| i["kind"] == "access_lift").expect("lift");
@@ -446,7 +412,7 @@ async fn a_colleague_nobody_can_identify_keeps_the_case_with_oversight() {
 #[tokio::test]
 async fn names_a_sync_client_sends_are_matched_like_the_name_itself() {
     let s = TestServer::start(ombud_testkit::Backend::Sqlite).await;
-    let token = sync_token(&s).await;
+    let token = s.sync_token().await;
     let opw = s.staff("oversight@elsewhere.example", Role::Oversight).await;
     let oversight = s.staff_token("oversight@elsewhere.example", &opw).await;
     let boss = json!({
@@ -455,7 +421,7 @@ async fn names_a_sync_client_sends_are_matched_like_the_name_itself() {
         "displayName": "Jack Ma",
         ENTERPRISE: {"employeeNumber": "B1", "department": "Sales"},
     });
-    let (status, boss) = scim(&s, "post", "/Users", &token, Some(boss)).await;
+    let (status, boss) = s.scim("post", "/Users", &token, Some(boss)).await;
     assert_eq!(status, 201, "{boss}");
     let person = json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
@@ -465,7 +431,7 @@ async fn names_a_sync_client_sends_are_matched_like_the_name_itself() {
         "name": {"givenName": "Hao", "familyName": "Sun", "formatted": "Sun Hao (Sales)"},
         ENTERPRISE: {"employeeNumber": "H1", "department": "Sales", "manager": {"value": boss["id"]}},
     });
-    let (status, harry) = scim(&s, "post", "/Users", &token, Some(person)).await;
+    let (status, harry) = s.scim("post", "/Users", &token, Some(person)).await;
     assert_eq!(status, 201, "{harry}");
     let other: Vec<&str> =
         harry[OMBUD]["otherNames"].as_array().expect("other names").iter().filter_map(Value::as_str).collect();
@@ -473,7 +439,7 @@ async fn names_a_sync_client_sends_are_matched_like_the_name_itself() {
     // A PATCH of something else keeps them.
     let op = patch(json!([{"op": "replace", "path": "active", "value": true}]));
     let (_, patched) =
-        scim(&s, "patch", &format!("/Users/{}", harry["id"].as_str().expect("id")), &token, Some(op)).await;
+        s.scim("patch", &format!("/Users/{}", harry["id"].as_str().expect("id")), &token, Some(op)).await;
     assert_eq!(patched[OMBUD]["otherNames"], harry[OMBUD]["otherNames"]);
     // She writes his Chinese name: it leads to him, and his manager is kept out.
     let bpw = s.staff("boss@example.org", Role::Handler).await;

@@ -13,26 +13,6 @@ const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 const PATCH: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-async fn sync_token(s: &TestServer) -> String {
-    let pw = s.staff("it-admin@example.org", Role::Admin).await;
-    let admin = s.staff_token("it-admin@example.org", &pw).await;
-    let (status, created) = s.post_json("/api/v1/admin/directory-tokens", &admin, json!({"label": "Entra ID"})).await;
-    assert_eq!(status, 201);
-    created["token"].as_str().expect("token").to_owned()
-}
-
-async fn scim(s: &TestServer, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let verb = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-    let request = s.client().request(verb, s.url(&format!("/scim/v2{path}"))).bearer_auth(token);
-    let request = match body {
-        Some(b) => request.header("content-type", "application/scim+json").body(b.to_string()),
-        None => request,
-    };
-    let response = request.send().await.expect("scim");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn ids(list: &Value) -> Vec<String> {
     list["Resources"]
         .as_array()
@@ -46,9 +26,9 @@ fn ids(list: &Value) -> Vec<String> {
 async fn discovery_says_what_ombud_accepts_and_nothing_else_is_allowed_on_it() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        let token = sync_token(&s).await;
-        assert_eq!(scim(&s, "get", "/Schemas", "wrong", None).await.0, 401, "discovery needs the token too");
-        let (status, schemas) = scim(&s, "get", "/Schemas", &token, None).await;
+        let token = s.sync_token().await;
+        assert_eq!(s.scim("get", "/Schemas", "wrong", None).await.0, 401, "discovery needs the token too");
+        let (status, schemas) = s.scim("get", "/Schemas", &token, None).await;
         assert_eq!((status, schemas["totalResults"].as_u64()), (200, Some(4)), "{schemas}");
         let listed: Vec<&str> =
             schemas["Resources"].as_array().expect("list").iter().filter_map(|r| r["id"].as_str()).collect();
@@ -61,7 +41,7 @@ async fn discovery_says_what_ombud_accepts_and_nothing_else_is_allowed_on_it() {
                 "urn:ietf:params:scim:schemas:core:2.0:Group"
             ]
         );
-        let (status, user) = scim(&s, "get", &format!("/Schemas/{USER}"), &token, None).await;
+        let (status, user) = s.scim("get", &format!("/Schemas/{USER}"), &token, None).await;
         assert_eq!(status, 200);
         let required: Vec<&str> = user["attributes"]
             .as_array()
@@ -71,24 +51,24 @@ async fn discovery_says_what_ombud_accepts_and_nothing_else_is_allowed_on_it() {
             .filter_map(|a| a["name"].as_str())
             .collect();
         assert_eq!(required, ["userName"], "only userName is required of a User");
-        let (_, enterprise) = scim(&s, "get", &format!("/Schemas/{ENTERPRISE}"), &token, None).await;
+        let (_, enterprise) = s.scim("get", &format!("/Schemas/{ENTERPRISE}"), &token, None).await;
         assert!(
             enterprise["attributes"].as_array().expect("attrs").iter().all(|a| a["required"] == false),
             "no employeeNumber required"
         );
-        let (status, missing) = scim(&s, "get", "/Schemas/urn:nobody:schema", &token, None).await;
+        let (status, missing) = s.scim("get", "/Schemas/urn:nobody:schema", &token, None).await;
         assert_eq!((status, missing["schemas"][0].as_str()), (404, Some(ERROR)));
 
-        let (status, types) = scim(&s, "get", "/ResourceTypes", &token, None).await;
+        let (status, types) = s.scim("get", "/ResourceTypes", &token, None).await;
         assert_eq!((status, ids(&types)), (200, vec!["User".to_owned(), "Group".to_owned()]));
-        let (status, user_type) = scim(&s, "get", "/ResourceTypes/User", &token, None).await;
+        let (status, user_type) = s.scim("get", "/ResourceTypes/User", &token, None).await;
         assert_eq!(
             (status, user_type["endpoint"].as_str(), user_type["schema"].as_str()),
             (200, Some("/Users"), Some(USER))
         );
-        assert_eq!(scim(&s, "get", "/ResourceTypes/Device", &token, None).await.0, 404);
+        assert_eq!(s.scim("get", "/ResourceTypes/Device", &token, None).await.0, 404);
 
-        let (status, config) = scim(&s, "get", "/ServiceProviderConfig", &token, None).await;
+        let (status, config) = s.scim("get", "/ServiceProviderConfig", &token, None).await;
         assert_eq!(status, 200);
         assert_eq!(
             (config["patch"]["supported"].as_bool(), config["filter"]["supported"].as_bool()),
@@ -106,10 +86,10 @@ async fn discovery_says_what_ombud_accepts_and_nothing_else_is_allowed_on_it() {
             ("delete", "/ResourceTypes/User"),
             ("patch", &format!("/Schemas/{USER}")),
         ] {
-            let (status, refused) = scim(&s, method, path, &token, Some(json!({}))).await;
+            let (status, refused) = s.scim(method, path, &token, Some(json!({}))).await;
             assert_eq!((status, refused["schemas"][0].as_str()), (405, Some(ERROR)), "{method} {path}");
         }
-        let (status, nowhere) = scim(&s, "get", "/2f4c9e1a-0000-4000-8000-000000000000", &token, None).await;
+        let (status, nowhere) = s.scim("get", "/2f4c9e1a-0000-4000-8000-000000000000", &token, None).await;
         assert_eq!((status, nowhere["schemas"][0].as_str()), (404, Some(ERROR)));
         s.stop().await;
     }
@@ -119,19 +99,19 @@ async fn discovery_says_what_ombud_accepts_and_nothing_else_is_allowed_on_it() {
 async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        let token = sync_token(&s).await;
+        let token = s.sync_token().await;
         // Entra ID: a UPN and its own object id, nothing else required.
         let entra = json!({"schemas": [USER], "userName": "Mei.Chen@corp.onmicrosoft.com",
                            "externalId": "6f1d2c3b-aaaa-4bbb-8ccc-0123456789ab", "active": true,
                            "displayName": "陈梅 Mei Chen"});
-        let (status, mei) = scim(&s, "post", "/Users", &token, Some(entra)).await;
+        let (status, mei) = s.scim("post", "/Users", &token, Some(entra)).await;
         assert_eq!(status, 201, "{mei}");
         let mei_id = mei["id"].as_str().expect("id").to_owned();
         assert_eq!(mei["externalId"], "6f1d2c3b-aaaa-4bbb-8ccc-0123456789ab", "externalId is kept");
         // A warehouse driver with no email at all.
         let driver = json!({"schemas": [USER, ENTERPRISE], "userName": "driver.07", "displayName": "Zhou Qiang",
                             ENTERPRISE: {"employeeNumber": "W-0007", "department": "Logistics"}});
-        let (status, zhou) = scim(&s, "post", "/Users", &token, Some(driver)).await;
+        let (status, zhou) = s.scim("post", "/Users", &token, Some(driver)).await;
         assert_eq!(status, 201, "{zhou}");
         assert!(zhou.get("emails").is_none(), "no email made up for him: {zhou}");
         assert_eq!(zhou[ENTERPRISE]["employeeNumber"], "W-0007");
@@ -139,43 +119,38 @@ async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
 
         // The same userName in other letters is a duplicate.
         let again = json!({"schemas": [USER], "userName": "DRIVER.07", ENTERPRISE: {"employeeNumber": "W-0099"}});
-        let (status, dup) = scim(&s, "post", "/Users", &token, Some(again)).await;
+        let (status, dup) = s.scim("post", "/Users", &token, Some(again)).await;
         assert_eq!((status, dup["scimType"].as_str()), (409, Some("uniqueness")), "{dup}");
 
         // Filters as clients send them, with paging.
         let q = |f: &str| format!("/Users?filter={}&startIndex=1&count=100", urlencode(f));
-        let (status, found) = scim(&s, "get", &q(r#"userName eq "mei.chen@CORP.onmicrosoft.com""#), &token, None).await;
+        let (status, found) = s.scim("get", &q(r#"userName eq "mei.chen@CORP.onmicrosoft.com""#), &token, None).await;
         assert_eq!((status, ids(&found)), (200, vec![mei_id.clone()]), "userName without case: {found}");
         let (_, found) =
-            scim(&s, "get", &q(r#"externalId eq "6f1d2c3b-aaaa-4bbb-8ccc-0123456789ab""#), &token, None).await;
+            s.scim("get", &q(r#"externalId eq "6f1d2c3b-aaaa-4bbb-8ccc-0123456789ab""#), &token, None).await;
         assert_eq!(ids(&found), vec![mei_id.clone()]);
-        let (_, found) = scim(&s, "get", &q(r#"emails.value eq "mei.chen@corp.onmicrosoft.com""#), &token, None).await;
+        let (_, found) = s.scim("get", &q(r#"emails.value eq "mei.chen@corp.onmicrosoft.com""#), &token, None).await;
         assert_eq!(ids(&found), vec![mei_id.clone()], "a UPN that is an address is her email");
-        let (_, found) = scim(
-            &s,
-            "get",
-            &q(r#"userName eq "driver.07" or (externalId eq "nope" and userName eq "x")"#),
-            &token,
-            None,
-        )
-        .await;
+        let (_, found) = s
+            .scim("get", &q(r#"userName eq "driver.07" or (externalId eq "nope" and userName eq "x")"#), &token, None)
+            .await;
         assert_eq!(ids(&found), vec![zhou_id.clone()]);
-        let (_, found) = scim(&s, "get", &q(r#"userName eq "driver.07" and externalId eq "nope""#), &token, None).await;
+        let (_, found) = s.scim("get", &q(r#"userName eq "driver.07" and externalId eq "nope""#), &token, None).await;
         assert_eq!(found["totalResults"], 0);
-        let (status, bad) = scim(&s, "get", &q(r#"userName eq "driver.07" and"#), &token, None).await;
+        let (status, bad) = s.scim("get", &q(r#"userName eq "driver.07" and"#), &token, None).await;
         assert_eq!((status, bad["scimType"].as_str()), (400, Some("invalidFilter")));
-        let (_, page) = scim(&s, "get", "/Users?startIndex=2&count=1", &token, None).await;
+        let (_, page) = s.scim("get", "/Users?startIndex=2&count=1", &token, None).await;
         assert_eq!(
             (page["totalResults"].as_u64(), page["itemsPerPage"].as_u64(), page["startIndex"].as_u64()),
             (Some(2), Some(1), Some(2))
         );
 
         // Only the attributes asked for, or all but those left out.
-        let (_, only) = scim(&s, "get", &format!("/Users/{mei_id}?attributes=userName"), &token, None).await;
+        let (_, only) = s.scim("get", &format!("/Users/{mei_id}?attributes=userName"), &token, None).await;
         let mut keys: Vec<&str> = only.as_object().expect("object").keys().map(String::as_str).collect();
         keys.sort_unstable();
         assert_eq!(keys, ["id", "meta", "schemas", "userName"]);
-        let (_, without) = scim(&s, "get", "/Users?excludedAttributes=displayName,emails", &token, None).await;
+        let (_, without) = s.scim("get", "/Users?excludedAttributes=displayName,emails", &token, None).await;
         assert!(
             without["Resources"]
                 .as_array()
@@ -187,19 +162,19 @@ async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
         // A search sent as a body; what a client removes reads back removed, not as a default.
         let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
                             "filter": "userName eq \"driver.07\"", "attributes": ["userName"]});
-        let (status, found) = scim(&s, "post", "/Users/.search", &token, Some(search)).await;
+        let (status, found) = s.scim("post", "/Users/.search", &token, Some(search)).await;
         assert_eq!((status, ids(&found)), (200, vec![zhou_id.clone()]), "{found}");
         assert!(found["Resources"][0].get("displayName").is_none(), "only what was asked for");
         let unit =
             json!({"schemas": [PATCH], "Operations": [{"op": "remove", "path": format!("{ENTERPRISE}:department")}]});
-        let (status, moved) = scim(&s, "patch", &format!("/Users/{zhou_id}"), &token, Some(unit)).await;
+        let (status, moved) = s.scim("patch", &format!("/Users/{zhou_id}"), &token, Some(unit)).await;
         assert_eq!(status, 200);
         assert!(moved[ENTERPRISE].get("department").is_none(), "removed, not shown as 'unassigned': {moved}");
         assert_eq!(moved[ENTERPRISE]["employeeNumber"], "W-0007", "the rest stays");
 
         // Okta deactivates with a PATCH that names no path.
         let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
-        let (status, patched) = scim(&s, "patch", &format!("/Users/{zhou_id}"), &token, Some(off)).await;
+        let (status, patched) = s.scim("patch", &format!("/Users/{zhou_id}"), &token, Some(off)).await;
         assert_eq!((status, patched["active"].as_bool()), (200, Some(false)), "{patched}");
         s.stop().await;
     }
@@ -209,7 +184,7 @@ async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
 async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same_request() {
     for backend in backends() {
         let s = TestServer::start(backend).await;
-        let token = sync_token(&s).await;
+        let token = s.sync_token().await;
         let h_pw = s.staff("wang.fang@corp.example", Role::Handler).await;
         let o_pw = s.staff("o@corp.example", Role::Oversight).await;
         let handler = s.staff_token("wang.fang@corp.example", &h_pw).await;
@@ -225,11 +200,11 @@ async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same
 
         // She is in the identity provider by her UPN; linked to her account by it.
         let her = json!({"schemas": [USER], "userName": "Wang.Fang@corp.example", "externalId": "okta-00u1"});
-        let (status, person) = scim(&s, "post", "/Users", &token, Some(her)).await;
+        let (status, person) = s.scim("post", "/Users", &token, Some(her)).await;
         assert_eq!(status, 201, "{person}");
         let id = person["id"].as_str().expect("id").to_owned();
         let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
-        assert_eq!(scim(&s, "patch", &format!("/Users/{id}"), &token, Some(off)).await.0, 200);
+        assert_eq!(s.scim("patch", &format!("/Users/{id}"), &token, Some(off)).await.0, 200);
         let page = s.page("/admin/directory", &admin).await;
         assert!(!page.contains("Staff wang.fang@corp.example &lt;"), "placed once she is in the directory");
         assert!(page.contains("id=\"without-number\""), "she came without an employee number");
@@ -246,17 +221,17 @@ async fn a_handler_deactivated_in_the_identity_provider_loses_access_in_the_same
         // A sync token cannot lock the administrators out: a person sent
         // inactive with an administrator's address, then deleted, disables nobody.
         let decoy = json!({"schemas": [USER], "userName": "it-admin@example.org", "active": false});
-        let (status, decoy) = scim(&s, "post", "/Users", &token, Some(decoy)).await;
+        let (status, decoy) = s.scim("post", "/Users", &token, Some(decoy)).await;
         assert_eq!(status, 201, "{decoy}");
         let decoy_id = decoy["id"].as_str().expect("id").to_owned();
-        assert_eq!(scim(&s, "delete", &format!("/Users/{decoy_id}"), &token, None).await.0, 204);
+        assert_eq!(s.scim("delete", &format!("/Users/{decoy_id}"), &token, None).await.0, 204);
         assert_eq!(s.get_json("/api/v1/admin/staff", &admin).await.0, 200, "the administrator still works");
 
         // A DELETE does the same for an oversight member who left.
         let member = json!({"schemas": [USER], "userName": "o@corp.example"});
-        let (_, person) = scim(&s, "post", "/Users", &token, Some(member)).await;
+        let (_, person) = s.scim("post", "/Users", &token, Some(member)).await;
         let id = person["id"].as_str().expect("id").to_owned();
-        assert_eq!(scim(&s, "delete", &format!("/Users/{id}"), &token, None).await.0, 204);
+        assert_eq!(s.scim("delete", &format!("/Users/{id}"), &token, None).await.0, 204);
         assert_eq!(s.get_json("/api/v1/cases", &oversight).await.0, 401);
         s.stop().await;
     }
