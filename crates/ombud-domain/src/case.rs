@@ -168,6 +168,9 @@ pub enum EventKind {
     SecondFactorSet,
     /// She signed in with one of her recovery codes.
     RecoveryCodeUsed,
+    /// Her account was linked to a directory person by an employee id, or
+    /// the link was removed (then her email alone links her).
+    StaffLinked,
     /// A directory-sync (SCIM) token was made…
     SyncTokenCreated,
     /// …or revoked.
@@ -247,6 +250,7 @@ names!(EventKind, "event" {
     PasswordChanged => "password_changed",
     SecondFactorSet => "second_factor_set",
     RecoveryCodeUsed => "recovery_code_used",
+    StaffLinked => "staff_linked",
     SyncTokenCreated => "sync_token_created",
     SyncTokenRevoked => "sync_token_revoked",
     RecoveryEnabled => "recovery_enabled",
@@ -310,6 +314,7 @@ impl EventKind {
                 | EventKind::PasswordChanged
                 | EventKind::SecondFactorSet
                 | EventKind::RecoveryCodeUsed
+                | EventKind::StaffLinked
                 | EventKind::SyncTokenCreated
                 | EventKind::SyncTokenRevoked
                 | EventKind::RecoveryEnabled

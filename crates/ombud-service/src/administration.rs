@@ -272,6 +272,7 @@ fn new_record(
         last_sign_in_at: None,
         second_factor: None,
         second_factor_step: None,
+        employee_id: None,
     }
 }
 
@@ -287,5 +288,6 @@ pub(crate) fn staff_view(s: &StaffRecord, waiting: &[RoleGrantRow], config: &cra
         created_at: s.created_at,
         status: s.status,
         last_sign_in_at: s.last_sign_in_at,
+        employee_id: s.employee_id.clone(),
     }
 }

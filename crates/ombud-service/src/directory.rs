@@ -116,6 +116,9 @@ pub struct ImportReport {
     pub cases_rerouted: usize,
     /// Exclusions it would lift, held for an oversight member's approval.
     pub lifts_held: u64,
+    /// People in the file whom the directory holds inactive or deleted: a
+    /// file has no say in that, so they stay so.
+    pub kept_inactive: usize,
 }
 
 /// People the administrator looked for, with the names of their manager
@@ -256,15 +259,33 @@ impl Ombud {
     pub async fn import_directory(&self, text: &str, by: ChangeSource) -> Result<ImportReport> {
         let (rows, mut problems) = read_directory_csv(text);
         let old = self.directory_index().await?;
-        let in_file: BTreeSet<&str> = rows.iter().map(|(_, p)| p.employee_id.as_str()).collect();
-        let known = |id: &str| in_file.contains(id) || old.people.contains_key(id);
+        // A line names her by any identifier she has (DECISIONS #6): her
+        // key is the one she was first known by.
+        let key_of = |id: &str| {
+            old.people
+                .get(id)
+                .or_else(|| old.by_employee_id(id))
+                .map_or_else(|| id.to_owned(), |p| p.employee_id.clone())
+        };
+        let in_file: HashMap<String, String> =
+            rows.iter().map(|(_, p)| (p.employee_id.clone(), key_of(&p.employee_id))).collect();
+        let known =
+            |id: &str| in_file.contains_key(id) || old.people.contains_key(id) || old.by_employee_id(id).is_some();
+        // Two lines for one person under two of her identifiers (the same
+        // one twice is found as the file is read).
+        let mut named_as: HashMap<&str, &str> = HashMap::new();
         for (line, p) in &rows {
+            let key = in_file.get(p.employee_id.as_str()).map_or(p.employee_id.as_str(), String::as_str);
+            if named_as.insert(key, &p.employee_id).is_some_and(|before| before != p.employee_id) {
+                problems.push(ImportProblem { line: *line, column: Some("employee_id"), code: "duplicate" });
+            }
             for (column, value) in [("manager_id", &p.manager_id), ("hr_partner_id", &p.hr_partner_id)] {
                 if value.as_deref().is_some_and(|id| !known(id)) {
                     problems.push(ImportProblem { line: *line, column: Some(column), code: "unknown-person" });
                 }
             }
-            if old.linked(&p.email).is_some_and(|holder| holder != p.employee_id && !in_file.contains(holder)) {
+            let others_in_file = |holder: &str| in_file.values().any(|k| k == holder);
+            if old.linked(&p.email).is_some_and(|holder| holder != key && !others_in_file(holder)) {
                 problems.push(ImportProblem { line: *line, column: Some("email"), code: "email-taken" });
             }
         }
@@ -275,9 +296,19 @@ impl Ombud {
         let now = self.clock.now();
         let mut report = ImportReport::default();
         let mut change = DirectoryChange::default();
-        for (_, input) in rows {
+        let link = |id: Option<String>| match id {
+            Some(id) if in_file.contains_key(id.as_str()) => in_file.get(id.as_str()).cloned(),
+            other => old.chart_key(other),
+        };
+        for (_, mut input) in rows {
+            input.employee_id = key_of(&input.employee_id);
+            input.manager_id = link(input.manager_id.take());
+            input.hr_partner_id = link(input.hr_partner_id.take());
             let existing = old.people.get(&input.employee_id);
             let record = person_record(input, existing, now);
+            if !record.active || record.deleted_at.is_some() {
+                report.kept_inactive += 1;
+            }
             match existing {
                 None => report.created += 1,
                 Some(before) if same_person(before, &record) => {
@@ -319,6 +350,10 @@ impl Ombud {
         change.record = Some(record);
         let changed: BTreeSet<String> = change.people.iter().map(|p| p.employee_id.clone()).collect();
         self.store.write_directory(&change).await?;
+        for (staff, _) in &change.leavers {
+            tracing::info!(staff = %staff, "staff account disabled: she left the directory");
+            self.after_holder_change(*staff).await?;
+        }
         let new = self.directory_index().await?;
         Ok((self.reroute_after_directory_change(old, &new, &changed, change_id).await?, Some(change_id)))
     }
@@ -375,7 +410,8 @@ impl Ombud {
     }
 
     pub async fn directory_person(&self, scim_id: &str) -> Result<PersonRecord> {
-        self.directory_people().await?.into_iter().find(|p| p.scim_id == scim_id).ok_or(ServiceError::NotFound)
+        let index = self.directory_index().await?;
+        index.by_scim_id(scim_id).filter(|p| p.deleted_at.is_none()).cloned().ok_or(ServiceError::NotFound)
     }
 
     /// Creates a person (`scim_id` None) or replaces one. A sync client may
@@ -396,10 +432,12 @@ impl Ombud {
             ));
         }
         let old = self.directory_index().await?;
+        let mut input = input;
+        input.manager_id = old.chart_key(input.manager_id.take());
+        input.hr_partner_id = old.chart_key(input.hr_partner_id.take());
         let existing = match scim_id {
             Some(id) => {
-                let current = old.people.values().find(|p| p.scim_id == id && p.deleted_at.is_none());
-                let current = current.ok_or(ServiceError::NotFound)?;
+                let current = old.by_scim_id(id).filter(|p| p.deleted_at.is_none()).ok_or(ServiceError::NotFound)?;
                 if current.employee_id != input.employee_id {
                     return Err(invalid("employee_id", "immutable"));
                 }
@@ -407,9 +445,20 @@ impl Ombud {
             }
             None => match old.people.get(&input.employee_id) {
                 Some(p) if p.deleted_at.is_none() => return Err(ServiceError::DuplicateAccount),
+                // A userName or externalId someone who left once had may be
+                // given to a new person: she is not the one who left, and
+                // takes none of her cases. Only her employee number brings
+                // back a person who left.
+                Some(p) if !rehired(p, &input) => {
+                    input.employee_id = uuid::Uuid::now_v7().to_string();
+                    None
+                }
                 revived => revived,
             },
         };
+        if input.manager_id.as_deref() == Some(input.employee_id.as_str()) {
+            return Err(invalid("manager_id", "own-manager"));
+        }
         if old.linked(&input.email).is_some_and(|holder| holder != input.employee_id) {
             return Err(invalid("email", "email-taken"));
         }
@@ -425,65 +474,112 @@ impl Ombud {
             }
         }
         let record = person_record(input, existing, self.clock.now());
-        // She leaves when an active person turns inactive; the account her
-        // address named before this request is hers, whatever it says now.
-        let left = existing.filter(|p| p.active && !record.active).map(|p| p.email.clone());
-        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
-        if let Some(before) = left {
-            self.disable_leaver(&[before, record.email.clone()], by).await?;
-        }
+        // She leaves when an active person turns inactive.
+        let leavers = match existing.filter(|p| p.active && !record.active) {
+            Some(before) => self.leaving_staff(&old, before, &record.email, by).await?,
+            None => Vec::new(),
+        };
+        let change = DirectoryChange { people: vec![record.clone()], leavers, ..Default::default() };
+        self.write_directory(&old, change, by).await?;
         Ok(record)
     }
 
-    /// Someone the identity provider deactivated or deleted loses her staff
-    /// account in the same request: her sessions and tokens stop, her case
-    /// keys go (DECISIONS #1), and the ledger says the directory did it.
+    /// The staff accounts of someone the identity provider deactivated or
+    /// deleted, to be disabled with the same write: her sessions and tokens
+    /// stop, her case keys go (DECISIONS #1), and the ledger says the
+    /// directory did it. An account is hers when the employee id recorded
+    /// on it names her, or, with none recorded, when its address is the one
+    /// she had before this request or has now.
     ///
     /// An administrator's account is never disabled this way: a sync token
     /// must not be able to lock out the people who manage the accounts.
-    async fn disable_leaver(&self, emails: &[String], by: ChangeSource) -> Result<()> {
-        let emails: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
-        if emails.is_empty() {
-            return Ok(());
-        }
+    async fn leaving_staff(
+        &self,
+        old: &crate::directory_index::DirectoryIndex,
+        before: &PersonRecord,
+        email_now: &str,
+        by: ChangeSource,
+    ) -> Result<Vec<(StaffId, StaffEventRecord)>> {
+        let emails: Vec<String> =
+            [&before.email, email_now].iter().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()).collect();
+        let detail = match by {
+            ChangeSource::SyncToken(token) => format!("left the directory (sync token {token})"),
+            ChangeSource::Administrator(id) => format!("left the directory (administrator {id})"),
+            ChangeSource::CommandLine => "left the directory (command line)".to_owned(),
+        };
         let now = self.clock.now();
+        let mut out = Vec::new();
         for staff in self.store.list_staff().await? {
-            if !emails.contains(&staff.email.trim().to_lowercase())
-                || staff.status == ombud_domain::StaffStatus::Disabled
-            {
+            let hers = match staff.employee_id {
+                Some(_) => old.staff_person(&staff).is_some_and(|p| p.employee_id == before.employee_id),
+                None => emails.contains(&staff.email.trim().to_lowercase()),
+            };
+            if !hers || staff.status == ombud_domain::StaffStatus::Disabled {
                 continue;
             }
             if staff.role == ombud_domain::Role::Admin {
                 tracing::warn!(staff = %staff.id, "an administrator left the directory; her account is left for a person to disable");
                 continue;
             }
-            let detail = match by {
-                ChangeSource::SyncToken(token) => format!("left the directory (sync token {token})"),
-                ChangeSource::Administrator(id) => format!("left the directory (administrator {id})"),
-                ChangeSource::CommandLine => "left the directory (command line)".to_owned(),
-            };
-            let event =
-                StaffEventRecord::new(EventKind::StaffDisabled, now, Actor::System, Some(staff.id)).with_detail(detail);
-            self.store.disable_staff(staff.id, &event).await?;
-            tracing::info!(staff = %staff.id, "staff account disabled: she left the directory");
-            self.after_holder_change(staff.id).await?;
+            let event = StaffEventRecord::new(EventKind::StaffDisabled, now, Actor::System, Some(staff.id))
+                .with_detail(detail.clone());
+            out.push((staff.id, event));
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// After a staff account's link to the directory moved: re-decides
+    /// every case that names her or anyone whose chain she was or is now
+    /// in, under a change record so that what it would lift waits for
+    /// oversight. How many cases changed hands.
+    async fn reroute_for_link(
+        &self,
+        index: &crate::directory_index::DirectoryIndex,
+        before: &StaffRecord,
+        after: &StaffRecord,
+        source: ChangeSource,
+    ) -> Result<usize> {
+        let mut tokens = BTreeSet::new();
+        for record in [before, after] {
+            tokens.extend(self.reader(index, record, false)?.tokens);
+            if let Some(me) = index.staff_person(record) {
+                for id in index.chart.affected_by(&BTreeSet::from([me.employee_id.clone()])) {
+                    if let Some(person) = index.people.get(&id) {
+                        tokens.extend(self.person_tokens(person)?);
+                    }
+                }
+            }
+        }
+        let record = DirectoryChangeRecord { id: uuid::Uuid::now_v7(), at: self.clock.now(), source, people: 0 };
+        let change_id = record.id;
+        self.store.write_directory(&DirectoryChange { record: Some(record), ..Default::default() }).await?;
+        let staff = self.store.list_staff().await?;
+        let index = self.directory_index().await?;
+        let mut moved = 0;
+        for case_id in self.store.cases_naming(&tokens.into_iter().collect::<Vec<_>>()).await? {
+            let event = EventRecord::new(case_id, EventKind::AccessChanged, self.clock.now(), Actor::System);
+            if self.reroute_case(&index, &staff, case_id, event, ombud_domain::Lifting::Held, Some(change_id)).await? {
+                moved += 1;
+            }
+        }
+        Ok(moved)
     }
 
     /// Deletes a person from the directory. Her last place in it still
     /// counts for the cases that name her.
     pub async fn delete_person(&self, scim_id: &str, by: ChangeSource) -> Result<()> {
         let old = self.directory_index().await?;
-        let mut record = self.directory_person(scim_id).await?;
-        let was_active = record.active;
+        let before = old.by_scim_id(scim_id).filter(|p| p.deleted_at.is_none()).ok_or(ServiceError::NotFound)?;
+        let mut record = before.clone();
         record.active = false;
         record.deleted_at = Some(self.clock.now());
         record.updated_at = self.clock.now();
-        self.write_directory(&old, DirectoryChange { people: vec![record.clone()], ..Default::default() }, by).await?;
-        if was_active {
-            self.disable_leaver(std::slice::from_ref(&record.email), by).await?;
-        }
+        let leavers = match before.active {
+            true => self.leaving_staff(&old, before, &record.email, by).await?,
+            false => Vec::new(),
+        };
+        let change = DirectoryChange { people: vec![record], leavers, ..Default::default() };
+        self.write_directory(&old, change, by).await?;
         Ok(())
     }
 
@@ -559,20 +655,22 @@ impl Ombud {
         Ok(record.id)
     }
 
-    /// The directory person a staff account is linked to, by email.
+    /// The directory person a staff account is: by the employee id recorded
+    /// on it, else by her email.
     pub async fn linked_person(&self, staff: StaffId) -> Result<Option<PersonRecord>> {
         let Some(record) = self.store.staff_by_id(staff).await? else { return Ok(None) };
         let index = self.directory_index().await?;
-        Ok(index.linked(&record.email).and_then(|id| index.people.get(id)).cloned())
+        Ok(index.staff_person(&record).cloned())
     }
 }
 
 /// Who the organisation chart cannot place, for the administrator.
 #[derive(Clone, Debug, Default)]
 pub struct Unplaced {
-    /// Staff accounts (not disabled) whose email is no directory person's:
-    /// the conflict rule cannot tell whose chain they are in, and a leaver
-    /// among them is not disabled by the identity provider.
+    /// Staff accounts (not disabled) linked to no directory person, by the
+    /// employee id recorded on them or by their email: the conflict rule
+    /// cannot tell whose chain they are in, and a leaver among them is not
+    /// disabled by the identity provider.
     pub staff: Vec<(String, String)>,
     /// People a sync client sent without an employee number (names).
     pub without_number: Vec<String>,
@@ -587,7 +685,7 @@ impl AdminDesk<'_> {
             .list_staff()
             .await?
             .into_iter()
-            .filter(|s| s.status != ombud_domain::StaffStatus::Disabled && index.linked(&s.email).is_none())
+            .filter(|s| s.status != ombud_domain::StaffStatus::Disabled && index.staff_person(s).is_none())
             .map(|s| (s.name, s.email))
             .collect();
         let mut without_number: Vec<String> = index
@@ -598,6 +696,44 @@ impl AdminDesk<'_> {
             .collect();
         without_number.sort();
         Ok(Unplaced { staff, without_number })
+    }
+
+    /// Links a staff account to the directory person an identifier names
+    /// (an employee id or number, a userName, an externalId), or (None)
+    /// back to her email alone. The conflict rule places her there at once:
+    /// cases it now keeps from her are taken from her now, and any it would
+    /// give back wait for an oversight member's approval, as after any
+    /// directory change. She then leaves with that person.
+    pub async fn link_staff(&self, staff: StaffId, employee_id: Option<&str>) -> Result<crate::views::StaffView> {
+        let record = self.store.staff_by_id(staff).await?.ok_or(ServiceError::NotFound)?;
+        let wanted = employee_id.map(str::trim).filter(|s| !s.is_empty());
+        let index = self.directory_index().await?;
+        let person = match wanted {
+            Some(id) if id.chars().count() > MAX_FIELD_CHARS => return Err(invalid("employee_id", "too-long")),
+            // It must name one person still in the directory: a guess
+            // would place her in someone else's chain.
+            Some(id) if index.ambiguous(id) => return Err(invalid("employee_id", "ambiguous-employee")),
+            Some(id) => Some(
+                index
+                    .by_employee_id(id)
+                    .filter(|p| p.deleted_at.is_none())
+                    .ok_or_else(|| invalid("employee_id", "unknown-employee"))?,
+            ),
+            None => None,
+        };
+        if record.employee_id.as_deref() == wanted {
+            return self.view_of(staff).await;
+        }
+        let now = self.clock.now();
+        let detail = person.map_or_else(|| "email".to_owned(), |p| p.employee_id.clone());
+        let event =
+            StaffEventRecord::new(EventKind::StaffLinked, now, self.by_actor(), Some(staff)).with_detail(detail);
+        self.store.set_staff_employee_id(staff, wanted, &event).await?;
+        let linked = StaffRecord { employee_id: wanted.map(str::to_owned), ..record.clone() };
+        let source = self.by.map_or(ChangeSource::CommandLine, ChangeSource::Administrator);
+        let moved = self.reroute_for_link(&index, &record, &linked, source).await?;
+        tracing::info!(staff = %staff, cases = moved, "staff account linked to the directory");
+        self.view_of(staff).await
     }
 
     // ------------------------------------------------------------- tokens
@@ -680,10 +816,22 @@ fn person_record(input: PersonInput, existing: Option<&PersonRecord>, now: Times
         unit: input.unit.trim().to_owned(),
         level: input.level,
         hr_partner_id: input.hr_partner_id.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-        active: input.active,
-        deleted_at: None,
+        // A file says nothing of who left: the identity provider does.
+        active: if from_sync { input.active } else { existing.map_or(input.active, |p| p.active) },
+        deleted_at: if from_sync { None } else { existing.and_then(|p| p.deleted_at) },
         updated_at: now,
     }
+}
+
+/// Whether a new person is the one who left under the same key: only the
+/// same employee number says so.
+fn rehired(left: &PersonRecord, input: &PersonInput) -> bool {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    input.scim_resource.is_none()
+        || input
+            .employee_number
+            .as_deref()
+            .is_some_and(|n| same(n, &left.employee_id) || left.employee_number.as_deref().is_some_and(|m| same(n, m)))
 }
 
 /// A new identifier; when none is given, the one she had, unless the

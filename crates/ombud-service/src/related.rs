@@ -212,7 +212,7 @@ impl OversightDesk<'_> {
 }
 
 fn person_of<'a>(index: &'a DirectoryIndex, token: &[u8]) -> Option<&'a ombud_store::PersonRecord> {
-    index.by_token.get(token).and_then(|id| index.people.get(id))
+    index.person_of_token(token)
 }
 
 fn hex(bytes: &[u8]) -> String {

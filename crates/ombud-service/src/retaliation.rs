@@ -13,8 +13,8 @@ use crate::{Ombud, OversightDesk, Result, ServiceError};
 use jiff::{SignedDuration, Timestamp};
 use ombud_crypto::{DataKey, item_aad};
 use ombud_domain::{
-    CaseId, DisclosureAnswers, EventKind, FieldError, HrActionKind, HrActionStatus, NamedParty, PersonRole,
-    ProtectionBasis, ReviewDecision, Role, StaffId, exclusion, hr_status, is_disclosure, needs_decision,
+    CaseId, DisclosureAnswers, EventKind, FieldError, HrActionKind, HrActionStatus, PersonRole, ProtectionBasis,
+    ReviewDecision, Role, StaffId, exclusion, hr_status, is_disclosure, needs_decision,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
@@ -288,16 +288,13 @@ impl Ombud {
         hits: &[ProtectionHit],
     ) -> Result<Vec<StaffRecord>> {
         let index = self.directory_index().await?;
-        let party = |tokens: &BTreeSet<Vec<u8>>, role| NamedParty {
-            employee_id: tokens.iter().find_map(|t| index.by_token.get(t).cloned()),
-            tokens: tokens.clone(),
-            role,
-        };
-        let mut parties = vec![party(person, PersonRole::Witness), party(decider, PersonRole::Accused)];
+        let party = |tokens: &BTreeSet<Vec<u8>>, role| Self::parties_named(&index, tokens, role);
+        let mut parties = party(person, PersonRole::Witness);
+        parties.extend(party(decider, PersonRole::Accused));
         let mut kept_out = BTreeSet::new();
         for case in hits.iter().filter_map(|h| h.case_id).collect::<BTreeSet<_>>() {
             for token in self.store.accused_tokens(case).await? {
-                parties.push(party(&BTreeSet::from([token]), PersonRole::Accused));
+                parties.extend(party(&BTreeSet::from([token]), PersonRole::Accused));
             }
             kept_out.extend(self.store.exclusions(case).await?.into_iter().map(|e| e.staff_id));
         }
@@ -523,11 +520,11 @@ impl Ombud {
     /// All the tokens of the person a stored token names.
     async fn person_tokens_of(&self, token: &[u8]) -> Result<BTreeSet<Vec<u8>>> {
         let index = self.directory_index().await?;
-        let mut out = match index.by_token.get(token).and_then(|id| index.people.get(id)) {
-            Some(person) => self.person_tokens(person)?,
-            None => BTreeSet::new(),
-        };
-        out.insert(token.to_vec());
+        // A token two people share protects both (fail closed).
+        let mut out = BTreeSet::from([token.to_vec()]);
+        for person in index.people_of_token(token).iter().filter_map(|id| index.people.get(id)) {
+            out.extend(self.person_tokens(person)?);
+        }
         Ok(out)
     }
 
@@ -635,12 +632,7 @@ impl Ombud {
         let now = self.clock.now();
         let index = self.directory_index().await?;
         for row in self.store.justifications_to_ask(now, 50).await? {
-            let email = row
-                .decider_token
-                .as_ref()
-                .and_then(|t| index.by_token.get(t))
-                .and_then(|id| index.people.get(id))
-                .map(|p| p.email.clone());
+            let email = row.decider_token.as_ref().and_then(|t| index.person_of_token(t)).map(|p| p.email.clone());
             let Some(email) = email else {
                 self.store.justification_asked(row.id, now).await?;
                 continue;

@@ -168,9 +168,9 @@ impl Ombud {
     /// The tokens of a directory person: her employee id, her email, and
     /// any other identifier a sync client gave her (DECISIONS #6).
     pub(crate) fn person_tokens(&self, person: &PersonRecord) -> Result<BTreeSet<Vec<u8>>> {
-        let mut tokens = self.tokens(Some(&person.employee_id), Some(&person.email))?;
-        for other in person.user_name.iter().chain(person.external_id.iter()).chain(person.employee_number.iter()) {
-            tokens.extend(self.tokens(Some(other), None)?);
+        let mut tokens = self.tokens(None, Some(&person.email))?;
+        for id in crate::directory_index::identifiers(person) {
+            tokens.extend(self.tokens(Some(id), None)?);
         }
         Ok(tokens)
     }
@@ -262,27 +262,49 @@ impl Ombud {
     /// tokens that lead to nobody in the directory (an email she gave, an
     /// employee id not in it yet).
     pub(crate) fn named_parties(index: &DirectoryIndex, rows: &[CasePartyRow]) -> Vec<NamedParty> {
-        let mut parties: BTreeMap<(u32, Option<String>), NamedParty> = BTreeMap::new();
+        let mut positions: BTreeMap<u32, (ombud_domain::PersonRole, BTreeSet<Vec<u8>>)> = BTreeMap::new();
         for row in rows {
-            let employee_id = index.by_token.get(&row.token).cloned();
-            let party = parties.entry((row.position, employee_id.clone())).or_insert_with(|| NamedParty {
-                employee_id,
-                tokens: BTreeSet::new(),
-                role: row.role,
-            });
-            party.tokens.insert(row.token.clone());
+            positions.entry(row.position).or_insert_with(|| (row.role, BTreeSet::new())).1.insert(row.token.clone());
+        }
+        positions.into_values().flat_map(|(role, tokens)| Self::parties_named(index, &tokens, role)).collect()
+    }
+
+    /// The parties one person's tokens make: one for each directory person
+    /// any of them may mean (two people's identifiers can coincide, and each
+    /// one's chain is then kept out), and one for tokens that lead to
+    /// nobody in the directory.
+    pub(crate) fn parties_named(
+        index: &DirectoryIndex,
+        tokens: &BTreeSet<Vec<u8>>,
+        role: ombud_domain::PersonRole,
+    ) -> Vec<NamedParty> {
+        let mut parties: BTreeMap<Option<String>, NamedParty> = BTreeMap::new();
+        for token in tokens {
+            let people = index.people_of_token(token);
+            let ids: Vec<Option<String>> =
+                if people.is_empty() { vec![None] } else { people.iter().cloned().map(Some).collect() };
+            for employee_id in ids {
+                let party = parties.entry(employee_id.clone()).or_insert_with(|| NamedParty {
+                    employee_id,
+                    tokens: BTreeSet::new(),
+                    role,
+                });
+                party.tokens.insert(token.clone());
+            }
         }
         parties.into_values().collect()
     }
 
     pub(crate) fn reader(&self, index: &DirectoryIndex, staff: &StaffRecord, declared: bool) -> Result<Reader> {
-        let employee_id = index.linked(&staff.email).map(str::to_owned);
-        Ok(Reader {
-            role: staff.role,
-            tokens: self.tokens(employee_id.as_deref(), Some(&staff.email))?,
-            employee_id,
-            declared,
-        })
+        let person = index.staff_person(staff);
+        // Named by the id recorded on her account or by her address, she is
+        // recognised even where the directory does not place her.
+        let mut tokens = match person {
+            Some(p) => self.person_tokens(p)?,
+            None => self.tokens(staff.employee_id.as_deref(), None)?,
+        };
+        tokens.extend(self.tokens(None, Some(&staff.email))?);
+        Ok(Reader { role: staff.role, tokens, employee_id: person.map(|p| p.employee_id.clone()), declared })
     }
 
     /// Why this reader may not see a case with these parties and this
@@ -445,9 +467,9 @@ impl Ombud {
             return Ok(Vec::new());
         }
         let index = self.directory_index().await?;
-        let mut tokens = self.tokens(None, Some(&record.email))?;
-        if let Some(me) = index.linked(&record.email) {
-            let me = me.to_owned();
+        let mut tokens = self.tokens(record.employee_id.as_deref(), Some(&record.email))?;
+        if let Some(me) = index.staff_person(record) {
+            let me = me.employee_id.clone();
             for id in index.chart.affected_by(&BTreeSet::from([me])) {
                 if let Some(person) = index.people.get(&id) {
                     tokens.extend(self.person_tokens(person)?);

@@ -14,8 +14,8 @@ use crate::{Ombud, Result, ServiceError, StaffDesk};
 use jiff::Timestamp;
 use ombud_crypto::{DataKey, KdfParams, Receipt, item_aad};
 use ombud_domain::{
-    CaseId, EventKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_SHORT_CHARS, NamedParty, PersonRole,
-    ProtectionBasis, StaffId, exclusion,
+    CaseId, EventKind, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_CHARS, MAX_SHORT_CHARS, PersonRole, ProtectionBasis, StaffId,
+    exclusion,
 };
 use ombud_store::*;
 use serde::{Deserialize, Serialize};
@@ -286,11 +286,7 @@ impl Ombud {
     ) -> Result<BTreeSet<StaffId>> {
         let index = self.directory_index().await?;
         let mut parties = Self::named_parties(&index, &self.store.case_parties(case_id).await?);
-        parties.push(NamedParty {
-            employee_id: supporter.iter().find_map(|t| index.by_token.get(t).cloned()),
-            tokens: supporter.clone(),
-            role: PersonRole::Other,
-        });
+        parties.extend(Self::parties_named(&index, supporter, PersonRole::Other));
         let mut kept = BTreeSet::new();
         for s in candidates {
             let reader = self.reader(&index, s, false)?;

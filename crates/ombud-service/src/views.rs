@@ -123,6 +123,8 @@ pub struct StaffView {
     pub second_factor: bool,
     /// Her role must sign in with one.
     pub second_factor_required: bool,
+    /// The employee id that links her to the directory; None: her email does.
+    pub employee_id: Option<String>,
 }
 
 /// A file to send to a person who may read it.

@@ -97,12 +97,47 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<()>;
     /// Her private key sealed again under a new password; nothing else changes.
     async fn change_password(&self, staff: StaffId, sealed_secret: &[u8], event: &StaffEventRecord) -> Result<()>;
+    /// Links her to the directory person an identifier names (None: by her
+    /// email alone), with its leaf.
+    async fn set_staff_employee_id(
+        &self,
+        staff: StaffId,
+        employee_id: Option<&str>,
+        event: &StaffEventRecord,
+    ) -> Result<()>;
     async fn note_sign_in(&self, staff: StaffId, at: Timestamp) -> Result<()>;
     async fn queue_staff_notice(&self, notice: &StaffNotice) -> Result<()>;
     /// The ticket a queued notice carries, if any.
     async fn notice_ticket(&self, outbox_id: &str) -> Result<Option<TicketRow>>;
     /// Administrative events, newest first, before a leaf index if given.
     async fn staff_events(&self, before: Option<u64>, limit: u32) -> Result<Vec<StaffEventRow>>;
+}
+
+/// Disables an account inside a caller's transaction: her sessions end,
+/// her case keys go, what she asked for or created ends with her, and the
+/// ledger records `event`.
+pub(crate) async fn disable_in(
+    conn: &mut Conn,
+    staff: StaffId,
+    event: &StaffEventRecord,
+    actors: Option<&dyn crate::ActorCommitments>,
+) -> Result<()> {
+    set_status(conn, staff, StaffStatus::Disabled).await?;
+    remove_access(conn, staff).await?;
+    // A role asked for her waits no more.
+    sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
+        .bind(staff.to_string())
+        .execute(&mut *conn)
+        .await?;
+    // The directory-sync tokens she created end with her (DECISIONS #1).
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
+        .bind(millis(event.event.at))
+        .bind(staff.to_string())
+        .execute(&mut *conn)
+        .await?;
+    void_tickets(conn, staff, event.event.at).await?;
+    append_staff_event(conn, event, actors).await?;
+    Ok(())
 }
 
 pub(crate) async fn set_status(conn: &mut Conn, staff: StaffId, status: StaffStatus) -> Result<()> {
@@ -301,21 +336,7 @@ impl AccountStore for SqlStore {
 
     async fn disable_staff(&self, staff: StaffId, event: &StaffEventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        set_status(&mut tx, staff, StaffStatus::Disabled).await?;
-        remove_access(&mut tx, staff).await?;
-        // A role asked for her waits no more.
-        sqlx::query("DELETE FROM role_grants WHERE staff_id = $1 AND decided_at IS NULL")
-            .bind(staff.to_string())
-            .execute(&mut *tx)
-            .await?;
-        // The directory-sync tokens she created end with her (DECISIONS #1).
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
-            .bind(millis(event.event.at))
-            .bind(staff.to_string())
-            .execute(&mut *tx)
-            .await?;
-        void_tickets(&mut tx, staff, event.event.at).await?;
-        append_staff_event(&mut tx, event, self.actors()).await?;
+        disable_in(&mut tx, staff, event, self.actors()).await?;
         Ok(tx.commit().await?)
     }
 
@@ -384,6 +405,22 @@ impl AccountStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE staff SET sealed_secret = $1 WHERE id = $2")
             .bind(sealed_secret)
+            .bind(staff.to_string())
+            .execute(&mut *tx)
+            .await?;
+        append_staff_event(&mut tx, event, self.actors()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    async fn set_staff_employee_id(
+        &self,
+        staff: StaffId,
+        employee_id: Option<&str>,
+        event: &StaffEventRecord,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE staff SET employee_id = $1 WHERE id = $2")
+            .bind(employee_id)
             .bind(staff.to_string())
             .execute(&mut *tx)
             .await?;

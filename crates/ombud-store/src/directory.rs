@@ -72,6 +72,9 @@ pub struct DirectoryChange {
     pub delete_group: Option<String>,
     /// Who made it, kept beside it for oversight.
     pub record: Option<crate::DirectoryChangeRecord>,
+    /// Staff accounts of people it deactivates or deletes, disabled in the
+    /// same transaction, each with its leaf.
+    pub leavers: Vec<(StaffId, StaffEventRecord)>,
 }
 
 /// A bearer token for directory sync; only its keyed hash is stored.
@@ -288,6 +291,28 @@ pub(crate) async fn insert_exclusions(conn: &mut Conn, rows: &[ExclusionRow]) ->
     Ok(())
 }
 
+/// Lets go of the unique identifiers (email, userName) of the people a
+/// change rewrites, so that two of them may swap addresses in one file: the
+/// unique indexes hold again once each is written.
+async fn release_identifiers(conn: &mut Conn, people: &[PersonRecord]) -> Result<()> {
+    if people.len() < 2 {
+        return Ok(());
+    }
+    for chunk in people.chunks(crate::directory::CHUNK) {
+        let sql = format!(
+            "UPDATE directory_people SET email_key = '', user_name = NULL WHERE employee_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        // Only placeholders are formatted in; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for p in chunk {
+            query = query.bind(&p.employee_id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 async fn put_person(conn: &mut Conn, p: &PersonRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO directory_people
@@ -340,8 +365,12 @@ impl DirectoryStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         // Taking the revision row first serialises concurrent directory writers.
         sqlx::query("UPDATE directory_revision SET rev = rev + 1 WHERE singleton = 1").execute(&mut *tx).await?;
+        release_identifiers(&mut tx, &change.people).await?;
         for person in &change.people {
             put_person(&mut tx, person).await?;
+        }
+        for (staff, event) in &change.leavers {
+            crate::accounts::disable_in(&mut tx, *staff, event, self.actors()).await?;
         }
         if let Some(g) = &change.put_group {
             sqlx::query(

@@ -32,6 +32,9 @@ pub struct StaffRecord {
     pub second_factor: Option<Vec<u8>>,
     /// The last time step a code of hers was accepted at.
     pub second_factor_step: Option<i64>,
+    /// The directory person she is, named by an employee id or any other
+    /// identifier the directory has for her; else her email links her.
+    pub employee_id: Option<String>,
 }
 
 impl StaffRecord {

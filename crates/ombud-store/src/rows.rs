@@ -102,6 +102,7 @@ pub(crate) struct StaffColumns {
     last_sign_in_at: Option<i64>,
     second_factor: Option<Vec<u8>>,
     second_factor_step: Option<i64>,
+    employee_id: Option<String>,
 }
 
 impl TryFrom<StaffColumns> for StaffRecord {
@@ -122,6 +123,7 @@ impl TryFrom<StaffColumns> for StaffRecord {
             last_sign_in_at: c.last_sign_in_at.map(from_millis).transpose()?,
             second_factor: c.second_factor.filter(|s| !s.is_empty()),
             second_factor_step: c.second_factor_step,
+            employee_id: c.employee_id.filter(|e| !e.is_empty()),
         })
     }
 }

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (25, "retaliation", include_str!("../migrations/0025_retaliation.sql")),
     (26, "protection and reminders", include_str!("../migrations/0026_protection_reminders.sql")),
     (27, "directory identifiers", include_str!("../migrations/0027_directory_identifiers.sql")),
+    (28, "directory links", include_str!("../migrations/0028_directory_links.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -181,6 +182,10 @@ mod tests {
         (
             "299b729b0da77892a30cf53664980db3bc933d2be97bb200070b26b43a5bb1ecd6231698ed8841bdaf7273b8e0e5e771",
             "299b729b0da77892a30cf53664980db3bc933d2be97bb200070b26b43a5bb1ecd6231698ed8841bdaf7273b8e0e5e771",
+        ),
+        (
+            "30a155a33dbb45e5786a05dcd6c26bbb3a076594e5c050cfbe93bf294fd59491790261360e21011df76c5cd64c653476",
+            "30a155a33dbb45e5786a05dcd6c26bbb3a076594e5c050cfbe93bf294fd59491790261360e21011df76c5cd64c653476",
         ),
     ];
 

@@ -72,8 +72,8 @@ impl StaffStore for SqlStore {
 pub(crate) async fn insert_staff_row(conn: &mut Conn, s: &StaffRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO staff (id, email, email_key, name, role, created_at, public_key, sealed_secret, lang, time_zone,
-                            status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                            status, employee_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(s.id.to_string())
     .bind(&s.email)
@@ -86,6 +86,7 @@ pub(crate) async fn insert_staff_row(conn: &mut Conn, s: &StaffRecord) -> Result
     .bind(&s.lang)
     .bind(&s.time_zone)
     .bind(s.status.as_str())
+    .bind(&s.employee_id)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -127,6 +127,7 @@ impl Label for EventKind {
             EventKind::PasswordChanged => "event-password-changed",
             EventKind::SecondFactorSet => "event-second-factor-set",
             EventKind::RecoveryCodeUsed => "event-recovery-code-used",
+            EventKind::StaffLinked => "event-staff-linked",
             EventKind::SyncTokenCreated => "event-sync-token-created",
             EventKind::SyncTokenRevoked => "event-sync-token-revoked",
             EventKind::RecoveryEnabled => "event-recovery-enabled",

@@ -285,6 +285,10 @@ fn user_json(p: &PersonRecord, scim_ids: &HashMap<String, String>) -> Value {
 /// The unit of someone no unit was given for.
 const UNASSIGNED: &str = "unassigned";
 
+/// How much of a User is kept: far above any real one (twenty other names,
+/// a dozen addresses), far below the room a request may take.
+const MAX_STORED_USER_BYTES: usize = 64 * 1024;
+
 /// A User as sent, to keep: its attributes without what Ombud sets itself.
 /// A password a client sends is never kept.
 fn sent_resource(v: &Value) -> String {
@@ -332,7 +336,7 @@ fn other_names(v: &Value, name: &str) -> Vec<String> {
 /// employee id is her employee number, else `externalId`, else `userName`
 /// (`existing` keeps hers when a replacement names none); her email is the
 /// primary one, else a `userName` that is an address, else none.
-fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord>) -> Result<PersonInput, ScimError> {
+fn user_input(v: &Value, existing: Option<&PersonRecord>) -> Result<PersonInput, ScimError> {
     let enterprise = &v[ENTERPRISE];
     let ombud = &v[OMBUD];
     let emails = v["emails"].as_array().cloned().unwrap_or_default();
@@ -365,17 +369,8 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         m => text(&m["value"]),
     };
     // A manager or an HR partner is named by his id here, or by any
-    // identifier he has (DECISIONS #6); the chart reads his key.
-    let same = |v: &Option<String>, m: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(m));
-    let key_of = |m: String| {
-        people
-            .iter()
-            .find(|p| p.scim_id == m)
-            .or_else(|| people.iter().find(|p| p.employee_id == m || same(&p.employee_number, &m)))
-            .or_else(|| people.iter().find(|p| same(&p.user_name, &m) || same(&p.external_id, &m)))
-            .map_or(m.clone(), |p| p.employee_id.clone())
-    };
-    let manager_id = manager.map(&key_of);
+    // identifier he has (DECISIONS #6): the service finds his key.
+    let manager_id = manager;
     let level = match &ombud["level"] {
         Value::Null => 0,
         Value::Number(n) => n.as_i64().ok_or_else(|| ScimError::invalid("level must be a whole number"))?,
@@ -388,6 +383,16 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         _ => true,
     };
     let other_names = other_names(v, &name);
+    // Kept beside her and read back on every list: one person may not
+    // take the room of thousands (a request may carry up to 1 MiB).
+    let stored = sent_resource(v);
+    if stored.len() > MAX_STORED_USER_BYTES {
+        return Err(ScimError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            "a User may hold at most 64 KiB of attributes",
+        ));
+    }
     Ok(PersonInput {
         employee_id,
         other_names,
@@ -396,11 +401,11 @@ fn user_input(v: &Value, people: &[PersonRecord], existing: Option<&PersonRecord
         user_name: Some(user_name),
         external_id,
         employee_number,
-        scim_resource: Some(sent_resource(v)),
+        scim_resource: Some(stored),
         manager_id,
         unit: text(&enterprise["department"]).unwrap_or_else(|| UNASSIGNED.to_owned()),
         level,
-        hr_partner_id: text(&ombud["hrPartner"]).map(&key_of),
+        hr_partner_id: text(&ombud["hrPartner"]),
         active,
     })
 }
@@ -719,9 +724,11 @@ async fn put_user(
     resource: &Value,
     status: StatusCode,
 ) -> ScimResult {
-    let (people, _) = scim_index(state).await?;
-    let existing = scim_id.and_then(|id| people.iter().find(|p| p.scim_id == id));
-    let input = user_input(resource, &people, existing)?;
+    let existing = match scim_id {
+        Some(id) => Some(state.ombud.directory_person(id).await?),
+        None => None,
+    };
+    let input = user_input(resource, existing.as_ref())?;
     let person = state.ombud.put_person(scim_id, input, client.source()).await?;
     let (_, ids) = scim_index(state).await?;
     Ok(scim_json(status, user_json(&person, &ids)))

@@ -116,6 +116,13 @@ async fn users_sync_as_entra_id_and_okta_send_them_with_or_without_an_email() {
         assert!(zhou.get("emails").is_none(), "no email made up for him: {zhou}");
         assert_eq!(zhou[ENTERPRISE]["employeeNumber"], "W-0007");
         let zhou_id = zhou["id"].as_str().expect("id").to_owned();
+        // A client that stuffs a User (a 200 KiB photo inline) is refused, and the person is left as she was.
+        let bloated = json!({"schemas": [USER], "userName": "driver.07", "displayName": "Zhou Qiang",
+                             "photos": [{"value": "x".repeat(200 * 1024)}]});
+        let (status, refused) = s.scim("put", &format!("/Users/{zhou_id}"), &token, Some(bloated)).await;
+        assert_eq!((status, refused["schemas"][0].as_str()), (413, Some(ERROR)), "{refused}");
+        let (_, zhou_again) = s.scim("get", &format!("/Users/{zhou_id}"), &token, None).await;
+        assert_eq!(zhou_again[ENTERPRISE]["employeeNumber"], "W-0007", "unchanged");
 
         // The same userName in other letters is a duplicate.
         let again = json!({"schemas": [USER], "userName": "DRIVER.07", ENTERPRISE: {"employeeNumber": "W-0099"}});
@@ -249,4 +256,183 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// PUT a JSON body with a bearer token: (status, JSON body or null).
+async fn put_json(s: &TestServer, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let r = s.client().put(s.url(path)).bearer_auth(token).json(&body).send().await.expect("put");
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// A SCIM User with an employee number and, optionally, a manager (by SCIM id).
+fn user(user_name: &str, number: &str, display: &str, manager: Option<&str>) -> Value {
+    let mut enterprise = json!({"employeeNumber": number, "department": "Sales North"});
+    if let Some(m) = manager {
+        enterprise["manager"] = json!({"value": m});
+    }
+    json!({"schemas": [USER, ENTERPRISE], "userName": user_name, "displayName": display, ENTERPRISE: enterprise})
+}
+
+#[tokio::test]
+async fn a_handler_signing_in_with_another_address_is_placed_by_her_employee_id_and_leaves_with_her() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let token = s.sync_token().await;
+        // She signs in to Ombud with a mailbox the directory does not hold.
+        let h_pw = s.staff("fang.speakup@ombud-mail.example", Role::Handler).await;
+        let handler = s.staff_token("fang.speakup@ombud-mail.example", &h_pw).await;
+        let admin = sync_admin(&s).await;
+        let hid = s.ombud.operator().staff_by_email("fang.speakup@ombud-mail.example").await.expect("h").id;
+
+        let (_, boss) =
+            s.scim("post", "/Users", &token, Some(user("boss@corp.example", "E100", "Zhao Lei", None))).await;
+        let boss_id = boss["id"].as_str().expect("id").to_owned();
+        let (status, fang) = s
+            .scim("post", "/Users", &token, Some(user("wang.fang@corp.example", "E200", "Wang Fang", Some(&boss_id))))
+            .await;
+        assert_eq!(status, 201, "{fang}");
+        let fang_id = fang["id"].as_str().expect("id").to_owned();
+        let (_, li) =
+            s.scim("post", "/Users", &token, Some(user("li.lei@corp.example", "E300", "Li Lei", Some(&fang_id)))).await;
+        assert!(li["id"].is_string(), "{li}");
+
+        // A report about someone she manages, named as people write names.
+        let people =
+            json!([{"name": "李雷 Li Lei, sales rep", "employee_id": "E300", "role": "accused", "internal": true}]);
+        s.report(
+            json!({"category": "sexual_harassment", "description": "He cornered me in the lift.", "people": people}),
+        )
+        .await;
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert_eq!(list["cases"].as_array().map(Vec::len), Some(1), "unplaced, the rule cannot keep her out");
+        let page = s.page("/admin/staff", &admin).await;
+        assert!(page.contains("Not in the directory"), "the administrator sees she is not placed");
+
+        // A mistyped id is refused beside its field, with what he typed kept.
+        let browser = s.browser();
+        let admin_pw = format!("pw-{}-long-enough", "it-admin@example.org");
+        browser
+            .post(s.url("/staff/sign-in"))
+            .form(&[("email", "it-admin@example.org"), ("password", admin_pw.as_str())])
+            .send()
+            .await
+            .expect("sign in");
+        let html = browser.get(s.url("/admin/staff")).send().await.expect("page").text().await.expect("html");
+        let at = html.find("once=").expect("a guarded form") + 5;
+        let once: String = html[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_".contains(*c)).collect();
+        let refused = browser
+            .post(s.url(&format!("/admin/staff/{hid}/link?once={once}")))
+            .form(&[("employee_id", "E2OO")])
+            .send()
+            .await
+            .expect("link");
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.expect("html");
+        assert!(html.contains("value=\"E2OO\"") && html.contains(&format!("employee-id-{hid}-error")), "kept: {html}");
+        assert!(html.contains("No one in the directory has this employee ID"), "{html}");
+
+        // Linked by her employee number (in any case): the rule keeps her out of her report's case at once.
+        let (status, linked) =
+            put_json(&s, &format!("/api/v1/admin/staff/{hid}/employee-id"), &admin, json!({"employee_id": "e200"}))
+                .await;
+        assert_eq!((status, linked["employee_id"].as_str()), (200, Some("e200")), "{linked}");
+        let (_, list) = s.get_json("/api/v1/cases", &handler).await;
+        assert_eq!(list["cases"].as_array().map(Vec::len), Some(0), "his manager reads no case about him: {list}");
+        let page = s.page("/admin/staff", &admin).await;
+        assert!(page.contains("In the directory as e200"), "placed");
+        let directory = s.page("/admin/directory", &admin).await;
+        assert!(!directory.contains("fang.speakup@ombud-mail.example"), "no longer among the unplaced");
+        let o_pw = s.staff("o@corp.example", Role::Oversight).await;
+        let oversight = s.staff_token("o@corp.example", &o_pw).await;
+        let (_, log) = s.get_json("/api/v1/oversight/admin-log", &oversight).await;
+        assert!(log.to_string().contains("staff_linked"), "the link is on the record: {log}");
+
+        // The identity provider deactivates Wang Fang: the account linked to her ends in the same request.
+        let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
+        assert_eq!(s.scim("patch", &format!("/Users/{fang_id}"), &token, Some(off)).await.0, 200);
+        assert_eq!(s.get_json("/api/v1/cases", &handler).await.0, 401, "her token ends with her");
+        let (_, staff) = s.get_json("/api/v1/admin/staff", &admin).await;
+        let hers =
+            staff["staff"].as_array().expect("staff").iter().find(|m| m["id"] == json!(hid.to_string())).cloned();
+        assert_eq!(hers.map(|m| m["status"].clone()), Some(json!("disabled")), "{staff}");
+
+        // An id two people share names neither.
+        let (_, _) = s.scim("post", "/Users", &token, Some(user("E400", "E401", "Chen Jie", None))).await;
+        let (_, _) =
+            s.scim("post", "/Users", &token, Some(user("chen.jing@corp.example", "E400", "Chen Jing", None))).await;
+        let oid = s.ombud.operator().staff_by_email("o@corp.example").await.expect("o").id;
+        let (status, refused) =
+            put_json(&s, &format!("/api/v1/admin/staff/{oid}/employee-id"), &admin, json!({"employee_id": "E400"}))
+                .await;
+        assert_eq!(status, 422, "{refused}");
+        assert!(refused.to_string().contains("ambiguous-employee"), "{refused}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_identifier_two_people_share_keeps_both_chains_out_and_a_reused_upn_is_a_new_person() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let token = s.sync_token().await;
+        let mut managers = Vec::new();
+        for (upn, number, name) in [("m1@corp.example", "E10", "Zhou Min"), ("m2@corp.example", "E20", "Xu Tao")] {
+            let (_, m) = s.scim("post", "/Users", &token, Some(user(upn, number, name, None))).await;
+            managers.push(m["id"].as_str().expect("id").to_owned());
+        }
+        // "E500" is one person's userName and another's employee number.
+        let (status, _) =
+            s.scim("post", "/Users", &token, Some(user("E500", "A-1", "Gao Yang", Some(&managers[0])))).await;
+        assert_eq!(status, 201);
+        let (status, _) =
+            s.scim("post", "/Users", &token, Some(user("b@corp.example", "E500", "Ma Lin", Some(&managers[1])))).await;
+        assert_eq!(status, 201);
+        let mut readers = Vec::new();
+        for email in ["m1@corp.example", "m2@corp.example", "independent@corp.example"] {
+            let pw = s.staff(email, Role::Handler).await;
+            readers.push(s.staff_token(email, &pw).await);
+        }
+        let people = json!([{"name": "the new guy", "employee_id": "E500", "role": "accused", "internal": true}]);
+        s.report(json!({"category": "sexual_harassment", "description": "He keeps touching my shoulders at the morning meeting.", "people": people}))
+            .await;
+        let mut seen = Vec::new();
+        for reader in &readers {
+            let (_, list) = s.get_json("/api/v1/cases", reader).await;
+            seen.push(list["cases"].as_array().map_or(0, Vec::len));
+        }
+        assert_eq!(seen, [0, 0, 1], "either person's manager may be his; only the independent reader has it");
+
+        // A UPN someone who left once had, given to a newcomer: she starts a new record, the leaver stays gone.
+        let temp = json!({"schemas": [USER], "userName": "temp@corp.example", "displayName": "Temp One"});
+        let (_, first) = s.scim("post", "/Users", &token, Some(temp.clone())).await;
+        let first_id = first["id"].as_str().expect("id").to_owned();
+        assert_eq!(s.scim("delete", &format!("/Users/{first_id}"), &token, None).await.0, 204);
+        let newcomer = json!({"schemas": [USER], "userName": "temp@corp.example", "displayName": "Temp Two"});
+        let (status, second) = s.scim("post", "/Users", &token, Some(newcomer)).await;
+        assert_eq!(status, 201, "{second}");
+        let second_id = second["id"].as_str().expect("id").to_owned();
+        assert_ne!(second_id, first_id, "not the leaver's record brought back");
+        assert_eq!(s.scim("get", &format!("/Users/{first_id}"), &token, None).await.0, 404, "the leaver stays gone");
+        // Someone sent back with the leaver's employee number is the same person, rehired.
+        let (_, n) = s.scim("post", "/Users", &token, Some(user("n@corp.example", "E900", "Niu Li", None))).await;
+        let n_id = n["id"].as_str().expect("id").to_owned();
+        assert_eq!(s.scim("delete", &format!("/Users/{n_id}"), &token, None).await.0, 204);
+        let (_, back) =
+            s.scim("post", "/Users", &token, Some(user("niu.li@corp.example", "E900", "Niu Li", None))).await;
+        assert_eq!(back["id"], json!(n_id), "rehired under her number: {back}");
+
+        // A file names people by any identifier and cannot bring back whom the identity provider deactivated.
+        let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
+        assert_eq!(s.scim("patch", &format!("/Users/{second_id}"), &token, Some(off)).await.0, 200);
+        let file = "employee_id,name,email,manager_id,unit,level,hr_partner_id\n\
+                    temp@corp.example,Temp Two,,,Sales North,2,\n\
+                    a-1,高阳 Gao Yang,,m1@corp.example,Sales North,3,\n";
+        let report = s.ombud.import_directory(file, ombud_service::ChangeSource::CommandLine).await.expect("import");
+        assert_eq!((report.created, report.kept_inactive), (0, 1), "{report:?}");
+        let (_, temp_now) = s.scim("get", &format!("/Users/{second_id}"), &token, None).await;
+        assert_eq!(temp_now["active"], json!(false), "still as the identity provider left her: {temp_now}");
+        let (_, all) = s.scim("get", "/Users?count=100", &token, None).await;
+        assert_eq!(all["totalResults"], 6, "nobody added twice: {all}");
+        s.stop().await;
+    }
 }

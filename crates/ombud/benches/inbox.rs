@@ -178,6 +178,7 @@ async fn main() {
         last_sign_in_at: None,
         second_factor: None,
         second_factor_step: None,
+        employee_id: None,
     };
     store.create_staff(&staff, &[]).await.expect("staff");
     load(&store, staff.id, 0, 100).await;

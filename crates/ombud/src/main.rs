@@ -285,6 +285,20 @@ enum StaffCommand {
         #[arg(long)]
         email: String,
     },
+    /// Link an account to the directory person an employee id (or userName,
+    /// or externalId) names, when her address is not the directory's; the
+    /// conflict rule places her there, and she leaves with that person.
+    Link {
+        #[command(flatten)]
+        at: Location,
+        #[arg(long)]
+        email: String,
+        #[arg(long, required_unless_present = "by_email", conflicts_with = "by_email")]
+        employee_id: Option<String>,
+        /// Remove the link: her email alone links her again.
+        #[arg(long)]
+        by_email: bool,
+    },
     /// Change an account's role; her sessions end.
     SetRole {
         #[command(flatten)]
@@ -310,6 +324,9 @@ async fn staff(command: StaffCommand) -> anyhow::Result<()> {
         StaffCommand::Enable { at, email } => staff_cmd::change(&at, &email, Change::Enable).await,
         StaffCommand::Reset { at, email } => staff_cmd::change(&at, &email, Change::Reset).await,
         StaffCommand::SetRole { at, email, role } => staff_cmd::change(&at, &email, Change::SetRole(role)).await,
+        StaffCommand::Link { at, email, employee_id, by_email: _ } => {
+            staff_cmd::change(&at, &email, Change::Link(employee_id)).await
+        }
     }
 }
 
@@ -529,6 +546,12 @@ async fn import_directory(at: &Location, file: &std::path::Path) -> anyhow::Resu
                 r.cases_rerouted,
                 r.lifts_held
             );
+            if r.kept_inactive > 0 {
+                println!(
+                    "{} of the people in the file are inactive or removed in the directory and stay so",
+                    r.kept_inactive
+                );
+            }
             Ok(())
         }
         Err(ombud_service::ServiceError::BadImport(problems)) => {

@@ -76,12 +76,14 @@ pub async fn invite(at: &Location, email: &str, name: &str, role: Role, lang: &s
 }
 
 /// What the command line does to an existing account.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Change {
     Disable,
     Enable,
     Reset,
     SetRole(Role),
+    /// To the directory person an identifier names; None: by her email.
+    Link(Option<String>),
 }
 
 pub async fn change(at: &Location, email: &str, change: Change) -> anyhow::Result<()> {
@@ -113,6 +115,10 @@ pub async fn change(at: &Location, email: &str, change: Change) -> anyhow::Resul
                 s.name, s.email, s.role
             ),
             None => format!("{} <{}> is now {}", s.name, s.email, s.role),
+        }),
+        Change::Link(employee_id) => admin.link_staff(id, employee_id.as_deref()).await.map(|s| match s.employee_id {
+            Some(e) => format!("{} <{}> is linked to the directory person {e}", s.name, s.email),
+            None => format!("{} <{}> is linked to the directory by her email alone", s.name, s.email),
         }),
         Change::Reset => {
             let reset = admin.reset(id).await.map_err(|e| refusal("unchanged", e))?;

@@ -44,6 +44,7 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
                 source: ChangeSource::CommandLine,
                 people: 2,
             }),
+            leavers: Vec::new(),
         })
         .await
         .expect("write");
@@ -78,6 +79,7 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
         put_group: None,
         delete_group: Some("g1".into()),
         record: Some(by_token.clone()),
+        leavers: Vec::new(),
     };
     store.write_directory(&change).await.expect("write");
     let log = store.directory_changes(10).await.expect("changes");
@@ -97,6 +99,71 @@ pub(crate) async fn the_directory_is_written_whole_and_counts_its_revisions(stor
     assert!(matches!(store.write_directory(&change).await, Err(StoreError::Conflict(Unique::PersonScimId, _))));
     assert_eq!(store.directory().await.expect("directory").len(), 2, "nothing half-written");
     assert_eq!(store.directory_revision().await.expect("rev"), start + 2);
+}
+
+/// The database keeps one living person per userName (whatever its case) and
+/// per email, even against a writer that did not check; two people may swap
+/// addresses in one change; and a leaver's account ends with the write that
+/// says she left, or not at all.
+pub(crate) async fn living_identifiers_are_unique_and_leavers_go_with_their_write(store: &SqlStore) {
+    let a = person("U1", None, 1);
+    let b = person("U2", None, 1);
+    let write = |people: Vec<PersonRecord>, leavers: Vec<(StaffId, StaffEventRecord)>| DirectoryChange {
+        people,
+        leavers,
+        ..Default::default()
+    };
+    store.write_directory(&write(vec![a.clone(), b.clone()], Vec::new())).await.expect("two people");
+    let swapped = vec![
+        PersonRecord { email: b.email.clone(), ..a.clone() },
+        PersonRecord { email: a.email.clone(), ..b.clone() },
+    ];
+    store.write_directory(&write(swapped, Vec::new())).await.expect("a swap of addresses is one change");
+    let stored = store.directory().await.expect("directory");
+    let email_of = |id: &str| stored.iter().find(|p| p.employee_id == id).map(|p| p.email.clone());
+    assert_eq!((email_of("U1"), email_of("U2")), (Some(b.email.clone()), Some(a.email.clone())));
+
+    let same_user = PersonRecord {
+        scim_id: "scim-U3".into(),
+        employee_id: "U3".into(),
+        email: "u3@example.org".into(),
+        user_name: Some("USER-U1".into()),
+        ..a.clone()
+    };
+    assert!(matches!(
+        store.write_directory(&write(vec![same_user.clone()], Vec::new())).await,
+        Err(StoreError::Conflict(..))
+    ));
+    let same_email = PersonRecord { email: a.email.to_uppercase(), user_name: None, ..same_user.clone() };
+    assert!(matches!(store.write_directory(&write(vec![same_email], Vec::new())).await, Err(StoreError::Conflict(..))));
+    // Once U1 has left, her userName may be someone else's; and whoever has no email has none to clash.
+    let left = PersonRecord { deleted_at: Some(t(5)), active: false, ..a.clone() };
+    let nobody = PersonRecord {
+        email: String::new(),
+        scim_id: "scim-U4".into(),
+        employee_id: "U4".into(),
+        user_name: None,
+        ..a.clone()
+    };
+    let also_nobody = PersonRecord { scim_id: "scim-U5".into(), employee_id: "U5".into(), ..nobody.clone() };
+    store.write_directory(&write(vec![left, same_user, nobody, also_nobody], Vec::new())).await.expect("free again");
+
+    // A change that fails disables nobody; one that is written disables her with it.
+    let h = staff("h-left@example.org", Role::Handler);
+    store.create_staff(&h, &[]).await.expect("h");
+    let leaver = || vec![(h.id, StaffEventRecord::new(EventKind::StaffDisabled, t(6), Actor::System, Some(h.id)))];
+    let mut clash = person("U6", None, 1);
+    clash.scim_id = "scim-U2".into();
+    assert!(store.write_directory(&write(vec![clash], leaver())).await.is_err());
+    let status = |s: Option<StaffRecord>| s.expect("h").status;
+    assert_eq!(
+        status(store.staff_by_id(h.id).await.expect("h")),
+        ombud_domain::StaffStatus::Active,
+        "nothing half-written"
+    );
+    let gone = PersonRecord { active: false, ..b.clone() };
+    store.write_directory(&write(vec![gone], leaver())).await.expect("she left");
+    assert_eq!(status(store.staff_by_id(h.id).await.expect("h")), ombud_domain::StaffStatus::Disabled);
 }
 
 pub(crate) async fn api_tokens_are_found_by_hash_until_revoked(store: &SqlStore) {

@@ -84,6 +84,7 @@ conformance!(
     a_lease_has_one_holder_at_a_time,
     requests_changes_and_proceedings_are_kept_with_their_case,
     the_directory_is_written_whole_and_counts_its_revisions,
+    living_identifiers_are_unique_and_leavers_go_with_their_write,
     api_tokens_are_found_by_hash_until_revoked,
     parties_are_kept_as_tokens_and_found_by_token,
     an_exclusion_removes_access_and_its_lifting_restores_a_pending_grant,
@@ -124,6 +125,7 @@ fn staff(email: &str, role: Role) -> StaffRecord {
         last_sign_in_at: None,
         second_factor: None,
         second_factor_step: None,
+        employee_id: None,
     }
 }
 

@@ -829,6 +829,8 @@ pub struct StaffLine {
     pub second_factor: bool,
     /// Her role must sign in with one (`[accounts] second_factor`).
     pub second_factor_required: bool,
+    /// The employee id that links her to the directory; null when her email does.
+    pub employee_id: Option<String>,
 }
 
 impl From<ombud_service::StaffView> for StaffLine {
@@ -844,6 +846,7 @@ impl From<ombud_service::StaffView> for StaffLine {
             awaiting_role: s.awaiting_role,
             second_factor: s.second_factor,
             second_factor_required: s.second_factor_required,
+            employee_id: s.employee_id,
         }
     }
 }
@@ -891,6 +894,16 @@ pub struct InvitationIn {
     #[serde(default)]
     #[schema(max_length = 10)]
     pub lang: Option<String>,
+}
+
+/// The directory person a staff account is: an employee id, number,
+/// userName or externalId only one person has; null to link her by her
+/// email alone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeeIdIn {
+    #[schema(max_length = 200, example = "E1024")]
+    pub employee_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

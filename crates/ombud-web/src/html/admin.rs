@@ -28,6 +28,19 @@ pub struct PersonLine {
     yourself: bool,
     /// (path segment, button label) of what can be done to the account now.
     actions: Vec<(&'static str, String)>,
+    /// Where the directory places her, in words.
+    placed: String,
+    /// The employee id in her link form: as recorded, or as typed when
+    /// it came back with a problem.
+    employee_id: String,
+    link_error: Option<String>,
+}
+
+/// The link form of one account as sent, with its problem.
+pub struct LinkBack {
+    staff: StaffId,
+    employee_id: String,
+    error: String,
 }
 
 /// The invitation form as sent, with its problems.
@@ -74,24 +87,43 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-const DONE: &[&str] = &["invited", "awaiting", "disabled", "enabled", "reset", "role", "role-awaiting", "sent-once"];
+const DONE: &[&str] =
+    &["invited", "awaiting", "disabled", "enabled", "reset", "role", "role-awaiting", "sent-once", "linked"];
+
+/// What the staff list shows besides the accounts: a form sent back with
+/// its problems, a notice of what was done, a problem on top.
+#[derive(Default)]
+struct Shown {
+    invite: InviteForm,
+    notice: Option<String>,
+    problem: Option<String>,
+    link_back: Option<LinkBack>,
+}
 
 async fn staff_list_page(
     state: &AppState,
     lang: Lang,
     session: &StaffSession,
-    invite: InviteForm,
-    notice: Option<String>,
-    problem: Option<String>,
+    shown: Shown,
     status: StatusCode,
 ) -> Response {
+    let Shown { invite, notice, problem, link_back } = shown;
     let page = staff_page(state, lang, "/admin/staff", "admin-staff-title", session);
-    let people = match state.ombud.admin(session) {
-        Ok(admin) => admin.list_staff().await,
+    let listed = match state.ombud.admin(session) {
+        Ok(admin) => match (admin.list_staff().await, admin.unplaced().await) {
+            (Ok(people), Ok(unplaced)) => Ok((people, unplaced)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        },
         Err(e) => Err(e),
     };
-    let people = match people {
-        Ok(people) => people.into_iter().map(|p| person_line(&page, session, p)).collect(),
+    let people = match listed {
+        Ok((people, unplaced)) => people
+            .into_iter()
+            .map(|p| {
+                let is_placed = !unplaced.staff.iter().any(|(_, email)| *email == p.email);
+                person_line(&page, session, p, is_placed, link_back.as_ref())
+            })
+            .collect(),
         Err(e) => return super::page::error_page(lang, e),
     };
     let roles = Role::ALL.iter().map(|r| (r.as_str(), page.tr.t(r.key()))).collect();
@@ -105,7 +137,13 @@ async fn staff_list_page(
     render_with(status, &StaffListPage { page, people, roles, invite, notice, problem, recovery_warnings })
 }
 
-fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine {
+fn person_line(
+    page: &Page,
+    session: &StaffSession,
+    p: StaffView,
+    is_placed: bool,
+    back: Option<&LinkBack>,
+) -> PersonLine {
     use ombud_domain::StaffStatus::*;
     let tr = &page.tr;
     let actions: &[&'static str] = match p.status {
@@ -128,6 +166,16 @@ fn person_line(page: &Page, session: &StaffSession, p: StaffView) -> PersonLine 
         }),
         yourself: p.id == session.id,
         actions: actions.iter().map(|a| (*a, tr.t(&format!("admin-staff-{a}")))).collect(),
+        placed: match (&p.employee_id, is_placed) {
+            (_, false) => tr.t("admin-staff-unplaced"),
+            (Some(id), true) => tr.t_with("admin-staff-linked-by-id", &[("id", id.clone().into())]),
+            (None, true) => tr.t("admin-staff-linked-by-email"),
+        },
+        employee_id: match back.filter(|b| b.staff == p.id) {
+            Some(b) => b.employee_id.clone(),
+            None => p.employee_id.clone().unwrap_or_default(),
+        },
+        link_error: back.filter(|b| b.staff == p.id).map(|b| b.error.clone()),
     }
 }
 
@@ -138,7 +186,7 @@ pub async fn staff_list(
     Query(query): Query<DoneQuery>,
 ) -> Response {
     let notice = query.done.filter(|d| DONE.contains(&d.as_str())).map(|d| lang.tr().t(&format!("admin-done-{d}")));
-    staff_list_page(&state, lang, &session, InviteForm::default(), notice, None, StatusCode::OK).await
+    staff_list_page(&state, lang, &session, Shown { notice, ..Shown::default() }, StatusCode::OK).await
 }
 
 fn role_choice(value: &str) -> Result<Role, ServiceError> {
@@ -170,7 +218,8 @@ pub async fn invite(
             let tr = lang.tr();
             form.errors =
                 errors.iter().map(|e: &FieldError| (e.field.clone(), crate::error::field_message(&tr, e))).collect();
-            staff_list_page(&state, lang, &session, form, None, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            let shown = Shown { invite: form, ..Shown::default() };
+            staff_list_page(&state, lang, &session, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => super::page::error_page(lang, e),
     }
@@ -228,22 +277,46 @@ pub async fn set_role(
     finish(&state, lang, &session, done).await
 }
 
+#[derive(serde::Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    employee_id: String,
+}
+
+/// Links an account to the directory person an employee id names; empty,
+/// back to her email alone. A refused id comes back in its form, with the
+/// problem beside it.
+pub async fn link(
+    State(state): State<AppState>,
+    lang: Lang,
+    AdminPage(session): AdminPage,
+    ItemPath(staff): ItemPath<StaffId>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    let done = match state.ombud.admin(&session) {
+        Ok(admin) => admin.link_staff(staff, Some(&form.employee_id)).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => see_other(&format!("/admin/staff?done=linked#staff-{staff}")),
+        Err(ServiceError::Invalid(errors)) => {
+            let error = crate::error::field_messages(&lang.tr(), &errors);
+            let link_back = Some(LinkBack { staff, employee_id: form.employee_id, error });
+            let shown = Shown { link_back, ..Shown::default() };
+            staff_list_page(&state, lang, &session, shown, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => super::page::error_page(lang, e),
+    }
+}
+
 /// Back to the list saying what was done, or the list with the problem on top.
 async fn finish(state: &AppState, lang: Lang, session: &StaffSession, done: Result<&str, ServiceError>) -> Response {
     match done {
         Ok(done) => see_other(&format!("/admin/staff?done={done}#done")),
         Err(ServiceError::Invalid(errors)) => {
             let problem = Some(crate::error::field_messages(&lang.tr(), &errors));
-            staff_list_page(
-                state,
-                lang,
-                session,
-                InviteForm::default(),
-                None,
-                problem,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let shown = Shown { problem, ..Shown::default() };
+            staff_list_page(state, lang, session, shown, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => super::page::error_page(lang, e),
     }

@@ -73,6 +73,8 @@ pub struct DirectoryQuery {
     updated: Option<usize>,
     #[serde(default)]
     unchanged: Option<usize>,
+    #[serde(default)]
+    inactive: Option<usize>,
 }
 
 /// What a page shows besides the people.
@@ -163,14 +165,23 @@ pub async fn directory(
 ) -> Response {
     let tr = lang.tr();
     let notice = match query.done.as_deref() {
-        Some("imported") => Some(tr.t_with(
-            "admin-directory-imported",
-            &[
-                ("created", FluentValue::from(query.created.unwrap_or(0))),
-                ("updated", FluentValue::from(query.updated.unwrap_or(0))),
-                ("unchanged", FluentValue::from(query.unchanged.unwrap_or(0))),
-            ],
-        )),
+        Some("imported") => {
+            let mut text = tr.t_with(
+                "admin-directory-imported",
+                &[
+                    ("created", FluentValue::from(query.created.unwrap_or(0))),
+                    ("updated", FluentValue::from(query.updated.unwrap_or(0))),
+                    ("unchanged", FluentValue::from(query.unchanged.unwrap_or(0))),
+                ],
+            );
+            if let Some(inactive) = query.inactive.filter(|n| *n > 0) {
+                text.push(' ');
+                text.push_str(
+                    &tr.t_with("admin-directory-imported-inactive", &[("count", FluentValue::from(inactive))]),
+                );
+            }
+            Some(text)
+        }
         Some("revoked") => Some(tr.t("admin-directory-token-revoked")),
         Some("sent-once") => Some(tr.t("done-sent-once")),
         _ => None,
@@ -215,8 +226,8 @@ pub async fn upload(
     };
     match state.ombud.import_directory(text, ChangeSource::Administrator(session.id)).await {
         Ok(report) => see_other(&format!(
-            "/admin/directory?done=imported&created={}&updated={}&unchanged={}#done",
-            report.created, report.updated, report.unchanged
+            "/admin/directory?done=imported&created={}&updated={}&unchanged={}&inactive={}#done",
+            report.created, report.updated, report.unchanged, report.kept_inactive
         )),
         Err(ServiceError::BadImport(problems)) => refuse(problems.iter().map(|p| problem_text(&tr, p)).collect()).await,
         Err(e) => error_page(lang, e),

@@ -69,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/staff", get(admin::staff_list))
         .route("/admin/staff/invite", post(admin::invite))
         .route("/admin/staff/{staff}/role", post(admin::set_role))
+        .route("/admin/staff/{staff}/link", post(admin::link))
         .route("/admin/staff/{staff}/{action}", post(admin::act))
         .route("/admin/directory", get(admin_directory::directory))
         .route("/admin/directory/upload", post(admin_directory::upload))
