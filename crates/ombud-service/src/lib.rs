@@ -21,6 +21,7 @@ mod inbox;
 mod intake;
 mod kdf_pool;
 mod ledger;
+mod mail;
 mod measures;
 mod messages;
 mod notify;
@@ -54,8 +55,9 @@ pub use inbox::{
     COUNT_CAP, DEFAULT_PAGE, InboxCounts, InboxPage, InboxRequest, MAX_PAGE, SearchedBy, reference_search,
 };
 pub use ledger::{LedgerProblem, LedgerReport};
+pub use mail::{SmtpMailer, SmtpSettings, shown as mail_server_shown};
 pub use measures::{Measure, MeasureChangeView, MeasureInput, MeasureView};
-pub use notify::{DeliveryReport, Mailer, NoticeKind, NoticeText, SmtpMailer, TICKET_PATH};
+pub use notify::{DeliveryReport, Mailer, NoticeKind, NoticeText, TICKET_PATH};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_domain::{MatchHow, RecoveryKind};

@@ -6,8 +6,6 @@
 
 use crate::{Ombud, Result};
 use jiff::{SignedDuration, Timestamp};
-use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Sends one message. A failure is retried later, never dropped.
 #[async_trait::async_trait]
@@ -64,56 +62,6 @@ pub trait NoticeText: Send + Sync {
 
 /// Where a staff member chooses her password from a one-time link.
 pub const TICKET_PATH: &str = "/staff/welcome";
-
-/// SMTP through lettre, e.g. `smtp://127.0.0.1:2525`. Plain SMTP only: send
-/// through the organisation's local relay, which handles TLS onwards.
-pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-}
-
-impl SmtpMailer {
-    pub fn new(url: &str, from: &str) -> std::result::Result<Self, String> {
-        let (host, port) = parse_smtp_url(url)?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
-        let from = from.parse().map_err(|e| format!("sender address {from:?}: {e}"))?;
-        Ok(Self { transport, from })
-    }
-}
-
-/// `smtp://host[:port]` → (host, port); port 25 by default.
-fn parse_smtp_url(url: &str) -> std::result::Result<(String, u16), String> {
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(|| format!("mail server URL {url:?}: use smtp://host:port (a local relay)"))?;
-    let rest = rest.trim_end_matches('/');
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| format!("mail server URL {url:?}: bad port"))?),
-        None => (rest, 25),
-    };
-    if host.is_empty() {
-        return Err(format!("mail server URL {url:?}: no host"));
-    }
-    Ok((host.to_owned(), port))
-}
-
-#[async_trait::async_trait]
-impl Mailer for SmtpMailer {
-    async fn send(&self, to: &str, subject: &str, body: &str) -> std::result::Result<(), String> {
-        let to: Mailbox = to.parse().map_err(|e| format!("recipient address: {e}"))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(lettre::message::header::ContentType::TEXT_PLAIN)
-            .body(body.to_owned())
-            .map_err(|e| e.to_string())?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
-    }
-}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -195,6 +143,11 @@ impl Ombud {
         Ok(self.store.outbox_unsent().await?)
     }
 
+    /// Open deadlines past due at `now`, and due from `now` to `until`.
+    pub async fn deadline_counts(&self, now: Timestamp, until: Timestamp) -> Result<(u64, u64)> {
+        Ok(self.store.deadline_counts(now, until).await?)
+    }
+
     /// The zone she sees times in; refused unless it is a known IANA zone.
     pub async fn set_staff_time_zone(&self, email: &str, zone: &str) -> Result<()> {
         if jiff::tz::TimeZone::get(zone).is_err() {
@@ -217,14 +170,6 @@ impl Ombud {
 #[cfg(test)]
 mod tests {
     use super::backoff;
-
-    #[test]
-    fn smtp_urls() {
-        assert_eq!(super::parse_smtp_url("smtp://127.0.0.1:2525"), Ok(("127.0.0.1".into(), 2525)));
-        assert_eq!(super::parse_smtp_url("smtp://relay.internal"), Ok(("relay.internal".into(), 25)));
-        assert!(super::parse_smtp_url("smtps://x:465").is_err());
-        assert!(super::parse_smtp_url("smtp://x:port").is_err());
-    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

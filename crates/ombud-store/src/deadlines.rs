@@ -1,7 +1,7 @@
 //! Deadlines: what is due, moved, reminded of and escalated to oversight.
 
 use crate::rows::*;
-use crate::sql::{Conn, typed};
+use crate::sql::{Conn, typed, unsigned};
 use crate::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -33,6 +33,10 @@ pub trait DeadlineStore: Send + Sync {
     async fn recent_deadline_changes(&self, staff: StaffId, limit: u32) -> Result<Vec<DeadlineChangeRow>>;
     /// Open deadlines past due on cases a staff member may read.
     async fn overdue(&self, staff: StaffId, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>>;
+
+    /// How many open deadlines are past due at `now`, and how many fall due
+    /// from `now` to `until` (for the metrics; two ranges of the open index).
+    async fn deadline_counts(&self, now: Timestamp, until: Timestamp) -> Result<(u64, u64)>;
 
     /// Open deadlines past due and not yet escalated, oldest first (an
     /// indexed query: never a scan of every case).
@@ -365,6 +369,16 @@ impl DeadlineStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         typed(rows)
+    }
+
+    async fn deadline_counts(&self, now: Timestamp, until: Timestamp) -> Result<(u64, u64)> {
+        let count = |sql: &'static str, from: i64, to: i64| {
+            sqlx::query_scalar::<_, i64>(sql).bind(from).bind(to).fetch_one(&self.pool)
+        };
+        let open = "SELECT COUNT(*) FROM deadlines WHERE met_at IS NULL AND closed_at IS NULL AND due_at >= $1 AND due_at < $2";
+        let overdue = count(open, i64::MIN, millis(now)).await?;
+        let soon = count(open, millis(now), millis(until)).await?;
+        Ok((unsigned(overdue, "count")?, unsigned(soon, "count")?))
     }
 
     async fn due_deadlines(&self, now: Timestamp, limit: u32) -> Result<Vec<DueDeadline>> {

@@ -147,4 +147,7 @@ pub trait Store:
     async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
     /// Writes a value unless the key exists; returns whether it wrote.
     async fn meta_put_if_absent(&self, key: &str, value: &[u8]) -> Result<bool>;
+    /// Whether the database answers and holds every migration this build
+    /// knows, each applied successfully (for `/readyz`).
+    async fn migrated(&self) -> Result<bool>;
 }

@@ -51,6 +51,9 @@ fn render(template: &str, dialect: Dialect) -> String {
     template.replace("{bigint}", bigint).replace("{bytes}", bytes).replace("{dialect}", name)
 }
 
+/// The newest migration this build knows: a database behind it is not ready.
+pub(crate) const LATEST_MIGRATION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
 /// Every migration, rendered for one dialect.
 pub(crate) fn migrator(dialect: Dialect) -> Migrator {
     Migrator::with_migrations(

@@ -150,6 +150,14 @@ impl Store for SqlStore {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn migrated(&self) -> Result<bool> {
+        let (latest, failed): (Option<i64>, i64) =
+            sqlx::query_as("SELECT MAX(version), COUNT(*) - COUNT(CASE WHEN success THEN 1 END) FROM _sqlx_migrations")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(failed == 0 && latest == Some(crate::schema::LATEST_MIGRATION))
+    }
 }
 
 /// The unique rules callers tell apart, as (rule, table, column).

@@ -5,7 +5,7 @@
 
 pub mod schema_check;
 mod smtp;
-pub use smtp::{Mail, SmtpSink};
+pub use smtp::{Mail, SmtpSink, TlsMode, TlsSmtp};
 
 use jiff::Timestamp;
 use ombud_domain::{FixedClock, Role};

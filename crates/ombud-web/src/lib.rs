@@ -11,6 +11,7 @@ pub use html::notice_keys;
 pub mod i18n;
 pub mod labels;
 mod limits;
+pub mod metrics;
 mod scim;
 mod scim_schema;
 mod security;
@@ -72,10 +73,7 @@ impl OperationsSettings {
     /// A mail server's address as shown: its scheme, host and port, never a
     /// user name or password it may carry.
     pub fn mail_server_shown(url: &str) -> String {
-        let (scheme, rest) = url.split_once("://").unwrap_or(("smtp", url));
-        let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-        let host = host.split(['/', '?']).next().unwrap_or_default();
-        format!("{scheme}://{host}")
+        ombud_service::mail_server_shown(url)
     }
 }
 
@@ -112,6 +110,34 @@ pub struct AppState {
     /// Sign-ins past their password and waiting for a code (or for her to
     /// set up her second factor): a few minutes each, in memory only.
     pub(crate) half_signed_in: Arc<sessions::Sessions<throttle::Half>>,
+    /// What this instance counted, for `--metrics-listen`.
+    pub(crate) metrics: metrics::Metrics,
+}
+
+impl AppState {
+    /// Open connections at once, as configured.
+    pub fn max_connections(&self) -> usize {
+        self.config.connections.max_connections
+    }
+
+    /// At most `cap` connections (the binary's file-descriptor limit).
+    pub fn with_connection_cap(mut self, cap: usize) -> Self {
+        let mut config = (*self.config).clone();
+        config.connections.max_connections = cap;
+        self.config = Arc::new(config);
+        self
+    }
+
+    /// "sqlite" or "postgres", for the log.
+    pub fn backend(&self) -> &'static str {
+        self.ombud.store().backend()
+    }
+
+    /// Counts into `metrics`, which the job loop shares.
+    pub fn with_metrics(mut self, metrics: metrics::Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
 }
 
 /// Writes the missing recovery wraps of the cases she holds a key for, in
@@ -163,6 +189,23 @@ impl AppState {
             )),
             ombud,
             config: Arc::new(config),
+            metrics: metrics::Metrics::default(),
+        }
+    }
+}
+
+/// Ready to serve: the database answers and holds every migration this
+/// build knows (a proxy or an orchestrator sends traffic only then).
+/// `/healthz` says only that the process runs.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    match state.ombud.store().migrated().await {
+        Ok(true) => (StatusCode::OK, "ready").into_response(),
+        Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "the database is not migrated to this version").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the database does not answer").into_response()
         }
     }
 }
@@ -171,6 +214,7 @@ impl AppState {
 /// response passes through (language, security headers, CSRF).
 pub fn router(state: AppState) -> Router {
     let upload_limit = state.config.max_upload_request_bytes;
+    let metrics = state.metrics.clone();
     Router::new()
         .merge(
             html::routes()
@@ -180,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .nest("/scim/v2", scim::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readyz))
         .route("/static/style.css", axum::routing::get(html::stylesheet))
         .fallback(html::not_found)
         .with_state(state)
@@ -187,4 +232,5 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guards::csrf))
         .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::count))
 }

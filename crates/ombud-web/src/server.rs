@@ -32,6 +32,9 @@ pub struct ConnectionLimits {
     pub request: Duration,
     /// Any other request (a form, an API call: small bodies), the same.
     pub small_request: Duration,
+    /// After the shutdown signal, how long requests in flight may take to
+    /// finish (`[server] shutdown_grace`) before their connections close.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -45,6 +48,7 @@ impl Default for ConnectionLimits {
             // A form or an API body is small: a minute is plenty, and a body
             // trickled to hold a connection is cut then.
             small_request: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(20),
         }
     }
 }
@@ -120,8 +124,14 @@ pub async fn serve_app(
             drop(permit);
         });
     }
+    // Stop accepting at once (a proxy or a second instance takes the new
+    // connections); idle keep-alive connections close; requests in flight
+    // finish within the grace.
     drop(listener);
-    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    tracing::info!(grace_seconds = limits.shutdown_grace.as_secs(), "stopping: finishing the requests in flight");
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still in flight when the grace ended were cut");
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ fn limited(max_connections: usize) -> Options {
         idle: Duration::from_secs(2),
         request: Duration::from_secs(30),
         small_request: Duration::from_secs(3),
+        shutdown_grace: Duration::from_secs(5),
     };
     Options { web: ombud_web::WebConfig { connections, ..Default::default() }, ..Options::default() }
 }

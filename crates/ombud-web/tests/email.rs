@@ -173,3 +173,85 @@ async fn a_restricted_case_reminds_and_escalates_to_oversight_only_and_she_sees_
         s.stop().await;
     }
 }
+
+/// A mail server as companies run them (Microsoft 365 style): TLS from the
+/// first byte or STARTTLS required, a login, and a certificate that must
+/// verify. A notice that cannot go out waits, and goes once it can.
+#[tokio::test]
+async fn mail_goes_through_a_company_server_over_tls_with_a_login_and_a_verified_certificate() {
+    use ombud_service::SmtpSettings;
+    use ombud_testkit::{TlsMode, TlsSmtp};
+    for mode in [TlsMode::Implicit, TlsMode::StartTls] {
+        let server = TlsSmtp::start(mode).await;
+        let s = TestServer::start(Backend::Sqlite).await;
+        s.staff("h@example.org", Role::Handler).await;
+        s.staff("o@example.org", Role::Oversight).await;
+        s.report(json!({"category": "retaliation", "description": SENTINEL})).await;
+        s.clock.advance(days(8));
+        assert_eq!(s.ombud.sweep(s.clock.now()).await.expect("sweep").escalated.len(), 1);
+        let settings = SmtpSettings {
+            url: server.url(),
+            from: "ombud@corp.example".into(),
+            username: Some(server.user.clone()),
+            password: Some(server.password.clone()),
+            ..SmtpSettings::default()
+        };
+        // Its certificate is from a CA no public root knows: refused, not sent blind.
+        let refused = attempt(&s, &settings).await;
+        assert_eq!((refused.sent, refused.failed), (0, 1), "{mode:?}: an unverified certificate is refused");
+        // A wrong password is refused by the server.
+        let wrong =
+            SmtpSettings { password: Some("wrong".into()), ca_file: Some(server.ca_file.clone()), ..settings.clone() };
+        assert_eq!(attempt(&s, &wrong).await.sent, 0, "{mode:?}: a wrong password sends nothing");
+        assert!(server.sink.messages().is_empty());
+        // The CA named, the right login: it goes, once.
+        let right = SmtpSettings { ca_file: Some(server.ca_file.clone()), ..settings.clone() };
+        assert_eq!(attempt(&s, &right).await.sent, 1, "{mode:?}: delivered over TLS");
+        assert_eq!(attempt(&s, &right).await.sent, 0, "once");
+        let mail = server.sink.messages();
+        assert_eq!(mail.len(), 1);
+        assert!(mail[0].to.contains("o@example.org") && !mail[0].raw.contains(SENTINEL), "content-free");
+        s.stop().await;
+    }
+}
+
+/// One delivery round an hour on (past any back-off) with these settings.
+async fn attempt(s: &TestServer, settings: &ombud_service::SmtpSettings) -> ombud_service::DeliveryReport {
+    s.clock.advance(SignedDuration::from_mins(61));
+    let mailer = SmtpMailer::with(settings).expect("mailer");
+    s.ombud.deliver_outbox(&mailer, &NoticeTexts, PUBLIC).await.expect("deliver")
+}
+
+/// XOAUTH2: the token is read from its file at every send, so the agent
+/// that refreshes it needs no restart of Ombud.
+#[tokio::test]
+async fn xoauth2_reads_a_fresh_token_from_its_file_at_every_send() {
+    use ombud_service::{Mailer, SmtpSettings};
+    use ombud_testkit::{TlsMode, TlsSmtp};
+    let server = TlsSmtp::start(TlsMode::StartTls).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "ya29.expired-token\n").expect("token");
+    let mailer = SmtpMailer::with(&SmtpSettings {
+        url: server.url(),
+        from: "ombud@corp.example".into(),
+        username: Some(server.user.clone()),
+        oauth_token_file: Some(token_file.clone()),
+        ca_file: Some(server.ca_file.clone()),
+        ..SmtpSettings::default()
+    })
+    .expect("mailer");
+    assert!(mailer.send("o@example.org", "Ombud", "sign in").await.is_err(), "an expired token is refused");
+    std::fs::write(&token_file, format!("{}\n", server.token)).expect("refreshed");
+    mailer.send("o@example.org", "Ombud", "sign in").await.expect("the refreshed token works");
+    assert_eq!(server.sink.messages().len(), 1);
+    // A login is never sent in the clear.
+    let plain = SmtpMailer::with(&SmtpSettings {
+        url: format!("smtp://localhost:{}", server.sink.port),
+        from: "ombud@corp.example".into(),
+        username: Some(server.user.clone()),
+        password: Some(server.password.clone()),
+        ..SmtpSettings::default()
+    });
+    assert!(plain.err().is_some_and(|e| e.contains("needs TLS")), "refused before any connection");
+}

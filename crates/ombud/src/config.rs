@@ -37,6 +37,24 @@ pub struct FileConfig {
     /// The labels handlers put on cases (`[[labels]]` with `key`, `name_en`,
     /// `name_zh`); a short default list when absent.
     pub labels: Option<Vec<ombud_domain::CaseLabel>>,
+    pub server: ServerConfig,
+}
+
+/// How the server runs (`[server]`).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Seconds the requests in flight (and the job in hand) may take to
+    /// finish after SIGTERM or SIGINT.
+    pub shutdown_grace: u64,
+    /// Where Prometheus metrics are served (`--metrics-listen`); off when absent.
+    pub metrics_listen: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { shutdown_grace: 20, metrics_listen: None }
+    }
 }
 
 /// Conflict-of-interest routing (`[conflict]`).
@@ -114,6 +132,42 @@ pub struct MailConfig {
     pub from: Option<String>,
     /// Where notices link to, e.g. "https://speakup.example.org".
     pub public_url: Option<String>,
+    /// The mailbox Ombud signs in as, when the server asks for a login.
+    pub username: Option<String>,
+    /// A file holding its password (`OMBUD_SMTP_PASSWORD` overrides it);
+    /// never the password itself in this file.
+    pub password_file: Option<PathBuf>,
+    /// XOAUTH2 instead of a password: a file holding the current access
+    /// token, read at each send (an outside agent keeps it fresh).
+    pub oauth_token_file: Option<PathBuf>,
+    /// A CA certificate (PEM) to trust besides the public roots.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl MailConfig {
+    /// The mail server as configured, if one is: `OMBUD_SMTP_URL` over
+    /// `smtp_url`, `OMBUD_SMTP_PASSWORD` over `password_file`.
+    pub fn smtp(&self) -> anyhow::Result<Option<ombud_service::SmtpSettings>> {
+        let Some(url) = std::env::var("OMBUD_SMTP_URL").ok().or(self.smtp_url.clone()) else { return Ok(None) };
+        let password = match (std::env::var("OMBUD_SMTP_PASSWORD").ok(), &self.password_file) {
+            (Some(password), _) => Some(password),
+            (None, Some(file)) => Some(
+                std::fs::read_to_string(file)
+                    .with_context(|| format!("[mail] password_file {}", file.display()))?
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned(),
+            ),
+            (None, None) => None,
+        };
+        Ok(Some(ombud_service::SmtpSettings {
+            url,
+            from: self.from.clone().unwrap_or_else(|| "ombud@localhost".to_owned()),
+            username: self.username.clone(),
+            password,
+            oauth_token_file: self.oauth_token_file.clone(),
+            ca_file: self.ca_file.clone(),
+        }))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +202,7 @@ impl Default for FileConfig {
             retaliation: ombud_domain::RetaliationPolicy::default(),
             external_channels: None,
             labels: None,
+            server: ServerConfig::default(),
         }
     }
 }
@@ -230,8 +285,14 @@ impl FileConfig {
                 public_url: self.mail.public_url.clone(),
                 witness_file: self.ledger.witness_file.as_ref().map(|p| p.display().to_string()),
             },
+            connections: ombud_web::ConnectionLimits { shutdown_grace: self.shutdown_grace(), ..Default::default() },
             ..Default::default()
         }
+    }
+
+    /// `[server] shutdown_grace`, at most an hour.
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.server.shutdown_grace.min(3600))
     }
 }
 

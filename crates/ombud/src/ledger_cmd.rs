@@ -63,6 +63,7 @@ pub fn verify_record_file(file: &Path, key: &str, earlier: Option<&Path>) -> any
 }
 
 pub struct JobLoop {
+    pub metrics: ombud_web::metrics::Metrics,
     pub witness: Option<PathBuf>,
     pub mailer: Option<Arc<dyn ombud_service::Mailer>>,
     pub public_url: String,
@@ -73,14 +74,28 @@ pub struct JobLoop {
 /// grew, and append the day's checkpoint to the witness file once a day.
 /// Escalations and sends are compare-and-set besides, so even two loops
 /// never escalate or send anything twice.
-pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
+///
+/// When `stop` turns true the loop ends, but never in the middle of a
+/// round: a notice it claimed is sent (or its send recorded as failed)
+/// before the task returns.
+pub fn spawn_job_loop(
+    ombud: Arc<Ombud>,
+    jobs: JobLoop,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let holder = ombud_service::random_token().unwrap_or_else(|_| "ombud".to_owned());
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         let mut witnessed_day = None;
         let witness = jobs.witness.clone();
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
             match ombud.hold_job_lease(&holder).await {
                 Ok(true) => {}
                 Ok(false) => continue,
@@ -89,7 +104,9 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                     continue;
                 }
             }
-            match ombud.sweep(ombud.clock().now()).await {
+            let swept = ombud.sweep(ombud.clock().now()).await;
+            jobs.metrics.job_ran("deadline_sweep", swept.is_ok());
+            match swept {
                 Ok(report) if !report.escalated.is_empty() || !report.reminded.is_empty() => tracing::info!(
                     escalated = report.escalated.len(),
                     reminded = report.reminded.len(),
@@ -99,19 +116,26 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                 Err(e) => tracing::error!(error = %e, "the deadline sweep failed"),
             }
             if let Some(mailer) = &jobs.mailer {
-                match ombud.deliver_outbox(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await {
+                let delivered = ombud.deliver_outbox(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await;
+                jobs.metrics.job_ran("outbox", delivered.is_ok());
+                match delivered {
                     Ok(r) if r.sent + r.failed > 0 => tracing::info!(sent = r.sent, failed = r.failed, "notifications"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "sending notifications failed"),
                 }
-                match ombud.ask_justifications(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await {
+                let asked = ombud.ask_justifications(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await;
+                jobs.metrics.job_ran("justifications", asked.is_ok());
+                match asked {
                     Ok(r) if r.sent + r.failed > 0 => {
                         tracing::info!(sent = r.sent, failed = r.failed, "requests for justification")
                     }
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "asking for justifications failed"),
                 }
-                match ombud.send_check_in_reminders(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await {
+                let reminded =
+                    ombud.send_check_in_reminders(mailer.as_ref(), &ombud_web::NoticeTexts, &jobs.public_url).await;
+                jobs.metrics.job_ran("check_in_reminders", reminded.is_ok());
+                match reminded {
                     Ok(r) if r.sent + r.failed > 0 => {
                         tracing::info!(sent = r.sent, failed = r.failed, "check-in reminders")
                     }
@@ -119,7 +143,9 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                     Err(e) => tracing::error!(error = %e, "sending check-in reminders failed"),
                 }
             }
-            match ombud.checkpoint_if_grown().await {
+            let checkpoint = ombud.checkpoint_if_grown().await;
+            jobs.metrics.job_ran("checkpoint", checkpoint.is_ok());
+            match checkpoint {
                 Ok(Some(c)) => tracing::info!(size = c.size, "signed a ledger checkpoint"),
                 Ok(None) => {}
                 Err(e) => tracing::error!(error = %e, "could not sign a ledger checkpoint"),
@@ -138,7 +164,8 @@ pub fn spawn_job_loop(ombud: Arc<Ombud>, jobs: JobLoop) {
                 Err(e) => tracing::error!(error = %e, "could not read the latest checkpoint"),
             }
         }
-    });
+        tracing::info!("the job loop stopped");
+    })
 }
 
 fn append_witness(path: &Path, note: &str) -> std::io::Result<()> {

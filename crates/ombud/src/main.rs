@@ -28,6 +28,16 @@ use std::sync::Arc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How the log on standard error is written: lines for a person, or
+    /// one JSON object a line for a log collector.
+    #[arg(long, global = true, value_enum, env = "OMBUD_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Clone)]
@@ -52,6 +62,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "OMBUD_LISTEN")]
         listen: Option<String>,
+        /// Serve Prometheus metrics at /metrics on this address (a listener
+        /// of its own, off by default; keep it off the public network).
+        #[arg(long, env = "OMBUD_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
     },
     /// A throwaway instance with a sample organisation, in a temporary directory.
     Demo {
@@ -335,7 +349,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 /// Logs to standard error; `RUST_LOG` overrides the default level.
-fn init_logging(default: &str) {
+fn init_logging(default: &str, format: LogFormat) {
     let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // No client address at any level: the connection layers that would name
@@ -345,16 +359,20 @@ fn init_logging(default: &str) {
             filter = filter.add_directive(directive);
         }
     }
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let log = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().flatten_event(true).init(),
+    }
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The demo prints what a visitor needs; routine logs would bury it.
-    init_logging(if matches!(cli.command, Command::Demo { .. }) { "warn" } else { "info,sqlx=warn" });
+    init_logging(if matches!(cli.command, Command::Demo { .. }) { "warn" } else { "info,sqlx=warn" }, cli.log_format);
     match cli.command {
-        Command::Serve { at, listen } => serve(at, listen).await,
+        Command::Serve { at, listen, metrics_listen } => serve(at, listen, metrics_listen).await,
         Command::Demo { listen } => demo(listen).await,
         Command::Staff { command } => staff(command).await,
         Command::Loadtest(args) => loadtest::run(args).await,
@@ -584,7 +602,7 @@ fn public_url(at: &Location) -> anyhow::Result<String> {
     Ok(file.mail.public_url.clone().unwrap_or_else(|| format!("http://{listen}")).trim_end_matches('/').to_owned())
 }
 
-async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
+async fn serve(at: Location, listen: Option<String>, metrics_listen: Option<String>) -> anyhow::Result<()> {
     let file = FileConfig::load(at.config.as_deref())?;
     let (data, database_url) = where_is(&at, &file);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
@@ -601,41 +619,94 @@ async fn serve(at: Location, listen: Option<String>) -> anyhow::Result<()> {
         );
     }
     let ombud = Arc::new(ombud);
-    let smtp_url = std::env::var("OMBUD_SMTP_URL").ok().or(file.mail.smtp_url.clone());
-    let mailer: Option<Arc<dyn ombud_service::Mailer>> = match smtp_url {
-        Some(url) => {
-            let from = file.mail.from.clone().unwrap_or_else(|| "ombud@localhost".to_owned());
-            Some(Arc::new(ombud_service::SmtpMailer::new(&url, &from).map_err(anyhow::Error::msg)?))
-        }
+    let mailer: Option<Arc<dyn ombud_service::Mailer>> = match file.mail.smtp()? {
+        Some(settings) => Some(Arc::new(ombud_service::SmtpMailer::with(&settings).map_err(anyhow::Error::msg)?)),
         None => {
             tracing::warn!("no mail server configured (OMBUD_SMTP_URL): notifications wait in the outbox");
             None
         }
     };
     let public_url = file.mail.public_url.clone().unwrap_or_else(|| format!("http://{listen}"));
-    ledger_cmd::spawn_job_loop(
+    let (stop_jobs, stopping) = tokio::sync::watch::channel(false);
+    let metrics = ombud_web::metrics::Metrics::default();
+    let jobs = ledger_cmd::spawn_job_loop(
         ombud.clone(),
         ledger_cmd::JobLoop {
+            metrics: metrics.clone(),
             witness: file.ledger.witness_file.clone(),
             mailer,
             public_url: public_url.trim_end_matches('/').to_owned(),
         },
+        stopping,
     );
-    run(ombud, file.web(), &listen).await
+    let grace = file.shutdown_grace();
+    let signalled = Arc::new(std::sync::OnceLock::new());
+    let at_signal = signalled.clone();
+    let stop = async move {
+        stop_signal().await;
+        let _ = at_signal.set(std::time::Instant::now());
+        let _ = stop_jobs.send(true);
+    };
+    let state = ombud_web::AppState::new(ombud, file.web()).with_metrics(metrics);
+    if let Some(address) = metrics_listen.or(file.server.metrics_listen.clone()) {
+        serve_metrics(&state, &address).await?;
+    }
+    run(state, &listen, stop).await?;
+    // The job in hand finishes within what is left of the grace; past it,
+    // its claims lapse and another instance (or the next start) takes them.
+    let left = grace.saturating_sub(signalled.get().map_or(std::time::Duration::ZERO, std::time::Instant::elapsed));
+    if tokio::time::timeout(left, jobs).await.is_err() {
+        tracing::warn!("the job in hand did not finish within the grace; what it claimed is taken up again later");
+    }
+    tracing::info!("Ombud stopped");
+    Ok(())
 }
 
-async fn run(ombud: Arc<ombud_service::Ombud>, mut web: ombud_web::WebConfig, listen: &str) -> anyhow::Result<()> {
-    web.connections.max_connections = connection_cap(web.connections.max_connections);
+/// SIGTERM (systemd, a container runtime) or SIGINT (Ctrl-C): both drain.
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "SIGTERM cannot be caught; only SIGINT stops Ombud cleanly");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
+        () = term => tracing::info!("SIGTERM received"),
+    }
+}
+
+/// The metrics on a listener of their own, for the life of the process.
+async fn serve_metrics(state: &ombud_web::AppState, address: &str) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(address).await.with_context(|| format!("metrics: listening on {address}"))?;
+    tracing::info!("metrics at http://{}/metrics", listener.local_addr()?);
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = ombud_web::metrics::serve(listener, state).await {
+            tracing::error!(error = %e, "the metrics listener failed");
+        }
+    });
+    Ok(())
+}
+
+async fn run(
+    state: ombud_web::AppState,
+    listen: &str,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let cap = connection_cap(state.max_connections());
+    let state = state.with_connection_cap(cap);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    tracing::info!(backend = ombud.store().backend(), "Ombud is listening on http://{addr}");
-    tracing::info!(max_connections = web.connections.max_connections, "connections are capped");
-    let state = ombud_web::AppState::new(ombud, web);
-    ombud_web::serve(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .context("serving")
+    tracing::info!(backend = state.backend(), "Ombud is listening on http://{addr}");
+    tracing::info!(max_connections = state.max_connections(), "connections are capped");
+    ombud_web::serve(listener, state, stop).await.context("serving")
 }
 
 /// Raises the open-file limit as far as the system allows, and caps
@@ -673,5 +744,5 @@ async fn demo(listen: String) -> anyhow::Result<()> {
         println!("    {}  receipt: {}", case.reference, case.receipt);
     }
     println!("\n  Stop with Ctrl-C; everything is deleted.\n");
-    run(Arc::new(ombud), file.web(), &listen).await
+    run(ombud_web::AppState::new(Arc::new(ombud), file.web()), &listen, stop_signal()).await
 }

@@ -174,3 +174,139 @@ async fn a_sweep_by_hand_escalates_what_was_missed_as_of_the_given_time() {
     let bad = common::run(&["deadlines", "sweep", "--as-of", "next tuesday"], data.path(), "");
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("not an RFC 3339 time"));
 }
+
+/// `systemctl stop`: SIGTERM stops new connections at once, lets a report
+/// still arriving over a slow line finish and be acknowledged, and exits 0.
+#[tokio::test]
+async fn sigterm_drains_the_requests_in_flight_and_exits_zero() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let data = tempfile::tempdir().expect("dir");
+    let logs = tempfile::tempdir().expect("dir");
+    let config = data.path().join("ombud.toml");
+    std::fs::write(&config, "[server]\nshutdown_grace = 10\n").expect("config");
+    let log = logs.path().join("serve.log");
+    let mut server = common::serve(&["--config", config.to_str().expect("utf-8")], data.path(), &log, "info").await;
+    let ready = reqwest::get(format!("{}/readyz", server.base)).await.expect("readyz");
+    assert_eq!((ready.status().as_u16(), ready.text().await.expect("text")), (200, "ready".to_owned()));
+
+    // Her report is half sent when the stop comes.
+    let body =
+        json!({"category": "sexual_harassment", "description": "He sent me messages at night for weeks."}).to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/reports HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).await.expect("head");
+    slow.write_all(first.as_bytes()).await.expect("first half");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    server.terminate();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "no new connection is taken once stopping");
+    assert!(server.exited_within(std::time::Duration::from_millis(100)).await.is_none(), "it waits for her report");
+
+    slow.write_all(rest.as_bytes()).await.expect("the rest");
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).await.expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 201"), "her report is acknowledged: {answer}");
+    assert!(answer.contains("\"receipt\""), "with her receipt: {answer}");
+    let status = server.exited_within(std::time::Duration::from_secs(10)).await.expect("it stops");
+    assert_eq!(status.code(), Some(0), "a clean stop exits 0");
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.contains("SIGTERM received") && text.contains("Ombud stopped"), "{text}");
+
+    // The report she sent as it stopped is there after a restart.
+    let db = sqlite(data.path()).await;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&db).await.expect("count");
+    assert_eq!(count, 1, "her case is kept");
+}
+
+async fn sqlite(data: &std::path::Path) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&format!("sqlite:{}", data.join("ombud.db").display())).await.expect("open the database")
+}
+
+/// A database that this build has not migrated is not ready: a proxy sends
+/// no traffic to it, though the process is alive.
+#[tokio::test]
+async fn readyz_answers_only_when_the_database_is_migrated() {
+    let data = tempfile::tempdir().expect("dir");
+    let logs = tempfile::tempdir().expect("dir");
+    let server = common::serve(&["--log-format", "json"], data.path(), &logs.path().join("serve.log"), "info").await;
+    assert_eq!(reqwest::get(format!("{}/readyz", server.base)).await.expect("readyz").status(), 200);
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        .execute(&sqlite(data.path()).await)
+        .await
+        .expect("forget the newest migration");
+    let not_ready = reqwest::get(format!("{}/readyz", server.base)).await.expect("readyz");
+    assert_eq!(not_ready.status(), 503);
+    assert_eq!(reqwest::get(format!("{}/healthz", server.base)).await.expect("healthz").status(), 200, "alive");
+    drop(server);
+    // The log was JSON, one object a line, for a collector.
+    let text = std::fs::read_to_string(logs.path().join("serve.log")).expect("log");
+    let first = text.lines().next().expect("a line");
+    let parsed: Value = serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert!(parsed["level"].is_string() && parsed["message"].is_string(), "{parsed}");
+}
+
+/// Metrics on their own listener: counted by route template, with the
+/// outbox, deadlines and job runs, and never a case reference, a name, an
+/// email or an address in them.
+#[tokio::test]
+async fn metrics_count_routes_by_template_and_carry_no_identifier() {
+    const SENTINEL: &str = "SNTL-METRICS-9f2e 哨兵";
+    let data = tempfile::tempdir().expect("dir");
+    let logs = tempfile::tempdir().expect("dir");
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let metrics_at = format!("127.0.0.1:{metrics_port}");
+    let server =
+        common::serve(&["--metrics-listen", &metrics_at], data.path(), &logs.path().join("serve.log"), "info").await;
+    let client = reqwest::Client::new();
+    let filed: Value = client
+        .post(format!("{}/api/v1/reports", server.base))
+        .json(&json!({"category": "sexual_harassment", "description": SENTINEL,
+                      "people": [{"name": "孙浩 Sun Hao", "employee_id": "E320", "role": "accused"}],
+                      "contact": {"email": "sentinel.reporter@example.org"}}))
+        .send()
+        .await
+        .expect("report")
+        .json()
+        .await
+        .expect("json");
+    let case_ref = filed["case_ref"].as_str().expect("ref").to_owned();
+    let receipt = filed["receipt"].as_str().expect("receipt").to_owned();
+    client
+        .post(format!("{}/api/v1/reporter/session", server.base))
+        .json(&json!({"receipt": receipt}))
+        .send()
+        .await
+        .expect("session");
+    client.get(format!("{}/cases/{case_ref}/nothing-here", server.base)).send().await.expect("a stray path");
+    assert_eq!(
+        client.get(format!("{}/metrics", server.base)).send().await.expect("public").status(),
+        404,
+        "not on the public listener"
+    );
+    let text =
+        client.get(format!("http://{metrics_at}/metrics")).send().await.expect("scrape").text().await.expect("text");
+    assert!(
+        text.contains(r#"ombud_http_requests_total{route="/api/v1/reports",method="POST",status="201"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"ombud_http_request_duration_seconds_bucket{route="/api/v1/reports",method="POST",le="+Inf"} 1"#
+        )
+    );
+    assert!(text.contains(r#"route="unmatched""#), "a stray path is counted without its text");
+    for gauge in ["ombud_outbox_depth ", "ombud_deadlines_overdue 0", "ombud_deadlines_due_24h "] {
+        assert!(text.contains(gauge), "{gauge} in {text}");
+    }
+    assert!(text.contains(r#"ombud_job_runs_total{job="deadline_sweep",outcome="ok"}"#), "{text}");
+    for secret in
+        [SENTINEL, "SNTL", case_ref.as_str(), receipt.as_str(), "E320", "Sun Hao", "sentinel.reporter", "127.0.0.1"]
+    {
+        assert!(!text.contains(secret), "{secret} must not reach the metrics");
+    }
+}
