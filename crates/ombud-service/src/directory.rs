@@ -462,18 +462,28 @@ impl Ombud {
         if old.linked(&input.email).is_some_and(|holder| holder != input.employee_id) {
             return Err(invalid("email", "email-taken"));
         }
-        // A userName names one person, whatever its case.
-        if let Some(user_name) = input.user_name.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            let taken = old.people.values().any(|p| {
-                p.deleted_at.is_none()
-                    && p.employee_id != input.employee_id
-                    && p.user_name.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(user_name))
-            });
-            if taken {
-                return Err(ServiceError::DuplicateAccount);
-            }
+        // A userName names one person, whatever its case; an externalId
+        // one person exactly (either may link a staff account to her).
+        let taken = |mine: Option<&str>, theirs: fn(&PersonRecord) -> Option<&str>, same: fn(&str, &str) -> bool| {
+            mine.map(str::trim).filter(|m| !m.is_empty()).is_some_and(|mine| {
+                old.people.values().any(|p| {
+                    p.deleted_at.is_none()
+                        && p.employee_id != input.employee_id
+                        && theirs(p).is_some_and(|t| same(t, mine))
+                })
+            })
+        };
+        if taken(input.user_name.as_deref(), |p| p.user_name.as_deref(), |a, b| a.eq_ignore_ascii_case(b))
+            || taken(input.external_id.as_deref(), |p| p.external_id.as_deref(), |a, b| a == b)
+        {
+            return Err(ServiceError::DuplicateAccount);
         }
-        let record = person_record(input, existing, self.clock.now());
+        let mut record = person_record(input, existing, self.clock.now());
+        if existing.is_some_and(|p| p.deleted_at.is_some()) {
+            // Rehired: a new resource to the sync client, so that a late
+            // DELETE of the one that left cannot remove her.
+            record.scim_id = uuid::Uuid::now_v7().to_string();
+        }
         // She leaves when an active person turns inactive.
         let leavers = match existing.filter(|p| p.active && !record.active) {
             Some(before) => self.leaving_staff(&old, before, &record.email, by).await?,
@@ -674,20 +684,27 @@ pub struct Unplaced {
     pub staff: Vec<(String, String)>,
     /// People a sync client sent without an employee number (names).
     pub without_number: Vec<String>,
+    /// Staff accounts still enabled whose directory person has left
+    /// (inactive or deleted): the identity provider will not send her
+    /// departure again, so a person must disable them, or link them anew.
+    pub departed: Vec<(String, String)>,
 }
 
 impl AdminDesk<'_> {
     /// Staff the chart cannot place, and people with no employee number (DECISIONS #6).
     pub async fn unplaced(&self) -> Result<Unplaced> {
         let index = self.directory_index().await?;
-        let staff = self
-            .store
-            .list_staff()
-            .await?
-            .into_iter()
-            .filter(|s| s.status != ombud_domain::StaffStatus::Disabled && index.staff_person(s).is_none())
-            .map(|s| (s.name, s.email))
-            .collect();
+        let (mut staff, mut departed) = (Vec::new(), Vec::new());
+        for s in self.store.list_staff().await? {
+            if s.status == ombud_domain::StaffStatus::Disabled {
+                continue;
+            }
+            match index.staff_person(&s) {
+                None => staff.push((s.name, s.email)),
+                Some(p) if !p.active || p.deleted_at.is_some() => departed.push((s.name, s.email)),
+                Some(_) => {}
+            }
+        }
         let mut without_number: Vec<String> = index
             .people
             .values()
@@ -695,7 +712,7 @@ impl AdminDesk<'_> {
             .map(|p| p.name.clone())
             .collect();
         without_number.sort();
-        Ok(Unplaced { staff, without_number })
+        Ok(Unplaced { staff, without_number, departed })
     }
 
     /// Links a staff account to the directory person an identifier names
@@ -713,12 +730,12 @@ impl AdminDesk<'_> {
             // It must name one person still in the directory: a guess
             // would place her in someone else's chain.
             Some(id) if index.ambiguous(id) => return Err(invalid("employee_id", "ambiguous-employee")),
-            Some(id) => Some(
-                index
-                    .by_employee_id(id)
-                    .filter(|p| p.deleted_at.is_none())
-                    .ok_or_else(|| invalid("employee_id", "unknown-employee"))?,
-            ),
+            Some(id) => match index.by_employee_id(id).filter(|p| p.deleted_at.is_none()) {
+                // Linked to someone who has left, she would never leave with her.
+                Some(p) if !p.active => return Err(invalid("employee_id", "inactive-employee")),
+                Some(p) => Some(p),
+                None => return Err(invalid("employee_id", "unknown-employee")),
+            },
             None => None,
         };
         if record.employee_id.as_deref() == wanted {

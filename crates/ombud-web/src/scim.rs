@@ -316,20 +316,25 @@ fn text(v: &Value) -> Option<String> {
 /// `otherNames`, `nickName`, `name.formatted`, and the given and family names
 /// together (matching reads them in either order). The display name aside.
 fn other_names(v: &Value, name: &str) -> Vec<String> {
-    let given_family: Vec<String> =
-        [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
     let listed = v[OMBUD]["otherNames"].as_array().into_iter().flatten().filter_map(text);
     let mut out: Vec<String> = Vec::new();
-    for candidate in listed
-        .chain(text(&v["nickName"]))
-        .chain(text(&v["name"]["formatted"]))
-        .chain(Some(given_family.join(" ")).filter(|s| !s.is_empty()))
-    {
+    for candidate in listed.chain(text(&v["nickName"])).chain(text(&v["name"]["formatted"])).chain(whole_name(v)) {
         if candidate != name && !out.contains(&candidate) {
             out.push(candidate);
         }
     }
     out
+}
+
+/// The given and family names as one name, as its own script writes it:
+/// 孙 + 丽 is 孙丽 (family first, no space), Li + Na is "Li Na". A family
+/// or a given name alone is not a whole name: matching it would name
+/// everyone who shares it.
+fn whole_name(v: &Value) -> Option<String> {
+    let (given, family) = (text(&v["name"]["givenName"])?, text(&v["name"]["familyName"])?);
+    let han =
+        |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+    Some(if han(&given) && han(&family) { format!("{family}{given}") } else { format!("{given} {family}") })
 }
 
 /// Reads a User resource into a person. Only `userName` is required: the
@@ -341,8 +346,12 @@ fn user_input(v: &Value, existing: Option<&PersonRecord>) -> Result<PersonInput,
     let ombud = &v[OMBUD];
     let emails = v["emails"].as_array().cloned().unwrap_or_default();
     let primary = emails.iter().find(|e| e["primary"].as_bool() == Some(true)).or_else(|| emails.first());
-    let user_name = text(&v["userName"])
-        .ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "userName is required"))?;
+    let user_name = match &v["userName"] {
+        Value::String(_) => text(&v["userName"]),
+        Value::Null => None,
+        _ => return Err(ScimError::invalid("userName must be a string")),
+    }
+    .ok_or_else(|| ScimError::new(StatusCode::BAD_REQUEST, Some("invalidValue"), "userName is required"))?;
     let email = primary
         .and_then(|e| text(&e["value"]))
         .or_else(|| Some(user_name.clone()).filter(|u| ombud_domain::valid_email(u)))
@@ -357,11 +366,8 @@ fn user_input(v: &Value, existing: Option<&PersonRecord>) -> Result<PersonInput,
         .unwrap_or_else(|| user_name.clone());
     let name = text(&v["displayName"])
         .or_else(|| text(&v["name"]["formatted"]))
-        .or_else(|| {
-            let parts: Vec<String> =
-                [&v["name"]["givenName"], &v["name"]["familyName"]].into_iter().filter_map(text).collect();
-            Some(parts.join(" ")).filter(|s| !s.is_empty())
-        })
+        .or_else(|| whole_name(v))
+        .or_else(|| text(&v["name"]["familyName"]).or_else(|| text(&v["name"]["givenName"])))
         .unwrap_or_else(|| user_name.clone());
     // Clients send the manager as `{"value": id}` or as a bare id.
     let manager = match &enterprise["manager"] {
@@ -377,10 +383,14 @@ fn user_input(v: &Value, existing: Option<&PersonRecord>) -> Result<PersonInput,
         Value::String(s) => s.trim().parse().map_err(|_| ScimError::invalid("level must be a whole number"))?,
         _ => return Err(ScimError::invalid("level must be a whole number")),
     };
+    // Entra sends "True"/"False" as strings. Anything else is refused: a
+    // value read as "active" by mistake would keep a leaver's account open.
     let active = match &v["active"] {
+        Value::Null => true,
         Value::Bool(b) => *b,
-        Value::String(s) => !s.eq_ignore_ascii_case("false"),
-        _ => true,
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => true,
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => false,
+        _ => return Err(ScimError::invalid("active must be true or false")),
     };
     let other_names = other_names(v, &name);
     // Kept beside her and read back on every list: one person may not
@@ -414,8 +424,8 @@ fn user_input(v: &Value, existing: Option<&PersonRecord>) -> Result<PersonInput,
 #[serde(default, rename_all = "camelCase")]
 struct ListQuery {
     filter: Option<String>,
-    start_index: Option<usize>,
-    count: Option<usize>,
+    start_index: Option<i64>,
+    count: Option<i64>,
     /// Only these attributes (with `id` and `schemas`), or all but these (RFC 7644 §3.4.2.5).
     attributes: Option<String>,
     excluded_attributes: Option<String>,
@@ -626,8 +636,9 @@ fn user_has(p: &PersonRecord, attr: &str, value: &str) -> Result<bool, ScimError
 
 fn list_response(resources: Vec<Value>, query: &ListQuery) -> Response {
     let total = resources.len();
-    let start = query.start_index.unwrap_or(1).max(1);
-    let count = query.count.unwrap_or(MAX_PAGE).min(MAX_PAGE);
+    // RFC 7644 §3.4.2.4: a start under 1 is 1, a negative count is 0.
+    let start = usize::try_from(query.start_index.unwrap_or(1).max(1)).unwrap_or(usize::MAX);
+    let count = usize::try_from(query.count.unwrap_or(MAX_PAGE as i64).max(0)).unwrap_or(MAX_PAGE).min(MAX_PAGE);
     let page: Vec<Value> = resources.into_iter().skip(start - 1).take(count).collect();
     scim_json(
         StatusCode::OK,
@@ -665,8 +676,8 @@ struct SearchRequest {
     attributes: Vec<String>,
     excluded_attributes: Vec<String>,
     filter: Option<String>,
-    start_index: Option<usize>,
-    count: Option<usize>,
+    start_index: Option<i64>,
+    count: Option<i64>,
 }
 
 fn search_query(body: &[u8]) -> Result<ListQuery, ScimError> {
@@ -731,7 +742,14 @@ async fn put_user(
     let input = user_input(resource, existing.as_ref())?;
     let person = state.ombud.put_person(scim_id, input, client.source()).await?;
     let (_, ids) = scim_index(state).await?;
-    Ok(scim_json(status, user_json(&person, &ids)))
+    let mut response = scim_json(status, user_json(&person, &ids));
+    if status == StatusCode::CREATED {
+        // RFC 7644 §3.3: where the new resource lives.
+        if let Ok(location) = format!("{BASE}/Users/{}", person.scim_id).parse() {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+    }
+    Ok(response)
 }
 
 async fn create_user(State(state): State<AppState>, client: SyncClient, body: axum::body::Bytes) -> ScimResult {

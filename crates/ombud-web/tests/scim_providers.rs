@@ -419,7 +419,11 @@ async fn an_identifier_two_people_share_keeps_both_chains_out_and_a_reused_upn_i
         assert_eq!(s.scim("delete", &format!("/Users/{n_id}"), &token, None).await.0, 204);
         let (_, back) =
             s.scim("post", "/Users", &token, Some(user("niu.li@corp.example", "E900", "Niu Li", None))).await;
-        assert_eq!(back["id"], json!(n_id), "rehired under her number: {back}");
+        let back_id = back["id"].as_str().expect("id").to_owned();
+        assert_ne!(back_id, n_id, "a new resource to the client: {back}");
+        assert_eq!(s.scim("delete", &format!("/Users/{n_id}"), &token, None).await.0, 404, "a late DELETE misses her");
+        let (_, found) = s.scim("get", "/Users?filter=employeeNumber%20eq%20%22E900%22", &token, None).await;
+        assert_eq!(found["Resources"][0]["id"], json!(back_id), "rehired under her number: {found}");
 
         // A file names people by any identifier and cannot bring back whom the identity provider deactivated.
         let off = json!({"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": false}}]});
@@ -433,6 +437,76 @@ async fn an_identifier_two_people_share_keeps_both_chains_out_and_a_reused_upn_i
         assert_eq!(temp_now["active"], json!(false), "still as the identity provider left her: {temp_now}");
         let (_, all) = s.scim("get", "/Users?count=100", &token, None).await;
         assert_eq!(all["totalResults"], 6, "nobody added twice: {all}");
+        s.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn what_identity_providers_get_wrong_is_refused_or_read_as_people_write_it() {
+    for backend in backends() {
+        let s = TestServer::start(backend).await;
+        let token = s.sync_token().await;
+        // Only given and family names, in characters: her name is 孙丽, as it is written.
+        let sun = json!({"schemas": [USER], "userName": "sun.li@corp.example", "externalId": "ext-1",
+                         "name": {"givenName": "丽", "familyName": "孙"}});
+        let (status, created) = s.scim("post", "/Users", &token, Some(sun)).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().expect("id").to_owned();
+        let search = s.ombud.search_directory("孙丽", 10).await.expect("search");
+        assert_eq!(search.people.first().map(|e| e.person.name.as_str()), Some("孙丽"), "found as written");
+        // RFC 7644 §3.3: a created resource says where it lives.
+        let r = s
+            .client()
+            .post(s.url("/scim/v2/Users"))
+            .bearer_auth(&token)
+            .json(&json!({"schemas": [USER], "userName": "zhou.jie@corp.example"}))
+            .send()
+            .await
+            .expect("post");
+        let location = r.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_owned);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(location, Some(format!("/scim/v2/Users/{}", body["id"].as_str().expect("id"))));
+
+        // An externalId names one person: a second is a conflict.
+        let twin = json!({"schemas": [USER], "userName": "other@corp.example", "externalId": "ext-1"});
+        let (status, refused) = s.scim("post", "/Users", &token, Some(twin)).await;
+        assert_eq!((status, refused["scimType"].as_str()), (409, Some("uniqueness")), "{refused}");
+
+        // `active` must say true or false: a value read as "still here" by mistake keeps a leaver in.
+        for unreadable in [json!("no"), json!(0), json!("garbage")] {
+            let op =
+                json!({"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": unreadable}]});
+            let (status, refused) = s.scim("patch", &format!("/Users/{id}"), &token, Some(op)).await;
+            assert_eq!((status, refused["scimType"].as_str()), (400, Some("invalidValue")), "{unreadable}: {refused}");
+        }
+        let entra = json!({"schemas": [PATCH], "Operations": [{"op": "Replace", "path": "active", "value": "False "}]});
+        let (status, off) = s.scim("patch", &format!("/Users/{id}"), &token, Some(entra)).await;
+        assert_eq!((status, off["active"].clone()), (200, json!(false)), "Entra's string, padded: {off}");
+        let (status, _) = s.scim("post", "/Users", &token, Some(json!({"schemas": [USER], "userName": 12345}))).await;
+        assert_eq!(status, 400, "a userName that is not a string");
+
+        // Paging as RFC 7644 §3.4.2.4 says: a start under 1 is 1, a negative count is 0.
+        let (status, page) = s.scim("get", "/Users?startIndex=0&count=-1", &token, None).await;
+        assert_eq!(
+            (status, page["startIndex"].clone(), page["itemsPerPage"].clone()),
+            (200, json!(1), json!(0)),
+            "{page}"
+        );
+        assert_eq!(page["totalResults"], 2);
+
+        // A staff account cannot be linked to someone who has left, and one whose person left is flagged.
+        let admin = sync_admin(&s).await;
+        s.staff("sun.li@corp.example", Role::Handler).await;
+        let hid = s.ombud.operator().staff_by_email("sun.li@corp.example").await.expect("h").id;
+        let (status, refused) =
+            put_json(&s, &format!("/api/v1/admin/staff/{hid}/employee-id"), &admin, json!({"employee_id": "ext-1"}))
+                .await;
+        assert_eq!(status, 422, "{refused}");
+        assert!(refused.to_string().contains("inactive-employee"), "{refused}");
+        let directory = s.page("/admin/directory", &admin).await;
+        assert!(directory.contains("id=\"departed-staff\"") && directory.contains("sun.li@corp.example"), "flagged");
+        let staff_page = s.page("/admin/staff", &admin).await;
+        assert!(staff_page.contains("Left the directory: her account is still enabled"), "on the staff page too");
         s.stop().await;
     }
 }

@@ -120,8 +120,14 @@ async fn staff_list_page(
         Ok((people, unplaced)) => people
             .into_iter()
             .map(|p| {
-                let is_placed = !unplaced.staff.iter().any(|(_, email)| *email == p.email);
-                person_line(&page, session, p, is_placed, link_back.as_ref())
+                let placed = if unplaced.staff.iter().any(|(_, email)| *email == p.email) {
+                    Placed::Not
+                } else if unplaced.departed.iter().any(|(_, email)| *email == p.email) {
+                    Placed::Departed
+                } else {
+                    Placed::Yes
+                };
+                person_line(&page, session, p, placed, link_back.as_ref())
             })
             .collect(),
         Err(e) => return super::page::error_page(lang, e),
@@ -137,11 +143,20 @@ async fn staff_list_page(
     render_with(status, &StaffListPage { page, people, roles, invite, notice, problem, recovery_warnings })
 }
 
+/// Where the directory places an account.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placed {
+    Yes,
+    Not,
+    /// Linked to someone who has left.
+    Departed,
+}
+
 fn person_line(
     page: &Page,
     session: &StaffSession,
     p: StaffView,
-    is_placed: bool,
+    placed: Placed,
     back: Option<&LinkBack>,
 ) -> PersonLine {
     use ombud_domain::StaffStatus::*;
@@ -166,10 +181,11 @@ fn person_line(
         }),
         yourself: p.id == session.id,
         actions: actions.iter().map(|a| (*a, tr.t(&format!("admin-staff-{a}")))).collect(),
-        placed: match (&p.employee_id, is_placed) {
-            (_, false) => tr.t("admin-staff-unplaced"),
-            (Some(id), true) => tr.t_with("admin-staff-linked-by-id", &[("id", id.clone().into())]),
-            (None, true) => tr.t("admin-staff-linked-by-email"),
+        placed: match (&p.employee_id, placed) {
+            (_, Placed::Not) => tr.t("admin-staff-unplaced"),
+            (_, Placed::Departed) => tr.t("admin-staff-departed"),
+            (Some(id), Placed::Yes) => tr.t_with("admin-staff-linked-by-id", &[("id", id.clone().into())]),
+            (None, Placed::Yes) => tr.t("admin-staff-linked-by-email"),
         },
         employee_id: match back.filter(|b| b.staff == p.id) {
             Some(b) => b.employee_id.clone(),

@@ -52,6 +52,7 @@ pub struct DirectoryPage {
     /// Staff the chart cannot place ("name <email>"), and people with no employee number.
     unplaced_staff: Vec<String>,
     without_number: Vec<String>,
+    departed: Vec<String>,
     notice: Option<String>,
     /// Every problem of an upload, one per line of the file.
     problems: Vec<String>,
@@ -146,6 +147,7 @@ async fn directory_page(
         tokens,
         unplaced_staff: unplaced.staff.into_iter().map(|(name, email)| format!("{name} <{email}>")).collect(),
         without_number: unplaced.without_number,
+        departed: unplaced.departed.into_iter().map(|(name, email)| format!("{name} <{email}>")).collect(),
         notice: extras.notice,
         problems: extras.problems,
         new_token: extras.new_token,
