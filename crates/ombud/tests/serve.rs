@@ -310,3 +310,50 @@ async fn metrics_count_routes_by_template_and_carry_no_identifier() {
         assert!(!text.contains(secret), "{secret} must not reach the metrics");
     }
 }
+
+/// Every command reads `--config FILE` whole: its data directory and its
+/// database URL, as `serve` does (issue 20 #5).
+#[tokio::test]
+async fn commands_honour_the_configuration_files_database_and_data_directory() {
+    let Some(server_url) = ombud_store::testdb::test_server_url() else {
+        eprintln!("skipped: OMBUD_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let (url, name) = ombud_store::testdb::create_database(&server_url).await.expect("database");
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path().join("data");
+    let config = dir.path().join("ombud.toml");
+    std::fs::write(&config, format!("data = {:?}\ndatabase_url = {url:?}\n", data.display().to_string()))
+        .expect("config");
+    let ombud = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(common::BIN)
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .current_dir(dir.path())
+            .env_remove("OMBUD_DATABASE_URL")
+            .env_remove("OMBUD_DATA")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ombud");
+        let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+        child.wait_with_output().expect("wait")
+    };
+    let added = ombud(
+        &["staff", "add", "--email", "cfg@example.org", "--name", "配置 Config", "--role", "admin", "--password-stdin"],
+        "a long enough password\n",
+    );
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(data.join("instance.key").exists(), "the file's data directory holds the secret");
+    assert!(!data.join("ombud.db").exists() && !dir.path().join("ombud-data").exists(), "no SQLite anywhere");
+    let listed = ombud(&["staff", "list"], "");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("cfg@example.org"), "read back through the file");
+    let pool = sqlx::PgPool::connect(&url).await.expect("postgres");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(&pool).await.expect("count");
+    assert_eq!(count, 1, "the account is in the file's PostgreSQL database");
+    pool.close().await;
+    ombud_store::testdb::drop_database(&server_url, &name).await;
+}
