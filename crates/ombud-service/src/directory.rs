@@ -271,6 +271,7 @@ impl Ombud {
             rows.iter().map(|(_, p)| (p.employee_id.clone(), key_of(&p.employee_id))).collect();
         let known =
             |id: &str| in_file.contains_key(id) || old.people.contains_key(id) || old.by_employee_id(id).is_some();
+        let keys_in_file: BTreeSet<&str> = in_file.values().map(String::as_str).collect();
         // Two lines for one person under two of her identifiers (the same
         // one twice is found as the file is read).
         let mut named_as: HashMap<&str, &str> = HashMap::new();
@@ -284,8 +285,7 @@ impl Ombud {
                     problems.push(ImportProblem { line: *line, column: Some(column), code: "unknown-person" });
                 }
             }
-            let others_in_file = |holder: &str| in_file.values().any(|k| k == holder);
-            if old.linked(&p.email).is_some_and(|holder| holder != key && !others_in_file(holder)) {
+            if old.linked(&p.email).is_some_and(|holder| holder != key && !keys_in_file.contains(holder)) {
                 problems.push(ImportProblem { line: *line, column: Some("email"), code: "email-taken" });
             }
         }
