@@ -36,7 +36,7 @@ pub use deadline::{
 };
 pub use ids::{AttachmentId, CaseId, MessageId, StaffId};
 pub use labels::CaseLabel;
-pub use matching::{NameIndex, NamedEntry, Strength};
+pub use matching::{NameIndex, NamedEntry, Strength, whole_name};
 pub use measures::{MeasureAction, MeasureKind};
 pub use outcomes::{CaseOutcome, OutcomeContext, Sanction, StepOutcome, allowed_outcomes, check_outcome};
 pub use report::{

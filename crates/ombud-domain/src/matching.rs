@@ -57,6 +57,13 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
+/// A given and a family name as one name, as their own script writes it:
+/// 孙 + 丽 is 孙丽 (family first, no space), Li + Na is "Li Na".
+pub fn whole_name(given: &str, family: &str) -> String {
+    let han = |s: &str| s.chars().any(is_han);
+    if han(given) && han(family) { format!("{family}{given}") } else { format!("{given} {family}") }
+}
+
 /// The toneless readings of one character, lowercase.
 fn readings(c: char) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -237,6 +244,12 @@ fn push_unique(list: &mut Vec<usize>, i: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_name_is_written_in_its_scripts_order() {
+        assert_eq!(super::whole_name("丽", "孙"), "孙丽");
+        assert_eq!(super::whole_name("Na", "Li"), "Na Li");
+    }
 
     fn entry(id: &str, names: &[&str], unit: &str) -> NamedEntry {
         NamedEntry { id: id.into(), names: names.iter().map(|n| n.to_string()).collect(), unit: unit.into() }

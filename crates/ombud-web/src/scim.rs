@@ -326,15 +326,11 @@ fn other_names(v: &Value, name: &str) -> Vec<String> {
     out
 }
 
-/// The given and family names as one name, as its own script writes it:
-/// 孙 + 丽 is 孙丽 (family first, no space), Li + Na is "Li Na". A family
-/// or a given name alone is not a whole name: matching it would name
-/// everyone who shares it.
+/// The given and family names as one name, in their script's order. A
+/// family or a given name alone is not a whole name: matching it would
+/// name everyone who shares it.
 fn whole_name(v: &Value) -> Option<String> {
-    let (given, family) = (text(&v["name"]["givenName"])?, text(&v["name"]["familyName"])?);
-    let han =
-        |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
-    Some(if han(&given) && han(&family) { format!("{family}{given}") } else { format!("{given} {family}") })
+    Some(ombud_domain::whole_name(&text(&v["name"]["givenName"])?, &text(&v["name"]["familyName"])?))
 }
 
 /// Reads a User resource into a person. Only `userName` is required: the

@@ -326,21 +326,15 @@ async fn commands_honour_the_configuration_files_database_and_data_directory() {
     std::fs::write(&config, format!("data = {:?}\ndatabase_url = {url:?}\n", data.display().to_string()))
         .expect("config");
     let ombud = |args: &[&str], stdin: &str| {
-        use std::io::Write;
-        let mut child = std::process::Command::new(common::BIN)
+        let mut command = std::process::Command::new(common::BIN);
+        command
             .args(args)
             .arg("--config")
             .arg(&config)
             .current_dir(dir.path())
             .env_remove("OMBUD_DATABASE_URL")
-            .env_remove("OMBUD_DATA")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("ombud");
-        let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
-        child.wait_with_output().expect("wait")
+            .env_remove("OMBUD_DATA");
+        common::run_command(command, stdin)
     };
     let added = ombud(
         &["staff", "add", "--email", "cfg@example.org", "--name", "配置 Config", "--role", "admin", "--password-stdin"],

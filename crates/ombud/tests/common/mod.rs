@@ -74,15 +74,15 @@ pub async fn serve(args: &[&str], data: &Path, log: &Path, level: &str) -> Serve
 
 /// Runs an `ombud` command with a password on standard input.
 pub fn run(args: &[&str], data: &Path, stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ombud");
+    let mut command = Command::new(BIN);
+    command.args(args).arg("--data").arg(data);
+    run_command(command, stdin)
+}
+
+/// Runs a prepared `ombud` command with `stdin` on standard input.
+pub fn run_command(mut command: Command, stdin: &str) -> Output {
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run ombud");
     // A command that refuses its arguments exits before reading: a broken pipe then is its answer, not a failure.
     if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
