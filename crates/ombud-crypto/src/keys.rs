@@ -35,6 +35,9 @@ pub struct InstanceKeys {
     /// Seals the address a reporter left for check-in reminders, so that
     /// the job loop can mail her and the database alone says nothing.
     reminder: [u8; 32],
+    /// Keys the hashes of staff session tokens, and seals the hourly keys
+    /// of reporters' sessions for the database.
+    session: [u8; 32],
 }
 
 impl InstanceKeys {
@@ -64,6 +67,8 @@ impl InstanceKeys {
         hk.expand(b"second-factor", &mut second_factor).map_err(|_| CryptoError::Malformed)?;
         let mut reminder = [0u8; 32];
         hk.expand(b"reminder-address", &mut reminder).map_err(|_| CryptoError::Malformed)?;
+        let mut session = [0u8; 32];
+        hk.expand(b"sessions", &mut session).map_err(|_| CryptoError::Malformed)?;
         Ok(Self {
             receipt_lookup,
             check,
@@ -75,6 +80,7 @@ impl InstanceKeys {
             ticket,
             second_factor,
             reminder,
+            session,
         })
     }
 
@@ -180,6 +186,18 @@ impl InstanceKeys {
     pub fn open_reminder_email(&self, case: &[u8], sealed: &[u8]) -> Result<String, CryptoError> {
         let bytes = open_with(&self.reminder, &reminder_aad(case), sealed)?;
         String::from_utf8(bytes).map_err(|_| CryptoError::Malformed)
+    }
+
+    pub(crate) fn session_hmac(&self, input: &[u8]) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.session, input)
+    }
+
+    pub(crate) fn session_seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        seal_with(&self.session, aad, plain)
+    }
+
+    pub(crate) fn session_open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        open_with(&self.session, aad, sealed)
     }
 
     /// A value stored in the database at initialisation, so that starting
@@ -297,6 +315,14 @@ impl StaffSecret {
 
     pub fn public_key(&self) -> [u8; 32] {
         PublicKey::from(&self.0).to_bytes()
+    }
+
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(StaticSecret::from(bytes))
+    }
+
+    pub(crate) fn with_bytes<T>(&self, f: impl FnOnce(&[u8; 32]) -> T) -> T {
+        f(self.0.as_bytes())
     }
 
     /// Opens something sealed to her public key (her second factor).

@@ -28,6 +28,7 @@ mod receipt;
 mod recovery;
 mod seal;
 mod second_factor;
+mod sessions;
 
 pub use kdf::KdfParams;
 pub use keys::{
@@ -37,6 +38,7 @@ pub use receipt::{Receipt, ReceiptKey};
 pub use recovery::{MAX_HOLDERS, OperationSecret, RecoverySecret, RecoveryShare};
 pub use seal::{DataKey, item_aad, unwrap_key, wrap_key};
 pub use second_factor::{RECOVERY_CODES, TotpSecret, new_recovery_codes, normalize_recovery_code, totp_step};
+pub use sessions::{CaseSession, CaseSessionPurpose, SessionKey, open_case_session, seal_case_session};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {

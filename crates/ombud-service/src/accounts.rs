@@ -2,7 +2,7 @@
 //! link, changing it, and whether a session she holds still stands.
 
 use crate::error::invalid;
-use crate::{Ombud, Result, ServiceError, StaffDesk, StaffSession};
+use crate::{Ombud, Result, ServiceError, StaffDesk};
 use ombud_crypto::StaffKeys;
 use ombud_domain::{EventKind, StaffId, StaffStatus, password_problem};
 use ombud_store::*;
@@ -90,14 +90,6 @@ impl Ombud {
         }
         record = self.store.staff_by_id(record.id).await?.ok_or(ServiceError::BadTicket)?;
         self.staff_sign_in(&record.email, password, None).await
-    }
-
-    /// Whether a session still stands: her account is active and nothing
-    /// that ends sessions (disabled, reset, a new role) happened since she
-    /// signed in. Asked on every request, so a change made on any instance
-    /// or at the command line holds at once.
-    pub async fn session_stands(&self, session: &StaffSession) -> Result<bool> {
-        Ok(self.store.staff_by_id(session.id).await?.is_some_and(|s| s.active() && s.session_epoch == session.epoch))
     }
 
     /// The mark of a browser that signed in to this account (hex). It

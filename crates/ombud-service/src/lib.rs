@@ -35,6 +35,7 @@ mod routing;
 mod sealing;
 mod second_factor;
 mod seed;
+mod sessions;
 mod staff;
 mod support;
 mod views;
@@ -59,6 +60,7 @@ pub use mail::{SmtpMailer, SmtpSettings, shown as mail_server_shown};
 pub use measures::{Measure, MeasureChangeView, MeasureInput, MeasureView};
 pub use notify::{DeliveryReport, Mailer, NoticeKind, NoticeText, TICKET_PATH};
 pub use ombud::{Ombud, ReporterSession, ServiceConfig, StaffSession, Submitted};
+pub use ombud_crypto::CaseSessionPurpose;
 pub use ombud_crypto::{KdfParams, random_token};
 pub use ombud_domain::{MatchHow, RecoveryKind};
 pub use ombud_ledger::{Record, VerifierKey, b64};
@@ -84,6 +86,7 @@ pub use retaliation::{
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use second_factor::{HalfSignedIn, SecondFactorSetup, SecondFactorStatus, SignIn};
+pub use sessions::{MAX_CASE_SESSION, SessionLimits};
 pub use support::{SupportAdded, SupportInput, SupportMessageView, SupportView, SupporterSession};
 pub use views::{
     AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,

@@ -90,7 +90,7 @@ pub struct StaffSession {
     pub role: Role,
     /// The zone she sees times in, if she chose one.
     pub time_zone: Option<String>,
-    /// Her account's session epoch when she signed in (see `session_stands`).
+    /// Her account's session epoch when she signed in (see `sessions.rs`).
     pub epoch: i64,
     pub(crate) secret: StaffSecret,
 }
@@ -105,6 +105,8 @@ pub struct Ombud {
     kdf_pool: Arc<crate::kdf_pool::KdfPool>,
     /// This instance's copy of the directory, rebuilt when its revision moves.
     pub(crate) directory_cache: std::sync::Mutex<Option<Arc<crate::directory_index::DirectoryIndex>>>,
+    /// The hours' keys of reporters' sessions this instance has opened.
+    pub(crate) session_keys: crate::sessions::SessionKeys,
 }
 
 const INSTANCE_CHECK: &str = "instance_check";
@@ -153,7 +155,18 @@ impl Ombud {
             crate::kdf_pool::KdfPool::new(config.kdf_workers)
                 .map_err(|e| ServiceError::Config(format!("key derivation threads: {e}")))?,
         );
-        Ok(Self { store, clock, keys: Arc::new(keys), config, kdf_pool, directory_cache: Default::default() })
+        let ombud = Self {
+            store,
+            clock,
+            keys: Arc::new(keys),
+            config,
+            kdf_pool,
+            directory_cache: Default::default(),
+            session_keys: Default::default(),
+        };
+        // Reporters can sign in from the first request, before the job loop runs.
+        ombud.keep_session_keys().await?;
+        Ok(ombud)
     }
 
     /// Every staff member's name by id, for lists that say who did what.

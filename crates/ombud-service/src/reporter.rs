@@ -48,16 +48,21 @@ impl Ombud {
 impl ReporterDesk<'_> {
     pub async fn case(&self) -> Result<CaseView> {
         let session = self.session;
+        // Reading writes nothing (DECISIONS #21): no table records that she
+        // came. The access her key can complete waits for her next act.
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
-        self.complete_recovery_wrap(session.case_id, &session.key).await?;
         let ctx = ViewContext::new(&self.config, self.clock.now());
         open_case(self.store.as_ref(), case, &session.key, Audience::Reporter, &ctx).await
     }
 
+    /// Her message. Her act writes, so it also completes the access her key
+    /// can give: pending grants, and the recovery wrap.
     pub async fn reply(&self, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
         let session = self.session;
-        self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads, false).await
+        let id = self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads, false).await?;
+        self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
+        self.complete_recovery_wrap(session.case_id, &session.key).await?;
+        Ok(id)
     }
 
     pub async fn attachment(&self, id: AttachmentId) -> Result<Download> {

@@ -29,6 +29,14 @@ pub enum SignIn {
 pub struct HalfSignedIn(StaffSession);
 
 impl HalfSignedIn {
+    pub(crate) fn new(session: StaffSession) -> Self {
+        Self(session)
+    }
+
+    pub(crate) fn session(&self) -> &StaffSession {
+        &self.0
+    }
+
     pub fn email(&self) -> &str {
         &self.0.email
     }

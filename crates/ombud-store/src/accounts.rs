@@ -146,7 +146,7 @@ pub(crate) async fn set_status(conn: &mut Conn, staff: StaffId, status: StaffSta
         .bind(staff.to_string())
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    crate::sessions::end_staff_sessions(conn, staff).await
 }
 
 /// A new role, in the caller's transaction: her sessions end; a role that
@@ -165,6 +165,7 @@ pub(crate) async fn set_role(
     .bind(staff.to_string())
     .fetch_one(&mut *conn)
     .await?;
+    crate::sessions::end_staff_sessions(conn, staff).await?;
     if !role.reads_cases() {
         remove_access(conn, staff).await?;
     } else if status == StaffStatus::Active.as_str() {
@@ -321,6 +322,7 @@ impl AccountStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         void_tickets(&mut tx, staff, event.event.at).await?;
+        crate::sessions::end_staff_sessions(&mut tx, staff).await?;
         // Wraps to her old key open nothing now: each becomes a pending grant.
         sqlx::query("UPDATE case_access SET wrapped_key = NULL WHERE staff_id = $1")
             .bind(staff.to_string())

@@ -24,6 +24,7 @@ mod role_grants;
 mod rows;
 mod schema;
 mod second_factor;
+mod sessions;
 mod sql;
 mod staff;
 mod support;
@@ -45,6 +46,7 @@ pub use related::{CaseLinkRow, RelatedStore};
 pub use retaliation::*;
 pub use role_grants::{GrantEffect, RoleGrantRow, RoleGrantStore};
 pub use second_factor::SecondFactorStore;
+pub use sessions::{SessionStage, SessionStore, StaffSessionRow};
 pub use sql::{Dialect, SqlStore, SqliteSync};
 pub use staff::StaffStore;
 pub use support::*;
@@ -58,8 +60,8 @@ use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         AccountStore, CaseStore, DailyStore, DeadlineStore, DirectoryStore, HerSideStore, LedgerStore, LiftStore,
-        OutboxStore, RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, StaffStore,
-        Store, SupportStore, WorkflowStore,
+        OutboxStore, RecoveryStore, RelatedStore, RetaliationStore, RoleGrantStore, SecondFactorStore, SessionStore,
+        StaffStore, Store, SupportStore, WorkflowStore,
     };
 }
 
@@ -136,6 +138,7 @@ pub trait Store:
     + SupportStore
     + RoleGrantStore
     + SecondFactorStore
+    + SessionStore
     + StaffStore
     + Send
     + Sync

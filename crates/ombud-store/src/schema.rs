@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (26, "protection and reminders", include_str!("../migrations/0026_protection_reminders.sql")),
     (27, "directory identifiers", include_str!("../migrations/0027_directory_identifiers.sql")),
     (28, "directory links", include_str!("../migrations/0028_directory_links.sql")),
+    (29, "sessions", include_str!("../migrations/0029_sessions.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -189,6 +190,10 @@ mod tests {
         (
             "30a155a33dbb45e5786a05dcd6c26bbb3a076594e5c050cfbe93bf294fd59491790261360e21011df76c5cd64c653476",
             "30a155a33dbb45e5786a05dcd6c26bbb3a076594e5c050cfbe93bf294fd59491790261360e21011df76c5cd64c653476",
+        ),
+        (
+            "14e3773f5ff85df8f1bfc6511d635ed9826a7d8faf2adc0a8fc04bd11e2746de149e5d254845b667e987e20c49d1d217",
+            "2d6c3bea55bb9a6cf7e8492296ad4980f4d93b60bff6e3bfe66156e7debf9ef820b5eabbadfffef537cedb10aa5a8017",
         ),
     ];
 

@@ -47,6 +47,18 @@ pub struct TestServer {
     schema_problems: schema_check::Problems,
 }
 
+/// A second server on a test's database (see `another_server`).
+pub struct Replica {
+    pub base: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
 pub struct Options {
     pub backend: Backend,
     pub service: ServiceConfig,
@@ -202,6 +214,43 @@ impl TestServer {
         )
     }
 
+    /// A second server on the same database, secret and clock, as a
+    /// second instance behind a load balancer runs it: its address. It
+    /// stops when the returned handle is dropped or stopped.
+    pub async fn another_server(&self) -> Replica {
+        let ombud = self.another_instance().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let config = ombud_web::WebConfig::default();
+        let limits = config.connections.clone();
+        let app = ombud_web::router(ombud_web::AppState::new(ombud, config));
+        tokio::spawn(ombud_web::serve_app(listener, app, limits, async {
+            let _ = rx.await;
+        }));
+        Replica { base, _stop: tx }
+    }
+
+    /// Every value of every table of the database, joined: equal before and
+    /// after a request that wrote nothing.
+    pub async fn database_snapshot(&self) -> Vec<u8> {
+        let store = match &self.pg_url {
+            Some(url) => SqlStore::connect(url).await.expect("postgres"),
+            None => SqlStore::open(&self.data.path().join("ombud.db")).await.expect("sqlite"),
+        };
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name"
+            }
+            Backend::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%' ORDER BY table_name"
+            }
+        };
+        let tables: Vec<String> = sqlx::query_scalar(sql).fetch_all(store.pool()).await.expect("tables");
+        let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+        self.table_bytes(&tables).await
+    }
+
     /// GET with a bearer token: (status, JSON body or null).
     /// Every text and byte value of these tables, joined: what someone
     /// reading the database would see of them (for sentinel tests).
@@ -221,6 +270,8 @@ impl TestServer {
                         out.extend_from_slice(text.as_bytes());
                     } else if let Ok(Some(bytes)) = row.try_get::<Option<Vec<u8>>, _>(i) {
                         out.extend_from_slice(&bytes);
+                    } else if let Ok(Some(number)) = row.try_get::<Option<i64>, _>(i) {
+                        out.extend_from_slice(number.to_string().as_bytes());
                     }
                     out.push(b'\n');
                 }

@@ -22,6 +22,7 @@ use std::str::FromStr;
 
 pub const STAFF_COOKIE: &str = "ombud_staff";
 pub const REPORTER_COOKIE: &str = "ombud_reporter";
+pub const SUPPORTER_COOKIE: &str = "ombud_supporter";
 
 /// The token of an `Authorization: Bearer …` header (the scheme in any case, RFC 9110).
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -37,24 +38,12 @@ pub async fn staff_session(state: &AppState, headers: &HeaderMap) -> Option<Staf
 
 /// The session a token holds, if it still stands: her account was not
 /// disabled, reset or given another role since she signed in, here or on
-/// another instance or at the command line. One that does not is ended.
-/// When the database cannot say, the session is refused (fail closed).
+/// another instance or at the command line. When the database cannot say,
+/// the session is refused (fail closed).
 async fn standing(state: &AppState, token: &str) -> Option<StaffSession> {
-    let session = state.staff_sessions.get(token)?;
-    match state.ombud.session_stands(&session).await {
-        Ok(true) => {
-            complete_recoveries(state, &session).await;
-            Some(session)
-        }
-        Ok(false) => {
-            state.staff_sessions.remove(token);
-            None
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "a staff session could not be checked; it is refused");
-            None
-        }
-    }
+    let session = state.staff_session(token).await?;
+    complete_recoveries(state, &session).await;
+    Some(session)
 }
 
 /// An oversight member's request completes the recovery operations she
@@ -71,8 +60,8 @@ async fn complete_recoveries(state: &AppState, session: &StaffSession) {
 }
 
 /// The signed-in reporter from her session cookie.
-pub fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
-    read_cookie(headers, REPORTER_COOKIE).and_then(|token| state.reporter_sessions.get(&token))
+pub async fn reporter_session(state: &AppState, headers: &HeaderMap) -> Option<ReporterSession> {
+    state.reporter_session(&read_cookie(headers, REPORTER_COOKIE)?).await
 }
 
 /// A staff member signed in with a bearer token.
@@ -100,10 +89,8 @@ impl FromRequestParts<AppState> for ApiReporter {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        bearer(&parts.headers)
-            .and_then(|t| state.reporter_sessions.get(t))
-            .map(ApiReporter)
-            .ok_or_else(ApiError::unauthorized)
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        state.reporter_session(token).await.map(ApiReporter).ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -182,7 +169,7 @@ impl FromRequestParts<AppState> for ReporterPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        reporter_session(state, &parts.headers).map(ReporterPage).ok_or_else(|| see_other("/follow-up"))
+        reporter_session(state, &parts.headers).await.map(ReporterPage).ok_or_else(|| see_other("/follow-up"))
     }
 }
 

@@ -27,7 +27,7 @@ pub use server::{ConnectionLimits, serve, serve_app};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use ombud_service::{Ombud, ReporterSession, StaffSession};
+use ombud_service::{Ombud, StaffSession};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -98,18 +98,8 @@ impl Default for WebConfig {
 pub struct AppState {
     pub(crate) ombud: Arc<Ombud>,
     pub(crate) config: Arc<WebConfig>,
-    pub(crate) staff_sessions: Arc<sessions::Sessions<StaffSession>>,
-    pub(crate) reporter_sessions: Arc<sessions::Sessions<ReporterSession>>,
-    /// "Check on my report" right after submitting: a one-time token, valid
-    /// ten minutes, that starts her session (submitting itself sets no cookie).
-    pub(crate) continue_tokens: Arc<sessions::Sessions<ReporterSession>>,
-    /// Supporters signed in with their receipts: their statements only.
-    pub(crate) supporter_sessions: Arc<sessions::Sessions<ombud_service::SupporterSession>>,
     pub(crate) receipt_limiter: Arc<limits::FailureLimiter>,
     pub(crate) sign_in_throttle: Arc<throttle::SignInThrottle>,
-    /// Sign-ins past their password and waiting for a code (or for her to
-    /// set up her second factor): a few minutes each, in memory only.
-    pub(crate) half_signed_in: Arc<sessions::Sessions<throttle::Half>>,
     /// What this instance counted, for `--metrics-listen`.
     pub(crate) metrics: metrics::Metrics,
 }
@@ -155,38 +145,13 @@ pub(crate) fn spawn_recovery_wraps(state: &AppState, session: &StaffSession) {
 }
 
 impl AppState {
-    /// Begins her session: its token, and the recovery wraps her key can
-    /// complete, written in the background.
-    pub(crate) fn begin_staff_session(&self, session: StaffSession) -> Result<String, ombud_service::ServiceError> {
-        spawn_recovery_wraps(self, &session);
-        self.staff_sessions.insert(session)
-    }
-
-    /// Ends every session and half sign-in of one account on this instance
-    /// at once (the others refuse them at their next request).
-    pub(crate) fn end_sessions_of(&self, staff: ombud_domain::StaffId) {
-        self.staff_sessions.remove_where(|s| s.id == staff);
-        self.half_signed_in.remove_where(|h| h.half.staff() == staff);
-    }
-
     pub fn new(ombud: Arc<Ombud>, config: WebConfig) -> Self {
         Self {
-            staff_sessions: Arc::new(sessions::Sessions::with_lifetime(
-                config.staff_session_idle,
-                config.staff_session_lifetime,
-            )),
-            reporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
-            continue_tokens: Arc::new(sessions::Sessions::new(std::time::Duration::from_secs(10 * 60))),
-            supporter_sessions: Arc::new(sessions::Sessions::new(config.reporter_session_idle)),
             receipt_limiter: Arc::new(limits::FailureLimiter::new(
                 config.receipt_failures_per_client,
                 config.receipt_failure_window,
             )),
             sign_in_throttle: Arc::new(throttle::SignInThrottle::default()),
-            half_signed_in: Arc::new(sessions::Sessions::with_lifetime(
-                std::time::Duration::from_secs(10 * 60),
-                std::time::Duration::from_secs(15 * 60),
-            )),
             ombud,
             config: Arc::new(config),
             metrics: metrics::Metrics::default(),
@@ -219,7 +184,8 @@ pub fn router(state: AppState) -> Router {
         .merge(
             html::routes()
                 .layer(DefaultBodyLimit::max(upload_limit))
-                .layer(axum::middleware::from_fn_with_state(state.clone(), guards::once)),
+                .layer(axum::middleware::from_fn_with_state(state.clone(), guards::once))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), sessions::renew_case_sessions)),
         )
         .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .nest("/scim/v2", scim::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))

@@ -1,123 +1,169 @@
-//! Sessions live in process memory only: they hold unlocked keys, which must
-//! never reach the disk. A restart signs everyone out, by design.
-//!
-//! A session ends after `idle` without a request, and `lifetime` after it
-//! began however busy it is, so a session left open on a shared computer, or
-//! a token copied once, does not work for ever.
+//! Sessions as the web layer holds them: tokens in cookies and bearer
+//! headers; the service keeps (staff) or seals (reporters, supporters) what
+//! they open, so that any instance serves any session and a restart signs
+//! no one out. When the database cannot say whether a session stands, it
+//! is refused (fail closed) and the fault logged.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::AppState;
+use ombud_service::{
+    CaseSessionPurpose, HalfSignedIn, ReporterSession, ServiceError, SessionLimits, StaffSession, SupporterSession,
+};
+use std::time::Duration;
 
-pub struct Sessions<T> {
-    idle: Duration,
-    lifetime: Duration,
-    map: Mutex<HashMap<String, Entry<T>>>,
+/// How long "check on my report" works after submitting.
+const CONTINUE_FOR: Duration = Duration::from_secs(10 * 60);
+
+fn signed(d: Duration) -> jiff::SignedDuration {
+    jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX)
 }
 
-struct Entry<T> {
-    value: T,
-    began: Instant,
-    last: Instant,
+/// The answer when a session could not be checked: none.
+fn refused<T>(result: Result<Option<T>, ServiceError>, what: &str) -> Option<T> {
+    result.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a {what} could not be checked; it is refused");
+        None
+    })
 }
 
-impl<T> Entry<T> {
-    fn live(&self, now: Instant, idle: Duration, lifetime: Duration) -> bool {
-        now.duration_since(self.last) < idle && now.duration_since(self.began) < lifetime
-    }
-}
-
-impl<T: Clone> Sessions<T> {
-    /// Sessions that end only when idle (a one-time token, a reporter's).
-    pub fn new(idle: Duration) -> Self {
-        Self::with_lifetime(idle, Duration::MAX)
-    }
-
-    pub fn with_lifetime(idle: Duration, lifetime: Duration) -> Self {
-        Self { idle, lifetime, map: Mutex::new(HashMap::new()) }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry<T>>> {
-        self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Stores a session and returns its token. Expired sessions are swept here.
-    pub fn insert(&self, value: T) -> Result<String, ombud_service::ServiceError> {
-        let token = ombud_service::random_token()?;
-        let now = Instant::now();
-        let mut map = self.lock();
-        map.retain(|_, e| e.live(now, self.idle, self.lifetime));
-        map.insert(token.clone(), Entry { value, began: now, last: now });
-        Ok(token)
-    }
-
-    /// The session for a token, if it has not been idle too long nor lived
-    /// past its lifetime; touching it keeps it alive until then.
-    pub fn get(&self, token: &str) -> Option<T> {
-        let now = Instant::now();
-        let mut map = self.lock();
-        let entry = map.get_mut(token)?;
-        if !entry.live(now, self.idle, self.lifetime) {
-            map.remove(token);
-            return None;
+impl AppState {
+    fn staff_limits(&self) -> SessionLimits {
+        SessionLimits {
+            idle: signed(self.config.staff_session_idle),
+            lifetime: signed(self.config.staff_session_lifetime),
         }
-        entry.last = now;
-        Some(entry.value.clone())
     }
 
-    pub fn remove(&self, token: &str) {
-        self.lock().remove(token);
+    /// Begins her session: its token, and the recovery wraps her key can
+    /// complete, written in the background.
+    pub(crate) async fn begin_staff_session(&self, session: StaffSession) -> Result<String, ServiceError> {
+        crate::spawn_recovery_wraps(self, &session);
+        self.ombud.begin_staff_session(&session, self.staff_limits()).await
     }
 
-    /// Ends every session whose value matches, e.g. all of one person's.
-    pub fn remove_where(&self, matches: impl Fn(&T) -> bool) {
-        self.lock().retain(|_, e| !matches(&e.value));
+    /// The signed-in session a token holds, if it still stands: her account
+    /// was not disabled, reset or given another role since, anywhere.
+    pub(crate) async fn staff_session(&self, token: &str) -> Option<StaffSession> {
+        refused(self.ombud.staff_session(token, self.staff_limits()).await, "staff session")
     }
 
-    /// The value for a one-time token, once: it is removed whether or not
-    /// it had expired, so it can never be used twice.
-    pub fn take(&self, token: &str) -> Option<T> {
-        let entry = self.lock().remove(token)?;
-        entry.live(Instant::now(), self.idle, self.lifetime).then_some(entry.value)
+    /// Signs one session or half sign-in out.
+    pub(crate) async fn end_staff_session(&self, token: &str) {
+        if let Err(e) = self.ombud.end_staff_session(token).await {
+            tracing::error!(error = %e, "a staff session could not be ended; it expires on its own");
+        }
+    }
+
+    /// A half sign-in, kept for her next step: its token.
+    pub(crate) async fn begin_half(
+        &self,
+        half: &HalfSignedIn,
+        setup: bool,
+        tries: u32,
+    ) -> Result<String, ServiceError> {
+        self.ombud.begin_half_session(half, setup, tries).await
+    }
+
+    /// A half sign-in setting up her second factor, left in place.
+    pub(crate) async fn setup_half(&self, token: &str) -> Option<HalfSignedIn> {
+        refused(self.ombud.half_session(token, true).await, "half sign-in")
+    }
+
+    /// A half sign-in waiting for her code, used once, with its wrong tries.
+    pub(crate) async fn take_code_half(&self, token: &str) -> Option<(HalfSignedIn, u32)> {
+        refused(self.ombud.take_half_session(token).await, "half sign-in")
+    }
+
+    /// Her session on her case, as a token (cookie or bearer).
+    pub(crate) async fn begin_reporter_session(&self, session: &ReporterSession) -> Result<String, ServiceError> {
+        let lasts = signed(self.config.reporter_session_idle);
+        self.ombud.seal_reporter_session(session, CaseSessionPurpose::Reporter, lasts).await
+    }
+
+    pub(crate) async fn reporter_session(&self, token: &str) -> Option<ReporterSession> {
+        refused(self.ombud.open_reporter_session(token, CaseSessionPurpose::Reporter).await, "reporter session")
+    }
+
+    /// "Check on my report" right after submitting: a token that starts her
+    /// session within ten minutes (submitting itself sets no cookie).
+    pub(crate) async fn continue_token(&self, session: &ReporterSession) -> Result<String, ServiceError> {
+        self.ombud.seal_reporter_session(session, CaseSessionPurpose::Continue, signed(CONTINUE_FOR)).await
+    }
+
+    /// The session a "check on my report" token starts, once: pressing it is
+    /// her own act, so it may write (a keyed hash of the token, as for a
+    /// form sent twice), and nothing that was not already known by her
+    /// submission a few minutes earlier.
+    pub(crate) async fn continued(&self, token: &str) -> Option<ReporterSession> {
+        let session =
+            refused(self.ombud.open_reporter_session(token, CaseSessionPurpose::Continue).await, "continue token")?;
+        match self.ombud.claim_send(&format!("continue:{token}")).await {
+            Ok(Some(_)) => Some(session),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "a continue token could not be claimed; it is refused");
+                None
+            }
+        }
+    }
+
+    pub(crate) async fn begin_supporter_session(&self, session: &SupporterSession) -> Result<String, ServiceError> {
+        self.ombud.seal_supporter_session(session, signed(self.config.reporter_session_idle)).await
+    }
+
+    pub(crate) async fn supporter_session(&self, token: &str) -> Option<SupporterSession> {
+        refused(self.ombud.open_supporter_session(token).await, "supporter session")
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sessions_expire_when_idle_and_end_on_removal() {
-        let s = Sessions::new(Duration::from_millis(50));
-        let t = s.insert(7).expect("insert");
-        assert_eq!(s.get(&t), Some(7));
-        assert_eq!(s.get("nope"), None);
-        std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(s.get(&t), None);
-        let t2 = s.insert(8).expect("insert");
-        s.remove(&t2);
-        assert_eq!(s.get(&t2), None);
-        let once = s.insert(9).expect("insert");
-        assert_eq!(s.take(&once), Some(9));
-        assert_eq!(s.take(&once), None, "a one-time token works once");
-        let late = s.insert(10).expect("insert");
-        std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(s.take(&late), None, "and not after it expired");
+/// A reporter's or supporter's session lasts `reporter_session_idle` from
+/// her last request (at most an hour): each answer that did not set the
+/// cookie itself carries it re-sealed with a new expiry. Nothing is written.
+pub(crate) async fn renew_case_sessions(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use crate::security::read_cookie;
+    let reporter = read_cookie(request.headers(), crate::extract::REPORTER_COOKIE);
+    let supporter = read_cookie(request.headers(), crate::extract::SUPPORTER_COOKIE);
+    let mut response = next.run(request).await;
+    if response.status().is_server_error() {
+        return response;
     }
-
-    #[test]
-    fn a_busy_session_still_ends_at_its_lifetime() {
-        let s = Sessions::with_lifetime(Duration::from_secs(60), Duration::from_millis(120));
-        let t = s.insert(1).expect("insert");
-        for _ in 0..4 {
-            std::thread::sleep(Duration::from_millis(20));
-            assert_eq!(s.get(&t), Some(1), "used often, it is not idle");
+    let renewed = match (reporter, supporter) {
+        (Some(token), _) if !sets_cookie(&response, crate::extract::REPORTER_COOKIE) => {
+            match state.reporter_session(&token).await {
+                Some(session) => {
+                    state.begin_reporter_session(&session).await.ok().map(|t| (crate::extract::REPORTER_COOKIE, t))
+                }
+                None => None,
+            }
         }
-        std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(s.get(&t), None, "but it ends at its lifetime");
-        let mine = s.insert(2).expect("insert");
-        let theirs = s.insert(3).expect("insert");
-        s.remove_where(|v| *v == 2);
-        assert_eq!((s.get(&mine), s.get(&theirs)), (None, Some(3)));
+        (_, Some(token)) if !sets_cookie(&response, crate::extract::SUPPORTER_COOKIE) => {
+            match state.supporter_session(&token).await {
+                Some(session) => {
+                    state.begin_supporter_session(&session).await.ok().map(|t| (crate::extract::SUPPORTER_COOKIE, t))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some((name, token)) = renewed {
+        let cookie = crate::security::cookie(name, &token, state.config.secure_cookies, None);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(axum::http::header::SET_COOKIE, value);
+        }
     }
+    response
+}
+
+/// Whether the answer sets (or clears) the named cookie itself.
+fn sets_cookie(response: &axum::response::Response, name: &str) -> bool {
+    let prefix = format!("{name}=");
+    response
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)))
 }

@@ -209,17 +209,6 @@ pub enum Step {
     Setup(String),
 }
 
-/// A sign-in past its password, kept a few minutes for her code.
-#[derive(Clone)]
-pub struct Half {
-    pub half: ombud_service::HalfSignedIn,
-    /// Wrong codes typed on it so far.
-    pub tries: u32,
-    /// It waits for her to set up a second factor (her role needs one and
-    /// she has none), not for a code: only then may the setup page use it.
-    pub setup: bool,
-}
-
 /// Wrong codes one half sign-in takes before she types her password again.
 const HALF_TRIES: u32 = 5;
 
@@ -267,12 +256,12 @@ pub async fn sign_in(
         }
         Ok(SignIn::NeedsCode(half)) => {
             state.sign_in_throttle.give_back_client(client, email);
-            let token = state.half_signed_in.insert(Half { half, tries: 0, setup: false }).map_err(Refused::Service)?;
+            let token = state.begin_half(&half, false, 0).await.map_err(Refused::Service)?;
             Ok(Step::Code(token))
         }
         Ok(SignIn::NeedsSetup(half)) => {
             state.sign_in_throttle.succeeded(client, email);
-            let token = state.half_signed_in.insert(Half { half, tries: 0, setup: true }).map_err(Refused::Service)?;
+            let token = state.begin_half(&half, true, 0).await.map_err(Refused::Service)?;
             Ok(Step::Setup(token))
         }
         Err(e @ (ServiceError::BadCredentials | ServiceError::SecondFactorWrong)) => {
@@ -300,7 +289,7 @@ pub async fn signed_in(
 ) -> Result<SignedIn, Refused> {
     let home = if session.role == ombud_domain::Role::Admin { "/admin/staff" } else { "/staff/cases" };
     let email = session.email.clone();
-    let token = state.begin_staff_session(session).map_err(Refused::Service)?;
+    let token = state.begin_staff_session(session).await.map_err(Refused::Service)?;
     let device_cookie = device_cookie(state, headers, &email).await.unwrap_or_default();
     Ok(SignedIn { token, device_cookie, home })
 }
@@ -326,18 +315,20 @@ pub async fn second_step(
     pending: &str,
     code: &str,
 ) -> Result<SignedIn, CodeRefused> {
-    let Some(mut half) = state.half_signed_in.take(pending).filter(|h| !h.setup) else {
+    let Some((half, tries)) = state.take_code_half(pending).await else {
         return Err(CodeRefused::Expired);
     };
-    let email = half.half.email().to_owned();
+    let email = half.email().to_owned();
     let ombud = &state.ombud;
-    let keep = |half: Half| state.half_signed_in.insert(half).map_err(CodeRefused::Service);
+    // Taken, so that two requests cannot both try it: kept again, under a
+    // new token, for her next try.
+    let keep = async |tries: u32| state.begin_half(&half, false, tries).await.map_err(CodeRefused::Service);
     let known = known_browser(state, headers, &email).await;
     let attempt = match state.sign_in_throttle.attempt(client, &email, known, ombud.clock().now()) {
         Ok(attempt) => attempt,
-        Err(wait) => return Err(CodeRefused::Wait(wait, keep(half)?)),
+        Err(wait) => return Err(CodeRefused::Wait(wait, keep(tries).await?)),
     };
-    match ombud.second_step(&half.half, code).await {
+    match ombud.second_step(&half, code).await {
         Ok(session) => {
             state.sign_in_throttle.succeeded(client, &email);
             signed_in(state, headers, session).await.map_err(|e| match e {
@@ -351,8 +342,8 @@ pub async fn second_step(
             {
                 tracing::error!(error = %e, "the notice of failed sign-ins could not be queued");
             }
-            half.tries += 1;
-            let again = if half.tries < HALF_TRIES { Some(keep(half)?) } else { None };
+            let tries = tries + 1;
+            let again = if tries < HALF_TRIES { Some(keep(tries).await?) } else { None };
             Err(CodeRefused::Wrong(again))
         }
         Err(ombud_service::ServiceError::BadCredentials) => Err(CodeRefused::Expired),

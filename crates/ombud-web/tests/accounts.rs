@@ -217,9 +217,13 @@ async fn a_reset_handler_gets_a_new_key_and_her_case_back_through_another_reader
         let h = joined["token"].as_str().expect("token").to_owned();
         let (status, _) = s.get_json(&format!("/api/v1/cases/{id}"), &h).await;
         assert_eq!(status, 409, "her old wrap opens nothing: pending until another reader or the reporter");
-        // The reporter coming back completes it as well as any reader would.
+        // The reporter writing completes it as well as any reader would
+        // (her reading alone writes nothing, DECISIONS #21).
         let reporter = s.reporter_token(&receipt).await;
         assert_eq!(s.get_json("/api/v1/reporter/case", &reporter).await.0, 200);
+        assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &h).await.0, 409, "her reading granted nothing");
+        let (status, _) = s.post_json("/api/v1/reporter/messages", &reporter, json!({"body": "Hello?"})).await;
+        assert_eq!(status, 201);
         assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &h).await.0, 200, "readable with her new key");
         let o = s.staff_token("o@example.org", &o_pw).await;
         let (_, log) = s.get_json("/api/v1/oversight/admin-log", &o).await;

@@ -326,9 +326,13 @@ async fn a_case_every_reader_is_conflicted_on_reaches_a_new_independent_reader_t
     );
     let id = list["cases"][0]["id"].as_str().expect("id").to_owned();
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 409);
-    // …until the reporter looks at her case: she holds it.
+    // Her looking at her case writes nothing, and grants nothing (DECISIONS #21)…
     let reporter = s.reporter_token(&receipt).await;
     assert_eq!(s.get_json("/api/v1/reporter/case", &reporter).await.0, 200);
+    assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 409);
+    // …until she writes: her act completes it, as she holds the key.
+    let (status, _) = s.post_json("/api/v1/reporter/messages", &reporter, json!({"body": "Any news?"})).await;
+    assert_eq!(status, 201);
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &handler).await.0, 200);
     assert_eq!(s.get_json(&format!("/api/v1/cases/{id}"), &president).await.0, 404);
     s.stop().await;

@@ -374,6 +374,7 @@ async fn a_half_finished_sign_in_ends_with_her_account() {
         .post(s.url("/staff/sign-in/setup"))
         .form(&[
             ("pending", hidden(&html, "pending")),
+            ("email", hidden(&html, "email")),
             ("enrolment", hidden(&html, "enrolment")),
             ("code", code(&s, &secret)),
         ])

@@ -104,6 +104,13 @@ pub fn spawn_job_loop(
                     continue;
                 }
             }
+            // Reporters' session keys are made and deleted on this schedule,
+            // whatever the traffic (DECISIONS #21).
+            let kept = ombud.keep_session_keys().await;
+            jobs.metrics.job_ran("session_keys", kept.is_ok());
+            if let Err(e) = kept {
+                tracing::error!(error = %e, "the session keys could not be kept");
+            }
             let swept = ombud.sweep(ombud.clock().now()).await;
             jobs.metrics.job_ran("deadline_sweep", swept.is_ok());
             match swept {

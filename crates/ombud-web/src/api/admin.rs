@@ -99,9 +99,7 @@ async fn disable(
     ApiAdmin(s): ApiAdmin,
     ItemPath(staff): ItemPath<StaffId>,
 ) -> ApiResult<Json<StaffLine>> {
-    let view = state.ombud.admin(&s)?.disable(staff).await?;
-    state.end_sessions_of(staff);
-    Ok(Json(view.into()))
+    Ok(Json(state.ombud.admin(&s)?.disable(staff).await?.into()))
 }
 
 /// Enable a disabled account again; her access comes back as pending grants, on the cases the conflict rule lets
@@ -129,9 +127,7 @@ async fn reset(
     ApiAdmin(s): ApiAdmin,
     ItemPath(staff): ItemPath<StaffId>,
 ) -> ApiResult<Json<StaffLine>> {
-    let reset = state.ombud.admin(&s)?.reset(staff).await?;
-    state.end_sessions_of(staff);
-    Ok(Json(reset.staff.into()))
+    Ok(Json(state.ombud.admin(&s)?.reset(staff).await?.staff.into()))
 }
 
 /// Change an account's role; her sessions end, so her next request is made in the new one. The oversight role waits
@@ -146,12 +142,7 @@ async fn set_role(
     ItemPath(staff): ItemPath<StaffId>,
     ApiJson(body): ApiJson<RoleIn>,
 ) -> ApiResult<Json<StaffLine>> {
-    let view = state.ombud.admin(&s)?.set_role(staff, body.role).await?;
-    if view.role == body.role {
-        // Changed now (not waiting for oversight): her sessions end here at once.
-        state.end_sessions_of(staff);
-    }
-    Ok(Json(view.into()))
+    Ok(Json(state.ombud.admin(&s)?.set_role(staff, body.role).await?.into()))
 }
 
 /// Link an account to the directory person an identifier names, when the address she signs in with is not the
@@ -204,7 +195,7 @@ async fn use_ticket(
         _ => return Err(ombud_service::ServiceError::SecondFactorNotSetUp.into()),
     };
     let cookie = crate::throttle::device_cookie(&state, &headers, &session.email).await.unwrap_or_default();
-    let token = state.begin_staff_session(session)?;
+    let token = state.begin_staff_session(session).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(Token { token })).into_response())
 }
 

@@ -52,11 +52,11 @@ async fn sign_in(
         }
         // The API takes the code in the same request; it keeps no half sign-in.
         Ok(Step::Code(pending)) => {
-            state.half_signed_in.remove(&pending);
+            state.end_staff_session(&pending).await;
             Err(ombud_service::ServiceError::SecondFactorRequired.into())
         }
         Ok(Step::Setup(pending)) => {
-            state.half_signed_in.remove(&pending);
+            state.end_staff_session(&pending).await;
             Err(ombud_service::ServiceError::SecondFactorNotSetUp.into())
         }
         Err(Refused::Wait(wait)) => Ok(super::too_many(wait)),

@@ -135,7 +135,7 @@ async fn sign_in(
         ApiOrPage::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         ApiOrPage::Service(e) => e.into(),
     })?;
-    Ok(Json(Token { token: state.reporter_sessions.insert(session)? }))
+    Ok(Json(Token { token: state.begin_reporter_session(&session).await? }))
 }
 
 /// Her case: status, deadlines, report, messages.

@@ -261,9 +261,6 @@ pub async fn act(
         "reset" => admin.reset(staff).await.map(|_| "reset"),
         _ => Err(ServiceError::NotFound),
     };
-    if done.is_ok() && action != "enable" {
-        state.end_sessions_of(staff);
-    }
     finish(&state, lang, &session, done).await
 }
 
@@ -287,9 +284,6 @@ pub async fn set_role(
             .map(|view| if view.awaiting_role.is_some() { "role-awaiting" } else { "role" }),
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    if matches!(done, Ok("role")) {
-        state.end_sessions_of(staff);
-    }
     finish(&state, lang, &session, done).await
 }
 

@@ -10,7 +10,6 @@ use crate::error::field_messages;
 use crate::extract::{ItemPath, ReporterPage};
 use crate::extract::{REPORTER_COOKIE, reporter_session};
 use crate::i18n::Lang;
-use crate::security::read_cookie;
 use crate::{AppState, uploads};
 use askama::Template;
 use axum::Form;
@@ -382,7 +381,7 @@ pub async fn submit(State(state): State<AppState>, lang: Lang, headers: HeaderMa
     let token = Some(form.form_token.trim()).filter(|t| !t.is_empty());
     match state.ombud.submit_report(&form.draft(lang), data.files, token).await {
         Ok(done) => {
-            let continue_token = match state.continue_tokens.insert(done.session) {
+            let continue_token = match state.continue_token(&done.session).await {
                 Ok(token) => token,
                 Err(e) => return error_page(lang, e),
             };
@@ -404,20 +403,20 @@ pub struct ContinueForm {
 }
 
 /// "Check on my report" from the receipt page: her session starts from the
-/// one-time token, without retyping the receipt. Used once, within ten minutes.
+/// token the page carries, without retyping the receipt, within ten minutes.
 pub async fn continue_to_case(
     State(state): State<AppState>,
     lang: Lang,
     headers: HeaderMap,
     Form(form): Form<ContinueForm>,
 ) -> Response {
-    let token = state.continue_tokens.take(form.token.trim());
-    if token.is_none() && reporter_session(&state, &headers).is_some() {
+    let token = state.continued(form.token.trim()).await;
+    if token.is_none() && reporter_session(&state, &headers).await.is_some() {
         // Pressed again on this device: her case is already open here.
         return see_other("/follow-up");
     }
     match token {
-        Some(session) => match state.reporter_sessions.insert(session) {
+        Some(session) => match state.begin_reporter_session(&session).await {
             Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
             Err(e) => error_page(lang, e),
         },
@@ -580,7 +579,7 @@ pub async fn follow_up(
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Response {
-    match reporter_session(&state, &headers) {
+    match reporter_session(&state, &headers).await {
         Some(session) if uri.query().is_some_and(|q| q.split('&').any(|p| p == "checked=1")) => {
             let form = AfterForm { notice: Some("her-check-in-thanks"), ..AfterForm::default() };
             case_page_with(&state, lang, &session, String::new(), None, form).await
@@ -639,7 +638,7 @@ pub async fn sign_in(
     let tr = lang.tr();
     let client = crate::limits::client_address(&state.config, addr, &headers);
     match open_with_receipt(&state, client, &form.receipt).await {
-        Ok(session) => match state.reporter_sessions.insert(session) {
+        Ok(session) => match state.begin_reporter_session(&session).await {
             Ok(token) => with_session_cookie(&state, REPORTER_COOKIE, &token, "/follow-up"),
             Err(e) => error_page(lang, e),
         },
@@ -781,7 +780,7 @@ pub async fn report_retaliation(
     };
     match state.ombud.reporter(&session).report_retaliation(&input).await {
         Ok(done) => {
-            let continue_token = match state.continue_tokens.insert(done.session) {
+            let continue_token = match state.continue_token(&done.session).await {
                 Ok(token) => token,
                 Err(e) => return error_page(lang, e),
             };
@@ -853,10 +852,9 @@ pub async fn record(State(state): State<AppState>, ReporterPage(session): Report
     }))
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = read_cookie(&headers, REPORTER_COOKIE) {
-        state.reporter_sessions.remove(&token);
-    }
+/// Her session is sealed in the cookie and recorded nowhere: signing out
+/// clears the cookie, and the session it held expires within the hour.
+pub async fn sign_out(State(state): State<AppState>) -> Response {
     with_session_cookie(&state, REPORTER_COOKIE, "", "/")
 }
 

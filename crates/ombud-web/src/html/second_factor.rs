@@ -45,6 +45,9 @@ pub struct SecondFactorPage {
     mode: Mode,
     /// Her half sign-in's token; empty once she is signed in.
     pending: String,
+    /// The address she signed in with, for the sign-in page again if her
+    /// half sign-in ends (it is kept nowhere else once it has ended).
+    email: String,
     /// Where the form goes.
     action: &'static str,
     /// Her role needs a second factor (said on the setup page).
@@ -67,6 +70,7 @@ impl SecondFactorPage {
             page,
             mode,
             pending: String::new(),
+            email: String::new(),
             action,
             required: false,
             replaces: false,
@@ -106,24 +110,26 @@ fn sign_in_page(state: &AppState, lang: Lang) -> Page {
 }
 
 /// After her password: the page that asks for her code.
-pub fn code_page(state: &AppState, lang: Lang, pending: String, error: Option<String>) -> Response {
+pub fn code_page(state: &AppState, lang: Lang, pending: String, email: &str, error: Option<String>) -> Response {
     let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
     let mut page = SecondFactorPage::new(sign_in_page(state, lang), Mode::Code, "/staff/sign-in/code");
     page.pending = pending;
+    page.email = email.to_owned();
     page.error = error;
     render_with(status, &page)
 }
 
 /// After her password (or her welcome link), when her role needs a second
 /// factor she has not set up: a new secret and the form that confirms it.
-pub fn setup_page(state: &AppState, lang: Lang, pending: String) -> Response {
-    let Some(half) = state.half_signed_in.get(&pending).filter(|h| h.setup) else {
-        return expired(state, lang);
+pub async fn setup_page(state: &AppState, lang: Lang, pending: String) -> Response {
+    let Some(half) = state.setup_half(&pending).await else {
+        return expired_for(state, lang, String::new());
     };
-    match state.ombud.begin_second_factor_for(&half.half) {
+    match state.ombud.begin_second_factor_for(&half) {
         Ok(setup) => {
             let mut page = SecondFactorPage::new(sign_in_page(state, lang), Mode::Setup, "/staff/sign-in/setup");
             page.pending = pending;
+            page.email = half.email().to_owned();
             page.required = true;
             page.shown = Some(shown(setup));
             render(&page)
@@ -133,10 +139,6 @@ pub fn setup_page(state: &AppState, lang: Lang, pending: String) -> Response {
 }
 
 /// The sign-in page again, her email kept when it is known.
-fn expired(state: &AppState, lang: Lang) -> Response {
-    expired_for(state, lang, String::new())
-}
-
 fn expired_for(state: &AppState, lang: Lang, email: String) -> Response {
     super::staff::sign_in_again(state, lang, email, lang.tr().t("second-factor-expired"))
 }
@@ -145,6 +147,8 @@ fn expired_for(state: &AppState, lang: Lang, email: String) -> Response {
 pub struct CodeForm {
     #[serde(default)]
     pending: String,
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     code: String,
 }
@@ -163,14 +167,14 @@ pub async fn code(
         Err(CodeRefused::Wait(wait, pending)) => {
             let tr = lang.tr();
             let error = tr.t_with("sign-in-wait", &[("seconds", FluentValue::from(wait.as_secs().max(1)))]);
-            let mut response = code_page(&state, lang, pending, Some(error));
+            let mut response = code_page(&state, lang, pending, &form.email, Some(error));
             *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             response
         }
         Err(CodeRefused::Wrong(Some(pending))) => {
-            code_page(&state, lang, pending, Some(lang.tr().t("field-code-wrong")))
+            code_page(&state, lang, pending, &form.email, Some(lang.tr().t("field-code-wrong")))
         }
-        Err(CodeRefused::Wrong(None) | CodeRefused::Expired) => expired(&state, lang),
+        Err(CodeRefused::Wrong(None) | CodeRefused::Expired) => expired_for(&state, lang, form.email),
         Err(CodeRefused::Service(e)) => error_page(lang, e),
     }
 }
@@ -185,6 +189,8 @@ fn signed_in_redirect(state: &AppState, done: SignedIn) -> Response {
 pub struct SetupForm {
     #[serde(default)]
     pending: String,
+    #[serde(default)]
+    email: String,
     #[serde(default)]
     enrolment: String,
     #[serde(default)]
@@ -204,16 +210,16 @@ pub async fn setup_during_sign_in(
 ) -> Response {
     // Only a sign-in that waits for a setup sets one: one that waits for a
     // code never replaces the factor it was asked for.
-    let Some(half) = state.half_signed_in.get(&form.pending).filter(|h| h.setup) else {
-        return expired(&state, lang);
+    let Some(half) = state.setup_half(&form.pending).await else {
+        return expired_for(&state, lang, form.email);
     };
-    match state.ombud.finish_second_factor_and_sign_in(&half.half, &form.enrolment, &form.code).await {
+    match state.ombud.finish_second_factor_and_sign_in(&half, &form.enrolment, &form.code).await {
         Ok((session, codes)) => {
-            state.half_signed_in.remove(&form.pending);
+            state.end_staff_session(&form.pending).await;
             let done = match throttle::signed_in(&state, &headers, session).await {
                 Ok(done) => done,
                 Err(throttle::Refused::Service(e)) => return error_page(lang, e),
-                Err(throttle::Refused::Wait(_)) => return expired(&state, lang),
+                Err(throttle::Refused::Wait(_)) => return expired_for(&state, lang, form.email),
             };
             let mut page = SecondFactorPage::new(sign_in_page(&state, lang), Mode::Codes, "");
             page.recovery_codes = codes;
@@ -230,8 +236,8 @@ pub async fn setup_during_sign_in(
             // The same key again, or a new one if its seal no longer opens.
             let setup = state
                 .ombud
-                .resume_second_factor_for(&half.half, &form.enrolment)
-                .or_else(|_| state.ombud.begin_second_factor_for(&half.half));
+                .resume_second_factor_for(&half, &form.enrolment)
+                .or_else(|_| state.ombud.begin_second_factor_for(&half));
             let setup = match setup {
                 Ok(setup) => setup,
                 Err(e) => return error_page(lang, e),
@@ -239,13 +245,14 @@ pub async fn setup_during_sign_in(
             let mut page = SecondFactorPage::new(sign_in_page(&state, lang), Mode::Setup, "/staff/sign-in/setup");
             page.error = Some(crate::error::field_messages(&page.page.tr, &errors));
             page.pending = form.pending;
+            page.email = half.email().to_owned();
             page.required = true;
             page.shown = Some(shown(setup));
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(ServiceError::BadCredentials) => {
-            state.half_signed_in.remove(&form.pending);
-            expired_for(&state, lang, half.half.email().to_owned())
+            state.end_staff_session(&form.pending).await;
+            expired_for(&state, lang, half.email().to_owned())
         }
         Err(e) => error_page(lang, e),
     }

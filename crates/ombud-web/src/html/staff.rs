@@ -70,8 +70,8 @@ pub async fn sign_in(
             append_cookie(&mut response, Some(done.device_cookie));
             response
         }
-        Ok(Step::Code(pending)) => super::second_factor::code_page(&state, lang, pending, None),
-        Ok(Step::Setup(pending)) => super::second_factor::setup_page(&state, lang, pending),
+        Ok(Step::Code(pending)) => super::second_factor::code_page(&state, lang, pending, &form.email, None),
+        Ok(Step::Setup(pending)) => super::second_factor::setup_page(&state, lang, pending).await,
         Err(Refused::Wait(wait)) => {
             let error = page.tr.t_with(
                 "sign-in-wait",
@@ -95,7 +95,7 @@ pub(crate) fn sign_in_again(state: &AppState, lang: Lang, email: String, error: 
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = read_cookie(&headers, STAFF_COOKIE) {
-        state.staff_sessions.remove(&token);
+        state.end_staff_session(&token).await;
     }
     with_session_cookie(&state, STAFF_COOKIE, "", "/staff/sign-in")
 }
@@ -172,22 +172,18 @@ pub async fn choose_password(
         return refuse_welcome(&state, lang, &token, &[field("again", "passwords-differ")]).await;
     }
     match state.ombud.use_ticket(&token, &form.password).await {
-        Ok(ombud_service::SignIn::NeedsCode(half)) => {
-            match state.half_signed_in.insert(throttle::Half { half, tries: 0, setup: false }) {
-                Ok(pending) => super::second_factor::code_page(&state, lang, pending, None),
-                Err(e) => error_page(lang, e),
-            }
-        }
-        Ok(ombud_service::SignIn::NeedsSetup(half)) => {
-            match state.half_signed_in.insert(throttle::Half { half, tries: 0, setup: true }) {
-                Ok(pending) => super::second_factor::setup_page(&state, lang, pending),
-                Err(e) => error_page(lang, e),
-            }
-        }
+        Ok(ombud_service::SignIn::NeedsCode(half)) => match state.begin_half(&half, false, 0).await {
+            Ok(pending) => super::second_factor::code_page(&state, lang, pending, half.email(), None),
+            Err(e) => error_page(lang, e),
+        },
+        Ok(ombud_service::SignIn::NeedsSetup(half)) => match state.begin_half(&half, true, 0).await {
+            Ok(pending) => super::second_factor::setup_page(&state, lang, pending).await,
+            Err(e) => error_page(lang, e),
+        },
         Ok(ombud_service::SignIn::Done(session)) => {
             // Her browser is known to her account from now on.
             let device = throttle::device_cookie(&state, &headers, &session.email).await;
-            match state.begin_staff_session(session) {
+            match state.begin_staff_session(session).await {
                 Ok(session_token) => {
                     let mut response = with_session_cookie(&state, STAFF_COOKIE, &session_token, "/staff/cases");
                     append_cookie(&mut response, device);

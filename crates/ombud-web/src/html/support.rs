@@ -14,7 +14,7 @@ use axum::response::Response;
 use ombud_service::{ServiceError, SupportInput, SupporterSession};
 use std::net::SocketAddr;
 
-pub const SUPPORTER_COOKIE: &str = "ombud_supporter";
+use crate::extract::SUPPORTER_COOKIE;
 
 #[derive(Template)]
 #[template(path = "support/form.html")]
@@ -140,8 +140,8 @@ pub async fn submit(
     }
 }
 
-fn supporter_session(state: &AppState, headers: &HeaderMap) -> Option<SupporterSession> {
-    read_cookie(headers, SUPPORTER_COOKIE).and_then(|token| state.supporter_sessions.get(&token))
+async fn supporter_session(state: &AppState, headers: &HeaderMap) -> Option<SupporterSession> {
+    state.supporter_session(&read_cookie(headers, SUPPORTER_COOKIE)?).await
 }
 
 fn entry(state: &AppState, lang: Lang, receipt: String, error: Option<String>, status: StatusCode) -> Response {
@@ -177,7 +177,7 @@ async fn statement_page(
 }
 
 pub async fn follow_up(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Response {
-    match supporter_session(&state, &headers) {
+    match supporter_session(&state, &headers).await {
         Some(session) => statement_page(&state, lang, &session, String::new(), None).await,
         None => entry(&state, lang, String::new(), None, StatusCode::OK),
     }
@@ -203,7 +203,7 @@ pub async fn sign_in(
         return entry(&state, lang, form.receipt, Some(message), StatusCode::TOO_MANY_REQUESTS);
     }
     match state.ombud.open_support(&form.receipt).await {
-        Ok(session) => match state.supporter_sessions.insert(session) {
+        Ok(session) => match state.begin_supporter_session(&session).await {
             Ok(token) => with_session_cookie(&state, SUPPORTER_COOKIE, &token, "/support/follow-up"),
             Err(e) => error_page(lang, e),
         },
@@ -229,7 +229,7 @@ pub async fn reply(
     headers: HeaderMap,
     Form(form): Form<ReplyForm>,
 ) -> Response {
-    let Some(session) = supporter_session(&state, &headers) else {
+    let Some(session) = supporter_session(&state, &headers).await else {
         let message = lang.tr().t("support-session-ended");
         return entry(&state, lang, String::new(), Some(message), StatusCode::UNAUTHORIZED);
     };
@@ -243,9 +243,7 @@ pub async fn reply(
     }
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = read_cookie(&headers, SUPPORTER_COOKIE) {
-        state.supporter_sessions.remove(&token);
-    }
+/// Her session is sealed in the cookie and recorded nowhere: signing out clears it.
+pub async fn sign_out(State(state): State<AppState>) -> Response {
     with_session_cookie(&state, SUPPORTER_COOKIE, "", "/")
 }
