@@ -74,8 +74,6 @@ fn backoff(attempts: u32) -> SignedDuration {
     SignedDuration::from_secs(60 * (1i64 << attempts.min(6)).min(60))
 }
 
-const CLAIM: SignedDuration = SignedDuration::from_secs(120);
-
 impl Ombud {
     /// Sends what is due in the outbox. Each notice is claimed before it is
     /// sent, so two instances never send the same one. `public_url` is where
@@ -91,7 +89,7 @@ impl Ombud {
         let mut report = DeliveryReport::default();
         loop {
             let now = self.clock.now();
-            let batch = self.store.claim_outbox(now, now + CLAIM, 50).await?;
+            let batch = self.store.claim_outbox(now, now + self.config.outbox_claim, 50).await?;
             if batch.is_empty() {
                 return Ok(report);
             }
@@ -134,9 +132,11 @@ impl Ombud {
     }
 
     /// Takes or renews the job loop's lease: one instance at a time sweeps and sends.
-    pub async fn hold_job_lease(&self, holder: &str) -> Result<bool> {
+    /// Takes or renews the job loop's lease for `lasts`: while it holds,
+    /// no other instance runs the loop.
+    pub async fn hold_job_lease(&self, holder: &str, lasts: SignedDuration) -> Result<bool> {
         let now: Timestamp = self.clock.now();
-        Ok(self.store.try_lease("job-loop", holder, now, now + SignedDuration::from_secs(90)).await?)
+        Ok(self.store.try_lease("job-loop", holder, now, now + lasts).await?)
     }
 
     pub async fn outbox_unsent(&self) -> Result<u64> {

@@ -39,6 +39,9 @@ pub struct ServiceConfig {
     /// `[retaliation]`: how long an HR action is held, the exempt kinds,
     /// how long protection lasts after a case closes.
     pub retaliation: ombud_domain::RetaliationPolicy,
+    /// How long a notice taken from the outbox stays this instance's to
+    /// send; after that, should the instance have died, another sends it.
+    pub outbox_claim: jiff::SignedDuration,
 }
 
 impl Default for ServiceConfig {
@@ -59,6 +62,7 @@ impl Default for ServiceConfig {
             recovery_threshold: 2,
             recovery_shares: 3,
             retaliation: ombud_domain::RetaliationPolicy::default(),
+            outbox_claim: jiff::SignedDuration::from_secs(120),
         }
     }
 }

@@ -49,11 +49,17 @@ pub struct ServerConfig {
     pub shutdown_grace: u64,
     /// Where Prometheus metrics are served (`--metrics-listen`); off when absent.
     pub metrics_listen: Option<String>,
+    /// Seconds between rounds of the job loop (deadlines, outbox, session
+    /// keys, checkpoints); one instance of several runs each round.
+    pub job_interval: u64,
+    /// How many instances serve behind the proxy: each keeps its own count
+    /// of wrong receipts per client, so each allows its share of the budget.
+    pub instances: u32,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { shutdown_grace: 20, metrics_listen: None }
+        Self { shutdown_grace: 20, metrics_listen: None, job_interval: 60, instances: 1 }
     }
 }
 
@@ -260,6 +266,9 @@ impl FileConfig {
             recovery_threshold: self.recovery.threshold,
             recovery_shares: self.recovery.shares,
             retaliation: self.retaliation.clone(),
+            // A notice claimed by an instance that died is sent by another
+            // after this; shorter with a faster job loop.
+            outbox_claim: jiff::SignedDuration::from_secs((2 * self.job_interval().as_secs()).clamp(10, 120) as i64),
             ..ServiceConfig::default()
         }
     }
@@ -286,8 +295,20 @@ impl FileConfig {
                 witness_file: self.ledger.witness_file.as_ref().map(|p| p.display().to_string()),
             },
             connections: ombud_web::ConnectionLimits { shutdown_grace: self.shutdown_grace(), ..Default::default() },
+            receipt_failures_per_client: self.receipt_failures_per_instance(),
             ..Default::default()
         }
+    }
+
+    /// `[server] job_interval`, from a second to an hour.
+    pub fn job_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.server.job_interval.clamp(1, 3600))
+    }
+
+    /// Each instance's share of the per-client budget of wrong receipts
+    /// (DECISIONS #21: the counts stay in memory, never in the database).
+    fn receipt_failures_per_instance(&self) -> u32 {
+        (ombud_web::WebConfig::default().receipt_failures_per_client / self.server.instances.max(1)).max(1)
     }
 
     /// `[server] shutdown_grace`, at most an hour.

@@ -67,6 +67,8 @@ pub struct JobLoop {
     pub witness: Option<PathBuf>,
     pub mailer: Option<Arc<dyn ombud_service::Mailer>>,
     pub public_url: String,
+    /// Time between rounds (`[server] job_interval`).
+    pub interval: Duration,
 }
 
 /// The job loop, once a minute, while this instance holds the lease: remind
@@ -85,7 +87,11 @@ pub fn spawn_job_loop(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let holder = ombud_service::random_token().unwrap_or_else(|_| "ombud".to_owned());
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(jobs.interval);
+        // Held for one and a half rounds: another instance takes over within
+        // two rounds of this one dying, and never while it runs.
+        let lease = jiff::SignedDuration::try_from(jobs.interval.mul_f64(1.5).max(Duration::from_secs(3)))
+            .unwrap_or(jiff::SignedDuration::from_secs(90));
         let mut witnessed_day = None;
         let witness = jobs.witness.clone();
         loop {
@@ -96,7 +102,7 @@ pub fn spawn_job_loop(
             if *stop.borrow() {
                 break;
             }
-            match ombud.hold_job_lease(&holder).await {
+            match ombud.hold_job_lease(&holder, lease).await {
                 Ok(true) => {}
                 Ok(false) => continue,
                 Err(e) => {

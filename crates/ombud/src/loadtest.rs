@@ -36,6 +36,37 @@ pub struct LoadTest {
     pub concurrency: usize,
     #[arg(long)]
     pub staff_email: Option<String>,
+    /// Appends the reference of every report the server acknowledged (201
+    /// with a receipt) to this file, one per line, as each arrives: what a
+    /// failover test checks was kept.
+    #[arg(long)]
+    pub acknowledged: Option<std::path::PathBuf>,
+}
+
+/// Where acknowledged references are written, if anywhere.
+#[derive(Clone, Default)]
+struct Acknowledged(Option<Arc<std::sync::Mutex<std::fs::File>>>);
+
+impl Acknowledged {
+    fn open(path: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let Some(path) = path else { return Ok(Self(None)) };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("--acknowledged {}", path.display()))?;
+        Ok(Self(Some(Arc::new(std::sync::Mutex::new(file)))))
+    }
+
+    fn record(&self, reference: &str) {
+        use std::io::Write;
+        if let Some(file) = &self.0 {
+            let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Err(e) = writeln!(file, "{reference}") {
+                eprintln!("could not record an acknowledged report: {e}");
+            }
+        }
+    }
 }
 
 /// Latencies in milliseconds and errors, per operation.
@@ -101,7 +132,7 @@ async fn timed<F: std::future::Future<Output = anyhow::Result<T>>, T>(f: F) -> (
     (started.elapsed().as_secs_f64() * 1e3, result)
 }
 
-async fn submit(client: &reqwest::Client, base: &str, i: u64) -> anyhow::Result<String> {
+async fn submit(client: &reqwest::Client, base: &str, i: u64, acknowledged: &Acknowledged) -> anyhow::Result<String> {
     let category = ["sexual_harassment", "sexual_assault", "retaliation", "discrimination", "other"][(i % 5) as usize];
     let body = json!({
         "category": category,
@@ -115,6 +146,7 @@ async fn submit(client: &reqwest::Client, base: &str, i: u64) -> anyhow::Result<
         bail!("status {}", r.status());
     }
     let v: Value = r.json().await?;
+    acknowledged.record(v["case_ref"].as_str().unwrap_or_default());
     Ok(v["receipt"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -185,7 +217,8 @@ pub async fn run(args: LoadTest) -> anyhow::Result<()> {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).pool_max_idle_per_host(64).build()?;
     client.get(format!("{base}/healthz")).send().await.context("the target does not answer /healthz")?;
     let mut report = Report::default();
-    let receipts = submission_phase(&client, &base, &args, &mut report).await;
+    let acknowledged = Acknowledged::open(args.acknowledged.as_deref())?;
+    let receipts = submission_phase(&client, &base, &args, &acknowledged, &mut report).await;
     if receipts.is_empty() {
         bail!("no report was accepted; is the target an Ombud server?");
     }
@@ -193,14 +226,20 @@ pub async fn run(args: LoadTest) -> anyhow::Result<()> {
         Some(email) => Some(staff_sign_in(&client, &base, email).await?),
         None => None,
     };
-    mixed_phase(&client, &base, &args, receipts, staff_token, &mut report).await?;
+    mixed_phase(&client, &base, &args, receipts, staff_token, &acknowledged, &mut report).await?;
     report.print();
     Ok(())
 }
 
 /// Phase 1: `submissions` reports, `concurrency` at a time; every 20th with
 /// a file through the form. Answers the receipts of those accepted.
-async fn submission_phase(client: &reqwest::Client, base: &str, args: &LoadTest, report: &mut Report) -> Vec<String> {
+async fn submission_phase(
+    client: &reqwest::Client,
+    base: &str,
+    args: &LoadTest,
+    acknowledged: &Acknowledged,
+    report: &mut Report,
+) -> Vec<String> {
     println!("submitting {} reports to {base} ({} at a time)…", args.submissions, args.concurrency);
     let started = Instant::now();
     let receipts = Arc::new(Mutex::new(Vec::new()));
@@ -208,8 +247,14 @@ async fn submission_phase(client: &reqwest::Client, base: &str, args: &LoadTest,
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..args.concurrency.max(1) {
-        let (client, base, receipts, stats, next) =
-            (client.clone(), base.to_owned(), receipts.clone(), submit_stats.clone(), next.clone());
+        let (client, base, receipts, stats, next, acknowledged) = (
+            client.clone(),
+            base.to_owned(),
+            receipts.clone(),
+            submit_stats.clone(),
+            next.clone(),
+            acknowledged.clone(),
+        );
         let total = args.submissions;
         workers.spawn(async move {
             loop {
@@ -222,7 +267,7 @@ async fn submission_phase(client: &reqwest::Client, base: &str, args: &LoadTest,
                     let mut s = stats.lock().await;
                     if result.is_ok() { s.1.ok.push(ms) } else { s.1.errors += 1 }
                 } else {
-                    let (ms, result) = timed(submit(&client, &base, i)).await;
+                    let (ms, result) = timed(submit(&client, &base, i, &acknowledged)).await;
                     let mut s = stats.lock().await;
                     match result {
                         Ok(receipt) => {
@@ -259,11 +304,24 @@ async fn mixed_phase(
     args: &LoadTest,
     receipts: Vec<String>,
     staff_token: Option<String>,
+    acknowledged: &Acknowledged,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    // A sign-in that fails (a server lost mid-request) is counted, and the
+    // load goes on with the others.
     let mut tokens = Vec::new();
     for r in receipts.iter().take(50) {
-        tokens.push(login(client, base, r).await?);
+        let (ms, result) = timed(login(client, base, r)).await;
+        match result {
+            Ok(token) => {
+                report.login.ok.push(ms);
+                tokens.push(token);
+            }
+            Err(_) => report.login.errors += 1,
+        }
+    }
+    if tokens.is_empty() {
+        bail!("no receipt sign-in succeeded");
     }
     let (tokens, receipts) = (Arc::new(tokens), Arc::new(receipts));
     let inbox_rate = if staff_token.is_some() { args.inbox_rate } else { 0 };
@@ -297,17 +355,19 @@ async fn mixed_phase(
         })
     };
     let submit_task = {
-        let (client, base) = (client.clone(), base.to_owned());
+        let (client, base, acknowledged) = (client.clone(), base.to_owned(), acknowledged.clone());
         paced(args.submit_rate, until, submits.clone(), move |i| {
-            let (client, base) = (client.clone(), base.clone());
-            async move { submit(&client, &base, 1_000_000 + i).await.map(|_| ()) }
+            let (client, base, acknowledged) = (client.clone(), base.clone(), acknowledged.clone());
+            async move { submit(&client, &base, 1_000_000 + i, &acknowledged).await.map(|_| ()) }
         })
     };
     tokio::join!(status_task, inbox_task, login_task, submit_task);
     report.mixed_secs = started.elapsed().as_secs_f64();
     report.status = std::mem::take(&mut *status.lock().await);
     report.inbox = std::mem::take(&mut *inbox.lock().await);
-    report.login = std::mem::take(&mut *logins.lock().await);
+    let mixed_logins = std::mem::take(&mut *logins.lock().await);
+    report.login.ok.extend(mixed_logins.ok);
+    report.login.errors += mixed_logins.errors;
     report.mixed_submit = std::mem::take(&mut *submits.lock().await);
     Ok(())
 }

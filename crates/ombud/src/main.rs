@@ -636,6 +636,7 @@ async fn serve(at: Location, listen: Option<String>, metrics_listen: Option<Stri
             witness: file.ledger.witness_file.clone(),
             mailer,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            interval: file.job_interval(),
         },
         stopping,
     );
