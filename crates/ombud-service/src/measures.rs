@@ -11,7 +11,7 @@ use crate::{Result, ServiceError, StaffDesk};
 use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::{CaseId, DeadlineKind, EventKind, FieldError, MeasureAction, MeasureKind, StaffId};
-use ombud_store::{Actor, DeadlineRow, EventRecord, MeasureChangeRow, MeasureRow, SealedEntry, Store};
+use ombud_store::{Actor, DeadlineRow, EventRecord, MeasureChangeRow, MeasureRow, SealedEntry};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -161,15 +161,15 @@ impl StaffDesk<'_> {
 }
 
 /// Every measure of a case, opened, for a staff reader (with `names`) or for her.
-pub(crate) async fn measure_views(
-    store: &dyn Store,
+pub(crate) fn measure_views(
     case_id: CaseId,
+    measures: Vec<MeasureRow>,
+    changes: &[MeasureChangeRow],
     key: &DataKey,
     names: Option<&HashMap<StaffId, String>>,
 ) -> Result<Vec<MeasureView>> {
-    let changes = store.measure_changes(case_id).await?;
     let mut out = Vec::new();
-    for m in store.measures(case_id).await? {
+    for m in measures {
         let measure: Measure = open_json(key, &measure_aad(case_id, m.id), &m.sealed)?;
         let mut views = Vec::new();
         for c in changes.iter().filter(|c| c.measure_id == m.id) {

@@ -50,9 +50,9 @@ impl ReporterDesk<'_> {
         let session = self.session;
         // Reading writes nothing (DECISIONS #21): no table records that she
         // came. The access her key can complete waits for her next act.
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let bundle = self.store.case_bundle(session.case_id).await?.ok_or(ServiceError::NotFound)?;
         let ctx = ViewContext::new(&self.config, self.clock.now());
-        open_case(self.store.as_ref(), case, &session.key, Audience::Reporter, &ctx).await
+        open_case(self.store.as_ref(), bundle, &session.key, Audience::Reporter, &ctx).await
     }
 
     /// Her message. Her act writes, so it also completes the access her key

@@ -112,7 +112,7 @@ impl StaffDesk<'_> {
 
     async fn opened(&self, case_id: CaseId, reveal: bool) -> Result<CaseView> {
         let session = self.session;
-        let CaseAccess { case, key } = self.case_access(case_id).await?;
+        let CaseAccess { key, .. } = self.case_access(case_id).await?;
         self.complete_pending_grants(Actor::Staff(session.id), case_id, &key).await?;
         self.complete_recovery_wrap(case_id, &key).await?;
         let now = self.clock.now();
@@ -121,8 +121,9 @@ impl StaffDesk<'_> {
         self.store.mark_read(case_id, session.id, now).await?;
         let names = self.store.list_staff().await?.into_iter().map(|s| (s.id, s.name)).collect();
         let audience = Audience::Staff { names: &names };
+        let bundle = self.store.case_bundle(case_id).await?.ok_or(ServiceError::NotFound)?;
         let mut view =
-            open_case(self.store.as_ref(), case, &key, audience, &ViewContext::new(&self.config, now)).await?;
+            open_case(self.store.as_ref(), bundle, &key, audience, &ViewContext::new(&self.config, now)).await?;
         view.parties = self.party_views(case_id, &key, &view.report.people, &names).await?;
         view.staff_side = Some(self.staff_side(case_id, &key).await?);
         if !reveal && view.report.contact.take().is_some() {

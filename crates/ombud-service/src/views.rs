@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use ombud_crypto::DataKey;
 use ombud_domain::EventKind;
 use ombud_domain::{AttachmentId, Deadline, DeadlineKind, MessageId, ReportContent, Role, StaffId};
-use ombud_store::{Actor, CaseRecord, EventRecord, Store};
+use ombud_store::{Actor, CaseBundle, CaseRecord, EventRecord, Store};
 use ombud_store::{DeadlineRow, EscalationRow};
 use std::collections::HashMap;
 
@@ -194,11 +194,12 @@ fn once_a_day(events: Vec<EventRecord>, zone: &jiff::tz::TimeZone) -> Vec<EventR
         .collect()
 }
 
-/// Opens everything of a case with its data key, for one audience. The
-/// outside channels are named once a step sent her elsewhere.
+/// Opens everything of a case with its data key, for one audience, from
+/// the one statement that reads it all (`case_bundle`). The outside
+/// channels are named once a step sent her elsewhere.
 pub(crate) async fn open_case(
     store: &dyn Store,
-    case: CaseRecord,
+    bundle: CaseBundle,
     key: &DataKey,
     audience: Audience<'_>,
     ctx: &ViewContext<'_>,
@@ -208,31 +209,44 @@ pub(crate) async fn open_case(
         Audience::Staff { names } => (true, names),
         Audience::Reporter => (false, &empty),
     };
-    let opener = Opener { store, case_id: case.id, key, names, for_staff };
-    let sealed = store.report(case.id).await?.ok_or(ServiceError::NotFound)?;
+    let CaseBundle {
+        case,
+        report,
+        attachments,
+        messages,
+        deadlines: mut deadline_rows,
+        mut escalations,
+        mut events,
+        requests,
+        transitions,
+        changes,
+        measures,
+        measure_changes,
+    } = bundle;
+    let opener = Opener { case_id: case.id, key, names, for_staff };
+    let sealed = report.ok_or(ServiceError::NotFound)?;
     let report: ReportContent = open_json(key, &report_aad(case.id), &sealed)?;
-    let mut attachments = opener.attachments().await?;
-    let messages = opener.messages(&attachments).await?;
+    let mut attachments = opener.attachments(attachments)?;
+    let messages = opener.messages(messages, &attachments)?;
     attachments.retain(|a| a.message_id.is_none());
-    let mut deadline_rows = store.deadlines(case.id).await?;
-    let mut escalations = store.case_escalations(case.id).await?;
     if !for_staff {
         deadline_rows = shown_to_her(deadline_rows);
         escalations.retain(|e| e.deadline.is_none_or(|(kind, _)| kind.shown_to_reporter()));
     }
     let deadlines = deadlines_of(&deadline_rows);
-    let mut events = store.events(case.id).await?;
     if !for_staff {
         events.retain(|e| e.kind.shown_to_reporter());
         events = once_a_day(events, &ctx.zone);
     }
     let events = events.into_iter().map(|e| (e.kind, e.at)).collect();
-    let requests = opener.requests(&report, &deadline_rows).await?;
-    let steps = opener.steps().await?;
-    let proceedings = if for_staff { opener.proceedings().await? } else { Vec::new() };
+    let requests = opener.requests(requests, &report, &deadline_rows)?;
+    let steps = opener.steps(transitions)?;
+    // Only staff see proceedings elsewhere: a read of its own, on their views.
+    let proceedings = if for_staff { opener.proceedings(store).await? } else { Vec::new() };
     let sent_elsewhere = sent_elsewhere(&steps);
-    let changes = opener.changes().await?;
-    let measures = crate::measures::measure_views(store, case.id, key, for_staff.then_some(names)).await?;
+    let changes = opener.changes(changes)?;
+    let measures =
+        crate::measures::measure_views(case.id, measures, &measure_changes, key, for_staff.then_some(names))?;
     Ok(CaseView {
         measures,
         case,
@@ -268,7 +282,6 @@ fn sent_elsewhere(steps: &[StepView]) -> bool {
 
 /// Opens the sealed parts of one case, one kind at a time.
 struct Opener<'a> {
-    store: &'a dyn Store,
     case_id: ombud_domain::CaseId,
     key: &'a DataKey,
     /// Staff names by id (empty for the reporter: she never sees them).
@@ -284,9 +297,9 @@ impl Opener<'_> {
         }
     }
 
-    async fn attachments(&self) -> Result<Vec<AttachmentView>> {
+    fn attachments(&self, rows: Vec<ombud_store::AttachmentMeta>) -> Result<Vec<AttachmentView>> {
         let mut out = Vec::new();
-        for meta in self.store.attachments(self.case_id).await? {
+        for meta in rows {
             let aad = attachment_meta_aad(self.case_id, meta.id);
             let content: AttachmentMetaContent = open_json(self.key, &aad, &meta.sealed_meta)?;
             out.push(AttachmentView {
@@ -300,9 +313,13 @@ impl Opener<'_> {
         Ok(out)
     }
 
-    async fn messages(&self, attachments: &[AttachmentView]) -> Result<Vec<MessageView>> {
+    fn messages(
+        &self,
+        rows: Vec<ombud_store::MessageRecord>,
+        attachments: &[AttachmentView],
+    ) -> Result<Vec<MessageView>> {
         let mut out = Vec::new();
-        for m in self.store.messages(self.case_id).await? {
+        for m in rows {
             let body = String::from_utf8(self.key.open(&message_aad(self.case_id, m.id), &m.sealed_body)?)
                 .map_err(|_| ServiceError::Crypto(ombud_crypto::CryptoError::Malformed))?;
             out.push(MessageView {
@@ -318,9 +335,14 @@ impl Opener<'_> {
         Ok(out)
     }
 
-    async fn requests(&self, report: &ReportContent, deadlines: &[DeadlineRow]) -> Result<Vec<RequestView>> {
+    fn requests(
+        &self,
+        rows: Vec<ombud_store::RequestRow>,
+        report: &ReportContent,
+        deadlines: &[DeadlineRow],
+    ) -> Result<Vec<RequestView>> {
         let mut out = Vec::new();
-        for r in self.store.requests(self.case_id).await? {
+        for r in rows {
             let asked = report.requests.get(r.position as usize);
             let answer = r
                 .sealed_answer
@@ -343,9 +365,9 @@ impl Opener<'_> {
     /// Steps with their texts. Staff see every step with its reason and who
     /// took it; she sees each step and the text written for her, never the
     /// internal reason or a name.
-    async fn steps(&self) -> Result<Vec<StepView>> {
+    fn steps(&self, rows: Vec<ombud_store::TransitionRow>) -> Result<Vec<StepView>> {
         let mut out = Vec::new();
-        for t in self.store.transitions(self.case_id).await? {
+        for t in rows {
             let for_reporter = t
                 .sealed_for_reporter
                 .as_ref()
@@ -380,18 +402,18 @@ impl Opener<'_> {
         Ok(out)
     }
 
-    async fn proceedings(&self) -> Result<Vec<crate::Proceeding>> {
+    async fn proceedings(&self, store: &dyn Store) -> Result<Vec<crate::Proceeding>> {
         let mut out = Vec::new();
-        for p in self.store.proceedings(self.case_id).await? {
+        for p in store.proceedings(self.case_id).await? {
             out.push(crate::workflow::open_proceeding(self.key, self.case_id, &p.id, &p.sealed)?);
         }
         Ok(out)
     }
 
     /// Moved deadlines; the justification is for staff, the reason for her.
-    async fn changes(&self) -> Result<Vec<crate::ChangeView>> {
+    fn changes(&self, rows: Vec<ombud_store::DeadlineChangeRow>) -> Result<Vec<crate::ChangeView>> {
         let mut out = Vec::new();
-        for row in self.store.deadline_changes(self.case_id).await? {
+        for row in rows {
             let (justification, for_her) = crate::workflow::open_change(self.key, &row.change)?;
             let c = &row.change;
             if !self.for_staff && c.state != ombud_domain::ChangeState::Applied {

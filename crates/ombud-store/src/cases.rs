@@ -23,6 +23,8 @@ pub trait CaseStore: Send + Sync {
     /// Forgets the form tokens used before `before`; how many.
     async fn forget_form_tokens(&self, before: Timestamp) -> Result<u64>;
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
+    /// The case and everything its view reads, in one statement (see bundle.rs).
+    async fn case_bundle(&self, id: CaseId) -> Result<Option<crate::CaseBundle>>;
     /// Cases a staff member has an access row for, newest first.
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>>;
     /// One page of the cases she may read that match a filter, in its
@@ -230,6 +232,10 @@ impl CaseStore for SqlStore {
         let done =
             sqlx::query("DELETE FROM form_tokens WHERE used_at < $1").bind(millis(before)).execute(&self.pool).await?;
         Ok(done.rows_affected())
+    }
+
+    async fn case_bundle(&self, id: CaseId) -> Result<Option<crate::CaseBundle>> {
+        self.read_case_bundle(id).await
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {

@@ -151,20 +151,44 @@ struct AssigneeColumns {
     assigned_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct MeasureColumns {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct MeasureColumns {
     id: String,
     case_id: String,
     created_at: i64,
     staff_id: String,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed: Vec<u8>,
     review_at: Option<i64>,
     ended_at: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
-struct MeasureChangeColumns {
+impl TryFrom<MeasureColumns> for MeasureRow {
+    type Error = StoreError;
+    fn try_from(r: MeasureColumns) -> Result<Self> {
+        Ok(MeasureRow {
+            id: parse(&r.id, "measure id")?,
+            case_id: parse(&r.case_id, "case id")?,
+            created_at: from_millis(r.created_at)?,
+            staff: parse(&r.staff_id, "staff id")?,
+            sealed: r.sealed,
+            review_at: r.review_at.map(from_millis).transpose()?,
+            ended_at: r.ended_at.map(from_millis).transpose()?,
+        })
+    }
+}
+
+impl TryFrom<MeasureChangeColumns> for MeasureChangeRow {
+    type Error = StoreError;
+    fn try_from(r: MeasureChangeColumns) -> Result<Self> {
+        Ok(MeasureChangeRow { measure_id: parse(&r.measure_id, "measure id")?, entry: r.entry.try_into()? })
+    }
+}
+
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct MeasureChangeColumns {
     measure_id: String,
+    #[serde(flatten)]
     #[sqlx(flatten)]
     entry: SealedColumns,
 }
@@ -263,19 +287,7 @@ impl DailyStore for SqlStore {
         .bind(case.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(MeasureRow {
-                    id: parse(&r.id, "measure id")?,
-                    case_id: parse(&r.case_id, "case id")?,
-                    created_at: from_millis(r.created_at)?,
-                    staff: parse(&r.staff_id, "staff id")?,
-                    sealed: r.sealed,
-                    review_at: r.review_at.map(from_millis).transpose()?,
-                    ended_at: r.ended_at.map(from_millis).transpose()?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(MeasureRow::try_from).collect()
     }
 
     async fn measure_changes(&self, case: CaseId) -> Result<Vec<MeasureChangeRow>> {
@@ -285,11 +297,7 @@ impl DailyStore for SqlStore {
         .bind(case.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(MeasureChangeRow { measure_id: parse(&r.measure_id, "measure id")?, entry: r.entry.try_into()? })
-            })
-            .collect()
+        rows.into_iter().map(MeasureChangeRow::try_from).collect()
     }
 
     async fn readers(&self, case: CaseId) -> Result<Vec<StaffId>> {

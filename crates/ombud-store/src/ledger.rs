@@ -315,14 +315,15 @@ impl LedgerStore for SqlStore {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct EventColumns {
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct EventColumns {
     id: String,
     case_id: String,
     kind: String,
     at: i64,
     actor_kind: String,
     staff_id: Option<String>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::option::deserialize", default)]
     payload_hash: Option<Vec<u8>>,
     leaf_index: Option<i64>,
 }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod bundle;
 mod cases;
 mod daily;
 mod deadlines;
@@ -33,6 +34,7 @@ pub mod testdb;
 mod workflow;
 
 pub use accounts::{AccountStore, NewKeys, StaffEventRow, StaffNotice};
+pub use bundle::CaseBundle;
 pub use cases::CaseStore;
 pub use daily::{AssigneeRow, Assignment, DailyStore, MeasureChangeRow, MeasureRow};
 pub use deadlines::DeadlineStore;

@@ -5,7 +5,7 @@ use crate::sql::unsigned;
 use crate::*;
 use ombud_domain::CaseStatus;
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct CaseColumns {
     id: String,
     reference: String,
@@ -174,13 +174,14 @@ impl TryFrom<ReceiptColumns> for ReceiptRecord {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct MessageColumns {
     id: String,
     case_id: String,
     created_at: i64,
     actor_kind: String,
     staff_id: Option<String>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed_body: Vec<u8>,
     feedback: i64,
 }
@@ -199,13 +200,14 @@ impl TryFrom<MessageColumns> for MessageRecord {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct AttachmentColumns {
     id: String,
     case_id: String,
     message_id: Option<String>,
     created_at: i64,
     size: i64,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed_meta: Vec<u8>,
 }
 
@@ -223,7 +225,7 @@ impl TryFrom<AttachmentColumns> for AttachmentMeta {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct TransitionColumns {
     id: String,
     step: String,
@@ -232,9 +234,12 @@ pub(crate) struct TransitionColumns {
     at: i64,
     actor_kind: String,
     staff_id: Option<String>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::option::deserialize", default)]
     sealed_reason: Option<Vec<u8>>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::option::deserialize", default)]
     sealed_for_reporter: Option<Vec<u8>>,
     outcome: Option<String>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::option::deserialize", default)]
     sealed_sanctions: Option<Vec<u8>>,
 }
 
@@ -256,7 +261,7 @@ impl TryFrom<TransitionColumns> for TransitionRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct RequestColumns {
     id: String,
     case_id: String,
@@ -264,6 +269,7 @@ pub(crate) struct RequestColumns {
     created_at: i64,
     answered_at: Option<i64>,
     staff_id: Option<String>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::option::deserialize", default)]
     sealed_answer: Option<Vec<u8>>,
 }
 
@@ -282,12 +288,13 @@ impl TryFrom<RequestColumns> for RequestRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct SealedColumns {
     id: String,
     case_id: String,
     created_at: i64,
     staff_id: String,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed: Vec<u8>,
 }
 
@@ -304,7 +311,7 @@ impl TryFrom<SealedColumns> for SealedEntry {
     }
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct DeadlineColumns {
     id: String,
     case_id: String,
@@ -356,7 +363,7 @@ impl TryFrom<DueColumns> for DueDeadline {
 }
 
 /// A deadline change joined with its deadline's kind and its case's reference.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct ChangeColumns {
     id: String,
     deadline_id: String,
@@ -366,7 +373,9 @@ pub(crate) struct ChangeColumns {
     new_due: i64,
     at: i64,
     staff_id: String,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed_justification: Vec<u8>,
+    #[serde(deserialize_with = "crate::bundle::hex_bytes::deserialize")]
     sealed_for_reporter: Vec<u8>,
     state: String,
     deadline_kind: String,
@@ -397,7 +406,7 @@ impl TryFrom<ChangeColumns> for DeadlineChangeRow {
 }
 
 /// An escalation joined with its case and the deadline it was for.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct EscalationColumns {
     id: String,
     case_id: String,

@@ -28,6 +28,8 @@ pub struct SqlStore {
     /// The hasher of ledger leaves' actor commitments, once the service has
     /// bound it (`LedgerStore::bind_actor_commitments`); shared by clones.
     pub(crate) actors: Arc<OnceLock<Arc<dyn crate::records::ActorCommitments>>>,
+    /// The one statement of a case view, written for this dialect once.
+    pub(crate) bundle_sql: Arc<OnceLock<String>>,
 }
 
 /// A connection inside a transaction, as the capability files pass it on.
@@ -116,7 +118,7 @@ impl SqlStore {
             }
         };
         crate::schema::migrator(dialect).run(&pool).await?;
-        Ok(Self { pool, dialect, actors: Default::default() })
+        Ok(Self { pool, dialect, actors: Default::default(), bundle_sql: Default::default() })
     }
 
     /// The pool, for tools that write rows in bulk (benchmarks, tests).

@@ -150,6 +150,8 @@ pub(crate) async fn messages_and_attachments_stay_with_their_case(store: &SqlSto
     assert!(store.messages(two.case.id).await.expect("messages").is_empty());
     assert_eq!(store.attachments(one.case.id).await.expect("attachments").len(), 2);
     assert_eq!(store.attachment_body(one.case.id, attachment.meta.id).await.expect("body"), Some(b"xy".to_vec()));
+    bundle_matches(store, one.case.id).await;
+    bundle_matches(store, two.case.id).await;
     assert_eq!(store.attachment_body(two.case.id, attachment.meta.id).await.expect("body"), None);
     let updated = store.case(one.case.id).await.expect("case").expect("exists");
     assert_eq!(updated.updated_at, t(30), "a message marks the case as updated");
@@ -185,6 +187,8 @@ pub(crate) async fn acknowledge_is_compare_and_set(store: &SqlStore) {
     let other = DeadlineRow::new(case.case.id, DeadlineKind::Feedback, t(6000), t(60));
     assert!(!store.transition(&step(t(60), again, vec![other])).await.expect("ack"));
     assert_eq!(store.transitions(case.case.id).await.expect("steps").len(), 1, "the refused step left no record");
+    // A step with nothing sealed: its NULLs stay NULL in the one-statement read.
+    bundle_matches(store, case.case.id).await;
     let c = store.case(case.case.id).await.expect("case").expect("exists");
     assert_eq!((c.status, c.acknowledged_at), (to, Some(t(50))));
     let deadlines = store.deadlines(case.case.id).await.expect("deadlines");

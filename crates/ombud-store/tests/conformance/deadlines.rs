@@ -53,6 +53,8 @@ pub(crate) async fn due_deadlines_escalate_once_and_reach_oversight(store: &SqlS
     };
     assert!(store.escalate(&hers).await.expect("escalate"));
     assert_eq!(store.escalations(watcher.id, 10).await.expect("queue").len(), 2);
+    bundle_matches(store, late.case.id).await;
+    bundle_matches(store, fresh.case.id).await;
 }
 
 pub(crate) async fn reminders_and_the_outbox_hand_each_notice_out_once(store: &SqlStore) {

@@ -95,6 +95,33 @@ conformance!(
     a_role_asked_for_is_decided_once,
 );
 
+/// The one-statement read of a case gives what each separate query gives.
+async fn bundle_matches(store: &SqlStore, case: CaseId) {
+    let b = store.case_bundle(case).await.expect("bundle").expect("the case is there");
+    let same = |what: &str, one: String, separate: String| assert_eq!(one, separate, "{what} read in one statement");
+    same("case", format!("{:?}", b.case), format!("{:?}", store.case(case).await.expect("case").expect("case")));
+    same("report", format!("{:?}", b.report), format!("{:?}", store.report(case).await.expect("report")));
+    same("attachments", format!("{:?}", b.attachments), format!("{:?}", store.attachments(case).await.expect("a")));
+    same("messages", format!("{:?}", b.messages), format!("{:?}", store.messages(case).await.expect("m")));
+    same("deadlines", format!("{:?}", b.deadlines), format!("{:?}", store.deadlines(case).await.expect("d")));
+    same(
+        "escalations",
+        format!("{:?}", b.escalations),
+        format!("{:?}", store.case_escalations(case).await.expect("e")),
+    );
+    same("events", format!("{:?}", b.events), format!("{:?}", store.events(case).await.expect("events")));
+    same("requests", format!("{:?}", b.requests), format!("{:?}", store.requests(case).await.expect("requests")));
+    same("steps", format!("{:?}", b.transitions), format!("{:?}", store.transitions(case).await.expect("steps")));
+    same("changes", format!("{:?}", b.changes), format!("{:?}", store.deadline_changes(case).await.expect("changes")));
+    same("measures", format!("{:?}", b.measures), format!("{:?}", store.measures(case).await.expect("measures")));
+    same(
+        "measure changes",
+        format!("{:?}", b.measure_changes),
+        format!("{:?}", store.measure_changes(case).await.expect("measure changes")),
+    );
+    assert!(store.case_bundle(CaseId::new()).await.expect("bundle").is_none(), "no case, no bundle");
+}
+
 /// Events as written, before the ledger gave them an index.
 fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
     events.into_iter().map(|e| EventRecord { leaf_index: None, ..e }).collect()

@@ -125,6 +125,7 @@ pub(crate) async fn requests_changes_and_proceedings_are_kept_with_their_case(st
     assert_eq!(store.proceedings(id).await.expect("proceedings"), vec![p]);
     assert_eq!(store.deadlines(id).await.expect("deadlines"), before);
     assert!(store.cases_in_status(o.id, CaseStatus::Received, 10).await.expect("status").iter().any(|c| c.id == id));
+    bundle_matches(store, id).await;
 }
 
 async fn ack_due(store: &SqlStore, case: CaseId, deadline: uuid::Uuid) -> Timestamp {

@@ -1,0 +1,279 @@
+//! Everything one case view needs, in one trip to the database ("Fast at
+//! any size" #1). Each part is the rows its own query would give, gathered
+//! by a subquery into a JSON array (`json_group_array` on SQLite, `json_agg`
+//! on PostgreSQL), byte strings as hex. On SQLite every statement is a
+//! switch to the connection's worker thread, which cost more than the
+//! reads themselves when the view took a dozen.
+
+use crate::rows::{
+    AttachmentColumns, CaseColumns, ChangeColumns, DeadlineColumns, EscalationColumns, MessageColumns, RequestColumns,
+    TransitionColumns,
+};
+use crate::*;
+use ombud_domain::CaseId;
+
+/// One case with everything its view reads, as the separate queries give it.
+#[derive(Clone, Debug)]
+pub struct CaseBundle {
+    pub case: CaseRecord,
+    pub report: Option<Vec<u8>>,
+    pub attachments: Vec<AttachmentMeta>,
+    pub messages: Vec<MessageRecord>,
+    pub deadlines: Vec<DeadlineRow>,
+    pub escalations: Vec<EscalationRow>,
+    pub events: Vec<EventRecord>,
+    pub requests: Vec<RequestRow>,
+    pub transitions: Vec<TransitionRow>,
+    pub changes: Vec<DeadlineChangeRow>,
+    pub measures: Vec<MeasureRow>,
+    pub measure_changes: Vec<MeasureChangeRow>,
+}
+
+/// The pieces of SQL that differ by dialect.
+struct Json {
+    /// Aggregates objects into an array.
+    array: &'static str,
+    object: &'static str,
+    /// Turns the aggregate into text for the driver.
+    as_text: &'static str,
+}
+
+impl Json {
+    fn of(dialect: Dialect) -> Self {
+        match dialect {
+            Dialect::Sqlite => Json { array: "json_group_array", object: "json_object", as_text: "" },
+            Dialect::Postgres => Json { array: "json_agg", object: "json_build_object", as_text: "::text" },
+        }
+    }
+
+    /// A byte string as hex, NULL kept NULL (SQLite's `hex(NULL)` is '').
+    fn hex(&self, column: &str) -> String {
+        if self.array == "json_agg" {
+            format!("encode({column}, 'hex')")
+        } else {
+            format!("CASE WHEN {column} IS NULL THEN NULL ELSE hex({column}) END")
+        }
+    }
+
+    /// `SELECT` of a JSON array of `columns` (a `!` before a name marks
+    /// bytes; `name=expr` names an expression) from `from`, in `order`.
+    fn part(&self, columns: &[&str], from: &str, order: &str) -> String {
+        let fields: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                let (name, expr) = c.split_once('=').unwrap_or((c, c));
+                match name.strip_prefix('!') {
+                    Some(name) => format!("'{name}', {}", self.hex(expr.trim_start_matches('!'))),
+                    None => format!("'{name}', {expr}"),
+                }
+            })
+            .collect();
+        format!(
+            "COALESCE((SELECT {array}({object}({fields}) ORDER BY {order}) {from}){as_text}, '[]')",
+            array = self.array,
+            object = self.object,
+            fields = fields.join(", "),
+            as_text = self.as_text,
+        )
+    }
+}
+
+/// The one statement, written for a dialect (built once per store).
+pub(crate) fn bundle_sql(dialect: Dialect) -> String {
+    let j = Json::of(dialect);
+    let parts = [
+        j.part(
+            &[
+                "id",
+                "reference",
+                "category",
+                "status",
+                "received_at",
+                "acknowledged_at",
+                "updated_at",
+                "escalated_at",
+                "routing",
+            ],
+            "FROM cases WHERE id = $1",
+            "id",
+        ),
+        format!("(SELECT {} FROM reports WHERE case_id = $1)", j.hex("sealed")),
+        j.part(
+            &["id", "case_id", "message_id", "created_at", "size", "!sealed_meta"],
+            "FROM attachments WHERE case_id = $1",
+            "created_at, id",
+        ),
+        j.part(
+            &["id", "case_id", "created_at", "actor_kind", "staff_id", "!sealed_body", "feedback"],
+            "FROM messages WHERE case_id = $1",
+            "created_at, id",
+        ),
+        j.part(
+            &[
+                "id",
+                "case_id",
+                "kind",
+                "due_at",
+                "met_at",
+                "reminded_at",
+                "escalated_at",
+                "created_at",
+                "subject",
+                "closed_at",
+                "closed_reason",
+            ],
+            "FROM deadlines WHERE case_id = $1",
+            "due_at, id",
+        ),
+        j.part(
+            &[
+                "id=e.id",
+                "case_id=e.case_id",
+                "case_ref=c.reference",
+                "cause=e.cause",
+                "deadline_kind=d.kind",
+                "deadline_due=d.due_at",
+                "created_at=e.created_at",
+                "resolved_at=e.resolved_at",
+            ],
+            "FROM escalations e JOIN cases c ON c.id = e.case_id LEFT JOIN deadlines d ON d.id = e.deadline_id
+             WHERE e.case_id = $1",
+            "e.created_at, e.id",
+        ),
+        j.part(
+            &["id", "case_id", "kind", "at", "actor_kind", "staff_id", "!payload_hash", "leaf_index"],
+            "FROM events WHERE case_id = $1",
+            "leaf_index, at, id",
+        ),
+        j.part(
+            &["id", "case_id", "position", "created_at", "answered_at", "staff_id", "!sealed_answer"],
+            "FROM requests WHERE case_id = $1",
+            "position",
+        ),
+        j.part(
+            &[
+                "id",
+                "step",
+                "from_status",
+                "to_status",
+                "at",
+                "actor_kind",
+                "staff_id",
+                "!sealed_reason",
+                "!sealed_for_reporter",
+                "outcome",
+                "!sealed_sanctions",
+            ],
+            "FROM transitions WHERE case_id = $1",
+            "at, id",
+        ),
+        j.part(
+            &[
+                "id=x.id",
+                "deadline_id=x.deadline_id",
+                "case_id=x.case_id",
+                "kind=x.kind",
+                "old_due=x.old_due",
+                "new_due=x.new_due",
+                "at=x.at",
+                "staff_id=x.staff_id",
+                "!sealed_justification=x.sealed_justification",
+                "!sealed_for_reporter=x.sealed_for_reporter",
+                "state=x.state",
+                "deadline_kind=d.kind",
+                "reference=c.reference",
+            ],
+            "FROM deadline_changes x JOIN deadlines d ON d.id = x.deadline_id JOIN cases c ON c.id = x.case_id
+             WHERE x.case_id = $1",
+            "x.at, x.id",
+        ),
+        j.part(
+            &["id", "case_id", "created_at", "staff_id", "!sealed", "review_at", "ended_at"],
+            "FROM interim_measures WHERE case_id = $1",
+            "created_at, id",
+        ),
+        j.part(
+            &["measure_id", "id", "case_id", "created_at", "staff_id", "!sealed"],
+            "FROM interim_measure_changes WHERE case_id = $1",
+            "created_at, id",
+        ),
+    ];
+    format!("SELECT {}", parts.join(",\n       "))
+}
+
+/// Byte strings arrive as hex (either case); NULL stays None.
+pub(crate) mod hex_bytes {
+    use serde::{Deserialize, Deserializer};
+
+    pub(crate) fn decode(text: &str) -> Result<Vec<u8>, String> {
+        if !text.len().is_multiple_of(2) {
+            return Err("odd hex length".into());
+        }
+        (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| e.to_string())).collect()
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        decode(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+
+    pub(crate) mod option {
+        use serde::{Deserialize, Deserializer};
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+            Option::<String>::deserialize(d)?.map(|t| super::decode(&t).map_err(serde::de::Error::custom)).transpose()
+        }
+    }
+}
+
+fn rows<C: serde::de::DeserializeOwned, R: TryFrom<C, Error = StoreError>>(json: &str, what: &str) -> Result<Vec<R>> {
+    let columns: Vec<C> =
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what} of a case bundle: {e}")))?;
+    columns.into_iter().map(R::try_from).collect()
+}
+
+type BundleColumns =
+    (String, Option<String>, String, String, String, String, String, String, String, String, String, String);
+
+impl SqlStore {
+    /// One case and everything its view reads, in one statement; None if
+    /// there is no such case.
+    pub(crate) async fn read_case_bundle(&self, case: CaseId) -> Result<Option<CaseBundle>> {
+        let sql = self.bundle_sql.get_or_init(|| bundle_sql(self.dialect())).clone();
+        let (
+            cases,
+            report,
+            attachments,
+            messages,
+            deadlines,
+            escalations,
+            events,
+            requests,
+            transitions,
+            changes,
+            measures,
+            measure_changes,
+        ) = sqlx::query_as::<_, BundleColumns>(sqlx::AssertSqlSafe(sql))
+            .bind(case.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        let Some(record) = rows::<CaseColumns, CaseRecord>(&cases, "the case")?.into_iter().next() else {
+            return Ok(None);
+        };
+        Ok(Some(CaseBundle {
+            case: record,
+            report: report
+                .map(|hex| hex_bytes::decode(&hex).map_err(|e| StoreError::Corrupt(format!("sealed report: {e}"))))
+                .transpose()?,
+            attachments: rows::<AttachmentColumns, _>(&attachments, "attachments")?,
+            messages: rows::<MessageColumns, _>(&messages, "messages")?,
+            deadlines: rows::<DeadlineColumns, _>(&deadlines, "deadlines")?,
+            escalations: rows::<EscalationColumns, _>(&escalations, "escalations")?,
+            events: rows::<crate::ledger::EventColumns, _>(&events, "events")?,
+            requests: rows::<RequestColumns, _>(&requests, "requests")?,
+            transitions: rows::<TransitionColumns, _>(&transitions, "steps")?,
+            changes: rows::<ChangeColumns, _>(&changes, "deadline changes")?,
+            measures: rows::<crate::daily::MeasureColumns, _>(&measures, "measures")?,
+            measure_changes: rows::<crate::daily::MeasureChangeColumns, _>(&measure_changes, "measure changes")?,
+        }))
+    }
+}

@@ -1,0 +1,139 @@
+//! Her case read against the landing page, in the same run (a benchmark
+//! that prints, never a timed test): `cargo bench -p ombud --bench reads`.
+//!
+//! As DECISIONS #20 measures it: `GET /api/v1/reporter/case` for a case
+//! with a 1,000-character report, three messages and two requests, over one
+//! connection, p50, beside `GET /` — on SQLite, and on PostgreSQL when
+//! `OMBUD_TEST_POSTGRES_URL` names a server — with each ratio printed beside
+//! its two figures. Goals ("Fast at any size" #1): her read ≤ 3× the landing
+//! page; PostgreSQL's ≤ 2× SQLite's.
+
+use ombud_domain::{Clock, SystemClock};
+use ombud_service::{KdfParams, Ombud, ServiceConfig};
+use ombud_store::{SqlStore, Store};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 2_000;
+const WARM_UP: usize = 200;
+
+/// A server on loopback over `store`, as `ombud serve` runs it: its address.
+async fn serve(store: Arc<dyn Store>) -> String {
+    let kdf = KdfParams { m_kib: 4096, t: 1, p: 1 };
+    let config = ServiceConfig { receipt_kdf: kdf, password_kdf: kdf, second_factor: Vec::new(), ..Default::default() };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ombud = Arc::new(Ombud::open(store, clock, &[9u8; 32], config).await.expect("open"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let web = ombud_web::WebConfig::default();
+    let limits = web.connections.clone();
+    let app = ombud_web::router(ombud_web::AppState::new(ombud, web));
+    tokio::spawn(ombud_web::serve_app(listener, app, limits, std::future::pending::<()>()));
+    base
+}
+
+/// Her case as DECISIONS #20 sets it: a 1,000-character report, two
+/// requests, three messages. Her bearer token.
+async fn her_case(client: &reqwest::Client, base: &str) -> String {
+    let description: String = "She told me to keep quiet about what happened. ".chars().cycle().take(1000).collect();
+    let report = json!({
+        "category": "sexual_harassment",
+        "description": description,
+        "requests": [{"kind": "no_contact"}, {"kind": "other", "detail": "Please move my desk."}],
+    });
+    let sent: Value = client
+        .post(format!("{base}/api/v1/reports"))
+        .json(&report)
+        .send()
+        .await
+        .expect("report")
+        .json()
+        .await
+        .expect("json");
+    let receipt = sent["receipt"].as_str().expect("receipt");
+    let session: Value = client
+        .post(format!("{base}/api/v1/reporter/session"))
+        .json(&json!({ "receipt": receipt }))
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("json");
+    let token = session["token"].as_str().expect("token").to_owned();
+    for body in ["I am adding what I remembered.", "He was there again today.", "Thank you for answering."] {
+        let posted = client
+            .post(format!("{base}/api/v1/reporter/messages"))
+            .bearer_auth(&token)
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+            .expect("message");
+        assert_eq!(posted.status(), 201, "her message is kept");
+    }
+    token
+}
+
+fn p50(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The p50s of the landing page and of her case read, taken in turns over
+/// one connection, in milliseconds.
+async fn measure(base: &str) -> (f64, f64) {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+    let token = her_case(&client, base).await;
+    let (landing_url, case_url) = (format!("{base}/"), format!("{base}/api/v1/reporter/case"));
+    let (mut landing, mut case) = (Vec::with_capacity(RUNS), Vec::with_capacity(RUNS));
+    for i in 0..WARM_UP + RUNS {
+        let started = Instant::now();
+        let page = client.get(&landing_url).send().await.expect("landing");
+        assert!(page.status().is_success());
+        page.bytes().await.expect("body");
+        let landing_ms = started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        let read = client.get(&case_url).bearer_auth(&token).send().await.expect("case");
+        assert_eq!(read.status(), 200, "her case opens");
+        read.bytes().await.expect("body");
+        let case_ms = started.elapsed().as_secs_f64() * 1e3;
+        if i >= WARM_UP {
+            landing.push(landing_ms);
+            case.push(case_ms);
+        }
+    }
+    (p50(landing), p50(case))
+}
+
+/// Two figures and their ratio, against its goal if it has one.
+fn line(what: &str, a: f64, b: f64, goal: Option<f64>) {
+    let ratio = b / a;
+    let verdict = match goal {
+        Some(goal) if ratio <= goal => format!("(goal ≤ {goal}×: met)"),
+        Some(goal) => format!("(goal ≤ {goal}×: NOT met)"),
+        None => String::new(),
+    };
+    println!("{what:<44} {a:>8.3} ms  {b:>8.3} ms  {ratio:>6.2}×  {verdict}");
+}
+
+#[tokio::main]
+async fn main() {
+    println!("her case read against the landing page: p50 of {RUNS} each, one connection, taken in turns\n");
+    println!("{:<44} {:>11}  {:>11}  {:>7}", "", "first", "second", "ratio");
+    let dir = tempfile::tempdir().expect("dir");
+    let sqlite = SqlStore::open(&dir.path().join("ombud.db")).await.expect("sqlite");
+    let (landing, case) = measure(&serve(Arc::new(sqlite)).await).await;
+    line("SQLite: GET / then her case read", landing, case, Some(3.0));
+    let Some(server) = ombud_store::testdb::test_server_url() else {
+        println!("\nPostgreSQL: skipped (set OMBUD_TEST_POSTGRES_URL)");
+        return;
+    };
+    let (url, name) = ombud_store::testdb::create_database(&server).await.expect("database");
+    let postgres = SqlStore::connect(&url).await.expect("postgres");
+    let (pg_landing, pg_case) = measure(&serve(Arc::new(postgres)).await).await;
+    line("PostgreSQL: GET / then her case read", pg_landing, pg_case, None);
+    line("her case read: SQLite then PostgreSQL", case, pg_case, Some(2.0));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    ombud_store::testdb::drop_database(&server, &name).await;
+}
