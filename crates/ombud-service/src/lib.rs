@@ -86,7 +86,7 @@ pub use retaliation::{
 pub use routing::{AccessEntry, ExclusionView, MatchInput, MatchedPerson, PartyMatch, PartyView};
 pub use sealing::Upload;
 pub use second_factor::{HalfSignedIn, SecondFactorSetup, SecondFactorStatus, SignIn};
-pub use sessions::{MAX_CASE_SESSION, SessionLimits};
+pub use sessions::SessionLimits;
 pub use support::{SupportAdded, SupportInput, SupportMessageView, SupportView, SupporterSession};
 pub use views::{
     AttachmentView, CaseView, Download, InboxRow, MessageView, RequestView, StaffView, StepView, deadlines_of,

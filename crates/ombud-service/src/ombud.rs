@@ -74,18 +74,20 @@ pub struct Submitted {
     pub reference: String,
     pub receipt: Receipt,
     /// Her session on the new case, for "check on my report" right after
-    /// submitting (the case key never leaves memory).
+    /// submitting (the case key leaves the process only sealed in its token).
     pub session: ReporterSession,
 }
 
-/// A reporter signed in with her receipt: the case key, in memory only.
+/// A reporter signed in with her receipt: the case key, held while a request
+/// is served; between requests it travels sealed in her token (sessions.rs).
 #[derive(Clone, Debug)]
 pub struct ReporterSession {
     pub case_id: CaseId,
     pub(crate) key: DataKey,
 }
 
-/// A staff member signed in: her private key, in memory only.
+/// A staff member signed in: her private key, held while a request is served;
+/// between requests it is kept sealed under her token (sessions.rs).
 #[derive(Clone, Debug)]
 pub struct StaffSession {
     pub id: StaffId,
@@ -168,8 +170,6 @@ impl Ombud {
             directory_cache: Default::default(),
             session_keys: Default::default(),
         };
-        // Reporters can sign in from the first request, before the job loop runs.
-        ombud.keep_session_keys().await?;
         Ok(ombud)
     }
 

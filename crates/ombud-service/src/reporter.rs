@@ -60,9 +60,22 @@ impl ReporterDesk<'_> {
     pub async fn reply(&self, body: &str, uploads: Vec<Upload>) -> Result<MessageId> {
         let session = self.session;
         let id = self.add_message(session.case_id, &session.key, Actor::Reporter, body, uploads, false).await?;
-        self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await?;
-        self.complete_recovery_wrap(session.case_id, &session.key).await?;
+        self.complete_her_access().await;
         Ok(id)
+    }
+
+    /// The access her key can give (pending grants, the recovery wrap),
+    /// completed after an act of hers that was kept. A failure is logged,
+    /// not answered: what she did stands, and her next act tries again.
+    async fn complete_her_access(&self) {
+        let session = self.session;
+        let done = match self.complete_pending_grants(Actor::Reporter, session.case_id, &session.key).await {
+            Ok(()) => self.complete_recovery_wrap(session.case_id, &session.key).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            tracing::error!(error = %e, "access her key can give was not completed; her next act tries again");
+        }
     }
 
     pub async fn attachment(&self, id: AttachmentId) -> Result<Download> {
@@ -96,6 +109,9 @@ impl ReporterDesk<'_> {
         };
         self.store.escalate(&escalation).await?;
         tracing::info!(case = %case.id, "the reporter escalated her case to oversight");
+        // When every reader was kept out, escalating is what she does: the
+        // readers added since get the key from her act.
+        self.complete_her_access().await;
         Ok(now)
     }
 

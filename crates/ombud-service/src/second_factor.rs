@@ -24,7 +24,8 @@ pub enum SignIn {
 }
 
 /// A sign-in past its password and short of its second factor. It holds her
-/// unlocked key (in memory, like a session) but gives no access by itself.
+/// unlocked key (kept between requests as a session is, sealed under its
+/// token) but gives no access by itself.
 #[derive(Clone)]
 pub struct HalfSignedIn(StaffSession);
 
@@ -43,11 +44,6 @@ impl HalfSignedIn {
 
     pub fn name(&self) -> &str {
         &self.0.name
-    }
-
-    /// Whose sign-in it is (a disabled or reset account's half sign-ins end).
-    pub fn staff(&self) -> ombud_domain::StaffId {
-        self.0.id
     }
 }
 

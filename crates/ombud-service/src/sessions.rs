@@ -61,6 +61,13 @@ fn hour_of(at: Timestamp) -> i64 {
     at.as_millisecond().div_euclid(HOUR_MS)
 }
 
+/// The earliest hour whose key may still open a live session (with an
+/// hour's slack for clocks that differ between instances): keys before it
+/// are refused, forgotten and deleted.
+fn oldest_live_hour() -> i64 {
+    hour_of(session_now() - MAX_CASE_SESSION) - 1
+}
+
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
 }
@@ -162,12 +169,9 @@ impl Ombud {
     /// requests carry it at once. With the wrong codes tried on it so far.
     pub async fn take_half_session(&self, token: &str) -> Result<Option<(HalfSignedIn, u32)>> {
         let hash = self.keys.session_token_hash(token)?;
-        let Some(row) = self.store.take_staff_session(&hash, session_now()).await? else {
+        let Some(row) = self.store.take_staff_session(&hash, SessionStage::Code, session_now()).await? else {
             return Ok(None);
         };
-        if row.stage != SessionStage::Code {
-            return Ok(None);
-        }
         Ok(self.open_row(&row, token).await?.map(|s| (HalfSignedIn::new(s), row.tries)))
     }
 
@@ -247,7 +251,8 @@ impl Ombud {
         let now = session_now();
         // A token from a later hour, or one sealed longer ago than any
         // session lasts, is no session (and asks the database nothing).
-        if hour > hour_of(now) || hour < hour_of(now - MAX_CASE_SESSION) - 1 {
+        // (An hour ahead is taken: another instance's clock may run ahead.)
+        if hour > hour_of(now) + 1 || hour < oldest_live_hour() {
             return Ok(None);
         }
         let Some(hour_key) = self.session_key(hour).await? else {
@@ -272,7 +277,7 @@ impl Ombud {
         let mut cache = self.session_keys.lock();
         cache.extend(opened);
         // Keys of hours that can seal nothing live any more are forgotten.
-        let oldest = hour_of(session_now() - MAX_CASE_SESSION) - 1;
+        let oldest = oldest_live_hour();
         cache.retain(|h, _| *h >= oldest);
         Ok(cache.get(&hour).cloned())
     }
@@ -290,7 +295,7 @@ impl Ombud {
                 self.store.put_session_key(hour, &sealed).await?;
             }
         }
-        self.store.delete_session_keys_before(hour_of(session_now() - MAX_CASE_SESSION) - 1).await?;
+        self.store.delete_session_keys_before(oldest_live_hour()).await?;
         self.store.sweep_staff_sessions(session_now()).await?;
         Ok(())
     }

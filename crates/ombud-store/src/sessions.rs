@@ -82,9 +82,15 @@ pub trait SessionStore: Send + Sync {
     async fn insert_staff_session(&self, row: &StaffSessionRow) -> Result<()>;
     /// The session under this hash, if it has not ended by `now`.
     async fn staff_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<StaffSessionRow>>;
-    /// Removes the session and returns it if it had not ended by `now`: a
-    /// half sign-in is used once, even by two requests at the same moment.
-    async fn take_staff_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<StaffSessionRow>>;
+    /// Removes the session at `stage` and returns it if it had not ended by
+    /// `now`: a half sign-in is used once, even by two requests at the same
+    /// moment. A session at another stage is left alone.
+    async fn take_staff_session(
+        &self,
+        token_hash: &[u8; 32],
+        stage: SessionStage,
+        now: Timestamp,
+    ) -> Result<Option<StaffSessionRow>>;
     /// Keeps a session alive until `idle_until` (never past its expiry).
     async fn touch_staff_session(&self, token_hash: &[u8; 32], idle_until: Timestamp) -> Result<()>;
     async fn delete_staff_session(&self, token_hash: &[u8; 32]) -> Result<()>;
@@ -137,10 +143,17 @@ impl SessionStore for SqlStore {
         row.map(StaffSessionRow::try_from).transpose()
     }
 
-    async fn take_staff_session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<StaffSessionRow>> {
-        let sql = format!("DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING {SESSION_COLUMNS}");
+    async fn take_staff_session(
+        &self,
+        token_hash: &[u8; 32],
+        stage: SessionStage,
+        now: Timestamp,
+    ) -> Result<Option<StaffSessionRow>> {
+        let sql =
+            format!("DELETE FROM staff_sessions WHERE token_hash = $1 AND stage = $2 RETURNING {SESSION_COLUMNS}");
         let row = sqlx::query_as::<_, SessionColumns>(sqlx::AssertSqlSafe(sql))
             .bind(token_hash.to_vec())
+            .bind(stage.as_str())
             .fetch_optional(&self.pool)
             .await?;
         let row = row.map(StaffSessionRow::try_from).transpose()?;

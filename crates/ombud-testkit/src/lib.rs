@@ -108,6 +108,7 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let limits = options.web.connections.clone();
         let state = ombud_web::AppState::new(ombud.clone(), options.web);
+        state.prepare_sessions().await.expect("session keys");
         let schema_problems = schema_check::Problems::default();
         let problems = schema_problems.clone();
         let app = ombud_web::router(state)
@@ -224,11 +225,19 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let config = ombud_web::WebConfig::default();
         let limits = config.connections.clone();
-        let app = ombud_web::router(ombud_web::AppState::new(ombud, config));
+        let state = ombud_web::AppState::new(ombud, config);
+        state.prepare_sessions().await.expect("session keys");
+        let app = ombud_web::router(state);
         tokio::spawn(ombud_web::serve_app(listener, app, limits, async {
             let _ = rx.await;
         }));
         Replica { base, _stop: tx }
+    }
+
+    /// Deletes every reporters' session key, as if the job loop had stopped
+    /// for days (and this instance had never read one).
+    pub async fn lose_session_keys(&self) {
+        self.ombud.store().delete_session_keys_before(i64::MAX).await.expect("delete the session keys");
     }
 
     /// Every value of every table of the database, joined: equal before and

@@ -123,6 +123,13 @@ impl AppState {
         self.ombud.store().backend()
     }
 
+    /// Makes the reporters' session keys of the coming hours before the
+    /// first request (the job loop keeps them from then on): a command
+    /// that only opens the instance writes none.
+    pub async fn prepare_sessions(&self) -> Result<(), ombud_service::ServiceError> {
+        self.ombud.keep_session_keys().await
+    }
+
     /// Counts into `metrics`, which the job loop shares.
     pub fn with_metrics(mut self, metrics: metrics::Metrics) -> Self {
         self.metrics = metrics;

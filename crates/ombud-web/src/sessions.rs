@@ -84,9 +84,15 @@ impl AppState {
     }
 
     /// "Check on my report" right after submitting: a token that starts her
-    /// session within ten minutes (submitting itself sets no cookie).
-    pub(crate) async fn continue_token(&self, session: &ReporterSession) -> Result<String, ServiceError> {
-        self.ombud.seal_reporter_session(session, CaseSessionPurpose::Continue, signed(CONTINUE_FOR)).await
+    /// session within ten minutes (submitting itself sets no cookie). None,
+    /// logged, if it cannot be made: her report is kept and her receipt must
+    /// be shown whatever happens here.
+    pub(crate) async fn continue_token(&self, session: &ReporterSession) -> Option<String> {
+        let made = self.ombud.seal_reporter_session(session, CaseSessionPurpose::Continue, signed(CONTINUE_FOR)).await;
+        made.inspect_err(
+            |e| tracing::error!(error = %e, "the continue token could not be made; the receipt is shown without it"),
+        )
+        .ok()
     }
 
     /// The session a "check on my report" token starts, once: pressing it is
@@ -123,33 +129,31 @@ pub(crate) async fn renew_case_sessions(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use crate::extract::{REPORTER_COOKIE, SUPPORTER_COOKIE};
     use crate::security::read_cookie;
-    let reporter = read_cookie(request.headers(), crate::extract::REPORTER_COOKIE);
-    let supporter = read_cookie(request.headers(), crate::extract::SUPPORTER_COOKIE);
+    // Only her own pages keep her session going: someone browsing the
+    // landing page of a shared computer does not.
+    let path = request.uri().path();
+    let reporter = read_cookie(request.headers(), REPORTER_COOKIE).filter(|_| path.starts_with("/follow-up"));
+    let supporter = read_cookie(request.headers(), SUPPORTER_COOKIE).filter(|_| path.starts_with("/support"));
     let mut response = next.run(request).await;
     if response.status().is_server_error() {
         return response;
     }
-    let renewed = match (reporter, supporter) {
-        (Some(token), _) if !sets_cookie(&response, crate::extract::REPORTER_COOKIE) => {
-            match state.reporter_session(&token).await {
-                Some(session) => {
-                    state.begin_reporter_session(&session).await.ok().map(|t| (crate::extract::REPORTER_COOKIE, t))
-                }
-                None => None,
-            }
-        }
-        (_, Some(token)) if !sets_cookie(&response, crate::extract::SUPPORTER_COOKIE) => {
-            match state.supporter_session(&token).await {
-                Some(session) => {
-                    state.begin_supporter_session(&session).await.ok().map(|t| (crate::extract::SUPPORTER_COOKIE, t))
-                }
-                None => None,
-            }
-        }
-        _ => None,
-    };
-    if let Some((name, token)) = renewed {
+    let mut renewed = Vec::new();
+    if let Some(token) = reporter.filter(|_| !sets_cookie(&response, REPORTER_COOKIE))
+        && let Some(session) = state.reporter_session(&token).await
+        && let Ok(token) = state.begin_reporter_session(&session).await
+    {
+        renewed.push((REPORTER_COOKIE, token));
+    }
+    if let Some(token) = supporter.filter(|_| !sets_cookie(&response, SUPPORTER_COOKIE))
+        && let Some(session) = state.supporter_session(&token).await
+        && let Ok(token) = state.begin_supporter_session(&session).await
+    {
+        renewed.push((SUPPORTER_COOKIE, token));
+    }
+    for (name, token) in renewed {
         let cookie = crate::security::cookie(name, &token, state.config.secure_cookies, None);
         if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
             response.headers_mut().append(axum::http::header::SET_COOKIE, value);

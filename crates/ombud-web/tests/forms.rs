@@ -112,6 +112,25 @@ async fn check_on_my_report_opens_her_case_once_without_the_receipt() {
     s.stop().await;
 }
 
+/// Her receipt is shown once; nothing may keep it from her page, not even a
+/// missing session key (a job loop stopped for days): the report is kept,
+/// the receipt shown, only the shortcut to her case is left out.
+#[tokio::test]
+async fn her_receipt_is_shown_even_when_the_shortcut_to_her_case_cannot_be_made() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.lose_session_keys().await;
+    let browser = s.browser();
+    let (_, token) = fresh_form(&s, &browser, "en").await;
+    let sent = browser.post(s.url("/report")).multipart(filled(&token, "Keep my receipt")).send().await.expect("send");
+    assert_eq!(sent.status(), 200);
+    let page = sent.text().await.expect("html");
+    let receipt = between(&page, "id=\"receipt\" translate=\"no\">", "<").expect("her receipt is on the page");
+    assert_eq!(receipt.split(' ').count(), 7, "all of it: {receipt}");
+    assert!(!page.contains("/follow-up/continue"), "no shortcut that cannot work");
+    assert!(page.contains("href=\"/follow-up\""), "the way back with her receipt is there");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn a_3_mb_description_comes_back_in_full_with_the_limit_named_in_both_languages() {
     let s = TestServer::start(Backend::Sqlite).await;

@@ -28,7 +28,9 @@ async fn serve(store: Arc<dyn Store>) -> String {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let web = ombud_web::WebConfig::default();
     let limits = web.connections.clone();
-    let app = ombud_web::router(ombud_web::AppState::new(ombud, web));
+    let state = ombud_web::AppState::new(ombud, web);
+    state.prepare_sessions().await.expect("session keys");
+    let app = ombud_web::router(state);
     tokio::spawn(ombud_web::serve_app(listener, app, limits, std::future::pending::<()>()));
     base
 }

@@ -71,7 +71,8 @@ pub struct JobLoop {
     pub interval: Duration,
 }
 
-/// The job loop, once a minute, while this instance holds the lease: remind
+/// The job loop, every `[server] job_interval` (a minute by default), while
+/// this instance holds the lease: keep the reporters' session keys, remind
 /// and escalate deadlines, send the outbox, sign a checkpoint if the log
 /// grew, and append the day's checkpoint to the witness file once a day.
 /// Escalations and sends are compare-and-set besides, so even two loops

@@ -701,6 +701,7 @@ async fn run(
     listen: &str,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    state.prepare_sessions().await.context("making the session keys")?;
     let cap = connection_cap(state.max_connections());
     let state = state.with_connection_cap(cap);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;

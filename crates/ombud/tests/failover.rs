@@ -83,6 +83,21 @@ async fn staff_token(client: &reqwest::Client, base: &str, email: &str) -> Strin
     r.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_owned()
 }
 
+/// How many requests an instance has answered, from its metrics.
+async fn answered(metrics: &str) -> u64 {
+    let text = reqwest::get(format!("http://{metrics}/metrics")).await.expect("metrics").text().await.expect("text");
+    text.lines()
+        .filter(|l| l.starts_with("ombud_http_requests_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+/// A browser that keeps cookies and shows redirects as they come (a
+/// session that ended answers 303 to the sign-in page, not its 200).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("browser")
+}
+
 async fn status(client: &reqwest::Client, url: String, token: &str) -> u16 {
     client.get(url).bearer_auth(token).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
 }
@@ -113,7 +128,14 @@ async fn two_instances_behind_nginx_lose_nothing_when_one_is_killed_mid_load() {
         let added = common::add_staff(data.path(), &["--config", cfg], email, role, PASSWORD);
         assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     }
-    let first = common::serve(&["--config", cfg], data.path(), &logs.path().join("a.log"), "info").await;
+    let first_metrics = format!("127.0.0.1:{}", free_port());
+    let first = common::serve(
+        &["--config", cfg, "--metrics-listen", &first_metrics],
+        data.path(),
+        &logs.path().join("a.log"),
+        "info",
+    )
+    .await;
     let second = common::serve(&["--config", cfg], data.path(), &logs.path().join("b.log"), "info").await;
     let proxy = nginx(proxy_dir.path(), &[&first.base, &second.base]).await;
     let base = proxy.base.clone();
@@ -123,14 +145,14 @@ async fn two_instances_behind_nginx_lose_nothing_when_one_is_killed_mid_load() {
     let tokens =
         [staff_token(&client, &base, "h@example.org").await, staff_token(&client, &base, "h@example.org").await];
     let admin = staff_token(&client, &base, "admin@example.org").await;
-    let staff_browser = reqwest::Client::builder().cookie_store(true).build().expect("browser");
+    let staff_browser = browser();
     let signed_in = staff_browser
         .post(format!("{base}/staff/sign-in"))
         .form(&[("email", "h@example.org"), ("password", PASSWORD)])
         .send()
         .await
         .expect("sign in");
-    assert!(signed_in.status().is_success(), "{}", signed_in.status());
+    assert_eq!(signed_in.status(), 303, "signed in: on to her cases");
     let reported = client
         .post(format!("{base}/api/v1/reports"))
         .json(&json!({"category": "retaliation", "description": "My shifts were cut after I spoke up."}))
@@ -138,9 +160,9 @@ async fn two_instances_behind_nginx_lose_nothing_when_one_is_killed_mid_load() {
         .await
         .expect("report");
     let receipt = reported.json::<Value>().await.expect("json")["receipt"].as_str().expect("receipt").to_owned();
-    let reporter = reqwest::Client::builder().cookie_store(true).build().expect("browser");
+    let reporter = browser();
     let opened = reporter.post(format!("{base}/follow-up")).form(&[("receipt", receipt.as_str())]).send().await;
-    assert!(opened.expect("follow-up").status().is_success());
+    assert_eq!(opened.expect("follow-up").status(), 303, "her receipt opens her case");
 
     // The load: submissions, reads and sign-ins through the proxy…
     let acknowledged = logs.path().join("acknowledged.txt");
@@ -173,6 +195,9 @@ async fn two_instances_behind_nginx_lose_nothing_when_one_is_killed_mid_load() {
         })
     };
     tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(load.try_wait().expect("loadtest").is_none(), "the load is still running when the instance dies");
+    let served = answered(&first_metrics).await;
+    assert!(served > 50, "the instance about to die was serving its share: {served} requests");
     drop(first); // SIGKILL: no drain, no goodbye
     let until = Instant::now() + Duration::from_secs(120);
     let finished = loop {
@@ -205,6 +230,7 @@ async fn two_instances_behind_nginx_lose_nothing_when_one_is_killed_mid_load() {
     for _ in 0..4 {
         let page = staff_browser.get(format!("{base}/staff/cases")).send().await.expect("staff page");
         assert_eq!(page.status(), 200, "her browser stays signed in");
+        assert!(page.text().await.expect("html").contains("OMB-"), "her list of cases, through the survivor");
         let page = reporter.get(format!("{base}/follow-up")).send().await.expect("her page");
         assert_eq!(page.status(), 200);
         assert!(page.text().await.expect("html").contains("My shifts were cut"), "her case, through the survivor");

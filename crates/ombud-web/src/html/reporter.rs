@@ -336,7 +336,9 @@ pub struct ReceiptPage {
     receipt: String,
     reference: String,
     /// Posts once to start her session: "Check on my report".
-    continue_token: String,
+    /// "Check on my report" without the receipt; None if it could not be
+    /// made (her receipt is shown all the same: it is shown only once).
+    continue_token: Option<String>,
 }
 
 /// More than the server reads at once: nothing of it was read, and the page
@@ -381,10 +383,7 @@ pub async fn submit(State(state): State<AppState>, lang: Lang, headers: HeaderMa
     let token = Some(form.form_token.trim()).filter(|t| !t.is_empty());
     match state.ombud.submit_report(&form.draft(lang), data.files, token).await {
         Ok(done) => {
-            let continue_token = match state.continue_token(&done.session).await {
-                Ok(token) => token,
-                Err(e) => return error_page(lang, e),
-            };
+            let continue_token = state.continue_token(&done.session).await;
             let mut page = Page::new(&state, lang, "/report", "receipt-title");
             page.path = None;
             render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference, continue_token })
@@ -780,10 +779,7 @@ pub async fn report_retaliation(
     };
     match state.ombud.reporter(&session).report_retaliation(&input).await {
         Ok(done) => {
-            let continue_token = match state.continue_token(&done.session).await {
-                Ok(token) => token,
-                Err(e) => return error_page(lang, e),
-            };
+            let continue_token = state.continue_token(&done.session).await;
             let mut page = Page::new(&state, lang, "/follow-up/retaliation", "receipt-title");
             page.path = None;
             render(&ReceiptPage { page, receipt: done.receipt.grouped(), reference: done.reference, continue_token })
