@@ -31,6 +31,7 @@ pub struct CaseBundle {
 
 /// The pieces of SQL that differ by dialect.
 struct Json {
+    dialect: Dialect,
     /// Aggregates objects into an array.
     array: &'static str,
     object: &'static str,
@@ -41,17 +42,16 @@ struct Json {
 impl Json {
     fn of(dialect: Dialect) -> Self {
         match dialect {
-            Dialect::Sqlite => Json { array: "json_group_array", object: "json_object", as_text: "" },
-            Dialect::Postgres => Json { array: "json_agg", object: "json_build_object", as_text: "::text" },
+            Dialect::Sqlite => Json { dialect, array: "json_group_array", object: "json_object", as_text: "" },
+            Dialect::Postgres => Json { dialect, array: "json_agg", object: "json_build_object", as_text: "::text" },
         }
     }
 
     /// A byte string as hex, NULL kept NULL (SQLite's `hex(NULL)` is '').
     fn hex(&self, column: &str) -> String {
-        if self.array == "json_agg" {
-            format!("encode({column}, 'hex')")
-        } else {
-            format!("CASE WHEN {column} IS NULL THEN NULL ELSE hex({column}) END")
+        match self.dialect {
+            Dialect::Postgres => format!("encode({column}, 'hex')"),
+            Dialect::Sqlite => format!("CASE WHEN {column} IS NULL THEN NULL ELSE hex({column}) END"),
         }
     }
 
