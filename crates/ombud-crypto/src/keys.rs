@@ -137,6 +137,14 @@ impl InstanceKeys {
         hmac(&self.ticket, &input)
     }
 
+    /// What the shared sign-in throttle stores of the email typed: a keyed
+    /// hash, the same on every instance, which says nothing without the
+    /// secret (someone who typed her password into the email field leaves
+    /// no trace of it).
+    pub fn sign_in_account(&self, email: &str) -> Result<[u8; 32], CryptoError> {
+        hmac(&self.ticket, format!("sign-in-account:{}", email.trim().to_lowercase()).as_bytes())
+    }
+
     /// What is stored of a recovery code: a keyed hash bound to her account.
     pub fn recovery_code_hash(&self, staff_id: &[u8; 16], code: &str) -> Result<[u8; 32], CryptoError> {
         let mut input = b"recovery-code:".to_vec();

@@ -21,6 +21,7 @@ mod report;
 mod retaliation;
 mod staff;
 mod text;
+pub mod throttle;
 mod workflow;
 
 pub use case::{CaseRouting, CaseStatus, Category, EventKind};

@@ -4,6 +4,8 @@
 use crate::error::invalid;
 use crate::{Ombud, Result, ServiceError, StaffDesk};
 use ombud_crypto::StaffKeys;
+use jiff::SignedDuration;
+use ombud_domain::throttle::{ACCOUNT_FREE, Failures};
 use ombud_domain::{EventKind, StaffId, StaffStatus, password_problem};
 use ombud_store::*;
 
@@ -33,6 +35,10 @@ impl Ticket {
         Ok(ticket)
     }
 }
+
+/// How often an attempt is counted again when another instance counted one
+/// on the same account at the same moment.
+const COUNT_TRIES: usize = 8;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -98,6 +104,41 @@ impl Ombud {
     pub async fn device_mark(&self, email: &str) -> Result<String> {
         let key = self.store.staff_by_email(email).await?.map(|s| s.public_key).unwrap_or_default();
         Ok(hex(&self.keys.device_mark(email, &key)?[..16]))
+    }
+
+    /// Counts an attempt to sign in to an account before its password is
+    /// checked, on every instance at once (DECISIONS #21), or says how long
+    /// it must still wait. A browser she signed in from before does not
+    /// wait for her account's failures (`known_browser`), so that an
+    /// attacker cannot keep her out; its attempt is counted all the same.
+    /// Answers whether she is to be told if this attempt proves wrong.
+    pub async fn count_sign_in_attempt(
+        &self,
+        email: &str,
+        known_browser: bool,
+    ) -> Result<std::result::Result<bool, SignedDuration>> {
+        let account = self.keys.sign_in_account(email)?;
+        let now = self.clock.now();
+        // Compare and set: two instances counting at once both count, the
+        // one that lost reads the other's count and tries again.
+        for _ in 0..COUNT_TRIES {
+            let before = self.store.sign_in_failures(&account).await?;
+            if !known_browser && let Some(wait) = Failures::wait(before.as_ref(), ACCOUNT_FREE, now) {
+                return Ok(Err(wait));
+            }
+            let mut after = Failures::counted(before.as_ref(), now);
+            let tell = after.tell(now);
+            if self.store.put_sign_in_failures(&account, before.as_ref(), &after).await? {
+                return Ok(Ok(tell));
+            }
+        }
+        // Attempts on this account crowd each other out: fail closed.
+        Ok(Err(SignedDuration::from_secs(1)))
+    }
+
+    /// She signed in: her account's failures end on every instance.
+    pub async fn sign_in_succeeded(&self, email: &str) -> Result<()> {
+        Ok(self.store.clear_sign_in_failures(&self.keys.sign_in_account(email)?).await?)
     }
 
     /// Tells an account holder, without content, that sign-in attempts on

@@ -285,6 +285,7 @@ impl Ombud {
     /// Makes the session keys of this hour and the next two days that do
     /// not exist yet, and deletes those that can open no live session: on a
     /// fixed schedule (startup and the job loop), whatever the traffic.
+    /// Ended staff sessions and forgotten sign-in failures go too.
     pub async fn keep_session_keys(&self) -> Result<()> {
         let now = hour_of(session_now());
         let have: std::collections::HashSet<i64> =
@@ -297,6 +298,8 @@ impl Ombud {
         }
         self.store.delete_session_keys_before(oldest_live_hour()).await?;
         self.store.sweep_staff_sessions(session_now()).await?;
+        let forgotten = self.clock.now() - ombud_domain::throttle::FORGET;
+        self.store.forget_sign_in_failures(forgotten).await?;
         Ok(())
     }
 }

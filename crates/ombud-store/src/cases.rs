@@ -469,19 +469,30 @@ impl InboxQuery {
         format!("${}", self.binds.len())
     }
 
-    /// Whether a newest-first page is read from a smaller table's own copy
-    /// of when each case was received (`x`): her assignments when the list
-    /// is someone's, else a label's cases when it is a label's.
+    /// Whether a page is read from a smaller table's own copy of the case's
+    /// order columns (`x`): her assignments when the list is someone's, else
+    /// a label's cases when it is a label's. Both keep when each case was
+    /// received and its next open deadline, each with an index in that order.
     fn drives(f: &CaseFilter) -> bool {
-        f.sort == InboxSort::Created && (matches!(f.assigned, AssignedTo::Staff(_)) || f.label.is_some())
+        matches!(f.assigned, AssignedTo::Staff(_)) || f.label.is_some()
+    }
+
+    /// The columns a page is read in order of: those of the index that serves it.
+    fn order_columns(f: &CaseFilter) -> (&'static str, &'static str) {
+        match (f.sort, Self::drives(f)) {
+            (InboxSort::Created, true) => ("x.received_at", "x.case_id"),
+            (InboxSort::Deadline, true) => ("x.next_due", "x.case_id"),
+            (InboxSort::Created, false) => ("c.received_at", "c.id"),
+            (InboxSort::Deadline, false) => ("c.next_due", "c.id"),
+        }
     }
 
     /// The order a page is read in, on the columns of the index that serves it.
-    fn order(f: &CaseFilter) -> &'static str {
+    fn order(f: &CaseFilter) -> String {
+        let (key, id) = Self::order_columns(f);
         match f.sort {
-            InboxSort::Created if Self::drives(f) => "x.received_at DESC, x.case_id DESC",
-            InboxSort::Created => "c.received_at DESC, c.id DESC",
-            InboxSort::Deadline => "c.next_due, c.id",
+            InboxSort::Created => format!("{key} DESC, {id} DESC"),
+            InboxSort::Deadline => format!("{key}, {id}"),
         }
     }
 
@@ -501,7 +512,7 @@ impl InboxQuery {
                      WHERE x.staff_id = {who} AND c.id = x.case_id AND a.case_id = c.id AND a.staff_id = {me}"
                 )
             }
-            (_, Some(label)) if Self::drives(f) => {
+            (_, Some(label)) => {
                 label_done = true;
                 let v = self.bind(Value::Text(label.clone()));
                 format!(
@@ -528,10 +539,9 @@ impl InboxQuery {
             sql.push_str(&format!(" AND c.next_due < {v}"));
         }
         if f.escalated {
-            // Unary plus keeps SQLite from reading the few escalated cases by
-            // their own index and sorting them all: it walks the list's order
-            // and stops at the page.
-            sql.push_str(" AND +c.escalated_at IS NOT NULL");
+            // Written as the partial indexes of escalated cases are, one per
+            // order, so that the page is read in order from one of them.
+            sql.push_str(" AND c.escalated_at IS NOT NULL");
         }
         if let Some(label) = f.label.as_ref().filter(|_| !label_done) {
             let v = self.bind(Value::Text(label.clone()));
@@ -549,10 +559,10 @@ impl InboxQuery {
             let key = self.bind(Value::Int(after.key));
             let id = self.bind(Value::Text(after.id.to_string()));
             // The same columns the page is read in order of.
-            let (at, case) = if Self::drives(f) { ("x.received_at", "x.case_id") } else { ("c.received_at", "c.id") };
+            let (at, case) = Self::order_columns(f);
             sql.push_str(&match f.sort {
                 InboxSort::Created => format!(" AND ({at} < {key} OR ({at} = {key} AND {case} < {id}))"),
-                InboxSort::Deadline => format!(" AND (c.next_due > {key} OR (c.next_due = {key} AND c.id > {id}))"),
+                InboxSort::Deadline => format!(" AND ({at} > {key} OR ({at} = {key} AND {case} > {id}))"),
             });
         }
         sql

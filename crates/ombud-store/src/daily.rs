@@ -353,8 +353,8 @@ impl DailyStore for SqlStore {
             let since =
                 before.iter().find(|b| b.staff_id == staff.to_string() && b.part == part).map_or(at, |b| b.assigned_at);
             sqlx::query(
-                "INSERT INTO case_assignees (case_id, staff_id, part, assigned_at, received_at)
-                 SELECT $1, $2, $3, $4, received_at FROM cases WHERE id = $1",
+                "INSERT INTO case_assignees (case_id, staff_id, part, assigned_at, received_at, next_due)
+                 SELECT $1, $2, $3, $4, received_at, next_due FROM cases WHERE id = $1",
             )
             .bind(a.case_id.to_string())
             .bind(staff.to_string())
@@ -415,8 +415,8 @@ impl DailyStore for SqlStore {
         sqlx::query("DELETE FROM case_labels WHERE case_id = $1").bind(case.to_string()).execute(&mut *tx).await?;
         for label in labels {
             sqlx::query(
-                "INSERT INTO case_labels (case_id, label, added_at, received_at)
-                 SELECT c.id, $2, $3, c.received_at FROM cases c WHERE c.id = $1",
+                "INSERT INTO case_labels (case_id, label, added_at, received_at, next_due)
+                 SELECT c.id, $2, $3, c.received_at, c.next_due FROM cases c WHERE c.id = $1",
             )
             .bind(case.to_string())
             .bind(label)

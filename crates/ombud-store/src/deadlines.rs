@@ -69,7 +69,9 @@ pub trait DeadlineStore: Send + Sync {
 
 /// Keeps `cases.next_due` the case's earliest open deadline (`NO_DEADLINE`
 /// when none is open), in the transaction that changed its deadlines: the
-/// inbox reads its order and its overdue filter from it.
+/// inbox reads its order and its overdue filter from it. Her assignments and
+/// the case's labels keep a copy, so that "mine" and a label are read by
+/// deadline from their own index.
 pub(crate) async fn refresh_next_due(conn: &mut Conn, case: CaseId) -> Result<()> {
     sqlx::query(
         "UPDATE cases SET next_due = COALESCE(
@@ -80,6 +82,12 @@ pub(crate) async fn refresh_next_due(conn: &mut Conn, case: CaseId) -> Result<()
     .bind(NO_DEADLINE)
     .execute(&mut *conn)
     .await?;
+    for copy in [
+        "UPDATE case_assignees SET next_due = (SELECT c.next_due FROM cases c WHERE c.id = $1) WHERE case_id = $1",
+        "UPDATE case_labels SET next_due = (SELECT c.next_due FROM cases c WHERE c.id = $1) WHERE case_id = $1",
+    ] {
+        sqlx::query(copy).bind(case.to_string()).execute(&mut *conn).await?;
+    }
     Ok(())
 }
 

@@ -41,6 +41,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (27, "directory identifiers", include_str!("../migrations/0027_directory_identifiers.sql")),
     (28, "directory links", include_str!("../migrations/0028_directory_links.sql")),
     (29, "sessions", include_str!("../migrations/0029_sessions.sql")),
+    (30, "inbox orders", include_str!("../migrations/0030_inbox_orders.sql")),
+    (31, "sign-in failures", include_str!("../migrations/0031_sign_in_failures.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -194,6 +196,14 @@ mod tests {
         (
             "14e3773f5ff85df8f1bfc6511d635ed9826a7d8faf2adc0a8fc04bd11e2746de149e5d254845b667e987e20c49d1d217",
             "2d6c3bea55bb9a6cf7e8492296ad4980f4d93b60bff6e3bfe66156e7debf9ef820b5eabbadfffef537cedb10aa5a8017",
+        ),
+        (
+            "95b4d2d43d8c855c1d29712b2f088b3a994dc0083a1a12167928630dbce2af4436a4025014da9f151a88c92a39d1f6f1",
+            "21faf0c84a5ad64cdce43a1886345ecd7ad6be1a23b82c3200009ecdab1dce8216f3c825ce697ad6f6532e224951cc3d",
+        ),
+        (
+            "23f8812e70a351f95fe310d4277faa1a82912668c8ab5738ca5a7d94298f7fbb2d2566e7fc20077c5fd025e23d0378c7",
+            "9e9b23bc0116b44b26610adcae66d832914b499b937c4d92287cfed6d7ff20c04ece9d8f43645ca85fc67930ee4dd043",
         ),
     ];
 

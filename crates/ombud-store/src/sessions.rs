@@ -6,6 +6,7 @@ use crate::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use ombud_domain::StaffId;
+use ombud_domain::throttle::Failures;
 
 /// How far a staff session has come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +103,20 @@ pub trait SessionStore: Send + Sync {
     async fn put_session_key(&self, hour: i64, sealed: &[u8]) -> Result<bool>;
     /// Deletes the keys of hours before `hour`: what they sealed opens no more.
     async fn delete_session_keys_before(&self, hour: i64) -> Result<u64>;
+    /// An account's failed sign-ins, under a keyed hash of its email.
+    async fn sign_in_failures(&self, account: &[u8; 32]) -> Result<Option<Failures>>;
+    /// Writes an account's failures if they are still `before` (another
+    /// instance may have counted one meanwhile); whether it did.
+    async fn put_sign_in_failures(
+        &self,
+        account: &[u8; 32],
+        before: Option<&Failures>,
+        after: &Failures,
+    ) -> Result<bool>;
+    /// She signed in: her account's failures end.
+    async fn clear_sign_in_failures(&self, account: &[u8; 32]) -> Result<()>;
+    /// Deletes the counts whose last failure was before `before`.
+    async fn forget_sign_in_failures(&self, before: Timestamp) -> Result<u64>;
 }
 
 /// Ends every session and half sign-in of one account, in the caller's
@@ -206,6 +221,76 @@ impl SessionStore for SqlStore {
 
     async fn delete_session_keys_before(&self, hour: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM session_keys WHERE hour < $1").bind(hour).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn sign_in_failures(&self, account: &[u8; 32]) -> Result<Option<Failures>> {
+        let row = sqlx::query_as::<_, (i64, i64, Option<i64>)>(
+            "SELECT failures, last_at, told_at FROM sign_in_failures WHERE account = $1",
+        )
+        .bind(account.to_vec())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(count, last, told)| {
+            Ok(Failures {
+                count: u32::try_from(count).map_err(|_| StoreError::Corrupt("sign-in failures".into()))?,
+                last: from_millis(last)?,
+                told: told.map(from_millis).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn put_sign_in_failures(
+        &self,
+        account: &[u8; 32],
+        before: Option<&Failures>,
+        after: &Failures,
+    ) -> Result<bool> {
+        let done = match before {
+            None => {
+                sqlx::query(
+                    "INSERT INTO sign_in_failures (account, failures, last_at, told_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (account) DO NOTHING",
+                )
+                .bind(account.to_vec())
+                .bind(i64::from(after.count))
+                .bind(millis(after.last))
+                .bind(after.told.map(millis))
+                .execute(&self.pool)
+                .await?
+            }
+            Some(before) => {
+                sqlx::query(
+                    "UPDATE sign_in_failures SET failures = $2, last_at = $3, told_at = $4
+                     WHERE account = $1 AND failures = $5 AND last_at = $6",
+                )
+                .bind(account.to_vec())
+                .bind(i64::from(after.count))
+                .bind(millis(after.last))
+                .bind(after.told.map(millis))
+                .bind(i64::from(before.count))
+                .bind(millis(before.last))
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn clear_sign_in_failures(&self, account: &[u8; 32]) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+            .bind(account.to_vec())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn forget_sign_in_failures(&self, before: Timestamp) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE last_at < $1")
+            .bind(millis(before))
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 }

@@ -122,3 +122,60 @@ async fn a_reporters_session_opens_on_any_instance_and_reading_her_case_writes_n
         s.stop().await;
     }
 }
+
+/// Signs h@example.org in through the API at `base`, as from `from` where a
+/// proxy is trusted: the status.
+async fn sign_in_at(client: &reqwest::Client, base: &str, from: &str, password: &str) -> u16 {
+    client
+        .post(format!("{base}/api/v1/staff/session"))
+        .header("x-forwarded-for", from)
+        .json(&json!({"email": "H@Example.org ", "password": password}))
+        .send()
+        .await
+        .expect("sign in")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn an_accounts_failed_sign_ins_are_counted_by_every_instance_and_kept_as_a_keyed_hash_only() {
+    for backend in backends() {
+        let mut options = ombud_testkit::Options { backend, ..Default::default() };
+        options.web.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+        let s = TestServer::start_with(options).await;
+        let pw = s.staff("h@example.org", Role::Handler).await;
+        let other = s.another_server().await;
+        let other_base = other.url("").trim_end_matches('/').to_owned();
+        let base = s.url("").trim_end_matches('/').to_owned();
+
+        // Guesses spread over both instances, from two networks: each
+        // instance's clients stay under their own budget, the account not.
+        let mut answers = Vec::new();
+        for i in 0..6 {
+            let (at, from) = if i % 2 == 0 { (&base, "203.0.113.66") } else { (&other_base, "198.51.100.9") };
+            answers.push(sign_in_at(&s.client(), at, from, &format!("guess {i} SNTL-PW-b41d")).await);
+        }
+        assert_eq!(answers[..5], [401; 5], "{backend:?}: the free failures are answered");
+        assert_eq!(answers[5], 429, "{backend:?}: the sixth waits, though each instance saw three");
+        assert_eq!(
+            sign_in_at(&s.client(), &other_base, "192.0.2.50", &pw).await,
+            429,
+            "{backend:?}: a new browser on the other instance waits for the account too"
+        );
+
+        // What the database keeps of it: neither the email typed, nor a
+        // password, nor an address.
+        let kept = s.table_bytes(&["sign_in_failures"]).await;
+        assert!(!kept.is_empty(), "{backend:?}: the account's count is a row");
+        for secret in ["h@example.org", "SNTL-PW-b41d", "203.0.113", "198.51.100", "192.0.2"] {
+            assert!(!contains(&kept, secret.as_bytes()), "{backend:?}: {secret} is not kept");
+        }
+
+        // After the wait she signs in on one instance, and her account's
+        // count ends on both.
+        s.clock.advance(jiff::SignedDuration::from_mins(16));
+        assert_eq!(sign_in_at(&s.client(), &other_base, "192.0.2.50", &pw).await, 200, "{backend:?}");
+        assert!(s.table_bytes(&["sign_in_failures"]).await.is_empty(), "{backend:?}: her sign-in ends the count");
+        s.stop().await;
+    }
+}
