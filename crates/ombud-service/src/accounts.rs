@@ -3,8 +3,8 @@
 
 use crate::error::invalid;
 use crate::{Ombud, Result, ServiceError, StaffDesk};
-use ombud_crypto::StaffKeys;
 use jiff::SignedDuration;
+use ombud_crypto::StaffKeys;
 use ombud_domain::throttle::{ACCOUNT_FREE, Failures};
 use ombud_domain::{EventKind, StaffId, StaffStatus, password_problem};
 use ombud_store::*;

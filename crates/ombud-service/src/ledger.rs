@@ -389,14 +389,33 @@ impl Frontier {
     }
 }
 
+impl Ombud {
+    /// The size of the log a record she kept was given, once its checkpoint's
+    /// signature is checked with this instance's key.
+    pub fn size_of_kept_record(&self, kept: &Record) -> Result<u64> {
+        ombud_ledger::verify_note(&kept.checkpoint, &self.verifier_key())
+            .map(|checkpoint| checkpoint.size)
+            .map_err(|_| invalid("earlier", "record-not-ours"))
+    }
+}
+
 impl ReporterDesk<'_> {
-    /// Her case's events with inclusion proofs against a fresh signed
-    /// checkpoint, plus proofs that every checkpoint she was given before is a
-    /// prefix of this one.
-    pub async fn record(&self) -> Result<Record> {
+    /// Her case's events with inclusion proofs against the checkpoint the
+    /// job loop signed last (her steps of the last round join at the next),
+    /// and, with `since`, a proof that the checkpoint of a record she kept
+    /// (its size) is a prefix of this one. Nothing is written, and nothing
+    /// remembers that she downloaded it (DECISIONS #21), except on an
+    /// instance that has never signed a checkpoint, which signs its first.
+    pub async fn record(&self, since: Option<u64>) -> Result<Record> {
         let session = self.session;
         let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        let checkpoint = self.checkpoint().await?;
+        let checkpoint = match self.store.latest_checkpoint().await? {
+            Some(signed) => signed,
+            None => self.checkpoint().await?,
+        };
+        if since.is_some_and(|size| size > checkpoint.size) {
+            return Err(invalid("since", "beyond-log"));
+        }
         let case_events: Vec<(EventRecord, u64)> = (self.store.events(case.id).await?.into_iter())
             .filter(|e| e.kind.in_her_record())
             .filter_map(|e| e.leaf_index.filter(|i| *i < checkpoint.size).map(|i| (e, i)))
@@ -419,14 +438,10 @@ impl ReporterDesk<'_> {
             });
         }
         let mut consistency = Vec::new();
-        for earlier in self.store.record_downloads(case.id).await? {
-            if earlier > 0 && earlier < checkpoint.size {
-                let proof =
-                    self.with_nodes(|get| ombud_ledger::consistency_proof(earlier, checkpoint.size, get)).await?;
-                consistency.push(ConsistencyFrom { size: earlier, proof: proof.iter().map(|h| b64(h)).collect() });
-            }
+        if let Some(earlier) = since.filter(|size| *size > 0 && *size < checkpoint.size) {
+            let proof = self.with_nodes(|get| ombud_ledger::consistency_proof(earlier, checkpoint.size, get)).await?;
+            consistency.push(ConsistencyFrom { size: earlier, proof: proof.iter().map(|h| b64(h)).collect() });
         }
-        self.store.note_record_download(case.id, checkpoint.size).await?;
         Ok(Record {
             format: RECORD_FORMAT.to_owned(),
             case_ref: case.reference,

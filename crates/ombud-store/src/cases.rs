@@ -536,7 +536,13 @@ impl InboxQuery {
         }
         if let Some(before) = f.due_before {
             let v = self.bind(Value::Int(millis(before)));
-            sql.push_str(&format!(" AND c.next_due < {v}"));
+            // By deadline, the page is a range of the deadline index. Newest
+            // first, no index serves both the range and the order: the unary
+            // plus keeps SQLite walking the cases newest first to the page
+            // (new cases are the ones due soonest), never sorting every case
+            // due in the range.
+            let due = if f.sort == InboxSort::Created { "+c.next_due" } else { "c.next_due" };
+            sql.push_str(&format!(" AND {due} < {v}"));
         }
         if f.escalated {
             // Written as the partial indexes of escalated cases are, one per

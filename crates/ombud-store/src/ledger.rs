@@ -41,8 +41,6 @@ pub trait LedgerStore: Send + Sync {
     async fn latest_checkpoint(&self) -> Result<Option<CheckpointRow>>;
     /// Stores a checkpoint unless one of that size exists.
     async fn put_checkpoint(&self, checkpoint: &CheckpointRow) -> Result<()>;
-    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()>;
-    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>>;
     /// Binds the store to the hasher of actor commitments, so that it writes
     /// version-2 leaves. The first binding stands: the service binds after
     /// checking the instance secret, so any later one is by the same key.
@@ -301,25 +299,6 @@ impl LedgerStore for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    async fn note_record_download(&self, case: CaseId, size: u64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO record_downloads (case_id, size) VALUES ($1, $2) ON CONFLICT (case_id, size) DO NOTHING",
-        )
-        .bind(case.to_string())
-        .bind(index(size)?)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn record_downloads(&self, case: CaseId) -> Result<Vec<u64>> {
-        let sizes: Vec<i64> = sqlx::query_scalar("SELECT size FROM record_downloads WHERE case_id = $1 ORDER BY size")
-            .bind(case.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(sizes.into_iter().filter_map(|s| u64::try_from(s).ok()).collect())
     }
 }
 

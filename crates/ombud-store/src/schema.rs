@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (29, "sessions", include_str!("../migrations/0029_sessions.sql")),
     (30, "inbox orders", include_str!("../migrations/0030_inbox_orders.sql")),
     (31, "sign-in failures", include_str!("../migrations/0031_sign_in_failures.sql")),
+    (32, "no record downloads", include_str!("../migrations/0032_no_record_downloads.sql")),
 ];
 
 /// A migration's text for one dialect.
@@ -198,12 +199,16 @@ mod tests {
             "2d6c3bea55bb9a6cf7e8492296ad4980f4d93b60bff6e3bfe66156e7debf9ef820b5eabbadfffef537cedb10aa5a8017",
         ),
         (
-            "95b4d2d43d8c855c1d29712b2f088b3a994dc0083a1a12167928630dbce2af4436a4025014da9f151a88c92a39d1f6f1",
-            "21faf0c84a5ad64cdce43a1886345ecd7ad6be1a23b82c3200009ecdab1dce8216f3c825ce697ad6f6532e224951cc3d",
+            "0889f05bc861e432fddba61a6b623c3ebdc3c406b3b0abbb0ec66ca1fcb18547e8a6d76a60266f37dd777a04b5018f4f",
+            "a3d53e131dbb6b7e8e2bfef4fed5b6a89ee65944f333079f08f28792a846e2fef764a70b49e6d427c6bc7acb68b3221d",
         ),
         (
             "23f8812e70a351f95fe310d4277faa1a82912668c8ab5738ca5a7d94298f7fbb2d2566e7fc20077c5fd025e23d0378c7",
             "9e9b23bc0116b44b26610adcae66d832914b499b937c4d92287cfed6d7ff20c04ece9d8f43645ca85fc67930ee4dd043",
+        ),
+        (
+            "a256074e76d6289abbbb2d1b208747491713a1ddb54ea86415cadc1972cee8d32f2f8d251be5115a65b2a7d6cf469a95",
+            "a256074e76d6289abbbb2d1b208747491713a1ddb54ea86415cadc1972cee8d32f2f8d251be5115a65b2a7d6cf469a95",
         ),
     ];
 

@@ -194,7 +194,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(state.clone(), guards::once))
                 .layer(axum::middleware::from_fn_with_state(state.clone(), sessions::renew_case_sessions)),
         )
-        .nest("/api/v1", api::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES))
+                .layer(axum::middleware::from_fn_with_state(state.clone(), sessions::renew_reporter_token)),
+        )
         .nest("/scim/v2", scim::routes().layer(DefaultBodyLimit::max(api::MAX_JSON_BYTES)))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))

@@ -162,6 +162,35 @@ pub(crate) async fn renew_case_sessions(
     response
 }
 
+/// The answer's header that carries her API bearer token, re-issued: use it
+/// for the next request (the one sent lasts until its own expiry).
+pub const SESSION_HEADER: &str = "ombud-session-token";
+
+/// Her API bearer token lasts as her cookie does: each answer to a request of
+/// hers (`/api/v1/reporter/…`, where the router nests the API) carries it
+/// re-sealed with a new expiry in [`SESSION_HEADER`]. Nothing is written.
+pub(crate) async fn renew_reporter_token(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.extensions().get::<axum::extract::OriginalUri>().map(|u| u.path().to_owned());
+    let hers = path.is_some_and(|p| p.starts_with("/api/v1/reporter/") && p != "/api/v1/reporter/session");
+    let token = crate::extract::bearer(request.headers()).filter(|_| hers).map(str::to_owned);
+    let mut response = next.run(request).await;
+    if response.status().is_server_error() {
+        return response;
+    }
+    if let Some(token) = token
+        && let Some(session) = state.reporter_session(&token).await
+        && let Ok(token) = state.begin_reporter_session(&session).await
+        && let Ok(value) = axum::http::HeaderValue::from_str(&token)
+    {
+        response.headers_mut().insert(SESSION_HEADER, value);
+    }
+    response
+}
+
 /// Whether the answer sets (or clears) the named cookie itself.
 fn sets_cookie(response: &axum::response::Response, name: &str) -> bool {
     let prefix = format!("{name}=");

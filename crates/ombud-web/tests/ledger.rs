@@ -110,19 +110,26 @@ async fn checkpoints_and_proofs_verify_with_the_published_key() {
             .send()
             .await
             .expect("message");
-        let newer: Record = s
-            .client()
-            .get(s.url("/api/v1/reporter/record"))
-            .bearer_auth(&reporter)
-            .send()
-            .await
-            .expect("record")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(newer.events.len(), 4);
-        assert_eq!(newer.consistency.len(), 1, "proves it extends the checkpoint she was given");
+        let fetch = async |query: &str| -> Record {
+            let r = s.client().get(s.url(&format!("/api/v1/reporter/record{query}"))).bearer_auth(&reporter);
+            r.send().await.expect("record").json().await.expect("json")
+        };
+        assert_eq!(fetch("").await.events.len(), 3, "{backend:?}: her message joins at the next signed checkpoint");
+        // The job loop signs the log each round; a public read signs it as well.
+        s.client().get(s.url("/api/v1/ledger/checkpoint")).send().await.expect("sign");
+        let before = s.database_snapshot().await;
+        let unproven = fetch("").await;
+        assert_eq!(unproven.events.len(), 4);
+        assert!(unproven.consistency.is_empty(), "{backend:?}: nothing remembers what she was given before");
+        assert!(verify_record(&unproven, &key, Some(&record)).is_err(), "{backend:?}: so it proves nothing alone");
+        let newer = fetch(&format!("?since={}", checkpoint.size)).await;
+        assert_eq!(s.database_snapshot().await, before, "{backend:?}: downloading her record wrote nothing");
+        assert_eq!(newer.consistency.len(), 1, "proves it extends the checkpoint she names");
         verify_record(&newer, &key, Some(&record)).expect("the newer record extends the earlier");
+        for (query, status) in [("?since=99999", 422), ("?since=soon", 400), ("?since=-1", 400)] {
+            let r = s.client().get(s.url(&format!("/api/v1/reporter/record{query}"))).bearer_auth(&reporter);
+            assert_eq!(r.send().await.expect("record").status(), status, "{backend:?}: {query}");
+        }
         let mut forged = newer.clone();
         forged.events.remove(0);
         assert!(verify_record(&forged, &key, Some(&record)).is_err(), "a record missing an earlier event fails");
@@ -140,9 +147,39 @@ async fn the_reporter_page_lists_her_events_and_offers_the_record() {
     assert!(page.contains("处理记录") && page.contains("已收到举报"));
     let file = browser.get(s.url("/follow-up/record")).send().await.expect("record");
     assert!(file.headers()["content-disposition"].to_str().expect("ascii").contains("ombud-record-OMB-"));
-    let record: Record = serde_json::from_slice(&file.bytes().await.expect("bytes")).expect("a record");
+    let kept = file.bytes().await.expect("bytes").to_vec();
+    let record: Record = serde_json::from_slice(&kept).expect("a record");
     let key = VerifierKey::parse(&record.verifier_key).expect("key");
     verify_record(&record, &key, None).expect("verifies");
+
+    // Later she writes, the log is signed again, and she chooses the record
+    // she kept: the new one proves it extends it.
+    let reply = reqwest::multipart::Form::new().text("body", "补充一点");
+    browser.post(s.url("/follow-up/reply")).multipart(reply).send().await.expect("reply");
+    s.client().get(s.url("/api/v1/ledger/checkpoint")).send().await.expect("sign");
+    let choose = |bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("ombud-record.json").mime_str("application/json");
+        reqwest::multipart::Form::new().part("earlier", part.expect("mime"))
+    };
+    let newer = browser.post(s.url("/follow-up/record")).multipart(choose(kept)).send().await.expect("record");
+    assert_eq!(newer.status(), 200);
+    let newer: Record = serde_json::from_slice(&newer.bytes().await.expect("bytes")).expect("a record");
+    assert_eq!(newer.events.len(), record.events.len() + 1, "her message is on it");
+    verify_record(&newer, &key, Some(&record)).expect("and it proves it extends the one she kept");
+
+    // A file that is not a record, or a record of another Ombud, is refused
+    // beside the field, in her language.
+    let mut forged = record.clone();
+    forged.checkpoint = forged.checkpoint.replace("\n\n", "\n\n— someone-else AAAA\n");
+    forged.checkpoint = forged.checkpoint.replacen(char::is_numeric, "9", 1);
+    for (bytes, says) in [
+        (b"not json at all".to_vec(), "这个文件不是处理记录"),
+        (serde_json::to_vec(&forged).expect("json"), "这份记录不是由本 Ombud 签名的"),
+    ] {
+        let refused = browser.post(s.url("/follow-up/record")).multipart(choose(bytes)).send().await.expect("record");
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.expect("html").contains(says), "{says}");
+    }
     let about = s.client().get(s.url("/about")).send().await.expect("about").text().await.expect("html");
     assert!(about.contains(&record.verifier_key));
     s.stop().await;

@@ -102,7 +102,12 @@ async fn a_reporters_session_opens_on_any_instance_and_reading_her_case_writes_n
         let before = s.database_snapshot().await;
         let read = s.client().get(other.url("/api/v1/reporter/case")).bearer_auth(&token).send().await.expect("read");
         assert_eq!(read.status(), 200, "{backend:?}: her token opens on the other instance");
+        let reissued = read.headers().get("ombud-session-token").expect("her token is re-issued").to_str();
+        let reissued = reissued.expect("ascii").to_owned();
+        assert_ne!(reissued, token, "{backend:?}: with a new expiry");
         assert!(read.text().await.expect("json").contains(SENTINEL), "{backend:?}");
+        let again = s.client().get(s.url("/api/v1/reporter/case")).bearer_auth(&reissued).send().await.expect("read");
+        assert!(again.text().await.expect("json").contains(SENTINEL), "{backend:?}: the re-issued token opens it");
         let page = reporter.get(other.url("/follow-up")).send().await.expect("page");
         assert_eq!(page.status(), 200, "{backend:?}");
         let renewed = set_cookie(&page, "ombud_reporter").expect("her cookie comes back with a new expiry");
@@ -114,6 +119,7 @@ async fn a_reporters_session_opens_on_any_instance_and_reading_her_case_writes_n
         // The session is in her cookie; what the database holds cannot open it.
         let everything = s.database_snapshot().await;
         assert!(!contains(&everything, renewed.as_bytes()) && !contains(&everything, token.as_bytes()));
+        assert!(!contains(&everything, reissued.as_bytes()));
         // A token made up, or cut short, is no session.
         let cut = &token[..token.len() - 4];
         for bad in [cut, "AAAAAAAAAAAAAAAAAAAAAAAA", "not base64 at all!"] {

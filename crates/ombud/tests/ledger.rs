@@ -138,6 +138,9 @@ async fn make_history(db: &Db, data: &Path, files: &Path) -> History {
     let reporter = session["token"].as_str().expect("token").to_owned();
     post("/api/v1/reporter/messages", Some(&reporter), json!({"body": "thanks"})).await.expect("5 reporter message");
     let record = files.join("record-1.json");
+    // Her record is proven against the checkpoint signed last: the job loop
+    // signs one each round the log grew, and a public read of it as well.
+    c.get(format!("{b}/api/v1/ledger/checkpoint")).send().await.expect("signed");
     let bytes = c
         .get(format!("{b}/api/v1/reporter/record"))
         .bearer_auth(&reporter)
@@ -152,7 +155,9 @@ async fn make_history(db: &Db, data: &Path, files: &Path) -> History {
     History { receipt, record, key: key["verifier_key"].as_str().expect("key").to_owned() }
 }
 
-async fn download_record(db: &Db, data: &Path, files: &Path, receipt: &str, name: &str) -> PathBuf {
+/// Her record from a server on `data`, proven against the record she kept
+/// (`since`, its log size).
+async fn download_record(db: &Db, data: &Path, files: &Path, receipt: &str, since: u64, name: &str) -> PathBuf {
     let args = db.args();
     let extra: Vec<&str> = args.iter().map(String::as_str).collect();
     let server = common::serve(&extra, data, &files.join(format!("{name}.log")), "info").await;
@@ -166,8 +171,9 @@ async fn download_record(db: &Db, data: &Path, files: &Path, receipt: &str, name
         .json()
         .await
         .expect("json");
+    c.get(format!("{}/api/v1/ledger/checkpoint", server.base)).send().await.expect("signed");
     let response = c
-        .get(format!("{}/api/v1/reporter/record", server.base))
+        .get(format!("{}/api/v1/reporter/record?since={since}", server.base))
         .bearer_auth(session["token"].as_str().expect("token"))
         .send()
         .await
@@ -256,6 +262,10 @@ async fn tampering_is_caught(db: Db) {
     let record = history.record.to_str().expect("path");
     let offline = common::run_plain(&["ledger", "verify-record", record, "--key", &history.key]);
     assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
+    let kept: ombud_ledger::Record = serde_json::from_slice(&std::fs::read(record).expect("read")).expect("record");
+    let key = ombud_ledger::VerifierKey::parse(&history.key).expect("key");
+    let since = ombud_ledger::verify_note(&kept.checkpoint, &key).expect("signed").size;
+    assert!(kept.events.len() >= 5, "her record holds her case's steps: {}", kept.events.len());
 
     for (i, (what, first_bad, sql, offline, names)) in TAMPERS.iter().enumerate() {
         let copy_dir = root.path().join(format!("tampered-{i}"));
@@ -273,7 +283,8 @@ async fn tampering_is_caught(db: Db) {
             copy.drop_copy().await;
             continue;
         }
-        let newer = download_record(&copy, &copy_dir, &files, &history.receipt, &format!("record-tampered-{i}")).await;
+        let newer =
+            download_record(&copy, &copy_dir, &files, &history.receipt, since, &format!("record-tampered-{i}")).await;
         let check = common::run_plain(&[
             "ledger",
             "verify-record",

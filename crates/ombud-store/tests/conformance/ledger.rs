@@ -71,7 +71,7 @@ pub(crate) async fn concurrent_appends_get_distinct_contiguous_indexes(store: &S
     assert_eq!(store.ledger_level(0, 0, 100).await.expect("leaves").len(), 17);
 }
 
-pub(crate) async fn checkpoints_and_record_downloads_round_trip(store: &SqlStore) {
+pub(crate) async fn checkpoints_round_trip(store: &SqlStore) {
     assert_eq!(store.latest_checkpoint().await.expect("latest"), None);
     let first = CheckpointRow { size: 3, root: [1; 32], note: "note 3".into(), created_at: t(0) };
     let second = CheckpointRow { size: 9, root: [2; 32], note: "note 9".into(), created_at: t(60) };
@@ -80,10 +80,4 @@ pub(crate) async fn checkpoints_and_record_downloads_round_trip(store: &SqlStore
     store.put_checkpoint(&CheckpointRow { note: "other".into(), ..first.clone() }).await.expect("a repeat is ignored");
     assert_eq!(store.checkpoints().await.expect("all"), vec![first, second.clone()]);
     assert_eq!(store.latest_checkpoint().await.expect("latest"), Some(second));
-    let case = new_case("OMB-DOWN-0001", t(0), &[]);
-    store.create_case(&case).await.expect("create");
-    store.note_record_download(case.case.id, 9).await.expect("note");
-    store.note_record_download(case.case.id, 3).await.expect("note");
-    store.note_record_download(case.case.id, 9).await.expect("again");
-    assert_eq!(store.record_downloads(case.case.id).await.expect("downloads"), vec![3, 9]);
 }

@@ -78,7 +78,7 @@ conformance!(
     events_come_back_in_order,
     every_event_becomes_a_ledger_leaf,
     concurrent_appends_get_distinct_contiguous_indexes,
-    checkpoints_and_record_downloads_round_trip,
+    checkpoints_round_trip,
     due_deadlines_escalate_once_and_reach_oversight,
     reminders_and_the_outbox_hand_each_notice_out_once,
     a_lease_has_one_holder_at_a_time,

@@ -33,7 +33,7 @@ async fn checkpoint(State(state): State<AppState>) -> ApiResult<Response> {
 }
 
 /// Reads unsigned integers from the query string; anything else is a 400.
-fn query_numbers<const N: usize>(query: Option<&str>, names: [&str; N]) -> ApiResult<[u64; N]> {
+pub(super) fn query_numbers<const N: usize>(query: Option<&str>, names: [&str; N]) -> ApiResult<[u64; N]> {
     let pairs: Vec<(&str, &str)> = query.unwrap_or("").split('&').filter_map(|p| p.split_once('=')).collect();
     let mut out = [0u64; N];
     for (slot, name) in out.iter_mut().zip(names) {

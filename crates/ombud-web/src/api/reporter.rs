@@ -166,11 +166,21 @@ async fn message(
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }
 
-/// Her record of handling: her case's events with inclusion proofs against a signed checkpoint.
+/// Her record of handling: her case's events with inclusion proofs against the checkpoint signed last. With
+/// `since` (the size of a record she kept), a proof that it is a prefix of this one. Nothing records the download.
 #[utoipa::path(get, path = "/reporter/record", tag = "reporter", security(("reporter" = [])),
-    responses((status = 200, body = ombud_service::Record), errors::Unauthorized))]
-async fn record(State(state): State<AppState>, ApiReporter(s): ApiReporter) -> ApiResult<Json<ombud_service::Record>> {
-    Ok(Json(state.ombud.reporter(&s).record().await?))
+    params(("since" = Option<u64>, Query, description = "The log size of an earlier record she kept")),
+    responses((status = 200, body = ombud_service::Record), errors::Unauthorized, errors::BadQuery, errors::Invalid))]
+async fn record(
+    State(state): State<AppState>,
+    ApiReporter(s): ApiReporter,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<ombud_service::Record>> {
+    let since = match uri.query().filter(|q| !q.is_empty()) {
+        Some(q) => Some(super::ledger::query_numbers(Some(q), ["since"])?[0]),
+        None => None,
+    };
+    Ok(Json(state.ombud.reporter(&s).record(since).await?))
 }
 
 /// Raise her case to the oversight committee (allowed once a deadline was missed).

@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/reply", post(reporter::reply))
         .route("/follow-up/sign-out", post(reporter::sign_out))
         .route("/follow-up/attachments/{id}", get(reporter::download))
-        .route("/follow-up/record", get(reporter::record))
+        .route("/follow-up/record", get(reporter::record).post(reporter::record_since))
         .route("/follow-up/escalate", post(reporter::escalate))
         .route("/follow-up/check-in", post(reporter::check_in))
         .route("/follow-up/reminders", post(reporter::reminders))

@@ -449,6 +449,8 @@ pub struct FollowUpCasePage {
     can_escalate: bool,
     /// After she reported: a check-in to answer, reviews, her later reports.
     after: AfterDisplay,
+    /// Beside the choice of a record she kept: why it was refused.
+    record_error: Option<String>,
 }
 
 /// What her page asks or tells after she reported, in words for her.
@@ -474,6 +476,8 @@ struct AfterForm {
     notice: Option<&'static str>,
     reminder_value: String,
     reminder_error: Option<String>,
+    /// Beside the choice of a record she kept: why it was refused.
+    record_error: Option<String>,
 }
 
 fn after_display(page: &Page, after: ombud_service::AfterReport) -> AfterDisplay {
@@ -534,12 +538,13 @@ async fn case_page_with(
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
             let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
-            let invalid = reply_error.is_some() || form.reminder_error.is_some();
+            let invalid = reply_error.is_some() || form.reminder_error.is_some() || form.record_error.is_some();
             let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let escalated =
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
             let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
+            let record_error = form.record_error.clone();
             let after = match state.ombud.reporter(session).after_report().await {
                 Ok(after) => {
                     let shown = after_display(&page, after);
@@ -565,6 +570,7 @@ async fn case_page_with(
                     escalated,
                     can_escalate,
                     after,
+                    record_error,
                 },
             )
         }
@@ -839,7 +845,40 @@ pub async fn escalate(State(state): State<AppState>, ReporterPage(session): Repo
 
 /// Her record of handling as a file she keeps, to check offline later.
 pub async fn record(State(state): State<AppState>, ReporterPage(session): ReporterPage) -> PageResult {
-    let record = state.ombud.reporter(&session).record().await?;
+    record_file(&state, &session, None).await
+}
+
+/// The largest record file she may choose to be proven against (a record
+/// holds one short line per step; this is thousands of steps).
+const MAX_KEPT_RECORD: u64 = 4 * 1024 * 1024;
+
+/// Her record again, with the proof that it extends one she kept and chose:
+/// the server remembers no download, so the earlier record comes from her.
+pub async fn record_since(
+    State(state): State<AppState>,
+    lang: Lang,
+    ReporterPage(session): ReporterPage,
+    multipart: Multipart,
+) -> Response {
+    let data = uploads::read(multipart, MAX_KEPT_RECORD).await;
+    // Too large, or not JSON of a record: either way not a record of hers.
+    let kept = data.files.first().filter(|_| data.file_problem.is_none());
+    let problem = match kept.and_then(|f| serde_json::from_slice::<ombud_service::Record>(&f.bytes).ok()) {
+        None => "record-not-a-record",
+        Some(kept) => match state.ombud.size_of_kept_record(&kept) {
+            Ok(size) => {
+                return axum::response::IntoResponse::into_response(record_file(&state, &session, Some(size)).await);
+            }
+            Err(ServiceError::Invalid(errors)) => errors.first().map_or("record-not-ours", |e| e.code),
+            Err(e) => return error_page(lang, e),
+        },
+    };
+    let record_error = Some(lang.tr().t(&format!("field-{problem}")));
+    case_page_with(&state, lang, &session, String::new(), None, AfterForm { record_error, ..Default::default() }).await
+}
+
+async fn record_file(state: &AppState, session: &ReporterSession, since: Option<u64>) -> PageResult {
+    let record = state.ombud.reporter(session).record(since).await?;
     let bytes = serde_json::to_vec_pretty(&record).map_err(|_| ServiceError::NotFound)?;
     Ok(download_response(ombud_service::Download {
         name: format!("ombud-record-{}.json", record.case_ref),
