@@ -541,7 +541,12 @@ impl InboxQuery {
             // plus keeps SQLite walking the cases newest first to the page
             // (new cases are the ones due soonest), never sorting every case
             // due in the range.
-            let due = if f.sort == InboxSort::Created { "+c.next_due" } else { "c.next_due" };
+            let due = match (f.sort, Self::drives(f)) {
+                (InboxSort::Created, _) => "+c.next_due",
+                // The driving table's own copy, so that the walk stops at the range's end.
+                (InboxSort::Deadline, true) => "x.next_due",
+                (InboxSort::Deadline, false) => "c.next_due",
+            };
             sql.push_str(&format!(" AND {due} < {v}"));
         }
         if f.escalated {

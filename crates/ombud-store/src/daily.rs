@@ -330,6 +330,8 @@ impl DailyStore for SqlStore {
 
     async fn set_assignment(&self, a: &Assignment) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        // Her assignments copy the case's next deadline: not while it changes.
+        crate::deadlines::lock_case(&mut tx, a.case_id).await?;
         let everyone = a.lead.iter().chain(&a.team);
         for staff in everyone.clone() {
             if !may_read(&mut tx, a.case_id, *staff).await? {
@@ -412,6 +414,8 @@ impl DailyStore for SqlStore {
 
     async fn set_labels(&self, case: CaseId, labels: &[String], at: Timestamp, event: &EventRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        // A label copies the case's next deadline: not while it changes.
+        crate::deadlines::lock_case(&mut tx, case).await?;
         sqlx::query("DELETE FROM case_labels WHERE case_id = $1").bind(case.to_string()).execute(&mut *tx).await?;
         for label in labels {
             sqlx::query(

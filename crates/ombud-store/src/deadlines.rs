@@ -67,6 +67,18 @@ pub trait DeadlineStore: Send + Sync {
     async fn remind(&self, deadline: uuid::Uuid, case: CaseId, at: Timestamp) -> Result<bool>;
 }
 
+/// Writes the case row without changing it, first in a transaction, so that
+/// writers of one case's dependent rows take turns (the write lock in
+/// SQLite, the row lock in PostgreSQL): a copy of `next_due` made while its
+/// deadlines change would otherwise go stale.
+pub(crate) async fn lock_case(conn: &mut Conn, case: CaseId) -> Result<()> {
+    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+        .bind(case.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Keeps `cases.next_due` the case's earliest open deadline (`NO_DEADLINE`
 /// when none is open), in the transaction that changed its deadlines: the
 /// inbox reads its order and its overdue filter from it. Her assignments and

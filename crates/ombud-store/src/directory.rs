@@ -526,9 +526,8 @@ impl DirectoryStore for SqlStore {
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let id = case.to_string();
-        // Writing the case row first serialises writers of one case's
-        // exclusions (the write lock in SQLite, the row lock in PostgreSQL).
-        sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1").bind(&id).execute(&mut *tx).await?;
+        // Writers of one case's exclusions take turns.
+        crate::deadlines::lock_case(&mut tx, case).await?;
         let rows = sqlx::query_as::<_, ExclusionColumns>("SELECT * FROM case_exclusions WHERE case_id = $1")
             .bind(&id)
             .fetch_all(&mut *tx)

@@ -376,9 +376,31 @@ pub(crate) async fn the_inbox_pages_in_order_with_every_filter(store: &SqlStore)
     assert!(all_pages(store, b.id, &whole, 10).await.is_empty());
     let retaliation = CaseFilter { category: Some(Category::Retaliation), ..Default::default() };
     assert_eq!(all_pages(store, a.id, &retaliation, 10).await, ["OMB-DDDD-3333"]);
+    // Her assignments, by deadline, one page at a time from their own index.
+    for n in [1usize, 5, 6] {
+        let at = t(950);
+        let assignment = Assignment {
+            case_id: ids[n],
+            lead: Some(a.id),
+            team: Vec::new(),
+            change: SealedEntry {
+                id: uuid::Uuid::now_v7(),
+                case_id: ids[n],
+                created_at: at,
+                staff: a.id,
+                sealed: vec![1],
+            },
+            event: EventRecord::new(ids[n], EventKind::Assigned, at, Actor::Staff(a.id)),
+        };
+        assert!(store.set_assignment(&assignment).await.expect("assign"));
+    }
+    let mine = CaseFilter { assigned: AssignedTo::Staff(a.id), sort: InboxSort::Deadline, ..Default::default() };
+    assert_eq!(all_pages(store, a.id, &mine, 1).await, ["OMB-GGGG-6666", "OMB-FFFF-5555", "OMB-BBBB-2222"]);
     // Due before a time: only the cases whose next deadline is that early.
     let due = CaseFilter { due_before: Some(t(100_000 - 4500)), sort: InboxSort::Deadline, ..Default::default() };
     assert_eq!(all_pages(store, a.id, &due, 10).await, ["OMB-GGGG-6666", "OMB-FFFF-5555"]);
+    let mine_due = CaseFilter { due_before: due.due_before, ..mine.clone() };
+    assert_eq!(all_pages(store, a.id, &mine_due, 1).await, ["OMB-GGGG-6666", "OMB-FFFF-5555"]);
     // A met deadline leaves the order and the filter at once.
     let acknowledged = TransitionRecord {
         id: uuid::Uuid::now_v7(),
@@ -399,6 +421,13 @@ pub(crate) async fn the_inbox_pages_in_order_with_every_filter(store: &SqlStore)
     };
     assert!(store.transition(&acknowledged).await.expect("step"));
     assert_eq!(all_pages(store, a.id, &due, 10).await, ["OMB-FFFF-5555"]);
+    // Her assignments' and the label's copies of the deadline moved with it.
+    assert_eq!(all_pages(store, a.id, &mine, 1).await, ["OMB-FFFF-5555", "OMB-BBBB-2222", "OMB-GGGG-6666"]);
+    assert_eq!(all_pages(store, a.id, &mine_due, 1).await, ["OMB-FFFF-5555"]);
+    assert_eq!(
+        all_pages(store, a.id, &urgent_by_due, 1).await,
+        ["OMB-DDDD-3333", "OMB-CCCC-AAAA", "OMB-AAAA-1111", "OMB-GGGG-6666"]
+    );
     assert_eq!(
         all_pages(store, a.id, &deadline, 10).await.last().map(String::as_str),
         Some("OMB-GGGG-6666"),

@@ -176,10 +176,9 @@ async fn record(
     ApiReporter(s): ApiReporter,
     uri: axum::http::Uri,
 ) -> ApiResult<Json<ombud_service::Record>> {
-    let since = match uri.query().filter(|q| !q.is_empty()) {
-        Some(q) => Some(super::ledger::query_numbers(Some(q), ["since"])?[0]),
-        None => None,
-    };
+    // Other parameters (a cache-buster, say) are no concern of hers.
+    let asks_since = uri.query().is_some_and(|q| q.split('&').any(|p| p.split('=').next() == Some("since")));
+    let since = if asks_since { Some(super::ledger::query_numbers(uri.query(), ["since"])?[0]) } else { None };
     Ok(Json(state.ombud.reporter(&s).record(since).await?))
 }
 
