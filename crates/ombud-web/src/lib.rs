@@ -204,6 +204,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .route("/static/style.css", axum::routing::get(html::stylesheet))
+        .route("/static/icon.svg", axum::routing::get(html::icon))
+        .route("/favicon.ico", axum::routing::get(html::icon))
         .fallback(html::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(guards::no_nul))

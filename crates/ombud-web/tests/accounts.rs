@@ -522,3 +522,23 @@ async fn the_administrator_runs_staff_from_the_browser_and_a_form_keeps_what_he_
     assert_eq!(handler.get(s.url("/admin/staff")).send().await.expect("page").status(), 403);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn the_sign_in_page_says_how_long_to_wait_in_words_and_in_its_header() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    s.staff("h@example.org", Role::Handler).await;
+    let browser = s.browser();
+    let mut last = None;
+    for i in 0..6 {
+        let guess = format!("wrong guess {i}");
+        let form = [("email", "h@example.org"), ("password", guess.as_str())];
+        last = Some(browser.post(s.url("/staff/sign-in?lang=en")).form(&form).send().await.expect("sign in"));
+    }
+    let refused = last.expect("a sixth try");
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("Try again in 1 second."), "one second, not one seconds");
+    assert!(html.contains("value=\"h@example.org\""), "her email is kept");
+    s.stop().await;
+}

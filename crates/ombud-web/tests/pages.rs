@@ -169,6 +169,40 @@ async fn a_form_with_a_missing_field_comes_back_with_everything_typed_and_the_me
         .await
         .expect("html");
     assert!(html.contains("请填写此项。") && html.contains("只写了描述"));
+    assert!(html.contains("这与什么有关？ 请填写此项。"), "a question takes no colon after it");
+    let en = Form::new().text("category", "").text("description", "Only the description");
+    let r = s.client().post(s.url("/report?lang=en")).multipart(en).send().await.expect("submit");
+    let html = r.text().await.expect("html");
+    assert!(html.contains("What is it about? Please fill this in.") && !html.contains("?:"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_over_the_limit_says_the_limit_and_keeps_every_word() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let (_, receipt) = s.report(serde_json::json!({"category": "other", "description": "x"})).await;
+    let browser = s.browser();
+    browser.post(s.url("/follow-up?lang=en")).form(&[("receipt", receipt.as_str())]).send().await.expect("sign in");
+    let long = format!("SNTL-LONG {}", "x".repeat(ombud_domain::MAX_MESSAGE_CHARS));
+    let sent = Form::new().text("body", long.clone());
+    let r = browser.post(s.url("/follow-up/reply")).multipart(sent).send().await.expect("reply");
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.expect("html");
+    assert!(html.contains("Your message has 20,010 characters; the limit is 20,000."), "the limit is named");
+    assert!(html.contains(&long), "every word kept in the box");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_site_has_an_icon() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    for path in ["/favicon.ico", "/static/icon.svg"] {
+        let r = s.client().get(s.url(path)).send().await.expect("icon");
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], "image/svg+xml", "{path}");
+    }
+    let page = s.client().get(s.url("/")).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("<link rel=\"icon\" href=\"/static/icon.svg\""));
     s.stop().await;
 }
 

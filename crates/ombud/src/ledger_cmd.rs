@@ -62,6 +62,25 @@ pub fn verify_record_file(file: &Path, key: &str, earlier: Option<&Path>) -> any
     }
 }
 
+/// The demo's rounds: no deadlines swept and no mail sent (its sample
+/// cases stay as seeded), but the log is signed every few seconds and the
+/// session keys kept, so that her record shows her latest steps soon after,
+/// as on a real instance within a round.
+pub fn spawn_demo_signing(ombud: Arc<Ombud>, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = ombud.keep_session_keys().await {
+                tracing::error!(error = %e, "the session keys could not be kept");
+            }
+            if let Err(e) = ombud.checkpoint_if_grown().await {
+                tracing::error!(error = %e, "could not sign a ledger checkpoint");
+            }
+        }
+    })
+}
+
 pub struct JobLoop {
     pub metrics: ombud_web::metrics::Metrics,
     pub witness: Option<PathBuf>,

@@ -746,5 +746,7 @@ async fn demo(listen: String) -> anyhow::Result<()> {
         println!("    {}  receipt: {}", case.reference, case.receipt);
     }
     println!("\n  Stop with Ctrl-C; everything is deleted.\n");
-    run(ombud_web::AppState::new(Arc::new(ombud), file.web()), &listen, stop_signal()).await
+    let ombud = Arc::new(ombud);
+    let _signing = ledger_cmd::spawn_demo_signing(ombud.clone(), std::time::Duration::from_secs(10));
+    run(ombud_web::AppState::new(ombud, file.web()), &listen, stop_signal()).await
 }

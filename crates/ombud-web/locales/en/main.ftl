@@ -516,6 +516,8 @@ error-already-received = This report was already received
 error-already-received-body = The same form was sent again, for example by reloading the page or pressing the button twice. Your report was received the first time, and nothing was filed twice. For your safety a receipt is shown only once: if you did not keep it, make a new report and say that it repeats an earlier one.
 receipt-follow-up-later = Open my case with the receipt instead
 form-error-line = { $field }: { $message }
+form-error-line-asked = { $field } { $message }
+field-message-too-long = Your message has { $count } characters; the limit is { $max }. Everything you wrote is still here: shorten it, or send it as two messages.
 field-feedback-not-extended = The feedback deadline cannot be moved: she is told what was done within three months of the acknowledgement. Send feedback instead, even if the investigation goes on.
 field-duplicate-request = Each kind of request can be made once.
 error-cross-site = This form was sent from another site
@@ -760,7 +762,10 @@ field-not-yourself = You cannot do this to your own account.
 field-not-disabled = This account is not disabled.
 field-disabled = This account is disabled; enable it first.
 field-wrong-password = This is not your current password.
-sign-in-wait = Sign-in attempts failed too often. Try again in { $seconds } seconds.
+sign-in-wait = Sign-in attempts failed too often. Try again in { $seconds ->
+    [one] 1 second
+   *[other] { $seconds } seconds
+}.
 welcome-title = Choose your password
 welcome-heading = Welcome to Ombud
 welcome-heading-reset = Choose a new password

@@ -128,6 +128,16 @@ pub async fn about(axum::extract::State(state): axum::extract::State<AppState>, 
     }
 }
 
+/// The site's icon (a speech bubble), also answered at `/favicon.ico`,
+/// which browsers ask for whatever a page links.
+pub async fn icon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("../../static/icon.svg"),
+    )
+        .into_response()
+}
+
 pub async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],

@@ -282,6 +282,13 @@ fn problem(tr: &crate::i18n::Tr, form: &ReportFormValues, e: &FieldError) -> Str
     field_message(tr, e)
 }
 
+/// A message over the limit: by how much, and that nothing was lost.
+fn message_too_long(tr: &crate::i18n::Tr, body: &str) -> String {
+    let count = tr.number(body.trim().chars().count());
+    let max = tr.number(ombud_domain::MAX_MESSAGE_CHARS);
+    tr.t_with("field-message-too-long", &[("count", count.into()), ("max", max.into())])
+}
+
 fn form_page(
     state: &AppState,
     lang: Lang,
@@ -295,10 +302,10 @@ fn form_page(
         .iter()
         .map(|e| {
             let field = form_field(&e.field);
-            let line = tr.t_with(
-                "form-error-line",
-                &[("field", field_name(&tr, &field).into()), ("message", problem(&tr, &form, e).into())],
-            );
+            let name = field_name(&tr, &field);
+            // A label that asks ("What is it about?") takes no colon after it.
+            let key = if name.ends_with(['?', '？']) { "form-error-line-asked" } else { "form-error-line" };
+            let line = tr.t_with(key, &[("field", name.into()), ("message", problem(&tr, &form, e).into())]);
             (field.clone(), line)
         })
         .collect();
@@ -678,7 +685,12 @@ pub async fn reply(
     match state.ombud.reporter(&session).reply(&body, data.files).await {
         Ok(_) => see_other("/follow-up#thread"),
         Err(ServiceError::Invalid(errors)) => {
-            case_page(&state, lang, &session, body, Some(field_messages(&tr, &errors))).await
+            let message = if errors.iter().any(|e| e.code == "too-long") {
+                message_too_long(&tr, &body)
+            } else {
+                field_messages(&tr, &errors)
+            };
+            case_page(&state, lang, &session, body, Some(message)).await
         }
         Err(e) => error_page(lang, e),
     }

@@ -77,7 +77,12 @@ pub async fn sign_in(
                 "sign-in-wait",
                 &[("seconds", fluent_templates::fluent_bundle::FluentValue::from(wait.as_secs().max(1)))],
             );
-            refused(StatusCode::TOO_MANY_REQUESTS, error, page)
+            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, error, page);
+            // As the API says it: when a script (or a browser) may try again.
+            if let Ok(after) = axum::http::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, after);
+            }
+            response
         }
         Err(Refused::Service(ServiceError::BadCredentials)) => {
             let error = page.tr.t("error-bad-credentials");
