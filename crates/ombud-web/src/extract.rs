@@ -89,6 +89,10 @@ impl FromRequestParts<AppState> for ApiReporter {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Opened already by the layer that renews her token.
+        if let Some(opened) = parts.extensions.get::<crate::sessions::OpenedReporter>() {
+            return Ok(ApiReporter(opened.0.clone()));
+        }
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
         state.reporter_session(token).await.map(ApiReporter).ok_or_else(ApiError::unauthorized)
     }

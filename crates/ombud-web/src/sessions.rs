@@ -166,6 +166,10 @@ pub(crate) async fn renew_case_sessions(
 /// for the next request (the one sent lasts until its own expiry).
 pub const SESSION_HEADER: &str = "ombud-session-token";
 
+/// Her session as the renewing layer opened it from her bearer token.
+#[derive(Clone)]
+pub(crate) struct OpenedReporter(pub(crate) ombud_service::ReporterSession);
+
 /// Her API bearer token lasts as her cookie does: each answer to a request of
 /// hers (`/api/v1/reporter/…`, where the router nests the API) carries it
 /// re-sealed with a new expiry in [`SESSION_HEADER`]. Nothing is written.
@@ -174,15 +178,23 @@ pub(crate) async fn renew_reporter_token(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let mut request = request;
     let path = request.extensions().get::<axum::extract::OriginalUri>().map(|u| u.path().to_owned());
     let hers = path.is_some_and(|p| p.starts_with("/api/v1/reporter/") && p != "/api/v1/reporter/session");
     let token = crate::extract::bearer(request.headers()).filter(|_| hers).map(str::to_owned);
+    // Opened once: the handler's extractor takes it from here.
+    let session = match token {
+        Some(token) => state.reporter_session(&token).await,
+        None => None,
+    };
+    if let Some(session) = &session {
+        request.extensions_mut().insert(OpenedReporter(session.clone()));
+    }
     let mut response = next.run(request).await;
     if response.status().is_server_error() {
         return response;
     }
-    if let Some(token) = token
-        && let Some(session) = state.reporter_session(&token).await
+    if let Some(session) = session
         && let Ok(token) = state.begin_reporter_session(&session).await
         && let Ok(value) = axum::http::HeaderValue::from_str(&token)
     {
