@@ -3,12 +3,14 @@
 //! by a subquery into a JSON array (`json_group_array` on SQLite, `json_agg`
 //! on PostgreSQL), byte strings as hex. On SQLite every statement is a
 //! switch to the connection's worker thread, which cost more than the
-//! reads themselves when the view took a dozen.
+//! reads themselves when the view took a dozen; the one statement is read
+//! off the pool (`view_reads.rs`).
 
 use crate::rows::{
     AttachmentColumns, CaseColumns, ChangeColumns, DeadlineColumns, EscalationColumns, MessageColumns, RequestColumns,
     TransitionColumns,
 };
+use crate::view_reads::{InlineReader, ViewReader};
 use crate::*;
 use ombud_domain::CaseId;
 
@@ -239,41 +241,85 @@ impl SqlStore {
     /// there is no such case.
     pub(crate) async fn read_case_bundle(&self, case: CaseId) -> Result<Option<CaseBundle>> {
         let sql = self.bundle_sql.get_or_init(|| bundle_sql(self.dialect())).clone();
-        let (
-            cases,
-            report,
-            attachments,
-            messages,
-            deadlines,
-            escalations,
-            events,
-            requests,
-            transitions,
-            changes,
-            measures,
-            measure_changes,
-        ) = sqlx::query_as::<_, BundleColumns>(sqlx::AssertSqlSafe(sql))
+        let read = match self.views.as_deref() {
+            Some(ViewReader::Sqlite(reader)) => read_inline(reader, &sql, case)
+                .inspect_err(|e| tracing::debug!(error = %e, "a case view read inline was refused; through the pool"))
+                .ok(),
+            Some(ViewReader::Postgres(reader)) => reader.fetch_one(&sql, &case.to_string()).await.transpose()?,
+            None => None,
+        };
+        let columns = match read {
+            Some(columns) => columns,
+            // Refused inline (busy), every direct connection lent, or no
+            // reader: the pool, which waits its turn and reports what fails.
+            None => self.pooled_bundle(sql, case).await?,
+        };
+        bundle_of(columns)
+    }
+
+    async fn pooled_bundle(&self, sql: String, case: CaseId) -> Result<BundleColumns> {
+        Ok(sqlx::query_as::<_, BundleColumns>(sqlx::AssertSqlSafe(sql))
             .bind(case.to_string())
             .fetch_one(&self.pool)
-            .await?;
-        let Some(record) = rows::<CaseColumns, CaseRecord>(&cases, "the case")?.into_iter().next() else {
-            return Ok(None);
-        };
-        Ok(Some(CaseBundle {
-            case: record,
-            report: report
-                .map(|hex| hex_bytes::decode(&hex).map_err(|e| StoreError::Corrupt(format!("sealed report: {e}"))))
-                .transpose()?,
-            attachments: rows::<AttachmentColumns, _>(&attachments, "attachments")?,
-            messages: rows::<MessageColumns, _>(&messages, "messages")?,
-            deadlines: rows::<DeadlineColumns, _>(&deadlines, "deadlines")?,
-            escalations: rows::<EscalationColumns, _>(&escalations, "escalations")?,
-            events: rows::<crate::ledger::EventColumns, _>(&events, "events")?,
-            requests: rows::<RequestColumns, _>(&requests, "requests")?,
-            transitions: rows::<TransitionColumns, _>(&transitions, "steps")?,
-            changes: rows::<ChangeColumns, _>(&changes, "deadline changes")?,
-            measures: rows::<crate::daily::MeasureColumns, _>(&measures, "measures")?,
-            measure_changes: rows::<crate::daily::MeasureChangeColumns, _>(&measure_changes, "measure changes")?,
-        }))
+            .await?)
     }
+}
+
+/// The bundle's columns read on this thread (SQLite, see `view_reads.rs`).
+fn read_inline(reader: &InlineReader, sql: &str, case: CaseId) -> rusqlite::Result<BundleColumns> {
+    reader.read(|conn| {
+        conn.prepare_cached(sql)?.query_row([case.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+            ))
+        })
+    })
+}
+
+/// The records of a bundle's columns; None if the case is not there.
+fn bundle_of(columns: BundleColumns) -> Result<Option<CaseBundle>> {
+    let (
+        cases,
+        report,
+        attachments,
+        messages,
+        deadlines,
+        escalations,
+        events,
+        requests,
+        transitions,
+        changes,
+        measures,
+        measure_changes,
+    ) = columns;
+    let Some(record) = rows::<CaseColumns, CaseRecord>(&cases, "the case")?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(CaseBundle {
+        case: record,
+        report: report
+            .map(|hex| hex_bytes::decode(&hex).map_err(|e| StoreError::Corrupt(format!("sealed report: {e}"))))
+            .transpose()?,
+        attachments: rows::<AttachmentColumns, _>(&attachments, "attachments")?,
+        messages: rows::<MessageColumns, _>(&messages, "messages")?,
+        deadlines: rows::<DeadlineColumns, _>(&deadlines, "deadlines")?,
+        escalations: rows::<EscalationColumns, _>(&escalations, "escalations")?,
+        events: rows::<crate::ledger::EventColumns, _>(&events, "events")?,
+        requests: rows::<RequestColumns, _>(&requests, "requests")?,
+        transitions: rows::<TransitionColumns, _>(&transitions, "steps")?,
+        changes: rows::<ChangeColumns, _>(&changes, "deadline changes")?,
+        measures: rows::<crate::daily::MeasureColumns, _>(&measures, "measures")?,
+        measure_changes: rows::<crate::daily::MeasureChangeColumns, _>(&measure_changes, "measure changes")?,
+    }))
 }

@@ -1,8 +1,10 @@
 //! Ombud's storage: the contract, split by capability (one file each, the
 //! trait beside its SQL), and its one implementation, [`SqlStore`], which
 //! serves SQLite (the embedded default) and PostgreSQL with every statement
-//! written once. Only connection setup (`sql.rs`) and the names of two column
-//! types in the migrations (`schema.rs`) differ by dialect.
+//! written once. Only connection setup (`sql.rs`), the names of two column
+//! types in the migrations (`schema.rs`), and how a case view is read off
+//! the pool (`view_reads.rs`: inline on SQLite, on connections of its own on
+//! PostgreSQL) differ by dialect.
 //!
 //! Records carry only what DESIGN.md allows in clear: ids, reference,
 //! category, status, times, deadlines, access rows, and sealed blobs.
@@ -31,6 +33,7 @@ mod staff;
 mod support;
 #[cfg(feature = "testing")]
 pub mod testdb;
+mod view_reads;
 mod workflow;
 
 pub use accounts::{AccountStore, NewKeys, StaffEventRow, StaffNotice};

@@ -4,6 +4,7 @@
 //! (integers, text, bytes, NULL), with `$N` placeholders that both SQLite
 //! and PostgreSQL accept.
 
+use crate::view_reads::{DirectReader, InlineReader, ViewReader};
 use crate::{Result, Store, StoreError, Unique};
 use async_trait::async_trait;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -30,6 +31,9 @@ pub struct SqlStore {
     pub(crate) actors: Arc<OnceLock<Arc<dyn crate::records::ActorCommitments>>>,
     /// The one statement of a case view, written for this dialect once.
     pub(crate) bundle_sql: Arc<OnceLock<String>>,
+    /// How case views are read off the pool (`view_reads.rs`); None for an
+    /// in-memory SQLite database, whose views go through the pool.
+    pub(crate) views: Option<Arc<ViewReader>>,
 }
 
 /// A connection inside a transaction, as the capability files pass it on.
@@ -95,6 +99,7 @@ impl SqlStore {
     async fn connect_dialect(url: &str, dialect: Dialect, sync: SqliteSync) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
+        let direct_options = options.clone();
         let pool = match dialect {
             Dialect::Sqlite => {
                 AnyPoolOptions::new()
@@ -118,7 +123,17 @@ impl SqlStore {
             }
         };
         crate::schema::migrator(dialect).run(&pool).await?;
-        Ok(Self { pool, dialect, actors: Default::default(), bundle_sql: Default::default() })
+        let views = match dialect {
+            Dialect::Sqlite => sqlite_file(url).and_then(|file| inline_reader(&file)).map(ViewReader::Sqlite),
+            Dialect::Postgres => Some(ViewReader::Postgres(DirectReader::new(direct_options))),
+        };
+        Ok(Self {
+            pool,
+            dialect,
+            actors: Default::default(),
+            bundle_sql: Default::default(),
+            views: views.map(Arc::new),
+        })
     }
 
     /// The pool, for tools that write rows in bulk (benchmarks, tests).
@@ -160,6 +175,24 @@ impl Store for SqlStore {
                 .await?;
         Ok(failed == 0 && latest == Some(crate::schema::LATEST_MIGRATION))
     }
+}
+
+/// A reader of case views on the caller's thread; if the file does not
+/// open read-only, views go through the pool, slower but whole.
+fn inline_reader(file: &Path) -> Option<InlineReader> {
+    let reader = InlineReader::open(file);
+    if reader.is_none() {
+        tracing::warn!(file = %file.display(), "the database does not open read-only: case views go through the pool");
+    }
+    reader
+}
+
+/// The file a SQLite URL names, if it names one (not an in-memory database).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory") || file.as_os_str().is_empty();
+    (!in_memory).then(|| file.to_owned())
 }
 
 /// The unique rules callers tell apart, as (rule, table, column).
@@ -235,11 +268,13 @@ mod tests {
         assert_eq!(pragma(&store, "secure_delete").await, "1", "deleted secrets are overwritten");
         assert_eq!(pragma(&store, "synchronous").await, "2", "FULL: a receipt survives a power cut");
         assert!(odd.join("ombud.db").exists(), "the file is where it was asked for");
+        assert!(matches!(store.views.as_deref(), Some(ViewReader::Sqlite(_))), "case views are read inline");
         // A URL names the same kind of store.
         let url = format!("sqlite://{}", dir.path().join("by-url.db").display());
         let by_url = SqlStore::connect(&url).await.expect("connect");
         assert_eq!(pragma(&by_url, "journal_mode").await, "wal");
         assert!(dir.path().join("by-url.db").exists());
+        assert!(matches!(by_url.views.as_deref(), Some(ViewReader::Sqlite(_))), "by URL too");
         // Another scheme is refused, not taken for a file name.
         let other = format!("mysql://{}", dir.path().join("m").display());
         assert!(SqlStore::connect(&other).await.is_err());

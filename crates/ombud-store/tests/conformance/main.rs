@@ -122,6 +122,34 @@ async fn bundle_matches(store: &SqlStore, case: CaseId) {
     assert!(store.case_bundle(CaseId::new()).await.expect("bundle").is_none(), "no case, no bundle");
 }
 
+/// A case view on PostgreSQL is read on connections of its own; when the
+/// server ends them (a restart, an administrator), the next view is read
+/// on a new one, not answered with an error.
+#[tokio::test]
+async fn on_postgres_a_case_view_is_read_again_after_the_server_ends_its_connections() {
+    let Some((store, db)) = postgres().await else {
+        eprintln!("skipped: set OMBUD_TEST_POSTGRES_URL to run the PostgreSQL suite");
+        return;
+    };
+    let case = new_case("OMB-GONE-0001", Timestamp::from_second(100).expect("t"), &[]);
+    store.create_case(&case).await.expect("create");
+    let before = format!("{:?}", store.case_bundle(case.case.id).await.expect("bundle"));
+    for _ in 0..2 {
+        let ended: Vec<bool> = sqlx::query_scalar(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("end the other connections");
+        assert!(ended.iter().any(|e| *e), "connections were ended (the view's own among them)");
+        let after = store.case_bundle(case.case.id).await.expect("read again on a new connection");
+        assert_eq!(format!("{after:?}"), before);
+    }
+    store.pool().close().await;
+    db.drop().await;
+}
+
 /// Events as written, before the ledger gave them an index.
 fn plain(events: Vec<EventRecord>) -> Vec<EventRecord> {
     events.into_iter().map(|e| EventRecord { leaf_index: None, ..e }).collect()

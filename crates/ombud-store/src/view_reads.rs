@@ -1,0 +1,247 @@
+//! Case views read off the pool ("Fast at any size" #1).
+//!
+//! A case view is one indexed statement (`bundle.rs`) that the database
+//! answers in a tenth of a millisecond. Through sqlx's pool it cost three
+//! trips: a ping when a connection is taken, the statement, and a ping when
+//! the connection is given back; and on SQLite each trip is a switch to the
+//! connection's worker thread. On a small machine those trips cost more than
+//! the read, so a case view is read here instead:
+//!
+//! - **SQLite**, on the caller's own thread, through read-only connections
+//!   (`SQLITE_OPEN_READ_ONLY`: a view can never write, DECISIONS #21). In
+//!   WAL mode a reader does not wait for the writer; should SQLite still
+//!   answer busy (another process holding the file), the reader does not
+//!   wait either (its busy timeout is zero): the caller reads through the
+//!   pool instead, which waits its turn. Nothing blocks a thread here.
+//! - **PostgreSQL**, through a few connections of its own, outside the pool
+//!   and never pinged: a connection the server ended is dropped and the
+//!   read made once more on a new one (a read can be repeated). When all of
+//!   them are busy, the caller reads through the pool.
+
+use rusqlite::OpenFlags;
+use sqlx::ConnectOptions;
+use sqlx::any::{AnyConnectOptions, AnyRow};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Idle SQLite connections kept for the next read (more open when reads
+/// overlap, and close after).
+const KEEP_IDLE: usize = 4;
+
+/// PostgreSQL connections a store opens for views, at most.
+const MAX_DIRECT: usize = 4;
+
+/// How a store reads its case views.
+#[derive(Debug)]
+pub(crate) enum ViewReader {
+    Sqlite(InlineReader),
+    Postgres(DirectReader),
+}
+
+/// Read-only connections to one SQLite file, used on the caller's thread.
+#[derive(Debug)]
+pub(crate) struct InlineReader {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+impl InlineReader {
+    /// A reader of the file at `path`, if a connection opens and reads it
+    /// (checked now, so that a store that cannot read inline never tries).
+    pub(crate) fn open(path: &Path) -> Option<Self> {
+        let reader = InlineReader { path: path.to_owned(), idle: Mutex::new(Vec::new()) };
+        let first = reader.connect().ok()?;
+        first.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).ok()?;
+        reader.idle_connections().push(first);
+        Some(reader)
+    }
+
+    fn connect(&self) -> rusqlite::Result<rusqlite::Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = rusqlite::Connection::open_with_flags(&self.path, flags)?;
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        Ok(conn)
+    }
+
+    fn idle_connections(&self) -> std::sync::MutexGuard<'_, Vec<rusqlite::Connection>> {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `read` on this thread, on an idle connection or a new one. An
+    /// error (busy, most likely) tells the caller to read the ordinary way.
+    pub(crate) fn read<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let idle = self.idle_connections().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.connect()?,
+        };
+        let answer = read(&conn);
+        // A connection that failed is not kept: the next read starts anew.
+        if answer.is_ok() {
+            let mut idle = self.idle_connections();
+            if idle.len() < KEEP_IDLE {
+                idle.push(conn);
+            }
+        }
+        answer
+    }
+}
+
+/// A few PostgreSQL connections of its own, outside the pool.
+#[derive(Debug)]
+pub(crate) struct DirectReader {
+    options: AnyConnectOptions,
+    idle: Mutex<Vec<sqlx::AnyConnection>>,
+    /// Connections open now, idle or lent (at most `MAX_DIRECT`).
+    open: AtomicUsize,
+}
+
+/// A connection lent for one read. Dropped unreturned (the read failed, or
+/// the request was cancelled mid-read), it closes and frees its place.
+struct Lent<'a> {
+    reader: &'a DirectReader,
+    conn: Option<sqlx::AnyConnection>,
+    /// Whether it waited idle, and so may have been ended by the server.
+    was_idle: bool,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn);
+            self.reader.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Lent<'_> {
+    fn give_back(mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.reader.idle_connections().push(conn);
+        }
+    }
+}
+
+impl DirectReader {
+    pub(crate) fn new(options: AnyConnectOptions) -> Self {
+        DirectReader { options, idle: Mutex::new(Vec::new()), open: AtomicUsize::new(0) }
+    }
+
+    fn idle_connections(&self) -> std::sync::MutexGuard<'_, Vec<sqlx::AnyConnection>> {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// An idle connection, or a new one while fewer than `MAX_DIRECT` are
+    /// open; None when all are lent.
+    async fn lend(&self) -> Option<Result<Lent<'_>, sqlx::Error>> {
+        let idle = self.idle_connections().pop();
+        if let Some(conn) = idle {
+            return Some(Ok(Lent { reader: self, conn: Some(conn), was_idle: true }));
+        }
+        self.open.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < MAX_DIRECT).then_some(n + 1)).ok()?;
+        Some(match self.options.connect().await {
+            Ok(conn) => Ok(Lent { reader: self, conn: Some(conn), was_idle: false }),
+            Err(e) => {
+                self.open.fetch_sub(1, Ordering::SeqCst);
+                Err(e)
+            }
+        })
+    }
+
+    /// The one row of `sql` with its one text parameter; None when every
+    /// connection is lent (the caller reads through the pool).
+    pub(crate) async fn fetch_one<T>(&self, sql: &str, parameter: &str) -> Option<Result<T, sqlx::Error>>
+    where
+        T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        loop {
+            let mut lent = match self.lend().await? {
+                Ok(lent) => lent,
+                Err(e) => return Some(Err(e)),
+            };
+            let conn = lent.conn.as_mut()?;
+            let answer = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.to_owned()))
+                .bind(parameter.to_owned())
+                .fetch_one(&mut *conn)
+                .await;
+            match answer {
+                Ok(row) => {
+                    lent.give_back();
+                    return Some(Ok(row));
+                }
+                // An idle connection the server ended (a restart, an
+                // administrator): closed by the drop, and the read made
+                // again. Each turn drops an idle one, so this ends.
+                Err(e) if lent.was_idle && connection_lost(&e) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// Whether an error says the connection itself is gone: the socket, the
+/// protocol, or the server's "connection exception" and "operator
+/// intervention" classes (08, 57P).
+fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_inline_reader_cannot_write() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("ombud.db");
+        let store = crate::SqlStore::open(&file).await.expect("open");
+        crate::Store::meta_put_if_absent(&store, "kept", b"1").await.expect("meta");
+        let reader = InlineReader::open(&file).expect("a file opens inline");
+        let write = reader.read(|c| c.execute("DELETE FROM meta", []));
+        assert!(write.is_err(), "a view's connection refuses a write");
+        let kept: i64 = reader.read(|c| c.query_row("SELECT COUNT(*) FROM meta", [], |r| r.get(0))).expect("read");
+        assert_eq!(kept, 1, "nothing was deleted, and the reader still reads after a refused write");
+    }
+
+    /// Whatever refuses the inline read (busy, in practice), the view is
+    /// read through the pool, whole: here the reader is pointed at another
+    /// file, which has no cases table at all.
+    #[tokio::test]
+    async fn a_view_refused_inline_is_read_through_the_pool() {
+        use crate::CaseStore;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = crate::SqlStore::open(&dir.path().join("ombud.db")).await.expect("open");
+        let case = ombud_domain::CaseId::new();
+        sqlx::query(
+            "INSERT INTO cases (id, reference, category, status, received_at, updated_at)
+             VALUES ($1, 'OMB-POOL-0001', 'other', 'received', 0, 0)",
+        )
+        .bind(case.to_string())
+        .execute(store.pool())
+        .await
+        .expect("a case");
+        let elsewhere = dir.path().join("elsewhere.db");
+        rusqlite::Connection::open(&elsewhere).expect("another file").close().expect("closed");
+        let wrong = InlineReader::open(&elsewhere).expect("it opens");
+        assert!(wrong.read(|c| c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))).is_err());
+        store.views = Some(std::sync::Arc::new(ViewReader::Sqlite(wrong)));
+        let bundle = store.case_bundle(case).await.expect("read through the pool").expect("the case is there");
+        assert_eq!(bundle.case.reference, "OMB-POOL-0001");
+    }
+
+    #[test]
+    fn only_a_lost_connection_is_read_again() {
+        assert!(connection_lost(&sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof))));
+        assert!(connection_lost(&sqlx::Error::Protocol("unexpected message".into())));
+        assert!(!connection_lost(&sqlx::Error::RowNotFound));
+        assert!(!connection_lost(&sqlx::Error::ColumnNotFound("x".into())));
+    }
+}
