@@ -116,17 +116,16 @@ impl ReporterDesk<'_> {
     }
 
     /// Where her case stands, without opening its content: status, deadlines
-    /// and escalation. Two indexed reads; the page a reporter reloads most.
+    /// and escalation. One statement, read off the pool; the page a reporter
+    /// reloads most.
     pub async fn status(&self) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
-        let session = self.session;
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
-        Ok((case, deadlines_of(&shown_to_her(self.store.deadlines(session.case_id).await?))))
+        let (case, deadlines) = self.store.case_status(self.session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        Ok((case, deadlines_of(&shown_to_her(deadlines))))
     }
 
     /// Whether her case's deadlines allow her to escalate now.
     pub async fn may_escalate(&self) -> Result<bool> {
-        let session = self.session;
-        let deadlines = deadlines_of(&shown_to_her(self.store.deadlines(session.case_id).await?));
+        let (_, deadlines) = self.status().await?;
         Ok(reporter_may_escalate(&deadlines, self.clock.now()))
     }
 }

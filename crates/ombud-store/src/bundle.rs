@@ -10,7 +10,7 @@ use crate::rows::{
     AttachmentColumns, CaseColumns, ChangeColumns, DeadlineColumns, EscalationColumns, MessageColumns, RequestColumns,
     TransitionColumns,
 };
-use crate::view_reads::{InlineReader, ViewReader};
+use crate::view_reads::ViewReader;
 use crate::*;
 use ombud_domain::CaseId;
 
@@ -80,25 +80,64 @@ impl Json {
     }
 }
 
-/// The one statement, written for a dialect (built once per store).
-pub(crate) fn bundle_sql(dialect: Dialect) -> String {
-    let j = Json::of(dialect);
-    let parts = [
-        j.part(
-            &[
-                "id",
-                "reference",
-                "category",
-                "status",
-                "received_at",
-                "acknowledged_at",
-                "updated_at",
-                "escalated_at",
-                "routing",
-            ],
-            "FROM cases WHERE id = $1",
+/// The statements of the views, written for a store's dialect once.
+#[derive(Debug)]
+pub(crate) struct ViewSql {
+    /// Everything a case view reads.
+    bundle: String,
+    /// Where a case stands: the case and its deadlines.
+    status: String,
+}
+
+impl ViewSql {
+    pub(crate) fn of(dialect: Dialect) -> Self {
+        let j = Json::of(dialect);
+        ViewSql { bundle: bundle_sql(&j), status: format!("SELECT {},\n       {}", case_part(&j), deadlines_part(&j)) }
+    }
+}
+
+fn case_part(j: &Json) -> String {
+    j.part(
+        &[
             "id",
-        ),
+            "reference",
+            "category",
+            "status",
+            "received_at",
+            "acknowledged_at",
+            "updated_at",
+            "escalated_at",
+            "routing",
+        ],
+        "FROM cases WHERE id = $1",
+        "id",
+    )
+}
+
+fn deadlines_part(j: &Json) -> String {
+    j.part(
+        &[
+            "id",
+            "case_id",
+            "kind",
+            "due_at",
+            "met_at",
+            "reminded_at",
+            "escalated_at",
+            "created_at",
+            "subject",
+            "closed_at",
+            "closed_reason",
+        ],
+        "FROM deadlines WHERE case_id = $1",
+        "due_at, id",
+    )
+}
+
+/// The one statement of a case view, in the order `read_case_bundle` reads it.
+fn bundle_sql(j: &Json) -> String {
+    let parts = [
+        case_part(j),
         format!("(SELECT {} FROM reports WHERE case_id = $1)", j.hex("sealed")),
         j.part(
             &["id", "case_id", "message_id", "created_at", "size", "!sealed_meta"],
@@ -110,23 +149,7 @@ pub(crate) fn bundle_sql(dialect: Dialect) -> String {
             "FROM messages WHERE case_id = $1",
             "created_at, id",
         ),
-        j.part(
-            &[
-                "id",
-                "case_id",
-                "kind",
-                "due_at",
-                "met_at",
-                "reminded_at",
-                "escalated_at",
-                "created_at",
-                "subject",
-                "closed_at",
-                "closed_reason",
-            ],
-            "FROM deadlines WHERE case_id = $1",
-            "due_at, id",
-        ),
+        deadlines_part(j),
         j.part(
             &[
                 "id=e.id",
@@ -229,97 +252,94 @@ pub(crate) mod hex_bytes {
 
 fn rows<C: serde::de::DeserializeOwned, R: TryFrom<C, Error = StoreError>>(json: &str, what: &str) -> Result<Vec<R>> {
     let columns: Vec<C> =
-        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what} of a case bundle: {e}")))?;
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what} of a case view: {e}")))?;
     columns.into_iter().map(R::try_from).collect()
 }
 
-type BundleColumns =
-    (String, Option<String>, String, String, String, String, String, String, String, String, String, String);
+/// A view's one row: text columns, each a JSON array but the sealed report.
+struct Columns(std::vec::IntoIter<Option<String>>);
+
+impl Columns {
+    fn text(&mut self) -> Option<String> {
+        self.0.next().flatten()
+    }
+
+    /// The next column's rows (its JSON array is never NULL).
+    fn rows<C: serde::de::DeserializeOwned, R: TryFrom<C, Error = StoreError>>(
+        &mut self,
+        what: &str,
+    ) -> Result<Vec<R>> {
+        let json = self.text().ok_or_else(|| StoreError::Corrupt(format!("{what} of a case view is missing")))?;
+        rows::<C, R>(&json, what)
+    }
+
+    /// The case the first column holds; None if there is no such case.
+    fn case(&mut self) -> Result<Option<CaseRecord>> {
+        Ok(self.rows::<CaseColumns, CaseRecord>("the case")?.into_iter().next())
+    }
+}
 
 impl SqlStore {
+    fn view_sql(&self) -> &ViewSql {
+        self.view_sql.get_or_init(|| ViewSql::of(self.dialect()))
+    }
+
     /// One case and everything its view reads, in one statement; None if
     /// there is no such case.
     pub(crate) async fn read_case_bundle(&self, case: CaseId) -> Result<Option<CaseBundle>> {
-        let sql = self.bundle_sql.get_or_init(|| bundle_sql(self.dialect())).clone();
+        let sql = &self.view_sql().bundle;
+        let mut c = Columns(self.view_row(sql, case, 12).await?.into_iter());
+        let Some(record) = c.case()? else {
+            return Ok(None);
+        };
+        let report = c.text().map(|hex| hex_bytes::decode(&hex)).transpose();
+        // Fields are read in the order written, the statement's order.
+        Ok(Some(CaseBundle {
+            case: record,
+            report: report.map_err(|e| StoreError::Corrupt(format!("sealed report: {e}")))?,
+            attachments: c.rows::<AttachmentColumns, _>("attachments")?,
+            messages: c.rows::<MessageColumns, _>("messages")?,
+            deadlines: c.rows::<DeadlineColumns, _>("deadlines")?,
+            escalations: c.rows::<EscalationColumns, _>("escalations")?,
+            events: c.rows::<crate::ledger::EventColumns, _>("events")?,
+            requests: c.rows::<RequestColumns, _>("requests")?,
+            transitions: c.rows::<TransitionColumns, _>("steps")?,
+            changes: c.rows::<ChangeColumns, _>("deadline changes")?,
+            measures: c.rows::<crate::daily::MeasureColumns, _>("measures")?,
+            measure_changes: c.rows::<crate::daily::MeasureChangeColumns, _>("measure changes")?,
+        }))
+    }
+
+    /// Where a case stands: the case and its deadlines, in one statement.
+    pub(crate) async fn read_case_status(&self, case: CaseId) -> Result<Option<(CaseRecord, Vec<DeadlineRow>)>> {
+        let sql = &self.view_sql().status;
+        let mut c = Columns(self.view_row(sql, case, 2).await?.into_iter());
+        let Some(record) = c.case()? else {
+            return Ok(None);
+        };
+        Ok(Some((record, c.rows::<DeadlineColumns, _>("deadlines")?)))
+    }
+
+    /// The `width` text columns of a view statement's one row, for a case:
+    /// off the pool where the store can (`view_reads.rs`).
+    async fn view_row(&self, sql: &str, case: CaseId, width: usize) -> Result<Vec<Option<String>>> {
+        let id = case.to_string();
         let read = match self.views.as_deref() {
-            Some(ViewReader::Sqlite(reader)) => read_inline(reader, &sql, case)
+            Some(ViewReader::Sqlite(reader)) => reader
+                .text_row(sql, &id, width)
                 .inspect_err(|e| tracing::debug!(error = %e, "a case view read inline was refused; through the pool"))
                 .ok(),
-            Some(ViewReader::Postgres(reader)) => reader.fetch_one(&sql, &case.to_string()).await.transpose()?,
+            Some(ViewReader::Postgres(reader)) => reader.text_row(sql, &id, width).await.transpose()?,
             None => None,
         };
-        let columns = match read {
-            Some(columns) => columns,
+        match read {
+            Some(columns) => Ok(columns),
             // Refused inline (busy), every direct connection lent, or no
             // reader: the pool, which waits its turn and reports what fails.
-            None => self.pooled_bundle(sql, case).await?,
-        };
-        bundle_of(columns)
+            None => {
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).bind(id).fetch_one(&self.pool).await?;
+                Ok(crate::view_reads::texts(&row, width)?)
+            }
+        }
     }
-
-    async fn pooled_bundle(&self, sql: String, case: CaseId) -> Result<BundleColumns> {
-        Ok(sqlx::query_as::<_, BundleColumns>(sqlx::AssertSqlSafe(sql))
-            .bind(case.to_string())
-            .fetch_one(&self.pool)
-            .await?)
-    }
-}
-
-/// The bundle's columns read on this thread (SQLite, see `view_reads.rs`).
-fn read_inline(reader: &InlineReader, sql: &str, case: CaseId) -> rusqlite::Result<BundleColumns> {
-    reader.read(|conn| {
-        conn.prepare_cached(sql)?.query_row([case.to_string()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-            ))
-        })
-    })
-}
-
-/// The records of a bundle's columns; None if the case is not there.
-fn bundle_of(columns: BundleColumns) -> Result<Option<CaseBundle>> {
-    let (
-        cases,
-        report,
-        attachments,
-        messages,
-        deadlines,
-        escalations,
-        events,
-        requests,
-        transitions,
-        changes,
-        measures,
-        measure_changes,
-    ) = columns;
-    let Some(record) = rows::<CaseColumns, CaseRecord>(&cases, "the case")?.into_iter().next() else {
-        return Ok(None);
-    };
-    Ok(Some(CaseBundle {
-        case: record,
-        report: report
-            .map(|hex| hex_bytes::decode(&hex).map_err(|e| StoreError::Corrupt(format!("sealed report: {e}"))))
-            .transpose()?,
-        attachments: rows::<AttachmentColumns, _>(&attachments, "attachments")?,
-        messages: rows::<MessageColumns, _>(&messages, "messages")?,
-        deadlines: rows::<DeadlineColumns, _>(&deadlines, "deadlines")?,
-        escalations: rows::<EscalationColumns, _>(&escalations, "escalations")?,
-        events: rows::<crate::ledger::EventColumns, _>(&events, "events")?,
-        requests: rows::<RequestColumns, _>(&requests, "requests")?,
-        transitions: rows::<TransitionColumns, _>(&transitions, "steps")?,
-        changes: rows::<ChangeColumns, _>(&changes, "deadline changes")?,
-        measures: rows::<crate::daily::MeasureColumns, _>(&measures, "measures")?,
-        measure_changes: rows::<crate::daily::MeasureChangeColumns, _>(&measure_changes, "measure changes")?,
-    }))
 }

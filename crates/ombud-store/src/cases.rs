@@ -25,6 +25,8 @@ pub trait CaseStore: Send + Sync {
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>>;
     /// The case and everything its view reads, in one statement (see bundle.rs).
     async fn case_bundle(&self, id: CaseId) -> Result<Option<crate::CaseBundle>>;
+    /// Where a case stands: the case and its deadlines, in one statement.
+    async fn case_status(&self, id: CaseId) -> Result<Option<(CaseRecord, Vec<DeadlineRow>)>>;
     /// Cases a staff member has an access row for, newest first.
     async fn inbox(&self, staff: StaffId, limit: u32) -> Result<Vec<InboxEntry>>;
     /// One page of the cases she may read that match a filter, in its
@@ -236,6 +238,10 @@ impl CaseStore for SqlStore {
 
     async fn case_bundle(&self, id: CaseId) -> Result<Option<crate::CaseBundle>> {
         self.read_case_bundle(id).await
+    }
+
+    async fn case_status(&self, id: CaseId) -> Result<Option<(CaseRecord, Vec<DeadlineRow>)>> {
+        self.read_case_status(id).await
     }
 
     async fn case(&self, id: CaseId) -> Result<Option<CaseRecord>> {

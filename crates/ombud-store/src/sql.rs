@@ -8,6 +8,7 @@ use crate::view_reads::{DirectReader, InlineReader, ViewReader};
 use crate::{Result, Store, StoreError, Unique};
 use async_trait::async_trait;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::path::Path;
@@ -29,8 +30,8 @@ pub struct SqlStore {
     /// The hasher of ledger leaves' actor commitments, once the service has
     /// bound it (`LedgerStore::bind_actor_commitments`); shared by clones.
     pub(crate) actors: Arc<OnceLock<Arc<dyn crate::records::ActorCommitments>>>,
-    /// The one statement of a case view, written for this dialect once.
-    pub(crate) bundle_sql: Arc<OnceLock<String>>,
+    /// The statements of case views, written for this dialect once.
+    pub(crate) view_sql: Arc<OnceLock<crate::bundle::ViewSql>>,
     /// How case views are read off the pool (`view_reads.rs`); None for an
     /// in-memory SQLite database, whose views go through the pool.
     pub(crate) views: Option<Arc<ViewReader>>,
@@ -99,7 +100,6 @@ impl SqlStore {
     async fn connect_dialect(url: &str, dialect: Dialect, sync: SqliteSync) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_str(url)?;
-        let direct_options = options.clone();
         let pool = match dialect {
             Dialect::Sqlite => {
                 AnyPoolOptions::new()
@@ -125,15 +125,11 @@ impl SqlStore {
         crate::schema::migrator(dialect).run(&pool).await?;
         let views = match dialect {
             Dialect::Sqlite => sqlite_file(url).and_then(|file| inline_reader(&file)).map(ViewReader::Sqlite),
-            Dialect::Postgres => Some(ViewReader::Postgres(DirectReader::new(direct_options))),
+            Dialect::Postgres => {
+                Some(ViewReader::Postgres(Box::new(DirectReader::new(PgConnectOptions::from_str(url)?))))
+            }
         };
-        Ok(Self {
-            pool,
-            dialect,
-            actors: Default::default(),
-            bundle_sql: Default::default(),
-            views: views.map(Arc::new),
-        })
+        Ok(Self { pool, dialect, actors: Default::default(), view_sql: Default::default(), views: views.map(Arc::new) })
     }
 
     /// The pool, for tools that write rows in bulk (benchmarks, tests).

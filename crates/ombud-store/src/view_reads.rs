@@ -20,7 +20,8 @@
 
 use rusqlite::OpenFlags;
 use sqlx::ConnectOptions;
-use sqlx::any::{AnyConnectOptions, AnyRow};
+use sqlx::any::AnyRow;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,7 +37,7 @@ const MAX_DIRECT: usize = 4;
 #[derive(Debug)]
 pub(crate) enum ViewReader {
     Sqlite(InlineReader),
-    Postgres(DirectReader),
+    Postgres(Box<DirectReader>),
 }
 
 /// Read-only connections to one SQLite file, used on the caller's thread.
@@ -68,6 +69,14 @@ impl InlineReader {
         self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The `width` text columns of `sql`'s one row, with its one text
+    /// parameter, read on this thread.
+    pub(crate) fn text_row(&self, sql: &str, parameter: &str, width: usize) -> rusqlite::Result<Vec<Option<String>>> {
+        self.read(|conn| {
+            conn.prepare_cached(sql)?.query_row([parameter], |row| (0..width).map(|i| row.get(i)).collect())
+        })
+    }
+
     /// Runs `read` on this thread, on an idle connection or a new one. An
     /// error (busy, most likely) tells the caller to read the ordinary way.
     pub(crate) fn read<T>(
@@ -94,8 +103,8 @@ impl InlineReader {
 /// A few PostgreSQL connections of its own, outside the pool.
 #[derive(Debug)]
 pub(crate) struct DirectReader {
-    options: AnyConnectOptions,
-    idle: Mutex<Vec<sqlx::AnyConnection>>,
+    options: PgConnectOptions,
+    idle: Mutex<Vec<PgConnection>>,
     /// Connections open now, idle or lent (at most `MAX_DIRECT`).
     open: AtomicUsize,
 }
@@ -104,7 +113,7 @@ pub(crate) struct DirectReader {
 /// the request was cancelled mid-read), it closes and frees its place.
 struct Lent<'a> {
     reader: &'a DirectReader,
-    conn: Option<sqlx::AnyConnection>,
+    conn: Option<PgConnection>,
     /// Whether it waited idle, and so may have been ended by the server.
     was_idle: bool,
 }
@@ -127,11 +136,11 @@ impl Lent<'_> {
 }
 
 impl DirectReader {
-    pub(crate) fn new(options: AnyConnectOptions) -> Self {
+    pub(crate) fn new(options: PgConnectOptions) -> Self {
         DirectReader { options, idle: Mutex::new(Vec::new()), open: AtomicUsize::new(0) }
     }
 
-    fn idle_connections(&self) -> std::sync::MutexGuard<'_, Vec<sqlx::AnyConnection>> {
+    fn idle_connections(&self) -> std::sync::MutexGuard<'_, Vec<PgConnection>> {
         self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -152,22 +161,26 @@ impl DirectReader {
         })
     }
 
-    /// The one row of `sql` with its one text parameter; None when every
-    /// connection is lent (the caller reads through the pool).
-    pub(crate) async fn fetch_one<T>(&self, sql: &str, parameter: &str) -> Option<Result<T, sqlx::Error>>
-    where
-        T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
-    {
+    /// The `width` text columns of `sql`'s one row, with its one text
+    /// parameter; None when every connection is lent (the caller reads
+    /// through the pool).
+    pub(crate) async fn text_row(
+        &self,
+        sql: &str,
+        parameter: &str,
+        width: usize,
+    ) -> Option<Result<Vec<Option<String>>, sqlx::Error>> {
         loop {
             let mut lent = match self.lend().await? {
                 Ok(lent) => lent,
                 Err(e) => return Some(Err(e)),
             };
             let conn = lent.conn.as_mut()?;
-            let answer = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql.to_owned()))
+            let answer = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
                 .bind(parameter.to_owned())
                 .fetch_one(&mut *conn)
-                .await;
+                .await
+                .and_then(|row: PgRow| pg_texts(&row, width));
             match answer {
                 Ok(row) => {
                     lent.give_back();
@@ -181,6 +194,17 @@ impl DirectReader {
             }
         }
     }
+}
+
+/// The first `width` columns of a row, as text or NULL.
+pub(crate) fn texts(row: &AnyRow, width: usize) -> Result<Vec<Option<String>>, sqlx::Error> {
+    use sqlx::Row;
+    (0..width).map(|i| row.try_get::<Option<String>, _>(i)).collect()
+}
+
+fn pg_texts(row: &PgRow, width: usize) -> Result<Vec<Option<String>>, sqlx::Error> {
+    use sqlx::Row;
+    (0..width).map(|i| row.try_get::<Option<String>, _>(i)).collect()
 }
 
 /// Whether an error says the connection itself is gone: the socket, the

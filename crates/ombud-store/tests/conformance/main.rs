@@ -120,6 +120,10 @@ async fn bundle_matches(store: &SqlStore, case: CaseId) {
         format!("{:?}", store.measure_changes(case).await.expect("measure changes")),
     );
     assert!(store.case_bundle(CaseId::new()).await.expect("bundle").is_none(), "no case, no bundle");
+    let (case_now, deadlines) = store.case_status(case).await.expect("status").expect("the case is there");
+    same("status: the case", format!("{case_now:?}"), format!("{:?}", b.case));
+    same("status: deadlines", format!("{deadlines:?}"), format!("{:?}", b.deadlines));
+    assert!(store.case_status(CaseId::new()).await.expect("status").is_none(), "no case, no status");
 }
 
 /// A case view on PostgreSQL is read on connections of its own; when the
@@ -134,6 +138,7 @@ async fn on_postgres_a_case_view_is_read_again_after_the_server_ends_its_connect
     let case = new_case("OMB-GONE-0001", Timestamp::from_second(100).expect("t"), &[]);
     store.create_case(&case).await.expect("create");
     let before = format!("{:?}", store.case_bundle(case.case.id).await.expect("bundle"));
+    let status = format!("{:?}", store.case_status(case.case.id).await.expect("status"));
     for _ in 0..2 {
         let ended: Vec<bool> = sqlx::query_scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
@@ -145,6 +150,8 @@ async fn on_postgres_a_case_view_is_read_again_after_the_server_ends_its_connect
         assert!(ended.iter().any(|e| *e), "connections were ended (the view's own among them)");
         let after = store.case_bundle(case.case.id).await.expect("read again on a new connection");
         assert_eq!(format!("{after:?}"), before);
+        let now = store.case_status(case.case.id).await.expect("status read again on a new connection");
+        assert_eq!(format!("{now:?}"), status);
     }
     store.pool().close().await;
     db.drop().await;
