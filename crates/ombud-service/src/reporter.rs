@@ -88,14 +88,12 @@ impl ReporterDesk<'_> {
     /// She raises her case to oversight herself: allowed once any deadline was
     /// missed; asking again changes nothing.
     pub async fn escalate(&self) -> Result<Timestamp> {
-        let session = self.session;
         let now = self.clock.now();
-        let case = self.store.case(session.case_id).await?.ok_or(ServiceError::NotFound)?;
+        let (case, deadlines) = self.status().await?;
         let existing = self.store.case_escalations(case.id).await?;
         if let Some(mine) = existing.iter().find(|e| e.cause == EscalationCause::Reporter) {
             return Ok(mine.created_at);
         }
-        let deadlines = deadlines_of(&shown_to_her(self.store.deadlines(case.id).await?));
         if !reporter_may_escalate(&deadlines, now) {
             return Err(ServiceError::EscalationNotYet);
         }
@@ -121,11 +119,5 @@ impl ReporterDesk<'_> {
     pub async fn status(&self) -> Result<(ombud_store::CaseRecord, Vec<ombud_domain::Deadline>)> {
         let (case, deadlines) = self.store.case_status(self.session.case_id).await?.ok_or(ServiceError::NotFound)?;
         Ok((case, deadlines_of(&shown_to_her(deadlines))))
-    }
-
-    /// Whether her case's deadlines allow her to escalate now.
-    pub async fn may_escalate(&self) -> Result<bool> {
-        let (_, deadlines) = self.status().await?;
-        Ok(reporter_may_escalate(&deadlines, self.clock.now()))
     }
 }

@@ -84,9 +84,9 @@ impl Json {
 #[derive(Debug)]
 pub(crate) struct ViewSql {
     /// Everything a case view reads.
-    bundle: String,
+    pub(crate) bundle: String,
     /// Where a case stands: the case and its deadlines.
-    status: String,
+    pub(crate) status: String,
 }
 
 impl ViewSql {

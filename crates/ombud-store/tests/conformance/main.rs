@@ -142,12 +142,23 @@ async fn on_postgres_a_case_view_is_read_again_after_the_server_ends_its_connect
     for _ in 0..2 {
         let ended: Vec<bool> = sqlx::query_scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+             WHERE datname = current_database() AND application_name = 'ombud-views'",
         )
         .fetch_all(store.pool())
         .await
-        .expect("end the other connections");
-        assert!(ended.iter().any(|e| *e), "connections were ended (the view's own among them)");
+        .expect("end the views' connections");
+        assert!(ended.contains(&true), "the views' own connection was ended");
+        // Ended for sure: gone from the server's list, not only signalled.
+        while sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ombud-views'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("count")
+            > 0
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let after = store.case_bundle(case.case.id).await.expect("read again on a new connection");
         assert_eq!(format!("{after:?}"), before);
         let now = store.case_status(case.case.id).await.expect("status read again on a new connection");

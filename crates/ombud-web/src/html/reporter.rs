@@ -543,14 +543,15 @@ async fn case_page_with(
     match state.ombud.reporter(session).case().await {
         Ok(view) => {
             let page = Page::new(state, lang, "/follow-up", "follow-up-case-title");
-            let case = case_display(&page, &view, state.ombud.clock().now(), "/follow-up/attachments/", false);
+            let now = state.ombud.clock().now();
+            let case = case_display(&page, &view, now, "/follow-up/attachments/", false);
             let max_file_mb = state.ombud.config().max_attachment_bytes / (1024 * 1024);
             let invalid = reply_error.is_some() || form.reminder_error.is_some() || form.record_error.is_some();
             let status = if invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
             let escalated =
                 view.case.escalated_at.map(|at| page.tr.t_with("escalated-notice", &[("when", page.time(&at).into())]));
             let raised_by_her = view.escalations.iter().any(|e| e.cause == ombud_service::EscalationCause::Reporter);
-            let can_escalate = !raised_by_her && state.ombud.reporter(session).may_escalate().await.unwrap_or(false);
+            let can_escalate = !raised_by_her && ombud_domain::reporter_may_escalate(&view.deadlines, now);
             let record_error = form.record_error.clone();
             let after = match state.ombud.reporter(session).after_report().await {
                 Ok(after) => {
