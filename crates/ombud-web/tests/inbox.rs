@@ -195,10 +195,26 @@ async fn the_inbox_page_keeps_its_filters_counts_and_pages_in_both_languages() {
     let rest = s.page(&next, &h).await;
     let shown = rest.find("inbox-summary").map(|i| &rest[i..(i + 900).min(rest.len())]).unwrap_or(&rest);
     assert!(rest.contains(&c.sun) && !rest.contains(&c.plain), "the second page holds the third case: {next} {shown}");
-    // A mistake in the address is said on the page, with the form kept.
+    // From a later page, back to the first with the same filters.
+    assert!(!page.contains("id=\"first-page\""), "the first page links to no first page");
+    let first = rest.split("id=\"first-page\"").next().and_then(|p| p.rsplit("href=\"").next()).expect("first link");
+    let first = first.split('"').next().expect("href").replace("&#38;", "&").replace("&amp;", "&");
+    assert!(first.contains("limit=2") && !first.contains("cursor="), "{first}");
+    assert!(s.page(&first, &h).await.contains(&c.plain), "the first page again");
+    // A mistake in the address is said on the page, with the form kept,
+    // and lists no case: a list of everything would pass for her filter's.
     let client = s.client();
-    let response = client.get(s.url("/staff/cases?lang=en&status=bogus")).bearer_auth(&h).send().await.expect("page");
-    assert_eq!(response.status(), 422);
-    assert!(response.text().await.expect("html").contains("id=\"inbox-error\""));
+    for (address, said) in [
+        ("/staff/cases?lang=en&status=bogus", "id=\"inbox-error\""),
+        ("/staff/cases?lang=en&status=received&due=abc", "Please choose one of the options."),
+        ("/staff/cases?lang=en&status=received&due_within=abc", "a filter that cannot be read"),
+        ("/staff/cases?lang=zh-CN&overdue=maybe", "无法读取的筛选条件"),
+    ] {
+        let response = client.get(s.url(address)).bearer_auth(&h).send().await.expect("page");
+        assert_eq!(response.status(), 422, "{address}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains(said) && html.contains("id=\"inbox-error\""), "{address}");
+        assert!(![&c.sun, &c.zhou, &c.plain].iter().any(|r| html.contains(r.as_str())), "{address} lists no case");
+    }
     s.stop().await;
 }

@@ -602,6 +602,8 @@ inbox-escalated = Escalated only
 inbox-clear = Clear the filters
 inbox-unread = New message
 inbox-next-page = Next page
+inbox-first-page = First page
+inbox-unreadable-filters = This address holds a filter that cannot be read, so no cases are listed. Choose the filters again below.
 inbox-matching = { $count ->
     [one] One case matches
    *[other] { $total } cases match

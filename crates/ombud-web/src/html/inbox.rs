@@ -57,6 +57,8 @@ pub struct InboxPage {
     /// "Due within 7 days"…, as (days, label).
     due_options: Vec<(String, String)>,
     next_href: Option<String>,
+    /// Back to the first page, from a later one.
+    first_href: Option<String>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -82,19 +84,28 @@ pub async fn inbox(
 ) -> Response {
     let page = staff_page(&state, lang, "/staff/cases", "inbox-title", &session);
     let tr = page.tr;
-    let mut search = search.map(|q| q.0).unwrap_or_default();
-    match extra.due.as_str() {
-        "overdue" => search.overdue = Some(true),
-        days => search.due_within = days.parse().ok().or(search.due_within),
-    }
+    // A filter the address holds but that cannot be read lists nothing: a
+    // list of every case would look like her filter's answer.
+    let (mut search, unreadable) = match search {
+        Ok(Query(search)) => (search, false),
+        Err(_) => (CaseSearch::default(), true),
+    };
+    let due_unreadable = !read_due(&extra.due, &mut search);
     search.counts = Some(true);
-    let (found, error) = match search.request() {
-        Ok(request) => match state.ombud.staff(&session).inbox_page(&request).await {
-            Ok(found) => (Some(found), None),
-            Err(ServiceError::Invalid(errors)) => (None, Some(crate::error::field_messages(&tr, &errors))),
-            Err(e) => return error_page(lang, e),
-        },
-        Err(e) => (None, Some(e.message)),
+    let (found, error) = if unreadable {
+        (None, Some(tr.t("inbox-unreadable-filters")))
+    } else if due_unreadable {
+        let due = [ombud_domain::FieldError::new("due", "invalid-choice")];
+        (None, Some(crate::error::field_messages(&tr, &due)))
+    } else {
+        match search.request() {
+            Ok(request) => match state.ombud.staff(&session).inbox_page(&request).await {
+                Ok(found) => (Some(found), None),
+                Err(ServiceError::Invalid(errors)) => (None, Some(crate::error::field_messages(&tr, &errors))),
+                Err(e) => return error_page(lang, e),
+            },
+            Err(e) => (None, Some(e.message)),
+        }
     };
     let now = state.ombud.clock().now();
     let lines = found.as_ref().map(|f| lines(&page, f, now)).unwrap_or_default();
@@ -110,6 +121,7 @@ pub async fn inbox(
         _ => None,
     });
     let next_href = found.as_ref().and_then(|f| f.next_cursor.as_deref()).map(|c| next_page(raw.as_deref(), c));
+    let first_href = search.cursor.as_deref().filter(|c| !c.is_empty()).map(|_| first_page(raw.as_deref()));
     let notice = extra.recused.map(|_| tr.t("inbox-recused")).or_else(|| super::case::done_notice(&tr, &extra.done));
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let template = InboxPage {
@@ -134,6 +146,7 @@ pub async fn inbox(
             .map(|d| (d.to_string(), tr.t_with("inbox-due-within", &[("days", (*d).into())])))
             .collect(),
         next_href,
+        first_href,
         notice,
         error,
         page,
@@ -178,16 +191,40 @@ fn summary(tr: &crate::i18n::Tr, found: &Found) -> String {
     tr.t_with("inbox-matching", &[("count", counts.total.into()), ("total", total.into()), ("parts", parts.into())])
 }
 
-/// The address of the next page: the same filters, the next cursor.
-fn next_page(raw: Option<&str>, cursor: &str) -> String {
+/// The deadline filter as one choice: `overdue`, a number of days, or
+/// nothing (then `due_within` stands). False if it is none of these.
+fn read_due(due: &str, search: &mut CaseSearch) -> bool {
+    match due.trim() {
+        "" => true,
+        "overdue" => {
+            search.overdue = Some(true);
+            true
+        }
+        days => days.parse().map(|days| search.due_within = Some(days)).is_ok(),
+    }
+}
+
+/// The filters of this address, without its cursor and notices.
+fn same_filters(raw: Option<&str>) -> String {
     let kept: Vec<&str> = raw
         .unwrap_or_default()
         .split('&')
         .filter(|p| !p.is_empty() && !["cursor=", "done=", "recused="].iter().any(|k| p.starts_with(k)))
         .collect();
-    let mut query = kept.join("&");
+    kept.join("&")
+}
+
+/// The address of the next page: the same filters, the next cursor.
+fn next_page(raw: Option<&str>, cursor: &str) -> String {
+    let mut query = same_filters(raw);
     if !query.is_empty() {
         query.push('&');
     }
     format!("/staff/cases?{query}cursor={cursor}")
+}
+
+/// The address of the first page with the same filters.
+fn first_page(raw: Option<&str>) -> String {
+    let query = same_filters(raw);
+    if query.is_empty() { "/staff/cases".to_owned() } else { format!("/staff/cases?{query}") }
 }
