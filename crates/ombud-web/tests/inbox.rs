@@ -205,8 +205,9 @@ async fn the_inbox_page_keeps_its_filters_counts_and_pages_in_both_languages() {
     // and lists no case: a list of everything would pass for her filter's.
     let client = s.client();
     for (address, said) in [
-        ("/staff/cases?lang=en&status=bogus", "id=\"inbox-error\""),
-        ("/staff/cases?lang=en&status=received&due=abc", "Please choose one of the options."),
+        ("/staff/cases?lang=en&status=bogus", "a filter that cannot be read"),
+        ("/staff/cases?lang=en&sort=oldest", "a filter that cannot be read"),
+        ("/staff/cases?lang=en&status=received&due=abc", "a filter that cannot be read"),
         ("/staff/cases?lang=en&status=received&due_within=abc", "a filter that cannot be read"),
         ("/staff/cases?lang=zh-CN&overdue=maybe", "无法读取的筛选条件"),
     ] {
@@ -215,6 +216,12 @@ async fn the_inbox_page_keeps_its_filters_counts_and_pages_in_both_languages() {
         let html = response.text().await.expect("html");
         assert!(html.contains(said) && html.contains("id=\"inbox-error\""), "{address}");
         assert!(![&c.sun, &c.zhou, &c.plain].iter().any(|r| html.contains(r.as_str())), "{address} lists no case");
+        assert!(!html.contains("id=\"inbox-empty\""), "{address}: the error alone, not \"no cases for you\"");
     }
+    // Filters that match nothing say so; they do not say she has no cases.
+    let page = s.page("/staff/cases?lang=en&status=closed", &h).await;
+    assert!(page.contains("No case matches these filters.") && !page.contains("There are no cases for you."));
+    let page = s.page("/staff/cases?lang=zh-CN&escalated=true", &h).await;
+    assert!(page.contains("没有符合这些筛选条件的案件。"));
     s.stop().await;
 }

@@ -603,6 +603,7 @@ inbox-clear = Clear the filters
 inbox-unread = New message
 inbox-next-page = Next page
 inbox-first-page = First page
+inbox-none-match = No case matches these filters.
 inbox-unreadable-filters = This address holds a filter that cannot be read, so no cases are listed. Choose the filters again below.
 inbox-matching = { $count ->
     [one] One case matches

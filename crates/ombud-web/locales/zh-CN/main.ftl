@@ -584,6 +584,7 @@ inbox-clear = 清除筛选条件
 inbox-unread = 新留言
 inbox-next-page = 下一页
 inbox-first-page = 第一页
+inbox-none-match = 没有符合这些筛选条件的案件。
 inbox-unreadable-filters = 此地址中有无法读取的筛选条件，因此没有列出案件。请在下方重新选择筛选条件。
 inbox-matching = 共 { $total } 个案件符合{ $parts ->
     [none] {""}

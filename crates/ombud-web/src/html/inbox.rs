@@ -56,6 +56,8 @@ pub struct InboxPage {
     labels: Vec<(String, String)>,
     /// "Due within 7 days"…, as (days, label).
     due_options: Vec<(String, String)>,
+    /// What an empty list says: nothing matched, or she has no cases.
+    empty: Option<String>,
     next_href: Option<String>,
     /// Back to the first page, from a later one.
     first_href: Option<String>,
@@ -92,11 +94,8 @@ pub async fn inbox(
     };
     let due_unreadable = !read_due(&extra.due, &mut search);
     search.counts = Some(true);
-    let (found, error) = if unreadable {
+    let (found, error) = if unreadable || due_unreadable {
         (None, Some(tr.t("inbox-unreadable-filters")))
-    } else if due_unreadable {
-        let due = [ombud_domain::FieldError::new("due", "invalid-choice")];
-        (None, Some(crate::error::field_messages(&tr, &due)))
     } else {
         match search.request() {
             Ok(request) => match state.ombud.staff(&session).inbox_page(&request).await {
@@ -104,7 +103,8 @@ pub async fn inbox(
                 Err(ServiceError::Invalid(errors)) => (None, Some(crate::error::field_messages(&tr, &errors))),
                 Err(e) => return error_page(lang, e),
             },
-            Err(e) => (None, Some(e.message)),
+            // A status, category, order or size that is none of the choices.
+            Err(_) => (None, Some(tr.t("inbox-unreadable-filters"))),
         }
     };
     let now = state.ombud.clock().now();
@@ -124,6 +124,14 @@ pub async fn inbox(
     let first_href = search.cursor.as_deref().filter(|c| !c.is_empty()).map(|_| first_page(raw.as_deref()));
     let notice = extra.recused.map(|_| tr.t("inbox-recused")).or_else(|| super::case::done_notice(&tr, &extra.done));
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    // An empty list under filters says the filters matched nothing, not
+    // that she has no cases; under an error it says nothing.
+    let filtered = search.due_within.is_some() || search.overdue == Some(true) || search.person.is_some();
+    let empty = match &error {
+        Some(_) => None,
+        None if filtered || !extra.due.is_empty() || raw_filters(&search) => Some(tr.t("inbox-none-match")),
+        None => Some(tr.t("inbox-empty")),
+    };
     let template = InboxPage {
         lines,
         summary,
@@ -145,6 +153,7 @@ pub async fn inbox(
             .iter()
             .map(|d| (d.to_string(), tr.t_with("inbox-due-within", &[("days", (*d).into())])))
             .collect(),
+        empty,
         next_href,
         first_href,
         notice,
@@ -189,6 +198,13 @@ fn summary(tr: &crate::i18n::Tr, found: &Found) -> String {
     // "none" selects the sentence without a list.
     let parts = if parts.is_empty() { "none".to_owned() } else { parts.join(" · ") };
     tr.t_with("inbox-matching", &[("count", counts.total.into()), ("total", total.into()), ("parts", parts.into())])
+}
+
+/// Whether any filter of the form narrows the list.
+fn raw_filters(search: &CaseSearch) -> bool {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    [&search.q, &search.assigned, &search.status, &search.category, &search.label].into_iter().any(given)
+        || search.escalated == Some(true)
 }
 
 /// The deadline filter as one choice: `overdue`, a number of days, or
