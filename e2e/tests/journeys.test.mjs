@@ -222,6 +222,7 @@ const NAMED = {
     hint: 'If you know the email or employee ID',
     notSure: 'Not sure',
     empty: 'There are no cases for you.',
+    noMatch: 'No case matches these filters.',
     matched: 'Matched to Sun Hao (E320, Sales North, level 5)',
     suggested: 'suggested by name: please confirm',
     chain: 'in the management chain above a person reported',
@@ -234,6 +235,7 @@ const NAMED = {
     hint: '如果您知道被举报人的邮箱或工号',
     notSure: '不确定',
     empty: '没有您可以查看的案件。',
+    noMatch: '没有符合这些筛选条件的案件。',
     matched: '匹配为 Sun Hao（E320，Sales North，职级 5）',
     suggested: '按姓名推测，请确认',
     chain: '是被举报人的上级管理链成员',
@@ -288,7 +290,7 @@ for (const lang of ['en', 'zh-CN']) {
       assert.ok(!(await page.content()).includes(caseRef), `${who.email}'s inbox does not list it`);
       await page.goto(`${ombud.base}/staff/cases?q=${caseRef}`);
       assert.equal(await page.locator('table.inbox').count(), 0, `${who.email} finds nothing by its reference`);
-      assert.equal((await page.getByText(n.empty).textContent()).trim(), n.empty);
+      assert.equal((await page.getByText(n.noMatch).textContent()).trim(), n.noMatch);
       assert.equal(await page.locator('main a', { hasText: caseRef }).count(), 0, 'no link to it');
       await look(browser, page, `${tag}-${step}-${who === PRESIDENT ? 'president' : 'hr-partner'}-search`);
       const excluded = await shown(page, `${ombud.base}/staff/cases/${caseId}`);
@@ -334,8 +336,8 @@ for (const lang of ['en', 'zh-CN']) {
 // A colleague the directory does not hold, inside or outside not said: the
 // case fails closed. No handler reads it; it waits at the top of oversight's queue.
 const UNKNOWN = {
-  en: { queue: 'Identify the person accused', restricted: 'Restricted:', empty: 'There are no cases for you.' },
-  'zh-CN': { queue: '确认被举报人身份', restricted: '受限案件：', empty: '没有您可以查看的案件。' },
+  en: { queue: 'Identify the person accused', restricted: 'Restricted:', noMatch: 'No case matches these filters.' },
+  'zh-CN': { queue: '确认被举报人身份', restricted: '受限案件：', noMatch: '没有符合这些筛选条件的案件。' },
 };
 
 test('a report naming a colleague nobody can find is restricted: handlers never see it, oversight has it first in her queue', async () => {
@@ -378,7 +380,7 @@ test('a report naming a colleague nobody can find is restricted: handlers never 
     await signIn(page, ombud.base, who);
     assert.ok(!(await page.content()).includes(caseRef), `not in ${who.email}'s inbox`);
     await page.goto(`${ombud.base}/staff/cases?q=${caseRef}`);
-    assert.equal((await page.getByText(UNKNOWN['zh-CN'].empty).textContent()).trim(), UNKNOWN['zh-CN'].empty);
+    assert.equal((await page.getByText(UNKNOWN['zh-CN'].noMatch).textContent()).trim(), UNKNOWN['zh-CN'].noMatch);
     const restricted = await shown(page, `${ombud.base}${href}`);
     assert.equal(restricted.status, 404);
     assert.deepEqual(restricted, await shown(page, `${ombud.base}/staff/cases/${crypto.randomUUID()}`), `${who.email}: "not found"`);
