@@ -126,10 +126,9 @@ pub async fn inbox(
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     // An empty list under filters says the filters matched nothing, not
     // that she has no cases; under an error it says nothing.
-    let filtered = search.due_within.is_some() || search.overdue == Some(true) || search.person.is_some();
     let empty = match &error {
         Some(_) => None,
-        None if filtered || !extra.due.is_empty() || raw_filters(&search) => Some(tr.t("inbox-none-match")),
+        None if narrowed(&search) => Some(tr.t("inbox-none-match")),
         None => Some(tr.t("inbox-empty")),
     };
     let template = InboxPage {
@@ -200,11 +199,16 @@ fn summary(tr: &crate::i18n::Tr, found: &Found) -> String {
     tr.t_with("inbox-matching", &[("count", counts.total.into()), ("total", total.into()), ("parts", parts.into())])
 }
 
-/// Whether any filter of the form narrows the list.
-fn raw_filters(search: &CaseSearch) -> bool {
+/// Whether any filter narrows the list (the deadline choice already read
+/// into `overdue` or `due_within`).
+fn narrowed(search: &CaseSearch) -> bool {
     let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
-    [&search.q, &search.assigned, &search.status, &search.category, &search.label].into_iter().any(given)
+    [&search.q, &search.person, &search.assigned, &search.status, &search.category, &search.label]
+        .into_iter()
+        .any(given)
         || search.escalated == Some(true)
+        || search.overdue == Some(true)
+        || search.due_within.is_some()
 }
 
 /// The deadline filter as one choice: `overdue`, a number of days, or
